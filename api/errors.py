@@ -1,0 +1,190 @@
+"""One domain error base, one handler, one JSON error envelope."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeoutError
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+log = logging.getLogger("api.errors")
+
+
+class DomainError(Exception):
+    """Base of every error the API answers on purpose: carries the HTTP status and a code."""
+
+    status_code = 400
+    code = "bad_request"
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        details: list[dict[str, Any]] | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.details = details or []
+        self.headers = headers
+
+
+class NotFound(DomainError):
+    status_code = 404
+    code = "not_found"
+
+
+class Unauthorized(DomainError):
+    status_code = 401
+    code = "unauthorized"
+
+
+class Forbidden(DomainError):
+    status_code = 403
+    code = "forbidden"
+
+
+class Conflict(DomainError):
+    status_code = 409
+    code = "conflict"
+
+
+class InvalidInput(DomainError):
+    """422: the message names the field and the reason; details list every problem."""
+
+    status_code = 422
+    code = "invalid_input"
+
+    def __init__(self, field: str, message: str, *, details: list[dict[str, Any]] | None = None) -> None:
+        super().__init__(
+            f"{field}: {message}",
+            details=details if details is not None else [{"field": field, "message": message}],
+        )
+
+
+class PreconditionFailed(DomainError):
+    status_code = 412
+    code = "precondition_failed"
+
+
+class PreconditionRequired(DomainError):
+    status_code = 428
+    code = "precondition_required"
+
+
+class TooManyRequests(DomainError):
+    status_code = 429
+    code = "too_many_requests"
+
+
+class ServiceUnavailable(DomainError):
+    status_code = 503
+    code = "service_unavailable"
+
+
+def constraint_name(exc: Exception) -> str | None:
+    """The name of the database constraint (or trigger rule) that refused a statement, if any."""
+    orig = getattr(exc, "orig", None)
+    for candidate in (getattr(orig, "__cause__", None), orig):
+        name = getattr(candidate, "constraint_name", None)
+        if name:
+            return str(name)
+    return None
+
+
+def envelope(
+    status: int,
+    code: str,
+    message: str,
+    details: list[dict[str, Any]] | None = None,
+    headers: dict[str, str] | None = None,
+) -> JSONResponse:
+    """The one JSON error body: {"error": {"code", "message", "details"}}."""
+    return JSONResponse(
+        status_code=status,
+        content={"error": {"code": code, "message": message, "details": details or []}},
+        headers=headers,
+    )
+
+
+def _loc_to_field(loc: tuple[Any, ...] | list[Any]) -> str:
+    parts = [str(p) for p in loc if p not in ("body", "query", "path", "header", "cookie")]
+    return ".".join(parts) or (str(loc[0]) if loc else "request")
+
+
+def validation_details(errors: list[Any]) -> list[dict[str, Any]]:
+    """Turn pydantic errors into [{field, message}] (and `index` for items of a batch)."""
+    out: list[dict[str, Any]] = []
+    for err in errors:
+        loc = list(err.get("loc", ()))
+        item: dict[str, Any] = {"field": _loc_to_field(loc), "message": err.get("msg", "invalid")}
+        out.append(item)
+    return out
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    """Register the handlers that turn every error into the envelope."""
+
+    @app.exception_handler(DomainError)
+    async def _domain(_: Request, exc: DomainError) -> JSONResponse:
+        return envelope(exc.status_code, exc.code, exc.message, exc.details, exc.headers)
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation(_: Request, exc: RequestValidationError) -> JSONResponse:
+        details = validation_details(list(exc.errors()))
+        first = details[0] if details else {"field": "request", "message": "invalid"}
+        return envelope(422, "invalid_input", f"{first['field']}: {first['message']}", details)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+        code = {401: "unauthorized", 403: "forbidden", 404: "not_found", 405: "method_not_allowed"}.get(
+            exc.status_code, "http_error"
+        )
+        return envelope(exc.status_code, code, str(exc.detail), headers=getattr(exc, "headers", None))
+
+    @app.exception_handler(IntegrityError)
+    async def _integrity(_: Request, exc: IntegrityError) -> JSONResponse:
+        # The database refused a row: a constraint the request broke. Name it, never echo SQL.
+        constraint = getattr(getattr(exc.orig, "__cause__", None), "constraint_name", None) or getattr(
+            exc.orig, "constraint_name", None
+        )
+        msg = f"the data breaks the rule {constraint}" if constraint else "the data breaks a database rule"
+        return envelope(409, "conflict", msg, [{"field": constraint or "request", "message": msg}])
+
+    @app.exception_handler(PoolTimeoutError)
+    async def _pool(_: Request, exc: PoolTimeoutError) -> JSONResponse:
+        return envelope(503, "service_unavailable", "the service is busy, try again", headers={"Retry-After": "1"})
+
+    @app.exception_handler(OperationalError)
+    async def _operational(_: Request, exc: OperationalError) -> JSONResponse:
+        log.warning("database unavailable: %s", exc.__class__.__name__)
+        return envelope(
+            503, "service_unavailable", "the database is unavailable, try again", headers={"Retry-After": "1"}
+        )
+
+    @app.exception_handler(DBAPIError)
+    async def _dbapi(_: Request, exc: DBAPIError) -> JSONResponse:
+        orig = str(getattr(exc, "orig", ""))
+        if "statement timeout" in orig or "canceling statement" in orig:
+            return envelope(
+                503, "timeout", "the query took too long, try a narrower filter", headers={"Retry-After": "1"}
+            )
+        if exc.connection_invalidated or "connection" in orig.lower():
+            return envelope(
+                503,
+                "service_unavailable",
+                "the database is unavailable, try again",
+                headers={"Retry-After": "1"},
+            )
+        log.exception("database error")
+        return envelope(500, "internal_error", "internal error")
+
+    @app.exception_handler(Exception)
+    async def _unhandled(_: Request, exc: Exception) -> JSONResponse:
+        log.exception("unhandled error", exc_info=exc)
+        return envelope(500, "internal_error", "internal error")

@@ -1,0 +1,102 @@
+"""create_app(): routers, middleware, error handlers and the built SPA."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+
+from fastapi import APIRouter, FastAPI, Request, Response
+from fastapi.responses import FileResponse
+from fastapi.staticfiles import StaticFiles
+
+from api import __version__
+from api.config import PROJECT_ROOT, Settings, get_settings
+from api.db import make_engine, migrate, resolve_database_url, sessionmaker_for
+from api.errors import NotFound, install_error_handlers
+from api.routers import health
+
+API_PREFIX = "/api/v1"
+SPA_DIST = PROJECT_ROOT / "frontend" / "dist"
+
+SECURITY_HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "strict-origin-when-cross-origin",
+    "Content-Security-Policy": (
+        "default-src 'self'; img-src 'self' data: blob:; style-src 'self' 'unsafe-inline'; "
+        "script-src 'self'; connect-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'"
+    ),
+}
+# The docs page loads its scripts from the swagger-ui bundle: allow it there only.
+DOCS_CSP = (
+    "default-src 'self'; img-src 'self' data: https:; style-src 'self' 'unsafe-inline' https:; "
+    "script-src 'self' 'unsafe-inline' https:; connect-src 'self'; frame-ancestors 'none'"
+)
+
+
+def api_router() -> APIRouter:
+    """Every section's router under /api/v1."""
+    router = APIRouter(prefix=API_PREFIX)
+    router.include_router(health.router)
+    return router
+
+
+def create_app(settings: Settings | None = None, database_url: str | None = None) -> FastAPI:
+    """Build the application; the database is resolved (embedded or DATABASE_URL) and migrated at startup."""
+    settings = settings or get_settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        url = database_url or resolve_database_url(settings)
+        if database_url is None:
+            await migrate(url)
+        engine = make_engine(url, settings)
+        app.state.engine = engine
+        app.state.sessionmaker = sessionmaker_for(engine)
+        try:
+            yield
+        finally:
+            await engine.dispose()
+
+    app = FastAPI(
+        title="Bilim OUO API",
+        version=__version__,
+        description="Education management bodies (ОУО) and their schools: public profile, reports, integration.",
+        docs_url="/api/docs",
+        redoc_url=None,
+        openapi_url="/api/openapi.json",
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    install_error_handlers(app)
+    app.include_router(api_router())
+
+    @app.middleware("http")
+    async def security_headers(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
+        response = await call_next(request)
+        for key, value in SECURITY_HEADERS.items():
+            response.headers.setdefault(key, value)
+        if request.url.path == "/api/docs":
+            response.headers["Content-Security-Policy"] = DOCS_CSP
+        return response
+
+    _mount_spa(app)
+    return app
+
+
+def _mount_spa(app: FastAPI) -> None:
+    """Serve the built SPA at / with client-side routes falling back to index.html."""
+    index = SPA_DIST / "index.html"
+    if (SPA_DIST / "assets").is_dir():
+        app.mount("/assets", StaticFiles(directory=SPA_DIST / "assets"), name="assets")
+
+    @app.get("/{path:path}", include_in_schema=False)
+    async def spa(path: str) -> FileResponse:
+        if path.startswith("api/"):
+            raise NotFound(f"no API route {path!r}")
+        candidate = (SPA_DIST / path).resolve()
+        if path and candidate.is_file() and SPA_DIST.resolve() in candidate.parents:
+            return FileResponse(candidate)
+        if index.is_file():
+            return FileResponse(index)
+        raise NotFound("the web app is not built: run `make run`")

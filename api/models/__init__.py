@@ -1,0 +1,45 @@
+"""SQLAlchemy models, one module per domain; importing this package registers them all."""
+
+from api.models.base import Base
+from api.models.geography import District, Region
+from api.models.journal import Absence, EducationDocument, JournalChange, Mark, Movement
+from api.models.organizations import Organization, OrganizationStructure, OrganizationType, StructuralUnit
+from api.models.people import ParentLink, Person, StaffPost, User, Visit
+from api.models.school import (
+    AcademicYear,
+    Assignment,
+    Enrolment,
+    Homework,
+    Lesson,
+    Period,
+    SchoolClass,
+    Subject,
+)
+
+__all__ = [
+    "Absence",
+    "AcademicYear",
+    "Assignment",
+    "Base",
+    "District",
+    "EducationDocument",
+    "Enrolment",
+    "Homework",
+    "JournalChange",
+    "Lesson",
+    "Mark",
+    "Movement",
+    "Organization",
+    "OrganizationStructure",
+    "OrganizationType",
+    "ParentLink",
+    "Period",
+    "Person",
+    "Region",
+    "SchoolClass",
+    "StaffPost",
+    "StructuralUnit",
+    "Subject",
+    "User",
+    "Visit",
+]

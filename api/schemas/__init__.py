@@ -1,0 +1,1 @@
+"""Pydantic models: XCreate / XUpdate / XRead / XList."""
