@@ -1,10 +1,11 @@
-"""Command line: `python -m api serve | migrate | …`."""
+"""Command line: `python -m api serve | migrate | …` (each section may add its own command here)."""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
 import sys
+from collections.abc import Callable
 
 from api.config import get_settings
 
@@ -31,17 +32,25 @@ def _migrate(_: argparse.Namespace) -> int:
     return 0
 
 
-COMMANDS = {"serve": _serve, "migrate": _migrate}
+def _no_args(_: argparse.ArgumentParser) -> None:
+    return None
+
+
+# name -> (help, add_arguments(parser), run(args) -> exit code)
+COMMANDS: dict[str, tuple[str, Callable[[argparse.ArgumentParser], None], Callable[[argparse.Namespace], int]]] = {
+    "serve": ("migrate and serve the app (embedded database unless DATABASE_URL is set)", _no_args, _serve),
+    "migrate": ("bring the database to the migration heads", _no_args, _migrate),
+}
 
 
 def main(argv: list[str] | None = None) -> int:
     """Parse the command and run it."""
     parser = argparse.ArgumentParser(prog="python -m api")
     sub = parser.add_subparsers(dest="command", required=True)
-    sub.add_parser("serve", help="migrate and serve the app (embedded database unless DATABASE_URL is set)")
-    sub.add_parser("migrate", help="bring the database to the migration heads")
+    for name, (help_text, add_arguments, _) in COMMANDS.items():
+        add_arguments(sub.add_parser(name, help=help_text))
     args = parser.parse_args(argv)
-    return COMMANDS[args.command](args)
+    return COMMANDS[args.command][2](args)
 
 
 if __name__ == "__main__":

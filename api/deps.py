@@ -6,9 +6,13 @@ from collections.abc import AsyncIterator
 from typing import Annotated
 
 from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.db import session_scope
+from api.errors import Forbidden, Unauthorized
+from api.services.auth import principal_from_token
+from api.services.scope import Principal
 
 
 async def _session(request: Request) -> AsyncIterator[AsyncSession]:
@@ -18,3 +22,38 @@ async def _session(request: Request) -> AsyncIterator[AsyncSession]:
 
 # scope="function": the commit happens before the response is sent, so a failed commit is an error response.
 SessionDep = Annotated[AsyncSession, Depends(_session, scope="function")]
+
+
+_bearer = HTTPBearer(auto_error=False, description="Access token from POST /api/v1/auth/login")
+
+
+async def optional_principal(
+    request: Request, session: SessionDep, credentials: HTTPAuthorizationCredentials | None = Depends(_bearer)
+) -> Principal | None:
+    """The caller when a valid bearer token is sent, else None (anonymous)."""
+    if credentials is None:
+        return None
+    if credentials.scheme.lower() != "bearer":
+        raise Unauthorized("authorization: a bearer token is required")
+    principal = await principal_from_token(session, request.app.state.settings, credentials.credentials)
+    request.state.principal = principal
+    return principal
+
+
+async def current_principal(principal: Principal | None = Depends(optional_principal)) -> Principal:
+    """The authenticated caller; 401 for anonymous requests."""
+    if principal is None:
+        raise Unauthorized("authorization: log in first", headers={"WWW-Authenticate": "Bearer"})
+    return principal
+
+
+async def admin_principal(principal: Principal = Depends(current_principal)) -> Principal:
+    """An administrator of a management body; 403 for employees."""
+    if not principal.is_admin:
+        raise Forbidden("only an administrator of the management body may do this")
+    return principal
+
+
+OptionalUser = Annotated[Principal | None, Depends(optional_principal)]
+CurrentUser = Annotated[Principal, Depends(current_principal)]
+AdminUser = Annotated[Principal, Depends(admin_principal)]

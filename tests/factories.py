@@ -9,6 +9,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from api.config import get_settings
 from api.models import (
     AcademicYear,
     Assignment,
@@ -24,8 +25,11 @@ from api.models import (
     SchoolClass,
     StaffPost,
     Subject,
+    User,
 )
 from api.services import iin
+from api.services.auth import issue_access_token
+from api.services.passwords import hash_password
 
 _seq = itertools.count(1)
 
@@ -295,3 +299,31 @@ async def world(db: AsyncSession) -> World:
     sa = await organization(db, "school", ba, type_id=t.id, name_ru="Школа А")
     sb = await organization(db, "school", bb, type_id=t.id, name_ru="Школа Б")
     return World(r, da, dbb, t, ministry, rb, ba, bb, sa, sb)
+
+
+async def app_user(
+    db: AsyncSession,
+    org: Organization,
+    role: str = "employee",
+    username: str | None = None,
+    password: str = "secret-pass-1",
+    person: Person | None = None,
+) -> User:
+    """An account of a management body that can log in to the app (password hashed with Argon2id)."""
+    return await add(
+        db,
+        User(
+            organization_id=org.id,
+            region_id=org.region_id,
+            username=username or f"user{n()}",
+            password_hash=hash_password(password),
+            app_role=role,
+            status="active",
+            person_id=person.id if person else None,
+        ),
+    )
+
+
+def auth_headers(user: User) -> dict[str, str]:
+    """Authorization header with a fresh access token for the user."""
+    return {"Authorization": f"Bearer {issue_access_token(get_settings(), user)}"}

@@ -11,6 +11,7 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from api.errors import constraint_name
 from api.models import (
     Absence,
     Enrolment,
@@ -22,7 +23,6 @@ from api.models import (
     Person,
     SchoolClass,
 )
-from api.errors import constraint_name
 from api.services import iin
 from tests import factories as f
 
