@@ -13,6 +13,7 @@ from api import __version__
 from api.config import PROJECT_ROOT, Settings, get_settings
 from api.db import make_engine, migrate, resolve_database_url, sessionmaker_for
 from api.errors import NotFound, install_error_handlers
+from api.routers import audit as audit_router
 from api.routers import health
 
 API_PREFIX = "/api/v1"
@@ -38,6 +39,7 @@ def api_router() -> APIRouter:
     """Every section's router under /api/v1."""
     router = APIRouter(prefix=API_PREFIX)
     router.include_router(health.router)
+    router.include_router(audit_router.router)
     return router
 
 

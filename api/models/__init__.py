@@ -1,5 +1,6 @@
 """SQLAlchemy models, one module per domain; importing this package registers them all."""
 
+from api.models.audit import AuditEvent
 from api.models.base import Base
 from api.models.geography import District, Region
 from api.models.journal import Absence, EducationDocument, JournalChange, Mark, Movement
@@ -20,6 +21,7 @@ __all__ = [
     "Absence",
     "AcademicYear",
     "Assignment",
+    "AuditEvent",
     "Base",
     "District",
     "EducationDocument",

@@ -1,0 +1,245 @@
+"""Audit log: record events (who, what, when, from where) and read them within an administrator's subtree."""
+
+from __future__ import annotations
+
+import ipaddress
+import logging
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from fastapi import Request
+from sqlalchemy import Select, and_, exists, func, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from api.models import Organization
+from api.models.audit import ActorKind, AuditEvent
+from api.services.scope import Principal, scope_org_ids
+
+log = logging.getLogger("api.audit")
+
+# Actions recorded by the core; other areas may use their own dotted names.
+LOGIN_SUCCESS = "auth.login.success"
+LOGIN_FAILURE = "auth.login.failure"
+ACCESS_DENIED = "access.denied"
+PEOPLE_READ = "people.read"
+STUDENTS_READ = "students.read"
+EXPORT = "export"
+ACCOUNT_CHANGE = "account.change"
+
+_Network = ipaddress.IPv4Network | ipaddress.IPv6Network
+
+
+def _networks(trusted: list[str]) -> list[_Network]:
+    out: list[_Network] = []
+    for item in trusted:
+        try:
+            out.append(ipaddress.ip_network(item.strip(), strict=False))
+        except ValueError:
+            log.warning("ignoring invalid trusted proxy %r", item)
+    return out
+
+
+def _parse_ip(value: str | None) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    if not value:
+        return None
+    try:
+        return ipaddress.ip_address(value.strip())
+    except ValueError:
+        return None
+
+
+def client_ip(request: Request) -> str | None:
+    """The caller's IP: the peer, or X-Forwarded-For's nearest untrusted hop when the peer is a trusted proxy."""
+    peer = _parse_ip(request.client.host if request.client else None)
+    settings = getattr(request.app.state, "settings", None)
+    trusted = _networks(list(getattr(settings, "trusted_proxies", []) or []))
+    if peer is None or not any(peer in net for net in trusted):
+        return str(peer) if peer is not None else None
+    hops = [h.strip() for h in request.headers.get("x-forwarded-for", "").split(",") if h.strip()]
+    # Walk from the nearest hop outwards; the first address we don't trust is the client.
+    for hop in reversed(hops):
+        addr = _parse_ip(hop)
+        if addr is None:
+            return str(peer)
+        if not any(addr in net for net in trusted):
+            return str(addr)
+    return str(_parse_ip(hops[0]) or peer) if hops else str(peer)
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who is acting in a request, as the audit log records it."""
+
+    kind: str
+    user_id: int | None = None
+    token_id: int | None = None
+    name: str | None = None
+    organization_id: int | None = None
+
+
+def actor_of(request: Request | None) -> Actor:
+    """The request's actor: the principal set by the auth dependencies, an integration token, or anonymous."""
+    if request is None:
+        return Actor(ActorKind.anonymous)
+    state = request.state
+    principal = getattr(state, "principal", None)
+    if isinstance(principal, Principal):
+        return Actor(
+            ActorKind.user,
+            user_id=principal.user_id,
+            name=principal.username,
+            organization_id=principal.organization_id,
+        )
+    token = getattr(state, "integration_token", None) or getattr(state, "api_token", None)
+    token_id = getattr(token, "id", None) or getattr(token, "token_id", None) or getattr(state, "token_id", None)
+    if token_id is not None:
+        return Actor(
+            ActorKind.token,
+            token_id=int(token_id),
+            name=getattr(token, "name", None),
+            organization_id=getattr(token, "organization_id", None),
+        )
+    return Actor(ActorKind.anonymous)
+
+
+def _event(
+    request: Request | None,
+    *,
+    action: str,
+    target_kind: str | None,
+    target_id: str | int | None,
+    organization_id: int | None,
+    details: dict[str, Any] | None,
+    actor: Actor | None,
+) -> AuditEvent:
+    who = actor or actor_of(request)
+    return AuditEvent(
+        actor_kind=str(who.kind),
+        actor_user_id=who.user_id,
+        actor_token_id=who.token_id,
+        actor_name=who.name[:255] if who.name else None,
+        action=action[:64],
+        target_kind=target_kind[:64] if target_kind else None,
+        target_id=str(target_id)[:128] if target_id is not None else None,
+        organization_id=organization_id if organization_id is not None else who.organization_id,
+        ip=client_ip(request) if request is not None else None,
+        method=request.method[:16] if request is not None else None,
+        path=request.url.path[:500] if request is not None else None,
+        user_agent=((request.headers.get("user-agent") or "")[:300] or None) if request is not None else None,
+        details=details or {},
+    )
+
+
+async def record(
+    session: AsyncSession,
+    request: Request | None,
+    *,
+    action: str,
+    target_kind: str | None = None,
+    target_id: str | int | None = None,
+    organization_id: int | None = None,
+    details: dict[str, Any] | None = None,
+    actor: Actor | None = None,
+) -> AuditEvent:
+    """Add an audit event to the request's transaction (it commits or rolls back with the request's work)."""
+    event = _event(
+        request,
+        action=action,
+        target_kind=target_kind,
+        target_id=target_id,
+        organization_id=organization_id,
+        details=details,
+        actor=actor,
+    )
+    session.add(event)
+    await session.flush()
+    return event
+
+
+async def record_now(
+    request: Request,
+    *,
+    action: str,
+    target_kind: str | None = None,
+    target_id: str | int | None = None,
+    organization_id: int | None = None,
+    details: dict[str, Any] | None = None,
+    actor: Actor | None = None,
+) -> bool:
+    """Write an audit event in its own short transaction (for failures whose request transaction is rolled back).
+
+    Never raises: an unavailable database must not turn the original answer into a 500. Returns whether it was written.
+    """
+    maker = getattr(request.app.state, "sessionmaker", None)
+    if maker is None:
+        return False
+    event = _event(
+        request,
+        action=action,
+        target_kind=target_kind,
+        target_id=target_id,
+        organization_id=organization_id,
+        details=details,
+        actor=actor,
+    )
+    try:
+        async with maker() as session:
+            session.add(event)
+            await session.commit()
+        return True
+    except Exception as exc:  # the log must not break the answer; the reason goes to the server log
+        log.warning("audit event %s not written: %s", action, exc.__class__.__name__)
+        return False
+
+
+@dataclass(frozen=True)
+class AuditFilters:
+    """Filters of the audit log list."""
+
+    action: str | None = None
+    actor_user_id: int | None = None
+    organization_id: int | None = None
+    target_kind: str | None = None
+    target_id: str | None = None
+    since: datetime | None = None
+    until: datetime | None = None
+
+
+def _visible(principal: Principal) -> Any:
+    """Events of the admin's subtree; the root body's admins also see events tied to no organization."""
+    is_root = exists().where(Organization.id == principal.organization_id, Organization.parent_id.is_(None))
+    return or_(
+        AuditEvent.organization_id.in_(scope_org_ids(principal.organization_id)),
+        and_(AuditEvent.organization_id.is_(None), is_root),
+    )
+
+
+def _filtered(principal: Principal, f: AuditFilters) -> Select[AuditEvent]:
+    stmt = select(AuditEvent).where(_visible(principal))
+    if f.action:
+        # "auth.login" matches auth.login.success and auth.login.failure.
+        stmt = stmt.where(or_(AuditEvent.action == f.action, AuditEvent.action.startswith(f.action + ".")))
+    if f.actor_user_id is not None:
+        stmt = stmt.where(AuditEvent.actor_user_id == f.actor_user_id)
+    if f.organization_id is not None:
+        stmt = stmt.where(AuditEvent.organization_id == f.organization_id)
+    if f.target_kind:
+        stmt = stmt.where(AuditEvent.target_kind == f.target_kind)
+    if f.target_id:
+        stmt = stmt.where(AuditEvent.target_id == f.target_id)
+    if f.since is not None:
+        stmt = stmt.where(AuditEvent.occurred_at >= f.since)
+    if f.until is not None:
+        stmt = stmt.where(AuditEvent.occurred_at < f.until)
+    return stmt
+
+
+async def list_events(
+    session: AsyncSession, principal: Principal, filters: AuditFilters, *, limit: int, offset: int
+) -> tuple[list[AuditEvent], int]:
+    """A page of the audit events the administrator may see, newest first, and their total count."""
+    stmt = _filtered(principal, filters)
+    total = await session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
+    rows = await session.scalars(stmt.order_by(AuditEvent.id.desc()).limit(limit).offset(offset))
+    return list(rows.all()), int(total or 0)
