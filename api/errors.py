@@ -131,7 +131,11 @@ def install_error_handlers(app: FastAPI) -> None:
     """Register the handlers that turn every error into the envelope."""
 
     @app.exception_handler(DomainError)
-    async def _domain(_: Request, exc: DomainError) -> JSONResponse:
+    async def _domain(request: Request, exc: DomainError) -> JSONResponse:
+        if exc.status_code in (401, 403, 404):
+            from api.services.audit import record_denial  # late: the audit service imports the models
+
+            record_denial(request, exc.status_code, exc.code, exc.message)
         return envelope(exc.status_code, exc.code, exc.message, exc.details, exc.headers)
 
     @app.exception_handler(RequestValidationError)
@@ -141,10 +145,14 @@ def install_error_handlers(app: FastAPI) -> None:
         return envelope(422, "invalid_input", f"{first['field']}: {first['message']}", details)
 
     @app.exception_handler(StarletteHTTPException)
-    async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+    async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         code = {401: "unauthorized", 403: "forbidden", 404: "not_found", 405: "method_not_allowed"}.get(
             exc.status_code, "http_error"
         )
+        if exc.status_code in (401, 403):
+            from api.services.audit import record_denial  # late: the audit service imports the models
+
+            record_denial(request, exc.status_code, code, str(exc.detail))
         return envelope(exc.status_code, code, str(exc.detail), headers=getattr(exc, "headers", None))
 
     @app.exception_handler(IntegrityError)

@@ -15,6 +15,8 @@ from api.db import make_engine, migrate, resolve_database_url, sessionmaker_for
 from api.errors import NotFound, install_error_handlers
 from api.routers import audit as audit_router
 from api.routers import health
+from api.routers import reports as reports_router
+from api.services.audit import AuditWriter
 
 API_PREFIX = "/api/v1"
 SPA_DIST = PROJECT_ROOT / "frontend" / "dist"
@@ -39,6 +41,7 @@ def api_router() -> APIRouter:
     """Every section's router under /api/v1."""
     router = APIRouter(prefix=API_PREFIX)
     router.include_router(health.router)
+    router.include_router(reports_router.router)
     router.include_router(audit_router.router)
     return router
 
@@ -71,6 +74,7 @@ def create_app(settings: Settings | None = None, database_url: str | None = None
     )
     app.state.settings = settings
     install_error_handlers(app)
+    app.add_middleware(AuditWriter)
     app.include_router(api_router())
 
     @app.middleware("http")

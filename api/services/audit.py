@@ -11,6 +11,7 @@ from typing import Any
 from fastapi import Request
 from sqlalchemy import Select, and_, exists, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from api.models import Organization
 from api.models.audit import ActorKind, AuditEvent
@@ -243,3 +244,69 @@ async def list_events(
     total = await session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
     rows = await session.scalars(stmt.order_by(AuditEvent.id.desc()).limit(limit).offset(offset))
     return list(rows.all()), int(total or 0)
+
+
+DENIAL_STATUSES = frozenset({401, 403, 404})
+_PENDING = "audit_pending"
+
+
+def record_denial(request: Request, status: int, code: str, message: str) -> None:
+    """Queue a refused request (401/403/404) for the log; unknown API paths are not denials.
+
+    The row is written by `AuditWriter` after the request has finished, in its own short
+    transaction: the request's own transaction is rolled back and may still hold its connection.
+    """
+    if status not in DENIAL_STATUSES:
+        return
+    route = request.scope.get("route")
+    if getattr(route, "path", None) == "/{path:path}":
+        return
+    event = _event(
+        request,
+        action=ACCESS_DENIED,
+        target_kind="path",
+        target_id=request.url.path,
+        organization_id=None,
+        details={
+            "status": status,
+            "code": code,
+            "message": message[:300],
+            "credentials_sent": "authorization" in request.headers,
+        },
+        actor=None,
+    )
+    pending = request.scope.setdefault("state", {}).setdefault(_PENDING, [])
+    pending.append(event)
+
+
+class AuditWriter:
+    """ASGI middleware: after a request has finished, write the audit events it queued (one row per event)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Run the request, then flush its queued events."""
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        scope.setdefault("state", {})
+        try:
+            await self.app(scope, receive, send)
+        finally:
+            events: list[AuditEvent] = scope["state"].pop(_PENDING, [])
+            if events:
+                await _write(scope, events)
+
+
+async def _write(scope: Scope, events: list[AuditEvent]) -> None:
+    app = scope.get("app")
+    maker = getattr(getattr(app, "state", None), "sessionmaker", None)
+    if maker is None:
+        return
+    try:
+        async with maker() as session:
+            session.add_all(events)
+            await session.commit()
+    except Exception as exc:  # the log must not break the server; the reason goes to the server log
+        log.warning("%d audit events not written: %s", len(events), exc.__class__.__name__)

@@ -181,3 +181,36 @@ async def test_employees_and_anonymous_cannot_read_the_log(client, db):
     assert r.status_code == 403 and r.json()["error"]["code"] == "forbidden"
     r = await client.get("/api/v1/audit")
     assert r.status_code == 401
+
+
+async def denials(db, path: str) -> list[AuditEvent]:
+    rows = await db.scalars(
+        select(AuditEvent).where(AuditEvent.action == audit.ACCESS_DENIED, AuditEvent.target_id == path)
+    )
+    return list(rows.all())
+
+
+async def test_each_denial_is_logged_once_with_its_reason(client, db):
+    w = await f.world(db)
+    employee = await f.app_user(db, w.body_a)
+    r = await client.get("/api/v1/audit", headers={"X-Forwarded-For": "6.6.6.6"})
+    assert r.status_code == 401
+    r = await client.get("/api/v1/audit", headers=f.auth_headers(employee))
+    assert r.status_code == 403
+    r = await client.get("/api/v1/audit", headers={"Authorization": "Bearer not-a-token"})
+    assert r.status_code == 401
+    rows = await denials(db, "/api/v1/audit")
+    assert [(e.actor_kind, e.details["status"], e.details["credentials_sent"]) for e in rows] == [
+        ("anonymous", 401, False),
+        ("user", 403, True),
+        ("anonymous", 401, True),
+    ]
+    assert rows[1].actor_user_id == employee.id and rows[1].organization_id == w.body_a.id
+    assert str(rows[0].ip) == "127.0.0.1"  # httpx's ASGI peer; X-Forwarded-For from an untrusted peer is ignored
+    assert all("not-a-token" not in str(e.details) for e in rows)
+
+
+async def test_unknown_api_paths_are_not_denials(client, db):
+    r = await client.get("/api/v1/no-such-thing")
+    assert r.status_code == 404
+    assert await denials(db, "/api/v1/no-such-thing") == []
