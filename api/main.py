@@ -16,6 +16,7 @@ from api.errors import NotFound, install_error_handlers
 from api.routers import audit as audit_router
 from api.routers import health
 from api.routers import reports as reports_router
+from api.routers import reports as reports_router
 from api.services.audit import AuditWriter
 
 API_PREFIX = "/api/v1"
@@ -41,6 +42,7 @@ def api_router() -> APIRouter:
     """Every section's router under /api/v1."""
     router = APIRouter(prefix=API_PREFIX)
     router.include_router(health.router)
+    router.include_router(reports_router.router)
     router.include_router(reports_router.router)
     router.include_router(audit_router.router)
     return router

@@ -1,0 +1,1 @@
+"""The report engine and the reports (see engine.py and README.md)."""

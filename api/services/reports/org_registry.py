@@ -1,0 +1,201 @@
+"""`registry` — Реестр образовательных организаций (figure 5): views «По всем ОУ» and «ОУ по типам»."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import func, select
+
+from api.models import Organization, OrganizationStructure, OrganizationType, Person
+from api.services.reports.engine import NO_DATA, Col, ReportContext, ReportDefinition, ReportResult, View, t
+from api.services.reports.registry import register
+
+COLUMNS = (
+    Col("name", {"ru": "Наименование ОУ", "kk": "БҰ атауы", "en": "Organization"}),
+    Col("type", {"ru": "Тип ОУ", "kk": "БҰ түрі", "en": "Type"}),
+    Col("structure", {"ru": "Орг. структура", "kk": "Ұйымдық құрылым", "en": "Structure"}),
+    Col("address", {"ru": "Адрес", "kk": "Мекенжай", "en": "Address"}, "lines"),
+    Col("head", {"ru": "Начальник", "kk": "Басшы", "en": "Head"}),
+    Col("contacts", {"ru": "Контакты", "kk": "Байланыс", "en": "Contacts"}, "lines"),
+    Col("license", {"ru": "Информация о лицензии", "kk": "Лицензия туралы ақпарат", "en": "License"}, "lines"),
+    Col(
+        "accreditation",
+        {"ru": "Свидетельство о гос. аккредитации", "kk": "Мемлекеттік аккредиттеу куәлігі", "en": "Accreditation"},
+        "lines",
+    ),
+)
+
+L: dict[str, dict[str, str]] = {
+    "postal": {"ru": "Почтовый адрес", "kk": "Пошталық мекенжай", "en": "Postal address"},
+    "building": {"ru": "Основное здание", "kk": "Негізгі ғимарат", "en": "Main building"},
+    "phone": {"ru": "Телефон", "kk": "Телефон", "en": "Phone"},
+    "email": {"ru": "E-mail", "kk": "E-mail", "en": "E-mail"},
+    "number": {"ru": "Номер", "kk": "Нөмірі", "en": "Number"},
+    "date": {"ru": "Дата", "kk": "Күні", "en": "Date"},
+    "issuer": {"ru": "Кем выдана", "kk": "Берген орган", "en": "Issued by"},
+    "valid_until": {"ru": "Действительно до", "kk": "Жарамды", "en": "Valid until"},
+    "subtotal": {"ru": "Итого по типу «{name}»: {n} ОУ", "kk": "«{name}» түрі бойынша: {n} БҰ", "en": "{name}: {n}"},
+    "no_type": {"ru": "Тип не указан", "kk": "Түрі көрсетілмеген", "en": "No type"},
+}
+
+METHODOLOGY = {
+    "ru": (
+        "Источник: карточки образовательных организаций (ОУ) в подчинении вашей организации, с учётом выбранных "
+        "района, типа и организации. Учитываются только образовательные организации (не органы управления). "
+        "«По всем ОУ» — список по алфавиту; «ОУ по типам» — группы по типу организации (в порядке справочника "
+        "типов) со строкой итога: число ОУ данного типа. Адрес — две строки: почтовый адрес и адрес основного "
+        "здания. Начальник — ФИО руководителя из карточки. Лицензия: номер, дата, кем выдана; аккредитация: номер, "
+        "дата, срок действия. Отсутствующие сведения показываются как «нет данных». Данные актуальны на момент "
+        "построения отчёта."
+    ),
+    "kk": (
+        "Дереккөз: ұйымыңызға бағынысты білім беру ұйымдарының карточкалары, таңдалған аудан, түр және ұйым "
+        "бойынша. «Барлық БҰ бойынша» — әліпби бойынша тізім; «Түрлері бойынша» — ұйым түрі бойынша топтар, әр "
+        "топқа қорытынды жол. Жоқ мәліметтер «деректер жоқ» деп көрсетіледі. Деректер есеп құрылған сәттегі."
+    ),
+    "en": (
+        "Source: the cards of the educational organizations under your organization, narrowed by the chosen "
+        "district, type and organization (management bodies are not listed). «All organizations» is an alphabetical "
+        "list; «By type» groups them by organization type (in the order of the type reference) with a subtotal line "
+        "giving the number of organizations of the type. Address has two lines: postal address and main building. "
+        "Head is the full name from the card. License: number, date, issuer; accreditation: number, date, valid "
+        "until. Missing details show as «no data». Data are current at the moment the report is built."
+    ),
+}
+
+
+def _lines(parts: list[tuple[str, str | None]], lang: str) -> str | None:
+    """Labelled lines; None («нет данных») when every value is missing."""
+    if all(v in (None, "") for _, v in parts):
+        return None
+    nd = t(NO_DATA, lang)
+    return "\n".join(f"{label}: {v if v not in (None, '') else nd}" for label, v in parts)
+
+
+def _d(value: dt.date | None) -> str | None:
+    return value.strftime("%d.%m.%Y") if value else None
+
+
+async def query(ctx: ReportContext) -> ReportResult:
+    """One row per school in scope, ordered by name (or by type, then name, with a subtotal per type)."""
+    lang = ctx.lang
+    schools = ctx.schools()
+    o, ot, st, p = Organization, OrganizationType, OrganizationStructure, Person
+    head_name = func.concat_ws(" ", p.surname, p.first_name, p.patronymic)
+    stmt = (
+        select(
+            o.id,
+            ctx.school_name(schools).label("name"),
+            o.type_id,
+            ctx.name_col(ot).label("type_name"),
+            ctx.name_col(st).label("structure_name"),
+            o.postal_address,
+            o.building_address,
+            head_name.label("head"),
+            p.id.label("head_id"),
+            o.phones,
+            o.email,
+            o.license_number,
+            o.license_date,
+            o.license_issuer,
+            o.accreditation_number,
+            o.accreditation_date,
+            o.accreditation_valid_until,
+        )
+        .select_from(schools)
+        .join(o, o.id == schools.c.id)
+        .outerjoin(ot, ot.id == o.type_id)
+        .outerjoin(st, st.id == o.structure_id)
+        .outerjoin(p, p.id == o.head_person_id)
+    )
+    by_type = ctx.view == "by_type"
+    if by_type:
+        stmt = stmt.order_by(ot.sort_order, ctx.name_col(ot), ot.id, ctx.school_name(schools), o.id)
+    else:
+        stmt = stmt.order_by(ctx.school_name(schools), o.id)
+    records = (await ctx.session.execute(stmt)).all()
+
+    def to_row(r: Any) -> dict[str, Any]:
+        return {
+            "_id": r.id,
+            "_links": {"name": f"/organizations/{r.id}"},
+            "name": r.name,
+            "type": r.type_name,
+            "structure": r.structure_name,
+            "address": _lines(
+                [(t(L["postal"], lang), r.postal_address), (t(L["building"], lang), r.building_address)], lang
+            ),
+            "head": r.head if r.head_id is not None else None,
+            "contacts": "\n".join(f"{t(L[k], lang)}: {v}" for k, v in (("phone", r.phones), ("email", r.email)) if v)
+            or None,
+            "license": _lines(
+                [
+                    (t(L["number"], lang), r.license_number),
+                    (t(L["date"], lang), _d(r.license_date)),
+                    (t(L["issuer"], lang), r.license_issuer),
+                ],
+                lang,
+            ),
+            "accreditation": _lines(
+                [
+                    (t(L["number"], lang), r.accreditation_number),
+                    (t(L["date"], lang), _d(r.accreditation_date)),
+                    (t(L["valid_until"], lang), _d(r.accreditation_valid_until)),
+                ],
+                lang,
+            ),
+        }
+
+    rows: list[dict[str, Any]] = []
+    if not by_type:
+        rows = [to_row(r) for r in records]
+    else:
+        group: list[dict[str, Any]] = []
+        current: tuple[int | None, str | None] | None = None
+
+        def close() -> None:
+            if current is None:
+                return
+            name = current[1] or t(L["no_type"], lang)
+            rows.extend(group)
+            rows.append(
+                {
+                    "_kind": "subtotal",
+                    "_count": len(group),
+                    "name": t(L["subtotal"], lang).format(name=name, n=len(group)),
+                    "type": name,
+                }
+            )
+
+        for r in records:
+            key = (r.type_id, r.type_name)
+            if key != current:
+                close()
+                group = []
+                current = key
+            group.append(to_row(r))
+        close()
+    return ReportResult(rows=rows, count=len(records))
+
+
+DEFINITION = register(
+    ReportDefinition(
+        id="registry",
+        title={
+            "ru": "Реестр образовательных организаций",
+            "kk": "Білім беру ұйымдарының тізілімі",
+            "en": "Registry of educational organizations",
+        },
+        section="management",
+        filters=("body_id", "region_id", "district_id", "org_type_id", "organization_id"),
+        views=(
+            View("all", {"ru": "По всем ОУ", "kk": "Барлық БҰ бойынша", "en": "All organizations"}),
+            View("by_type", {"ru": "ОУ по типам", "kk": "БҰ түрлері бойынша", "en": "By type"}),
+        ),
+        columns=COLUMNS,
+        methodology=METHODOLOGY,
+        query=query,
+        count_label={"ru": "Всего {n} ОУ", "kk": "Барлығы {n} БҰ", "en": "Total: {n} organizations"},
+    )
+)
