@@ -30,10 +30,10 @@ SECURITY_HEADERS = {
         "script-src 'self'; connect-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'"
     ),
 }
-# The docs page loads its scripts from the swagger-ui bundle: allow it there only.
+# The docs page starts Swagger UI (served from our own origin) with an inline script: allow that there only.
 DOCS_CSP = (
-    "default-src 'self'; img-src 'self' data: https:; style-src 'self' 'unsafe-inline' https:; "
-    "script-src 'self' 'unsafe-inline' https:; connect-src 'self'; frame-ancestors 'none'"
+    "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
+    "script-src 'self' 'unsafe-inline'; connect-src 'self'; frame-ancestors 'none'"
 )
 
 
@@ -67,7 +67,7 @@ def create_app(settings: Settings | None = None, database_url: str | None = None
         title="Bilim OUO API",
         version=__version__,
         description="Education management bodies (ОУО) and their schools: public profile, reports, integration.",
-        docs_url="/api/docs",
+        docs_url=None,
         redoc_url=None,
         openapi_url="/api/openapi.json",
         lifespan=lifespan,
@@ -86,8 +86,28 @@ def create_app(settings: Settings | None = None, database_url: str | None = None
             response.headers["Content-Security-Policy"] = DOCS_CSP
         return response
 
+    _mount_docs(app)
     _mount_spa(app)
     return app
+
+
+def _mount_docs(app: FastAPI) -> None:
+    """Swagger UI at /api/docs from the bundled assets, so the docs work without a CDN."""
+    from fastapi.openapi.docs import get_swagger_ui_html
+    from fastapi.responses import HTMLResponse
+    from swagger_ui_bundle import swagger_ui_path
+
+    app.mount("/api/docs-assets", StaticFiles(directory=str(swagger_ui_path)), name="docs-assets")
+
+    @app.get("/api/docs", include_in_schema=False)
+    async def docs() -> HTMLResponse:
+        return get_swagger_ui_html(
+            openapi_url="/api/openapi.json",
+            title="Bilim OUO API",
+            swagger_js_url="/api/docs-assets/swagger-ui-bundle.js",
+            swagger_css_url="/api/docs-assets/swagger-ui.css",
+            swagger_favicon_url="data:,",
+        )
 
 
 def _mount_spa(app: FastAPI) -> None:
