@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.db import session_scope
 from api.errors import Forbidden, Unauthorized
-from api.services.auth import principal_from_token
+from api.services.auth import authenticate_request
 from api.services.scope import Principal
 
 
@@ -35,7 +35,7 @@ async def optional_principal(
         return None
     if credentials.scheme.lower() != "bearer":
         raise Unauthorized("authorization: a bearer token is required")
-    principal = await principal_from_token(session, request.app.state.settings, credentials.credentials)
+    principal = await authenticate_request(session, request.app.state.settings, credentials.credentials)
     request.state.principal = principal
     return principal
 

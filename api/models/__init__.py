@@ -1,6 +1,7 @@
 """SQLAlchemy models, one module per domain; importing this package registers them all."""
 
 from api.models.audit import AuditEvent
+from api.models.auth import LoginThrottle, RefreshToken
 from api.models.base import Base
 from api.models.geography import District, Region
 from api.models.journal import Absence, EducationDocument, JournalChange, Mark, Movement
@@ -29,6 +30,7 @@ __all__ = [
     "Homework",
     "JournalChange",
     "Lesson",
+    "LoginThrottle",
     "Mark",
     "Movement",
     "Organization",
@@ -37,6 +39,7 @@ __all__ = [
     "ParentLink",
     "Period",
     "Person",
+    "RefreshToken",
     "Region",
     "SchoolClass",
     "StaffPost",

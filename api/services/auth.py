@@ -1,29 +1,147 @@
-"""Authentication of browser users by bearer access token."""
+"""Authentication of browser users: login, refresh-token rotation, logout, bearer tokens and presence."""
 
 from __future__ import annotations
 
-from sqlalchemy import select
+import asyncio
+import hashlib
+import logging
+import secrets
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from functools import lru_cache
+
+from fastapi import Request
+from sqlalchemy import DateTime, Integer, exists, func, insert, literal, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm.attributes import set_committed_value
 
 from api.config import Settings
-from api.errors import Unauthorized
-from api.models import User
-from api.services import tokens
+from api.errors import DomainError, TooManyRequests, Unauthorized
+from api.models import Organization, Person, User, Visit
+from api.models.auth import RefreshToken
+from api.models.organizations import MANAGEMENT_KINDS, OrganizationKind
+from api.models.people import AccountStatus
+from api.schemas.auth import MeOrganization, MePerson, MeResponse, MeScope
+from api.services import audit, passwords, throttle, tokens
 from api.services.scope import Principal
 
+log = logging.getLogger("api.auth")
 
-async def principal_from_token(session: AsyncSession, settings: Settings, token: str) -> Principal:
-    """Check the access token against the user row: active, app role, same token_version."""
+# Presence is written at most once a minute per user; a visit at most once per user per UTC day.
+PRESENCE_INTERVAL = timedelta(seconds=60)
+WRONG_CREDENTIALS = "wrong username or password"
+
+
+@dataclass(frozen=True)
+class IssuedTokens:
+    """A new access token and the refresh token that goes into the httpOnly cookie."""
+
+    access_token: str
+    expires_in: int
+    refresh_token: str
+    refresh_expires_in: int
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def normalize_username(username: str) -> str:
+    """Usernames are stored and compared lower-case, without surrounding spaces."""
+    return username.strip().lower()
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+@lru_cache
+def _dummy_hash() -> str:
+    # Unknown users are checked against this, so that they cost the same time as a wrong password.
+    return passwords.hash_password(secrets.token_urlsafe(24))
+
+
+def _check_password(password: str, password_hash: str | None) -> bool:
+    """Argon2id verification; unknown accounts and unreadable hashes verify against a dummy hash (same timing)."""
+    if password_hash is None:
+        passwords.verify_password(password, _dummy_hash())
+        return False
+    try:
+        return passwords.verify_password(password, password_hash)
+    except Exception:  # an unreadable stored hash is a failed login, not a 500
+        log.warning("unreadable password hash; treating the login as failed")
+        passwords.verify_password(password, _dummy_hash())
+        return False
+
+
+async def _active_user(session: AsyncSession, settings: Settings, token: str) -> User:
     claims = tokens.decode(settings, token, "access")
     user = await session.scalar(select(User).where(User.id == int(claims["sub"])))
-    if user is None or user.status != "active" or user.app_role is None or user.token_version != claims["ver"]:
+    if user is None or user.status != AccountStatus.active or user.app_role is None:
         raise Unauthorized("token: no longer valid")
+    if user.token_version != claims["ver"]:
+        raise Unauthorized("token: no longer valid")
+    return user
+
+
+def _principal(user: User) -> Principal:
     return Principal(
         user_id=user.id,
         person_id=user.person_id,
         organization_id=user.organization_id,
-        role=user.app_role,
+        role=user.app_role or "",
         username=user.username or "",
+    )
+
+
+async def principal_from_token(session: AsyncSession, settings: Settings, token: str) -> Principal:
+    """Check the access token against the user row: active, app role, same token_version."""
+    return _principal(await _active_user(session, settings, token))
+
+
+async def authenticate_request(session: AsyncSession, settings: Settings, token: str) -> Principal:
+    """The principal of a bearer token, recording the user's presence in the request's transaction."""
+    user = await _active_user(session, settings, token)
+    await record_presence(session, user)
+    return _principal(user)
+
+
+async def record_presence(session: AsyncSession, user: User, now: datetime | None = None) -> None:
+    """Update users.last_seen_at (at most once a minute) and add the day's visit (at most once per UTC day)."""
+    now = now or _now()
+    previous = user.last_seen_at
+    if previous is not None and now - previous < PRESENCE_INTERVAL:
+        return
+    # Conditional, so that concurrent requests of one user write once: the row lock serialises them and the
+    # later one no longer matches. updated_at stays: presence is not an edit of the account.
+    updated = await session.execute(
+        update(User)
+        .where(
+            User.id == user.id,
+            or_(User.last_seen_at.is_(None), User.last_seen_at < now - PRESENCE_INTERVAL),
+        )
+        .values(last_seen_at=now, updated_at=User.updated_at)
+        .returning(User.id)
+        .execution_options(synchronize_session=False)
+    )
+    if updated.first() is None:
+        return
+    set_committed_value(user, "last_seen_at", now)
+    day_start = now.astimezone(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
+    if previous is not None and previous >= day_start:
+        return
+    already = exists().where(Visit.user_id == user.id, Visit.visited_at >= day_start)
+    await session.execute(
+        insert(Visit).from_select(
+            ["user_id", "organization_id", "region_id", "visited_at"],
+            select(
+                literal(user.id, Integer),
+                literal(user.organization_id, Integer),
+                literal(user.region_id, Integer),
+                literal(now, DateTime(timezone=True)),
+            ).where(~already),
+        )
     )
 
 
@@ -35,4 +153,237 @@ def issue_access_token(settings: Settings, user: User) -> str:
         token_version=user.token_version,
         kind="access",
         ttl_seconds=settings.access_token_ttl_seconds,
+    )
+
+
+async def _issue(
+    session: AsyncSession,
+    settings: Settings,
+    request: Request | None,
+    user: User,
+    family_id: uuid.UUID,
+    now: datetime,
+) -> IssuedTokens:
+    ttl = settings.refresh_token_ttl_seconds
+    refresh = tokens.encode(
+        settings,
+        user_id=user.id,
+        token_version=user.token_version,
+        kind="refresh",
+        ttl_seconds=ttl,
+        extra={"fam": str(family_id)},
+    )
+    user_agent = request.headers.get("user-agent") if request is not None else None
+    session.add(
+        RefreshToken(
+            user_id=user.id,
+            family_id=family_id,
+            token_hash=_token_hash(refresh),
+            issued_at=now,
+            expires_at=now + timedelta(seconds=ttl),
+            user_agent=user_agent[:300] if user_agent else None,
+            ip=audit.client_ip(request) if request is not None else None,
+        )
+    )
+    await session.flush()
+    return IssuedTokens(
+        access_token=issue_access_token(settings, user),
+        expires_in=settings.access_token_ttl_seconds,
+        refresh_token=refresh,
+        refresh_expires_in=ttl,
+    )
+
+
+def _user_actor(user: User) -> audit.Actor:
+    return audit.Actor(audit.ActorKind.user, user_id=user.id, name=user.username, organization_id=user.organization_id)
+
+
+async def login(
+    session: AsyncSession, settings: Settings, request: Request, username: str, password: str
+) -> IssuedTokens | DomainError:
+    """Check the credentials under throttling; a new token family on success, the error to answer otherwise.
+
+    Failures are returned, not raised, so that the failure counters and the audit event commit with the answer.
+    """
+    now = _now()
+    name = normalize_username(username)
+    keys = throttle.keys_for(name, audit.client_ip(request))
+    until = await throttle.locked_until(session, keys, now)
+    if until is not None:
+        wait = throttle.retry_after_seconds(until, now)
+        await audit.record(
+            session,
+            request,
+            action=audit.LOGIN_FAILURE,
+            target_kind="user",
+            details={"username": name[:128], "reason": "throttled"},
+        )
+        return TooManyRequests(f"too many failed logins: try again in {wait} s", headers={"Retry-After": str(wait)})
+
+    user = await session.scalar(select(User).where(User.username == name, User.app_role.is_not(None)))
+    ok = await asyncio.to_thread(_check_password, password, user.password_hash if user is not None else None)
+    if user is None or not ok or user.status != AccountStatus.active:
+        await throttle.register_failure(session, keys, now)
+        reason = "unknown user" if user is None else ("wrong password" if not ok else "account disabled")
+        await audit.record(
+            session,
+            request,
+            action=audit.LOGIN_FAILURE,
+            target_kind="user",
+            target_id=user.id if user is not None else None,
+            organization_id=user.organization_id if user is not None else None,
+            details={"username": name[:128], "reason": reason},
+        )
+        return Unauthorized(
+            f"username or password: {WRONG_CREDENTIALS}",
+            details=[{"field": "password", "message": WRONG_CREDENTIALS}],
+        )
+
+    await throttle.register_success(session, keys, now)
+    issued = await _issue(session, settings, request, user, uuid.uuid4(), now)
+    await record_presence(session, user, now)
+    await audit.record(
+        session,
+        request,
+        action=audit.LOGIN_SUCCESS,
+        target_kind="user",
+        target_id=user.id,
+        organization_id=user.organization_id,
+        actor=_user_actor(user),
+    )
+    return issued
+
+
+async def revoke_family(session: AsyncSession, family_id: uuid.UUID, reason: str, now: datetime | None = None) -> int:
+    """Revoke every live token of one login's family; returns how many were revoked."""
+    result = await session.execute(
+        update(RefreshToken)
+        .where(RefreshToken.family_id == family_id, RefreshToken.revoked_at.is_(None))
+        .values(revoked_at=now or _now(), revoke_reason=reason)
+        .returning(RefreshToken.id)
+        .execution_options(synchronize_session=False)
+    )
+    return len(result.all())
+
+
+async def revoke_user_sessions(session: AsyncSession, user_id: int, reason: str, now: datetime | None = None) -> int:
+    """Revoke every live refresh token of the user (all families); returns how many were revoked."""
+    now = now or _now()
+    result = await session.execute(
+        update(RefreshToken)
+        .where(RefreshToken.user_id == user_id, RefreshToken.revoked_at.is_(None), RefreshToken.expires_at > now)
+        .values(revoked_at=now, revoke_reason=reason)
+        .returning(RefreshToken.id)
+        .execution_options(synchronize_session=False)
+    )
+    return len(result.all())
+
+
+async def refresh(
+    session: AsyncSession, settings: Settings, request: Request, token: str | None
+) -> IssuedTokens | DomainError:
+    """Rotate a refresh token; one presented twice revokes its whole family (returned, so the revocation commits)."""
+    if not token:
+        raise Unauthorized("refresh token: missing, log in again")
+    claims = tokens.decode(settings, token, "refresh")
+    now = _now()
+    row = await session.scalar(
+        select(RefreshToken).where(RefreshToken.token_hash == _token_hash(token)).with_for_update()
+    )
+    if row is None or row.user_id != int(claims["sub"]):
+        raise Unauthorized("refresh token: unknown, log in again")
+    if row.revoked_at is not None:
+        raise Unauthorized("refresh token: revoked, log in again")
+    if row.used_at is not None:
+        revoked = await revoke_family(session, row.family_id, "reuse", now)
+        await audit.record(
+            session,
+            request,
+            action="auth.refresh.reuse",
+            target_kind="user",
+            target_id=row.user_id,
+            details={"family_id": str(row.family_id), "revoked": revoked},
+        )
+        return Unauthorized("refresh token: already used; this login was ended everywhere, log in again")
+    if row.expires_at <= now:
+        raise Unauthorized("refresh token: expired, log in again")
+    user = await session.scalar(select(User).where(User.id == row.user_id))
+    if (
+        user is None
+        or user.status != AccountStatus.active
+        or user.app_role is None
+        or user.token_version != claims["ver"]
+    ):
+        await revoke_family(session, row.family_id, "account_changed", now)
+        return Unauthorized("refresh token: no longer valid, log in again")
+    row.used_at = now
+    issued = await _issue(session, settings, request, user, row.family_id, now)
+    await record_presence(session, user, now)
+    return issued
+
+
+async def logout(session: AsyncSession, settings: Settings, token: str | None) -> None:
+    """End the login the refresh token belongs to (its whole family); unknown or expired tokens are ignored."""
+    if not token:
+        return
+    try:
+        tokens.decode(settings, token, "refresh")
+    except Unauthorized:
+        return
+    family = await session.scalar(select(RefreshToken.family_id).where(RefreshToken.token_hash == _token_hash(token)))
+    if family is not None:
+        await revoke_family(session, family, "logout")
+
+
+async def me(session: AsyncSession, principal: Principal) -> MeResponse:
+    """The caller: account, person, management body and the scope it covers."""
+    user = await session.scalar(select(User).where(User.id == principal.user_id))
+    org = await session.scalar(select(Organization).where(Organization.id == principal.organization_id))
+    if user is None or org is None:
+        raise Unauthorized("token: no longer valid")
+    person = None
+    if user.person_id is not None:
+        p = await session.scalar(select(Person).where(Person.id == user.person_id))
+        if p is not None:
+            person = MePerson(
+                id=p.id,
+                surname=p.surname,
+                first_name=p.first_name,
+                patronymic=p.patronymic,
+                full_name=p.full_name,
+                email=p.email,
+                phone=p.phone,
+            )
+    counts = (
+        await session.execute(
+            select(
+                func.count(),
+                func.count().filter(Organization.kind == OrganizationKind.school),
+                func.count().filter(Organization.kind.in_([str(k) for k in MANAGEMENT_KINDS])),
+            ).where(Organization.path.contains([org.id]))
+        )
+    ).one()
+    return MeResponse(
+        id=user.id,
+        username=user.username or "",
+        role=principal.role,
+        status=user.status,
+        last_seen_at=user.last_seen_at,
+        person=person,
+        organization=MeOrganization(
+            id=org.id,
+            kind=org.kind,
+            name_ru=org.name_ru,
+            name_kk=org.name_kk,
+            short_name=org.short_name,
+            region_id=org.region_id,
+            district_id=org.district_id,
+            path=list(org.path or []),
+        ),
+        scope=MeScope(
+            root_organization_id=org.id,
+            organizations=int(counts[0]),
+            schools=int(counts[1]),
+            management_bodies=int(counts[2]),
+        ),
     )
