@@ -35,6 +35,8 @@ class Settings(BaseSettings):
     db_pool_timeout_seconds: float = 5.0
     db_pool_recycle_seconds: int = 1800
     db_statement_timeout_ms: int = 15000
+    # Reports get a stricter limit: a report that needs longer should read aggregates instead.
+    db_report_statement_timeout_ms: int = 8000
 
     @model_validator(mode="after")
     def _reject_default_secret(self) -> Settings:

@@ -109,6 +109,18 @@ async def migrate(url: str) -> None:
     await asyncio.to_thread(run_migrations, url)
 
 
+async def limit_statement_time(session: AsyncSession, milliseconds: int) -> None:
+    """Cap every statement of the session's current transaction at `milliseconds` (SET LOCAL statement_timeout)."""
+    # SET cannot take bind parameters; the value is an int, so formatting it in is safe.
+    await session.execute(text(f"SET LOCAL statement_timeout = {int(milliseconds)}"))
+
+
+async def limit_report_time(session: AsyncSession, settings: Settings | None = None) -> None:
+    """Apply the stricter report statement timeout (settings.db_report_statement_timeout_ms) to this transaction."""
+    settings = settings or get_settings()
+    await limit_statement_time(session, settings.db_report_statement_timeout_ms)
+
+
 def sessionmaker_for(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
     """Sessions that never expire objects on commit (no implicit reloads)."""
     return async_sessionmaker(engine, expire_on_commit=False, autoflush=False)

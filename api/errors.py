@@ -127,6 +127,16 @@ def validation_details(errors: list[Any]) -> list[dict[str, Any]]:
     return out
 
 
+def _raised_by_database_driver(exc: BaseException) -> bool:
+    """Whether the exception came out of the PostgreSQL driver (e.g. connecting to a stopped server)."""
+    tb = exc.__traceback__
+    while tb is not None:
+        if str(tb.tb_frame.f_globals.get("__name__", "")).startswith("asyncpg"):
+            return True
+        tb = tb.tb_next
+    return False
+
+
 def install_error_handlers(app: FastAPI) -> None:
     """Register the handlers that turn every error into the envelope."""
 
@@ -190,6 +200,17 @@ def install_error_handlers(app: FastAPI) -> None:
                 headers={"Retry-After": "1"},
             )
         log.exception("database error")
+        return envelope(500, "internal_error", "internal error")
+
+    @app.exception_handler(OSError)
+    async def _os_error(_: Request, exc: OSError) -> JSONResponse:
+        # A refused or missing socket while the driver connects (server down or restarting) is not our bug.
+        if _raised_by_database_driver(exc):
+            log.warning("database unreachable: %s", exc.__class__.__name__)
+            return envelope(
+                503, "service_unavailable", "the database is unavailable, try again", headers={"Retry-After": "1"}
+            )
+        log.exception("unhandled error", exc_info=exc)
         return envelope(500, "internal_error", "internal error")
 
     @app.exception_handler(Exception)
