@@ -1,0 +1,15 @@
+import type { RouteObject } from "react-router";
+
+/**
+ * Routes that other features plug into the app. Each feature exports its own RouteObject[] from
+ * src/features/<feature>/routes.tsx and is spread here, e.g.
+ *
+ *   import { profileRoutes } from "../features/profile/routes";
+ *   export const publicRoutes: RouteObject[] = [...profileRoutes];
+ */
+
+/** Inside the top-menu layout, open to anonymous visitors: the public organization profile (/o/:organizationId/…). */
+export const publicRoutes: RouteObject[] = [];
+
+/** Inside the top-menu layout, signed-in users only: e.g. Информирование (/inform). */
+export const workspaceRoutes: RouteObject[] = [];

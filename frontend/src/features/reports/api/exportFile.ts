@@ -1,0 +1,84 @@
+import { authFetch } from "../../../api/session";
+
+export interface ExportProgress {
+  received: number;
+  total: number | null;
+}
+
+/** The file name from Content-Disposition (RFC 5987 `filename*` first), or a fallback. */
+export function fileNameFrom(disposition: string | null, fallback: string): string {
+  if (!disposition) return fallback;
+  const star = /filename\*\s*=\s*(?:UTF-8'')?([^;]+)/i.exec(disposition);
+  if (star) {
+    try {
+      return decodeURIComponent(star[1].trim().replace(/^"|"$/g, ""));
+    } catch {
+      /* fall through to the plain name */
+    }
+  }
+  const plain = /filename\s*=\s*"?([^";]+)"?/i.exec(disposition);
+  return plain ? plain[1].trim() : fallback;
+}
+
+/** A human size: 12.3 KB, 1.2 MB. */
+export function formatBytes(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KB`;
+  return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+}
+
+/**
+ * Download the report's .xlsx: streamed in chunks (progress reported as it arrives, the page stays
+ * responsive), then saved through a temporary object URL.
+ */
+export async function downloadExport(
+  reportId: string,
+  search: URLSearchParams,
+  onProgress: (p: ExportProgress) => void,
+  signal?: AbortSignal,
+): Promise<string> {
+  const params = new URLSearchParams(search);
+  params.set("format", "xlsx");
+  const url = `/api/v1/reports/${encodeURIComponent(reportId)}/export?${params}`;
+  const response = await authFetch(url, { signal });
+  if (!response.ok) {
+    let message = response.statusText;
+    try {
+      const body = (await response.json()) as { error?: { message?: string } };
+      message = body.error?.message ?? message;
+    } catch {
+      /* not JSON */
+    }
+    throw new Error(message);
+  }
+  const length = Number(response.headers.get("Content-Length"));
+  const total = Number.isFinite(length) && length > 0 ? length : null;
+  const chunks: BlobPart[] = [];
+  let received = 0;
+  onProgress({ received, total });
+  if (response.body) {
+    const reader = response.body.getReader();
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      chunks.push(value as BlobPart);
+      received += value.byteLength;
+      onProgress({ received, total });
+    }
+  } else {
+    chunks.push(await response.blob());
+  }
+  const name = fileNameFrom(response.headers.get("Content-Disposition"), `${reportId}.xlsx`);
+  const blob = new Blob(chunks, {
+    type: response.headers.get("Content-Type") ?? "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+  });
+  const href = URL.createObjectURL(blob);
+  const a = document.createElement("a");
+  a.href = href;
+  a.download = name;
+  document.body.appendChild(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(href), 10_000);
+  return name;
+}

@@ -1,0 +1,141 @@
+import { Alert, Anchor, Badge, Card, Group, SimpleGrid, Skeleton, Stack, Text, TextInput, Title } from "@mantine/core";
+import { useMemo, useState } from "react";
+import { useTranslation } from "react-i18next";
+import { Link } from "react-router";
+import type { CatalogueEntry } from "../api/model";
+import { useCatalogue } from "../api/reports";
+import classes from "./CataloguePage.module.css";
+
+export interface CatalogueGroup {
+  title: string;
+  reports: { entry: CatalogueEntry; label: string }[];
+}
+
+/**
+ * Group the school reports as the menu of figure 6 does: «Успеваемость: Школа» goes under
+ * «Успеваемость» as «Школа»; entries without a colon stand alone, in catalogue order.
+ */
+export function groupSchoolReports(entries: CatalogueEntry[]): CatalogueGroup[] {
+  const groups: CatalogueGroup[] = [];
+  const byTitle = new Map<string, CatalogueGroup>();
+  for (const entry of entries) {
+    const at = entry.title.indexOf(": ");
+    const head = at > 0 ? entry.title.slice(0, at) : entry.title;
+    const label = at > 0 ? entry.title.slice(at + 2) : entry.title;
+    let group = byTitle.get(head);
+    if (!group) {
+      group = { title: head, reports: [] };
+      byTitle.set(head, group);
+      groups.push(group);
+    }
+    group.reports.push({ entry, label });
+  }
+  return groups;
+}
+
+/** The reports catalogue: management reports across organizations, then the reports of one organization. */
+export function CataloguePage() {
+  const { t, i18n } = useTranslation();
+  const catalogue = useCatalogue(i18n.resolvedLanguage ?? "ru");
+  const [search, setSearch] = useState("");
+
+  const { management, school } = useMemo(() => {
+    const needle = search.trim().toLocaleLowerCase();
+    const all = (catalogue.data ?? []).filter((r) => !needle || r.title.toLocaleLowerCase().includes(needle));
+    return {
+      management: all.filter((r) => r.section === "management"),
+      school: groupSchoolReports(all.filter((r) => r.section === "school")),
+    };
+  }, [catalogue.data, search]);
+
+  return (
+    <Stack gap="lg" className={classes.page}>
+      <Group justify="space-between" align="flex-end" wrap="wrap">
+        <div>
+          <Title order={1} className={classes.title}>
+            {t("catalogue.title")}
+          </Title>
+          <Text c="dimmed" maw={720}>
+            {t("catalogue.intro")}
+          </Text>
+        </div>
+        <TextInput
+          label={t("catalogue.search")}
+          value={search}
+          onChange={(e) => setSearch(e.currentTarget.value)}
+          type="search"
+          w={300}
+        />
+      </Group>
+
+      {catalogue.isError && (
+        <Alert color="red" role="alert" title={t("app.error")}>
+          {(catalogue.error as Error).message}
+        </Alert>
+      )}
+      {catalogue.isLoading && <Skeleton height={240} radius="md" />}
+
+      {management.length > 0 && (
+        <section aria-labelledby="cat-management">
+          <Title order={2} id="cat-management" className={classes.section}>
+            {t("catalogue.management")}
+          </Title>
+          <SimpleGrid cols={{ base: 1, sm: 2, lg: 3 }} spacing="md">
+            {management.map((r) => (
+              <Card
+                key={r.id}
+                component={Link}
+                to={`/reports/${encodeURIComponent(r.id)}`}
+                withBorder
+                radius="md"
+                padding="lg"
+                className={classes.card}
+              >
+                <Text fw={700} size="lg" className={classes.cardTitle}>
+                  {r.title}
+                </Text>
+                {(r.views ?? []).length > 0 && (
+                  <Group gap={6} mt="sm">
+                    {(r.views ?? []).map((v) => (
+                      <Badge key={v.id} variant="light" color="teal" radius="sm" tt="none">
+                        {v.title}
+                      </Badge>
+                    ))}
+                  </Group>
+                )}
+              </Card>
+            ))}
+          </SimpleGrid>
+        </section>
+      )}
+
+      {school.length > 0 && (
+        <section aria-labelledby="cat-school">
+          <Title order={2} id="cat-school" className={classes.section}>
+            {t("catalogue.school")}
+          </Title>
+          <div className={classes.columns}>
+            {school.map((group) => (
+              <Card key={group.title} withBorder radius="md" padding="md" className={classes.groupCard}>
+                <Text fw={700} mb={6} className={classes.groupTitle}>
+                  {group.title}
+                </Text>
+                <ul className={classes.list}>
+                  {group.reports.map(({ entry, label }) => (
+                    <li key={entry.id}>
+                      <Anchor component={Link} to={`/reports/${encodeURIComponent(entry.id)}`}>
+                        {group.reports.length === 1 ? entry.title : label}
+                      </Anchor>
+                    </li>
+                  ))}
+                </ul>
+              </Card>
+            ))}
+          </div>
+        </section>
+      )}
+
+      {catalogue.isSuccess && management.length === 0 && school.length === 0 && <Text>{t("catalogue.empty")}</Text>}
+    </Stack>
+  );
+}

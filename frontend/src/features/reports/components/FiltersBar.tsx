@@ -1,0 +1,72 @@
+import { Button, Group, Select, TextInput } from "@mantine/core";
+import { useTranslation } from "react-i18next";
+import type { FilterOptionsJson } from "../api/model";
+import type { FilterName, ReportQuery } from "../api/reports";
+import { optionLists } from "./options";
+import classes from "./FiltersBar.module.css";
+
+interface Props {
+  filters: FilterName[];
+  query: ReportQuery;
+  options: FilterOptionsJson | undefined;
+  loading: boolean;
+  onChange: (name: FilterName, value: string | null) => void;
+  onReset: () => void;
+}
+
+const DATE_FILTERS: FilterName[] = ["date", "date_from", "date_to"];
+
+/** The cascade filters: each list holds only the values within the user's scope and the filters above. */
+export function FiltersBar({ filters, query, options, loading, onChange, onReset }: Props) {
+  const { t } = useTranslation();
+  const lists = optionLists(options);
+  const active = filters.some((f) => query[f]);
+  return (
+    <fieldset className={classes.bar} aria-busy={loading}>
+      <legend className={classes.legend}>{t("report.filters")}</legend>
+      <div className={classes.grid}>
+        {filters.map((name) => {
+          const label = t(`filter.${name}`);
+          if (DATE_FILTERS.includes(name)) {
+            return (
+              <TextInput
+                key={name}
+                type="date"
+                label={label}
+                value={query[name] ?? ""}
+                onChange={(e) => onChange(name, e.currentTarget.value || null)}
+              />
+            );
+          }
+          const data = (lists[name]?.options ?? []).map((o) => ({ value: String(o.id), label: o.name }));
+          const value = query[name] ?? null;
+          // Keep a chosen value visible while its list reloads.
+          if (value && !data.some((d) => d.value === value)) data.unshift({ value, label: value });
+          return (
+            <Select
+              key={name}
+              label={label}
+              placeholder={t("filter.any", { name: label })}
+              data={data}
+              value={value}
+              onChange={(v) => onChange(name, v)}
+              searchable
+              clearable
+              nothingFoundMessage={t("catalogue.empty")}
+              disabled={data.length === 0 && !value}
+              comboboxProps={{ withinPortal: true }}
+              data-filter={name}
+            />
+          );
+        })}
+      </div>
+      {active && (
+        <Group justify="flex-end" mt="xs">
+          <Button variant="subtle" size="xs" onClick={onReset}>
+            {t("report.reset")}
+          </Button>
+        </Group>
+      )}
+    </fieldset>
+  );
+}

@@ -1,0 +1,45 @@
+import { BarChart, LineChart } from "echarts/charts";
+import { GridComponent, LegendComponent, TooltipComponent } from "echarts/components";
+import * as echarts from "echarts/core";
+import { SVGRenderer } from "echarts/renderers";
+import { useEffect, useRef } from "react";
+import { leafColumns, type ReportColumn, type Row } from "../api/model";
+
+echarts.use([BarChart, LineChart, GridComponent, LegendComponent, TooltipComponent, SVGRenderer]);
+
+export interface ChartSpec {
+  type?: string;
+  x?: string;
+  series?: string[];
+}
+
+/** The chart a report declares: its `series` columns drawn against the `x` column, beside the table. */
+export function ReportChart({ spec, rows, columns, title }: { spec: ChartSpec; rows: Row[]; columns: ReportColumn[]; title: string }) {
+  const ref = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    if (!ref.current || !spec.x || !spec.series?.length) return;
+    const titles = new Map(leafColumns(columns).map((c) => [c.id, c.title]));
+    const data = rows.filter((r) => r._kind !== "subtotal");
+    const chart = echarts.init(ref.current, undefined, { renderer: "svg" });
+    chart.setOption({
+      tooltip: { trigger: "axis" },
+      legend: { top: 0 },
+      grid: { left: 48, right: 16, top: 36, bottom: 56 },
+      xAxis: { type: "category", data: data.map((r) => String(r[spec.x!] ?? "")), axisLabel: { rotate: data.length > 12 ? 40 : 0 } },
+      yAxis: { type: "value" },
+      color: ["#0b6e4f", "#d4a017", "#3b82f6", "#c2410c"],
+      series: spec.series.map((id) => ({
+        name: titles.get(id) ?? id,
+        type: spec.type === "line" ? "line" : "bar",
+        data: data.map((r) => (typeof r[id] === "number" ? r[id] : null)),
+      })),
+    });
+    const resize = () => chart.resize();
+    window.addEventListener("resize", resize);
+    return () => {
+      window.removeEventListener("resize", resize);
+      chart.dispose();
+    };
+  }, [spec, rows, columns]);
+  return <div ref={ref} role="img" aria-label={title} style={{ width: "100%", height: 320 }} />;
+}

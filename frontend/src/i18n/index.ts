@@ -1,0 +1,35 @@
+import i18n from "i18next";
+import { initReactI18next } from "react-i18next";
+import { en } from "./en";
+import { kk } from "./kk";
+import { ru } from "./ru";
+
+export const LANGUAGES = [
+  { code: "ru", label: "Русский", short: "РУС" },
+  { code: "kk", label: "Қазақша", short: "ҚАЗ" },
+  { code: "en", label: "English", short: "ENG" },
+] as const;
+export type Language = (typeof LANGUAGES)[number]["code"];
+
+const STORAGE_KEY = "bilim.lang";
+
+/** The language stored by the user's last choice, Russian by default. */
+export function initialLanguage(): Language {
+  const stored = typeof localStorage === "undefined" ? null : localStorage.getItem(STORAGE_KEY);
+  return LANGUAGES.some((l) => l.code === stored) ? (stored as Language) : "ru";
+}
+
+void i18n.use(initReactI18next).init({
+  resources: { ru: { translation: ru }, kk: { translation: kk }, en: { translation: en } },
+  lng: initialLanguage(),
+  fallbackLng: "ru",
+  interpolation: { escapeValue: false },
+  returnNull: false,
+});
+
+i18n.on("languageChanged", (lng) => {
+  if (typeof localStorage !== "undefined") localStorage.setItem(STORAGE_KEY, lng);
+  if (typeof document !== "undefined") document.documentElement.lang = lng;
+});
+
+export default i18n;
