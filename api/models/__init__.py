@@ -2,6 +2,7 @@
 
 from api.models.audit import AuditEvent
 from api.models.auth import LoginThrottle, RefreshToken
+from api.models.auth import LoginThrottle, RefreshToken
 from api.models.base import Base
 from api.models.geography import District, Region
 from api.models.journal import Absence, EducationDocument, JournalChange, Mark, Movement
@@ -31,6 +32,7 @@ __all__ = [
     "JournalChange",
     "Lesson",
     "LoginThrottle",
+    "LoginThrottle",
     "Mark",
     "Movement",
     "Organization",
@@ -39,6 +41,7 @@ __all__ = [
     "ParentLink",
     "Period",
     "Person",
+    "RefreshToken",
     "RefreshToken",
     "Region",
     "SchoolClass",
