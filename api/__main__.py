@@ -48,27 +48,10 @@ def _create_user(args: argparse.Namespace) -> int:
     return run_create_user(args)
 
 
-def _create_user_args(parser: argparse.ArgumentParser) -> None:
-    from api.services.accounts import add_create_user_arguments
-
-    add_create_user_arguments(parser)
-
-
-def _create_user(args: argparse.Namespace) -> int:
-    from api.services.accounts import run_create_user
-
-    return run_create_user(args)
-
-
 # name -> (help, add_arguments(parser), run(args) -> exit code)
 COMMANDS: dict[str, tuple[str, Callable[[argparse.ArgumentParser], None], Callable[[argparse.Namespace], int]]] = {
     "serve": ("migrate and serve the app (embedded database unless DATABASE_URL is set)", _no_args, _serve),
     "migrate": ("bring the database to the migration heads", _no_args, _migrate),
-    "create-user": (
-        "create an account of a management body (the first administrator)",
-        _create_user_args,
-        _create_user,
-    ),
     "create-user": (
         "create an account of a management body (the first administrator)",
         _create_user_args,

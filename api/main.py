@@ -14,9 +14,7 @@ from api.config import PROJECT_ROOT, Settings, get_settings
 from api.db import make_engine, migrate, resolve_database_url, sessionmaker_for
 from api.errors import NotFound, install_error_handlers
 from api.routers import accounts as accounts_router
-from api.routers import accounts as accounts_router
 from api.routers import audit as audit_router
-from api.routers import auth as auth_router
 from api.routers import auth as auth_router
 from api.routers import health
 from api.routers import reports as reports_router
@@ -45,8 +43,6 @@ def api_router() -> APIRouter:
     """Every section's router under /api/v1."""
     router = APIRouter(prefix=API_PREFIX)
     router.include_router(health.router)
-    router.include_router(auth_router.router)
-    router.include_router(accounts_router.router)
     router.include_router(auth_router.router)
     router.include_router(accounts_router.router)
     router.include_router(reports_router.router)

@@ -2,7 +2,6 @@
 
 from api.models.audit import AuditEvent
 from api.models.auth import LoginThrottle, RefreshToken
-from api.models.auth import LoginThrottle, RefreshToken
 from api.models.base import Base
 from api.models.geography import District, Region
 from api.models.journal import Absence, EducationDocument, JournalChange, Mark, Movement
@@ -32,7 +31,6 @@ __all__ = [
     "JournalChange",
     "Lesson",
     "LoginThrottle",
-    "LoginThrottle",
     "Mark",
     "Movement",
     "Organization",
@@ -41,7 +39,6 @@ __all__ = [
     "ParentLink",
     "Period",
     "Person",
-    "RefreshToken",
     "RefreshToken",
     "Region",
     "SchoolClass",
