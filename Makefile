@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export HOST PORT
 
-.PHONY: run test install lint typecheck pytest migrate clean
+.PHONY: run test install lint typecheck pytest migrate clean backup restore bench-load
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -34,6 +34,19 @@ pytest: install
 	$(VENV)/bin/pytest -q
 
 test: lint typecheck pytest
+
+# Backups (scripts/backup.py): `make backup` writes backups/bilim-<db>-<time>.tar (database + uploads);
+# `make restore BACKUP=backups/….tar [FORCE=1]` loads one into the app's database.
+backup: install
+	$(PY) -m scripts.backup backup
+
+restore: install
+	@test -n "$(BACKUP)" || (echo "usage: make restore BACKUP=backups/bilim-….tar [FORCE=1]" && exit 2)
+	$(PY) -m scripts.backup restore "$(BACKUP)" $(if $(FORCE),--force,)
+
+# Load test against a running server (`make run` in another terminal): see bench/load.py.
+bench-load: install
+	$(PY) bench/load.py --base-url http://$(HOST):$(PORT)
 
 clean:
 	rm -rf $(VENV) .data .pytest_cache .mypy_cache .ruff_cache
