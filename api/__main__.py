@@ -32,6 +32,18 @@ def _migrate(_: argparse.Namespace) -> int:
     return 0
 
 
+def _create_token_args(parser: argparse.ArgumentParser) -> None:
+    from api.services.integration.cli import add_create_token_arguments
+
+    add_create_token_arguments(parser)
+
+
+def _create_token(args: argparse.Namespace) -> int:
+    from api.services.integration.cli import run_create_token
+
+    return run_create_token(args)
+
+
 def _no_args(_: argparse.ArgumentParser) -> None:
     return None
 
@@ -52,6 +64,7 @@ def _create_user(args: argparse.Namespace) -> int:
 COMMANDS: dict[str, tuple[str, Callable[[argparse.ArgumentParser], None], Callable[[argparse.Namespace], int]]] = {
     "serve": ("migrate and serve the app (embedded database unless DATABASE_URL is set)", _no_args, _serve),
     "migrate": ("bring the database to the migration heads", _no_args, _migrate),
+    "create-token": ("create an API token for a school system (printed once)", _create_token_args, _create_token),
     "create-user": (
         "create an account of a management body (the first administrator)",
         _create_user_args,

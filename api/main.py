@@ -17,6 +17,7 @@ from api.routers import accounts as accounts_router
 from api.routers import audit as audit_router
 from api.routers import auth as auth_router
 from api.routers import health
+from api.routers import integration as integration_router
 from api.routers import reports as reports_router
 from api.services.audit import AuditWriter
 
@@ -43,6 +44,7 @@ def api_router() -> APIRouter:
     """Every section's router under /api/v1."""
     router = APIRouter(prefix=API_PREFIX)
     router.include_router(health.router)
+    router.include_router(integration_router.router)
     router.include_router(auth_router.router)
     router.include_router(accounts_router.router)
     router.include_router(reports_router.router)

@@ -4,6 +4,7 @@ from api.models.audit import AuditEvent
 from api.models.auth import LoginThrottle, RefreshToken
 from api.models.base import Base
 from api.models.geography import District, Region
+from api.models.integration import ApiToken
 from api.models.journal import Absence, EducationDocument, JournalChange, Mark, Movement
 from api.models.organizations import Organization, OrganizationStructure, OrganizationType, StructuralUnit
 from api.models.people import ParentLink, Person, StaffPost, User, Visit
@@ -21,6 +22,7 @@ from api.models.school import (
 __all__ = [
     "Absence",
     "AcademicYear",
+    "ApiToken",
     "Assignment",
     "AuditEvent",
     "Base",

@@ -1,0 +1,159 @@
+"""/integration: API tokens (for administrators) and the bulk endpoints of the school systems (for tokens)."""
+
+# No `from __future__ import annotations`: the per-kind endpoints are built in a loop and FastAPI
+# must see their body types as real classes, not as strings to resolve.
+
+from collections.abc import Callable, Coroutine
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Request, Response
+from fastapi.exceptions import RequestValidationError
+from fastapi.routing import APIRoute
+from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
+
+from api.deps import AdminUser, SessionDep
+from api.errors import InvalidInput, Unauthorized
+from api.schemas.integration import (
+    Batch,
+    BatchResult,
+    DeleteBatch,
+    TokenCreate,
+    TokenCreated,
+    TokenList,
+    TokenRead,
+)
+from api.services.integration import batches, tokens
+from api.services.integration.kinds import KINDS, Kind
+from api.services.integration.tokens import TokenPrincipal
+
+
+def batch_details(errors: list[Any]) -> list[dict[str, Any]]:
+    """Pydantic errors of a batch body as [{index, field, message}]."""
+    out: list[dict[str, Any]] = []
+    for err in errors:
+        loc = [p for p in err.get("loc", ()) if p != "body"]
+        detail: dict[str, Any] = {"message": err.get("msg", "invalid")}
+        if len(loc) >= 2 and loc[0] in ("items", "external_ids") and isinstance(loc[1], int):
+            detail["index"] = loc[1]
+            rest = [str(p) for p in loc[2:]]
+            detail["field"] = ".".join(rest) if rest else str(loc[0])
+        else:
+            detail["field"] = ".".join(str(p) for p in loc) or "body"
+        out.append(detail)
+    return out
+
+
+class BatchRoute(APIRoute):
+    """A route whose body validation errors name the item index and its field."""
+
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+        handler = super().get_route_handler()
+
+        async def handle(request: Request) -> Response:
+            try:
+                return await handler(request)
+            except RequestValidationError as exc:
+                details = batch_details(list(exc.errors()))
+                first = details[0] if details else {"field": "body", "message": "invalid"}
+                where = f"items[{first['index']}].{first['field']}" if "index" in first else first["field"]
+                more = f" (and {len(details) - 1} more problems)" if len(details) > 1 else ""
+                raise InvalidInput(where, first["message"] + more, details=details) from exc
+
+        return handle
+
+
+_api_key = APIKeyHeader(name="X-API-Token", auto_error=False, description="API token of a school system")
+_bearer = HTTPBearer(auto_error=False, description="API token of a school system, as `Bearer <token>`")
+
+
+async def token_principal(
+    session: SessionDep,
+    api_key: Annotated[str | None, Depends(_api_key)],
+    bearer: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> TokenPrincipal:
+    """The school system calling: an API token from `X-API-Token` or `Authorization: Bearer`; never a JWT."""
+    token = api_key or (bearer.credentials if bearer is not None else None)
+    if not token:
+        raise Unauthorized("authorization: send the API token in X-API-Token", headers={"WWW-Authenticate": "Bearer"})
+    if not token.startswith(tokens.TOKEN_PREFIX):
+        raise Unauthorized(
+            "authorization: integration endpoints take an API token, not a login session",
+            headers={"WWW-Authenticate": "Bearer"},
+        )
+    return await tokens.authenticate(session, token)
+
+
+TokenDep = Annotated[TokenPrincipal, Depends(token_principal)]
+
+router = APIRouter(prefix="/integration", tags=["integration"])
+bulk = APIRouter(route_class=BatchRoute)
+
+
+def _read(row: Any) -> TokenRead:
+    return TokenRead.model_validate(row)
+
+
+@router.post("/tokens", response_model=TokenCreated, status_code=201)
+async def create_token(body: TokenCreate, session: SessionDep, admin: AdminUser) -> TokenCreated:
+    """Create an API token for a school system (the token is shown in this answer only)."""
+    row, secret = await tokens.create_token(
+        session,
+        name=body.name,
+        organization_id=body.organization_id,
+        external_system=body.external_system,
+        kinds=body.kinds,
+        created_by=admin,
+    )
+    return TokenCreated(**_read(row).model_dump(), token=secret)
+
+
+@router.get("/tokens", response_model=TokenList)
+async def list_tokens(session: SessionDep, admin: AdminUser) -> TokenList:
+    """API tokens of the organizations in the administrator's subtree (without their secrets)."""
+    return TokenList(items=[_read(r) for r in await tokens.list_tokens(session, admin)])
+
+
+@router.delete("/tokens/{token_id}", response_model=TokenRead)
+async def revoke_token(token_id: int, session: SessionDep, admin: AdminUser) -> TokenRead:
+    """Revoke an API token; it stops working at once."""
+    return _read(await tokens.revoke_token(session, admin, token_id))
+
+
+def _add_kind(kind: Kind) -> None:
+    body_type = Batch[kind.item]  # type: ignore[name-defined]
+
+    async def upsert(batch: body_type, session: SessionDep, token: TokenDep) -> BatchResult:
+        return await batches.upsert(session, token, kind.name, batch.items)
+
+    bulk.add_api_route(
+        f"/{kind.name}",
+        upsert,
+        methods=["POST"],
+        response_model=BatchResult,
+        name=f"upsert_{kind.name.replace('-', '_')}",
+        summary=f"Create or update {kind.name} by external id",
+        description=(
+            f"Bulk upsert of up to 10,000 {kind.name}, keyed by the source system's external ids; all-or-nothing, "
+            "idempotent. Problems: 422 with every one listed as {index, field, message}. "
+            f"Item: {(kind.item.__doc__ or '').strip()}"
+        ),
+    )
+    if kind.deletable:
+
+        async def delete(body: DeleteBatch, session: SessionDep, token: TokenDep) -> BatchResult:
+            return await batches.delete(session, token, kind.name, body.external_ids)
+
+        bulk.add_api_route(
+            f"/{kind.name}",
+            delete,
+            methods=["DELETE"],
+            response_model=BatchResult,
+            name=f"delete_{kind.name.replace('-', '_')}",
+            summary=f"Delete {kind.name} by external id",
+            description="Delete up to 10,000 rows by external id, all-or-nothing; unknown ids count as unchanged.",
+        )
+
+
+for _kind in KINDS.values():
+    _add_kind(_kind)
+router.include_router(bulk)

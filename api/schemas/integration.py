@@ -1,0 +1,289 @@
+"""Schemas of the integration API: tokens, batch items per entity kind (keyed by external ids), batch results."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Generic, Literal, TypeVar
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+from api.models.journal import AbsenceReason, DocumentType, MarkKind, MovementKind
+from api.models.people import AccountStatus, QualificationCategory, RoleKind, Sex
+from api.models.school import LessonStatus
+
+MAX_BATCH = 10_000
+
+ExtId = Annotated[str, StringConstraints(min_length=1, max_length=128)]
+Name = Annotated[str, StringConstraints(min_length=1, max_length=128, strip_whitespace=True)]
+Text255 = Annotated[str, StringConstraints(max_length=255)]
+Text500 = Annotated[str, StringConstraints(max_length=500)]
+
+
+# ---- tokens -------------------------------------------------------------------------------------------------
+
+
+class TokenCreate(BaseModel):
+    """A new API token for the subtree of organization_id: its source system and the kinds it may write."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: Annotated[str, StringConstraints(min_length=1, max_length=255, strip_whitespace=True)]
+    organization_id: int
+    external_system: Annotated[str, StringConstraints(min_length=1, max_length=64, strip_whitespace=True)]
+    kinds: list[str] = Field(min_length=1, max_length=32)
+
+
+class TokenRead(BaseModel):
+    """An API token without its secret (only the first characters, to tell tokens apart)."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    name: str
+    token_prefix: str
+    organization_id: int
+    external_system: str
+    kinds: list[str]
+    created_by_user_id: int | None
+    created_at: dt.datetime
+    revoked_at: dt.datetime | None
+    last_used_at: dt.datetime | None
+
+
+class TokenCreated(TokenRead):
+    """The created token; `token` is shown this once and never again."""
+
+    token: str
+
+
+class TokenList(BaseModel):
+    """Tokens of the administrator's subtree."""
+
+    items: list[TokenRead]
+
+
+# ---- batches ------------------------------------------------------------------------------------------------
+
+
+class Item(BaseModel):
+    """Common part of every batch item: the source system's id of the row."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    external_id: ExtId
+
+
+ItemT = TypeVar("ItemT", bound=Item)
+
+
+class Batch(BaseModel, Generic[ItemT]):
+    """A batch of up to 10,000 items, written all-or-nothing."""
+
+    items: list[ItemT] = Field(max_length=MAX_BATCH)
+
+
+class DeleteBatch(BaseModel):
+    """External ids of the rows to delete (up to 10,000), all-or-nothing."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    external_ids: list[ExtId] = Field(max_length=MAX_BATCH)
+
+
+class BatchResult(BaseModel):
+    """What a batch did: rows created, updated, left unchanged (already so) and deleted."""
+
+    kind: str
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    deleted: int = 0
+
+
+class OrganizationItem(Item):
+    """An organization (usually a school) under a parent named by external id, or by our id when it pre-exists."""
+
+    id: int | None = Field(default=None, description="our id of an existing organization to bind to external_id")
+    parent_external_id: ExtId | None = None
+    parent_id: int | None = Field(default=None, description="our id of the parent (a management body)")
+    kind: Literal["school", "district_body", "regional_body"] = "school"
+    type_code: Annotated[str, StringConstraints(max_length=64)] | None = None
+    structure_code: Annotated[str, StringConstraints(max_length=64)] | None = None
+    district_id: int | None = None
+    name_ru: Annotated[str, StringConstraints(min_length=1, max_length=500, strip_whitespace=True)]
+    name_kk: Annotated[str, StringConstraints(max_length=500)] | None = None
+    short_name: Text255 | None = None
+    postal_address: Text500 | None = None
+    building_address: Text500 | None = None
+    phones: Text255 | None = None
+    email: Text255 | None = None
+    website: Text255 | None = None
+    head_external_id: ExtId | None = None
+    license_number: Annotated[str, StringConstraints(max_length=128)] | None = None
+    license_date: dt.date | None = None
+    license_issuer: Text500 | None = None
+    accreditation_number: Annotated[str, StringConstraints(max_length=128)] | None = None
+    accreditation_date: dt.date | None = None
+    accreditation_valid_until: dt.date | None = None
+
+
+class PersonItem(Item):
+    """A person: student, parent or member of staff."""
+
+    surname: Name
+    first_name: Name
+    patronymic: Annotated[str, StringConstraints(max_length=128)] | None = None
+    sex: Sex | None = None
+    birth_date: dt.date | None = None
+    iin: Annotated[str, StringConstraints(min_length=12, max_length=12)] | None = None
+    phone: Annotated[str, StringConstraints(max_length=64)] | None = None
+    email: Text255 | None = None
+
+
+class StaffPostItem(Item):
+    """A post of a person in an organization."""
+
+    organization_external_id: ExtId
+    person_external_id: ExtId
+    position: Annotated[str, StringConstraints(min_length=1, max_length=255)]
+    role_kind: RoleKind
+    category: QualificationCategory = QualificationCategory.none
+    started_on: dt.date | None = None
+    ended_on: dt.date | None = None
+
+
+class ClassItem(Item):
+    """A class of a school in an academic year (named by its name, e.g. 2026-2027)."""
+
+    organization_external_id: ExtId
+    academic_year: Annotated[str, StringConstraints(min_length=1, max_length=32)]
+    grade: int = Field(ge=0, le=12)
+    letter: Annotated[str, StringConstraints(max_length=8)] = ""
+    class_teacher_external_id: ExtId | None = None
+
+
+class SubjectItem(Item):
+    """A subject, of one organization or (without organization) of the system's common list."""
+
+    organization_external_id: ExtId | None = None
+    name_ru: Annotated[str, StringConstraints(min_length=1, max_length=255)]
+    name_kk: Annotated[str, StringConstraints(min_length=1, max_length=255)]
+    name_en: Text255 | None = None
+    short_name: Annotated[str, StringConstraints(max_length=64)] | None = None
+
+
+class AssignmentItem(Item):
+    """A subject taught in a class by a teacher."""
+
+    class_external_id: ExtId
+    subject_external_id: ExtId
+    teacher_external_id: ExtId | None = None
+    hours_per_week: int | None = Field(default=None, ge=0, le=40)
+
+
+class EnrolmentItem(Item):
+    """A student in a class from a date (until a date)."""
+
+    class_external_id: ExtId
+    student_external_id: ExtId
+    starts_on: dt.date
+    ends_on: dt.date | None = None
+
+
+class ParentLinkItem(Item):
+    """A parent (or guardian) of a child."""
+
+    parent_external_id: ExtId
+    child_external_id: ExtId
+    relation: Literal["mother", "father", "guardian", "other"] = "other"
+
+
+class UserItem(Item):
+    """A registered school user (teacher, student, parent): an account without access to this app."""
+
+    person_external_id: ExtId
+    organization_external_id: ExtId
+    status: AccountStatus = AccountStatus.active
+    registered_at: dt.datetime | None = None
+    last_seen_at: dt.datetime | None = None
+
+
+class LessonItem(Item):
+    """A lesson of an assignment on a date; held, cancelled or replaced."""
+
+    assignment_external_id: ExtId
+    date: dt.date
+    number: int = Field(default=1, ge=0, le=12)
+    topic: Annotated[str, StringConstraints(max_length=1000)] | None = None
+    status: LessonStatus = LessonStatus.held
+    teacher_external_id: ExtId | None = None
+    substitute_external_id: ExtId | None = None
+    change_reason: Text500 | None = None
+    from_timetable: bool = True
+
+
+class HomeworkItem(Item):
+    """Homework given on a lesson, with expected minutes."""
+
+    lesson_external_id: ExtId
+    text: Annotated[str, StringConstraints(min_length=1, max_length=20_000)]
+    minutes: int | None = Field(default=None, ge=0, le=600)
+    due_on: dt.date | None = None
+
+
+class MarkItem(Item):
+    """A mark of a student: current (on a lesson), СОР/СОЧ, or a period mark (quarter, year, exam)."""
+
+    student_external_id: ExtId
+    class_external_id: ExtId
+    subject_external_id: ExtId
+    lesson_external_id: ExtId | None = None
+    kind: MarkKind = MarkKind.current
+    value: int | None = Field(default=None, ge=1, le=5)
+    not_attested: bool = False
+    period_number: int | None = Field(default=None, ge=1, le=4, description="quarter number for quarter marks")
+    date: dt.date | None = Field(default=None, description="defaults to the lesson's date")
+    entered_by_external_id: ExtId | None = None
+    entered_at: dt.datetime | None = None
+
+
+class AbsenceItem(Item):
+    """A student missed (or was late to) a lesson."""
+
+    student_external_id: ExtId
+    lesson_external_id: ExtId
+    reason: AbsenceReason
+
+
+class MovementItem(Item):
+    """A student arrived at or departed from a school."""
+
+    organization_external_id: ExtId
+    student_external_id: ExtId
+    class_external_id: ExtId | None = None
+    kind: MovementKind
+    date: dt.date
+    counterpart: Text500 | None = None
+    reason: Text500 | None = None
+    order_number: Annotated[str, StringConstraints(max_length=64)] | None = None
+
+
+class DocumentItem(Item):
+    """An issued education document (certificate of basic or general secondary education)."""
+
+    organization_external_id: ExtId
+    student_external_id: ExtId
+    class_external_id: ExtId | None = None
+    doc_type: DocumentType
+    series: Annotated[str, StringConstraints(max_length=16)] = ""
+    number: Annotated[str, StringConstraints(min_length=1, max_length=32)]
+    issued_on: dt.date
+    with_honours: bool = False
+
+
+class VisitItem(Item):
+    """A user's visit to the school system."""
+
+    user_external_id: ExtId
+    organization_external_id: ExtId | None = Field(default=None, description="defaults to the user's organization")
+    visited_at: dt.datetime

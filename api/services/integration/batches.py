@@ -1,0 +1,204 @@
+"""Upsert and delete batches of one entity kind: all-or-nothing, idempotent, counted."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import asyncpg
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from api.errors import InvalidInput, NotFound
+from api.schemas.integration import BatchResult, Item
+from api.services.integration.engine import Ctx, Table, columns_of, driver_connection, duplicates, out_of_scope
+from api.services.integration.kinds import KINDS, MARK_TABLE, ORG_TABLE, Kind, Row
+from api.services.integration.tokens import TokenPrincipal
+
+# Journal rows for marks written by a statement whose CTE `up` returns old and new values of each mark.
+_MARK_VALUE = "CASE WHEN {p}not_attested THEN 'н/а' ELSE {p}value::text END"
+_JOURNAL_INSERT = (
+    "INSERT INTO journal_changes (organization_id, region_id, mark_id, class_id, subject_id, student_person_id,"
+    " lesson_date, mark_kind, action, old_value, new_value, changed_by_person_id, changed_by)"
+)
+
+
+def _kind(name: str) -> Kind:
+    kind = KINDS.get(name)
+    if kind is None:
+        raise NotFound(f"no entity kind {name!r}")
+    return kind
+
+
+def _check_allowed(ctx: Ctx) -> None:
+    if ctx.kind not in ctx.token.kinds:
+        allowed = ", ".join(sorted(ctx.token.kinds))
+        ctx.error(None, "kind", f"this token may not write {ctx.kind}; it may write {allowed}")
+        ctx.raise_if_errors()
+
+
+def _refused(exc: asyncpg.IntegrityConstraintViolationError) -> InvalidInput:
+    """A rule the checks above did not foresee, refused by the database: still a 422 naming the rule."""
+    rule = getattr(exc, "constraint_name", None) or "a database rule"
+    message = f"the batch breaks the rule {rule}: {exc.args[0] if exc.args else ''}".strip()
+    return InvalidInput("items", message, details=[{"field": rule, "message": message}])
+
+
+async def upsert(session: AsyncSession, token: TokenPrincipal, kind_name: str, items: Sequence[Item]) -> BatchResult:
+    """Create or update the batch's rows by external id; nothing is written unless every item is valid."""
+    kind = _kind(kind_name)
+    ctx = Ctx(await driver_connection(session), token, kind_name)
+    _check_allowed(ctx)
+    item_list = list(items)
+    ext_ids = [it.external_id for it in item_list]
+    duplicates(ctx, ext_ids, "external_id")
+    rows = await kind.prepare(ctx, item_list)
+    outside = await out_of_scope(ctx, kind.table, ext_ids)
+    if outside:
+        for i, ext in enumerate(ext_ids):
+            if ext in outside:
+                ctx.error(i, "external_id", "the existing row belongs to an organization outside the token's subtree")
+    ctx.raise_if_errors()
+    try:
+        if kind.table is ORG_TABLE:
+            created, updated = await _write_organizations(ctx, item_list, rows)
+        elif kind.table is MARK_TABLE:
+            created, updated = await _write_marks(ctx, ext_ids, rows)
+        else:
+            created, updated = await _write(ctx, kind.table, ext_ids, rows)
+    except asyncpg.IntegrityConstraintViolationError as exc:
+        raise _refused(exc) from exc
+    return BatchResult(kind=kind_name, created=created, updated=updated, unchanged=len(item_list) - created - updated)
+
+
+async def _write(ctx: Ctx, table: Table, ext_ids: list[str], rows: list[Row]) -> tuple[int, int]:
+    if not rows:
+        return 0, 0
+    sql = (  # table and column names are ours; values are bound
+        f"WITH up AS ({table.upsert_sql()} RETURNING (old.id IS NULL) AS created)"  # noqa: S608
+        " SELECT count(*) FILTER (WHERE created), count(*) FILTER (WHERE NOT created) FROM up"
+    )
+    rec = await ctx.conn.fetchrow(sql, ctx.system, ext_ids, *columns_of(rows, len(table.columns)))
+    assert rec is not None
+    return int(rec[0]), int(rec[1])
+
+
+async def _write_marks(ctx: Ctx, ext_ids: list[str], rows: list[Row]) -> tuple[int, int]:
+    """Upsert marks and journal every created or changed one in the same statement."""
+    if not rows:
+        return 0, 0
+    n = len(MARK_TABLE.columns) + 3
+    sql = (  # table and column names are ours; values are bound
+        f"WITH up AS ({MARK_TABLE.upsert_sql()} RETURNING (old.id IS NULL) AS created,"  # noqa: S608
+        " new.id, new.organization_id,"
+        " new.region_id, new.class_id, new.subject_id, new.student_person_id, new.date, new.kind,"
+        " new.entered_by_person_id, old.value AS old_value, old.not_attested AS old_not_attested,"
+        " new.value AS new_value, new.not_attested AS new_not_attested),"
+        f" journal AS ({_JOURNAL_INSERT} SELECT organization_id, region_id, id, class_id, subject_id,"
+        " student_person_id, date, kind, CASE WHEN created THEN 'created' ELSE 'changed' END,"
+        f" CASE WHEN created THEN NULL ELSE {_MARK_VALUE.format(p='old_')} END,"
+        f" {_MARK_VALUE.format(p='new_')}, entered_by_person_id, ${n} FROM up)"
+        " SELECT count(*) FILTER (WHERE created), count(*) FILTER (WHERE NOT created) FROM up"
+    )
+    rec = await ctx.conn.fetchrow(
+        sql, ctx.system, ext_ids, *columns_of(rows, len(MARK_TABLE.columns)), _changed_by(ctx)
+    )
+    assert rec is not None
+    return int(rec[0]), int(rec[1])
+
+
+def _changed_by(ctx: Ctx) -> str:
+    return ctx.system[:255]
+
+
+async def _write_organizations(ctx: Ctx, items: list[Any], rows: list[Row]) -> tuple[int, int]:
+    """Organizations go in level by level, so that a parent sent in the same batch exists before its children."""
+    # Bind pre-existing organizations named by our id to their external id first.
+    adopt = [(it.id, it.external_id) for it in items if it.id is not None]
+    if adopt:
+        await ctx.conn.execute(
+            "UPDATE organizations o SET external_system = $1, external_id = a.ext FROM unnest($2::int[], $3::text[])"
+            " AS a(id, ext) WHERE o.id = a.id AND o.external_id IS NULL",
+            ctx.system,
+            [a[0] for a in adopt],
+            [a[1] for a in adopt],
+        )
+    pending = list(range(len(items)))
+    created = updated = 0
+    while pending:
+        ready = [i for i in pending if rows[i][0] is not None]
+        if not ready:  # cannot happen: prepare() only lets earlier in-batch parents through
+            raise InvalidInput("parent_external_id", "a cycle of parents in the batch")
+        c, u = await _write(ctx, ORG_TABLE, [items[i].external_id for i in ready], [rows[i] for i in ready])
+        created += c
+        updated += u
+        done = {items[i].external_id for i in ready}
+        pending = [i for i in pending if i not in set(ready)]
+        if not pending:
+            break
+        written = await ctx.conn.fetch(
+            "SELECT external_id, id, region_id, district_id FROM organizations"
+            " WHERE external_system = $1 AND external_id = ANY($2::text[])",
+            ctx.system,
+            list(done),
+        )
+        by_ext = {r["external_id"]: r for r in written}
+        for i in pending:
+            parent = by_ext.get(items[i].parent_external_id)
+            if parent is not None:
+                row = list(rows[i])
+                row[0] = parent["id"]
+                row[2] = parent["region_id"]
+                row[3] = row[3] if row[3] is not None else parent["district_id"]
+                rows[i] = tuple(row)
+    return created, updated
+
+
+async def delete(session: AsyncSession, token: TokenPrincipal, kind_name: str, ext_ids: list[str]) -> BatchResult:
+    """Delete rows by external id (unknown ids count as unchanged); a deleted mark is journaled."""
+    kind = _kind(kind_name)
+    if not kind.deletable:
+        raise InvalidInput("kind", f"{kind_name} cannot be deleted through the integration API")
+    ctx = Ctx(await driver_connection(session), token, kind_name)
+    _check_allowed(ctx)
+    duplicates(ctx, ext_ids, "external_ids")
+    outside = await out_of_scope(ctx, kind.table, ext_ids)
+    for i, ext in enumerate(ext_ids):
+        if ext in outside:
+            ctx.error(i, "external_ids", f"{ext!r} belongs to an organization outside the token's subtree")
+    ctx.raise_if_errors()
+    if not ext_ids:
+        return BatchResult(kind=kind_name)
+    try:
+        if kind_name == "lessons":
+            # Marks go with their lesson: delete them first, so that each is journaled.
+            await _delete_marks(
+                ctx,
+                "m.lesson_id IN (SELECT l.id FROM lessons l"
+                " WHERE l.external_system = $1 AND l.external_id = ANY($2::text[]))",
+                ext_ids,
+            )
+        if kind_name == "marks":
+            deleted = await _delete_marks(ctx, "m.external_system = $1 AND m.external_id = ANY($2::text[])", ext_ids)
+        else:
+            deleted = int(
+                await ctx.conn.fetchval(
+                    f"WITH d AS (DELETE FROM {kind.table.name} t"  # noqa: S608 - our table name, ids are bound
+                    " WHERE t.external_system = $1 AND t.external_id = ANY($2::text[]) RETURNING 1)"
+                    " SELECT count(*) FROM d",
+                    ctx.system,
+                    ext_ids,
+                )
+            )
+    except asyncpg.IntegrityConstraintViolationError as exc:
+        raise _refused(exc) from exc
+    return BatchResult(kind=kind_name, deleted=deleted, unchanged=len(ext_ids) - deleted)
+
+
+async def _delete_marks(ctx: Ctx, where: str, ext_ids: list[str]) -> int:
+    sql = (
+        f"WITH d AS (DELETE FROM marks m WHERE {where} RETURNING m.*),"  # noqa: S608 - fixed conditions above
+        f" journal AS ({_JOURNAL_INSERT} SELECT organization_id, region_id, id, class_id, subject_id,"
+        f" student_person_id, date, kind, 'deleted', {_MARK_VALUE.format(p='')}, NULL, NULL, $3 FROM d)"
+        " SELECT count(*) FROM d"
+    )
+    return int(await ctx.conn.fetchval(sql, ctx.system, ext_ids, _changed_by(ctx)))

@@ -1,0 +1,56 @@
+"""`python -m api create-token`: an API token for a school system, printed once."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+
+from api.services.integration.tokens import KINDS
+
+
+def add_create_token_arguments(parser: argparse.ArgumentParser) -> None:
+    """Arguments of create-token."""
+    parser.add_argument("--organization-id", type=int, required=True, help="root of the subtree the token may write")
+    parser.add_argument("--system", required=True, help="name of the source system (namespace of its external ids)")
+    parser.add_argument("--name", required=True, help="what the token is for")
+    parser.add_argument(
+        "--kinds",
+        default=",".join(KINDS),
+        help=f"comma-separated entity kinds the token may write (default: all: {','.join(KINDS)})",
+    )
+
+
+async def _create(args: argparse.Namespace) -> str:
+    from api.db import make_engine, migrate, resolve_database_url, sessionmaker_for
+    from api.services.integration.tokens import create_token
+
+    url = resolve_database_url()
+    await migrate(url)
+    engine = make_engine(url)
+    try:
+        async with sessionmaker_for(engine)() as session:
+            _, token = await create_token(
+                session,
+                name=args.name,
+                organization_id=args.organization_id,
+                external_system=args.system,
+                kinds=[k.strip() for k in args.kinds.split(",") if k.strip()],
+                created_by=None,
+            )
+            await session.commit()
+            return token
+    finally:
+        await engine.dispose()
+
+
+def run_create_token(args: argparse.Namespace) -> int:
+    """Create the token and print it (it cannot be shown again)."""
+    from api.errors import DomainError
+
+    try:
+        token = asyncio.run(_create(args))
+    except DomainError as exc:
+        print(f"error: {exc.message}")
+        return 2
+    print(token)
+    return 0

@@ -1,0 +1,249 @@
+"""The batch engine: references resolved in bulk, problems collected per item, rows written set-based.
+
+A batch runs in the request's one transaction on the session's asyncpg connection: every reference kind is
+looked up with one query (`external_id = ANY($2)`), every item is checked in Python against those lookups,
+and the rows go in with one `INSERT … SELECT FROM unnest(…) ON CONFLICT … DO UPDATE … WHERE … IS DISTINCT
+FROM …` so that an unchanged row is not written at all. Any problem → 422 listing all of them, nothing written.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import asyncpg
+from asyncpg import Record
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from api.errors import InvalidInput
+from api.services.integration.tokens import TokenPrincipal
+
+
+async def driver_connection(session: AsyncSession) -> asyncpg.Connection:
+    """The asyncpg connection under the session, inside the session's transaction."""
+    conn = await session.connection()
+    # The adapter opens its transaction lazily on the first statement: make sure it is open.
+    await conn.execute(text("SELECT 1"))
+    raw = await conn.get_raw_connection()
+    driver = raw.driver_connection
+    assert isinstance(driver, asyncpg.Connection)
+    return driver
+
+
+@dataclass
+class Ctx:
+    """One batch: the connection, the token, and the problems found so far."""
+
+    conn: asyncpg.Connection
+    token: TokenPrincipal
+    kind: str
+    errors: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def system(self) -> str:
+        return self.token.external_system
+
+    @property
+    def root(self) -> int:
+        return self.token.organization_id
+
+    def error(self, index: int | None, field_name: str, message: str) -> None:
+        """Record a problem of item `index` (None: of the batch as a whole)."""
+        item: dict[str, Any] = {"field": field_name, "message": message}
+        if index is not None:
+            item["index"] = index
+        self.errors.append(item)
+
+    def raise_if_errors(self) -> None:
+        """422 with every problem found, sorted by item."""
+        if not self.errors:
+            return
+        details = sorted(self.errors, key=lambda d: (d.get("index", -1), d["field"]))
+        first = details[0]
+        where = f"items[{first['index']}].{first['field']}" if "index" in first else first["field"]
+        more = f" (and {len(details) - 1} more problems)" if len(details) > 1 else ""
+        raise InvalidInput(where, first["message"] + more, details=details)
+
+    def ref(self, table: dict[str, Record], index: int, field_name: str, ext: str | None, what: str) -> Record | None:
+        """The looked-up row for an external id, or None after recording why it can't be used."""
+        if ext is None:
+            return None
+        rec = table.get(ext)
+        if rec is None:
+            self.error(index, field_name, f"no {what} with external id {ext!r} in system {self.system!r}")
+            return None
+        if not rec["in_scope"]:
+            self.error(index, field_name, f"{what} {ext!r} belongs to an organization outside the token's subtree")
+            return None
+        return rec
+
+    # ---- bulk lookups: one query per reference kind per batch ----------------------------------------------
+
+    async def _lookup(self, sql: str, ext_ids: Iterable[str | None], *extra: Any) -> dict[str, Record]:
+        ids = [e for e in set(ext_ids) if e is not None]
+        if not ids:
+            return {}
+        rows = await self.conn.fetch(sql, self.system, ids, *extra)
+        return {r["external_id"]: r for r in rows}
+
+    async def organizations(self, ext_ids: Iterable[str | None]) -> dict[str, Record]:
+        """Organizations by external id, with whether each lies in the token's subtree."""
+        return await self._lookup(
+            "SELECT o.external_id, o.id, o.kind, o.region_id, o.district_id, o.path @> ARRAY[$3::int] AS in_scope"
+            " FROM organizations o WHERE o.external_system = $1 AND o.external_id = ANY($2::text[])",
+            ext_ids,
+            self.root,
+        )
+
+    async def persons(self, ext_ids: Iterable[str | None]) -> dict[str, Record]:
+        """Persons by external id (persons belong to the source system, not to one organization)."""
+        return await self._lookup(
+            "SELECT p.external_id, p.id, p.region_id, p.birth_date, true AS in_scope"
+            " FROM persons p WHERE p.external_system = $1 AND p.external_id = ANY($2::text[])",
+            ext_ids,
+        )
+
+    async def classes(self, ext_ids: Iterable[str | None]) -> dict[str, Record]:
+        """Classes by external id, with their school, academic year dates and scope."""
+        return await self._lookup(
+            "SELECT c.external_id, c.id, c.organization_id, c.region_id, c.academic_year_id,"
+            " y.starts_on, y.ends_on, o.path @> ARRAY[$3::int] AS in_scope"
+            " FROM classes c JOIN organizations o ON o.id = c.organization_id"
+            " JOIN academic_years y ON y.id = c.academic_year_id"
+            " WHERE c.external_system = $1 AND c.external_id = ANY($2::text[])",
+            ext_ids,
+            self.root,
+        )
+
+    async def subjects(self, ext_ids: Iterable[str | None]) -> dict[str, Record]:
+        """Subjects by external id; a subject of the common list (no organization) is in every scope."""
+        return await self._lookup(
+            "SELECT s.external_id, s.id, s.organization_id,"
+            " (s.organization_id IS NULL OR o.path @> ARRAY[$3::int]) AS in_scope"
+            " FROM subjects s LEFT JOIN organizations o ON o.id = s.organization_id"
+            " WHERE s.external_system = $1 AND s.external_id = ANY($2::text[])",
+            ext_ids,
+            self.root,
+        )
+
+    async def assignments(self, ext_ids: Iterable[str | None]) -> dict[str, Record]:
+        """Assignments by external id, with class, subject, teacher and the class's academic year."""
+        return await self._lookup(
+            "SELECT a.external_id, a.id, a.class_id, a.organization_id, a.region_id, a.subject_id,"
+            " a.teacher_person_id, y.starts_on, y.ends_on, o.path @> ARRAY[$3::int] AS in_scope"
+            " FROM assignments a JOIN classes c ON c.id = a.class_id"
+            " JOIN academic_years y ON y.id = c.academic_year_id JOIN organizations o ON o.id = a.organization_id"
+            " WHERE a.external_system = $1 AND a.external_id = ANY($2::text[])",
+            ext_ids,
+            self.root,
+        )
+
+    async def lessons(self, ext_ids: Iterable[str | None]) -> dict[str, Record]:
+        """Lessons by external id, with class, subject, date, status and scope."""
+        return await self._lookup(
+            "SELECT l.external_id, l.id, l.class_id, l.organization_id, l.region_id, l.subject_id, l.date,"
+            " l.status, o.path @> ARRAY[$3::int] AS in_scope"
+            " FROM lessons l JOIN organizations o ON o.id = l.organization_id"
+            " WHERE l.external_system = $1 AND l.external_id = ANY($2::text[])",
+            ext_ids,
+            self.root,
+        )
+
+    async def users(self, ext_ids: Iterable[str | None]) -> dict[str, Record]:
+        """School user accounts by external id, with their organization and scope."""
+        return await self._lookup(
+            "SELECT u.external_id, u.id, u.organization_id, u.region_id, o.path @> ARRAY[$3::int] AS in_scope"
+            " FROM users u JOIN organizations o ON o.id = u.organization_id"
+            " WHERE u.external_system = $1 AND u.external_id = ANY($2::text[])",
+            ext_ids,
+            self.root,
+        )
+
+    async def enrolled_pairs(self, pairs: set[tuple[int, int]]) -> set[tuple[int, int]]:
+        """The (student, class) pairs among `pairs` that have an enrolment."""
+        if not pairs:
+            return set()
+        students, classes = zip(*pairs, strict=True)
+        rows = await self.conn.fetch(
+            "SELECT DISTINCT e.student_person_id, e.class_id FROM enrolments e"
+            " JOIN unnest($1::int[], $2::int[]) AS p(student_id, class_id)"
+            " ON e.student_person_id = p.student_id AND e.class_id = p.class_id",
+            list(students),
+            list(classes),
+        )
+        return {(r[0], r[1]) for r in rows}
+
+
+@dataclass(frozen=True)
+class Table:
+    """How a kind's rows are written: table, columns with their array types, and the scope column."""
+
+    name: str
+    columns: Sequence[tuple[str, str]]  # (column, PostgreSQL element type for unnest)
+    scope_column: str | None = "organization_id"
+    # Columns left out of the "did it change?" comparison (e.g. a server-side timestamp).
+    not_compared: frozenset[str] = frozenset()
+    # SQL used for a column when the item leaves it NULL (i.<column> is the given value).
+    defaults: dict[str, str] = field(default_factory=dict)
+    touch_updated_at: bool = False
+
+    def upsert_sql(self) -> str:
+        """INSERT … SELECT FROM unnest(…) ON CONFLICT (external_system, external_id) DO UPDATE only when changed."""
+        names = [c for c, _ in self.columns]
+        arrays = ", ".join(f"${i + 3}::{typ}[]" for i, (_, typ) in enumerate(self.columns))
+        select = ", ".join(f"coalesce(i.{c}, {self.defaults[c]})" if c in self.defaults else f"i.{c}" for c in names)
+        sets = [f"{c} = excluded.{c}" for c in names]
+        if self.touch_updated_at:
+            sets.append("updated_at = now()")
+        compared = [c for c in names if c not in self.not_compared]
+        return (  # table and column names are ours; values are bound
+            f"INSERT INTO {self.name} AS t (external_system, external_id, {', '.join(names)})"  # noqa: S608
+            f" SELECT $1, i.external_id, {select}"
+            f" FROM unnest($2::text[], {arrays}) AS i(external_id, {', '.join(names)})"
+            f" ON CONFLICT (external_system, external_id) DO UPDATE SET {', '.join(sets)}"
+            f" WHERE ({', '.join('t.' + c for c in compared)}) IS DISTINCT FROM"
+            f" ({', '.join('excluded.' + c for c in compared)})"
+        )
+
+
+async def out_of_scope(ctx: Ctx, table: Table, ext_ids: list[str]) -> set[str]:
+    """External ids of existing rows of this system that belong to organizations outside the token's subtree."""
+    if table.scope_column is None or not ext_ids:
+        return set()
+    rows = await ctx.conn.fetch(
+        f"SELECT t.external_id FROM {table.name} t"  # noqa: S608 - table and column names are ours, not input
+        f" WHERE t.external_system = $1 AND t.external_id = ANY($2::text[]) AND t.{table.scope_column} IS NOT NULL"
+        f" AND NOT EXISTS (SELECT 1 FROM organizations o WHERE o.id = t.{table.scope_column}"
+        f" AND o.path @> ARRAY[$3::int])",
+        ctx.system,
+        ext_ids,
+        ctx.root,
+    )
+    return {r[0] for r in rows}
+
+
+def duplicates(ctx: Ctx, keys: Sequence[Any], field_name: str, what: str = "external id") -> None:
+    """Record items whose key already appeared earlier in the batch."""
+    first: dict[Any, int] = {}
+    for i, k in enumerate(keys):
+        if k is None:
+            continue
+        j = first.setdefault(k, i)
+        if j != i:
+            ctx.error(i, field_name, f"the same {what} {k!r} is already at index {j} of this batch")
+
+
+def check_dates(ctx: Ctx, index: int, start: dt.date | None, end: dt.date | None, end_field: str) -> None:
+    """An end date may not come before the start date."""
+    if start is not None and end is not None and end < start:
+        ctx.error(index, end_field, f"{end.isoformat()} is before the start date {start.isoformat()}")
+
+
+def columns_of(rows: list[tuple[Any, ...]], width: int) -> list[list[Any]]:
+    """Transpose rows into one list per column (for unnest)."""
+    if not rows:
+        return [[] for _ in range(width)]
+    return [list(c) for c in zip(*rows, strict=True)]

@@ -1,0 +1,1085 @@
+"""The entity kinds of the integration API: for each, its item schema, its table and its checks.
+
+`prepare(ctx, items)` resolves the references of the whole batch in bulk (one query per reference kind),
+checks every item, records each problem with its index and field, and returns one row per item in the
+order of the kind's `Table.columns`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any, cast
+
+from api.schemas import integration as s
+from api.services import iin as iin_rules
+from api.services.integration.engine import Ctx, Table, check_dates
+
+Row = tuple[Any, ...]
+Prepare = Callable[[Ctx, list[Any]], Awaitable[list[Row]]]
+
+
+@dataclass(frozen=True)
+class Kind:
+    """An entity kind: URL segment, item schema, table, checks; and whether it may be deleted."""
+
+    name: str
+    item: type[s.Item]
+    table: Table
+    prepare: Prepare
+    deletable: bool = False
+
+
+def _not_future(ctx: Ctx, index: int, field_name: str, value: dt.date | None, slack_days: int = 1) -> None:
+    if value is not None and value > dt.date.today() + dt.timedelta(days=slack_days):
+        ctx.error(index, field_name, f"{value.isoformat()} lies in the future")
+
+
+def _in_year(ctx: Ctx, index: int, field_name: str, value: dt.date | None, cls: Any, what: str = "class") -> None:
+    if value is not None and cls is not None and not cls["starts_on"] <= value <= cls["ends_on"]:
+        ctx.error(
+            index,
+            field_name,
+            f"{value.isoformat()} lies outside the academic year of the {what}"
+            f" ({cls['starts_on'].isoformat()} – {cls['ends_on'].isoformat()})",
+        )
+
+
+# ---- organizations ---------------------------------------------------------------------------------------
+
+ORG_TABLE = Table(
+    "organizations",
+    [
+        ("parent_id", "int"),
+        ("kind", "text"),
+        ("region_id", "int"),
+        ("district_id", "int"),
+        ("type_id", "int"),
+        ("structure_id", "int"),
+        ("name_ru", "text"),
+        ("name_kk", "text"),
+        ("short_name", "text"),
+        ("postal_address", "text"),
+        ("building_address", "text"),
+        ("phones", "text"),
+        ("email", "text"),
+        ("website", "text"),
+        ("head_person_id", "int"),
+        ("license_number", "text"),
+        ("license_date", "date"),
+        ("license_issuer", "text"),
+        ("accreditation_number", "text"),
+        ("accreditation_date", "date"),
+        ("accreditation_valid_until", "date"),
+    ],
+    scope_column="id",
+    touch_updated_at=True,
+)
+
+
+async def prepare_organizations(ctx: Ctx, items: list[s.OrganizationItem]) -> list[Row]:
+    """Parents must exist (or come earlier in the batch) inside the subtree; schools need a type."""
+    batch_ids = {it.external_id: i for i, it in enumerate(items)}
+    parents = await ctx.organizations(it.parent_external_id for it in items)
+    heads = await ctx.persons(it.head_external_id for it in items)
+    own_ids = [it.id for it in items if it.id is not None]
+    parent_ids = [it.parent_id for it in items if it.parent_id is not None]
+    by_id = {
+        r["id"]: r
+        for r in await ctx.conn.fetch(
+            "SELECT o.id, o.kind, o.region_id, o.district_id, o.external_system, o.external_id,"
+            " o.path @> ARRAY[$2::int] AS in_scope FROM organizations o WHERE o.id = ANY($1::int[])",
+            own_ids + parent_ids,
+            ctx.root,
+        )
+    }
+    types = {
+        r["code"]: r["id"]
+        for r in await ctx.conn.fetch(
+            "SELECT code, id FROM organization_types WHERE code = ANY($1::text[])",
+            [it.type_code for it in items if it.type_code],
+        )
+    }
+    structures = {
+        r["code"]: r["id"]
+        for r in await ctx.conn.fetch(
+            "SELECT code, id FROM organization_structures WHERE code = ANY($1::text[])",
+            [it.structure_code for it in items if it.structure_code],
+        )
+    }
+    rows: list[Row] = []
+    for i, it in enumerate(items):
+        parent: Any = None
+        if (it.parent_id is None) == (it.parent_external_id is None):
+            ctx.error(i, "parent_external_id", "give exactly one of parent_external_id and parent_id")
+        elif it.parent_id is not None:
+            parent = by_id.get(it.parent_id)
+            if parent is None or not parent["in_scope"]:
+                ctx.error(i, "parent_id", f"no organization {it.parent_id} in the token's subtree")
+                parent = None
+        elif it.parent_external_id in batch_ids and it.parent_external_id not in parents:
+            j = batch_ids[it.parent_external_id]
+            if j >= i:
+                ctx.error(i, "parent_external_id", f"the parent comes later in the batch (index {j}); put it first")
+            else:
+                parent = {"id": None, "kind": items[j].kind, "region_id": None, "district_id": items[j].district_id}
+        else:
+            parent = ctx.ref(parents, i, "parent_external_id", it.parent_external_id, "organization")
+        if parent is not None and parent["kind"] == "school":
+            ctx.error(i, "parent_external_id", "an educational organization cannot be a parent")
+        if it.id is not None:
+            own = by_id.get(it.id)
+            if own is None or not own["in_scope"]:
+                ctx.error(i, "id", f"no organization {it.id} in the token's subtree")
+            elif own["external_id"] is not None and (own["external_system"], own["external_id"]) != (
+                ctx.system,
+                it.external_id,
+            ):
+                ctx.error(i, "id", f"organization {it.id} is already bound to another external id")
+        type_id = types.get(it.type_code) if it.type_code else None
+        if it.type_code and type_id is None:
+            ctx.error(i, "type_code", f"unknown organization type {it.type_code!r}")
+        if it.kind == "school" and not it.type_code:
+            ctx.error(i, "type_code", "an educational organization needs its type")
+        structure_id = structures.get(it.structure_code) if it.structure_code else None
+        if it.structure_code and structure_id is None:
+            ctx.error(i, "structure_code", f"unknown organizational structure {it.structure_code!r}")
+        if it.kind == "district_body" and it.district_id is None and (parent is None or parent["district_id"] is None):
+            ctx.error(i, "district_id", "a district body needs its district")
+        if it.email is not None and "@" not in it.email.strip("@"):
+            ctx.error(i, "email", "not an e-mail address")
+        check_dates(ctx, i, it.accreditation_date, it.accreditation_valid_until, "accreditation_valid_until")
+        _not_future(ctx, i, "license_date", it.license_date)
+        _not_future(ctx, i, "accreditation_date", it.accreditation_date)
+        head = ctx.ref(heads, i, "head_external_id", it.head_external_id, "person")
+        region_id = parent["region_id"] if parent is not None else None
+        district_id = it.district_id if it.district_id is not None else (parent or {}).get("district_id")
+        rows.append(
+            (
+                parent["id"] if parent is not None else None,
+                it.kind,
+                region_id,
+                district_id,
+                type_id,
+                structure_id,
+                it.name_ru,
+                it.name_kk,
+                it.short_name,
+                it.postal_address,
+                it.building_address,
+                it.phones,
+                it.email,
+                it.website,
+                head["id"] if head is not None else None,
+                it.license_number,
+                it.license_date,
+                it.license_issuer,
+                it.accreditation_number,
+                it.accreditation_date,
+                it.accreditation_valid_until,
+            )
+        )
+    return rows
+
+
+# ---- persons ---------------------------------------------------------------------------------------------
+
+PERSON_TABLE = Table(
+    "persons",
+    [
+        ("surname", "text"),
+        ("first_name", "text"),
+        ("patronymic", "text"),
+        ("sex", "text"),
+        ("birth_date", "date"),
+        ("iin", "text"),
+        ("phone", "text"),
+        ("email", "text"),
+        ("region_id", "int"),
+    ],
+    scope_column=None,
+    touch_updated_at=True,
+)
+
+
+async def prepare_persons(ctx: Ctx, items: list[s.PersonItem]) -> list[Row]:
+    """ИИН valid and matching birth date and sex, unique among persons; birth date plausible."""
+    region_id = await ctx.conn.fetchval("SELECT region_id FROM organizations WHERE id = $1", ctx.root)
+    iins = [it.iin for it in items if it.iin]
+    taken = {
+        r["iin"]: (r["external_system"], r["external_id"])
+        for r in await ctx.conn.fetch(
+            "SELECT iin, external_system, external_id FROM persons WHERE iin = ANY($1::text[])", iins
+        )
+    }
+    seen: dict[str, int] = {}
+    rows: list[Row] = []
+    for i, it in enumerate(items):
+        if it.birth_date is not None and not dt.date(1900, 1, 2) <= it.birth_date <= dt.date.today():
+            ctx.error(i, "birth_date", f"{it.birth_date.isoformat()} is not a plausible birth date")
+        if it.iin is not None:
+            if not iin_rules.is_valid(it.iin):
+                ctx.error(i, "iin", "not a valid ИИН (12 digits with a correct check digit)")
+            elif it.birth_date is not None and not iin_rules.matches_birth(
+                it.iin, it.birth_date, it.sex.value if it.sex else None
+            ):
+                ctx.error(i, "iin", "does not match the birth date and sex")
+            owner = taken.get(it.iin)
+            if owner is not None and owner != (ctx.system, it.external_id):
+                ctx.error(i, "iin", "belongs to another person")
+            j = seen.setdefault(it.iin, i)
+            if j != i:
+                ctx.error(i, "iin", f"the same ИИН is already at index {j} of this batch")
+        rows.append(
+            (
+                it.surname,
+                it.first_name,
+                it.patronymic,
+                it.sex.value if it.sex else None,
+                it.birth_date,
+                it.iin,
+                it.phone,
+                it.email,
+                region_id,
+            )
+        )
+    return rows
+
+
+# ---- staff posts -----------------------------------------------------------------------------------------
+
+STAFF_TABLE = Table(
+    "staff_posts",
+    [
+        ("organization_id", "int"),
+        ("region_id", "int"),
+        ("person_id", "int"),
+        ("position", "text"),
+        ("role_kind", "text"),
+        ("category", "text"),
+        ("started_on", "date"),
+        ("ended_on", "date"),
+    ],
+    touch_updated_at=True,
+)
+
+
+async def prepare_staff_posts(ctx: Ctx, items: list[s.StaffPostItem]) -> list[Row]:
+    """Organization in scope, person known, dates in order."""
+    orgs = await ctx.organizations(it.organization_external_id for it in items)
+    persons = await ctx.persons(it.person_external_id for it in items)
+    rows: list[Row] = []
+    for i, it in enumerate(items):
+        org = ctx.ref(orgs, i, "organization_external_id", it.organization_external_id, "organization")
+        p = ctx.ref(persons, i, "person_external_id", it.person_external_id, "person")
+        check_dates(ctx, i, it.started_on, it.ended_on, "ended_on")
+        _not_future(ctx, i, "started_on", it.started_on, slack_days=366)
+        rows.append(
+            (
+                org["id"] if org else None,
+                org["region_id"] if org else None,
+                p["id"] if p else None,
+                it.position,
+                it.role_kind.value,
+                it.category.value,
+                it.started_on,
+                it.ended_on,
+            )
+        )
+    return rows
+
+
+# ---- classes ---------------------------------------------------------------------------------------------
+
+CLASS_TABLE = Table(
+    "classes",
+    [
+        ("organization_id", "int"),
+        ("region_id", "int"),
+        ("academic_year_id", "int"),
+        ("grade", "int"),
+        ("letter", "text"),
+        ("class_teacher_person_id", "int"),
+    ],
+    touch_updated_at=True,
+)
+
+
+async def prepare_classes(ctx: Ctx, items: list[s.ClassItem]) -> list[Row]:
+    """School in scope, academic year known, grade and letter not taken by another class of the school."""
+    orgs = await ctx.organizations(it.organization_external_id for it in items)
+    teachers = await ctx.persons(it.class_teacher_external_id for it in items)
+    years = {
+        r["name"]: r["id"]
+        for r in await ctx.conn.fetch(
+            "SELECT name, id FROM academic_years WHERE name = ANY($1::text[])", list({it.academic_year for it in items})
+        )
+    }
+    rows: list[Row] = []
+    for i, it in enumerate(items):
+        org = ctx.ref(orgs, i, "organization_external_id", it.organization_external_id, "organization")
+        if org is not None and org["kind"] != "school":
+            ctx.error(i, "organization_external_id", "classes belong to an educational organization, not a body")
+        year_id = years.get(it.academic_year)
+        if year_id is None:
+            ctx.error(i, "academic_year", f"no academic year named {it.academic_year!r}")
+        t = ctx.ref(teachers, i, "class_teacher_external_id", it.class_teacher_external_id, "person")
+        rows.append(
+            (
+                org["id"] if org else None,
+                org["region_id"] if org else None,
+                year_id,
+                it.grade,
+                it.letter,
+                t["id"] if t else None,
+            )
+        )
+    # One class per school, year, grade and letter: within the batch and against other rows.
+    keys = [(r[0], r[2], r[3], r[4]) for r in rows]
+    seen: dict[tuple[Any, ...], int] = {}
+    for i, k in enumerate(keys):
+        if None not in k[:3]:
+            j = seen.setdefault(k, i)
+            if j != i:
+                ctx.error(i, "letter", f"the same class (grade and letter) is already at index {j} of this batch")
+    valid = [(i, k) for i, k in enumerate(keys) if None not in k[:3]]
+    if valid:
+        taken = await ctx.conn.fetch(
+            "SELECT i.idx FROM unnest($1::int[], $2::int[], $3::int[], $4::int[], $5::text[], $6::text[])"
+            " AS i(idx, org, year, grade, letter, ext) JOIN classes c ON c.organization_id = i.org"
+            " AND c.academic_year_id = i.year AND c.grade = i.grade AND c.letter = i.letter"
+            " WHERE c.external_system IS DISTINCT FROM $7 OR c.external_id IS DISTINCT FROM i.ext",
+            [i for i, _ in valid],
+            [k[0] for _, k in valid],
+            [k[1] for _, k in valid],
+            [k[2] for _, k in valid],
+            [k[3] for _, k in valid],
+            [items[i].external_id for i, _ in valid],
+            ctx.system,
+        )
+        for r in taken:
+            ctx.error(r[0], "letter", "the school already has another class with this grade and letter this year")
+    return rows
+
+
+# ---- subjects --------------------------------------------------------------------------------------------
+
+SUBJECT_TABLE = Table(
+    "subjects",
+    [("organization_id", "int"), ("name_ru", "text"), ("name_kk", "text"), ("name_en", "text"), ("short_name", "text")],
+)
+
+
+async def prepare_subjects(ctx: Ctx, items: list[s.SubjectItem]) -> list[Row]:
+    """Organization (when given) in scope."""
+    orgs = await ctx.organizations(it.organization_external_id for it in items)
+    rows: list[Row] = []
+    for i, it in enumerate(items):
+        org = ctx.ref(orgs, i, "organization_external_id", it.organization_external_id, "organization")
+        rows.append((org["id"] if org else None, it.name_ru, it.name_kk, it.name_en, it.short_name))
+    return rows
+
+
+# ---- assignments -----------------------------------------------------------------------------------------
+
+ASSIGNMENT_TABLE = Table(
+    "assignments",
+    [
+        ("organization_id", "int"),
+        ("region_id", "int"),
+        ("class_id", "int"),
+        ("subject_id", "int"),
+        ("teacher_person_id", "int"),
+        ("hours_per_week", "int"),
+    ],
+)
+
+
+async def prepare_assignments(ctx: Ctx, items: list[s.AssignmentItem]) -> list[Row]:
+    """Class and subject in scope, teacher known; a class–subject–teacher once."""
+    classes = await ctx.classes(it.class_external_id for it in items)
+    subjects = await ctx.subjects(it.subject_external_id for it in items)
+    teachers = await ctx.persons(it.teacher_external_id for it in items)
+    rows: list[Row] = []
+    for i, it in enumerate(items):
+        c = ctx.ref(classes, i, "class_external_id", it.class_external_id, "class")
+        subj = ctx.ref(subjects, i, "subject_external_id", it.subject_external_id, "subject")
+        t = ctx.ref(teachers, i, "teacher_external_id", it.teacher_external_id, "person")
+        if c is not None and subj is not None and subj["organization_id"] not in (None, c["organization_id"]):
+            ctx.error(i, "subject_external_id", "the subject belongs to another organization than the class")
+        rows.append(
+            (
+                c["organization_id"] if c else None,
+                c["region_id"] if c else None,
+                c["id"] if c else None,
+                subj["id"] if subj else None,
+                t["id"] if t else None,
+                it.hours_per_week,
+            )
+        )
+    triples = [(i, r[2], r[3], r[4]) for i, r in enumerate(rows) if None not in (r[2], r[3], r[4])]
+    seen: dict[tuple[Any, ...], int] = {}
+    for i, *k in triples:
+        j = seen.setdefault(tuple(k), i)
+        if j != i:
+            ctx.error(i, "teacher_external_id", f"the same class, subject and teacher are already at index {j}")
+    if triples:
+        taken = await ctx.conn.fetch(
+            "SELECT i.idx FROM unnest($1::int[], $2::int[], $3::int[], $4::int[], $5::text[])"
+            " AS i(idx, class_id, subject_id, teacher_id, ext) JOIN assignments a ON a.class_id = i.class_id"
+            " AND a.subject_id = i.subject_id AND a.teacher_person_id = i.teacher_id"
+            " WHERE a.external_system IS DISTINCT FROM $6 OR a.external_id IS DISTINCT FROM i.ext",
+            [t[0] for t in triples],
+            [t[1] for t in triples],
+            [t[2] for t in triples],
+            [t[3] for t in triples],
+            [items[t[0]].external_id for t in triples],
+            ctx.system,
+        )
+        for r in taken:
+            ctx.error(r[0], "teacher_external_id", "this class already has this subject with this teacher")
+    return rows
+
+
+# ---- enrolments ------------------------------------------------------------------------------------------
+
+ENROLMENT_TABLE = Table(
+    "enrolments",
+    [
+        ("organization_id", "int"),
+        ("region_id", "int"),
+        ("class_id", "int"),
+        ("student_person_id", "int"),
+        ("starts_on", "date"),
+        ("ends_on", "date"),
+    ],
+)
+
+
+def _overlap(a_start: dt.date, a_end: dt.date | None, b_start: dt.date, b_end: dt.date | None) -> bool:
+    return a_start <= (b_end or dt.date.max) and b_start <= (a_end or dt.date.max)
+
+
+async def prepare_enrolments(ctx: Ctx, items: list[s.EnrolmentItem]) -> list[Row]:
+    """Class in scope, dates in order and inside the class's year, no student in two classes at once."""
+    classes = await ctx.classes(it.class_external_id for it in items)
+    students = await ctx.persons(it.student_external_id for it in items)
+    rows: list[Row] = []
+    for i, it in enumerate(items):
+        c = ctx.ref(classes, i, "class_external_id", it.class_external_id, "class")
+        st = ctx.ref(students, i, "student_external_id", it.student_external_id, "person")
+        check_dates(ctx, i, it.starts_on, it.ends_on, "ends_on")
+        _in_year(ctx, i, "starts_on", it.starts_on, c)
+        rows.append(
+            (
+                c["organization_id"] if c else None,
+                c["region_id"] if c else None,
+                c["id"] if c else None,
+                st["id"] if st else None,
+                it.starts_on,
+                it.ends_on,
+            )
+        )
+    by_student: dict[int, list[int]] = defaultdict(list)
+    for i, r in enumerate(rows):
+        if r[3] is not None:
+            by_student[r[3]].append(i)
+    for idxs in by_student.values():
+        for a, i in enumerate(idxs):
+            for j in idxs[:a]:
+                if _overlap(items[i].starts_on, items[i].ends_on, items[j].starts_on, items[j].ends_on):
+                    ctx.error(i, "starts_on", f"overlaps the enrolment of the same student at index {j}")
+                    break
+    valid = [i for i, r in enumerate(rows) if r[3] is not None]
+    if valid:
+        clash = await ctx.conn.fetch(
+            "SELECT DISTINCT i.idx FROM unnest($1::int[], $2::int[], $3::date[], $4::date[], $5::text[])"
+            " AS i(idx, student_id, starts_on, ends_on, ext) JOIN enrolments e ON e.student_person_id = i.student_id"
+            " AND daterange(e.starts_on, coalesce(e.ends_on, 'infinity'::date), '[]')"
+            " && daterange(i.starts_on, coalesce(i.ends_on, 'infinity'::date), '[]')"
+            " WHERE e.external_system IS DISTINCT FROM $6 OR NOT e.external_id = ANY($7::text[])",
+            valid,
+            [rows[i][3] for i in valid],
+            [items[i].starts_on for i in valid],
+            [items[i].ends_on for i in valid],
+            [items[i].external_id for i in valid],
+            ctx.system,
+            [it.external_id for it in items],
+        )
+        for r in clash:
+            ctx.error(r[0], "starts_on", "the student is already enrolled in another class for these dates")
+    return rows
+
+
+# ---- parent links ----------------------------------------------------------------------------------------
+
+PARENT_LINK_TABLE = Table(
+    "parent_links",
+    [("region_id", "int"), ("parent_person_id", "int"), ("child_person_id", "int"), ("relation", "text")],
+    scope_column=None,
+)
+
+
+async def prepare_parent_links(ctx: Ctx, items: list[s.ParentLinkItem]) -> list[Row]:
+    """Both persons known and different; a parent–child pair once."""
+    persons = await ctx.persons([it.parent_external_id for it in items] + [it.child_external_id for it in items])
+    region_id = await ctx.conn.fetchval("SELECT region_id FROM organizations WHERE id = $1", ctx.root)
+    rows: list[Row] = []
+    for i, it in enumerate(items):
+        p = ctx.ref(persons, i, "parent_external_id", it.parent_external_id, "person")
+        c = ctx.ref(persons, i, "child_external_id", it.child_external_id, "person")
+        if it.parent_external_id == it.child_external_id:
+            ctx.error(i, "child_external_id", "a person cannot be their own parent")
+        rows.append((region_id, p["id"] if p else None, c["id"] if c else None, it.relation))
+    pairs = [(i, r[1], r[2]) for i, r in enumerate(rows) if r[1] is not None and r[2] is not None]
+    seen: dict[tuple[int, int], int] = {}
+    for i, a, b in pairs:
+        j = seen.setdefault((a, b), i)
+        if j != i:
+            ctx.error(i, "child_external_id", f"the same parent and child are already at index {j}")
+    if pairs:
+        taken = await ctx.conn.fetch(
+            "SELECT i.idx FROM unnest($1::int[], $2::int[], $3::int[], $4::text[]) AS i(idx, parent_id, child_id, ext)"
+            " JOIN parent_links l ON l.parent_person_id = i.parent_id AND l.child_person_id = i.child_id"
+            " WHERE l.external_system IS DISTINCT FROM $5 OR l.external_id IS DISTINCT FROM i.ext",
+            [p[0] for p in pairs],
+            [p[1] for p in pairs],
+            [p[2] for p in pairs],
+            [items[p[0]].external_id for p in pairs],
+            ctx.system,
+        )
+        for r in taken:
+            ctx.error(r[0], "child_external_id", "this parent and child are already linked")
+    return rows
+
+
+# ---- user accounts ---------------------------------------------------------------------------------------
+
+USER_TABLE = Table(
+    "users",
+    [
+        ("person_id", "int"),
+        ("organization_id", "int"),
+        ("region_id", "int"),
+        ("status", "text"),
+        ("registered_at", "timestamptz"),
+        ("last_seen_at", "timestamptz"),
+    ],
+    defaults={"registered_at": "now()"},
+    not_compared=frozenset({"registered_at"}),
+    touch_updated_at=True,
+)
+
+
+async def prepare_users(ctx: Ctx, items: list[s.UserItem]) -> list[Row]:
+    """A registered school user: person known and without another account, organization in scope."""
+    persons = await ctx.persons(it.person_external_id for it in items)
+    orgs = await ctx.organizations(it.organization_external_id for it in items)
+    rows: list[Row] = []
+    for i, it in enumerate(items):
+        p = ctx.ref(persons, i, "person_external_id", it.person_external_id, "person")
+        org = ctx.ref(orgs, i, "organization_external_id", it.organization_external_id, "organization")
+        if it.registered_at and it.last_seen_at and it.last_seen_at < it.registered_at:
+            ctx.error(i, "last_seen_at", "is before registered_at")
+        rows.append(
+            (
+                p["id"] if p else None,
+                org["id"] if org else None,
+                org["region_id"] if org else None,
+                it.status.value,
+                it.registered_at,
+                it.last_seen_at,
+            )
+        )
+    seen: dict[int, int] = {}
+    for i, r in enumerate(rows):
+        if r[0] is not None:
+            j = seen.setdefault(r[0], i)
+            if j != i:
+                ctx.error(i, "person_external_id", f"the same person already has an account at index {j}")
+    valid = [i for i, r in enumerate(rows) if r[0] is not None]
+    if valid:
+        taken = await ctx.conn.fetch(
+            "SELECT i.idx FROM unnest($1::int[], $2::int[], $3::text[]) AS i(idx, person_id, ext)"
+            " JOIN users u ON u.person_id = i.person_id"
+            " WHERE u.external_system IS DISTINCT FROM $4 OR u.external_id IS DISTINCT FROM i.ext",
+            valid,
+            [rows[i][0] for i in valid],
+            [items[i].external_id for i in valid],
+            ctx.system,
+        )
+        for r in taken:
+            ctx.error(r[0], "person_external_id", "the person already has another account")
+    return rows
+
+
+# ---- lessons ---------------------------------------------------------------------------------------------
+
+LESSON_TABLE = Table(
+    "lessons",
+    [
+        ("organization_id", "int"),
+        ("region_id", "int"),
+        ("class_id", "int"),
+        ("assignment_id", "int"),
+        ("subject_id", "int"),
+        ("teacher_person_id", "int"),
+        ("date", "date"),
+        ("number", "int"),
+        ("topic", "text"),
+        ("status", "text"),
+        ("substitute_person_id", "int"),
+        ("change_reason", "text"),
+        ("from_timetable", "bool"),
+    ],
+)
+
+
+async def prepare_lessons(ctx: Ctx, items: list[s.LessonItem]) -> list[Row]:
+    """Assignment in scope, date in the class's academic year, a substitute for a replaced lesson."""
+    assignments = await ctx.assignments(it.assignment_external_id for it in items)
+    persons = await ctx.persons([it.teacher_external_id for it in items] + [it.substitute_external_id for it in items])
+    rows: list[Row] = []
+    for i, it in enumerate(items):
+        a = ctx.ref(assignments, i, "assignment_external_id", it.assignment_external_id, "assignment")
+        teacher = ctx.ref(persons, i, "teacher_external_id", it.teacher_external_id, "person")
+        sub = ctx.ref(persons, i, "substitute_external_id", it.substitute_external_id, "person")
+        _in_year(ctx, i, "date", it.date, a)
+        if it.status == "replaced" and it.substitute_external_id is None:
+            ctx.error(i, "substitute_external_id", "a replaced lesson needs its substitute teacher")
+        rows.append(
+            (
+                a["organization_id"] if a else None,
+                a["region_id"] if a else None,
+                a["class_id"] if a else None,
+                a["id"] if a else None,
+                a["subject_id"] if a else None,
+                teacher["id"] if teacher else (a["teacher_person_id"] if a else None),
+                it.date,
+                it.number,
+                it.topic,
+                it.status.value,
+                sub["id"] if sub else None,
+                it.change_reason,
+                it.from_timetable,
+            )
+        )
+    cancelled = [it.external_id for it in items if it.status == "cancelled"]
+    if cancelled:
+        with_marks = {
+            r[0]
+            for r in await ctx.conn.fetch(
+                "SELECT l.external_id FROM lessons l WHERE l.external_system = $1 AND l.external_id = ANY($2::text[])"
+                " AND EXISTS (SELECT 1 FROM marks m WHERE m.lesson_id = l.id)",
+                ctx.system,
+                cancelled,
+            )
+        }
+        for i, it in enumerate(items):
+            if it.external_id in with_marks and it.status == "cancelled":
+                ctx.error(i, "status", "the lesson has marks and cannot be cancelled; delete its marks first")
+    return rows
+
+
+# ---- homework --------------------------------------------------------------------------------------------
+
+HOMEWORK_TABLE = Table(
+    "homework",
+    [
+        ("organization_id", "int"),
+        ("region_id", "int"),
+        ("class_id", "int"),
+        ("lesson_id", "int"),
+        ("text", "text"),
+        ("minutes", "int"),
+        ("due_on", "date"),
+    ],
+)
+
+
+async def prepare_homework(ctx: Ctx, items: list[s.HomeworkItem]) -> list[Row]:
+    """Lesson in scope; due no earlier than the lesson."""
+    lessons = await ctx.lessons(it.lesson_external_id for it in items)
+    rows: list[Row] = []
+    for i, it in enumerate(items):
+        lesson = ctx.ref(lessons, i, "lesson_external_id", it.lesson_external_id, "lesson")
+        if lesson is not None and it.due_on is not None and it.due_on < lesson["date"]:
+            ctx.error(i, "due_on", f"{it.due_on.isoformat()} is before the lesson ({lesson['date'].isoformat()})")
+        rows.append(
+            (
+                lesson["organization_id"] if lesson else None,
+                lesson["region_id"] if lesson else None,
+                lesson["class_id"] if lesson else None,
+                lesson["id"] if lesson else None,
+                it.text,
+                it.minutes,
+                it.due_on,
+            )
+        )
+    return rows
+
+
+# ---- marks -----------------------------------------------------------------------------------------------
+
+MARK_TABLE = Table(
+    "marks",
+    [
+        ("organization_id", "int"),
+        ("region_id", "int"),
+        ("class_id", "int"),
+        ("subject_id", "int"),
+        ("student_person_id", "int"),
+        ("lesson_id", "int"),
+        ("period_id", "int"),
+        ("kind", "text"),
+        ("value", "int"),
+        ("not_attested", "bool"),
+        ("date", "date"),
+        ("entered_by_person_id", "int"),
+        ("entered_at", "timestamptz"),
+    ],
+    defaults={"entered_at": "now()"},
+    not_compared=frozenset({"entered_at"}),
+)
+_PERIOD_MARKS = frozenset({"quarter", "year", "exam"})
+
+
+async def prepare_marks(ctx: Ctx, items: list[s.MarkItem]) -> list[Row]:
+    """Student enrolled in the class, lesson of that class and subject and not cancelled, value on the scale."""
+    persons = await ctx.persons([it.student_external_id for it in items] + [it.entered_by_external_id for it in items])
+    classes = await ctx.classes(it.class_external_id for it in items)
+    subjects = await ctx.subjects(it.subject_external_id for it in items)
+    lessons = await ctx.lessons(it.lesson_external_id for it in items)
+    periods: dict[tuple[int, str, int], Any] = {}
+    quarters: dict[int, list[Any]] = defaultdict(list)
+    year_ids = list({c["academic_year_id"] for c in classes.values()})
+    if year_ids:
+        for p in await ctx.conn.fetch(
+            "SELECT id, academic_year_id, kind, number, starts_on, ends_on FROM periods"
+            " WHERE academic_year_id = ANY($1::int[])",
+            year_ids,
+        ):
+            periods[(p["academic_year_id"], p["kind"], p["number"])] = p
+            if p["kind"] == "quarter":
+                quarters[p["academic_year_id"]].append(p)
+    rows: list[Row] = []
+    error = ctx.error
+    ref = ctx.ref
+    for i, it in enumerate(items):
+        st = ref(persons, i, "student_external_id", it.student_external_id, "person")
+        c = ref(classes, i, "class_external_id", it.class_external_id, "class")
+        subj = ref(subjects, i, "subject_external_id", it.subject_external_id, "subject")
+        lesson = ref(lessons, i, "lesson_external_id", it.lesson_external_id, "lesson")
+        by = ref(persons, i, "entered_by_external_id", it.entered_by_external_id, "person")
+        kind = it.kind.value
+        if it.not_attested:
+            if it.value is not None:
+                error(i, "value", "give either a value or not_attested, not both")
+            if kind not in _PERIOD_MARKS:
+                error(i, "not_attested", "only a quarter, year or exam mark may be «н/а»")
+        elif it.value is None:
+            error(i, "value", "required (1–5) unless not_attested")
+        if kind == "current" and it.lesson_external_id is None:
+            error(i, "lesson_external_id", "a current mark needs its lesson")
+        day = it.date
+        if lesson is not None:
+            if c is not None and lesson["class_id"] != c["id"]:
+                error(i, "lesson_external_id", f"lesson {it.lesson_external_id!r} belongs to another class")
+            if subj is not None and lesson["subject_id"] != subj["id"]:
+                error(i, "lesson_external_id", f"lesson {it.lesson_external_id!r} is a lesson of another subject")
+            if lesson["status"] == "cancelled":
+                error(i, "lesson_external_id", f"lesson {it.lesson_external_id!r} was cancelled and cannot carry marks")
+            if day is None:
+                day = lesson["date"]
+            elif day != lesson["date"]:
+                error(i, "date", f"{day.isoformat()} differs from the lesson's date {lesson['date'].isoformat()}")
+        elif day is None and it.lesson_external_id is None:
+            error(i, "date", "required for a mark without a lesson")
+        if c is not None and subj is not None and subj["organization_id"] not in (None, c["organization_id"]):
+            error(i, "subject_external_id", "the subject belongs to another organization than the class")
+        period_id = None
+        if c is not None:
+            year = c["academic_year_id"]
+            if day is not None and not c["starts_on"] <= day <= c["ends_on"]:
+                error(i, "date", f"{day.isoformat()} lies outside the academic year of the class")
+            if kind == "year":
+                p = periods.get((year, "year", 1))
+                if p is None:
+                    error(i, "kind", "the academic year of the class has no year period")
+                else:
+                    period_id = p["id"]
+            elif it.period_number is not None:
+                p = periods.get((year, "quarter", it.period_number))
+                if p is None:
+                    error(i, "period_number", f"the academic year has no quarter {it.period_number}")
+                else:
+                    period_id = p["id"]
+            elif kind == "quarter":
+                error(i, "period_number", "a quarter mark needs its quarter (1–4)")
+            elif day is not None:
+                for p in quarters.get(year, ()):
+                    if p["starts_on"] <= day <= p["ends_on"]:
+                        period_id = p["id"]
+                        break
+        rows.append(
+            (
+                c["organization_id"] if c else None,
+                c["region_id"] if c else None,
+                c["id"] if c else None,
+                subj["id"] if subj else None,
+                st["id"] if st else None,
+                lesson["id"] if lesson else None,
+                period_id,
+                kind,
+                it.value,
+                it.not_attested,
+                day,
+                by["id"] if by else None,
+                it.entered_at,
+            )
+        )
+    await _check_enrolled(ctx, items, rows, student_col=4, class_col=2, field_name="student_external_id")
+    return rows
+
+
+async def _check_enrolled(
+    ctx: Ctx, items: list[Any], rows: list[Row], *, student_col: int, class_col: int, field_name: str
+) -> None:
+    pairs = {(r[student_col], r[class_col]) for r in rows if r[student_col] is not None and r[class_col] is not None}
+    enrolled = await ctx.enrolled_pairs(pairs)
+    for i, r in enumerate(rows):
+        pair = (r[student_col], r[class_col])
+        if None not in pair and pair not in enrolled:
+            ctx.error(i, field_name, f"student {items[i].student_external_id!r} is not enrolled in the class")
+
+
+# ---- absences --------------------------------------------------------------------------------------------
+
+ABSENCE_TABLE = Table(
+    "absences",
+    [
+        ("organization_id", "int"),
+        ("region_id", "int"),
+        ("class_id", "int"),
+        ("lesson_id", "int"),
+        ("student_person_id", "int"),
+        ("date", "date"),
+        ("reason", "text"),
+    ],
+)
+
+
+async def prepare_absences(ctx: Ctx, items: list[s.AbsenceItem]) -> list[Row]:
+    """Lesson in scope and not cancelled, student enrolled in its class, one absence per student and lesson."""
+    students = await ctx.persons(it.student_external_id for it in items)
+    lessons = await ctx.lessons(it.lesson_external_id for it in items)
+    rows: list[Row] = []
+    for i, it in enumerate(items):
+        st = ctx.ref(students, i, "student_external_id", it.student_external_id, "person")
+        lesson = ctx.ref(lessons, i, "lesson_external_id", it.lesson_external_id, "lesson")
+        if lesson is not None and lesson["status"] == "cancelled":
+            ctx.error(i, "lesson_external_id", f"lesson {it.lesson_external_id!r} was cancelled")
+        rows.append(
+            (
+                lesson["organization_id"] if lesson else None,
+                lesson["region_id"] if lesson else None,
+                lesson["class_id"] if lesson else None,
+                lesson["id"] if lesson else None,
+                st["id"] if st else None,
+                lesson["date"] if lesson else None,
+                it.reason.value,
+            )
+        )
+    await _check_enrolled(ctx, items, rows, student_col=4, class_col=2, field_name="student_external_id")
+    pairs = [(i, r[4], r[3]) for i, r in enumerate(rows) if r[4] is not None and r[3] is not None]
+    seen: dict[tuple[int, int], int] = {}
+    for i, a, b in pairs:
+        j = seen.setdefault((a, b), i)
+        if j != i:
+            ctx.error(i, "lesson_external_id", f"the same student and lesson are already at index {j}")
+    if pairs:
+        taken = await ctx.conn.fetch(
+            "SELECT i.idx FROM unnest($1::int[], $2::int[], $3::int[], $4::text[])"
+            " AS i(idx, student_id, lesson_id, ext)"
+            " JOIN absences a ON a.student_person_id = i.student_id AND a.lesson_id = i.lesson_id"
+            " WHERE a.external_system IS DISTINCT FROM $5 OR a.external_id IS DISTINCT FROM i.ext",
+            [p[0] for p in pairs],
+            [p[1] for p in pairs],
+            [p[2] for p in pairs],
+            [items[p[0]].external_id for p in pairs],
+            ctx.system,
+        )
+        for r in taken:
+            ctx.error(r[0], "lesson_external_id", "the student already has an absence on this lesson")
+    return rows
+
+
+# ---- movements and documents -----------------------------------------------------------------------------
+
+MOVEMENT_TABLE = Table(
+    "movements",
+    [
+        ("organization_id", "int"),
+        ("region_id", "int"),
+        ("class_id", "int"),
+        ("student_person_id", "int"),
+        ("kind", "text"),
+        ("date", "date"),
+        ("counterpart", "text"),
+        ("reason", "text"),
+        ("order_number", "text"),
+    ],
+)
+
+
+async def prepare_movements(ctx: Ctx, items: list[s.MovementItem]) -> list[Row]:
+    """School in scope, class (when given) of that school, date not in the future."""
+    orgs = await ctx.organizations(it.organization_external_id for it in items)
+    classes = await ctx.classes(it.class_external_id for it in items)
+    students = await ctx.persons(it.student_external_id for it in items)
+    rows: list[Row] = []
+    for i, it in enumerate(items):
+        org = ctx.ref(orgs, i, "organization_external_id", it.organization_external_id, "organization")
+        c = ctx.ref(classes, i, "class_external_id", it.class_external_id, "class")
+        st = ctx.ref(students, i, "student_external_id", it.student_external_id, "person")
+        if org is not None and c is not None and c["organization_id"] != org["id"]:
+            ctx.error(i, "class_external_id", "the class belongs to another organization")
+        _not_future(ctx, i, "date", it.date, slack_days=31)
+        rows.append(
+            (
+                org["id"] if org else None,
+                org["region_id"] if org else None,
+                c["id"] if c else None,
+                st["id"] if st else None,
+                it.kind.value,
+                it.date,
+                it.counterpart,
+                it.reason,
+                it.order_number,
+            )
+        )
+    return rows
+
+
+DOCUMENT_TABLE = Table(
+    "education_documents",
+    [
+        ("organization_id", "int"),
+        ("region_id", "int"),
+        ("class_id", "int"),
+        ("student_person_id", "int"),
+        ("doc_type", "text"),
+        ("series", "text"),
+        ("number", "text"),
+        ("issued_on", "date"),
+        ("with_honours", "bool"),
+    ],
+)
+
+
+async def prepare_documents(ctx: Ctx, items: list[s.DocumentItem]) -> list[Row]:
+    """School in scope, class of that school, a document number issued once."""
+    orgs = await ctx.organizations(it.organization_external_id for it in items)
+    classes = await ctx.classes(it.class_external_id for it in items)
+    students = await ctx.persons(it.student_external_id for it in items)
+    rows: list[Row] = []
+    for i, it in enumerate(items):
+        org = ctx.ref(orgs, i, "organization_external_id", it.organization_external_id, "organization")
+        c = ctx.ref(classes, i, "class_external_id", it.class_external_id, "class")
+        st = ctx.ref(students, i, "student_external_id", it.student_external_id, "person")
+        if org is not None and c is not None and c["organization_id"] != org["id"]:
+            ctx.error(i, "class_external_id", "the class belongs to another organization")
+        _not_future(ctx, i, "issued_on", it.issued_on)
+        rows.append(
+            (
+                org["id"] if org else None,
+                org["region_id"] if org else None,
+                c["id"] if c else None,
+                st["id"] if st else None,
+                it.doc_type.value,
+                it.series,
+                it.number,
+                it.issued_on,
+                it.with_honours,
+            )
+        )
+    keys = [(it.doc_type.value, it.series, it.number) for it in items]
+    seen: dict[tuple[str, str, str], int] = {}
+    for i, k in enumerate(keys):
+        j = seen.setdefault(k, i)
+        if j != i:
+            ctx.error(i, "number", f"the same document type, series and number are already at index {j}")
+    if keys:
+        taken = await ctx.conn.fetch(
+            "SELECT i.idx FROM unnest($1::int[], $2::text[], $3::text[], $4::text[], $5::text[])"
+            " AS i(idx, doc_type, series, number, ext) JOIN education_documents d ON d.doc_type = i.doc_type"
+            " AND d.series = i.series AND d.number = i.number"
+            " WHERE d.external_system IS DISTINCT FROM $6 OR d.external_id IS DISTINCT FROM i.ext",
+            list(range(len(keys))),
+            [k[0] for k in keys],
+            [k[1] for k in keys],
+            [k[2] for k in keys],
+            [it.external_id for it in items],
+            ctx.system,
+        )
+        for r in taken:
+            ctx.error(r[0], "number", "a document with this type, series and number was already issued")
+    return rows
+
+
+# ---- visits ----------------------------------------------------------------------------------------------
+
+VISIT_TABLE = Table(
+    "visits",
+    [("user_id", "int"), ("organization_id", "int"), ("region_id", "int"), ("visited_at", "timestamptz")],
+)
+
+
+async def prepare_visits(ctx: Ctx, items: list[s.VisitItem]) -> list[Row]:
+    """User and organization in scope; not in the future."""
+    users = await ctx.users(it.user_external_id for it in items)
+    orgs = await ctx.organizations(it.organization_external_id for it in items)
+    region_of = {
+        r["id"]: r["region_id"]
+        for r in await ctx.conn.fetch(
+            "SELECT id, region_id FROM organizations WHERE id = ANY($1::int[])",
+            list({u["organization_id"] for u in users.values()}),
+        )
+    }
+    now = dt.datetime.now(dt.UTC)
+    rows: list[Row] = []
+    for i, it in enumerate(items):
+        u = ctx.ref(users, i, "user_external_id", it.user_external_id, "user")
+        org = ctx.ref(orgs, i, "organization_external_id", it.organization_external_id, "organization")
+        visited = it.visited_at if it.visited_at.tzinfo else it.visited_at.replace(tzinfo=dt.UTC)
+        if visited > now + dt.timedelta(minutes=10):
+            ctx.error(i, "visited_at", "lies in the future")
+        org_id = org["id"] if org else (u["organization_id"] if u else None)
+        region_id = org["region_id"] if org else (region_of.get(u["organization_id"]) if u else None)
+        rows.append((u["id"] if u else None, org_id, region_id, visited))
+    return rows
+
+
+KINDS: dict[str, Kind] = {
+    k.name: k
+    for k in (
+        Kind("organizations", s.OrganizationItem, ORG_TABLE, cast(Prepare, prepare_organizations)),
+        Kind("persons", s.PersonItem, PERSON_TABLE, cast(Prepare, prepare_persons)),
+        Kind("staff-posts", s.StaffPostItem, STAFF_TABLE, cast(Prepare, prepare_staff_posts), deletable=True),
+        Kind("classes", s.ClassItem, CLASS_TABLE, cast(Prepare, prepare_classes)),
+        Kind("subjects", s.SubjectItem, SUBJECT_TABLE, cast(Prepare, prepare_subjects)),
+        Kind("assignments", s.AssignmentItem, ASSIGNMENT_TABLE, cast(Prepare, prepare_assignments)),
+        Kind("enrolments", s.EnrolmentItem, ENROLMENT_TABLE, cast(Prepare, prepare_enrolments), deletable=True),
+        Kind("parent-links", s.ParentLinkItem, PARENT_LINK_TABLE, cast(Prepare, prepare_parent_links), deletable=True),
+        Kind("users", s.UserItem, USER_TABLE, cast(Prepare, prepare_users)),
+        Kind("lessons", s.LessonItem, LESSON_TABLE, cast(Prepare, prepare_lessons), deletable=True),
+        Kind("homework", s.HomeworkItem, HOMEWORK_TABLE, cast(Prepare, prepare_homework), deletable=True),
+        Kind("marks", s.MarkItem, MARK_TABLE, cast(Prepare, prepare_marks), deletable=True),
+        Kind("absences", s.AbsenceItem, ABSENCE_TABLE, cast(Prepare, prepare_absences), deletable=True),
+        Kind("movements", s.MovementItem, MOVEMENT_TABLE, cast(Prepare, prepare_movements), deletable=True),
+        Kind("documents", s.DocumentItem, DOCUMENT_TABLE, cast(Prepare, prepare_documents), deletable=True),
+        Kind("visits", s.VisitItem, VISIT_TABLE, cast(Prepare, prepare_visits)),
+    )
+}

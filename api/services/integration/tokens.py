@@ -1,0 +1,166 @@
+"""API tokens: random, shown once, stored as sha256, bound to a subtree, a source system and entity kinds."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import or_, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from api.errors import InvalidInput, NotFound, Unauthorized
+from api.models import ApiToken, Organization
+from api.services.scope import Principal, org_in_scope
+
+TOKEN_PREFIX = "bilim_"
+
+# Entity kinds a token may be allowed to write (the path segment of the upsert endpoint).
+KINDS = (
+    "organizations",
+    "persons",
+    "staff-posts",
+    "classes",
+    "subjects",
+    "assignments",
+    "enrolments",
+    "parent-links",
+    "users",
+    "lessons",
+    "homework",
+    "marks",
+    "absences",
+    "movements",
+    "documents",
+    "visits",
+)
+
+
+@dataclass(frozen=True)
+class TokenPrincipal:
+    """The caller of an integration endpoint: a school system with its subtree and writable kinds."""
+
+    token_id: int
+    name: str
+    organization_id: int  # root of the subtree the token may write
+    external_system: str
+    kinds: frozenset[str]
+
+
+def hash_token(token: str) -> str:
+    """sha256 hex of the token (enough for 256 random bits; no salt needed)."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def new_token() -> str:
+    """A fresh random token: 256 bits, URL-safe."""
+    return TOKEN_PREFIX + secrets.token_urlsafe(32)
+
+
+def _check_kinds(kinds: list[str]) -> list[str]:
+    details = [
+        {"field": f"kinds.{i}", "message": f"unknown entity kind {k!r}; one of {', '.join(KINDS)}"}
+        for i, k in enumerate(kinds)
+        if k not in KINDS
+    ]
+    if details:
+        raise InvalidInput("kinds", details[0]["message"], details=details)
+    if not kinds:
+        raise InvalidInput("kinds", "name at least one entity kind")
+    return sorted(set(kinds))
+
+
+async def create_token(
+    session: AsyncSession,
+    *,
+    name: str,
+    organization_id: int,
+    external_system: str,
+    kinds: list[str],
+    created_by: Principal | None,
+) -> tuple[ApiToken, str]:
+    """Create a token for the subtree of organization_id; returns the row and the token (shown only now)."""
+    query = select(Organization.id).where(Organization.id == organization_id)
+    if created_by is not None:
+        query = query.where(org_in_scope(created_by))
+    if await session.scalar(query) is None:
+        raise NotFound(f"organization {organization_id} not found")
+    if not external_system.strip():
+        raise InvalidInput("external_system", "must not be empty")
+    token = new_token()
+    row = ApiToken(
+        name=name,
+        token_hash=hash_token(token),
+        token_prefix=token[: len(TOKEN_PREFIX) + 4],
+        organization_id=organization_id,
+        external_system=external_system.strip(),
+        kinds=_check_kinds(kinds),
+        created_by_user_id=created_by.user_id if created_by else None,
+    )
+    session.add(row)
+    await session.flush()
+    await session.refresh(row, ["created_at"])
+    return row, token
+
+
+async def list_tokens(session: AsyncSession, principal: Principal) -> list[ApiToken]:
+    """Tokens bound to organizations in the administrator's subtree, newest first."""
+    query = (
+        select(ApiToken)
+        .join(Organization, Organization.id == ApiToken.organization_id)
+        .where(org_in_scope(principal))
+        .order_by(ApiToken.id.desc())
+    )
+    return list((await session.scalars(query)).all())
+
+
+async def revoke_token(session: AsyncSession, principal: Principal, token_id: int) -> ApiToken:
+    """Revoke a token of the administrator's subtree (idempotent); 404 outside it."""
+    row = await session.scalar(
+        select(ApiToken)
+        .join(Organization, Organization.id == ApiToken.organization_id)
+        .where(ApiToken.id == token_id, org_in_scope(principal))
+    )
+    if row is None:
+        raise NotFound(f"token {token_id} not found")
+    if row.revoked_at is None:
+        row.revoked_at = datetime.now(UTC)
+        await session.flush()
+    return row
+
+
+async def authenticate(session: AsyncSession, token: str) -> TokenPrincipal:
+    """The token's principal; 401 when unknown or revoked."""
+    row = (
+        await session.execute(
+            select(
+                ApiToken.id,
+                ApiToken.name,
+                ApiToken.organization_id,
+                ApiToken.external_system,
+                ApiToken.kinds,
+                ApiToken.last_used_at,
+            ).where(ApiToken.token_hash == hash_token(token), ApiToken.revoked_at.is_(None))
+        )
+    ).one_or_none()
+    if row is None:
+        raise Unauthorized("token: unknown or revoked API token", headers={"WWW-Authenticate": "Bearer"})
+    now = datetime.now(UTC)
+    # Touch last_used_at at most once a minute: concurrent batches of one token must not queue on its row lock.
+    if row.last_used_at is None or now - row.last_used_at > timedelta(minutes=1):
+        await session.execute(
+            update(ApiToken)
+            .where(
+                ApiToken.id == row.id,
+                or_(ApiToken.last_used_at.is_(None), ApiToken.last_used_at < now - timedelta(minutes=1)),
+            )
+            .values(last_used_at=now)
+        )
+    return TokenPrincipal(
+        token_id=row.id,
+        name=row.name,
+        organization_id=row.organization_id,
+        external_system=row.external_system,
+        kinds=frozenset(row.kinds),
+    )
