@@ -1,5 +1,6 @@
 """SQLAlchemy models, one module per domain; importing this package registers them all."""
 
+from api.models import aggregates as aggregates  # the report aggregate tables (rpt_*)
 from api.models.audit import AuditEvent
 from api.models.auth import LoginThrottle, RefreshToken
 from api.models.base import Base

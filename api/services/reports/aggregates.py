@@ -1,0 +1,178 @@
+"""Report aggregates: the `rpt_*` tables, their recomputation from raw data, and `rebuild_all`.
+
+The tables (models in `api.models.aggregates`) are maintained by statement-level triggers with
+transition tables (migration `0300_reports`) in the same transaction as the raw rows arrive:
+
+| table | key | kept from |
+|---|---|---|
+| `rpt_person_org` | person, organization | open staff posts and enrolments, parents of enrolled children, users |
+| `rpt_org_people` | organization | `rpt_person_org`: persons, users, by role; staff by role kind and category |
+| `rpt_visit_days` | organization, user, day | visits (Asia/Almaty calendar day) |
+| `rpt_org_visit_windows` | organization, day | distinct visitors over 1 / 7 / 30 days ending on the day |
+| `rpt_multi_visitors` | user | users with visits for two or more organizations |
+| `rpt_student_period` | organization, period, student | period marks (quarter, year) by value and «н/а» |
+| `rpt_org_period_perf` | organization, period | students by result, period marks by value |
+| `rpt_org_day_attendance` | organization, day | held lessons, student-lessons, absences by reason |
+
+Distinct counts across organizations: a person (or visitor) belongs to several organizations only
+rarely, so per-organization counts are summed and the overcount is subtracted using only the
+multi-organization persons (`rpt_person_org.multi`) and visitors (`rpt_multi_visitors`).
+
+A bulk loader may `SET LOCAL bilim.rpt_defer = 'on'` to skip the triggers and must then call
+`rebuild_all(session)` in the same transaction.
+"""
+
+# ruff: noqa: S608  (SQL here is built only from constant column lists and table names)
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncSession
+
+AGGREGATE_TABLES = (
+    "rpt_person_org",
+    "rpt_org_people",
+    "rpt_visit_days",
+    "rpt_org_visit_windows",
+    "rpt_multi_visitors",
+    "rpt_student_period",
+    "rpt_org_period_perf",
+    "rpt_org_day_attendance",
+)
+
+ROLE_BITS = {
+    "head": 1,
+    "deputy": 2,
+    "teacher": 4,
+    "additional_teacher": 8,
+    "psychologist": 16,
+    "social_pedagogue": 32,
+    "librarian": 64,
+    "administrator": 128,
+    "specialist": 256,
+    "other": 512,
+}
+CATEGORY_RANKS = {"none": 1, "pedagogue": 2, "moderator": 3, "expert": 4, "researcher": 5, "master": 6}
+
+PEOPLE_COLUMNS = [
+    ("persons", "true"),
+    ("users", "registered"),
+    ("staff", "is_staff"),
+    ("staff_users", "is_staff AND registered"),
+    ("students", "is_student"),
+    ("student_users", "is_student AND registered"),
+    ("parents", "is_parent"),
+    ("parent_users", "is_parent AND registered"),
+    *[(f"r_{role}", f"staff_roles & {bit} <> 0") for role, bit in ROLE_BITS.items()],
+    *[(f"c_{cat}", f"is_staff AND category_rank = {rank}") for cat, rank in CATEGORY_RANKS.items()],
+]
+
+# Recomputation of each aggregate from raw rows (used by rebuild_all and to check the triggers).
+RAW: dict[str, str] = {
+    "rpt_person_org": """
+        SELECT * FROM rpt_person_memberships(ARRAY(
+            SELECT person_id FROM staff_posts WHERE ended_on IS NULL
+            UNION SELECT student_person_id FROM enrolments WHERE ends_on IS NULL
+            UNION SELECT pl.parent_person_id FROM parent_links pl
+                    JOIN enrolments e ON e.student_person_id = pl.child_person_id AND e.ends_on IS NULL))
+    """,
+    "rpt_org_people": "SELECT organization_id, "
+    + ", ".join(f"count(*) FILTER (WHERE {expr}) AS {c}" for c, expr in PEOPLE_COLUMNS)
+    + " FROM ({rpt_person_org}) m GROUP BY organization_id",
+    "rpt_visit_days": """
+        SELECT organization_id, user_id, rpt_visit_day(visited_at) AS day, count(*)::int AS visits
+          FROM visits GROUP BY 1, 2, 3
+    """,
+    "rpt_org_visit_windows": """
+        SELECT v.organization_id, x.day,
+               count(DISTINCT v.user_id) FILTER (WHERE v.day = x.day)::int AS d1,
+               count(DISTINCT v.user_id) FILTER (WHERE v.day > x.day - 7)::int AS d7,
+               count(DISTINCT v.user_id)::int AS d30
+          FROM ({rpt_visit_days}) v
+          CROSS JOIN LATERAL (SELECT v.day + k AS day FROM generate_series(0, 29) k) x
+         GROUP BY v.organization_id, x.day
+    """,
+    "rpt_multi_visitors": """
+        SELECT user_id FROM visits GROUP BY user_id HAVING count(DISTINCT organization_id) > 1
+    """,
+    "rpt_student_period": """
+        SELECT organization_id, period_id, student_person_id,
+               count(*) FILTER (WHERE value = 1)::int AS n1, count(*) FILTER (WHERE value = 2)::int AS n2,
+               count(*) FILTER (WHERE value = 3)::int AS n3, count(*) FILTER (WHERE value = 4)::int AS n4,
+               count(*) FILTER (WHERE value = 5)::int AS n5, count(*) FILTER (WHERE not_attested)::int AS n_na
+          FROM marks WHERE kind IN ('quarter', 'year') AND period_id IS NOT NULL
+         GROUP BY 1, 2, 3
+    """,
+    "rpt_org_period_perf": """
+        SELECT organization_id, period_id, count(*)::int AS students,
+               count(*) FILTER (WHERE n_na > 0)::int AS not_attested,
+               count(*) FILTER (WHERE n_na = 0 AND n1 + n2 + n3 + n4 + n5 > 0)::int AS attested,
+               count(*) FILTER (WHERE n_na = 0 AND n5 > 0 AND n1 + n2 + n3 + n4 = 0)::int AS excellent,
+               count(*) FILTER (WHERE n_na = 0 AND n4 > 0 AND n1 + n2 + n3 = 0)::int AS good,
+               count(*) FILTER (WHERE n_na = 0 AND n3 = 1 AND n1 + n2 = 0)::int AS one_three,
+               count(*) FILTER (WHERE n_na = 0 AND n1 + n2 > 0)::int AS failing,
+               sum(n1)::int AS n1, sum(n2)::int AS n2, sum(n3)::int AS n3, sum(n4)::int AS n4, sum(n5)::int AS n5
+          FROM ({rpt_student_period}) s GROUP BY 1, 2
+    """,
+    "rpt_org_day_attendance": """
+        SELECT organization_id, day, sum(lessons_held)::int AS lessons_held,
+               sum(student_lessons)::int AS student_lessons, sum(abs_illness)::int AS abs_illness,
+               sum(abs_valid)::int AS abs_valid, sum(abs_unexcused)::int AS abs_unexcused,
+               sum(abs_late)::int AS abs_late
+          FROM (
+            SELECT l.organization_id, l.date AS day, 1 AS lessons_held,
+                   (SELECT count(*) FROM enrolments e WHERE e.class_id = l.class_id AND e.starts_on <= l.date
+                      AND (e.ends_on IS NULL OR e.ends_on >= l.date)) AS student_lessons,
+                   0 AS abs_illness, 0 AS abs_valid, 0 AS abs_unexcused, 0 AS abs_late
+              FROM lessons l WHERE l.status = 'held'
+            UNION ALL
+            SELECT organization_id, date, 0, 0, (reason = 'illness')::int, (reason = 'valid')::int,
+                   (reason = 'unexcused')::int, (reason = 'late')::int
+              FROM absences
+          ) x GROUP BY 1, 2
+    """,
+}
+
+# Rows equal to zero are not kept (a missing row reads as zero).
+NONZERO: dict[str, str] = {
+    "rpt_org_people": "persons > 0",
+    "rpt_org_visit_windows": "d30 > 0",
+    "rpt_org_period_perf": "students > 0",
+    "rpt_org_day_attendance": (
+        "lessons_held <> 0 OR student_lessons <> 0 OR abs_illness <> 0 OR abs_valid <> 0 "
+        "OR abs_unexcused <> 0 OR abs_late <> 0"
+    ),
+}
+
+
+def raw_query(table: str) -> str:
+    """SQL computing the aggregate table's rows from raw data (without zero rows)."""
+    sql = RAW[table]
+    for dep in ("rpt_person_org", "rpt_visit_days", "rpt_student_period"):
+        sql = sql.replace("{" + dep + "}", RAW[dep])
+    cond = NONZERO.get(table)
+    return f"SELECT * FROM ({sql}) q WHERE {cond}" if cond else sql
+
+
+async def rebuild_all(session: AsyncSession) -> None:
+    """Recompute every report aggregate from raw data (after a bulk load that deferred the triggers)."""
+    await session.execute(text("SELECT pg_advisory_xact_lock(53000)"))
+    await session.execute(text(f"TRUNCATE {', '.join(AGGREGATE_TABLES)}"))
+    for table in AGGREGATE_TABLES:
+        await session.execute(text(f"INSERT INTO {table} {raw_query(table)}"))
+
+
+async def differences(session: AsyncSession, table: str, limit: int = 20) -> list[dict[str, Any]]:
+    """Rows where the kept aggregate and the recomputation from raw data differ (empty when exact)."""
+    kept = f"SELECT * FROM {table}"
+    cond = NONZERO.get(table)
+    if cond:
+        kept += f" WHERE {cond}"
+    raw = raw_query(table)
+    sql = (
+        f"(SELECT 'kept' AS side, * FROM (({kept}) EXCEPT ({raw})) a LIMIT {limit}) "
+        f"UNION ALL (SELECT 'raw', * FROM (({raw}) EXCEPT ({kept})) b LIMIT {limit})"
+    )
+    result = await session.execute(text(sql))
+    return [dict(r._mapping) for r in result]
