@@ -2,21 +2,27 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 Role = Literal["employee", "admin"]
 Status = Literal["active", "disabled"]
 
-# Lower-cased before the pattern is checked: "District.City" is stored as "district.city".
-Username = Annotated[
-    str,
-    StringConstraints(
-        strip_whitespace=True, to_lower=True, min_length=3, max_length=64, pattern=r"^[a-z0-9][a-z0-9._-]*$"
-    ),
-]
+USERNAME_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{2,63}$")
+
+
+def _username(value: str) -> str:
+    """Usernames are stored lower-case: "District.City" becomes "district.city"."""
+    value = value.strip().lower()
+    if not USERNAME_RE.fullmatch(value):
+        raise ValueError("use 3–64 characters: latin letters, digits, '.', '_' or '-', starting with a letter or digit")
+    return value
+
+
+Username = Annotated[str, AfterValidator(_username)]
 # Long enough to be worth guessing, short enough that hashing it is cheap.
 NewPassword = Annotated[str, Field(min_length=8, max_length=128)]
 
