@@ -64,7 +64,6 @@ def _create_user(args: argparse.Namespace) -> int:
 COMMANDS: dict[str, tuple[str, Callable[[argparse.ArgumentParser], None], Callable[[argparse.Namespace], int]]] = {
     "serve": ("migrate and serve the app (embedded database unless DATABASE_URL is set)", _no_args, _serve),
     "migrate": ("bring the database to the migration heads", _no_args, _migrate),
-    "create-user": ("create an account of a management body (the first administrator)", _create_user_args, _create_user),
     "create-token": ("create an API token for a school system (printed once)", _create_token_args, _create_token),
     "create-user": (
         "create an account of a management body (the first administrator)",

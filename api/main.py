@@ -44,8 +44,6 @@ def api_router() -> APIRouter:
     """Every section's router under /api/v1."""
     router = APIRouter(prefix=API_PREFIX)
     router.include_router(health.router)
-    router.include_router(auth_router.router)
-    router.include_router(accounts_router.router)
     router.include_router(integration_router.router)
     router.include_router(auth_router.router)
     router.include_router(accounts_router.router)
