@@ -16,8 +16,10 @@ from api.errors import NotFound, install_error_handlers
 from api.routers import accounts as accounts_router
 from api.routers import audit as audit_router
 from api.routers import auth as auth_router
-from api.routers import health
+from api.routers import health, profile_documents, profile_feedback, profile_forum, profile_people, profile_structure
+from api.routers import inform as inform_router
 from api.routers import integration as integration_router
+from api.routers import profile as profile_router
 from api.routers import reports as reports_router
 from api.services.audit import AuditWriter
 
@@ -49,6 +51,10 @@ def api_router() -> APIRouter:
     router.include_router(accounts_router.router)
     router.include_router(reports_router.router)
     router.include_router(audit_router.router)
+    for profile_section in (profile_router, profile_structure, profile_people, profile_documents, profile_forum):
+        router.include_router(profile_section.router)
+    router.include_router(profile_feedback.router)
+    router.include_router(inform_router.router)
     return router
 
 

@@ -1,0 +1,163 @@
+"""Профиль организации: the card and contacts, news, interactive pages and the message wall."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, File, Query, Request, Response, UploadFile, status
+
+from api.config import Settings
+from api.deps import AdminUser, CurrentUser, OptionalUser, SessionDep
+from api.schemas.profile import (
+    FileRead,
+    Moderation,
+    NewsList,
+    NewsRead,
+    NewsUpdate,
+    NewsWrite,
+    OrganizationCard,
+    PageBrief,
+    PageOrder,
+    PageRead,
+    PageUpdate,
+    PageWrite,
+    ProfileRead,
+    ProfileUpdate,
+    WallRead,
+    WallWrite,
+)
+from api.services.profile import content, documents
+
+router = APIRouter(tags=["profile"])
+
+Page = Annotated[int, Query(ge=1, le=100_000, description="1-based page number")]
+PageSize = Annotated[int, Query(ge=1, le=100, description="rows per page")]
+
+
+def settings_of(request: Request) -> Settings:
+    """The app's settings."""
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+@router.get("/organizations/{organization_id}/profile", response_model=ProfileRead)
+async def get_profile(organization_id: int, session: SessionDep, principal: OptionalUser) -> ProfileRead:
+    """Вкладка «Профиль» of any organization: card, contacts, leaders, administrators, news, pages, documents, wall."""
+    return await content.get_profile(session, principal, organization_id)
+
+
+@router.patch("/organizations/{organization_id}/profile", response_model=OrganizationCard)
+async def update_profile(
+    organization_id: int, data: ProfileUpdate, session: SessionDep, principal: AdminUser
+) -> OrganizationCard:
+    """Change the description and contacts (administrators of the organization's body)."""
+    return await content.update_profile(session, principal, organization_id, data)
+
+
+@router.get("/organizations/{organization_id}/news", response_model=NewsList)
+async def list_news(organization_id: int, session: SessionDep, page: Page = 1, page_size: PageSize = 20) -> NewsList:
+    """News of an organization, newest first."""
+    return await content.list_news(session, organization_id, page, page_size)
+
+
+@router.post("/organizations/{organization_id}/news", response_model=NewsRead, status_code=status.HTTP_201_CREATED)
+async def create_news(organization_id: int, data: NewsWrite, session: SessionDep, principal: AdminUser) -> NewsRead:
+    """Publish a news post (the text is sanitised)."""
+    return await content.create_news(session, principal, organization_id, data)
+
+
+@router.get("/news/{news_id}", response_model=NewsRead)
+async def get_news(news_id: int, session: SessionDep) -> NewsRead:
+    """One news post with its images."""
+    return await content.get_news(session, news_id)
+
+
+@router.patch("/news/{news_id}", response_model=NewsRead)
+async def update_news(news_id: int, data: NewsUpdate, session: SessionDep, principal: AdminUser) -> NewsRead:
+    """Change a news post."""
+    return await content.update_news(session, principal, news_id, data)
+
+
+@router.delete("/news/{news_id}", status_code=status.HTTP_204_NO_CONTENT)
+async def delete_news(news_id: int, request: Request, session: SessionDep, principal: AdminUser) -> Response:
+    """Delete a news post with its images."""
+    await content.delete_news(session, settings_of(request), principal, news_id)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@router.post("/news/{news_id}/images", response_model=FileRead, status_code=status.HTTP_201_CREATED)
+async def add_news_image(
+    news_id: int,
+    request: Request,
+    session: SessionDep,
+    principal: AdminUser,
+    file: Annotated[UploadFile, File(description="a PNG or JPEG image")],
+) -> FileRead:
+    """Attach an image (PNG or JPEG, checked by content) to a news post."""
+    return await documents.upload_news_image(session, settings_of(request), principal, news_id, file)
+
+
+@router.get("/organizations/{organization_id}/pages", response_model=list[PageBrief])
+async def list_pages(organization_id: int, session: SessionDep) -> list[PageBrief]:
+    """Interactive pages of an organization in their order."""
+    return await content.list_pages(session, organization_id)
+
+
+@router.post("/organizations/{organization_id}/pages", response_model=PageRead, status_code=status.HTTP_201_CREATED)
+async def create_page(organization_id: int, data: PageWrite, session: SessionDep, principal: AdminUser) -> PageRead:
+    """Create an interactive page (added at the end)."""
+    return await content.create_page(session, principal, organization_id, data)
+
+
+@router.put("/organizations/{organization_id}/pages/order", response_model=list[PageBrief])
+async def order_pages(
+    organization_id: int, data: PageOrder, session: SessionDep, principal: AdminUser
+) -> list[PageBrief]:
+    """Reorder the interactive pages: list every page id once, in the new order."""
+    return await content.order_pages(session, principal, organization_id, data.ids)
+
+
+@router.get("/pages/{page_id}", response_model=PageRead)
+async def get_page(page_id: int, session: SessionDep) -> PageRead:
+    """One interactive page."""
+    return await content.get_page(session, page_id)
+
+
+@router.patch("/pages/{page_id}", response_model=PageRead)
+async def update_page(page_id: int, data: PageUpdate, session: SessionDep, principal: AdminUser) -> PageRead:
+    """Change an interactive page."""
+    return await content.update_page(session, principal, page_id, data)
+
+
+@router.delete("/pages/{page_id}", status_code=status.HTTP_204_NO_CONTENT)
+async def delete_page(page_id: int, session: SessionDep, principal: AdminUser) -> Response:
+    """Delete an interactive page."""
+    await content.delete_page(session, principal, page_id)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@router.get("/organizations/{organization_id}/wall", response_model=list[WallRead])
+async def list_wall(
+    organization_id: int, session: SessionDep, principal: OptionalUser, page: Page = 1, page_size: PageSize = 20
+) -> list[WallRead]:
+    """Messages of the wall, newest first."""
+    return await content.list_wall(session, principal, organization_id, page, page_size)
+
+
+@router.post("/organizations/{organization_id}/wall", response_model=WallRead, status_code=status.HTTP_201_CREATED)
+async def post_wall(organization_id: int, data: WallWrite, session: SessionDep, principal: CurrentUser) -> WallRead:
+    """Write on the wall (logged-in users; the text is sanitised)."""
+    return await content.post_wall(session, principal, organization_id, data.body_html)
+
+
+@router.patch("/wall/{message_id}", response_model=WallRead)
+async def moderate_wall(message_id: int, data: Moderation, session: SessionDep, principal: AdminUser) -> WallRead:
+    """Hide or show a wall message (administrators)."""
+    return await content.moderate_wall(session, principal, message_id, bool(data.hidden))
+
+
+@router.delete("/wall/{message_id}", status_code=status.HTTP_204_NO_CONTENT)
+async def delete_wall(message_id: int, session: SessionDep, principal: CurrentUser) -> Response:
+    """Delete a wall message (its author or an administrator)."""
+    await content.delete_wall(session, principal, message_id)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)

@@ -1,0 +1,88 @@
+"""Документы: nested folders and files of common office formats, public; downloads as attachments."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, File, Form, Query, Request, Response, UploadFile, status
+
+from api.deps import AdminUser, OptionalUser, SessionDep
+from api.models import StoredFile
+from api.routers.profile import settings_of
+from api.schemas.profile import DocumentsRead, FileRead, FolderRead, FolderWrite
+from api.services.profile import documents, files, uploads
+
+router = APIRouter(tags=["profile: documents"])
+
+
+@router.get("/organizations/{organization_id}/documents", response_model=DocumentsRead)
+async def list_documents(
+    organization_id: int,
+    session: SessionDep,
+    principal: OptionalUser,
+    folder_id: Annotated[int | None, Query(description="the folder to open; the root when omitted")] = None,
+) -> DocumentsRead:
+    """A folder's subfolders and files (public)."""
+    return await documents.list_documents(session, principal, organization_id, folder_id)
+
+
+@router.post("/organizations/{organization_id}/folders", response_model=FolderRead, status_code=status.HTTP_201_CREATED)
+async def create_folder(
+    organization_id: int, data: FolderWrite, session: SessionDep, principal: AdminUser
+) -> FolderRead:
+    """Create a folder."""
+    return await documents.create_folder(session, principal, organization_id, data)
+
+
+@router.patch("/folders/{folder_id}", response_model=FolderRead)
+async def update_folder(folder_id: int, data: FolderWrite, session: SessionDep, principal: AdminUser) -> FolderRead:
+    """Rename or move a folder."""
+    return await documents.rename_folder(session, principal, folder_id, data)
+
+
+@router.delete("/folders/{folder_id}", status_code=status.HTTP_204_NO_CONTENT)
+async def delete_folder(folder_id: int, request: Request, session: SessionDep, principal: AdminUser) -> Response:
+    """Delete a folder with everything in it."""
+    await documents.delete_folder(session, settings_of(request), principal, folder_id)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@router.post("/organizations/{organization_id}/documents", response_model=FileRead, status_code=status.HTTP_201_CREATED)
+async def upload_document(
+    organization_id: int,
+    request: Request,
+    session: SessionDep,
+    principal: AdminUser,
+    file: Annotated[UploadFile, File(description="PDF, DOCX/XLSX/PPTX, DOC/XLS/PPT, ODT/ODS/ODP, PNG, JPEG, TXT/CSV")],
+    folder_id: Annotated[int | None, Form(description="the folder; the root when omitted")] = None,
+) -> FileRead:
+    """Upload a document; the format is checked by content and the size is limited."""
+    return await documents.upload_document(session, settings_of(request), principal, organization_id, folder_id, file)
+
+
+@router.get(
+    "/files/{file_id}",
+    response_class=Response,
+    responses={200: {"content": {"application/octet-stream": {}}, "description": "the file, as an attachment"}},
+)
+async def download_file(file_id: int, request: Request, session: SessionDep) -> Response:
+    """Download a public file (a document or a news image) as an attachment."""
+    f, _ = await documents.public_file(session, file_id)
+    return file_response(request, f)
+
+
+def file_response(request: Request, f: StoredFile) -> Response:
+    """The stored bytes with attachment disposition, nosniff and a sandbox CSP."""
+    data = files.read_bytes(settings_of(request), f)
+    return Response(
+        content=data,
+        media_type=f.content_type,
+        headers={"Content-Disposition": uploads.content_disposition(f.name), **uploads.DOWNLOAD_HEADERS},
+    )
+
+
+@router.delete("/files/{file_id}", status_code=status.HTTP_204_NO_CONTENT)
+async def delete_file(file_id: int, request: Request, session: SessionDep, principal: AdminUser) -> Response:
+    """Delete a document or a news image."""
+    await documents.delete_document(session, settings_of(request), principal, file_id)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)

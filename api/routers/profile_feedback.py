@@ -1,0 +1,69 @@
+"""Обратная связь: contacts, reception schedule and «Вопросы и ответы»."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request, Response, status
+
+from api.deps import AdminUser, OptionalUser, SessionDep
+from api.routers.profile import Page, PageSize, settings_of
+from api.schemas.profile import (
+    FeedbackRead,
+    QuestionAccepted,
+    QuestionAnswer,
+    QuestionList,
+    QuestionRead,
+    QuestionWrite,
+)
+from api.services.audit import client_ip
+from api.services.profile import feedback
+
+router = APIRouter(tags=["profile: feedback"])
+
+
+@router.get("/organizations/{organization_id}/feedback", response_model=FeedbackRead)
+async def get_feedback(organization_id: int, session: SessionDep, principal: OptionalUser) -> FeedbackRead:
+    """Contacts, the reception schedule and the published questions with answers (public)."""
+    return await feedback.get_feedback(session, principal, organization_id)
+
+
+@router.post(
+    "/organizations/{organization_id}/questions",
+    response_model=QuestionAccepted,
+    status_code=status.HTTP_202_ACCEPTED,
+    responses={429: {"description": "too many questions from this address"}},
+)
+async def ask_question(
+    organization_id: int, data: QuestionWrite, request: Request, session: SessionDep
+) -> QuestionAccepted:
+    """Send a question (anyone; a few per address every ten minutes)."""
+    return await feedback.ask(session, settings_of(request), organization_id, data, client_ip(request))
+
+
+@router.get("/organizations/{organization_id}/questions", response_model=QuestionList)
+async def list_questions(
+    organization_id: int,
+    session: SessionDep,
+    principal: AdminUser,
+    unanswered: Annotated[bool, Query(description="only questions without an answer")] = False,
+    page: Page = 1,
+    page_size: PageSize = 20,
+) -> QuestionList:
+    """All questions of the organization (administrators)."""
+    return await feedback.list_questions(session, principal, organization_id, unanswered, page, page_size)
+
+
+@router.patch("/questions/{question_id}", response_model=QuestionRead)
+async def answer_question(
+    question_id: int, data: QuestionAnswer, session: SessionDep, principal: AdminUser
+) -> QuestionRead:
+    """Answer and/or publish a question (administrators)."""
+    return await feedback.answer(session, principal, question_id, data)
+
+
+@router.delete("/questions/{question_id}", status_code=status.HTTP_204_NO_CONTENT)
+async def delete_question(question_id: int, session: SessionDep, principal: AdminUser) -> Response:
+    """Delete a question (administrators)."""
+    await feedback.delete_question(session, principal, question_id)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)

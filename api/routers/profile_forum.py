@@ -1,0 +1,143 @@
+"""Форум: sections, topics, posts and replies; edits need If-Match with the post's ETag."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Header, Response, status
+
+from api.deps import AdminUser, CurrentUser, OptionalUser, SessionDep
+from api.routers.profile import Page, PageSize
+from api.schemas.profile import (
+    ForumRead,
+    Moderation,
+    PostRead,
+    PostUpdate,
+    PostWrite,
+    SectionRead,
+    SectionWrite,
+    TopicDetail,
+    TopicList,
+    TopicWrite,
+)
+from api.services.profile import forum
+
+router = APIRouter(tags=["profile: forum"])
+
+IfMatch = Annotated[str | None, Header(alias="If-Match", description="the post's ETag from GET")]
+
+
+@router.get("/organizations/{organization_id}/forum", response_model=ForumRead)
+async def get_forum(organization_id: int, session: SessionDep, principal: OptionalUser) -> ForumRead:
+    """The forum's sections (public)."""
+    return await forum.get_forum(session, principal, organization_id)
+
+
+@router.post(
+    "/organizations/{organization_id}/forum/sections", response_model=SectionRead, status_code=status.HTTP_201_CREATED
+)
+async def create_section(
+    organization_id: int, data: SectionWrite, session: SessionDep, principal: AdminUser
+) -> SectionRead:
+    """Add a section (administrators)."""
+    return await forum.create_section(session, principal, organization_id, data)
+
+
+@router.put("/forum/sections/{section_id}", response_model=SectionRead)
+async def update_section(section_id: int, data: SectionWrite, session: SessionDep, principal: AdminUser) -> SectionRead:
+    """Change a section (administrators)."""
+    return await forum.update_section(session, principal, section_id, data)
+
+
+@router.delete("/forum/sections/{section_id}", status_code=status.HTTP_204_NO_CONTENT)
+async def delete_section(section_id: int, session: SessionDep, principal: AdminUser) -> Response:
+    """Delete a section with its topics (administrators)."""
+    await forum.delete_section(session, principal, section_id)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@router.get("/forum/sections/{section_id}/topics", response_model=TopicList)
+async def list_topics(
+    section_id: int, session: SessionDep, principal: OptionalUser, page: Page = 1, page_size: PageSize = 20
+) -> TopicList:
+    """Topics of a section, most recently active first (public)."""
+    return await forum.list_topics(session, principal, section_id, page, page_size)
+
+
+@router.post("/forum/sections/{section_id}/topics", response_model=TopicDetail, status_code=status.HTTP_201_CREATED)
+async def create_topic(section_id: int, data: TopicWrite, session: SessionDep, principal: CurrentUser) -> TopicDetail:
+    """Open a topic with its first post (employees of the organization's body)."""
+    return await forum.create_topic(session, principal, section_id, data)
+
+
+@router.get("/forum/topics/{topic_id}", response_model=TopicDetail)
+async def get_topic(topic_id: int, session: SessionDep, principal: OptionalUser) -> TopicDetail:
+    """A topic with its posts (public)."""
+    return await forum.get_topic(session, principal, topic_id)
+
+
+@router.patch("/forum/topics/{topic_id}", response_model=TopicDetail)
+async def moderate_topic(topic_id: int, data: Moderation, session: SessionDep, principal: AdminUser) -> TopicDetail:
+    """Lock or hide a topic (administrators)."""
+    return await forum.moderate_topic(session, principal, topic_id, data)
+
+
+@router.delete("/forum/topics/{topic_id}", status_code=status.HTTP_204_NO_CONTENT)
+async def delete_topic(topic_id: int, session: SessionDep, principal: AdminUser) -> Response:
+    """Delete a topic with its posts (administrators)."""
+    await forum.delete_topic(session, principal, topic_id)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@router.post("/forum/topics/{topic_id}/posts", response_model=PostRead, status_code=status.HTTP_201_CREATED)
+async def create_post(
+    topic_id: int, data: PostWrite, response: Response, session: SessionDep, principal: CurrentUser
+) -> PostRead:
+    """Post in a topic or reply to a post (employees of the organization's body)."""
+    post = await forum.create_post(session, principal, topic_id, data)
+    response.headers["ETag"] = post.etag
+    return post
+
+
+@router.get("/forum/posts/{post_id}", response_model=PostRead)
+async def get_post(post_id: int, response: Response, session: SessionDep, principal: OptionalUser) -> PostRead:
+    """One post; its ETag header is what an edit sends back in If-Match."""
+    post = await forum.get_post(session, principal, post_id)
+    response.headers["ETag"] = post.etag
+    return post
+
+
+@router.patch(
+    "/forum/posts/{post_id}",
+    response_model=PostRead,
+    responses={412: {"description": "the post changed since the ETag"}, 428: {"description": "If-Match is missing"}},
+)
+async def update_post(
+    post_id: int,
+    data: PostUpdate,
+    response: Response,
+    session: SessionDep,
+    principal: CurrentUser,
+    if_match: IfMatch = None,
+) -> PostRead:
+    """Edit a post (its author or an administrator); If-Match must carry the current ETag."""
+    post = await forum.update_post(session, principal, post_id, data, if_match)
+    response.headers["ETag"] = post.etag
+    return post
+
+
+@router.post("/forum/posts/{post_id}/moderation", response_model=PostRead)
+async def moderate_post(post_id: int, data: Moderation, session: SessionDep, principal: AdminUser) -> PostRead:
+    """Hide or show a post (administrators)."""
+    return await forum.moderate_post(session, principal, post_id, data)
+
+
+@router.delete(
+    "/forum/posts/{post_id}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    responses={412: {"description": "the post changed since the ETag"}, 428: {"description": "If-Match is missing"}},
+)
+async def delete_post(post_id: int, session: SessionDep, principal: CurrentUser, if_match: IfMatch = None) -> Response:
+    """Delete a post (its author or an administrator); If-Match must carry the current ETag."""
+    await forum.delete_post(session, principal, post_id, if_match)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)

@@ -1,0 +1,1 @@
+"""The organization profile (public site) and Информирование: business logic and queries."""

@@ -1,0 +1,81 @@
+"""Who may read and who may edit an organization's profile."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from api.errors import Forbidden, InvalidInput, NotFound
+from api.models import Organization, Person, User
+from api.services.scope import Principal
+
+
+def paging(page: int, page_size: int) -> tuple[int, int]:
+    """(limit, offset) of a 1-based page."""
+    return page_size, (page - 1) * page_size
+
+
+async def get_public_org(session: AsyncSession, organization_id: int) -> Organization:
+    """Any organization: profiles are public. 404 when it does not exist."""
+    org = await session.get(Organization, organization_id)
+    if org is None:
+        raise NotFound(f"organization {organization_id} not found")
+    return org
+
+
+def is_employee_of(principal: Principal | None, org: Organization) -> bool:
+    """The caller belongs to a management body whose subtree holds the organization."""
+    return principal is not None and principal.organization_id in (org.path or [])
+
+
+def can_edit(principal: Principal | None, org: Organization) -> bool:
+    """The caller administers a body whose subtree holds the organization."""
+    return principal is not None and principal.is_admin and is_employee_of(principal, org)
+
+
+async def get_org_for_edit(session: AsyncSession, principal: Principal, organization_id: int) -> Organization:
+    """The organization when the caller may edit it: an administrator of a body above (or at) it; 403 otherwise."""
+    org = await get_public_org(session, organization_id)
+    if not can_edit(principal, org):
+        raise Forbidden("only administrators of this organization's management body may change it")
+    return org
+
+
+async def get_org_for_member(session: AsyncSession, principal: Principal, organization_id: int) -> Organization:
+    """The organization when the caller is an employee of a body above (or at) it; 403 otherwise."""
+    org = await get_public_org(session, organization_id)
+    if not is_employee_of(principal, org):
+        raise Forbidden("only employees of this organization's management body may do this")
+    return org
+
+
+async def display_name(session: AsyncSession, principal: Principal) -> str:
+    """The caller's name for bylines: the person's full name, else the user name."""
+    if principal.person_id is not None:
+        person = await session.get(Person, principal.person_id)
+        if person is not None:
+            return person.full_name
+    return principal.username or f"user {principal.user_id}"
+
+
+def person_name_sql() -> Any:
+    """SQL expression of a person's full name."""
+    return func.concat_ws(" ", Person.surname, Person.first_name, Person.patronymic)
+
+
+def registered_sql() -> Any:
+    """SQL EXISTS: the person has an account."""
+    return select(User.id).where(User.person_id == Person.id).exists()
+
+
+def check_ids_unique(ids: list[int], field: str) -> None:
+    """422 when a list of ids repeats one."""
+    seen: set[int] = set()
+    for i, v in enumerate(ids):
+        if v in seen:
+            raise InvalidInput(
+                field, f"id {v} is listed twice", details=[{"field": field, "index": i, "message": "repeated"}]
+            )
+        seen.add(v)

@@ -1,0 +1,92 @@
+"""Stored files of the profile: save an upload (checked first), list, read back, delete."""
+
+from __future__ import annotations
+
+import hashlib
+
+from fastapi import UploadFile
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from api.config import Settings
+from api.models import StoredFile
+from api.schemas.profile import FileRead
+from api.services.profile import uploads
+from api.services.scope import Principal
+from api.services.storage import get_storage
+
+
+def file_url(f: StoredFile) -> str:
+    """Where a file is downloaded from: attachments of announcements need a login, the rest is public."""
+    if f.kind == "attachment":
+        return f"/api/v1/inform/attachments/{f.id}"
+    return f"/api/v1/files/{f.id}"
+
+
+def file_read(f: StoredFile) -> FileRead:
+    """The schema of a stored file."""
+    return FileRead(
+        id=f.id,
+        name=f.name,
+        content_type=f.content_type,
+        size_bytes=f.size_bytes,
+        created_at=f.created_at,
+        folder_id=f.folder_id,
+        url=file_url(f),
+    )
+
+
+async def store_upload(
+    session: AsyncSession,
+    settings: Settings,
+    principal: Principal,
+    upload: UploadFile,
+    *,
+    organization_id: int,
+    kind: str,
+    images_only: bool = False,
+    folder_id: int | None = None,
+    news_id: int | None = None,
+    announcement_id: int | None = None,
+) -> StoredFile:
+    """Check the upload (name, size, content) and only then store it under a generated key and record it."""
+    name = uploads.check_name(upload.filename)
+    data = await uploads.read_limited(upload)
+    fmt = uploads.detect(data, name)
+    if images_only and not fmt.image:
+        raise uploads.UnsupportedFile("only PNG and JPEG images are accepted here")
+    storage = get_storage(settings)
+    key = storage.put(data)
+    row = StoredFile(
+        organization_id=organization_id,
+        kind=kind,
+        folder_id=folder_id,
+        news_id=news_id,
+        announcement_id=announcement_id,
+        name=name,
+        storage_key=key,
+        content_type=fmt.content_type,
+        size_bytes=len(data),
+        sha256=hashlib.sha256(data).hexdigest(),
+        uploaded_by_user_id=principal.user_id,
+    )
+    session.add(row)
+    try:
+        await session.flush()
+    except Exception:
+        storage.delete(key)
+        raise
+    await session.refresh(row, ["created_at"])
+    return row
+
+
+def read_bytes(settings: Settings, f: StoredFile) -> bytes:
+    """The stored bytes of a file."""
+    return get_storage(settings).get(f.storage_key)
+
+
+async def delete_file(session: AsyncSession, settings: Settings, f: StoredFile) -> None:
+    """Delete the row; the bytes go once the row is gone (a failed delete keeps both)."""
+    key = f.storage_key
+    await session.delete(f)
+    await session.flush()
+    get_storage(settings).delete(key)

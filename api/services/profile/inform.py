@@ -1,0 +1,333 @@
+"""Информирование: announcements sent by a management body down to chosen subordinate organizations.
+
+Recipients are fixed when an announcement is sent (all subordinates, those of a district or of a
+type, or a list) and always lie inside the sender's subtree. Users whose organization is a
+recipient see the announcement; the sender sees who has read it.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import datetime
+
+from fastapi import UploadFile
+from sqlalchemy import ColumnElement, exists, func, insert, or_, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.sql.selectable import ScalarSelect
+
+from api.config import Settings
+from api.errors import InvalidInput, NotFound
+from api.models import (
+    Announcement,
+    AnnouncementRead,
+    AnnouncementRecipient,
+    District,
+    Organization,
+    OrganizationType,
+    Person,
+    StoredFile,
+    User,
+)
+from api.schemas.profile import (
+    AnnouncementList,
+    AnnouncementReads,
+    AnnouncementWrite,
+    FileRead,
+    OrgBrief,
+    Reader,
+    RecipientReads,
+)
+from api.schemas.profile import AnnouncementRead as AnnouncementSchema
+from api.services.profile.access import check_ids_unique, display_name, get_org_for_edit, paging
+from api.services.profile.files import file_read, store_upload
+from api.services.profile.sanitize import clean_html
+from api.services.scope import Principal, org_in_scope
+
+
+def and_subtree(sender_id: int) -> ColumnElement[bool]:
+    """Organizations strictly below the sender."""
+    return Organization.path.contains([sender_id]) & (Organization.id != sender_id)
+
+
+async def _recipient_ids(session: AsyncSession, sender: Organization, data: AnnouncementWrite) -> list[int]:
+    t = data.target
+    base = select(Organization.id).where(and_subtree(sender.id))
+    if t.kind == "district":
+        if t.district_id is None:
+            raise InvalidInput("target.district_id", "choose a district")
+        if await session.get(District, t.district_id) is None:
+            raise InvalidInput("target.district_id", f"district {t.district_id} does not exist")
+        base = base.where(Organization.district_id == t.district_id)
+    elif t.kind == "type":
+        if t.type_id is None:
+            raise InvalidInput("target.type_id", "choose an organization type")
+        if await session.get(OrganizationType, t.type_id) is None:
+            raise InvalidInput("target.type_id", f"organization type {t.type_id} does not exist")
+        base = base.where(Organization.type_id == t.type_id)
+    elif t.kind == "list":
+        ids = t.organization_ids or []
+        if not ids:
+            raise InvalidInput("target.organization_ids", "list at least one organization")
+        check_ids_unique(ids, "target.organization_ids")
+        found = set(await session.scalars(base.where(Organization.id.in_(ids))))
+        for i, oid in enumerate(ids):
+            if oid not in found:
+                raise InvalidInput(
+                    "target.organization_ids",
+                    f"organization {oid} is not subordinate to the sender",
+                    details=[
+                        {"field": "target.organization_ids", "index": i, "message": "not subordinate to the sender"}
+                    ],
+                )
+        return ids
+    found_ids = list(await session.scalars(base.order_by(Organization.id)))
+    if not found_ids:
+        raise InvalidInput("target", "no subordinate organization matches the choice")
+    return found_ids
+
+
+async def _read_schema(
+    session: AsyncSession, rows: list[tuple[Announcement, Organization, int, datetime | None]]
+) -> list[AnnouncementSchema]:
+    ids = [a.id for a, *_ in rows]
+    files: dict[int, list[FileRead]] = defaultdict(list)
+    if ids:
+        for f in await session.scalars(
+            select(StoredFile).where(StoredFile.announcement_id.in_(ids)).order_by(StoredFile.id)
+        ):
+            assert f.announcement_id is not None
+            files[f.announcement_id].append(file_read(f))
+    return [
+        AnnouncementSchema(
+            id=a.id,
+            sender=OrgBrief.model_validate(sender),
+            author_name=a.author_name,
+            title=a.title,
+            body_html=a.body_html,
+            importance=a.importance,
+            deadline=a.deadline,
+            target_kind=a.target_kind,
+            created_at=a.created_at,
+            attachments=files[a.id],
+            recipients_count=count,
+            read_at=read_at,
+        )
+        for a, sender, count, read_at in rows
+    ]
+
+
+def _recipients_count() -> ColumnElement[int]:
+    return select(func.count()).where(AnnouncementRecipient.announcement_id == Announcement.id).scalar_subquery()
+
+
+def _my_read(principal: Principal) -> ScalarSelect[datetime]:
+    return (
+        select(AnnouncementRead.read_at)
+        .where(AnnouncementRead.announcement_id == Announcement.id, AnnouncementRead.user_id == principal.user_id)
+        .scalar_subquery()
+    )
+
+
+def _visible(principal: Principal) -> ColumnElement[bool]:
+    """Announcements the caller may open: sent to their organization, or sent from inside their scope."""
+    return or_(
+        exists().where(
+            AnnouncementRecipient.announcement_id == Announcement.id,
+            AnnouncementRecipient.organization_id == principal.organization_id,
+        ),
+        Announcement.sender_organization_id.in_(select(Organization.id).where(org_in_scope(principal))),
+    )
+
+
+async def send(session: AsyncSession, principal: Principal, data: AnnouncementWrite) -> AnnouncementSchema:
+    """Send an announcement from the caller's management body to the chosen subordinate organizations."""
+    sender = await get_org_for_edit(session, principal, principal.organization_id)
+    recipients = await _recipient_ids(session, sender, data)
+    body = clean_html(data.body_html)
+    if not body:
+        raise InvalidInput("body_html", "nothing is left after removing unsafe markup")
+    a = Announcement(
+        sender_organization_id=sender.id,
+        author_user_id=principal.user_id,
+        author_name=await display_name(session, principal),
+        title=data.title,
+        body_html=body,
+        importance=data.importance,
+        deadline=data.deadline,
+        target_kind=data.target.kind,
+        target_district_id=data.target.district_id if data.target.kind == "district" else None,
+        target_type_id=data.target.type_id if data.target.kind == "type" else None,
+    )
+    session.add(a)
+    await session.flush()
+    await session.execute(
+        insert(AnnouncementRecipient), [{"announcement_id": a.id, "organization_id": oid} for oid in recipients]
+    )
+    await session.refresh(a)
+    return (await _read_schema(session, [(a, sender, len(recipients), None)]))[0]
+
+
+async def _list(
+    session: AsyncSession, principal: Principal, cond: ColumnElement[bool], page: int, page_size: int
+) -> AnnouncementList:
+    limit, offset = paging(page, page_size)
+    total = await session.scalar(select(func.count()).select_from(Announcement).where(cond)) or 0
+    rows = (
+        await session.execute(
+            select(Announcement, Organization, _recipients_count(), _my_read(principal))
+            .join(Organization, Organization.id == Announcement.sender_organization_id)
+            .where(cond)
+            .order_by(Announcement.created_at.desc(), Announcement.id.desc())
+            .limit(limit)
+            .offset(offset)
+        )
+    ).all()
+    items = await _read_schema(session, [r.tuple() for r in rows])
+    return AnnouncementList(items=items, total=total, page=page, page_size=page_size)
+
+
+async def inbox(
+    session: AsyncSession, principal: Principal, unread_only: bool, page: int, page_size: int
+) -> AnnouncementList:
+    """Announcements sent to the caller's organization, newest first."""
+    cond: ColumnElement[bool] = exists().where(
+        AnnouncementRecipient.announcement_id == Announcement.id,
+        AnnouncementRecipient.organization_id == principal.organization_id,
+    )
+    if unread_only:
+        cond = cond & ~exists().where(
+            AnnouncementRead.announcement_id == Announcement.id, AnnouncementRead.user_id == principal.user_id
+        )
+    return await _list(session, principal, cond, page, page_size)
+
+
+async def sent(session: AsyncSession, principal: Principal, page: int, page_size: int) -> AnnouncementList:
+    """Announcements sent by the caller's management body, newest first."""
+    return await _list(
+        session, principal, Announcement.sender_organization_id == principal.organization_id, page, page_size
+    )
+
+
+async def get(session: AsyncSession, principal: Principal, announcement_id: int) -> AnnouncementSchema:
+    """One announcement the caller may see (404 otherwise)."""
+    row = (
+        await session.execute(
+            select(Announcement, Organization, _recipients_count(), _my_read(principal))
+            .join(Organization, Organization.id == Announcement.sender_organization_id)
+            .where(Announcement.id == announcement_id, _visible(principal))
+        )
+    ).first()
+    if row is None:
+        raise NotFound(f"announcement {announcement_id} not found")
+    return (await _read_schema(session, [row.tuple()]))[0]
+
+
+async def mark_read(session: AsyncSession, principal: Principal, announcement_id: int) -> AnnouncementSchema:
+    """Record that the caller has read an announcement sent to their organization (idempotent)."""
+    is_recipient = await session.scalar(
+        select(AnnouncementRecipient.announcement_id).where(
+            AnnouncementRecipient.announcement_id == announcement_id,
+            AnnouncementRecipient.organization_id == principal.organization_id,
+        )
+    )
+    if is_recipient is None:
+        raise NotFound(f"announcement {announcement_id} was not sent to your organization")
+    await session.execute(
+        pg_insert(AnnouncementRead)
+        .values(announcement_id=announcement_id, user_id=principal.user_id)
+        .on_conflict_do_nothing()
+    )
+    return await get(session, principal, announcement_id)
+
+
+async def _sent_in_scope(session: AsyncSession, principal: Principal, announcement_id: int) -> Announcement:
+    a = await session.scalar(
+        select(Announcement).where(
+            Announcement.id == announcement_id,
+            Announcement.sender_organization_id.in_(select(Organization.id).where(org_in_scope(principal))),
+        )
+    )
+    if a is None:
+        raise NotFound(f"announcement {announcement_id} not found among those sent from your organization")
+    return a
+
+
+async def readers(session: AsyncSession, principal: Principal, announcement_id: int) -> AnnouncementReads:
+    """For the sender: every recipient organization with its users and when each read the announcement."""
+    a = await _sent_in_scope(session, principal, announcement_id)
+    orgs = list(
+        await session.scalars(
+            select(Organization)
+            .join(AnnouncementRecipient, AnnouncementRecipient.organization_id == Organization.id)
+            .where(AnnouncementRecipient.announcement_id == a.id)
+            .order_by(Organization.name_ru, Organization.id)
+        )
+    )
+    users = (
+        await session.execute(
+            select(
+                User.organization_id,
+                User.id,
+                func.coalesce(func.concat_ws(" ", Person.surname, Person.first_name, Person.patronymic), User.username),
+                AnnouncementRead.read_at,
+            )
+            .join(AnnouncementRecipient, AnnouncementRecipient.organization_id == User.organization_id)
+            .outerjoin(Person, Person.id == User.person_id)
+            .outerjoin(
+                AnnouncementRead,
+                (AnnouncementRead.announcement_id == a.id) & (AnnouncementRead.user_id == User.id),
+            )
+            .where(
+                AnnouncementRecipient.announcement_id == a.id,
+                User.app_role.is_not(None),
+                or_(User.status == "active", AnnouncementRead.read_at.is_not(None)),
+            )
+            .order_by(AnnouncementRead.read_at.desc().nulls_last(), User.id)
+        )
+    ).all()
+    by_org: dict[int, list[Reader]] = defaultdict(list)
+    for org_id, user_id, name, read_at in users:
+        by_org[org_id].append(Reader(user_id=user_id, full_name=name or "", read_at=read_at))
+    recipients = [
+        RecipientReads(
+            organization=OrgBrief.model_validate(o),
+            readers=by_org[o.id],
+            read_count=sum(1 for r in by_org[o.id] if r.read_at is not None),
+            users_count=len(by_org[o.id]),
+        )
+        for o in orgs
+    ]
+    return AnnouncementReads(
+        announcement_id=a.id,
+        recipients=recipients,
+        read_count=sum(r.read_count for r in recipients),
+        users_count=sum(r.users_count for r in recipients),
+    )
+
+
+async def add_attachment(
+    session: AsyncSession, settings: Settings, principal: Principal, announcement_id: int, upload: UploadFile
+) -> FileRead:
+    """Attach a file to an announcement sent from the caller's organization (administrators)."""
+    a = await _sent_in_scope(session, principal, announcement_id)
+    await get_org_for_edit(session, principal, a.sender_organization_id)
+    row = await store_upload(
+        session,
+        settings,
+        principal,
+        upload,
+        organization_id=a.sender_organization_id,
+        kind="attachment",
+        announcement_id=a.id,
+    )
+    return file_read(row)
+
+
+async def attachment(session: AsyncSession, principal: Principal, file_id: int) -> StoredFile:
+    """An attachment of an announcement the caller may see (404 otherwise)."""
+    f = await session.get(StoredFile, file_id)
+    if f is None or f.kind != "attachment" or f.announcement_id is None:
+        raise NotFound(f"attachment {file_id} not found")
+    await get(session, principal, f.announcement_id)
+    return f

@@ -1,0 +1,263 @@
+"""Вкладка «Люди»: people of an organization's subtree by category, searched by name with pg_trgm.
+
+Only employees of a management body reach this (CurrentUser), and only for organizations in their
+scope; every list is limited in SQL to the intersection of the organization's subtree and the caller's.
+
+Search: the query is lower-cased with ё→е like `persons.search_name`, split into words, and every word
+must match by substring or by trigram word similarity (`<%`), so word order does not matter and a
+typo is tolerated; both conditions use the GIN trigram index on search_name.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from datetime import date
+from typing import Any
+
+from sqlalchemy import ColumnElement, and_, exists, func, literal, or_, select, text
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from api.errors import InvalidInput
+from api.models import Enrolment, Organization, ParentLink, Person, SchoolClass, StaffPost, User
+from api.schemas.profile import PeopleCategory, PeopleList, PersonOrg, PersonRow
+from api.services.profile.access import paging
+from api.services.scope import Principal, get_org_in_scope
+
+ONLINE_MINUTES = 5
+MAX_WORDS = 5
+# word_similarity threshold: 0.4 lets one wrong letter in the middle of a 6-letter word through
+# (3 of its 7 trigrams change); ranking by similarity keeps the close matches first.
+WORD_SIMILARITY = 0.4
+LEADER_ROLES = ("head", "deputy")
+
+
+def normalize(q: str) -> list[str]:
+    """The search words: lower case, ё→е, letters/digits/hyphens only, at most MAX_WORDS."""
+    q = q.lower().replace("ё", "е")
+    words = [w for w in re.split(r"[^\w-]+", q) if w.strip("-_")]
+    return words[:MAX_WORDS]
+
+
+def _like_escape(w: str) -> str:
+    return w.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def search_condition(words: list[str]) -> ColumnElement[bool]:
+    """Every word matches search_name by substring or by trigram word similarity."""
+    conds = []
+    for w in words:
+        like = Person.search_name.like(f"%{_like_escape(w)}%", escape="\\")
+        if len(w) >= 3:
+            conds.append(or_(like, Person.search_name.op("%>")(literal(w))))
+        else:
+            conds.append(like)
+    return and_(*conds)
+
+
+class _Scope:
+    """The organizations the listing covers: the organization's subtree inside the caller's scope."""
+
+    def __init__(self, org: Organization, principal: Principal) -> None:
+        self.org_id = org.id
+        self.subtree = select(Organization.id).where(
+            Organization.path.contains([org.id]), Organization.path.contains([principal.organization_id])
+        )
+        self.today = date.today()
+
+    def current_staff(self) -> ColumnElement[bool]:
+        return or_(StaffPost.ended_on.is_(None), StaffPost.ended_on >= self.today)
+
+    def current_enrolment(self, e: Any = Enrolment) -> ColumnElement[bool]:
+        return or_(e.ends_on.is_(None), e.ends_on >= self.today)
+
+    def leaders(self) -> ColumnElement[bool]:
+        return exists().where(
+            StaffPost.person_id == Person.id,
+            StaffPost.organization_id == self.org_id,
+            StaffPost.role_kind.in_(LEADER_ROLES),
+            self.current_staff(),
+        )
+
+    def administration(self) -> ColumnElement[bool]:
+        return or_(
+            exists().where(
+                User.person_id == Person.id,
+                User.organization_id == self.org_id,
+                User.app_role == "admin",
+                User.status == "active",
+            ),
+            exists().where(
+                StaffPost.person_id == Person.id,
+                StaffPost.organization_id == self.org_id,
+                StaffPost.role_kind == "administrator",
+                self.current_staff(),
+            ),
+        )
+
+    def staff_anywhere(self) -> ColumnElement[bool]:
+        return or_(
+            exists().where(
+                StaffPost.person_id == Person.id, StaffPost.organization_id.in_(self.subtree), self.current_staff()
+            ),
+            exists().where(
+                User.person_id == Person.id,
+                User.app_role.is_not(None),
+                User.status == "active",
+                User.organization_id.in_(self.subtree),
+            ),
+        )
+
+    def school_staff(self) -> ColumnElement[bool]:
+        return exists().where(
+            StaffPost.person_id == Person.id,
+            StaffPost.organization_id.in_(self.subtree),
+            StaffPost.organization_id != self.org_id,
+            self.current_staff(),
+        )
+
+    def students(self) -> ColumnElement[bool]:
+        return exists().where(
+            Enrolment.student_person_id == Person.id,
+            Enrolment.organization_id.in_(self.subtree),
+            self.current_enrolment(),
+        )
+
+    def parents(self) -> ColumnElement[bool]:
+        return exists().where(
+            ParentLink.parent_person_id == Person.id,
+            Enrolment.student_person_id == ParentLink.child_person_id,
+            Enrolment.organization_id.in_(self.subtree),
+            self.current_enrolment(),
+        )
+
+    def category(self, category: PeopleCategory) -> ColumnElement[bool]:
+        if category == "leaders":
+            return self.leaders()
+        if category == "administration":
+            return self.administration()
+        if category == "school_staff":
+            return self.school_staff()
+        if category == "students":
+            return self.students()
+        if category == "parents":
+            return self.parents()
+        return or_(self.staff_anywhere(), self.students(), self.parents())
+
+
+async def list_people(
+    session: AsyncSession,
+    principal: Principal,
+    organization_id: int,
+    *,
+    category: PeopleCategory = "all",
+    q: str | None = None,
+    online_only: bool = False,
+    page: int = 1,
+    page_size: int = 50,
+) -> PeopleList:
+    """People of the organization's subtree by category; search by name; online only; paginated."""
+    org = await get_org_in_scope(session, principal, organization_id)
+    scope = _Scope(org, principal)
+    words = normalize(q or "")
+    if q and q.strip() and not words:
+        raise InvalidInput("q", "type letters or digits of a name")
+    online = User.last_seen_at > func.now() - text(f"interval '{ONLINE_MINUTES} minutes'")
+    stmt = (
+        select(
+            Person.id,
+            func.concat_ws(" ", Person.surname, Person.first_name, Person.patronymic),
+            User.id,
+            func.coalesce(online, False),
+        )
+        .outerjoin(User, User.person_id == Person.id)
+        .where(scope.category(category))
+    )
+    if online_only:
+        stmt = stmt.where(online)
+    if words:
+        await session.execute(text(f"SET LOCAL pg_trgm.word_similarity_threshold = {WORD_SIMILARITY}"))
+        stmt = stmt.where(search_condition(words))
+        score = sum((func.word_similarity(literal(w), Person.search_name) for w in words), start=literal(0.0))
+        stmt = stmt.order_by(score.desc(), Person.search_name, Person.id)
+    else:
+        stmt = stmt.order_by(Person.search_name, Person.id)
+    limit, offset = paging(page, page_size)
+    rows = (await session.execute(stmt.limit(limit + 1).offset(offset))).all()
+    has_more = len(rows) > limit
+    rows = rows[:limit]
+    memberships = await _memberships(session, scope, [r[0] for r in rows])
+    return PeopleList(
+        items=[
+            PersonRow(
+                person_id=r[0],
+                full_name=r[1],
+                registered=r[2] is not None,
+                user_id=r[2],
+                online=bool(r[3]),
+                memberships=memberships.get(r[0], []),
+            )
+            for r in rows
+        ],
+        page=page,
+        page_size=page_size,
+        has_more=has_more,
+    )
+
+
+async def _memberships(session: AsyncSession, scope: _Scope, person_ids: list[int]) -> dict[int, list[PersonOrg]]:
+    """Where each listed person belongs inside the scope: staff posts, accounts, classes, children."""
+    out: dict[int, list[PersonOrg]] = defaultdict(list)
+    if not person_ids:
+        return out
+    staff = await session.execute(
+        select(StaffPost.person_id, Organization.id, Organization.name_ru, StaffPost.role_kind, StaffPost.position)
+        .join(Organization, Organization.id == StaffPost.organization_id)
+        .where(StaffPost.person_id.in_(person_ids), StaffPost.organization_id.in_(scope.subtree), scope.current_staff())
+        .order_by(StaffPost.id)
+    )
+    for pid, oid, oname, role, position in staff:
+        out[pid].append(PersonOrg(organization_id=oid, organization_name=oname, role=role, detail=position))
+    accounts = await session.execute(
+        select(User.person_id, Organization.id, Organization.name_ru, User.app_role)
+        .join(Organization, Organization.id == User.organization_id)
+        .where(User.person_id.in_(person_ids), User.app_role.is_not(None), User.organization_id.in_(scope.subtree))
+    )
+    for account_pid, oid, oname, app_role in accounts:
+        assert account_pid is not None
+        out[account_pid].append(PersonOrg(organization_id=oid, organization_name=oname, role=f"app_{app_role}"))
+    studies = await session.execute(
+        select(
+            Enrolment.student_person_id, Organization.id, Organization.name_ru, SchoolClass.grade, SchoolClass.letter
+        )
+        .join(Organization, Organization.id == Enrolment.organization_id)
+        .join(SchoolClass, SchoolClass.id == Enrolment.class_id)
+        .where(
+            Enrolment.student_person_id.in_(person_ids),
+            Enrolment.organization_id.in_(scope.subtree),
+            scope.current_enrolment(),
+        )
+    )
+    for pid, oid, oname, grade, letter in studies:
+        out[pid].append(
+            PersonOrg(organization_id=oid, organization_name=oname, role="student", detail=f"{grade}{letter}")
+        )
+    children = await session.execute(
+        select(
+            ParentLink.parent_person_id,
+            Organization.id,
+            Organization.name_ru,
+            func.concat_ws(" ", Person.surname, Person.first_name),
+        )
+        .join(Enrolment, Enrolment.student_person_id == ParentLink.child_person_id)
+        .join(Organization, Organization.id == Enrolment.organization_id)
+        .join(Person, Person.id == ParentLink.child_person_id)
+        .where(
+            ParentLink.parent_person_id.in_(person_ids),
+            Enrolment.organization_id.in_(scope.subtree),
+            scope.current_enrolment(),
+        )
+    )
+    for pid, oid, oname, child in children:
+        out[pid].append(PersonOrg(organization_id=oid, organization_name=oname, role="parent", detail=child))
+    return out

@@ -1,0 +1,177 @@
+"""Upload checks: size limit, safe names, and an allowlist of formats recognised by content (magic bytes)."""
+
+from __future__ import annotations
+
+import io
+import re
+import unicodedata
+import zipfile
+from dataclasses import dataclass
+from urllib.parse import quote
+
+from api.errors import DomainError, InvalidInput
+
+MAX_UPLOAD_BYTES = 20 * 1024 * 1024
+MAX_NAME_LENGTH = 200
+
+
+class PayloadTooLarge(DomainError):
+    status_code = 413
+    code = "payload_too_large"
+
+
+class UnsupportedFile(DomainError):
+    """415: the content is not one of the allowed formats (or does not match the name)."""
+
+    status_code = 415
+    code = "unsupported_file"
+
+    def __init__(self, message: str) -> None:
+        super().__init__(f"file: {message}", details=[{"field": "file", "message": message}])
+
+
+@dataclass(frozen=True)
+class FileFormat:
+    """A recognised format: its canonical content type and the name extensions it may carry."""
+
+    content_type: str
+    extensions: tuple[str, ...]
+    image: bool = False
+
+
+PDF = FileFormat("application/pdf", ("pdf",))
+DOCX = FileFormat("application/vnd.openxmlformats-officedocument.wordprocessingml.document", ("docx",))
+XLSX = FileFormat("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", ("xlsx",))
+PPTX = FileFormat("application/vnd.openxmlformats-officedocument.presentationml.presentation", ("pptx",))
+ODT = FileFormat("application/vnd.oasis.opendocument.text", ("odt",))
+ODS = FileFormat("application/vnd.oasis.opendocument.spreadsheet", ("ods",))
+ODP = FileFormat("application/vnd.oasis.opendocument.presentation", ("odp",))
+DOC = FileFormat("application/msword", ("doc",))
+XLS = FileFormat("application/vnd.ms-excel", ("xls",))
+PPT = FileFormat("application/vnd.ms-powerpoint", ("ppt",))
+PNG = FileFormat("image/png", ("png",), image=True)
+JPEG = FileFormat("image/jpeg", ("jpg", "jpeg"), image=True)
+TXT = FileFormat("text/plain; charset=utf-8", ("txt",))
+CSV = FileFormat("text/csv; charset=utf-8", ("csv",))
+
+_OOXML_MAIN = {
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml": DOCX,
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml": XLSX,
+    "application/vnd.openxmlformats-officedocument.presentationml.presentation.main+xml": PPTX,
+}
+_ODF = {f.content_type: f for f in (ODT, ODS, ODP)}
+_OLE = {"doc": DOC, "xls": XLS, "ppt": PPT}
+_OLE_MAGIC = bytes.fromhex("d0cf11e0a1b11ae1")
+# Text that a browser might treat as markup: a tag, a comment, a doctype, a processing instruction.
+_MARKUP = re.compile(rb"<\s*[a-zA-Z!?/]")
+_SCRIPT_EXTENSIONS = {"html", "htm", "xhtml", "svg", "svgz", "js", "mjs", "xml", "php", "exe", "bat", "cmd", "sh"}
+
+
+def check_name(name: str | None, field: str = "file") -> str:
+    """The file name as given when it is safe to show and to send back; 422 naming the reason otherwise."""
+    if not name or not name.strip():
+        raise InvalidInput(f"{field}.name", "a file name is required")
+    if any(unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp") for ch in name):
+        raise InvalidInput(f"{field}.name", "must not contain control characters (CR, LF, NUL, …)")
+    if "/" in name or "\\" in name or name.strip() in (".", "..") or name.startswith(".."):
+        raise InvalidInput(f"{field}.name", "must be a plain file name without path separators or '..'")
+    if len(name) > MAX_NAME_LENGTH:
+        raise InvalidInput(f"{field}.name", f"must be at most {MAX_NAME_LENGTH} characters")
+    if "." not in name.strip(". "):
+        raise InvalidInput(f"{field}.name", "must have an extension such as .pdf or .docx")
+    return name.strip()
+
+
+def extension(name: str) -> str:
+    return name.rsplit(".", 1)[-1].lower() if "." in name else ""
+
+
+def _zip_format(data: bytes) -> FileFormat | None:
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            names = zf.namelist()
+            if "mimetype" in names:
+                mime = zf.read("mimetype").decode("ascii", "replace").strip()
+                return _ODF.get(mime)
+            if "[Content_Types].xml" in names:
+                types = zf.read("[Content_Types].xml").decode("utf-8", "replace")
+                for marker, fmt in _OOXML_MAIN.items():
+                    if marker in types:
+                        return fmt
+    except (zipfile.BadZipFile, KeyError, RuntimeError, ValueError, NotImplementedError, OSError):
+        return None
+    return None
+
+
+def _text_format(data: bytes, ext: str) -> FileFormat | None:
+    if ext not in ("txt", "csv") or b"\x00" in data:
+        return None
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    if _MARKUP.search(data):
+        return None
+    return CSV if ext == "csv" else TXT
+
+
+def detect(data: bytes, name: str) -> FileFormat:
+    """The format of the bytes, checked by content; 415 when not allowed or when the name claims another format."""
+    ext = extension(name)
+    if ext in _SCRIPT_EXTENSIONS:
+        raise UnsupportedFile(f".{ext} files are not accepted (HTML, SVG and scripts are refused)")
+    fmt: FileFormat | None = None
+    if data.startswith(b"%PDF-"):
+        fmt = PDF
+    elif data.startswith(b"\x89PNG\r\n\x1a\n"):
+        fmt = PNG
+    elif data.startswith(b"\xff\xd8\xff"):
+        fmt = JPEG
+    elif data.startswith(b"PK\x03\x04"):
+        fmt = _zip_format(data)
+    elif data.startswith(_OLE_MAGIC):
+        fmt = _OLE.get(ext)
+    else:
+        fmt = _text_format(data, ext)
+    if fmt is None:
+        raise UnsupportedFile(
+            "the content is not an allowed format (PDF, DOCX/XLSX/PPTX, DOC/XLS/PPT, ODT/ODS/ODP, PNG, JPEG, "
+            "plain UTF-8 TXT/CSV without markup)"
+        )
+    if ext not in fmt.extensions:
+        raise UnsupportedFile(f"the content is {fmt.extensions[0].upper()} but the name ends with .{ext}")
+    return fmt
+
+
+async def read_limited(upload: object, limit: int | None = None) -> bytes:
+    """Read an UploadFile in chunks, refusing with 413 as soon as it exceeds the limit."""
+    limit = MAX_UPLOAD_BYTES if limit is None else limit
+    chunks: list[bytes] = []
+    total = 0
+    while True:
+        chunk = await upload.read(1024 * 1024)  # type: ignore[attr-defined]
+        if not chunk:
+            break
+        total += len(chunk)
+        if total > limit:
+            raise PayloadTooLarge(
+                f"file: larger than the limit of {limit} bytes",
+                details=[{"field": "file", "message": f"larger than the limit of {limit} bytes"}],
+            )
+        chunks.append(chunk)
+    if total == 0:
+        raise InvalidInput("file", "the file is empty")
+    return b"".join(chunks)
+
+
+def content_disposition(name: str) -> str:
+    """`attachment` with an ASCII fallback and the RFC 5987 UTF-8 name."""
+    fallback = "".join(ch if 32 <= ord(ch) < 127 and ch not in '"\\;' else "_" for ch in name) or "file"
+    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(name, safe='')}"
+
+
+DOWNLOAD_HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "Content-Security-Policy": "sandbox; default-src 'none'",
+    "Cache-Control": "private, max-age=300",
+}
