@@ -8,9 +8,9 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Depends, Query
 from fastapi.responses import HTMLResponse, Response
 
+import api.services.reports.service as service
 from api.deps import CurrentUser, SessionDep
 from api.schemas.reports import ReportBody, ReportCatalog, ReportOptions
-from api.services.reports import service
 from api.services.reports.engine import ReportParams
 
 router = APIRouter(prefix="/reports", tags=["reports"])

@@ -18,7 +18,7 @@ async def _assert_exact(db: AsyncSession, step: str) -> None:
         assert diff == [], f"{table} differs after {step}: {diff[:5]}"
 
 
-async def _world(db: AsyncSession):  # type: ignore[no-untyped-def]
+async def _world(db: AsyncSession):
     w = await fx.world(db)
     school_c = await fx.organization(db, "school", w.body_a, type_id=w.school_type.id, name_ru="Школа В")
     year = await fx.academic_year(db, 2026)

@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from tests import factories as fx
 
 
-async def _setup(db: AsyncSession):  # type: ignore[no-untyped-def]
+async def _setup(db: AsyncSession):
     w = await fx.world(db)
     college = await fx.org_type(db, name_ru="Колледж", sort_order=2)
     w.school_type.sort_order = 1

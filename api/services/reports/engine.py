@@ -208,6 +208,7 @@ class ReportDefinition:
     query: QueryFn
     views: tuple[View, ...] = ()
     count_label: Text | None = None  # formatted with {n}
+    view_count_labels: dict[str, Text] | None = None  # per view, when the rows differ by view
     numbered: bool = True
     paginated: bool = False
     chart: ChartSpec | None = None
@@ -215,7 +216,10 @@ class ReportDefinition:
 
     def column_tree(self, ctx: ReportContext) -> list[Col]:
         """The columns for this request (they may depend on the view), «№» first when numbered."""
-        cols = list(self.columns(ctx) if callable(self.columns) else self.columns)
+        if ctx.columns is not None:  # columns that depend on the data (set by the query)
+            cols = list(ctx.columns)
+        else:
+            cols = list(self.columns(ctx) if callable(self.columns) else self.columns)
         if self.numbered:
             cols.insert(0, Col("no", NUMBER, "int"))
         return cols
@@ -234,6 +238,7 @@ class ReportContext:
     page: int = 1
     page_size: int = 100
     unpaged: bool = False  # exports read every row
+    columns: list[Col] | None = None  # a query may set columns that depend on the data (e.g. one per subject)
 
     @property
     def limit(self) -> int | None:
@@ -545,6 +550,16 @@ def _fmt(d: dt.date) -> str:
     return d.strftime("%d.%m.%Y")
 
 
+def applied(name: str, value: Any, display: str, lang: str) -> dict[str, Any]:
+    """An entry of the applied filters (for defaults a query chooses itself)."""
+    return {"id": name, "label": t(FILTER_LABELS[name], lang), "value": value, "name": display}
+
+
+def fmt_date(d: dt.date) -> str:
+    """A date as dd.mm.yyyy."""
+    return _fmt(d)
+
+
 FILTER_LABELS: dict[str, Text] = {
     "body_id": {"ru": "Организация", "kk": "Ұйым", "en": "Organization"},
     "region_id": {"ru": "Регион отчёта", "kk": "Есеп өңірі", "en": "Region"},
@@ -586,9 +601,12 @@ class RenderedReport:
     @property
     def count_label(self) -> str | None:
         """«Всего N ОУ» in the asked language."""
-        if self.definition.count_label is None:
+        label = self.definition.count_label
+        if self.definition.view_count_labels and self.ctx.view in self.definition.view_count_labels:
+            label = self.definition.view_count_labels[self.ctx.view]
+        if label is None:
             return None
-        return t(self.definition.count_label, self.ctx.lang).format(n=self.result.count)
+        return plural_forms(t(label, self.ctx.lang), self.result.count).format(n=self.result.count)
 
     @property
     def view_title(self) -> str | None:
@@ -683,6 +701,24 @@ def render_json(rep: RenderedReport) -> dict[str, Any]:
     elif d.chart is not None:
         body["chart"] = {"type": d.chart.type, "x": d.chart.x, "series": list(d.chart.series)}
     return body
+
+
+def plural_forms(text: str, n: int) -> str:
+    """Pick the Russian plural form in «{a|b|c}» (1 муниципалитет, 2 муниципалитета, 5 муниципалитетов)."""
+    start = text.find("{")
+    while start >= 0 and text[start : start + 3] == "{n}":
+        start = text.find("{", start + 1)
+    if start < 0 or "|" not in text[start:]:
+        return text
+    end = text.index("}", start)
+    forms = text[start + 1 : end].split("|")
+    if n % 10 == 1 and n % 100 != 11:
+        form = forms[0]
+    elif 2 <= n % 10 <= 4 and not 12 <= n % 100 <= 14:
+        form = forms[1]
+    else:
+        form = forms[-1]
+    return text[:start] + form + text[end + 1 :]
 
 
 def percent(part: int | None, whole: int | None) -> int | None:

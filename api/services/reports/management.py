@@ -1,0 +1,720 @@
+"""Management reports across many organizations: activity, staff composition, performance and attendance.
+
+All four read only the `rpt_*` aggregates (see `aggregates.py`), join the organization tree at query
+time and compute rows and the totals row in one statement with GROUPING SETS. Where one person (or
+visitor) can be counted in two rows, the overcount is subtracted using only the multi-organization
+persons and visitors, so that totals count distinct people.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from sqlalchemy import ColumnElement, and_, func, literal, select, tuple_
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from api.errors import InvalidInput
+from api.models import District, Period
+from api.models.aggregates import (
+    CATEGORY_RANKS,
+    ROLE_BITS,
+    ReportMultiVisitor,
+    ReportOrgDayAttendance,
+    ReportOrgPeople,
+    ReportOrgPeriodPerformance,
+    ReportOrgVisitWindow,
+    ReportPersonOrg,
+    ReportVisitDay,
+)
+from api.services.reports.engine import (
+    TOTAL,
+    Col,
+    PeriodInfo,
+    ReportContext,
+    ReportDefinition,
+    ReportResult,
+    Text,
+    View,
+    applied,
+    fmt_date,
+    percent,
+    t,
+)
+from api.services.reports.registry import register
+
+CASCADE_FILTERS = ("body_id", "region_id", "district_id", "org_type_id", "organization_id")
+VIEWS = (
+    View("districts", {"ru": "По ОУО", "kk": "БББ бойынша", "en": "By district"}),
+    View("all", {"ru": "По всем ОУ", "kk": "Барлық БҰ бойынша", "en": "All organizations"}),
+)
+COUNT_LABELS: dict[str, Text] = {
+    "districts": {
+        "ru": "Всего {n} {муниципалитет|муниципалитета|муниципалитетов}",
+        "kk": "Барлығы {n} муниципалитет",
+        "en": "Total: {n} districts",
+    },
+    "all": {"ru": "Всего {n} ОУ", "kk": "Барлығы {n} БҰ", "en": "Total: {n} organizations"},
+}
+NAME_TITLES: dict[str, Text] = {
+    "districts": {
+        "ru": "Район/город областного значения",
+        "kk": "Аудан/облыстық маңызы бар қала",
+        "en": "District / city of regional significance",
+    },
+    "all": {"ru": "Образовательная организация", "kk": "Білім беру ұйымы", "en": "Organization"},
+}
+
+
+def group_key(ctx: ReportContext, schools: Any) -> tuple[ColumnElement[Any], Any]:
+    """The row key (district or organization) for the chosen view, and a SELECT of key → name."""
+    if ctx.view == "all":
+        return schools.c.id, None
+    return schools.c.district_id, District
+
+
+async def names_for(ctx: ReportContext, schools: Any, keys: Sequence[Any]) -> dict[Any, str | None]:
+    """Display names of the row keys (districts or organizations), in the asked language."""
+    if ctx.view == "all":
+        stmt = select(schools.c.id, ctx.school_name(schools))
+    else:
+        stmt = select(District.id, ctx.name_col(District)).where(District.id.in_([k for k in keys if k is not None]))
+    return {r[0]: r[1] for r in await ctx.session.execute(stmt)}
+
+
+def split_totals(records: Sequence[Any]) -> tuple[list[Any], Any | None]:
+    """GROUPING SETS output → (group rows, the grand total row)."""
+    rows = [r for r in records if r.g == 0]
+    totals = next((r for r in records if r.g == 1), None)
+    return rows, totals
+
+
+def _sum(col: Any, label: str) -> Any:
+    return func.coalesce(func.sum(col), 0).label(label)
+
+
+async def _apply_names(
+    ctx: ReportContext, schools: Any, rows: list[dict[str, Any]], name_key: str = "name"
+) -> list[dict[str, Any]]:
+    names = await names_for(ctx, schools, [r["_key"] for r in rows])
+    for r in rows:
+        r[name_key] = names.get(r["_key"])
+        if ctx.view == "all":
+            r["_links"] = {name_key: f"/organizations/{r['_key']}"}
+    rows.sort(key=lambda r: ((r[name_key] or "\uffff").casefold(), r["_key"] or 0))
+    return rows
+
+
+def _with_total_label(ctx: ReportContext, totals: dict[str, Any] | None) -> dict[str, Any] | None:
+    if totals is not None:
+        totals["name"] = t(TOTAL, ctx.lang)
+    return totals
+
+
+# --- activity --------------------------------------------------------------------------------------
+
+ACTIVITY_METHODOLOGY: Text = {
+    "ru": (
+        "Источник: персоны и учётные записи подведомственных образовательных организаций и журнал визитов. "
+        "Персона относится к организации, если у неё есть действующая должность (сотрудник), действующее "
+        "зачисление в класс (ученик) или связь с ребёнком, который учится в этой организации (родитель). "
+        "«Всего» — число различных персон; «Польз.» — из них зарегистрированные пользователи (есть активная "
+        "учётная запись). Персона с несколькими ролями (учитель и родитель) считается один раз во «Всего» и "
+        "«Польз.», но в каждой своей роли, поэтому сумма по ролям может превышать «Всего». "
+        "% = Польз. / Всего × 100, дробная часть отбрасывается (1056 из 1772 = 59). "
+        "Визиты: число различных пользователей, заходивших хотя бы раз за день, за 7 дней и за 30 дней, "
+        "заканчивающихся датой отчёта (календарные дни по времени Астаны). Строка «Всего» считает различных "
+        "людей: человек, относящийся к двум районам или организациям, в итоге учитывается один раз. "
+        "Учитываются только образовательные организации. Данные обновляются в момент поступления."
+    ),
+    "kk": (
+        "Дереккөз: бағынысты білім беру ұйымдарының персоналары, есептік жазбалары және кіру журналы. "
+        "«Барлығы» — әртүрлі персоналар саны; «Пайд.» — олардың ішінде тіркелген пайдаланушылар. Бірнеше рөлі "
+        "бар персона «Барлығы» бағанында бір рет, әр рөлінде бір реттен есептеледі. % = Пайд. / Барлығы × 100, "
+        "бөлшек бөлігі алынып тасталады. Кірулер: есеп күнімен аяқталатын күн, 7 күн және 30 күн ішінде кемінде "
+        "бір рет кірген әртүрлі пайдаланушылар саны. Қорытынды жол әртүрлі адамдарды санайды."
+    ),
+    "en": (
+        "Source: persons and accounts of the subordinate schools and the visit log. A person belongs to a school "
+        "through an open staff post (staff), an open class enrolment (student) or a link to a child enrolled there "
+        "(parent). «Total» counts distinct persons; «Users» those of them with an active account. A person with "
+        "several roles (a teacher who is a parent) counts once in Total and Users but once in each role, so the "
+        "role columns may add up to more than Total. % = Users / Total × 100, truncated (1056 of 1772 is 59). "
+        "Visits: distinct users who visited at least once during the day, the 7 days and the 30 days ending on the "
+        "report date (calendar days in Astana time). The totals row counts distinct people: someone who belongs "
+        "to two rows is counted once. Only educational organizations are counted. Data are updated as they arrive."
+    ),
+}
+
+
+def _g(ru: str, kk: str, en: str) -> Text:
+    return {"ru": ru, "kk": kk, "en": en}
+
+
+ALL_T = _g("Всего", "Барлығы", "Total")
+USERS_T = _g("Польз.", "Пайд.", "Users")
+
+
+def activity_columns(ctx: ReportContext) -> list[Col]:
+    """Three header rows as figure 7 of the manual."""
+    view = ctx.view or "districts"
+    return [
+        Col("name", NAME_TITLES[view]),
+        Col(
+            "users",
+            _g("Пользователи", "Пайдаланушылар", "Users"),
+            children=(
+                Col("persons", ALL_T, "int"),
+                Col("registered", USERS_T, "int"),
+                Col("pct", _g("%", "%", "%"), "percent"),
+                Col(
+                    "staff",
+                    _g("Сотрудники", "Қызметкерлер", "Staff"),
+                    children=(Col("staff_total", ALL_T, "int"), Col("staff_users", USERS_T, "int")),
+                ),
+                Col(
+                    "students",
+                    _g("Ученики", "Оқушылар", "Students"),
+                    children=(Col("students_total", ALL_T, "int"), Col("student_users", USERS_T, "int")),
+                ),
+                Col(
+                    "parents",
+                    _g("Родители", "Ата-аналар", "Parents"),
+                    children=(Col("parents_total", ALL_T, "int"), Col("parent_users", USERS_T, "int")),
+                ),
+            ),
+        ),
+        Col(
+            "visits",
+            _g("Визиты", "Кірулер", "Visits"),
+            children=(
+                Col("visits_day", _g("День", "Күн", "Day"), "int"),
+                Col("visits_week", _g("Неделя", "Апта", "Week"), "int"),
+                Col("visits_month", _g("Месяц", "Ай", "Month"), "int"),
+            ),
+        ),
+    ]
+
+
+PEOPLE_FIELDS = {
+    "persons": ("persons", "true"),
+    "registered": ("users", "registered"),
+    "staff_total": ("staff", "is_staff"),
+    "staff_users": ("staff_users", "is_staff_reg"),
+    "students_total": ("students", "is_student"),
+    "student_users": ("student_users", "is_student_reg"),
+    "parents_total": ("parents", "is_parent"),
+    "parent_users": ("parent_users", "is_parent_reg"),
+}
+
+
+def _person_flag(name: str) -> ColumnElement[bool]:
+    m = ReportPersonOrg
+    flags: dict[str, Any] = {
+        "true": literal(True),
+        "registered": m.registered,
+        "is_staff": m.is_staff,
+        "is_staff_reg": and_(m.is_staff, m.registered),
+        "is_student": m.is_student,
+        "is_student_reg": and_(m.is_student, m.registered),
+        "is_parent": m.is_parent,
+        "is_parent_reg": and_(m.is_parent, m.registered),
+    }
+    if name in flags:
+        return flags[name]
+    if name.startswith("role:"):
+        return m.staff_roles.op("&")(ROLE_BITS[name[5:]]) != 0
+    if name.startswith("cat:"):
+        return and_(m.is_staff, m.category_rank == CATEGORY_RANKS[name[4:]])
+    if name == "with_category":
+        return and_(m.is_staff, m.category_rank >= CATEGORY_RANKS["pedagogue"])
+    raise KeyError(name)
+
+
+async def person_corrections(
+    ctx: ReportContext, schools: Any, key: ColumnElement[Any], flags: dict[str, str]
+) -> dict[tuple[int, Any], dict[str, int]]:
+    """Overcount per row (and for the total) of persons who belong to several organizations of that row."""
+    m = ReportPersonOrg
+    inner_cols = [func.count().filter(_person_flag(flag)).label(out) for out, flag in flags.items()]
+    inner = (
+        select(key.label("k"), func.grouping(key).label("g"), m.person_id, *inner_cols)
+        .select_from(m)
+        .join(schools, schools.c.id == m.organization_id)
+        .where(m.multi)
+        .group_by(func.grouping_sets(tuple_(key, m.person_id), tuple_(m.person_id)))
+        .subquery()
+    )
+    outer = select(
+        inner.c.k,
+        inner.c.g,
+        *[func.sum(func.greatest(inner.c[out] - 1, 0)).label(out) for out in flags],
+    ).group_by(inner.c.k, inner.c.g)
+    out: dict[tuple[int, Any], dict[str, int]] = {}
+    for r in await ctx.session.execute(outer):
+        out[(r.g, r.k if r.g == 0 else None)] = {name: int(r._mapping[name] or 0) for name in flags}
+    return out
+
+
+async def visit_corrections(
+    ctx: ReportContext, schools: Any, key: ColumnElement[Any], day: dt.date
+) -> dict[tuple[int, Any], dict[str, int]]:
+    """Overcount per row (and for the total) of visitors counted for several organizations of that row."""
+    v = ReportVisitDay
+    inner = (
+        select(
+            key.label("k"),
+            func.grouping(key).label("g"),
+            v.user_id,
+            func.count(v.organization_id.distinct()).filter(v.day == day).label("visits_day"),
+            func.count(v.organization_id.distinct()).filter(v.day > day - dt.timedelta(days=7)).label("visits_week"),
+            func.count(v.organization_id.distinct()).label("visits_month"),
+        )
+        .select_from(v)
+        .join(ReportMultiVisitor, ReportMultiVisitor.user_id == v.user_id)
+        .join(schools, schools.c.id == v.organization_id)
+        .where(v.day.between(day - dt.timedelta(days=29), day))
+        .group_by(func.grouping_sets(tuple_(key, v.user_id), tuple_(v.user_id)))
+        .subquery()
+    )
+    names = ("visits_day", "visits_week", "visits_month")
+    outer = select(
+        inner.c.k, inner.c.g, *[func.sum(func.greatest(inner.c[n] - 1, 0)).label(n) for n in names]
+    ).group_by(inner.c.k, inner.c.g)
+    out: dict[tuple[int, Any], dict[str, int]] = {}
+    for r in await ctx.session.execute(outer):
+        out[(r.g, r.k if r.g == 0 else None)] = {n: int(r._mapping[n] or 0) for n in names}
+    return out
+
+
+def _correct(row: dict[str, Any], corr: dict[str, int] | None) -> None:
+    if corr:
+        for name, value in corr.items():
+            row[name] -= value
+
+
+async def activity_query(ctx: ReportContext) -> ReportResult:
+    """Persons, registered users by role and distinct visitors per district (or organization), with totals."""
+    schools = ctx.schools()
+    key, _ = group_key(ctx, schools)
+    po, vw = ReportOrgPeople, ReportOrgVisitWindow
+    day = ctx.filters.report_date
+    stmt = (
+        select(
+            key.label("k"),
+            func.grouping(key).label("g"),
+            func.count().label("schools"),
+            *[_sum(getattr(po, col), out) for out, (col, _) in PEOPLE_FIELDS.items()],
+            _sum(vw.d1, "visits_day"),
+            _sum(vw.d7, "visits_week"),
+            _sum(vw.d30, "visits_month"),
+        )
+        .select_from(schools)
+        .outerjoin(po, po.organization_id == schools.c.id)
+        .outerjoin(vw, and_(vw.organization_id == schools.c.id, vw.day == day))
+        .group_by(func.grouping_sets(tuple_(key), tuple_()))
+    )
+    records = (await ctx.session.execute(stmt)).all()
+    people_corr = await person_corrections(ctx, schools, key, {k: flag for k, (_, flag) in PEOPLE_FIELDS.items()})
+    visit_corr = await visit_corrections(ctx, schools, key, day)
+    fields = [*PEOPLE_FIELDS, "visits_day", "visits_week", "visits_month"]
+
+    def build(r: Any, corr_key: tuple[int, Any]) -> dict[str, Any]:
+        row: dict[str, Any] = {"_key": r.k} if r.g == 0 else {}
+        row.update({f: int(r._mapping[f]) for f in fields})
+        _correct(row, people_corr.get(corr_key))
+        _correct(row, visit_corr.get(corr_key))
+        row["pct"] = percent(row["registered"], row["persons"])
+        return row
+
+    group_rows, total = split_totals(records)
+    rows = await _apply_names(ctx, schools, [build(r, (0, r.k)) for r in group_rows])
+    totals = build(total, (1, None)) if total is not None else None
+    if total is None or total.schools == 0:
+        totals = None
+    return ReportResult(rows=rows, count=len(rows), totals=_with_total_label(ctx, totals))
+
+
+# --- staff composition ----------------------------------------------------------------------------
+
+ROLE_TITLES: dict[str, Text] = {
+    "head": _g("Руководитель", "Басшы", "Head"),
+    "deputy": _g("Заместитель", "Орынбасар", "Deputy"),
+    "teacher": _g("Учитель", "Мұғалім", "Teacher"),
+    "additional_teacher": _g("Педагог доп. образования", "Қосымша білім беру педагогі", "Additional education"),
+    "psychologist": _g("Психолог", "Психолог", "Psychologist"),
+    "social_pedagogue": _g("Социальный педагог", "Әлеуметтік педагог", "Social pedagogue"),
+    "librarian": _g("Библиотекарь", "Кітапханашы", "Librarian"),
+    "administrator": _g("Администратор", "Әкімші", "Administrator"),
+    "specialist": _g("Специалист", "Маман", "Specialist"),
+    "other": _g("Прочие", "Басқалар", "Other"),
+}
+CATEGORY_TITLES: dict[str, Text] = {
+    "master": _g("Педагог-мастер", "Педагог-шебер", "Master"),
+    "researcher": _g("Педагог-исследователь", "Педагог-зерттеуші", "Researcher"),
+    "expert": _g("Педагог-эксперт", "Педагог-сарапшы", "Expert"),
+    "moderator": _g("Педагог-модератор", "Педагог-модератор", "Moderator"),
+    "pedagogue": _g("Педагог", "Педагог", "Pedagogue"),
+    "none": _g("Без категории", "Санатсыз", "No category"),
+}
+
+
+def staff_columns(ctx: ReportContext) -> list[Col]:
+    """Staff count, by role, by qualification category, % with a category."""
+    view = ctx.view or "districts"
+    return [
+        Col("name", NAME_TITLES[view]),
+        Col("staff", _g("Всего сотрудников", "Барлық қызметкерлер", "Staff"), "int"),
+        Col(
+            "roles",
+            _g("По должностям", "Лауазымдар бойынша", "By role"),
+            children=tuple(Col(f"r_{k}", v, "int") for k, v in ROLE_TITLES.items()),
+        ),
+        Col(
+            "categories",
+            _g("По квалификационным категориям", "Біліктілік санаттары бойынша", "By qualification category"),
+            children=tuple(Col(f"c_{k}", v, "int") for k, v in CATEGORY_TITLES.items()),
+        ),
+        Col("pct_category", _g("% с категорией", "Санаты барлардың %", "% with a category"), "percent"),
+    ]
+
+
+STAFF_METHODOLOGY: Text = {
+    "ru": (
+        "Источник: действующие должности сотрудников (без даты окончания) в подведомственных образовательных "
+        "организациях. «Всего сотрудников» — число различных персон. По должностям: персона с несколькими "
+        "должностями (например, заместитель и учитель) учитывается в каждой из них, поэтому сумма может превышать "
+        "«Всего». Категория персоны в организации — наивысшая из категорий её должностей там. «% с категорией» = "
+        "персоны с категорией (педагог и выше) / всего сотрудников × 100, дробная часть отбрасывается. В строке "
+        "«Всего» и в строках районов человек, работающий в нескольких организациях, учитывается один раз "
+        "(в каждой своей должности и категории)."
+    ),
+    "kk": (
+        "Дереккөз: бағынысты білім беру ұйымдарындағы қызметкерлердің қолданыстағы лауазымдары. «Барлық "
+        "қызметкерлер» — әртүрлі персоналар саны; бірнеше лауазымы бар персона әр лауазымда есептеледі. "
+        "«Санаты барлардың %» бөлшек бөлігі алынып тасталады. Қорытынды жолда адам бір рет есептеледі."
+    ),
+    "en": (
+        "Source: open staff posts (no end date) in the subordinate schools. «Staff» counts distinct persons. By "
+        "role: a person with several posts (a deputy who also teaches) counts in each, so roles may add up to more "
+        "than Staff. A person's category in a school is the highest category among their posts there. «% with a "
+        "category» = persons with a category (pedagogue or higher) / staff × 100, truncated. District rows and "
+        "the totals row count a person working in several schools once (in each of their roles and categories)."
+    ),
+}
+
+
+async def staff_query(ctx: ReportContext) -> ReportResult:
+    """Staff by role and qualification category per district (or organization), with distinct totals."""
+    schools = ctx.schools()
+    key, _ = group_key(ctx, schools)
+    po = ReportOrgPeople
+    role_cols = [f"r_{k}" for k in ROLE_BITS]
+    cat_cols = [f"c_{k}" for k in CATEGORY_RANKS]
+    stmt = (
+        select(
+            key.label("k"),
+            func.grouping(key).label("g"),
+            func.count().label("schools"),
+            _sum(po.staff, "staff"),
+            *[_sum(getattr(po, c), c) for c in role_cols + cat_cols],
+            _sum(po.staff - po.c_none, "with_category"),
+        )
+        .select_from(schools)
+        .outerjoin(po, po.organization_id == schools.c.id)
+        .group_by(func.grouping_sets(tuple_(key), tuple_()))
+    )
+    records = (await ctx.session.execute(stmt)).all()
+    flags = {"staff": "is_staff", "with_category": "with_category"}
+    flags.update({f"r_{k}": f"role:{k}" for k in ROLE_BITS})
+    flags.update({f"c_{k}": f"cat:{k}" for k in CATEGORY_RANKS})
+    corr = await person_corrections(ctx, schools, key, flags)
+    fields = ["staff", *role_cols, *cat_cols, "with_category"]
+
+    def build(r: Any, corr_key: tuple[int, Any]) -> dict[str, Any]:
+        row: dict[str, Any] = {"_key": r.k} if r.g == 0 else {}
+        row.update({f: int(r._mapping[f]) for f in fields})
+        _correct(row, corr.get(corr_key))
+        row["pct_category"] = percent(row.pop("with_category"), row["staff"])
+        return row
+
+    group_rows, total = split_totals(records)
+    rows = await _apply_names(ctx, schools, [build(r, (0, r.k)) for r in group_rows])
+    totals = build(total, (1, None)) if total is not None and total.schools else None
+    return ReportResult(rows=rows, count=len(rows), totals=_with_total_label(ctx, totals))
+
+
+# --- performance ----------------------------------------------------------------------------------
+
+
+def performance_columns(ctx: ReportContext) -> list[Col]:
+    """Students by result and the performance indicators."""
+    view = ctx.view or "districts"
+    return [
+        Col("name", NAME_TITLES[view]),
+        Col("students", _g("Учеников", "Оқушылар", "Students"), "int"),
+        Col("excellent", _g("Отличники", "Үздіктер", "Excellent («5»)"), "int"),
+        Col("good", _g("Хорошисты", "Екпінділер", "Good («4» and «5»)"), "int"),
+        Col("one_three", _g("С одной «3»", "Бір «3»-пен", "With one «3»"), "int"),
+        Col("failing", _g("Неуспевающие", "Үлгермейтіндер", "Failing"), "int"),
+        Col("not_attested", _g("Не аттестованы", "Аттестатталмаған", "Not attested"), "int"),
+        Col("pct_success", _g("% успеваемости", "Үлгерім %", "% success"), "percent"),
+        Col("pct_quality", _g("% качества", "Сапа %", "% quality"), "percent"),
+        Col("sou", _g("СОУ", "ОДД", "Degree of learning"), "decimal"),
+        Col("avg", _g("Средний балл", "Орташа балл", "Average mark"), "decimal"),
+    ]
+
+
+PERFORMANCE_METHODOLOGY: Text = {
+    "ru": (
+        "Источник: итоговые оценки за выбранный период (четвертные или годовые) по всем предметам. Учеников — "
+        "ученики, у которых есть хотя бы одна итоговая оценка или «н/а» за период. Не аттестованы — ученики с "
+        "«н/а» хотя бы по одному предмету; остальные — аттестованные. Среди аттестованных: отличники — все оценки "
+        "«5»; хорошисты — все оценки «4» и «5», есть хотя бы одна «4»; с одной «3» — ровно одна «3», нет «2» и "
+        "«1»; неуспевающие — есть «2» или «1». % успеваемости = (аттестованные − неуспевающие) / аттестованные × "
+        "100; % качества = (отличники + хорошисты) / аттестованные × 100; проценты без округления (дробная часть "
+        "отбрасывается). СОУ = (100·n5 + 64·n4 + 36·n3 + 16·n2 + 7·n1) / число оценок; средний балл = сумма "
+        "оценок / число оценок; оба с двумя знаками после запятой (округление half up). Ученик учитывается в "
+        "организации, выставившей оценку. Период по умолчанию — последний начавшийся."
+    ),
+    "kk": (
+        "Дереккөз: таңдалған кезеңдегі қорытынды бағалар (тоқсандық немесе жылдық). Үздіктер — барлық бағалары "
+        "«5»; екпінділер — «4» және «5»; үлгермейтіндер — «2» немесе «1» бар. Үлгерім % = (аттестатталғандар − "
+        "үлгермейтіндер) / аттестатталғандар × 100; сапа % = (үздіктер + екпінділер) / аттестатталғандар × 100; "
+        "пайыздардың бөлшек бөлігі алынып тасталады. ОДД = (100·n5 + 64·n4 + 36·n3 + 16·n2 + 7·n1) / бағалар саны."
+    ),
+    "en": (
+        "Source: period marks (quarter or year) of the chosen period in every subject. Students: those with at least "
+        "one period mark or «н/а». Not attested: students with «н/а» in at least one subject; the others are "
+        "attested. Among the attested: excellent — all marks «5»; good — all «4» and «5» with at least one «4»; "
+        "with one «3» — exactly one «3», no «2» or «1»; failing — any «2» or «1». % success = (attested − failing) / "
+        "attested × 100; % quality = (excellent + good) / attested × 100; percentages truncated. Degree of learning "
+        "(СОУ) = (100·n5 + 64·n4 + 36·n3 + 16·n2 + 7·n1) / number of marks; average = sum of marks / number of "
+        "marks; both with two decimals (half up). A student counts in the school that gave the mark. The default "
+        "period is the latest one that has started."
+    ),
+}
+
+
+async def default_period(session: AsyncSession, today: dt.date) -> PeriodInfo:
+    """The latest period that has started by `today` (else the earliest one)."""
+    p = Period
+    row = (
+        await session.execute(
+            select(p.id, p.name_ru, p.kind, p.starts_on, p.ends_on)
+            .order_by((p.starts_on <= today).desc(), p.starts_on.desc(), p.kind.desc())
+            .limit(1)
+        )
+    ).first()
+    if row is None:
+        raise InvalidInput("period_id", "no academic periods are defined yet")
+    return PeriodInfo(row.id, row.name_ru, row.kind, row.starts_on, row.ends_on)
+
+
+def _dec(num: int, den: int) -> Decimal | None:
+    if not den:
+        return None
+    return (Decimal(num) / Decimal(den)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+async def performance_query(ctx: ReportContext) -> ReportResult:
+    """Students by result and performance indicators per district (or organization) for a period."""
+    period = ctx.filters.period
+    if period is None:
+        period = await default_period(ctx.session, ctx.filters.report_date)
+        ctx.filters.period = period
+        ctx.filters.names.append(applied("period_id", period.id, period.name, ctx.lang))
+    schools = ctx.schools()
+    key, _ = group_key(ctx, schools)
+    pp = ReportOrgPeriodPerformance
+    fields = ["students", "not_attested", "attested", "excellent", "good", "one_three", "failing"]
+    fields += ["n1", "n2", "n3", "n4", "n5"]
+    stmt = (
+        select(
+            key.label("k"),
+            func.grouping(key).label("g"),
+            func.count().label("schools"),
+            *[_sum(getattr(pp, f), f) for f in fields],
+        )
+        .select_from(schools)
+        .outerjoin(pp, and_(pp.organization_id == schools.c.id, pp.period_id == period.id))
+        .group_by(func.grouping_sets(tuple_(key), tuple_()))
+    )
+    records = (await ctx.session.execute(stmt)).all()
+
+    def build(r: Any) -> dict[str, Any]:
+        v = {f: int(r._mapping[f]) for f in fields}
+        marks = v["n1"] + v["n2"] + v["n3"] + v["n4"] + v["n5"]
+        row: dict[str, Any] = {"_key": r.k} if r.g == 0 else {}
+        row.update({f: v[f] for f in ("students", "excellent", "good", "one_three", "failing", "not_attested")})
+        row["pct_success"] = percent(v["attested"] - v["failing"], v["attested"])
+        row["pct_quality"] = percent(v["excellent"] + v["good"], v["attested"])
+        row["sou"] = _dec(100 * v["n5"] + 64 * v["n4"] + 36 * v["n3"] + 16 * v["n2"] + 7 * v["n1"], marks)
+        row["avg"] = _dec(5 * v["n5"] + 4 * v["n4"] + 3 * v["n3"] + 2 * v["n2"] + v["n1"], marks)
+        return row
+
+    group_rows, total = split_totals(records)
+    rows = await _apply_names(ctx, schools, [build(r) for r in group_rows])
+    totals = build(total) if total is not None and total.schools else None
+    return ReportResult(rows=rows, count=len(rows), totals=_with_total_label(ctx, totals))
+
+
+# --- attendance -----------------------------------------------------------------------------------
+
+
+def attendance_columns(ctx: ReportContext) -> list[Col]:
+    """Lessons held, absences by reason, % attendance."""
+    view = ctx.view or "districts"
+    return [
+        Col("name", NAME_TITLES[view]),
+        Col("lessons", _g("Проведено уроков", "Өткізілген сабақтар", "Lessons held"), "int"),
+        Col("student_lessons", _g("Ученико-уроков", "Оқушы-сабақтар", "Student-lessons"), "int"),
+        Col(
+            "absences",
+            _g("Пропущено уроков", "Жіберілген сабақтар", "Missed lessons"),
+            children=(
+                Col("abs_illness", _g("По болезни", "Ауруына байланысты", "Illness"), "int"),
+                Col("abs_valid", _g("По уважительной", "Дәлелді себеппен", "Valid reason"), "int"),
+                Col("abs_unexcused", _g("Без уважительной", "Дәлелсіз", "Unexcused"), "int"),
+                Col("abs_total", _g("Всего", "Барлығы", "Total"), "int"),
+            ),
+        ),
+        Col("abs_late", _g("Опоздания", "Кешігулер", "Late"), "int"),
+        Col("pct_attendance", _g("% посещаемости", "Қатысу %", "% attendance"), "percent"),
+    ]
+
+
+ATTENDANCE_METHODOLOGY: Text = {
+    "ru": (
+        "Источник: уроки со статусом «проведён» и отметки о пропусках за выбранный период (четверть) или "
+        "диапазон дат включительно; по умолчанию — 30 дней, заканчивающихся датой отчёта. Ученико-уроки — для "
+        "каждого проведённого урока число учеников, зачисленных в класс на дату урока. Пропуски по причинам: "
+        "болезнь, уважительная, неуважительная; опоздания показаны отдельно и пропуском не считаются. "
+        "% посещаемости = (ученико-уроки − пропуски) / ученико-уроки × 100, дробная часть отбрасывается."
+    ),
+    "kk": (
+        "Дереккөз: таңдалған кезеңдегі өткізілген сабақтар және сабақ жіберу белгілері. Кешігулер бөлек "
+        "көрсетіледі және жіберу болып саналмайды. Қатысу % = (оқушы-сабақтар − жіберулер) / оқушы-сабақтар × 100, "
+        "бөлшек бөлігі алынып тасталады."
+    ),
+    "en": (
+        "Source: lessons with status «held» and absence marks in the chosen period (quarter) or date range, bounds "
+        "included; by default the 30 days ending on the report date. Student-lessons: for each held lesson, the "
+        "students enrolled in the class on the lesson date. Absences by reason: illness, valid, unexcused; late "
+        "arrivals are shown apart and are not absences. % attendance = (student-lessons − absences) / "
+        "student-lessons × 100, truncated."
+    ),
+}
+
+
+async def attendance_query(ctx: ReportContext) -> ReportResult:
+    """Lessons, absences by reason and % attendance per district (or organization) over a date range."""
+    f = ctx.filters
+    if f.period is not None:
+        start, end = f.period.starts_on, f.period.ends_on
+    else:
+        end = f.date_to or f.report_date
+        start = f.date_from or end - dt.timedelta(days=29)
+        if start > end:
+            raise InvalidInput("date_from", "the date range is upside down: date_from is after the report date")
+        if f.date_from is None:
+            f.names.append(applied("date_from", start.isoformat(), fmt_date(start), ctx.lang))
+        if f.date_to is None:
+            f.names.append(applied("date_to", end.isoformat(), fmt_date(end), ctx.lang))
+    schools = ctx.schools()
+    key, _ = group_key(ctx, schools)
+    a = ReportOrgDayAttendance
+    per_org = (
+        select(
+            a.organization_id,
+            func.sum(a.lessons_held).label("lessons"),
+            func.sum(a.student_lessons).label("student_lessons"),
+            func.sum(a.abs_illness).label("abs_illness"),
+            func.sum(a.abs_valid).label("abs_valid"),
+            func.sum(a.abs_unexcused).label("abs_unexcused"),
+            func.sum(a.abs_late).label("abs_late"),
+        )
+        .where(a.day.between(start, end), a.organization_id.in_(select(schools.c.id)))
+        .group_by(a.organization_id)
+        .subquery()
+    )
+    fields = ["lessons", "student_lessons", "abs_illness", "abs_valid", "abs_unexcused", "abs_late"]
+    stmt = (
+        select(
+            key.label("k"),
+            func.grouping(key).label("g"),
+            func.count().label("schools"),
+            *[_sum(per_org.c[f_], f_) for f_ in fields],
+        )
+        .select_from(schools)
+        .outerjoin(per_org, per_org.c.organization_id == schools.c.id)
+        .group_by(func.grouping_sets(tuple_(key), tuple_()))
+    )
+    records = (await ctx.session.execute(stmt)).all()
+
+    def build(r: Any) -> dict[str, Any]:
+        row: dict[str, Any] = {"_key": r.k} if r.g == 0 else {}
+        row.update({f_: int(r._mapping[f_]) for f_ in fields})
+        row["abs_total"] = row["abs_illness"] + row["abs_valid"] + row["abs_unexcused"]
+        row["pct_attendance"] = percent(row["student_lessons"] - row["abs_total"], row["student_lessons"])
+        return row
+
+    group_rows, total = split_totals(records)
+    rows = await _apply_names(ctx, schools, [build(r) for r in group_rows])
+    totals = build(total) if total is not None and total.schools else None
+    return ReportResult(rows=rows, count=len(rows), totals=_with_total_label(ctx, totals))
+
+
+def _definition(
+    id: str, title: Text, columns: Any, methodology: Text, query: Any, filters: tuple[str, ...]
+) -> ReportDefinition:
+    return register(
+        ReportDefinition(
+            id=id,
+            title=title,
+            section="management",
+            filters=CASCADE_FILTERS + filters,
+            views=VIEWS,
+            columns=columns,
+            methodology=methodology,
+            query=query,
+            count_label=None,
+            view_count_labels=COUNT_LABELS,
+        )
+    )
+
+
+ACTIVITY = _definition(
+    "activity",
+    _g("Активность в Kundelik.kz", "Kundelik.kz-тегі белсенділік", "Activity in Kundelik.kz"),
+    activity_columns,
+    ACTIVITY_METHODOLOGY,
+    activity_query,
+    ("date",),
+)
+STAFF = _definition(
+    "staff.composition",
+    _g("Педагогические кадры", "Педагог кадрлар", "Teaching staff"),
+    staff_columns,
+    STAFF_METHODOLOGY,
+    staff_query,
+    (),
+)
+PERFORMANCE = _definition(
+    "performance.organizations",
+    _g("Успеваемость по организациям", "Ұйымдар бойынша үлгерім", "Performance by organization"),
+    performance_columns,
+    PERFORMANCE_METHODOLOGY,
+    performance_query,
+    ("period_id",),
+)
+ATTENDANCE = _definition(
+    "attendance.organizations",
+    _g("Посещаемость по организациям", "Ұйымдар бойынша сабаққа қатысу", "Attendance by organization"),
+    attendance_columns,
+    ATTENDANCE_METHODOLOGY,
+    attendance_query,
+    ("period_id", "date", "date_from", "date_to"),
+)
