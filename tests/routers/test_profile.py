@@ -66,15 +66,20 @@ async def make_site(db: AsyncSession) -> Site:
     )
 
 
-@pytest.fixture
-def uploads_dir(app: Any, tmp_path: Path) -> Path:
+@pytest.fixture(name="uploads_dir")
+def uploads_dir_fixture(app: Any, tmp_path: Path) -> Path:
     """Uploads of this test go to a temporary data_dir."""
     app.state.settings = app.state.settings.model_copy(update={"data_dir": tmp_path})
     return tmp_path / "uploads"
 
 
+def stored_names(root: Path) -> list[str]:
+    """Names of the files in the upload storage."""
+    return [p.name for p in root.glob("*/*") if p.is_file()] if root.is_dir() else []
+
+
 def stored_count(root: Path) -> int:
-    return sum(1 for p in root.glob("*/*") if p.is_file()) if root.is_dir() else 0
+    return len(stored_names(root))
 
 
 def png_bytes() -> bytes:

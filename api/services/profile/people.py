@@ -17,6 +17,7 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, and_, exists, func, literal, or_, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 
 from api.errors import InvalidInput
 from api.models import Enrolment, Organization, ParentLink, Person, SchoolClass, StaffPost, User
@@ -162,15 +163,17 @@ async def list_people(
     words = normalize(q or "")
     if q and q.strip() and not words:
         raise InvalidInput("q", "type letters or digits of a name")
-    online = User.last_seen_at > func.now() - text(f"interval '{ONLINE_MINUTES} minutes'")
+    # The account of the listed person; aliased, as the category conditions query users on their own.
+    acc = aliased(User, name="acc")
+    online = acc.last_seen_at > func.now() - text(f"interval '{ONLINE_MINUTES} minutes'")
     stmt = (
         select(
             Person.id,
             func.concat_ws(" ", Person.surname, Person.first_name, Person.patronymic),
-            User.id,
+            acc.id,
             func.coalesce(online, False),
         )
-        .outerjoin(User, User.person_id == Person.id)
+        .outerjoin(acc, acc.person_id == Person.id)
         .where(scope.category(category))
     )
     if online_only:

@@ -62,8 +62,10 @@ _OOXML_MAIN = {
 _ODF = {f.content_type: f for f in (ODT, ODS, ODP)}
 _OLE = {"doc": DOC, "xls": XLS, "ppt": PPT}
 _OLE_MAGIC = bytes.fromhex("d0cf11e0a1b11ae1")
-# Text that a browser might treat as markup: a tag, a comment, a doctype, a processing instruction.
-_MARKUP = re.compile(rb"<\s*[a-zA-Z!?/]")
+# Text that a browser might treat as markup: a tag, a comment, a doctype, a processing instruction
+# (HTML needs the letter right after '<'; "a < b" stays text).
+_MARKUP = re.compile(rb"<[a-zA-Z!?/]")
+_ENCODED_CONTROL = re.compile(r"%(0[0-9a-f]|1[0-9a-f]|7f)", re.IGNORECASE)
 _SCRIPT_EXTENSIONS = {"html", "htm", "xhtml", "svg", "svgz", "js", "mjs", "xml", "php", "exe", "bat", "cmd", "sh"}
 
 
@@ -72,6 +74,9 @@ def check_name(name: str | None, field: str = "file") -> str:
     if not name or not name.strip():
         raise InvalidInput(f"{field}.name", "a file name is required")
     if any(unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp") for ch in name):
+        raise InvalidInput(f"{field}.name", "must not contain control characters (CR, LF, NUL, …)")
+    if _ENCODED_CONTROL.search(name):
+        # Browsers send CR, LF and '"' in names percent-encoded (HTML multipart); refuse those too.
         raise InvalidInput(f"{field}.name", "must not contain control characters (CR, LF, NUL, …)")
     if "/" in name or "\\" in name or name.strip() in (".", "..") or name.startswith(".."):
         raise InvalidInput(f"{field}.name", "must be a plain file name without path separators or '..'")

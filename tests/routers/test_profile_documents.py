@@ -1,0 +1,262 @@
+"""Документы: folders, uploads checked by content, refused attacks that leave nothing stored, safe downloads."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from pathlib import Path
+from urllib.parse import quote
+
+import httpx
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from api.models import StoredFile
+from api.services.profile import uploads
+from tests.routers.test_profile import (  # noqa: F401  (uploads_dir_fixture is a fixture)
+    PDF,
+    make_site,
+    png_bytes,
+    stored_count,
+    stored_names,
+    uploads_dir_fixture,
+)
+
+
+def ooxml(main_type: str, ext_dir: str) -> bytes:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:
+        zf.writestr(
+            "[Content_Types].xml",
+            f'<?xml version="1.0"?><Types><Override PartName="/{ext_dir}" ContentType="{main_type}"/></Types>',
+        )
+        zf.writestr(ext_dir, "<x/>")
+    return buf.getvalue()
+
+
+def odf(mime: str) -> bytes:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:
+        zf.writestr("mimetype", mime)
+        zf.writestr("content.xml", "<x/>")
+    return buf.getvalue()
+
+
+DOCX = ooxml("application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml", "word/document.xml")
+XLSX = ooxml("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml", "xl/workbook.xml")
+OLE = bytes.fromhex("d0cf11e0a1b11ae1") + b"\x00" * 504
+
+ACCEPTED = [
+    ("приказ №5.pdf", PDF, "application/pdf"),
+    ("план.docx", DOCX, "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+    ("отчёт.xlsx", XLSX, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+    ("старый.doc", OLE, "application/msword"),
+    ("таблица.xls", OLE, "application/vnd.ms-excel"),
+    ("текст.odt", odf("application/vnd.oasis.opendocument.text"), "application/vnd.oasis.opendocument.text"),
+    ("фото.png", png_bytes(), "image/png"),
+    ("фото.jpg", b"\xff\xd8\xff\xe0" + b"\x00" * 64, "image/jpeg"),
+    ("список.csv", "ФИО;класс\nЁлкина;5А\n".encode(), "text/csv; charset=utf-8"),
+    ("заметка.txt", b"a < b, c > d\n", "text/plain; charset=utf-8"),
+]
+
+
+@pytest.mark.parametrize(("name", "data", "content_type"), ACCEPTED)
+async def test_allowed_formats_are_recognised_by_content(
+    client: httpx.AsyncClient,
+    db: AsyncSession,
+    uploads_dir: Path,
+    name: str,
+    data: bytes,
+    content_type: str,
+) -> None:
+    s = await make_site(db)
+    r = await client.post(
+        f"/api/v1/organizations/{s.w.body_a.id}/documents",
+        files={"file": (name, data, "application/octet-stream")},
+        headers=s.h(s.admin_a),
+    )
+    assert r.status_code == 201, r.text
+    assert r.json()["content_type"] == content_type and r.json()["name"] == name
+    dl = await client.get(r.json()["url"])
+    assert dl.status_code == 200 and dl.content == data
+    assert dl.headers["content-disposition"].startswith("attachment; ")
+    assert f"filename*=UTF-8''{quote(name, safe='')}" in dl.headers["content-disposition"]
+    assert dl.headers["x-content-type-options"] == "nosniff"
+    assert "sandbox" in dl.headers["content-security-policy"]
+    assert dl.headers["content-type"].startswith(content_type.split(";")[0])
+    # Stored under a generated key, never under the given name.
+    stored = stored_names(uploads_dir)
+    assert len(stored) == 1 and name not in stored[0] and len(stored[0]) == 32
+
+
+ATTACKS = [
+    ("report.pdf", b"<html><script>alert(1)</script></html>", 415),  # HTML disguised as PDF
+    ("page.html", b"<html><body>hi</body></html>", 415),
+    ("logo.svg", b'<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"/>', 415),
+    ("image.png", b'<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"/>', 415),
+    ("notes.txt", b"hello <script>alert(1)</script>", 415),
+    ("data.csv", b"a,b\n<img src=x onerror=alert(1)>,2\n", 415),
+    ("run.js", b"alert(1)", 415),
+    ("document.pdf", DOCX, 415),  # a real DOCX, but the name claims PDF
+    ("archive.docx", b"PK\x03\x04not really a zip", 415),
+    ("binary.txt", b"\x00\x01\x02", 415),
+    ("../../etc/passwd.pdf", PDF, 422),
+    ("..\\..\\boot.pdf", PDF, 422),
+    ("evil\r\nX-Injected: 1.pdf", PDF, 422),  # httpx sends it as evil%0D%0A…, as browsers do
+    ("nul\x00byte.pdf", PDF, 422),
+    ("noextension", PDF, 422),
+]
+
+
+@pytest.mark.parametrize(("name", "data", "expected"), ATTACKS)
+async def test_upload_attacks_are_refused_and_leave_nothing(
+    client: httpx.AsyncClient,
+    db: AsyncSession,
+    uploads_dir: Path,
+    name: str,
+    data: bytes,
+    expected: int,
+) -> None:
+    s = await make_site(db)
+    before = await db.scalar(select(func.count()).select_from(StoredFile))
+    r = await client.post(
+        f"/api/v1/organizations/{s.w.body_a.id}/documents",
+        files={"file": (name, data, "application/pdf")},
+        headers=s.h(s.admin_a),
+    )
+    assert r.status_code == expected, r.text
+    err = r.json()["error"]
+    assert err["details"][0]["field"].startswith("file") and err["message"]
+    assert stored_count(uploads_dir) == 0
+    assert await db.scalar(select(func.count()).select_from(StoredFile)) == before
+
+
+def raw_multipart(filename: bytes, data: bytes) -> tuple[bytes, str]:
+    """A multipart body with the file name written byte for byte (no client-side escaping)."""
+    boundary = "----bilimtestboundary"
+    body = (
+        f"--{boundary}\r\n".encode()
+        + b'Content-Disposition: form-data; name="file"; filename="'
+        + filename
+        + b'"\r\nContent-Type: application/pdf\r\n\r\n'
+        + data
+        + f"\r\n--{boundary}--\r\n".encode()
+    )
+    return body, f"multipart/form-data; boundary={boundary}"
+
+
+@pytest.mark.parametrize("filename", [b"a\rb.pdf", b"nul\x00b.pdf", b"tab\tname.pdf", b"..\\x.pdf", b"../x.pdf"])
+async def test_raw_control_characters_in_names_are_refused(
+    client: httpx.AsyncClient, db: AsyncSession, uploads_dir: Path, filename: bytes
+) -> None:
+    s = await make_site(db)
+    body, ctype = raw_multipart(filename, PDF)
+    r = await client.post(
+        f"/api/v1/organizations/{s.w.body_a.id}/documents",
+        content=body,
+        headers={**s.h(s.admin_a), "Content-Type": ctype},
+    )
+    assert r.status_code in (400, 422), r.text
+    assert stored_count(uploads_dir) == 0
+
+
+async def test_oversize_upload_is_refused_with_413(
+    client: httpx.AsyncClient,
+    db: AsyncSession,
+    uploads_dir: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    s = await make_site(db)
+    monkeypatch.setattr(uploads, "MAX_UPLOAD_BYTES", 1000)
+    ok = await client.post(
+        f"/api/v1/organizations/{s.w.body_a.id}/documents",
+        files={"file": ("small.pdf", PDF, "application/pdf")},
+        headers=s.h(s.admin_a),
+    )
+    assert ok.status_code == 201
+    r = await client.post(
+        f"/api/v1/organizations/{s.w.body_a.id}/documents",
+        files={"file": ("big.pdf", PDF + b"0" * 2000, "application/pdf")},
+        headers=s.h(s.admin_a),
+    )
+    assert r.status_code == 413 and "limit" in r.json()["error"]["message"]
+    assert stored_count(uploads_dir) == 1
+    empty = await client.post(
+        f"/api/v1/organizations/{s.w.body_a.id}/documents",
+        files={"file": ("empty.pdf", b"", "application/pdf")},
+        headers=s.h(s.admin_a),
+    )
+    assert empty.status_code == 422 and empty.json()["error"]["details"][0]["field"] == "file"
+
+
+async def test_folders_nest_and_list_with_path(client: httpx.AsyncClient, db: AsyncSession, uploads_dir: Path) -> None:
+    s = await make_site(db)
+    org = s.w.body_a.id
+    hdr = s.h(s.admin_a)
+    top = (await client.post(f"/api/v1/organizations/{org}/folders", json={"name": "Приказы"}, headers=hdr)).json()
+    sub = (
+        await client.post(
+            f"/api/v1/organizations/{org}/folders", json={"name": "2026", "parent_id": top["id"]}, headers=hdr
+        )
+    ).json()
+    r = await client.post(
+        f"/api/v1/organizations/{org}/documents",
+        data={"folder_id": str(sub["id"])},
+        files={"file": ("приказ.pdf", PDF, "application/pdf")},
+        headers=hdr,
+    )
+    assert r.status_code == 201 and r.json()["folder_id"] == sub["id"]
+    root = (await client.get(f"/api/v1/organizations/{org}/documents")).json()
+    assert [x["name"] for x in root["folders"]] == ["Приказы"] and root["files"] == [] and root["can_edit"] is False
+    inner = (await client.get(f"/api/v1/organizations/{org}/documents", params={"folder_id": sub["id"]})).json()
+    assert [x["name"] for x in inner["path"]] == ["Приказы", "2026"]
+    assert [x["name"] for x in inner["files"]] == ["приказ.pdf"]
+    # A folder of another organization is not a place to upload to or to open.
+    other = (
+        await client.post(f"/api/v1/organizations/{s.w.body_b.id}/folders", json={"name": "B"}, headers=s.h(s.admin_b))
+    ).json()
+    r = await client.post(
+        f"/api/v1/organizations/{org}/documents",
+        data={"folder_id": str(other["id"])},
+        files={"file": ("x.pdf", PDF, "application/pdf")},
+        headers=hdr,
+    )
+    assert r.status_code == 422 and r.json()["error"]["details"][0]["field"] == "folder_id"
+    assert (
+        await client.get(f"/api/v1/organizations/{org}/documents", params={"folder_id": other["id"]})
+    ).status_code == 404
+    # Moving a folder into its own child is refused.
+    r = await client.patch(
+        f"/api/v1/folders/{top['id']}", json={"name": "Приказы", "parent_id": sub["id"]}, headers=hdr
+    )
+    assert r.status_code == 422
+    # Deleting the top folder deletes everything inside, files included.
+    assert (await client.delete(f"/api/v1/folders/{top['id']}", headers=hdr)).status_code == 204
+    assert stored_count(uploads_dir) == 0
+    assert (await client.get(f"/api/v1/organizations/{org}/documents")).json()["folders"] == []
+
+
+async def test_only_admins_of_the_body_upload_or_delete(
+    client: httpx.AsyncClient, db: AsyncSession, uploads_dir: Path
+) -> None:
+    s = await make_site(db)
+    url = f"/api/v1/organizations/{s.w.body_a.id}/documents"
+    files = {"file": ("a.pdf", PDF, "application/pdf")}
+    assert (await client.post(url, files=files)).status_code == 401
+    assert (await client.post(url, files=files, headers=s.h(s.emp_a))).status_code == 403
+    assert (await client.post(url, files=files, headers=s.h(s.admin_b))).status_code == 403
+    assert stored_count(uploads_dir) == 0
+    doc = (await client.post(url, files=files, headers=s.h(s.admin_a))).json()
+    assert (await client.delete(f"/api/v1/files/{doc['id']}", headers=s.h(s.admin_b))).status_code == 403
+    assert (await client.delete(f"/api/v1/files/{doc['id']}", headers=s.h(s.admin_a))).status_code == 204
+    assert (await client.get(f"/api/v1/files/{doc['id']}")).status_code == 404
+    assert stored_count(uploads_dir) == 0
+
+
+def test_content_disposition_encodes_names() -> None:
+    value = uploads.content_disposition('отчёт "итог";.pdf')
+    assert value.startswith('attachment; filename="')
+    ascii_part = value.split('filename="')[1].split('"')[0]
+    assert all(32 <= ord(c) < 127 for c in ascii_part) and '"' not in ascii_part and ";" not in ascii_part
+    assert "filename*=UTF-8''%D0%BE%D1%82%D1%87%D1%91%D1%82%20%22%D0%B8%D1%82%D0%BE%D0%B3%22%3B.pdf" in value

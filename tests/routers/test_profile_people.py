@@ -1,0 +1,142 @@
+"""Люди: employees only, scope in SQL, categories, search (case, ё/е, word order, a typo), presence, pages."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+
+import httpx
+import pytest
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from api.models import ParentLink
+from api.services.profile.people import normalize
+from tests import factories as f
+from tests.routers.test_profile import Site, account, make_site
+
+
+async def populate(db: AsyncSession, s: Site) -> dict[str, int]:
+    """Body A: a head, a deputy; school A: a teacher, two students, a parent; school B (outside A): a namesake."""
+    w = s.w
+    head = await f.person(db, "Ёлкина", "Анна", patronymic="Петровна", birth_date=None, with_iin=False)
+    deputy = await f.person(db, "Иванов", "Пётр", birth_date=None, with_iin=False)
+    teacher = await f.person(db, "Серикова", "Дана", birth_date=None, with_iin=False)
+    student = await f.person(db, "Ёлкин", "Тимур", birth_date=date(2014, 5, 1))
+    student2 = await f.person(db, "Абаев", "Нурлан", birth_date=date(2014, 6, 1))
+    parent = await f.person(db, "Абаева", "Гульнара", birth_date=None, with_iin=False)
+    outsider = await f.person(db, "Ёлкина", "Мария", birth_date=date(2013, 1, 2), sex="F")
+    await f.staff_post(db, w.body_a, head, "head", position="Руководитель")
+    await f.staff_post(db, w.body_a, deputy, "deputy", position="Заместитель")
+    await f.staff_post(db, w.school_a, teacher, "teacher", position="Учитель математики")
+    year = await f.academic_year(db, date.today().year if date.today().month >= 9 else date.today().year - 1)
+    cls = await f.school_class(db, w.school_a, year, 5, "А")
+    await f.enrol(db, cls, student, starts_on=year.starts_on)
+    await f.enrol(db, cls, student2, starts_on=year.starts_on)
+    await f.add(db, ParentLink(parent_person_id=parent.id, child_person_id=student2.id, relation="mother"))
+    cls_b = await f.school_class(db, w.school_b, year, 6, "Б")
+    await f.enrol(db, cls_b, outsider, starts_on=year.starts_on)
+    # The head is registered and was on the site a minute ago; the teacher registered long ago.
+    head_user = await account(db, w.body_a, "employee", person=head)
+    head_user.last_seen_at = datetime.now(UTC) - timedelta(minutes=1)
+    teacher_user = await account(db, w.school_a, "employee", person=teacher)
+    teacher_user.last_seen_at = datetime.now(UTC) - timedelta(hours=2)
+    await db.flush()
+    return {
+        "head": head.id,
+        "deputy": deputy.id,
+        "teacher": teacher.id,
+        "student": student.id,
+        "student2": student2.id,
+        "parent": parent.id,
+        "outsider": outsider.id,
+        "admin": s.admin_a.person_id or 0,
+    }
+
+
+async def people(client: httpx.AsyncClient, s: Site, **params: object) -> list[dict]:  # type: ignore[type-arg]
+    r = await client.get(f"/api/v1/organizations/{s.w.body_a.id}/people", params=params, headers=s.h(s.emp_a))
+    assert r.status_code == 200, r.text
+    return r.json()["items"]  # type: ignore[no-any-return]
+
+
+def ids(items: list[dict]) -> set[int]:  # type: ignore[type-arg]
+    return {i["person_id"] for i in items}
+
+
+async def test_people_is_for_employees_only(client: httpx.AsyncClient, db: AsyncSession) -> None:
+    s = await make_site(db)
+    url = f"/api/v1/organizations/{s.w.body_a.id}/people"
+    assert (await client.get(url)).status_code == 401
+    # An employee of body B: body A is outside their scope.
+    assert (await client.get(url, headers=s.h(s.emp_b))).status_code == 404
+    assert (await client.get(url, headers=s.h(s.emp_a))).status_code == 200
+    # The regional body sees body A (it is below it).
+    assert (await client.get(url, headers=s.h(s.admin_region))).status_code == 200
+
+
+async def test_categories(client: httpx.AsyncClient, db: AsyncSession) -> None:
+    s = await make_site(db)
+    p = await populate(db, s)
+    everyone = ids(await people(client, s))
+    assert {p["head"], p["deputy"], p["teacher"], p["student"], p["student2"], p["parent"], p["admin"]} <= everyone
+    assert p["outsider"] not in everyone  # school B is not in body A's subtree
+    assert ids(await people(client, s, category="leaders")) == {p["head"], p["deputy"]}
+    assert ids(await people(client, s, category="administration")) == {p["admin"]}
+    assert ids(await people(client, s, category="school_staff")) == {p["teacher"]}
+    assert ids(await people(client, s, category="students")) == {p["student"], p["student2"]}
+    assert ids(await people(client, s, category="parents")) == {p["parent"]}
+    r = await client.get(
+        f"/api/v1/organizations/{s.w.body_a.id}/people", params={"category": "aliens"}, headers=s.h(s.emp_a)
+    )
+    assert r.status_code == 422 and r.json()["error"]["details"][0]["field"] == "category"
+
+
+async def test_registered_flag_memberships_and_presence(client: httpx.AsyncClient, db: AsyncSession) -> None:
+    s = await make_site(db)
+    p = await populate(db, s)
+    rows = {i["person_id"]: i for i in await people(client, s)}
+    assert rows[p["head"]]["registered"] is True and rows[p["head"]]["online"] is True
+    assert rows[p["teacher"]]["registered"] is True and rows[p["teacher"]]["online"] is False
+    assert rows[p["student"]]["registered"] is False and rows[p["student"]]["user_id"] is None
+    assert {(m["role"], m["detail"]) for m in rows[p["student"]]["memberships"]} == {("student", "5А")}
+    assert ("parent", "Абаев Нурлан") in {(m["role"], m["detail"]) for m in rows[p["parent"]]["memberships"]}
+    assert ids(await people(client, s, online=True)) == {p["head"]}
+
+
+@pytest.mark.parametrize(
+    "query", ["елкина", "ЁЛКИНА", "Елкина Анна", "анна ёлкина", "елкена", "Ёлкин анна", "петровна елкина"]
+)
+async def test_search_finds_elkina(client: httpx.AsyncClient, db: AsyncSession, query: str) -> None:
+    s = await make_site(db)
+    p = await populate(db, s)
+    found = await people(client, s, q=query)
+    assert p["head"] in ids(found), (query, found)
+    if query != "елкена":  # with the typo, «Ёлкин» is as close as «Ёлкина»
+        assert found[0]["person_id"] == p["head"], (query, found)
+    assert p["outsider"] not in ids(found)  # the namesake in school B stays out of scope
+
+
+async def test_search_with_category_and_nothing_found(client: httpx.AsyncClient, db: AsyncSession) -> None:
+    s = await make_site(db)
+    p = await populate(db, s)
+    assert ids(await people(client, s, q="елкин", category="students")) == {p["student"]}
+    assert await people(client, s, q="Кузнецов") == []
+    r = await client.get(f"/api/v1/organizations/{s.w.body_a.id}/people", params={"q": "%%%"}, headers=s.h(s.emp_a))
+    assert r.status_code == 422 and r.json()["error"]["details"][0]["field"] == "q"
+
+
+async def test_pagination(client: httpx.AsyncClient, db: AsyncSession) -> None:
+    s = await make_site(db)
+    await populate(db, s)
+    url = f"/api/v1/organizations/{s.w.body_a.id}/people"
+    first = (await client.get(url, params={"page_size": 3}, headers=s.h(s.emp_a))).json()
+    second = (await client.get(url, params={"page_size": 3, "page": 2}, headers=s.h(s.emp_a))).json()
+    third = (await client.get(url, params={"page_size": 3, "page": 3}, headers=s.h(s.emp_a))).json()
+    assert first["has_more"] is True and len(first["items"]) == 3
+    seen = [i["person_id"] for i in first["items"] + second["items"] + third["items"]]
+    assert len(seen) == len(set(seen)) == 7 and third["has_more"] is False
+    assert (await client.get(url, params={"page_size": 1000}, headers=s.h(s.emp_a))).status_code == 422
+
+
+def test_normalize() -> None:
+    assert normalize("  Ёлкина   АННА ") == ["елкина", "анна"]
+    assert normalize("100% _") == ["100"]
