@@ -50,3 +50,8 @@ bench-load: install
 
 clean:
 	rm -rf $(VENV) .data .pytest_cache .mypy_cache .ruff_cache
+
+# Management reports: p50/p95 through the HTTP API vs a raw GROUP BY, freshness of a pushed mark, a 100,000-row
+# export (bench/reports.py). BENCH_DB=bilim_bench by default (make bench-data loads it).
+bench-reports: install
+	$(PY) bench/reports.py --database $(or $(BENCH_DB),bilim_bench)

@@ -25,7 +25,9 @@ def build_workbook(rep: RenderedReport) -> bytes:
     leaves = rep.leaves
     depth = max((c.depth() for c in rep.columns), default=1)
     out = io.BytesIO()
-    wb = xlsxwriter.Workbook(out, {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False})
+    # constant_memory: each row goes to the sheet's XML as soon as the next one starts, so a 100,000-row
+    # export neither keeps every cell in memory nor pays for it at close; rows must be written in order.
+    wb = xlsxwriter.Workbook(out, {"constant_memory": True, "strings_to_formulas": False, "strings_to_urls": False})
     ws = wb.add_worksheet((rep.definition.id.replace(".", "_"))[:31])
     title_fmt = wb.add_format({"bold": True, "font_size": 14})
     caption_fmt = wb.add_format({"italic": True})
@@ -61,13 +63,19 @@ def build_workbook(rep: RenderedReport) -> bytes:
     r += 1
 
     # The header tree: groups merged across their leaves, leaves merged down to the last header row.
+    # Written row by row (constant_memory); the merged ranges are registered as merge_range would.
     header_top = r
-    for first_row, first_col, last_row, last_col, title in _tree_cells(rep.columns, depth, lang):
-        if first_row == last_row and first_col == last_col:
-            ws.write_string(header_top + first_row, first_col, title, head_fmt)
-        else:
-            ws.merge_range(header_top + first_row, first_col, header_top + last_row, last_col, "", head_fmt)
-            ws.write_string(header_top + first_row, first_col, title, head_fmt)
+    cells = _tree_cells(rep.columns, depth, lang)
+    starts = {(fr, fc): title for fr, fc, _, _, title in cells}
+    for hr in range(depth):
+        for c in range(len(leaves)):
+            if (hr, c) in starts:
+                ws.write_string(header_top + hr, c, starts[(hr, c)], head_fmt)
+            else:
+                ws.write_blank(header_top + hr, c, None, head_fmt)
+    for fr, fc, lr, lc, _ in cells:
+        if (fr, fc) != (lr, lc):
+            ws.merge.append([header_top + fr, fc, header_top + lr, lc])
     r = header_top + depth
     ws.freeze_panes(r, 0)
 

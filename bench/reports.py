@@ -1,0 +1,426 @@
+"""Benchmark of the management reports: p50/p95 through the HTTP API vs a straightforward GROUP BY over raw tables.
+
+    make bench-reports                       # against the database bilim_bench (make bench-data)
+    .venv/bin/python bench/reports.py --database bilim_bench_reports --runs 40
+
+It starts the real app (uvicorn, one worker) on the given database, logs in as an employee of the
+regional body (a token minted for an app user of that body), and for every management report and
+view prints p50 / p95 latency over `--runs` requests, then the time of one straightforward GROUP BY
+over the raw tables computing the same figures (median of `--raw-runs`), and the speed-up. Then the
+freshness: a quarter mark is inserted and committed through SQL, and the report is polled until its
+figure changes (latency from commit to visibility). Last, the .xlsx export of 100,000 rows: build
+time, and the longest stall of the event loop while it is built in a worker thread.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import datetime as dt
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import httpx
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+from sqlalchemy.pool import NullPool
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from api.config import get_settings  # noqa: E402
+from api.db import resolve_database_url, with_database  # noqa: E402
+
+# Straightforward SQL over the raw tables computing the same figures as the district view.
+RAW_ACTIVITY = """
+WITH s AS (SELECT id, district_id FROM organizations WHERE path @> ARRAY[:root] AND kind = 'school'),
+m AS (
+  SELECT sp.person_id AS pid, sp.organization_id AS oid, 'staff' AS role FROM staff_posts sp
+   WHERE sp.ended_on IS NULL AND sp.organization_id IN (SELECT id FROM s)
+  UNION SELECT e.student_person_id, e.organization_id, 'student' FROM enrolments e
+   WHERE e.ends_on IS NULL AND e.organization_id IN (SELECT id FROM s)
+  UNION SELECT pl.parent_person_id, e.organization_id, 'parent' FROM parent_links pl
+    JOIN enrolments e ON e.student_person_id = pl.child_person_id AND e.ends_on IS NULL
+   WHERE e.organization_id IN (SELECT id FROM s)
+),
+people AS (
+  SELECT s.district_id AS k, count(DISTINCT m.pid) AS persons,
+         count(DISTINCT m.pid) FILTER (WHERE u.id IS NOT NULL) AS users,
+         count(DISTINCT m.pid) FILTER (WHERE m.role = 'staff') AS staff,
+         count(DISTINCT m.pid) FILTER (WHERE m.role = 'student') AS students,
+         count(DISTINCT m.pid) FILTER (WHERE m.role = 'parent') AS parents
+    FROM m JOIN s ON s.id = m.oid LEFT JOIN users u ON u.person_id = m.pid AND u.status = 'active'
+   GROUP BY GROUPING SETS ((s.district_id), ())
+),
+v AS (
+  SELECT s.district_id AS k,
+         count(DISTINCT v.user_id) FILTER (WHERE (v.visited_at AT TIME ZONE 'Asia/Almaty')::date = :d) AS d1,
+         count(DISTINCT v.user_id) FILTER (WHERE (v.visited_at AT TIME ZONE 'Asia/Almaty')::date > :d - 7) AS d7,
+         count(DISTINCT v.user_id) AS d30
+    FROM visits v JOIN s ON s.id = v.organization_id
+   WHERE (v.visited_at AT TIME ZONE 'Asia/Almaty')::date BETWEEN :d - 29 AND :d
+   GROUP BY GROUPING SETS ((s.district_id), ())
+)
+SELECT * FROM people LEFT JOIN v USING (k)
+"""
+
+RAW_STAFF = """
+WITH s AS (SELECT id, district_id FROM organizations WHERE path @> ARRAY[:root] AND kind = 'school')
+SELECT s.district_id, count(DISTINCT sp.person_id) AS staff,
+       count(DISTINCT sp.person_id) FILTER (WHERE sp.role_kind = 'teacher') AS teachers,
+       count(DISTINCT sp.person_id) FILTER (WHERE sp.role_kind = 'deputy') AS deputies,
+       count(DISTINCT sp.person_id) FILTER (WHERE sp.category = 'master') AS masters,
+       count(DISTINCT sp.person_id) FILTER (WHERE sp.category = 'expert') AS experts,
+       count(DISTINCT sp.person_id) FILTER (WHERE sp.category <> 'none') AS with_category
+  FROM staff_posts sp JOIN s ON s.id = sp.organization_id
+ WHERE sp.ended_on IS NULL
+ GROUP BY GROUPING SETS ((s.district_id), ())
+"""
+
+RAW_PERFORMANCE = """
+WITH s AS (SELECT id, district_id FROM organizations WHERE path @> ARRAY[:root] AND kind = 'school'),
+st AS (
+  SELECT m.organization_id, m.student_person_id,
+         count(*) FILTER (WHERE value = 1) n1, count(*) FILTER (WHERE value = 2) n2,
+         count(*) FILTER (WHERE value = 3) n3, count(*) FILTER (WHERE value = 4) n4,
+         count(*) FILTER (WHERE value = 5) n5, count(*) FILTER (WHERE not_attested) na
+    FROM marks m
+   WHERE m.period_id = :period AND m.kind IN ('quarter', 'year') AND m.organization_id IN (SELECT id FROM s)
+   GROUP BY 1, 2
+)
+SELECT s.district_id, count(*) students, count(*) FILTER (WHERE na > 0) not_attested,
+       count(*) FILTER (WHERE na = 0 AND n5 > 0 AND n1 + n2 + n3 + n4 = 0) excellent,
+       count(*) FILTER (WHERE na = 0 AND n4 > 0 AND n1 + n2 + n3 = 0) good,
+       count(*) FILTER (WHERE na = 0 AND n1 + n2 > 0) failing,
+       sum(n1) n1, sum(n2) n2, sum(n3) n3, sum(n4) n4, sum(n5) n5
+  FROM st JOIN s ON s.id = st.organization_id
+ GROUP BY GROUPING SETS ((s.district_id), ())
+"""
+
+RAW_ATTENDANCE = """
+WITH s AS (SELECT id, district_id FROM organizations WHERE path @> ARRAY[:root] AND kind = 'school'),
+l AS (
+  SELECT l.organization_id, count(*) AS lessons, sum((SELECT count(*) FROM enrolments e WHERE e.class_id = l.class_id
+           AND e.starts_on <= l.date AND (e.ends_on IS NULL OR e.ends_on >= l.date))) AS student_lessons
+    FROM lessons l
+   WHERE l.status = 'held' AND l.date BETWEEN :d0 AND :d1 AND l.organization_id IN (SELECT id FROM s)
+   GROUP BY 1
+),
+a AS (
+  SELECT organization_id, count(*) FILTER (WHERE reason = 'illness') ill, count(*) FILTER (WHERE reason = 'valid') val,
+         count(*) FILTER (WHERE reason = 'unexcused') unex, count(*) FILTER (WHERE reason = 'late') late
+    FROM absences WHERE date BETWEEN :d0 AND :d1 AND organization_id IN (SELECT id FROM s) GROUP BY 1
+)
+SELECT s.district_id, sum(l.lessons), sum(l.student_lessons), sum(a.ill), sum(a.val), sum(a.unex), sum(a.late)
+  FROM s LEFT JOIN l ON l.organization_id = s.id LEFT JOIN a ON a.organization_id = s.id
+ GROUP BY GROUPING SETS ((s.district_id), ())
+"""
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def pct(values: list[float], q: float) -> float:
+    """The q-quantile (0..1) of the values, nearest rank."""
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, round(q * len(ordered) + 0.5) - 1))]
+
+
+async def _context(engine: AsyncEngine) -> dict[str, Any]:
+    async with engine.begin() as conn:
+        root = await conn.scalar(text("SELECT id FROM organizations WHERE kind = 'regional_body' ORDER BY id LIMIT 1"))
+        if root is None:
+            raise SystemExit("the database has no regional body: load a region first (make bench-data)")
+        user_id = await conn.scalar(
+            text(
+                "SELECT id FROM users WHERE organization_id = :o AND app_role IS NOT NULL AND status = 'active' LIMIT 1"
+            ),
+            {"o": root},
+        )
+        if user_id is None:
+            user_id = await conn.scalar(
+                text(
+                    "INSERT INTO users (organization_id, username, password_hash, app_role, status) "
+                    "VALUES (:o, 'bench-reports', 'x', 'employee', 'active') RETURNING id"
+                ),
+                {"o": root},
+            )
+        version = await conn.scalar(text("SELECT token_version FROM users WHERE id = :u"), {"u": user_id})
+        today = await conn.scalar(text("SELECT max(visited_at)::date FROM visits")) or dt.date.today()
+        period = (
+            await conn.execute(
+                text(
+                    "SELECT p.id, p.starts_on, p.ends_on FROM periods p WHERE EXISTS "
+                    "(SELECT 1 FROM rpt_org_period_perf x WHERE x.period_id = p.id) ORDER BY p.starts_on DESC LIMIT 1"
+                )
+            )
+        ).first()
+        counts = {
+            t: await conn.scalar(text(f"SELECT reltuples::bigint FROM pg_class WHERE relname = '{t}'"))  # noqa: S608
+            for t in ("organizations", "persons", "marks", "absences", "lessons", "visits")
+        }
+        schools = await conn.scalar(
+            text("SELECT count(*) FROM organizations WHERE kind = 'school' AND path @> ARRAY[:r]"), {"r": root}
+        )
+    return {
+        "root": root,
+        "user_id": user_id,
+        "version": version,
+        "today": today,
+        "period": period,
+        "counts": counts,
+        "schools": schools,
+    }
+
+
+def _token(user_id: int, version: int) -> str:
+    from api.services import tokens
+
+    return tokens.encode(get_settings(), user_id=user_id, token_version=version, kind="access", ttl_seconds=3600)
+
+
+async def _time_raw(engine: AsyncEngine, sql: str, params: dict[str, Any], runs: int) -> float:
+    times = []
+    for _ in range(runs):
+        async with engine.connect() as conn:
+            await conn.execute(text("SET statement_timeout = 0"))
+            t0 = time.perf_counter()
+            await conn.execute(text(sql), params)
+            times.append(time.perf_counter() - t0)
+    return statistics.median(times)
+
+
+async def _freshness(engine: AsyncEngine, client: httpx.AsyncClient, ctx: dict[str, Any], headers: dict) -> float:
+    """Insert a quarter «2» for a student without one, commit, poll the report until the failing count moves."""
+    period_id = ctx["period"].id
+    url = f"/api/v1/reports/performance.organizations?period_id={period_id}"
+    before = (await client.get(url, headers=headers)).json()["totals"]["failing"]
+    async with engine.begin() as conn:
+        row = (
+            await conn.execute(
+                text(
+                    "SELECT e.organization_id, e.region_id, e.class_id, e.student_person_id, a.subject_id "
+                    "FROM enrolments e JOIN assignments a ON a.class_id = e.class_id "
+                    "JOIN organizations o ON o.id = e.organization_id AND o.path @> ARRAY[:root] "
+                    "WHERE e.ends_on IS NULL AND NOT EXISTS (SELECT 1 FROM marks m WHERE m.student_person_id = "
+                    "e.student_person_id AND m.period_id = :p AND m.kind = 'quarter' AND m.value IN (1, 2)) LIMIT 1"
+                ),
+                {"root": ctx["root"], "p": period_id},
+            )
+        ).first()
+    assert row is not None, "no student to give a mark to"
+    t0 = time.perf_counter()
+    async with engine.begin() as conn:
+        mark_id = await conn.scalar(
+            text(
+                "INSERT INTO marks (organization_id, region_id, class_id, subject_id, student_person_id, period_id, "
+                "kind, value, date, external_system, external_id) VALUES (:o, :r, :c, :s, :st, :p, 'quarter', 2, "
+                ":d, 'bench', :x) RETURNING id"
+            ),
+            {
+                "o": row[0],
+                "r": row[1],
+                "c": row[2],
+                "s": row[4],
+                "st": row[3],
+                "p": period_id,
+                "d": ctx["period"].ends_on,
+                "x": f"bench-{time.time_ns()}",
+            },
+        )
+    committed = time.perf_counter() - t0
+    while True:
+        now = (await client.get(url, headers=headers)).json()["totals"]["failing"]
+        if now != before:
+            break
+        if time.perf_counter() - t0 > 30:
+            raise SystemExit("the new mark did not show up within 30 s")
+    visible = time.perf_counter() - t0
+    async with engine.begin() as conn:
+        await conn.execute(text("DELETE FROM marks WHERE id = :i"), {"i": mark_id})
+    print(
+        f"freshness: insert+commit of a quarter mark (triggers included) {committed * 1000:.1f} ms; "
+        f"visible in performance.organizations {visible * 1000:.1f} ms after the insert began"
+    )
+    return visible
+
+
+def _export_bench() -> None:
+    """Build a 100,000-row workbook with the activity header tree; measure the event loop while it runs."""
+    from api.services.reports.engine import AppliedFilters, RenderedReport, ReportContext, ReportResult
+    from api.services.reports.management import ACTIVITY
+    from api.services.reports.xlsx import build_workbook
+    from api.services.scope import Principal
+
+    principal = Principal(1, None, 1, "employee", "bench")
+    ctx = ReportContext(None, principal, ACTIVITY, "ru", "all", AppliedFilters())  # type: ignore[arg-type]
+    rows = [
+        {
+            "no": i + 1,
+            "name": f'=HYPERLINK("http://x/{i}")' if i % 1000 == 0 else f"Школа № {i}",
+            **{
+                k: (i * 7 + j) % 997
+                for j, k in enumerate(
+                    (
+                        "persons",
+                        "registered",
+                        "staff_total",
+                        "staff_users",
+                        "students_total",
+                        "student_users",
+                        "parents_total",
+                        "parent_users",
+                        "visits_day",
+                        "visits_week",
+                        "visits_month",
+                    )
+                )
+            },
+            "pct": None if i % 10 == 0 else i % 100,
+        }
+        for i in range(100_000)
+    ]
+    rep = RenderedReport(
+        ACTIVITY,
+        ctx,
+        ACTIVITY.column_tree(ctx),
+        ReportResult(rows=rows, count=len(rows), totals={"name": "Всего"}, data_as_of=dt.datetime.now(dt.UTC)),
+    )
+
+    async def run() -> tuple[float, float, int]:
+        stalls: list[float] = []
+        done = asyncio.Event()
+
+        async def ticker() -> None:
+            while not done.is_set():
+                t = time.perf_counter()
+                await asyncio.sleep(0.01)
+                stalls.append(time.perf_counter() - t - 0.01)
+
+        tick = asyncio.create_task(ticker())
+        t0 = time.perf_counter()
+        data = await asyncio.to_thread(build_workbook, rep)
+        elapsed = time.perf_counter() - t0
+        done.set()
+        await tick
+        return elapsed, max(stalls) if stalls else 0.0, len(data)
+
+    elapsed, stall, size = asyncio.run(run())
+    print(
+        f"export: 100,000 rows × 14 columns → {size / 1e6:.1f} MB .xlsx in {elapsed:.2f} s "
+        f"({100_000 / elapsed:,.0f} rows/s); longest event-loop stall meanwhile {stall * 1000:.0f} ms"
+    )
+
+
+async def main(args: argparse.Namespace) -> None:
+    base_url = resolve_database_url()
+    url = with_database(base_url, args.database)
+    engine = create_async_engine(url, poolclass=NullPool)
+    try:
+        async with engine.connect() as conn:
+            await conn.execute(text("SELECT 1"))
+    except Exception as exc:  # noqa: BLE001
+        raise SystemExit(f"database {args.database} is not reachable ({exc.__class__.__name__}): run make bench-data")
+    ctx = await _context(engine)
+    c = ctx["counts"]
+    print(
+        f"database {args.database}: {ctx['schools']} schools in the region, ~{c['persons']:,} persons, "
+        f"~{c['marks']:,} marks, ~{c['absences']:,} absences, ~{c['lessons']:,} lessons, ~{c['visits']:,} visits"
+    )
+    port = _free_port()
+    env = dict(os.environ, DATABASE_URL=url, BILIM_ENVIRONMENT="dev")
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "api.main:create_app",
+            "--factory",
+            "--port",
+            str(port),
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=env,
+    )
+    try:
+        headers = {"Authorization": f"Bearer {_token(ctx['user_id'], ctx['version'])}"}
+        async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", timeout=60) as client:
+            for _ in range(300):
+                try:
+                    if (await client.get("/api/v1/health")).status_code == 200:
+                        break
+                except httpx.TransportError:
+                    pass
+                await asyncio.sleep(0.2)
+            day = ctx["today"]
+            period = ctx["period"]
+            d1 = day
+            d0 = day - dt.timedelta(days=29)
+            cases = [
+                ("registry", "", None, None),
+                ("activity", f"date={day}", RAW_ACTIVITY, {"root": ctx["root"], "d": day}),
+                ("staff.composition", "", RAW_STAFF, {"root": ctx["root"]}),
+                (
+                    "performance.organizations",
+                    f"period_id={period.id}",
+                    RAW_PERFORMANCE,
+                    {"root": ctx["root"], "period": period.id},
+                ),
+                (
+                    "attendance.organizations",
+                    f"date_from={d0}&date_to={d1}",
+                    RAW_ATTENDANCE,
+                    {"root": ctx["root"], "d0": d0, "d1": d1},
+                ),
+            ]
+            print(f"\n{'report':<28}{'view':<11}{'rows':>5}{'p50 ms':>9}{'p95 ms':>9}{'raw ms':>10}{'× faster':>10}")
+            for report_id, query, raw_sql, params in cases:
+                raw_ms = None
+                if raw_sql is not None:
+                    raw_ms = await _time_raw(engine, raw_sql, params or {}, args.raw_runs) * 1000
+                views = ("districts", "all") if report_id != "registry" else ("all", "by_type")
+                for view in views:
+                    u = f"/api/v1/reports/{report_id}?view={view}&{query}"
+                    for _ in range(3):
+                        r = await client.get(u, headers=headers)
+                        r.raise_for_status()
+                    times = []
+                    for _ in range(args.runs):
+                        t0 = time.perf_counter()
+                        r = await client.get(u, headers=headers)
+                        times.append((time.perf_counter() - t0) * 1000)
+                        r.raise_for_status()
+                    p50, p95 = statistics.median(times), pct(times, 0.95)
+                    nrows = len(r.json()["rows"])
+                    raw_txt = f"{raw_ms:>10.0f}" if raw_ms is not None and view == "districts" else f"{'':>10}"
+                    speed = f"{raw_ms / p95:>9.0f}×" if raw_ms is not None and view == "districts" else f"{'':>10}"
+                    print(f"{report_id:<28}{view:<11}{nrows:>5}{p50:>9.1f}{p95:>9.1f}{raw_txt}{speed}")
+            print(
+                "(raw = one straightforward GROUP BY over the raw tables for the district view, median of "
+                f"{args.raw_runs}; × = raw / API p95)\n"
+            )
+            await _freshness(engine, client, ctx, headers)
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+        await engine.dispose()
+    _export_bench()
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--database", default="bilim_bench")
+    parser.add_argument("--runs", type=int, default=40, help="requests per report and view")
+    parser.add_argument("--raw-runs", type=int, default=3, help="runs of each raw GROUP BY")
+    asyncio.run(main(parser.parse_args()))
