@@ -329,7 +329,8 @@ async def main(args: argparse.Namespace) -> None:
         async with engine.connect() as conn:
             await conn.execute(text("SELECT 1"))
     except Exception as exc:  # noqa: BLE001
-        raise SystemExit(f"database {args.database} is not reachable ({exc.__class__.__name__}): run make bench-data")
+        msg = f"database {args.database} is not reachable ({exc.__class__.__name__}): run make bench-data"
+        raise SystemExit(msg) from None
     ctx = await _context(engine)
     c = ctx["counts"]
     print(
@@ -338,7 +339,19 @@ async def main(args: argparse.Namespace) -> None:
     )
     port = _free_port()
     env = dict(os.environ, DATABASE_URL=url, BILIM_ENVIRONMENT="dev")
-    server = subprocess.Popen(
+    server = _start_server(port, env)
+    try:
+        await _run(args, ctx, engine, port)
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+        await engine.dispose()
+    _export_bench()
+
+
+def _start_server(port: int, env: dict[str, str]) -> subprocess.Popen[bytes]:
+    """uvicorn with the real app on the bench database, one worker."""
+    return subprocess.Popen(
         [
             sys.executable,
             "-m",
@@ -353,69 +366,67 @@ async def main(args: argparse.Namespace) -> None:
         cwd=ROOT,
         env=env,
     )
-    try:
-        headers = {"Authorization": f"Bearer {_token(ctx['user_id'], ctx['version'])}"}
-        async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", timeout=60) as client:
-            for _ in range(300):
-                try:
-                    if (await client.get("/api/v1/health")).status_code == 200:
-                        break
-                except httpx.TransportError:
-                    pass
-                await asyncio.sleep(0.2)
-            day = ctx["today"]
-            period = ctx["period"]
-            d1 = day
-            d0 = day - dt.timedelta(days=29)
-            cases = [
-                ("registry", "", None, None),
-                ("activity", f"date={day}", RAW_ACTIVITY, {"root": ctx["root"], "d": day}),
-                ("staff.composition", "", RAW_STAFF, {"root": ctx["root"]}),
-                (
-                    "performance.organizations",
-                    f"period_id={period.id}",
-                    RAW_PERFORMANCE,
-                    {"root": ctx["root"], "period": period.id},
-                ),
-                (
-                    "attendance.organizations",
-                    f"date_from={d0}&date_to={d1}",
-                    RAW_ATTENDANCE,
-                    {"root": ctx["root"], "d0": d0, "d1": d1},
-                ),
-            ]
-            print(f"\n{'report':<28}{'view':<11}{'rows':>5}{'p50 ms':>9}{'p95 ms':>9}{'raw ms':>10}{'× faster':>10}")
-            for report_id, query, raw_sql, params in cases:
-                raw_ms = None
-                if raw_sql is not None:
-                    raw_ms = await _time_raw(engine, raw_sql, params or {}, args.raw_runs) * 1000
-                views = ("districts", "all") if report_id != "registry" else ("all", "by_type")
-                for view in views:
-                    u = f"/api/v1/reports/{report_id}?view={view}&{query}"
-                    for _ in range(3):
-                        r = await client.get(u, headers=headers)
-                        r.raise_for_status()
-                    times = []
-                    for _ in range(args.runs):
-                        t0 = time.perf_counter()
-                        r = await client.get(u, headers=headers)
-                        times.append((time.perf_counter() - t0) * 1000)
-                        r.raise_for_status()
-                    p50, p95 = statistics.median(times), pct(times, 0.95)
-                    nrows = len(r.json()["rows"])
-                    raw_txt = f"{raw_ms:>10.0f}" if raw_ms is not None and view == "districts" else f"{'':>10}"
-                    speed = f"{raw_ms / p95:>9.0f}×" if raw_ms is not None and view == "districts" else f"{'':>10}"
-                    print(f"{report_id:<28}{view:<11}{nrows:>5}{p50:>9.1f}{p95:>9.1f}{raw_txt}{speed}")
-            print(
-                "(raw = one straightforward GROUP BY over the raw tables for the district view, median of "
-                f"{args.raw_runs}; × = raw / API p95)\n"
-            )
-            await _freshness(engine, client, ctx, headers)
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
-        await engine.dispose()
-    _export_bench()
+
+
+async def _run(args: argparse.Namespace, ctx: dict[str, Any], engine: AsyncEngine, port: int) -> None:
+    """Latency of every management report and view, the raw GROUP BY, and freshness."""
+    headers = {"Authorization": f"Bearer {_token(ctx['user_id'], ctx['version'])}"}
+    async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", timeout=60) as client:
+        for _ in range(300):
+            try:
+                if (await client.get("/api/v1/health")).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            await asyncio.sleep(0.2)
+        day = ctx["today"]
+        period = ctx["period"]
+        d1 = day
+        d0 = day - dt.timedelta(days=29)
+        cases = [
+            ("registry", "", None, None),
+            ("activity", f"date={day}", RAW_ACTIVITY, {"root": ctx["root"], "d": day}),
+            ("staff.composition", "", RAW_STAFF, {"root": ctx["root"]}),
+            (
+                "performance.organizations",
+                f"period_id={period.id}",
+                RAW_PERFORMANCE,
+                {"root": ctx["root"], "period": period.id},
+            ),
+            (
+                "attendance.organizations",
+                f"date_from={d0}&date_to={d1}",
+                RAW_ATTENDANCE,
+                {"root": ctx["root"], "d0": d0, "d1": d1},
+            ),
+        ]
+        print(f"\n{'report':<28}{'view':<11}{'rows':>5}{'p50 ms':>9}{'p95 ms':>9}{'raw ms':>10}{'× faster':>10}")
+        for report_id, query, raw_sql, params in cases:
+            raw_ms = None
+            if raw_sql is not None:
+                raw_ms = await _time_raw(engine, raw_sql, params or {}, args.raw_runs) * 1000
+            views = ("districts", "all") if report_id != "registry" else ("all", "by_type")
+            for view in views:
+                u = f"/api/v1/reports/{report_id}?view={view}&{query}"
+                for _ in range(3):
+                    r = await client.get(u, headers=headers)
+                    r.raise_for_status()
+                times = []
+                for _ in range(args.runs):
+                    t0 = time.perf_counter()
+                    r = await client.get(u, headers=headers)
+                    times.append((time.perf_counter() - t0) * 1000)
+                    r.raise_for_status()
+                p50, p95 = statistics.median(times), pct(times, 0.95)
+                nrows = len(r.json()["rows"])
+                raw_txt = f"{raw_ms:>10.0f}" if raw_ms is not None and view == "districts" else f"{'':>10}"
+                speed = f"{raw_ms / p95:>9.0f}×" if raw_ms is not None and view == "districts" else f"{'':>10}"
+                print(f"{report_id:<28}{view:<11}{nrows:>5}{p50:>9.1f}{p95:>9.1f}{raw_txt}{speed}")
+        print(
+            "(raw = one straightforward GROUP BY over the raw tables for the district view, median of "
+            f"{args.raw_runs}; × = raw / API p95)\n"
+        )
+        await _freshness(engine, client, ctx, headers)
 
 
 if __name__ == "__main__":
