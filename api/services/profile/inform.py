@@ -8,7 +8,9 @@ recipient see the announcement; the sender sees who has read it.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 
 from fastapi import UploadFile
 from sqlalchemy import ColumnElement, exists, func, insert, or_, select
@@ -87,9 +89,7 @@ async def _recipient_ids(session: AsyncSession, sender: Organization, data: Anno
     return found_ids
 
 
-async def _read_schema(
-    session: AsyncSession, rows: list[tuple[Announcement, Organization, int, datetime | None]]
-) -> list[AnnouncementSchema]:
+async def _read_schema(session: AsyncSession, rows: Sequence[Any]) -> list[AnnouncementSchema]:
     ids = [a.id for a, *_ in rows]
     files: dict[int, list[FileRead]] = defaultdict(list)
     if ids:
@@ -183,7 +183,7 @@ async def _list(
             .offset(offset)
         )
     ).all()
-    items = await _read_schema(session, [r.tuple() for r in rows])
+    items = await _read_schema(session, rows)
     return AnnouncementList(items=items, total=total, page=page, page_size=page_size)
 
 
@@ -220,7 +220,7 @@ async def get(session: AsyncSession, principal: Principal, announcement_id: int)
     ).first()
     if row is None:
         raise NotFound(f"announcement {announcement_id} not found")
-    return (await _read_schema(session, [row.tuple()]))[0]
+    return (await _read_schema(session, [row]))[0]
 
 
 async def mark_read(session: AsyncSession, principal: Principal, announcement_id: int) -> AnnouncementSchema:
