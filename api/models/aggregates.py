@@ -13,6 +13,10 @@ from sqlalchemy import Boolean, Date, Index, Integer, SmallInteger, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from api.models.base import Base
+from api.models.school import Enrolment
+
+# Membership lookups join enrolments by student (the GiST exclusion index cannot serve that join).
+ENROLMENTS_BY_STUDENT = Index("ix_rpt_enrolments_student_person_id", Enrolment.__table__.c.student_person_id)
 
 # Bits of `RoleKind` in `ReportPersonOrg.staff_roles`, and ranks of `QualificationCategory`.
 ROLE_BITS: dict[str, int] = {
