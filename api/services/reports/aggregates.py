@@ -70,12 +70,29 @@ PEOPLE_COLUMNS = [
 
 # Recomputation of each aggregate from raw rows (used by rebuild_all and to check the triggers).
 RAW: dict[str, str] = {
+    # The same rule as rpt_person_memberships(ids) (migration 0301_reports), over every person at once.
     "rpt_person_org": """
-        SELECT * FROM rpt_person_memberships(ARRAY(
-            SELECT person_id FROM staff_posts WHERE ended_on IS NULL
-            UNION SELECT student_person_id FROM enrolments WHERE ends_on IS NULL
-            UNION SELECT pl.parent_person_id FROM parent_links pl
-                    JOIN enrolments e ON e.student_person_id = pl.child_person_id AND e.ends_on IS NULL))
+        WITH m AS (
+          SELECT sp.person_id AS pid, sp.organization_id AS oid, true AS st, false AS su, false AS pa,
+                 rpt_role_bit(sp.role_kind) AS rb, rpt_category_rank(sp.category) AS cr
+            FROM staff_posts sp WHERE sp.ended_on IS NULL
+          UNION ALL
+          SELECT e.student_person_id, e.organization_id, false, true, false, 0, 0::smallint
+            FROM enrolments e WHERE e.ends_on IS NULL
+          UNION ALL
+          SELECT pl.parent_person_id, e.organization_id, false, false, true, 0, 0::smallint
+            FROM parent_links pl
+            JOIN enrolments e ON e.student_person_id = pl.child_person_id AND e.ends_on IS NULL
+        ), g AS (
+          SELECT pid, oid, bool_or(st) AS st, bool_or(su) AS su, bool_or(pa) AS pa, bit_or(rb) AS rb, max(cr) AS cr
+            FROM m GROUP BY pid, oid
+        )
+        SELECT g.pid AS person_id, g.oid AS organization_id, g.st AS is_staff, g.su AS is_student,
+               g.pa AS is_parent, (u.person_id IS NOT NULL) AS registered, g.rb AS staff_roles,
+               g.cr::smallint AS category_rank, count(*) OVER (PARTITION BY g.pid) > 1 AS multi
+          FROM g
+          LEFT JOIN (SELECT DISTINCT person_id FROM users WHERE status = 'active' AND person_id IS NOT NULL) u
+                 ON u.person_id = g.pid
     """,
     "rpt_org_people": "SELECT organization_id, "
     + ", ".join(f"count(*) FILTER (WHERE {expr}) AS {c}" for c, expr in PEOPLE_COLUMNS)
