@@ -60,6 +60,18 @@ def _create_user(args: argparse.Namespace) -> int:
     return run_create_user(args)
 
 
+def _demo_args(parser: argparse.ArgumentParser) -> None:
+    from api.services.demo.cli import add_arguments
+
+    add_arguments(parser)
+
+
+def _demo(args: argparse.Namespace) -> int:
+    from api.services.demo.cli import run
+
+    return run(args)
+
+
 # name -> (help, add_arguments(parser), run(args) -> exit code)
 COMMANDS: dict[str, tuple[str, Callable[[argparse.ArgumentParser], None], Callable[[argparse.Namespace], int]]] = {
     "serve": ("migrate and serve the app (embedded database unless DATABASE_URL is set)", _no_args, _serve),
@@ -70,6 +82,7 @@ COMMANDS: dict[str, tuple[str, Callable[[argparse.ArgumentParser], None], Callab
         _create_user_args,
         _create_user,
     ),
+    "demo": ("load the deterministic demo region (seed, scale, --reset)", _demo_args, _demo),
 }
 
 

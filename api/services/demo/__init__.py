@@ -1,0 +1,26 @@
+"""The deterministic demo region: generator (plain Python), COPY loader, set-based rule checks."""
+
+from api.services.demo.generator import DEMO_ACCOUNTS, DEMO_PASSWORD, DemoAccount, DemoParams
+from api.services.demo.loader import (
+    DemoError,
+    DemoResult,
+    DemoValidationError,
+    fingerprint,
+    is_empty,
+    load_demo,
+    reset,
+)
+
+__all__ = [
+    "DEMO_ACCOUNTS",
+    "DEMO_PASSWORD",
+    "DemoAccount",
+    "DemoError",
+    "DemoParams",
+    "DemoResult",
+    "DemoValidationError",
+    "fingerprint",
+    "is_empty",
+    "load_demo",
+    "reset",
+]
