@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export HOST PORT
 
-.PHONY: run test install lint typecheck pytest migrate clean backup restore bench-load
+.PHONY: run test install lint typecheck pytest migrate clean backup restore bench-load bench-ingest
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -48,6 +48,10 @@ restore: install
 # Load test against a running server (`make run` in another terminal): see bench/load.py.
 bench-load: install
 	$(PY) bench/load.py --base-url http://$(HOST):$(PORT)
+
+# Ingest benchmark: marks pushed through the integration API on a fresh database (bench/ingest.py).
+bench-ingest: install
+	$(PY) bench/ingest.py
 
 clean:
 	rm -rf $(VENV) .data .pytest_cache .mypy_cache .ruff_cache

@@ -3,7 +3,9 @@
 # No `from __future__ import annotations`: the per-kind endpoints are built in a loop and FastAPI
 # must see their body types as real classes, not as strings to resolve.
 
-from collections.abc import Callable, Coroutine
+import gc
+from collections.abc import Callable, Coroutine, Iterator
+from contextlib import contextmanager
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request, Response
@@ -43,6 +45,29 @@ def batch_details(errors: list[Any]) -> list[dict[str, Any]]:
     return out
 
 
+_batches_in_flight = 0
+
+
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """No cyclic garbage collection while a batch is handled.
+
+    A 10,000-item batch allocates tens of thousands of short-lived containers; each allocation burst makes
+    the collector walk the whole heap again and again (measured: a third of the batch's Python time).
+    Reference counting still frees everything; the collector resumes when no batch is in flight.
+    """
+    global _batches_in_flight
+    if _batches_in_flight == 0:
+        gc.disable()
+    _batches_in_flight += 1
+    try:
+        yield
+    finally:
+        _batches_in_flight -= 1
+        if _batches_in_flight == 0:
+            gc.enable()
+
+
 class BatchRoute(APIRoute):
     """A route whose body validation errors name the item index and its field."""
 
@@ -51,7 +76,8 @@ class BatchRoute(APIRoute):
 
         async def handle(request: Request) -> Response:
             try:
-                return await handler(request)
+                with gc_paused():
+                    return await handler(request)
             except RequestValidationError as exc:
                 details = batch_details(list(exc.errors()))
                 first = details[0] if details else {"field": "body", "message": "invalid"}

@@ -9,7 +9,7 @@ import asyncpg
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.errors import InvalidInput, NotFound
-from api.schemas.integration import BatchResult, Item
+from api.schemas.integration import BatchResult
 from api.services.integration.engine import Ctx, Table, columns_of, driver_connection, duplicates, out_of_scope
 from api.services.integration.kinds import KINDS, MARK_TABLE, ORG_TABLE, Kind, Row
 from api.services.integration.tokens import TokenPrincipal
@@ -43,13 +43,13 @@ def _refused(exc: asyncpg.IntegrityConstraintViolationError) -> InvalidInput:
     return InvalidInput("items", message, details=[{"field": rule, "message": message}])
 
 
-async def upsert(session: AsyncSession, token: TokenPrincipal, kind_name: str, items: Sequence[Item]) -> BatchResult:
+async def upsert(session: AsyncSession, token: TokenPrincipal, kind_name: str, items: Sequence[Any]) -> BatchResult:
     """Create or update the batch's rows by external id; nothing is written unless every item is valid."""
     kind = _kind(kind_name)
     ctx = Ctx(await driver_connection(session), token, kind_name)
     _check_allowed(ctx)
     item_list = list(items)
-    ext_ids = [it.external_id for it in item_list]
+    ext_ids = [it["external_id"] if isinstance(it, dict) else it.external_id for it in item_list]
     duplicates(ctx, ext_ids, "external_id")
     rows = await kind.prepare(ctx, item_list)
     outside = await out_of_scope(ctx, kind.table, ext_ids)

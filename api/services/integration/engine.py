@@ -80,6 +80,10 @@ class Ctx:
             return None
         return rec
 
+    def resolver(self, table: dict[str, Record], field_name: str, what: str) -> Resolver:
+        """A per-item lookup over `table` that records unknown and out-of-scope references."""
+        return Resolver(self, table, field_name, what)
+
     # ---- bulk lookups: one query per reference kind per batch ----------------------------------------------
 
     async def _lookup(self, sql: str, ext_ids: Iterable[str | None], *extra: Any) -> dict[str, Record]:
@@ -175,6 +179,32 @@ class Ctx:
             list(classes),
         )
         return {(r[0], r[1]) for r in rows}
+
+
+class Resolver:
+    """Resolves an external id to its row; problems are worked out once per distinct id, recorded per item."""
+
+    __slots__ = ("ctx", "field_name", "found", "problems", "problems_unknown")
+
+    def __init__(self, ctx: Ctx, table: dict[str, Record], field_name: str, what: str) -> None:
+        self.ctx = ctx
+        self.field_name = field_name
+        self.found = {ext: rec for ext, rec in table.items() if rec["in_scope"]}
+        self.problems = {
+            ext: f"{what} {ext!r} belongs to an organization outside the token's subtree"
+            for ext, rec in table.items()
+            if not rec["in_scope"]
+        }
+        self.problems_unknown = f"no {what} with external id {{!r}} in system {ctx.system!r}"
+
+    def __call__(self, index: int, ext: str | None) -> Record | None:
+        if ext is None:
+            return None
+        rec = self.found.get(ext)
+        if rec is None:
+            problem = self.problems.get(ext) or self.problems_unknown.format(ext)
+            self.ctx.error(index, self.field_name, problem)
+        return rec
 
 
 @dataclass(frozen=True)

@@ -26,7 +26,7 @@ class Kind:
     """An entity kind: URL segment, item schema, table, checks; and whether it may be deleted."""
 
     name: str
-    item: type[s.Item]
+    item: type[Any]  # a pydantic model, or a TypedDict for the high-volume kinds
     table: Table
     prepare: Prepare
     deletable: bool = False
@@ -748,111 +748,146 @@ _PERIOD_MARKS = frozenset({"quarter", "year", "exam"})
 
 async def prepare_marks(ctx: Ctx, items: list[s.MarkItem]) -> list[Row]:
     """Student enrolled in the class, lesson of that class and subject and not cancelled, value on the scale."""
-    persons = await ctx.persons([it.student_external_id for it in items] + [it.entered_by_external_id for it in items])
-    classes = await ctx.classes(it.class_external_id for it in items)
-    subjects = await ctx.subjects(it.subject_external_id for it in items)
-    lessons = await ctx.lessons(it.lesson_external_id for it in items)
-    periods: dict[tuple[int, str, int], Any] = {}
-    quarters: dict[int, list[Any]] = defaultdict(list)
-    year_ids = list({c["academic_year_id"] for c in classes.values()})
+    # Marks are the bulk of the traffic: references are resolved once per distinct external id into plain
+    # tuples, and the per-item loop does dictionary lookups only (a miss goes to the resolver for its message).
+    students = ctx.resolver(
+        await ctx.persons([it["student_external_id"] for it in items]), "student_external_id", "person"
+    )
+    entered_by = ctx.resolver(
+        await ctx.persons([it.get("entered_by_external_id") for it in items]), "entered_by_external_id", "person"
+    )
+    classes = ctx.resolver(await ctx.classes([it["class_external_id"] for it in items]), "class_external_id", "class")
+    subjects = ctx.resolver(
+        await ctx.subjects([it["subject_external_id"] for it in items]), "subject_external_id", "subject"
+    )
+    lessons = ctx.resolver(
+        await ctx.lessons([it.get("lesson_external_id") for it in items]), "lesson_external_id", "lesson"
+    )
+    periods: dict[tuple[int, str, int], int] = {}
+    year_ids = list({c["academic_year_id"] for c in classes.found.values()})
     if year_ids:
         for p in await ctx.conn.fetch(
-            "SELECT id, academic_year_id, kind, number, starts_on, ends_on FROM periods"
-            " WHERE academic_year_id = ANY($1::int[])",
-            year_ids,
+            "SELECT id, academic_year_id, kind, number FROM periods WHERE academic_year_id = ANY($1::int[])", year_ids
         ):
-            periods[(p["academic_year_id"], p["kind"], p["number"])] = p
-            if p["kind"] == "quarter":
-                quarters[p["academic_year_id"]].append(p)
+            periods[(p["academic_year_id"], p["kind"], p["number"])] = p["id"]
+    student_ids = {ext: r["id"] for ext, r in students.found.items()}
+    by_ids = {ext: r["id"] for ext, r in entered_by.found.items()}
+    # class: (id, organization_id, region_id, academic_year_id, starts_on, ends_on)
+    class_rows = {
+        ext: (r["id"], r["organization_id"], r["region_id"], r["academic_year_id"], r["starts_on"], r["ends_on"])
+        for ext, r in classes.found.items()
+    }
+    subject_rows = {ext: (r["id"], r["organization_id"]) for ext, r in subjects.found.items()}
+    # lesson: (id, class_id, subject_id, date, cancelled)
+    lesson_rows = {
+        ext: (r["id"], r["class_id"], r["subject_id"], r["date"], r["status"] == "cancelled")
+        for ext, r in lessons.found.items()
+    }
     rows: list[Row] = []
+    append = rows.append
     error = ctx.error
-    ref = ctx.ref
     for i, it in enumerate(items):
-        st = ref(persons, i, "student_external_id", it.student_external_id, "person")
-        c = ref(classes, i, "class_external_id", it.class_external_id, "class")
-        subj = ref(subjects, i, "subject_external_id", it.subject_external_id, "subject")
-        lesson = ref(lessons, i, "lesson_external_id", it.lesson_external_id, "lesson")
-        by = ref(persons, i, "entered_by_external_id", it.entered_by_external_id, "person")
-        kind = it.kind.value
-        if it.not_attested:
-            if it.value is not None:
+        ext = it["student_external_id"]
+        student_id = student_ids.get(ext)
+        if student_id is None:
+            students(i, ext)
+        ext = it["class_external_id"]
+        c = class_rows.get(ext)
+        if c is None:
+            classes(i, ext)
+        ext = it["subject_external_id"]
+        subj = subject_rows.get(ext)
+        if subj is None:
+            subjects(i, ext)
+        lesson_ext = it.get("lesson_external_id")
+        lesson = None
+        if lesson_ext is not None:
+            lesson = lesson_rows.get(lesson_ext)
+            if lesson is None:
+                lessons(i, lesson_ext)
+        by_ext = it.get("entered_by_external_id")
+        by_id = None
+        if by_ext is not None:
+            by_id = by_ids.get(by_ext)
+            if by_id is None:
+                entered_by(i, by_ext)
+        kind = it.get("kind", "current")
+        value = it.get("value")
+        not_attested = it.get("not_attested", False)
+        if not_attested:
+            if value is not None:
                 error(i, "value", "give either a value or not_attested, not both")
             if kind not in _PERIOD_MARKS:
                 error(i, "not_attested", "only a quarter, year or exam mark may be «н/а»")
-        elif it.value is None:
+        elif value is None:
             error(i, "value", "required (1–5) unless not_attested")
-        if kind == "current" and it.lesson_external_id is None:
-            error(i, "lesson_external_id", "a current mark needs its lesson")
-        day = it.date
+        day = it.get("date")
         if lesson is not None:
-            if c is not None and lesson["class_id"] != c["id"]:
-                error(i, "lesson_external_id", f"lesson {it.lesson_external_id!r} belongs to another class")
-            if subj is not None and lesson["subject_id"] != subj["id"]:
-                error(i, "lesson_external_id", f"lesson {it.lesson_external_id!r} is a lesson of another subject")
-            if lesson["status"] == "cancelled":
-                error(i, "lesson_external_id", f"lesson {it.lesson_external_id!r} was cancelled and cannot carry marks")
+            if c is not None and lesson[1] != c[0]:
+                error(i, "lesson_external_id", f"lesson {lesson_ext!r} belongs to another class")
+            if subj is not None and lesson[2] != subj[0]:
+                error(i, "lesson_external_id", f"lesson {lesson_ext!r} is a lesson of another subject")
+            if lesson[4]:
+                error(i, "lesson_external_id", f"lesson {lesson_ext!r} was cancelled and cannot carry marks")
             if day is None:
-                day = lesson["date"]
-            elif day != lesson["date"]:
-                error(i, "date", f"{day.isoformat()} differs from the lesson's date {lesson['date'].isoformat()}")
-        elif day is None and it.lesson_external_id is None:
-            error(i, "date", "required for a mark without a lesson")
-        if c is not None and subj is not None and subj["organization_id"] not in (None, c["organization_id"]):
-            error(i, "subject_external_id", "the subject belongs to another organization than the class")
+                day = lesson[3]
+            elif day != lesson[3]:
+                error(i, "date", f"{day.isoformat()} differs from the lesson's date {lesson[3].isoformat()}")
+        elif lesson_ext is None:
+            if kind == "current":
+                error(i, "lesson_external_id", "a current mark needs its lesson")
+            if day is None:
+                error(i, "date", "required for a mark without a lesson")
         period_id = None
         if c is not None:
-            year = c["academic_year_id"]
-            if day is not None and not c["starts_on"] <= day <= c["ends_on"]:
+            if subj is not None and subj[1] is not None and subj[1] != c[1]:
+                error(i, "subject_external_id", "the subject belongs to another organization than the class")
+            if day is not None and not c[4] <= day <= c[5]:
                 error(i, "date", f"{day.isoformat()} lies outside the academic year of the class")
+            number = it.get("period_number")
             if kind == "year":
-                p = periods.get((year, "year", 1))
-                if p is None:
+                period_id = periods.get((c[3], "year", 1))
+                if period_id is None:
                     error(i, "kind", "the academic year of the class has no year period")
-                else:
-                    period_id = p["id"]
-            elif it.period_number is not None:
-                p = periods.get((year, "quarter", it.period_number))
-                if p is None:
-                    error(i, "period_number", f"the academic year has no quarter {it.period_number}")
-                else:
-                    period_id = p["id"]
+            elif number is not None:
+                period_id = periods.get((c[3], "quarter", number))
+                if period_id is None:
+                    error(i, "period_number", f"the academic year has no quarter {number}")
             elif kind == "quarter":
                 error(i, "period_number", "a quarter mark needs its quarter (1–4)")
-            elif day is not None:
-                for p in quarters.get(year, ()):
-                    if p["starts_on"] <= day <= p["ends_on"]:
-                        period_id = p["id"]
-                        break
-        rows.append(
-            (
-                c["organization_id"] if c else None,
-                c["region_id"] if c else None,
-                c["id"] if c else None,
-                subj["id"] if subj else None,
-                st["id"] if st else None,
-                lesson["id"] if lesson else None,
-                period_id,
-                kind,
-                it.value,
-                it.not_attested,
-                day,
-                by["id"] if by else None,
-                it.entered_at,
+            append(
+                (
+                    c[1],
+                    c[2],
+                    c[0],
+                    subj[0] if subj is not None else None,
+                    student_id,
+                    lesson[0] if lesson is not None else None,
+                    period_id,
+                    kind,
+                    value,
+                    not_attested,
+                    day,
+                    by_id,
+                    it.get("entered_at"),
+                )
             )
-        )
-    await _check_enrolled(ctx, items, rows, student_col=4, class_col=2, field_name="student_external_id")
+        else:
+            append((None, None, None, None, student_id, None, None, kind, value, not_attested, day, by_id, None))
+    await _check_enrolled(ctx, items, rows, student_col=4, class_col=2)
     return rows
 
 
-async def _check_enrolled(
-    ctx: Ctx, items: list[Any], rows: list[Row], *, student_col: int, class_col: int, field_name: str
-) -> None:
+async def _check_enrolled(ctx: Ctx, items: list[Any], rows: list[Row], *, student_col: int, class_col: int) -> None:
+    """Every (student, class) of the batch has an enrolment: one query for the distinct pairs."""
     pairs = {(r[student_col], r[class_col]) for r in rows if r[student_col] is not None and r[class_col] is not None}
     enrolled = await ctx.enrolled_pairs(pairs)
     for i, r in enumerate(rows):
         pair = (r[student_col], r[class_col])
         if None not in pair and pair not in enrolled:
-            ctx.error(i, field_name, f"student {items[i].student_external_id!r} is not enrolled in the class")
+            it = items[i]
+            ext = it["student_external_id"] if isinstance(it, dict) else it.student_external_id
+            ctx.error(i, "student_external_id", f"student {ext!r} is not enrolled in the class")
 
 
 # ---- absences --------------------------------------------------------------------------------------------
@@ -892,7 +927,7 @@ async def prepare_absences(ctx: Ctx, items: list[s.AbsenceItem]) -> list[Row]:
                 it.reason.value,
             )
         )
-    await _check_enrolled(ctx, items, rows, student_col=4, class_col=2, field_name="student_external_id")
+    await _check_enrolled(ctx, items, rows, student_col=4, class_col=2)
     pairs = [(i, r[4], r[3]) for i, r in enumerate(rows) if r[4] is not None and r[3] is not None]
     seen: dict[tuple[int, int], int] = {}
     for i, a, b in pairs:

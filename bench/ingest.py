@@ -1,0 +1,470 @@
+"""Ingest benchmark: marks pushed in batches through the integration HTTP API, against a naive per-row INSERT.
+
+    python bench/ingest.py [--marks 200000] [--batch 10000] [--concurrency 2] [--workers 1]
+
+Creates a fresh database on the embedded server (or on DATABASE_URL's server), migrates it, writes a small
+school world with external ids and an API token, starts the app with uvicorn on 127.0.0.1 (a free port),
+pushes the marks as pre-encoded JSON batches, re-sends one batch to show it is a no-op, and, in the same run,
+inserts marks the naive way (one INSERT per mark and per journal row, ids already resolved, no HTTP) in a
+transaction that is rolled back. Prints marks/s and p50/p95 per batch; drops the database at the end.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import datetime as dt
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+import asyncpg
+import httpx
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from api.config import Settings  # noqa: E402
+from api.db import ensure_database, resolve_database_url, run_migrations, with_database  # noqa: E402
+from api.services.integration.tokens import KINDS, hash_token, new_token  # noqa: E402
+
+SYSTEM = "bench"
+GRADES = [(g, letter) for g in range(1, 12) for letter in ("А", "Б")]  # 22 classes
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _libpq(url: str) -> str:
+    return url.replace("postgresql+asyncpg://", "postgresql://", 1)
+
+
+async def build_world(dsn: str, students_per_class: int, subjects: int, lessons_per_assignment: int) -> dict:
+    """A school with classes, students, subjects, assignments, lessons and enrolments; and a token."""
+    conn = await asyncpg.connect(dsn)
+    try:
+        async with conn.transaction():
+            region = await conn.fetchval(
+                "INSERT INTO regions (name_ru, name_kk, kind) VALUES ('Бенч', 'Бенч', 'oblast') RETURNING id"
+            )
+            district = await conn.fetchval(
+                "INSERT INTO districts (region_id, name_ru, name_kk, kind) VALUES ($1, 'Район', 'Аудан', 'district')"
+                " RETURNING id",
+                region,
+            )
+            otype = await conn.fetchval(
+                "INSERT INTO organization_types (code, name_ru, name_kk, name_en, sort_order)"
+                " VALUES ('bench-school', 'Школа', 'Мектеп', 'School', 0) RETURNING id"
+            )
+            ministry = await conn.fetchval(
+                "INSERT INTO organizations (kind, name_ru) VALUES ('ministry', 'Министерство') RETURNING id"
+            )
+            rb = await conn.fetchval(
+                "INSERT INTO organizations (kind, parent_id, region_id, name_ru) VALUES ('regional_body', $1, $2,"
+                " 'Управление') RETURNING id",
+                ministry,
+                region,
+            )
+            body = await conn.fetchval(
+                "INSERT INTO organizations (kind, parent_id, region_id, district_id, name_ru) VALUES"
+                " ('district_body', $1, $2, $3, 'Отдел') RETURNING id",
+                rb,
+                region,
+                district,
+            )
+            school = await conn.fetchval(
+                "INSERT INTO organizations (kind, parent_id, region_id, district_id, type_id, name_ru,"
+                " external_system, external_id) VALUES ('school', $1, $2, $3, $4, 'Школа №1', $5, 'sch-1')"
+                " RETURNING id",
+                body,
+                region,
+                district,
+                otype,
+                SYSTEM,
+            )
+            year = await conn.fetchval(
+                "INSERT INTO academic_years (name, starts_on, ends_on) VALUES ($1, '2026-09-01', '2027-05-31')"
+                " RETURNING id",
+                f"bench-{uuid.uuid4().hex[:6]}",
+            )
+            for num, (s, e) in enumerate(
+                [
+                    ("2026-09-01", "2026-10-26"),
+                    ("2026-11-03", "2026-12-28"),
+                    ("2027-01-08", "2027-03-18"),
+                    ("2027-03-30", "2027-05-25"),
+                ],
+                start=1,
+            ):
+                await conn.execute(
+                    "INSERT INTO periods (academic_year_id, kind, number, name_ru, name_kk, name_en, starts_on,"
+                    " ends_on) VALUES ($1, 'quarter', $2, $3, $3, $3, $4, $5)",
+                    year,
+                    num,
+                    f"{num} четверть",
+                    dt.date.fromisoformat(s),
+                    dt.date.fromisoformat(e),
+                )
+            teacher = await conn.fetchval(
+                "INSERT INTO persons (surname, first_name, external_system, external_id) VALUES ('Учитель', 'Анна',"
+                " $1, 't-1') RETURNING id",
+                SYSTEM,
+            )
+            for k in range(subjects):
+                await conn.execute(
+                    "INSERT INTO subjects (name_ru, name_kk, external_system, external_id) VALUES ($1, $1, $2, $3)",
+                    f"Предмет {k}",
+                    SYSTEM,
+                    f"subj-{k}",
+                )
+            subject_ids = {
+                r["external_id"]: r["id"]
+                for r in await conn.fetch("SELECT external_id, id FROM subjects WHERE external_system = $1", SYSTEM)
+            }
+            school_days = [
+                d
+                for d in (dt.date(2026, 9, 1) + dt.timedelta(days=i) for i in range(150))
+                if d.weekday() < 5 and not dt.date(2026, 10, 27) <= d <= dt.date(2026, 11, 2)
+            ]
+            classes: list[dict] = []
+            for c, (grade, letter) in enumerate(GRADES):
+                cid = await conn.fetchval(
+                    "INSERT INTO classes (organization_id, region_id, academic_year_id, grade, letter, external_system,"
+                    " external_id) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+                    school,
+                    region,
+                    year,
+                    grade,
+                    letter,
+                    SYSTEM,
+                    f"c-{c}",
+                )
+                students = []
+                for s_no in range(students_per_class):
+                    ext = f"s-{c}-{s_no}"
+                    pid = await conn.fetchval(
+                        "INSERT INTO persons (surname, first_name, external_system, external_id, region_id)"
+                        " VALUES ($1, $2, $3, $4, $5) RETURNING id",
+                        f"Ученик{c}",
+                        f"Имя{s_no}",
+                        SYSTEM,
+                        ext,
+                        region,
+                    )
+                    await conn.execute(
+                        "INSERT INTO enrolments (organization_id, region_id, class_id, student_person_id, starts_on)"
+                        " VALUES ($1, $2, $3, $4, '2026-09-01')",
+                        school,
+                        region,
+                        cid,
+                        pid,
+                    )
+                    students.append(ext)
+                lessons: dict[int, list[str]] = {}
+                for k in range(subjects):
+                    aid = await conn.fetchval(
+                        "INSERT INTO assignments (organization_id, region_id, class_id, subject_id, teacher_person_id,"
+                        " external_system, external_id) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+                        school,
+                        region,
+                        cid,
+                        subject_ids[f"subj-{k}"],
+                        teacher,
+                        SYSTEM,
+                        f"a-{c}-{k}",
+                    )
+                    exts = [f"l-{c}-{k}-{j}" for j in range(lessons_per_assignment)]
+                    await conn.execute(
+                        "INSERT INTO lessons (organization_id, region_id, class_id, assignment_id, subject_id,"
+                        " teacher_person_id, date, number, status, external_system, external_id)"
+                        " SELECT $1, $2, $3, $4, $5, $6, d, n, 'held', $7, e"
+                        " FROM unnest($8::date[], $9::int[], $10::text[]) AS u(d, n, e)",
+                        school,
+                        region,
+                        cid,
+                        aid,
+                        subject_ids[f"subj-{k}"],
+                        teacher,
+                        SYSTEM,
+                        [school_days[(j * subjects + k) % len(school_days)] for j in range(lessons_per_assignment)],
+                        [1 + (k % 7) for _ in range(lessons_per_assignment)],
+                        exts,
+                    )
+                    lessons[k] = exts
+                classes.append({"ext": f"c-{c}", "students": students, "lessons": lessons})
+            token = new_token()
+            await conn.execute(
+                "INSERT INTO api_tokens (name, token_hash, token_prefix, organization_id, external_system, kinds)"
+                " VALUES ('bench', $1, $2, $3, $4, $5)",
+                hash_token(token),
+                token[:10],
+                body,
+                SYSTEM,
+                list(KINDS),
+            )
+            ids = {
+                "school": school,
+                "region": region,
+                "subjects": subject_ids,
+                "students": {
+                    r["external_id"]: r["id"]
+                    for r in await conn.fetch("SELECT external_id, id FROM persons WHERE external_system = $1", SYSTEM)
+                },
+                "classes": {
+                    r["external_id"]: r["id"]
+                    for r in await conn.fetch("SELECT external_id, id FROM classes WHERE external_system = $1", SYSTEM)
+                },
+                "lessons": {
+                    r["external_id"]: (r["id"], r["date"])
+                    for r in await conn.fetch(
+                        "SELECT external_id, id, date FROM lessons WHERE external_system = $1", SYSTEM
+                    )
+                },
+            }
+        return {"token": token, "classes": classes, "subjects": subjects, "ids": ids}
+    finally:
+        await conn.close()
+
+
+def make_marks(world: dict, n: int, prefix: str = "m") -> list[dict]:
+    """n current marks spread over classes, students, subjects and lessons."""
+    classes = world["classes"]
+    subjects = world["subjects"]
+    out = []
+    for i in range(n):
+        c = classes[i % len(classes)]
+        k = (i // len(classes)) % subjects
+        student = c["students"][(i // (len(classes) * subjects)) % len(c["students"])]
+        lessons = c["lessons"][k]
+        lesson = lessons[(i // 7) % len(lessons)]
+        out.append(
+            {
+                "external_id": f"{prefix}-{i}",
+                "student_external_id": student,
+                "class_external_id": c["ext"],
+                "subject_external_id": f"subj-{k}",
+                "lesson_external_id": lesson,
+                "kind": "current",
+                "value": 1 + (i * 7919) % 5,
+            }
+        )
+    return out
+
+
+async def push(base: str, token: str, bodies: list[bytes], concurrency: int) -> tuple[float, list[float], list[dict]]:
+    """POST every body, `concurrency` at a time; returns wall time, per-batch latencies and the answers."""
+    latencies: list[float] = []
+    answers: list[dict] = []
+    queue: asyncio.Queue[bytes] = asyncio.Queue()
+    for b in bodies:
+        queue.put_nowait(b)
+    headers = {"X-API-Token": token, "Content-Type": "application/json"}
+    async with httpx.AsyncClient(base_url=base, timeout=120) as client:
+
+        async def worker() -> None:
+            while not queue.empty():
+                body = queue.get_nowait()
+                t0 = time.perf_counter()
+                resp = await client.post("/api/v1/integration/marks", content=body, headers=headers)
+                latencies.append(time.perf_counter() - t0)
+                if resp.status_code != 200:
+                    raise SystemExit(f"batch refused: {resp.status_code} {resp.text[:500]}")
+                answers.append(resp.json())
+
+        t0 = time.perf_counter()
+        await asyncio.gather(*(worker() for _ in range(concurrency)))
+        return time.perf_counter() - t0, latencies, answers
+
+
+async def naive(dsn: str, world: dict, marks: list[dict]) -> float:
+    """One INSERT per mark and one per journal row (ids resolved in advance), rolled back: rows/s."""
+    ids = world["ids"]
+    conn = await asyncpg.connect(dsn)
+    try:
+        tr = conn.transaction()
+        await tr.start()
+        t0 = time.perf_counter()
+        for m in marks:
+            lesson_id, day = ids["lessons"][m["lesson_external_id"]]
+            row = (
+                ids["school"],
+                ids["region"],
+                ids["classes"][m["class_external_id"]],
+                ids["subjects"][m["subject_external_id"]],
+                ids["students"][m["student_external_id"]],
+                lesson_id,
+                m["value"],
+                day,
+                SYSTEM,
+                m["external_id"],
+            )
+            mark_id = await conn.fetchval(
+                "INSERT INTO marks (organization_id, region_id, class_id, subject_id, student_person_id, lesson_id,"
+                " kind, value, date, external_system, external_id) VALUES ($1, $2, $3, $4, $5, $6, 'current', $7, $8,"
+                " $9, $10) RETURNING id",
+                *row,
+            )
+            await conn.execute(
+                "INSERT INTO journal_changes (organization_id, region_id, mark_id, class_id, subject_id,"
+                " student_person_id, lesson_date, mark_kind, action, new_value, changed_by)"
+                " VALUES ($1, $2, $3, $4, $5, $6, $7, 'current', 'created', $8, $9)",
+                row[0],
+                row[1],
+                mark_id,
+                row[2],
+                row[3],
+                row[4],
+                day,
+                str(m["value"]),
+                SYSTEM,
+            )
+        elapsed = time.perf_counter() - t0
+        await tr.rollback()
+        return len(marks) / elapsed
+    finally:
+        await conn.close()
+
+
+def start_app(url: str, port: int, workers: int) -> subprocess.Popen[bytes]:
+    """uvicorn serving the app on 127.0.0.1:port against the benchmark database."""
+    env = {**os.environ, "DATABASE_URL": url, "BILIM_ENVIRONMENT": "dev", "PYTHONPATH": str(ROOT)}
+    return subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "api.main:create_app",
+            "--factory",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--workers",
+            str(workers),
+            "--log-level",
+            "warning",
+            "--no-access-log",
+        ],
+        cwd=ROOT,
+        env=env,
+    )
+
+
+def _pct(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
+
+
+async def main_async(args: argparse.Namespace) -> int:
+    server = resolve_database_url(Settings())
+    name = f"bilim_bench_{os.getpid()}_{uuid.uuid4().hex[:6]}"
+    url = with_database(server, name)
+    print(f"database {name}: creating and migrating …", flush=True)
+    await ensure_database(url)
+    await asyncio.to_thread(run_migrations, url)
+    proc: subprocess.Popen[bytes] | None = None
+    try:
+        t0 = time.perf_counter()
+        world = await build_world(_libpq(url), args.students, args.subjects, args.lessons)
+        print(
+            f"world: {len(world['classes'])} classes × {args.students} students, {args.subjects} subjects,"
+            f" {args.lessons} lessons per class and subject ({time.perf_counter() - t0:.1f} s)",
+            flush=True,
+        )
+        marks = make_marks(world, args.marks)
+        bodies = [json.dumps({"items": marks[i : i + args.batch]}).encode() for i in range(0, len(marks), args.batch)]
+        port = _free_port()
+        proc = start_app(url, port, args.workers)
+        base = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 60
+        async with httpx.AsyncClient(base_url=base, timeout=5) as probe:
+            while True:
+                try:
+                    if (await probe.get("/api/v1/health")).status_code == 200:
+                        break
+                except httpx.TransportError:
+                    pass
+                if time.monotonic() > deadline or proc.poll() is not None:
+                    print("the app did not start", file=sys.stderr)
+                    return 1
+                await asyncio.sleep(0.3)
+        # Warm-up (prepared statements, imports): a small batch of its own, not counted.
+        warm = make_marks(world, 500, prefix="warm")
+        await push(base, world["token"], [json.dumps({"items": warm}).encode()], 1)
+
+        elapsed, latencies, answers = await push(base, world["token"], bodies, args.concurrency)
+        created = sum(a["created"] for a in answers)
+        rate = len(marks) / elapsed
+        print(
+            f"HTTP bulk upsert: {len(marks):,} marks in {len(bodies)} batches of {args.batch:,}"
+            f" (concurrency {args.concurrency}, {args.workers} worker(s)): {elapsed:.2f} s → {rate:,.0f} marks/s;"
+            f" per batch p50 {_pct(latencies, 0.5) * 1000:.0f} ms, p95 {_pct(latencies, 0.95) * 1000:.0f} ms;"
+            f" created {created:,}",
+            flush=True,
+        )
+        again_elapsed, _, again = await push(base, world["token"], bodies[:1], 1)
+        print(
+            f"same batch again: {again[0]} in {again_elapsed * 1000:.0f} ms"
+            f" ({len(marks[: args.batch]) / again_elapsed:,.0f} marks/s checked, nothing written)",
+            flush=True,
+        )
+        naive_marks = make_marks(world, args.naive, prefix="naive")
+        naive_rate = await naive(_libpq(url), world, naive_marks)
+        print(
+            f"naive per-row INSERT (mark + journal row, ids known, no HTTP, {args.naive:,} marks): "
+            f"{naive_rate:,.0f} marks/s → bulk HTTP is {rate / naive_rate:.1f}× faster",
+            flush=True,
+        )
+        conn = await asyncpg.connect(_libpq(url))
+        try:
+            n_marks = await conn.fetchval("SELECT count(*) FROM marks WHERE external_id LIKE 'm-%'")
+            n_journal = await conn.fetchval("SELECT count(*) FROM journal_changes")
+        finally:
+            await conn.close()
+        print(f"check: {n_marks:,} marks in the database, {n_journal:,} journal rows (incl. {len(warm)} warm-up)")
+        ok = n_marks == len(marks) and again[0]["unchanged"] == len(marks[: args.batch])
+        print(f"target 20,000 marks/s: {'met' if rate >= 20_000 else 'NOT met'}")
+        return 0 if ok else 1
+    finally:
+        if proc is not None:
+            proc.terminate()
+            try:
+                proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+        admin = await asyncpg.connect(_libpq(with_database(server, "postgres")))
+        try:
+            await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        finally:
+            await admin.close()
+
+
+def main() -> int:
+    """Parse the arguments and run the benchmark."""
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--marks", type=int, default=200_000, help="marks to push (default 200,000)")
+    parser.add_argument("--batch", type=int, default=10_000, help="marks per request (5,000–10,000)")
+    parser.add_argument("--concurrency", type=int, default=2, help="requests in flight")
+    parser.add_argument("--workers", type=int, default=1, help="uvicorn worker processes")
+    parser.add_argument("--students", type=int, default=25, help="students per class")
+    parser.add_argument("--subjects", type=int, default=8, help="subjects (each taught in every class)")
+    parser.add_argument("--lessons", type=int, default=30, help="lessons per class and subject")
+    parser.add_argument("--naive", type=int, default=3_000, help="marks for the naive per-row comparison")
+    args = parser.parse_args()
+    if not 1 <= args.batch <= 10_000:
+        parser.error("--batch must be between 1 and 10,000")
+    if args.marks > 2_000_000:
+        parser.error("--marks is capped at 2,000,000 to keep the run bounded")
+    return asyncio.run(main_async(args))
+
+
+if __name__ == "__main__":
+    sys.exit(main())
