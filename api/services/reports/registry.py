@@ -18,8 +18,7 @@ def register(definition: ReportDefinition) -> ReportDefinition:
 
 def load_all() -> dict[str, ReportDefinition]:
     """Import every report module (each registers itself) and return the catalogue."""
-    from api.services.reports import management, org_registry  # noqa: F401
-    from api.services.reports import school  # noqa: F401  (reports about one organization)
+    from api.services.reports import management, org_registry, school  # noqa: F401
 
     return REPORTS
 

@@ -1,0 +1,429 @@
+"""Посещаемость: summary by class, the school by day or week, class × subject, class teacher."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import and_, func, literal_column, or_, select
+
+from api.errors import InvalidInput
+from api.models import Absence, Enrolment, Lesson, Person, SchoolClass, Subject
+from api.models.aggregates import ReportOrgDayAttendance
+from api.services.reports.engine import (
+    TOTAL,
+    ChartSpec,
+    Col,
+    ReportContext,
+    ReportDefinition,
+    ReportResult,
+    Text,
+    View,
+    percent,
+    t,
+)
+from api.services.reports.registry import register
+from api.services.reports.school.common import (
+    CLASS,
+    DATE,
+    STUDENT,
+    SUBJECT,
+    TIMED,
+    T,
+    class_name,
+    fmt,
+    full_name,
+    in_org,
+    resolve_range,
+)
+
+REASONS = ("illness", "valid", "unexcused")
+FIELDS = ("lessons", "student_lessons", "abs_illness", "abs_valid", "abs_unexcused", "abs_late")
+
+
+def absence_columns(with_lessons: bool = True) -> tuple[Col, ...]:
+    """Lessons, student-lessons, missed lessons by reason, late, % attendance."""
+    cols: list[Col] = []
+    if with_lessons:
+        cols.append(Col("lessons", T("Проведено уроков", "Өткізілген сабақтар", "Lessons held"), "int"))
+    cols += [
+        Col("student_lessons", T("Ученико-уроков", "Оқушы-сабақтар", "Student-lessons"), "int"),
+        Col(
+            "missed",
+            T("Пропущено уроков", "Жіберілген сабақтар", "Missed lessons"),
+            children=(
+                Col("abs_illness", T("По болезни", "Ауруына байланысты", "Illness"), "int"),
+                Col("abs_valid", T("По уважительной", "Дәлелді себеппен", "Valid reason"), "int"),
+                Col("abs_unexcused", T("Без уважительной", "Дәлелсіз", "Unexcused"), "int"),
+                Col("abs_total", T("Всего", "Барлығы", "Total"), "int"),
+            ),
+        ),
+        Col("abs_late", T("Опоздания", "Кешігулер", "Late"), "int"),
+        Col("pct_attendance", T("% посещаемости", "Қатысу %", "% attendance"), "percent"),
+    ]
+    return tuple(cols)
+
+
+RULES: Text = {
+    "ru": (
+        "Источник: уроки со статусом «проведён» и отметки о пропусках за выбранный период (четверть) или диапазон "
+        "дат включительно; по умолчанию — последняя начавшаяся четверть. Ученико-уроки — для каждого проведённого "
+        "урока число учеников, зачисленных в класс на дату урока. Пропуски по причинам: болезнь, уважительная, "
+        "неуважительная; опоздания показаны отдельно и пропуском не считаются. % посещаемости = (ученико-уроки − "
+        "пропуски) / ученико-уроки × 100, дробная часть отбрасывается."
+    ),
+    "kk": (
+        "Дереккөз: таңдалған кезеңдегі (тоқсан) немесе күндер аралығындағы өткізілген сабақтар және сабақ жіберу "
+        "белгілері. Оқушы-сабақтар — әр өткізілген сабаққа сол күні сыныпта оқитын оқушылар саны. Кешігулер бөлек "
+        "көрсетіледі. Қатысу % = (оқушы-сабақтар − жіберулер) / оқушы-сабақтар × 100, бөлшек бөлігі алынып "
+        "тасталады."
+    ),
+    "en": (
+        "Source: lessons with status «held» and absence marks in the chosen period (quarter) or date range, bounds "
+        "included; by default the latest quarter that has started. Student-lessons: for each held lesson, the "
+        "students enrolled in the class on the lesson date. Absences by reason: illness, valid, unexcused; late "
+        "arrivals are shown apart and are not absences. % attendance = (student-lessons − absences) / "
+        "student-lessons × 100, truncated."
+    ),
+}
+
+
+def _m(prefix: Text) -> Text:
+    return {k: prefix[k] + " " + RULES[k] for k in ("ru", "kk", "en")}
+
+
+def finish(row: dict[str, Any]) -> dict[str, Any]:
+    """Add the total of absences and % attendance to a row of counts."""
+    for f in FIELDS:
+        row[f] = int(row.get(f) or 0)
+    row["abs_total"] = row["abs_illness"] + row["abs_valid"] + row["abs_unexcused"]
+    row["pct_attendance"] = percent(row["student_lessons"] - row["abs_total"], row["student_lessons"])
+    return row
+
+
+def _active(e: Any, day: Any) -> Any:
+    return and_(e.starts_on <= day, or_(e.ends_on.is_(None), e.ends_on >= day))
+
+
+async def _lesson_counts(ctx: ReportContext, start: Any, end: Any, keys: tuple[str, ...]) -> dict[tuple, dict]:
+    """Held lessons and student-lessons grouped by lesson columns `keys`."""
+    ls, e = Lesson, Enrolment
+    gcols = [getattr(ls, k) for k in keys]
+    conds = [in_org(ctx, ls.organization_id), ls.status == "held", ls.date.between(start, end)]
+    if ctx.filters.class_id is not None:
+        conds.append(ls.class_id == ctx.filters.class_id)
+    if ctx.filters.subject_id is not None and "subject_id" in ctx.definition.filters:
+        conds.append(ls.subject_id == ctx.filters.subject_id)
+    stmt = (
+        select(*gcols, func.count(func.distinct(ls.id)).label("lessons"), func.count(e.id).label("student_lessons"))
+        .select_from(ls)
+        .outerjoin(e, and_(e.class_id == ls.class_id, _active(e, ls.date)))
+        .where(*conds)
+        .group_by(*gcols)
+    )
+    out: dict[tuple, dict] = {}
+    for r in await ctx.session.execute(stmt):
+        out[tuple(r[: len(keys)])] = {"lessons": r.lessons, "student_lessons": r.student_lessons}
+    return out
+
+
+async def _absence_counts(ctx: ReportContext, start: Any, end: Any, keys: tuple[Any, ...], join_lesson: bool) -> dict:
+    ab, ls = Absence, Lesson
+    stmt = select(*keys, ab.reason, func.count()).select_from(ab)
+    if join_lesson:
+        stmt = stmt.join(ls, ls.id == ab.lesson_id)
+    conds = [in_org(ctx, ab.organization_id), ab.date.between(start, end)]
+    if ctx.filters.class_id is not None:
+        conds.append(ab.class_id == ctx.filters.class_id)
+    if ctx.filters.subject_id is not None and join_lesson:
+        conds.append(ls.subject_id == ctx.filters.subject_id)
+    stmt = stmt.where(*conds).group_by(*keys, ab.reason)
+    out: dict[tuple, dict] = {}
+    n = len(keys)
+    for r in await ctx.session.execute(stmt):
+        out.setdefault(tuple(r[:n]), {})[f"abs_{r[n]}"] = r[n + 1]
+    return out
+
+
+async def _class_names(ctx: ReportContext) -> list[Any]:
+    c = SchoolClass
+    stmt = select(c.id, class_name(c).label("name")).where(in_org(ctx, c.organization_id))
+    if ctx.filters.class_id is not None:
+        stmt = stmt.where(c.id == ctx.filters.class_id)
+    return list((await ctx.session.execute(stmt.order_by(c.grade, c.letter, c.id))).all())
+
+
+def _sum_rows(rows: list[dict[str, Any]], first: str, lang: str) -> dict[str, Any]:
+    total: dict[str, Any] = {first: t(TOTAL, lang)}
+    for f in FIELDS:
+        total[f] = sum(r[f] for r in rows)
+    return finish(total)
+
+
+# --- Посещаемость: Сводка -------------------------------------------------------------------------
+
+
+async def summary_query(ctx: ReportContext) -> ReportResult:
+    """A row per class: lessons held, student-lessons, missed lessons by reason, late, % attendance."""
+    start, end = await resolve_range(ctx)
+    lessons = await _lesson_counts(ctx, start, end, ("class_id",))
+    absences = await _absence_counts(ctx, start, end, (Absence.class_id,), False)
+    rows = []
+    for c in await _class_names(ctx):
+        key = (c.id,)
+        if key not in lessons and key not in absences:
+            continue
+        rows.append(finish({"_id": c.id, "class": c.name, **lessons.get(key, {}), **absences.get(key, {})}))
+    return ReportResult(rows=rows, count=len(rows), totals=_sum_rows(rows, "class", ctx.lang) if rows else None)
+
+
+register(
+    ReportDefinition(
+        id="school.attendance.summary",
+        title=T("Посещаемость: Сводка", "Қатысу: Жиынтық", "Attendance: Summary"),
+        section="school",
+        filters=(*TIMED, "class_id"),
+        columns=(Col("class", CLASS), *absence_columns()),
+        methodology=_m(
+            T(
+                "Строка на каждый класс с уроками или пропусками за период.",
+                "Әр сыныпқа бір жол.",
+                "A row per class with lessons or absences in the period.",
+            )
+        ),
+        query=summary_query,
+        count_label=T("Всего {n} {класс|класса|классов}", "Барлығы {n} сынып", "Total: {n} classes"),
+        requires_organization=True,
+    )
+)
+
+
+# --- Посещаемость: Школа --------------------------------------------------------------------------
+
+
+async def school_query(ctx: ReportContext) -> ReportResult:
+    """The school by day (or week): student-lessons, absences and % attendance, from the daily aggregate."""
+    start, end = await resolve_range(ctx)
+    a = ReportOrgDayAttendance
+    bucket = func.date_trunc("week", a.day).cast(a.day.type) if ctx.view == "week" else a.day
+    stmt = (
+        select(
+            bucket.label("d"),
+            func.sum(a.lessons_held).label("lessons"),
+            func.sum(a.student_lessons).label("student_lessons"),
+            func.sum(a.abs_illness).label("abs_illness"),
+            func.sum(a.abs_valid).label("abs_valid"),
+            func.sum(a.abs_unexcused).label("abs_unexcused"),
+            func.sum(a.abs_late).label("abs_late"),
+        )
+        .where(in_org(ctx, a.organization_id), a.day.between(start, end))
+        .group_by(literal_column("1"))
+        .order_by(literal_column("1"))
+    )
+    rows = []
+    for r in await ctx.session.execute(stmt):
+        label = (
+            fmt(r.d) if ctx.view != "week" else f"{fmt(max(r.d, start))} – {fmt(min(r.d + dt.timedelta(days=6), end))}"
+        )
+        row = {f: r._mapping[f] for f in FIELDS}
+        rows.append(finish({"_id": r.d.isoformat(), "day": label, "date": r.d.isoformat(), **row}))
+    chart = {
+        "type": "line",
+        "x": "day",
+        "series": ["pct_attendance"],
+        "points": [{"x": r["date"], "label": r["day"], "pct_attendance": r["pct_attendance"]} for r in rows],
+    }
+    return ReportResult(
+        rows=rows, count=len(rows), totals=_sum_rows(rows, "day", ctx.lang) if rows else None, chart=chart
+    )
+
+
+register(
+    ReportDefinition(
+        id="school.attendance.school",
+        title=T("Посещаемость: Школа", "Қатысу: Мектеп", "Attendance: School"),
+        section="school",
+        filters=TIMED,
+        views=(
+            View("day", T("По дням", "Күндер бойынша", "By day")),
+            View("week", T("По неделям", "Апталар бойынша", "By week")),
+        ),
+        columns=(Col("day", T("Дата / неделя", "Күн / апта", "Day / week")), *absence_columns()),
+        methodology=_m(
+            T(
+                "Строка на каждый учебный день (или неделю с понедельника, в пределах периода); график — % "
+                "посещаемости по дням. Данные — ежедневный агрегат посещаемости организации, обновляемый с журналом.",
+                "Әр оқу күніне (немесе аптаға) бір жол; график — күндер бойынша қатысу %.",
+                "A row per school day (or per week from Monday, clipped to the period); the chart plots % attendance. "
+                "Read from the organization's daily attendance aggregate, kept in step with the journal.",
+            )
+        ),
+        query=school_query,
+        count_label=T("Всего {n} {строка|строки|строк}", "Барлығы {n} жол", "Total: {n} rows"),
+        chart=ChartSpec("line", x="day", series=("pct_attendance",)),
+        requires_organization=True,
+    )
+)
+
+
+# --- Посещаемость: Классы (класс × предмет) ---------------------------------------------------------
+
+
+async def classes_query(ctx: ReportContext) -> ReportResult:
+    """A row per class and subject: lessons, missed lessons by reason, late, % attendance."""
+    start, end = await resolve_range(ctx)
+    lessons = await _lesson_counts(ctx, start, end, ("class_id", "subject_id"))
+    absences = await _absence_counts(ctx, start, end, (Absence.class_id, Lesson.subject_id), True)
+    keys = set(lessons) | set(absences)
+    names = {c.id: (i, c.name) for i, c in enumerate(await _class_names(ctx))}
+    sids = {k[1] for k in keys}
+    subj = {}
+    if sids:
+        res = await ctx.session.execute(select(Subject.id, ctx.name_col(Subject)).where(Subject.id.in_(sids)))
+        subj = {r[0]: r[1] for r in res}
+    ordered = sorted(keys, key=lambda k: (names.get(k[0], (1 << 30, ""))[0], subj.get(k[1]) or ""))
+    rows = [
+        finish(
+            {
+                "_id": f"{k[0]}:{k[1]}",
+                "class": names.get(k[0], (0, None))[1],
+                "subject": subj.get(k[1]),
+                **lessons.get(k, {}),
+                **absences.get(k, {}),
+            }
+        )
+        for k in ordered
+    ]
+    return ReportResult(rows=rows, count=len(rows), totals=_sum_rows(rows, "class", ctx.lang) if rows else None)
+
+
+register(
+    ReportDefinition(
+        id="school.attendance.classes",
+        title=T("Посещаемость: Классы", "Қатысу: Сыныптар", "Attendance: Classes"),
+        section="school",
+        filters=(*TIMED, "class_id", "subject_id"),
+        columns=(Col("class", CLASS), Col("subject", SUBJECT), *absence_columns()),
+        methodology=_m(
+            T(
+                "Строка на каждую пару класс–предмет: уроки предмета в классе и пропуски этих уроков.",
+                "Әр сынып–пәнге бір жол.",
+                "A row per class and subject: the subject's lessons in the class and the absences from them.",
+            )
+        ),
+        query=classes_query,
+        count_label=T(
+            "Всего {n} {строка|строки|строк} класс–предмет", "Барлығы {n} сынып–пән", "Total: {n} class subjects"
+        ),
+        requires_organization=True,
+    )
+)
+
+
+# --- Посещаемость: Классному руководителю -----------------------------------------------------------
+
+
+async def class_teacher_query(ctx: ReportContext) -> ReportResult:
+    """One class: a row per student (view «students») or per day (view «days») with absences by reason."""
+    class_id = ctx.filters.class_id
+    if class_id is None:
+        raise InvalidInput("class_id", "the report is about one class: choose class_id")
+    start, end = await resolve_range(ctx)
+    if ctx.view == "days":
+        lessons = await _lesson_counts(ctx, start, end, ("date",))
+        absences = await _absence_counts(ctx, start, end, (Absence.date,), False)
+        days = sorted(set(lessons) | set(absences))
+        rows = [
+            finish(
+                {
+                    "_id": d[0].isoformat(),
+                    "day": fmt(d[0]),
+                    "date": d[0].isoformat(),
+                    **lessons.get(d, {}),
+                    **absences.get(d, {}),
+                }
+            )
+            for d in days
+        ]
+        ctx.columns = [Col("day", DATE), *absence_columns()]
+        chart = {
+            "type": "bar",
+            "x": "day",
+            "series": ["abs_illness", "abs_valid", "abs_unexcused", "abs_late"],
+            "points": [
+                {"x": r["date"], **{k: r[k] for k in ("abs_illness", "abs_valid", "abs_unexcused", "abs_late")}}
+                for r in rows
+            ],
+        }
+        return ReportResult(
+            rows=rows, count=len(rows), totals=_sum_rows(rows, "day", ctx.lang) if rows else None, chart=chart
+        )
+    ls, e, p = Lesson, Enrolment, Person
+    # students enrolled in the class at some time within the range; student-lessons while enrolled
+    stmt = (
+        select(p.id, full_name(p).label("name"), func.count(ls.id).label("student_lessons"))
+        .select_from(e)
+        .join(p, p.id == e.student_person_id)
+        .outerjoin(
+            ls,
+            and_(
+                ls.class_id == e.class_id,
+                ls.status == "held",
+                ls.date.between(start, end),
+                _active(e, ls.date),
+            ),
+        )
+        .where(
+            in_org(ctx, e.organization_id),
+            e.class_id == class_id,
+            e.starts_on <= end,
+            or_(e.ends_on.is_(None), e.ends_on >= start),
+        )
+        .group_by(p.id)
+        .order_by(p.surname, p.first_name, p.id)
+    )
+    students = (await ctx.session.execute(stmt)).all()
+    absences = await _absence_counts(ctx, start, end, (Absence.student_person_id,), False)
+    rows = [
+        finish({"_id": s.id, "student": s.name, "student_lessons": s.student_lessons, **absences.get((s.id,), {})})
+        for s in students
+    ]
+    ctx.columns = [
+        Col("student", STUDENT),
+        *absence_columns(with_lessons=False),
+    ]
+    totals = _sum_rows(rows, "student", ctx.lang) if rows else None
+    return ReportResult(rows=rows, count=len(rows), totals=totals)
+
+
+register(
+    ReportDefinition(
+        id="school.attendance.class_teacher",
+        title=T(
+            "Посещаемость: Классному руководителю",
+            "Қатысу: Сынып жетекшісіне",
+            "Attendance: Class teacher",
+        ),
+        section="school",
+        filters=(*TIMED, "class_id"),
+        views=(
+            View("students", T("По ученикам", "Оқушылар бойынша", "By student")),
+            View("days", T("По дням", "Күндер бойынша", "By day")),
+        ),
+        columns=(Col("student", STUDENT), *absence_columns(with_lessons=False)),
+        methodology=_m(
+            T(
+                "Один класс (обязательный фильтр «Класс»). «По ученикам» — строка на каждого ученика, состоявшего в "
+                "классе в пределах периода; ученико-уроки — проведённые уроки класса в дни, когда ученик был зачислен. "
+                "«По дням» — строка на каждый день с уроками или пропусками, с диаграммой пропусков по причинам.",
+                "Бір сынып: оқушылар бойынша немесе күндер бойынша.",
+                "One class (the class filter is required). «By student»: a row per student enrolled in the class at "
+                "some time within the period; student-lessons are the class's held lessons on days the student was "
+                "enrolled. «By day»: a row per day with lessons or absences, with a chart of absences by reason.",
+            )
+        ),
+        query=class_teacher_query,
+        count_label=T("Всего {n} {строка|строки|строк}", "Барлығы {n} жол", "Total: {n} rows"),
+        requires_organization=True,
+    )
+)

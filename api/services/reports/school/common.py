@@ -1,0 +1,173 @@
+"""Shared pieces of the reports about one organization: period bounds, names, settings, small formulas."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import ROUND_HALF_UP, Decimal
+from functools import lru_cache
+from typing import Any
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+from sqlalchemy import ColumnElement, and_, func, select
+
+from api.errors import InvalidInput
+from api.models import Period, Person, SchoolClass
+from api.services.reports.engine import FILTER_LABELS, PeriodInfo, ReportContext, Text, t
+
+# Filters of a report about one organization over time.
+ORG = ("region_id", "district_id", "org_type_id", "organization_id")
+TIMED = (*ORG, "period_id", "date_from", "date_to")
+
+# Recommended homework load per school day, minutes, by grade: «Методические рекомендации по организации и
+# выполнению домашнего задания в организациях среднего образования Республики Казахстан» (МОН РК), приложение
+# «Рекомендуемый объём домашнего задания (на один учебный день)»: 2 класс — 50, 3–4 — 70, 5–6 — 90, 7–9 — 110,
+# 10–11(12) — 130 минут; в 1 классе (и предшколе) домашние задания не задаются.
+DEFAULT_HOMEWORK_NORMS: dict[int, int] = {
+    0: 0,
+    1: 0,
+    2: 50,
+    3: 70,
+    4: 70,
+    5: 90,
+    6: 90,
+    7: 110,
+    8: 110,
+    9: 110,
+    10: 130,
+    11: 130,
+    12: 130,
+}
+
+
+class SchoolReportSettings(BaseSettings):
+    """School report configuration: `BILIM_HOMEWORK_NORMS` (JSON {grade: minutes}), `BILIM_JOURNAL_ON_TIME_DAYS`."""
+
+    model_config = SettingsConfigDict(env_prefix="BILIM_", extra="ignore")
+
+    homework_norms: dict[int, int] = Field(default_factory=lambda: dict(DEFAULT_HOMEWORK_NORMS))
+    journal_on_time_days: int = Field(default=3, ge=0, le=60)
+
+    def norm(self, grade: int) -> int:
+        """The homework norm (minutes per school day) of a grade."""
+        return self.homework_norms.get(grade, DEFAULT_HOMEWORK_NORMS.get(grade, 0))
+
+
+@lru_cache
+def settings() -> SchoolReportSettings:
+    """The process-wide school report settings."""
+    return SchoolReportSettings()
+
+
+def T(ru: str, kk: str, en: str) -> Text:  # noqa: N802
+    """A text in the three languages."""
+    return {"ru": ru, "kk": kk, "en": en}
+
+
+YES = T("да", "иә", "yes")
+NO = T("нет", "жоқ", "no")
+CLASS = T("Класс", "Сынып", "Class")
+SUBJECT = T("Предмет", "Пән", "Subject")
+STUDENT = T("Ученик", "Оқушы", "Student")
+TEACHER = T("Учитель", "Мұғалім", "Teacher")
+DATE = T("Дата", "Күні", "Date")
+WEEKDAYS: tuple[Text, ...] = (
+    T("Пн", "Дс", "Mon"),
+    T("Вт", "Сс", "Tue"),
+    T("Ср", "Ср", "Wed"),
+    T("Чт", "Бс", "Thu"),
+    T("Пт", "Жм", "Fri"),
+    T("Сб", "Сн", "Sat"),
+)
+
+
+def yes_no(value: bool, lang: str) -> str:
+    """«да» / «нет» in the asked language."""
+    return t(YES if value else NO, lang)
+
+
+def full_name(p: Any = Person) -> ColumnElement[str]:
+    """Surname, first name and patronymic of a person (alias)."""
+    return func.concat_ws(" ", p.surname, p.first_name, p.patronymic)
+
+
+def class_name(c: Any = SchoolClass) -> ColumnElement[str]:
+    """«5А»: grade and letter of a class (alias)."""
+    return func.concat(c.grade, c.letter)
+
+
+def org_id(ctx: ReportContext) -> int:
+    """The chosen organization (the engine has checked it is inside the caller's scope)."""
+    oid = ctx.filters.organization_id
+    if oid is None:  # the definitions require it; the engine answers 422 before the query runs
+        raise InvalidInput("organization_id", "the report is about one organization: choose it")
+    return oid
+
+
+def in_org(ctx: ReportContext, column: Any) -> ColumnElement[bool]:
+    """WHERE: the row belongs to the chosen organization, and that organization is in the caller's scope."""
+    return and_(column == org_id(ctx), ctx.scope_condition(column))
+
+
+def applied(ctx: ReportContext, name: str, value: Any, display: str) -> None:
+    """Show a default the report chose itself among the applied filters."""
+    ctx.filters.names.append({"id": name, "label": t(FILTER_LABELS[name], ctx.lang), "value": value, "name": display})
+
+
+def fmt(d: dt.date) -> str:
+    """dd.mm.yyyy."""
+    return d.strftime("%d.%m.%Y")
+
+
+async def default_period(ctx: ReportContext) -> PeriodInfo:
+    """The latest quarter (else any period) that has started by the report date; 422 when there is none."""
+    p = Period
+    today = ctx.filters.report_date
+    row = (
+        await ctx.session.execute(
+            select(p.id, p.name_ru, p.name_kk, p.name_en, p.kind, p.starts_on, p.ends_on)
+            .order_by((p.starts_on <= today).desc(), (p.kind == "quarter").desc(), p.starts_on.desc(), p.id.desc())
+            .limit(1)
+        )
+    ).first()
+    if row is None:
+        raise InvalidInput("period_id", "no academic periods are defined yet")
+    name = {"ru": row.name_ru, "kk": row.name_kk, "en": row.name_en}.get(ctx.lang) or row.name_ru
+    return PeriodInfo(row.id, name, row.kind, row.starts_on, row.ends_on)
+
+
+async def resolve_period(ctx: ReportContext) -> PeriodInfo:
+    """The chosen period, or the default one (shown among the applied filters)."""
+    if ctx.filters.period is not None:
+        return ctx.filters.period
+    period = await default_period(ctx)
+    ctx.filters.period = period
+    applied(ctx, "period_id", period.id, period.name)
+    return period
+
+
+async def resolve_range(ctx: ReportContext) -> tuple[dt.date, dt.date]:
+    """Date bounds (inclusive): date_from / date_to when given, else the chosen or default period's bounds."""
+    f = ctx.filters
+    if f.date_from is not None and f.date_to is not None:
+        return f.date_from, f.date_to
+    period = await resolve_period(ctx)
+    start = f.date_from or period.starts_on
+    end = f.date_to or period.ends_on
+    if start > end:
+        raise InvalidInput("date_from", "the date range is upside down: date_from is after the end of the period")
+    return start, end
+
+
+def dec2(num: int | Decimal | None, den: int | None) -> Decimal | None:
+    """num / den with two decimals, half up; None when den is zero."""
+    if num is None or not den:
+        return None
+    return (Decimal(num) / Decimal(den)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+def q2(value: Decimal | float | None) -> Decimal | None:
+    """A value with two decimals, half up."""
+    if value is None:
+        return None
+    return Decimal(value).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)

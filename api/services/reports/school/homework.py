@@ -1,0 +1,294 @@
+"""Время на выполнение ДЗ: by grade (school) and by class (weekdays or subjects), against the norm per grade."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+from sqlalchemy import and_, func, select
+
+from api.models import Homework, Lesson, SchoolClass, Subject
+from api.services.reports.engine import TOTAL, Col, ReportContext, ReportDefinition, ReportResult, Text, View, t
+from api.services.reports.registry import register
+from api.services.reports.school.common import (
+    CLASS,
+    SUBJECT,
+    TIMED,
+    WEEKDAYS,
+    T,
+    class_name,
+    dec2,
+    in_org,
+    resolve_range,
+    settings,
+)
+
+RULES: Text = {
+    "ru": (
+        "Источник: домашние задания к урокам с указанным временем выполнения (минуты; задание без времени "
+        "считается как 0). Нагрузка дня — сумма минут заданий, выданных на уроках этого дня (выполняются к "
+        "следующим урокам). Учебные дни класса — дни периода с проведёнными или заменёнными уроками класса. Среднее "
+        "за учебный день = сумма минут / число учебных дней (два знака, округление половины вверх). Дни сверх нормы "
+        "— учебные дни, когда нагрузка больше нормы параллели. Нормы по умолчанию (минут в учебный день) — "
+        "«Методические рекомендации по организации и выполнению домашнего задания в организациях среднего "
+        "образования Республики Казахстан» (МОН РК), приложение «Рекомендуемый объём домашнего задания»: 1 класс — "
+        "задания не задаются (0), 2 класс — 50, 3–4 — 70, 5–6 — 90, 7–9 — 110, 10–11(12) — 130; нормы "
+        "настраиваются (BILIM_HOMEWORK_NORMS). Период по умолчанию — последняя начавшаяся четверть."
+    ),
+    "kk": (
+        "Дереккөз: орындау уақыты көрсетілген үй тапсырмалары (минут). Күн жүктемесі — сол күнгі сабақтарда "
+        "берілген тапсырмалар минуттарының қосындысы. Оқу күніне орташа = минуттар / оқу күндері (екі таңба). "
+        "Нормадан тыс күндер — жүктеме параллель нормасынан асқан күндер. Әдепкі нормалар — ҚР БҒМ «Орта білім "
+        "беру ұйымдарында үй тапсырмасын ұйымдастыру және орындау жөніндегі әдістемелік ұсынымдар»: 1-сынып — 0, "
+        "2-сынып — 50, 3–4 — 70, 5–6 — 90, 7–9 — 110, 10–11(12) — 130 минут."
+    ),
+    "en": (
+        "Source: homework of lessons with the expected minutes (homework without minutes counts as 0). A day's "
+        "load is the minutes of the homework set at that day's lessons (done for the next lessons). School days of "
+        "a class: days of the period with its lessons held or replaced. Average per school day = minutes / school "
+        "days (two decimals, half up). Days over the norm: school days whose load exceeds the grade's norm. "
+        "Default norms (minutes per school day) from the «Methodological recommendations on organizing and doing "
+        "homework in secondary education organizations of the Republic of Kazakhstan» (Ministry of Education and "
+        "Science), annex «Recommended homework volume»: grade 1 — no homework (0), grade 2 — 50, 3–4 — 70, 5–6 — "
+        "90, 7–9 — 110, 10–11(12) — 130; configurable (BILIM_HOMEWORK_NORMS). Default period: the latest quarter "
+        "started."
+    ),
+}
+
+
+def _m(prefix: Text) -> Text:
+    return {k: prefix[k] + " " + RULES[k] for k in ("ru", "kk", "en")}
+
+
+async def class_days(ctx: ReportContext) -> tuple[list[Any], dict[tuple[int, Any], int]]:
+    """The classes (id, grade, name) and minutes of homework per (class, school day), 0 on days without any."""
+    start, end = await resolve_range(ctx)
+    ls, h, c = Lesson, Homework, SchoolClass
+    days = (
+        select(ls.class_id, ls.date)
+        .where(in_org(ctx, ls.organization_id), ls.date.between(start, end), ls.status != "cancelled")
+        .distinct()
+        .subquery("days")
+    )
+    hw = (
+        select(ls.class_id, ls.date, func.sum(func.coalesce(h.minutes, 0)).label("minutes"))
+        .select_from(h)
+        .join(ls, ls.id == h.lesson_id)
+        .where(in_org(ctx, h.organization_id), ls.date.between(start, end), ls.status != "cancelled")
+        .group_by(ls.class_id, ls.date)
+        .subquery("hw")
+    )
+    stmt = select(days.c.class_id, days.c.date, func.coalesce(hw.c.minutes, 0)).outerjoin(
+        hw, and_(hw.c.class_id == days.c.class_id, hw.c.date == days.c.date)
+    )
+    if ctx.filters.class_id is not None:
+        stmt = stmt.where(days.c.class_id == ctx.filters.class_id)
+    load = {(r[0], r[1]): int(r[2]) for r in await ctx.session.execute(stmt)}
+    ids = {k[0] for k in load}
+    classes = []
+    if ids:
+        classes = list(
+            (
+                await ctx.session.execute(
+                    select(c.id, c.grade, class_name(c).label("name"))
+                    .where(c.id.in_(ids))
+                    .order_by(c.grade, c.letter, c.id)
+                )
+            ).all()
+        )
+    return classes, load
+
+
+NORM = T("Норма, мин", "Норма, мин", "Norm, min")
+AVG = T("Среднее за учебный день, мин", "Оқу күніне орташа, мин", "Average per school day, min")
+OVER = T("Дней сверх нормы", "Нормадан тыс күндер", "Days over the norm")
+
+
+async def school_query(ctx: ReportContext) -> ReportResult:
+    """A row per grade: classes, school days, average homework minutes per school day, the norm, days over it."""
+    classes, load = await class_days(ctx)
+    cfg = settings()
+    by_grade: dict[int, dict[str, Any]] = {}
+    for c in classes:
+        g = by_grade.setdefault(c.grade, {"classes": 0, "days": 0, "minutes": 0, "over": 0})
+        g["classes"] += 1
+        norm = cfg.norm(c.grade)
+        for (cid, _), minutes in load.items():
+            if cid == c.id:
+                g["days"] += 1
+                g["minutes"] += minutes
+                g["over"] += minutes > norm
+    rows = [
+        {
+            "_id": grade,
+            "grade": str(grade),
+            "classes": g["classes"],
+            "days": g["days"],
+            "avg": dec2(g["minutes"], g["days"]),
+            "norm": cfg.norm(grade),
+            "over": g["over"],
+        }
+        for grade, g in sorted(by_grade.items())
+    ]
+    totals = None
+    if rows:
+        days = sum(g["days"] for g in by_grade.values())
+        totals = {
+            "grade": t(TOTAL, ctx.lang),
+            "classes": sum(r["classes"] for r in rows),
+            "days": days,
+            "avg": dec2(sum(g["minutes"] for g in by_grade.values()), days),
+            "norm": None,
+            "over": sum(r["over"] for r in rows),
+        }
+    return ReportResult(rows=rows, count=len(rows), totals=totals)
+
+
+register(
+    ReportDefinition(
+        id="school.homework.school",
+        title=T("Время на выполнение ДЗ: Школа", "Үй тапсырмасына уақыт: Мектеп", "Homework time: School"),
+        section="school",
+        filters=TIMED,
+        columns=(
+            Col("grade", T("Параллель", "Параллель", "Grade")),
+            Col("classes", T("Классов", "Сыныптар", "Classes"), "int"),
+            Col("days", T("Учебных дней (класс-дней)", "Оқу күндері (сынып-күн)", "School days (class-days)"), "int"),
+            Col("avg", AVG, "decimal"),
+            Col("norm", NORM, "int"),
+            Col("over", OVER, "int"),
+        ),
+        methodology=_m(
+            T(
+                "Строка на каждую параллель: среднее по всем учебным дням всех её классов.",
+                "Әр параллельге бір жол.",
+                "A row per grade: the average over all school days of all its classes.",
+            )
+        ),
+        query=school_query,
+        count_label=T("Всего {n} {параллель|параллели|параллелей}", "Барлығы {n} параллель", "Total: {n} grades"),
+        requires_organization=True,
+    )
+)
+
+
+def classes_columns(ctx: ReportContext) -> list[Col]:
+    """Weekday columns (view «weekdays») or subject columns (view «subjects»)."""
+    if ctx.view == "subjects":
+        return [
+            Col("class", CLASS),
+            Col("subject", SUBJECT),
+            Col("homeworks", T("Заданий", "Тапсырмалар", "Homework items"), "int"),
+            Col("minutes", T("Минут всего", "Барлық минут", "Minutes in all"), "int"),
+            Col("per_item", T("Минут на задание", "Тапсырмаға минут", "Minutes per item"), "decimal"),
+            Col("per_day", AVG, "decimal"),
+        ]
+    return [
+        Col("class", CLASS),
+        Col(
+            "weekdays",
+            T("Среднее по дням недели, мин", "Апта күндері бойынша орташа, мин", "Average by weekday, min"),
+            children=tuple(Col(f"wd{i}", title, "decimal") for i, title in enumerate(WEEKDAYS)),
+        ),
+        Col("avg", AVG, "decimal"),
+        Col("norm", NORM, "int"),
+        Col("over", OVER, "int"),
+    ]
+
+
+async def classes_query(ctx: ReportContext) -> ReportResult:
+    """A row per class (minutes by weekday, average, norm, days over) or per class and subject."""
+    classes, load = await class_days(ctx)
+    cfg = settings()
+    if ctx.view == "subjects":
+        return await _subjects(ctx, classes, load)
+    rows = []
+    for c in classes:
+        per_wd: dict[int, list[int]] = defaultdict(list)
+        for (cid, day), minutes in load.items():
+            if cid == c.id:
+                per_wd[day.weekday()].append(minutes)
+        all_days = [m for v in per_wd.values() for m in v]
+        norm = cfg.norm(c.grade)
+        row: dict[str, Any] = {"_id": c.id, "class": c.name}
+        for i in range(6):
+            v = per_wd.get(i, [])
+            row[f"wd{i}"] = dec2(sum(v), len(v)) if v else None
+        row["avg"] = dec2(sum(all_days), len(all_days))
+        row["norm"] = norm
+        row["over"] = sum(1 for m in all_days if m > norm)
+        rows.append(row)
+    return ReportResult(rows=rows, count=len(rows))
+
+
+async def _subjects(ctx: ReportContext, classes: list[Any], load: dict[tuple[int, Any], int]) -> ReportResult:
+    start, end = await resolve_range(ctx)
+    ls, h = Lesson, Homework
+    name = ctx.name_col(Subject)
+    stmt = (
+        select(
+            ls.class_id,
+            ls.subject_id,
+            name.label("subject"),
+            func.count(h.id).label("homeworks"),
+            func.coalesce(func.sum(h.minutes), 0).label("minutes"),
+        )
+        .select_from(h)
+        .join(ls, ls.id == h.lesson_id)
+        .join(Subject, Subject.id == ls.subject_id)
+        .where(in_org(ctx, h.organization_id), ls.date.between(start, end), ls.status != "cancelled")
+        .group_by(ls.class_id, ls.subject_id, name)
+    )
+    if ctx.filters.class_id is not None:
+        stmt = stmt.where(ls.class_id == ctx.filters.class_id)
+    per: dict[int, list[Any]] = defaultdict(list)
+    for r in await ctx.session.execute(stmt):
+        per[r.class_id].append(r)
+    days = defaultdict(int)
+    for cid, _ in load:
+        days[cid] += 1
+    rows = []
+    for c in classes:
+        for r in sorted(per.get(c.id, []), key=lambda r: r.subject):
+            rows.append(
+                {
+                    "_id": f"{c.id}:{r.subject_id}",
+                    "class": c.name,
+                    "subject": r.subject,
+                    "homeworks": int(r.homeworks),
+                    "minutes": int(r.minutes),
+                    "per_item": dec2(int(r.minutes), int(r.homeworks)),
+                    "per_day": dec2(int(r.minutes), days[c.id]),
+                }
+            )
+    return ReportResult(rows=rows, count=len(rows))
+
+
+register(
+    ReportDefinition(
+        id="school.homework.classes",
+        title=T("Время на выполнение ДЗ: Классы", "Үй тапсырмасына уақыт: Сыныптар", "Homework time: Classes"),
+        section="school",
+        filters=(*TIMED, "class_id"),
+        views=(
+            View("weekdays", T("По дням недели", "Апта күндері бойынша", "By weekday")),
+            View("subjects", T("По предметам", "Пәндер бойынша", "By subject")),
+        ),
+        columns=classes_columns,
+        methodology=_m(
+            T(
+                "«По дням недели» — строка на класс: средняя нагрузка по учебным дням каждого дня недели, среднее за "
+                "учебный день, норма параллели, дни сверх нормы. «По предметам» — строка на класс и предмет: число "
+                "заданий, минуты, минут на задание и вклад предмета в среднюю нагрузку учебного дня класса.",
+                "Апта күндері немесе пәндер бойынша әр сыныпқа жол.",
+                "«By weekday»: a row per class with the average load on its school days of each weekday, the "
+                "average per school day, the grade's norm and days over it. «By subject»: a row per class and "
+                "subject: homework items, minutes, minutes per item and the subject's share of the class's "
+                "average load per school day.",
+            )
+        ),
+        query=classes_query,
+        count_label=T("Всего {n} {строка|строки|строк}", "Барлығы {n} жол", "Total: {n} rows"),
+        requires_organization=True,
+    )
+)

@@ -1,0 +1,269 @@
+"""Статистика ведения ЭЖД (per teacher) and История изменений журнала."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import Date, and_, func, select
+
+from api.models import Homework, JournalChange, Lesson, Mark, Person, SchoolClass, Subject
+from api.services.reports.engine import TOTAL, Col, ReportContext, ReportDefinition, ReportResult, percent, t
+from api.services.reports.registry import register
+from api.services.reports.school.common import (
+    CLASS,
+    STUDENT,
+    SUBJECT,
+    TEACHER,
+    TIMED,
+    T,
+    class_name,
+    full_name,
+    in_org,
+    resolve_range,
+    settings,
+)
+
+TZ = "Asia/Almaty"
+
+
+async def keeping_query(ctx: ReportContext) -> ReportResult:
+    """Per teacher: lessons held, % with topic / homework / marks, % of marks entered on time, late entries."""
+    start, end = await resolve_range(ctx)
+    days = settings().journal_on_time_days
+    ls, h, m, p = Lesson, Homework, Mark, Person
+    conds = [in_org(ctx, ls.organization_id), ls.status == "held", ls.date.between(start, end)]
+    conds.append(ls.teacher_person_id.is_not(None))
+    if ctx.filters.teacher_id is not None:
+        conds.append(ls.teacher_person_id == ctx.filters.teacher_id)
+    has_hw = select(h.id).where(h.lesson_id == ls.id).exists()
+    has_marks = select(m.id).where(m.lesson_id == ls.id, m.kind == "current").exists()
+    lessons = (
+        select(
+            ls.teacher_person_id.label("pid"),
+            func.count().label("held"),
+            func.count().filter(func.coalesce(func.btrim(ls.topic), "") != "").label("topic"),
+            func.count().filter(has_hw).label("homework"),
+            func.count().filter(has_marks).label("marked"),
+        )
+        .where(*conds)
+        .group_by(ls.teacher_person_id)
+        .subquery("l")
+    )
+    entered_day = func.cast(func.timezone(TZ, m.entered_at), Date)
+    marks = (
+        select(
+            ls.teacher_person_id.label("pid"),
+            func.count().label("marks"),
+            func.count().filter(entered_day - ls.date <= days).label("on_time"),
+        )
+        .select_from(m)
+        .join(ls, and_(ls.id == m.lesson_id, ls.class_id == m.class_id))
+        .where(*conds, m.kind == "current")
+        .group_by(ls.teacher_person_id)
+        .subquery("m")
+    )
+    stmt = (
+        select(
+            p.id,
+            full_name(p).label("teacher"),
+            lessons.c.held,
+            lessons.c.topic,
+            lessons.c.homework,
+            lessons.c.marked,
+            func.coalesce(marks.c.marks, 0).label("marks"),
+            func.coalesce(marks.c.on_time, 0).label("on_time"),
+        )
+        .select_from(lessons)
+        .join(p, p.id == lessons.c.pid)
+        .outerjoin(marks, marks.c.pid == lessons.c.pid)
+        .order_by(p.surname, p.first_name, p.id)
+    )
+
+    def build(r: Any) -> dict[str, Any]:
+        held, n = int(r.held), int(r.marks)
+        return {
+            "held": held,
+            "pct_topic": percent(int(r.topic), held),
+            "pct_homework": percent(int(r.homework), held),
+            "pct_marks": percent(int(r.marked), held),
+            "marks": n,
+            "pct_on_time": percent(int(r.on_time), n),
+            "late": n - int(r.on_time),
+        }
+
+    records = (await ctx.session.execute(stmt)).all()
+    rows = [{"_id": r.id, "teacher": r.teacher, **build(r)} for r in records]
+    totals = None
+    if records:
+
+        class Sum:
+            pass
+
+        s: Any = Sum()
+        for k in ("held", "topic", "homework", "marked", "marks", "on_time"):
+            setattr(s, k, sum(int(getattr(r, k)) for r in records))
+        totals = {"teacher": t(TOTAL, ctx.lang), **build(s)}
+    return ReportResult(rows=rows, count=len(rows), totals=totals)
+
+
+register(
+    ReportDefinition(
+        id="school.journal.keeping",
+        title=T("Статистика ведения ЭЖД", "ЭСЖ жүргізу статистикасы", "Journal keeping statistics"),
+        section="school",
+        filters=(*TIMED, "teacher_id"),
+        columns=(
+            Col("teacher", TEACHER),
+            Col("held", T("Проведено уроков", "Өткізілген сабақтар", "Lessons held"), "int"),
+            Col(
+                "pct",
+                T("% уроков", "Сабақтар %", "% of lessons"),
+                children=(
+                    Col("pct_topic", T("с темой", "тақырыбы бар", "with topic"), "percent"),
+                    Col("pct_homework", T("с ДЗ", "ҮТ бар", "with homework"), "percent"),
+                    Col("pct_marks", T("с оценками", "бағалары бар", "with marks"), "percent"),
+                ),
+            ),
+            Col("marks", T("Текущих оценок", "Ағымдағы бағалар", "Current marks"), "int"),
+            Col("pct_on_time", T("% оценок вовремя", "Уақытында қойылған %", "% marks on time"), "percent"),
+            Col("late", T("Поздних записей", "Кеш жазбалар", "Late entries"), "int"),
+        ),
+        methodology=T(
+            "Источник: уроки со статусом «проведён» с датами в пределах периода или диапазона (по умолчанию — "
+            "последняя начавшаяся четверть), по учителю урока. % с темой, с ДЗ (есть домашнее задание), с оценками "
+            "(есть хотя бы одна текущая оценка) = число таких уроков / проведено × 100. Оценка выставлена вовремя, "
+            "если дата её внесения (по времени Астаны) не позже даты урока плюс настроенное число дней "
+            "(BILIM_JOURNAL_ON_TIME_DAYS, по умолчанию 3); поздние записи — остальные текущие оценки этих уроков. "
+            "Проценты усекаются; «Всего» — суммы по учителям.",
+            "Дереккөз: кезеңдегі өткізілген сабақтар, сабақ мұғалімі бойынша. Тақырыбы, ҮТ, бағалары бар сабақтар "
+            "%; баға енгізу күні сабақ күнінен бастап бапталған күн санынан (әдепкі 3) кешікпесе — уақытында.",
+            "Source: lessons with status «held» dated within the period or date range (default: the latest quarter "
+            "started), by the lesson's teacher. % with topic, with homework, with marks (at least one current mark) "
+            "= such lessons / held × 100. A mark is on time when the day it was entered (Astana time) is no later "
+            "than the lesson date plus the configured days (BILIM_JOURNAL_ON_TIME_DAYS, default 3); late entries "
+            "are the other current marks of those lessons. Percentages truncated; «Total» adds the teachers.",
+        ),
+        query=keeping_query,
+        count_label=T("Всего {n} {учитель|учителя|учителей}", "Барлығы {n} мұғалім", "Total: {n} teachers"),
+        requires_organization=True,
+    )
+)
+
+
+# --- История изменений журнала ------------------------------------------------------------------
+
+ACTIONS = {
+    "created": T("выставлена", "қойылды", "created"),
+    "changed": T("изменена", "өзгертілді", "changed"),
+    "deleted": T("удалена", "жойылды", "deleted"),
+}
+KINDS = {
+    "current": T("текущая", "ағымдағы", "current"),
+    "sor": T("СОР", "БЖБ", "section summative"),
+    "soch": T("СОЧ", "ТЖБ", "term summative"),
+    "quarter": T("четвертная", "тоқсандық", "quarter"),
+    "year": T("годовая", "жылдық", "year"),
+    "exam": T("экзаменационная", "емтихан", "exam"),
+}
+
+
+async def history_query(ctx: ReportContext) -> ReportResult:
+    """The journal change log: when, who, student, class, subject, lesson date, kind, old → new, action."""
+    start, end = await resolve_range(ctx)
+    tz = ZoneInfo(TZ)
+    since = dt.datetime.combine(start, dt.time(), tz)
+    until = dt.datetime.combine(end + dt.timedelta(days=1), dt.time(), tz)
+    j, f = JournalChange, ctx.filters
+    conds = [in_org(ctx, j.organization_id), j.changed_at >= since, j.changed_at < until]
+    if f.class_id is not None:
+        conds.append(j.class_id == f.class_id)
+    if f.subject_id is not None:
+        conds.append(j.subject_id == f.subject_id)
+    if f.teacher_id is not None:
+        conds.append(j.changed_by_person_id == f.teacher_id)
+    total = int(await ctx.session.scalar(select(func.count()).select_from(j).where(*conds)) or 0)
+    st, who = Person.__table__.alias("st"), Person.__table__.alias("who")
+    c = SchoolClass
+    stmt = (
+        select(
+            j.id,
+            j.changed_at,
+            func.coalesce(
+                func.nullif(func.concat_ws(" ", who.c.surname, who.c.first_name, who.c.patronymic), ""), j.changed_by
+            ).label("who"),
+            func.concat_ws(" ", st.c.surname, st.c.first_name, st.c.patronymic).label("student"),
+            class_name(c).label("class"),
+            c.id.label("class_id"),
+            ctx.name_col(Subject).label("subject"),
+            j.lesson_date,
+            j.mark_kind,
+            j.old_value,
+            j.new_value,
+            j.action,
+        )
+        .select_from(j)
+        .outerjoin(who, who.c.id == j.changed_by_person_id)
+        .outerjoin(st, st.c.id == j.student_person_id)
+        .outerjoin(c, c.id == j.class_id)
+        .outerjoin(Subject, Subject.id == j.subject_id)
+        .where(*conds)
+        .order_by(j.changed_at.desc(), j.id.desc())
+        .offset(ctx.offset)
+    )
+    if ctx.limit is not None:
+        stmt = stmt.limit(ctx.limit)
+    rows = [
+        {
+            "_id": r.id,
+            "when": r.changed_at.astimezone(tz).strftime("%d.%m.%Y %H:%M"),
+            "who": r.who or None,
+            "student": r.student or None,
+            "class": r._mapping["class"] if r.class_id else None,
+            "subject": r.subject,
+            "lesson_date": r.lesson_date,
+            "kind": t(KINDS[r.mark_kind], ctx.lang) if r.mark_kind in KINDS else r.mark_kind,
+            "change": f"{r.old_value or '—'} → {r.new_value or '—'}",
+            "action": t(ACTIONS[r.action], ctx.lang) if r.action in ACTIONS else r.action,
+        }
+        for r in await ctx.session.execute(stmt)
+    ]
+    return ReportResult(rows=rows, count=total, total_rows=total)
+
+
+register(
+    ReportDefinition(
+        id="school.journal.history",
+        title=T("История изменений журнала", "Журнал өзгерістерінің тарихы", "Journal change history"),
+        section="school",
+        filters=(*TIMED, "class_id", "subject_id", "teacher_id"),
+        columns=(
+            Col("when", T("Когда", "Қашан", "When")),
+            Col("who", T("Кто", "Кім", "Who")),
+            Col("student", STUDENT),
+            Col("class", CLASS),
+            Col("subject", SUBJECT),
+            Col("lesson_date", T("Дата урока", "Сабақ күні", "Lesson date")),
+            Col("kind", T("Вид оценки", "Баға түрі", "Mark kind")),
+            Col("change", T("Было → стало", "Болды → болды", "Old → new")),
+            Col("action", T("Действие", "Әрекет", "Action")),
+        ),
+        methodology=T(
+            "Источник: журнал изменений оценок (каждое выставление, изменение и удаление). Записи с временем "
+            "изменения в пределах дат периода или диапазона включительно (по времени Астаны; по умолчанию — "
+            "последняя начавшаяся четверть), новые сверху. Кто — сотрудник, внёсший изменение, или система-источник. "
+            "Фильтр «Учитель» — изменения, внесённые этим сотрудником. Список постраничный; экспорт — полный.",
+            "Дереккөз: бағалар өзгерістерінің журналы (қою, өзгерту, жою), кезең күндері ішінде, жаңалары жоғарыда. "
+            "Тізім беттелген; экспорт толық.",
+            "Source: the log of mark changes (every creation, change and deletion), with the change time within the "
+            "period or date range inclusive (Astana time; default: the latest quarter started), newest first. Who: "
+            "the employee who made it, or the source system. The teacher filter keeps changes made by that "
+            "employee. Paginated; the export is complete.",
+        ),
+        query=history_query,
+        count_label=T("Всего {n} {запись|записи|записей}", "Барлығы {n} жазба", "Total: {n} entries"),
+        requires_organization=True,
+        paginated=True,
+    )
+)

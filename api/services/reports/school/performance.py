@@ -1,0 +1,669 @@
+"""Успеваемость: school (by class), classes (by subject), students, class teacher, subject teacher."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import Integer, and_, case, func, literal, or_, select, tuple_
+from sqlalchemy.sql import Subquery
+
+from api.errors import InvalidInput
+from api.models import Absence, Assignment, Enrolment, Mark, Person, SchoolClass, Subject
+from api.services.reports.engine import (
+    TOTAL,
+    Col,
+    PeriodInfo,
+    ReportContext,
+    ReportDefinition,
+    ReportResult,
+    Text,
+    View,
+    percent,
+    t,
+)
+from api.services.reports.registry import register
+from api.services.reports.school.common import (
+    CLASS,
+    ORG,
+    STUDENT,
+    SUBJECT,
+    T,
+    class_name,
+    dec2,
+    full_name,
+    in_org,
+    org_id,
+    q2,
+    resolve_period,
+)
+
+NA = T("н/а", "а/е", "n/a")
+
+VIEWS = (
+    View("period", T("По итоговым оценкам", "Қорытынды бағалар бойынша", "By period marks")),
+    View("current", T("По текущим оценкам", "Ағымдағы бағалар бойынша", "By current marks")),
+)
+
+METRIC_COLUMNS: tuple[Col, ...] = (
+    Col("students", T("Учеников", "Оқушылар", "Students"), "int"),
+    Col("excellent", T("Отличники", "Үздіктер", "Excellent («5»)"), "int"),
+    Col("good", T("Хорошисты", "Екпінділер", "Good («4» and «5»)"), "int"),
+    Col("one_three", T("С одной «3»", "Бір «3»-пен", "With one «3»"), "int"),
+    Col("threes", T("Троечники", "Үштікшілер", "With «3»"), "int"),
+    Col("failing", T("Неуспевающие", "Үлгермейтіндер", "Failing"), "int"),
+    Col("not_attested", T("Не аттестованы", "Аттестатталмаған", "Not attested"), "int"),
+    Col("pct_success", T("% успеваемости", "Үлгерім %", "% success"), "percent"),
+    Col("pct_quality", T("% качества", "Сапа %", "% quality"), "percent"),
+    Col("sou", T("СОУ", "ОДД", "Degree of learning (СОУ)"), "decimal"),
+    Col("avg", T("Средний балл", "Орташа балл", "Average mark"), "decimal"),
+)
+
+_RULES: Text = {
+    "ru": (
+        "Учитываются ученики, зачисленные в класс на последний день периода (или на сегодня, если период не "
+        "закончился), и предметы, назначенные их классу (класс–предмет–учитель). «По итоговым оценкам» — "
+        "четвертная (годовая) оценка за выбранный период; «По текущим оценкам» — среднее текущих оценок за даты "
+        "периода, округлённое до целого (половина — вверх) по каждому предмету. Не аттестован по предмету — "
+        "оценка «н/а» или, если период закончился, отсутствие оценки; ученик с хотя бы одним таким предметом — «не "
+        "аттестован». Аттестованные — остальные ученики с хотя бы одной оценкой. Среди них (группы не "
+        "пересекаются): отличники — все оценки «5»; хорошисты — только «4» и «5», есть «4»; с одной «3» — ровно "
+        "одна «3», остальные «4»/«5»; троечники — две и более «3», нет «2» и «1»; неуспевающие — есть «2» или «1». "
+        "% успеваемости = (аттестованные − неуспевающие) / аттестованные × 100; % качества = (отличники + "
+        "хорошисты) / аттестованные × 100; проценты усекаются (дробная часть отбрасывается). СОУ = (100·n5 + "
+        "64·n4 + 36·n3 + 16·n2 + 7·n1) / число оценок; средний балл = сумма оценок / число оценок; оба с двумя "
+        "знаками (округление половины вверх). Строка «Всего» считается по ученикам, а не сложением строк: ученик "
+        "классифицируется по всем своим оценкам. Период по умолчанию — последняя начавшаяся четверть."
+    ),
+    "kk": (
+        "Кезеңнің соңғы күніне сыныпқа қабылданған оқушылар және олардың сыныбына бекітілген пәндер есепке "
+        "алынады. «Қорытынды бағалар бойынша» — тоқсандық (жылдық) баға; «Ағымдағы бағалар бойынша» — кезеңдегі "
+        "ағымдағы бағалардың орташасы, бүтінге дейін дөңгелектенеді. Аттестатталмаған — «а/е» немесе кезең "
+        "аяқталғанда бағаның болмауы. Үздіктер — барлығы «5»; екпінділер — тек «4» және «5»; бір «3»-пен; "
+        "үштікшілер — екі және одан көп «3»; үлгермейтіндер — «2» немесе «1». Үлгерім % = (аттестатталғандар − "
+        "үлгермейтіндер) / аттестатталғандар × 100; сапа % = (үздіктер + екпінділер) / аттестатталғандар × 100; "
+        "пайыздар кесіледі. ОДД = (100·n5 + 64·n4 + 36·n3 + 16·n2 + 7·n1) / бағалар саны; орташа балл екі "
+        "таңбамен."
+    ),
+    "en": (
+        "Students enrolled in the class on the last day of the period (or today while the period runs) and the "
+        "subjects assigned to their class (class–subject–teacher) are counted. «By period marks» uses the quarter "
+        "(year) mark of the chosen period; «by current marks» uses the average of the current marks dated within "
+        "the period, rounded half up to an integer per subject. Not attested in a subject: a «н/а» mark or, once "
+        "the period has ended, no mark; a student with any such subject is «not attested». Attested: the other "
+        "students with at least one mark. Among them (disjoint groups): excellent — all «5»; good — only «4» and "
+        "«5» with a «4»; with one «3» — exactly one «3», the rest «4»/«5»; with «3» — two or more «3», no «2» or "
+        "«1»; failing — any «2» or «1». % success = (attested − failing) / attested × 100; % quality = (excellent "
+        "+ good) / attested × 100; percentages truncated. СОУ = (100·n5 + 64·n4 + 36·n3 + 16·n2 + 7·n1) / number "
+        "of marks; average = sum of marks / number of marks; both two decimals, half up. The «Total» row is "
+        "computed over students (each classified by all their marks), not by adding rows. Default period: the "
+        "latest quarter that has started."
+    ),
+}
+
+
+def _m(prefix: Text, extra: Text | None = None) -> Text:
+    return {k: prefix[k] + " " + _RULES[k] + ((" " + extra[k]) if extra else "") for k in ("ru", "kk", "en")}
+
+
+def ref_day(ctx: ReportContext, period: PeriodInfo) -> dt.date:
+    """The day whose enrolments define the students: the period's last day, or the report date if earlier."""
+    return min(period.ends_on, ctx.filters.report_date)
+
+
+def students_on(ctx: ReportContext, day: dt.date, class_id: int | None = None) -> Any:
+    """Enrolments of the organization active on a day (student_id, class_id)."""
+    e = Enrolment
+    stmt = select(e.class_id, e.student_person_id.label("student_id")).where(
+        in_org(ctx, e.organization_id), e.starts_on <= day, or_(e.ends_on.is_(None), e.ends_on >= day)
+    )
+    if class_id is not None:
+        stmt = stmt.where(e.class_id == class_id)
+    return stmt.subquery("enr")
+
+
+def student_subject_marks(
+    ctx: ReportContext,
+    period: PeriodInfo,
+    mode: str,
+    *,
+    class_id: int | None = None,
+    teacher_id: int | None = None,
+    subject_id: int | None = None,
+) -> Subquery:
+    """One row per expected (class, subject, student): the mark used (None if missing) and the «not attested» flag."""
+    oid = org_id(ctx)
+    a = Assignment
+    cs = select(a.class_id, a.subject_id).where(in_org(ctx, a.organization_id)).distinct()
+    if teacher_id is not None:
+        cs = cs.where(a.teacher_person_id == teacher_id)
+    if subject_id is not None:
+        cs = cs.where(a.subject_id == subject_id)
+    cs_sq = cs.subquery("cs")
+    enr = students_on(ctx, ref_day(ctx, period), class_id)
+    exp = (
+        select(enr.c.class_id, cs_sq.c.subject_id, enr.c.student_id)
+        .join(cs_sq, cs_sq.c.class_id == enr.c.class_id)
+        .subquery("exp")
+    )
+    m = Mark
+    if mode == "current":
+        mk = (
+            select(
+                m.student_person_id.label("sid"),
+                m.subject_id.label("subj"),
+                func.round(func.avg(m.value)).cast(Integer).label("value"),
+                literal(False).label("na"),
+            )
+            .where(
+                m.organization_id == oid,
+                m.kind == "current",
+                m.value.is_not(None),
+                m.date.between(period.starts_on, period.ends_on),
+            )
+            .group_by(m.student_person_id, m.subject_id)
+        )
+    else:
+        mk = (
+            select(
+                m.student_person_id.label("sid"),
+                m.subject_id.label("subj"),
+                func.max(m.value).label("value"),
+                func.bool_or(m.not_attested).label("na"),
+            )
+            .where(m.organization_id == oid, m.kind.in_(("quarter", "year")), m.period_id == period.id)
+            .group_by(m.student_person_id, m.subject_id)
+        )
+    mk_sq = mk.subquery("mk")
+    ended = period.ends_on < ctx.filters.report_date
+    na = or_(func.coalesce(mk_sq.c.na, False), and_(mk_sq.c.value.is_(None), literal(ended)))
+    return (
+        select(
+            exp.c.class_id,
+            exp.c.subject_id,
+            exp.c.student_id,
+            case((func.coalesce(mk_sq.c.na, False), None), else_=mk_sq.c.value).label("value"),
+            na.label("na"),
+        )
+        .select_from(exp)
+        .outerjoin(mk_sq, and_(mk_sq.c.sid == exp.c.student_id, mk_sq.c.subj == exp.c.subject_id))
+        .subquery("sm")
+    )
+
+
+async def metrics(ctx: ReportContext, sm: Subquery, keys: tuple[str, ...]) -> tuple[list[Any], Any | None]:
+    """Performance metrics grouped by `keys` (columns of `sm`) plus the total over students (grouping sets)."""
+    gcols = [sm.c[k] for k in keys]
+    counts = [func.count().filter(sm.c.value == v).label(f"n{v}") for v in range(1, 6)]
+    st = (
+        select(
+            *gcols,
+            func.grouping(*gcols).label("g"),
+            sm.c.student_id,
+            *counts,
+            func.bool_or(sm.c.na).label("na"),
+            func.count(sm.c.value).label("n"),
+        )
+        .group_by(func.grouping_sets(tuple_(*gcols, sm.c.student_id), tuple_(sm.c.student_id)))
+        .subquery("st")
+    )
+    c = st.c
+    ok = and_(~c.na, c.n > 0)
+    low = c.n1 + c.n2
+    stmt = select(
+        *[c[k] for k in keys],
+        c.g,
+        func.count().label("students"),
+        func.count().filter(c.na).label("not_attested"),
+        func.count().filter(ok).label("attested"),
+        func.count().filter(ok, c.n5 == c.n).label("excellent"),
+        func.count().filter(ok, c.n4 > 0, low + c.n3 == 0).label("good"),
+        func.count().filter(ok, c.n3 == 1, low == 0).label("one_three"),
+        func.count().filter(ok, c.n3 >= 2, low == 0).label("threes"),
+        func.count().filter(ok, low > 0).label("failing"),
+        *[func.coalesce(func.sum(c[f"n{v}"]), 0).label(f"n{v}") for v in range(1, 6)],
+    ).group_by(c.g, *[c[k] for k in keys])
+    records = (await ctx.session.execute(stmt)).all()
+    rows = [r for r in records if r.g == 0]
+    total = next((r for r in records if r.g != 0), None)
+    return rows, total
+
+
+def metric_values(r: Any) -> dict[str, Any]:
+    """The metric columns of a grouped record."""
+    n = [int(getattr(r, f"n{v}")) for v in range(1, 6)]
+    marks = sum(n)
+    out = {k: int(getattr(r, k)) for k in ("students", "excellent", "good", "one_three", "threes", "failing")}
+    out["not_attested"] = int(r.not_attested)
+    out["pct_success"] = percent(r.attested - r.failing, r.attested)
+    out["pct_quality"] = percent(r.excellent + r.good, r.attested)
+    out["sou"] = dec2(100 * n[4] + 64 * n[3] + 36 * n[2] + 16 * n[1] + 7 * n[0], marks)
+    out["avg"] = dec2(5 * n[4] + 4 * n[3] + 3 * n[2] + 2 * n[1] + n[0], marks)
+    return out
+
+
+def _total(ctx: ReportContext, first: str, total: Any | None) -> dict[str, Any] | None:
+    if total is None:
+        return None
+    return {first: t(TOTAL, ctx.lang), **metric_values(total)}
+
+
+async def _names(ctx: ReportContext, class_ids: set[int], subject_ids: set[int]) -> tuple[dict, dict]:
+    classes: dict[int, str] = {}
+    subjects: dict[int, str] = {}
+    if class_ids:
+        c = SchoolClass
+        res = await ctx.session.execute(
+            select(c.id, class_name(c)).where(c.id.in_(class_ids), in_org(ctx, c.organization_id))
+        )
+        classes = {r[0]: r[1] for r in res}
+    if subject_ids:
+        res = await ctx.session.execute(select(Subject.id, ctx.name_col(Subject)).where(Subject.id.in_(subject_ids)))
+        subjects = {r[0]: r[1] for r in res}
+    return classes, subjects
+
+
+async def _class_order(ctx: ReportContext, ids: set[int]) -> dict[int, tuple[int, str]]:
+    if not ids:
+        return {}
+    c = SchoolClass
+    res = await ctx.session.execute(select(c.id, c.grade, c.letter).where(c.id.in_(ids)))
+    return {r.id: (r.grade, r.letter) for r in res}
+
+
+# --- Успеваемость: Школа --------------------------------------------------------------------------
+
+
+async def school_query(ctx: ReportContext) -> ReportResult:
+    """A row per class with the performance metrics; totals over the school's students."""
+    period = await resolve_period(ctx)
+    sm = student_subject_marks(ctx, period, ctx.view or "period")
+    rows_, total = await metrics(ctx, sm, ("class_id",))
+    ids = {r.class_id for r in rows_}
+    names, _ = await _names(ctx, ids, set())
+    order = await _class_order(ctx, ids)
+    rows_.sort(key=lambda r: order.get(r.class_id, (0, "")))
+    rows = [{"_id": r.class_id, "class": names.get(r.class_id), **metric_values(r)} for r in rows_]
+    return ReportResult(rows=rows, count=len(rows), totals=_total(ctx, "class", total))
+
+
+register(
+    ReportDefinition(
+        id="school.performance.school",
+        title=T("Успеваемость: Школа", "Үлгерім: Мектеп", "Performance: School"),
+        section="school",
+        filters=(*ORG, "period_id"),
+        views=VIEWS,
+        columns=(Col("class", CLASS), *METRIC_COLUMNS),
+        methodology=_m(
+            T(
+                "Строка на каждый класс организации.",
+                "Әр сыныпқа бір жол.",
+                "A row per class of the organization.",
+            )
+        ),
+        query=school_query,
+        count_label=T("Всего {n} {класс|класса|классов}", "Барлығы {n} сынып", "Total: {n} classes"),
+        requires_organization=True,
+    )
+)
+
+
+# --- Успеваемость: Классы -------------------------------------------------------------------------
+
+
+async def _class_subject_rows(ctx: ReportContext, teacher_id: int | None) -> ReportResult:
+    period = await resolve_period(ctx)
+    f = ctx.filters
+    sm = student_subject_marks(
+        ctx, period, ctx.view or "period", class_id=f.class_id, teacher_id=teacher_id, subject_id=f.subject_id
+    )
+    rows_, total = await metrics(ctx, sm, ("class_id", "subject_id"))
+    cids = {r.class_id for r in rows_}
+    classes, subjects = await _names(ctx, cids, {r.subject_id for r in rows_})
+    order = await _class_order(ctx, cids)
+    rows_.sort(key=lambda r: (order.get(r.class_id, (0, "")), subjects.get(r.subject_id) or ""))
+    rows = [
+        {
+            "_id": f"{r.class_id}:{r.subject_id}",
+            "class": classes.get(r.class_id),
+            "subject": subjects.get(r.subject_id),
+            **metric_values(r),
+        }
+        for r in rows_
+    ]
+    return ReportResult(rows=rows, count=len(rows), totals=_total(ctx, "class", total))
+
+
+async def classes_query(ctx: ReportContext) -> ReportResult:
+    """A row per class and subject (one class when chosen) with the performance metrics."""
+    return await _class_subject_rows(ctx, None)
+
+
+register(
+    ReportDefinition(
+        id="school.performance.classes",
+        title=T("Успеваемость: Классы", "Үлгерім: Сыныптар", "Performance: Classes"),
+        section="school",
+        filters=(*ORG, "period_id", "class_id", "subject_id"),
+        views=VIEWS,
+        columns=(Col("class", CLASS), Col("subject", SUBJECT), *METRIC_COLUMNS),
+        methodology=_m(
+            T(
+                "Строка на каждый предмет класса (выбранного или каждого); для предмета ученик классифицируется "
+                "по своей оценке по этому предмету.",
+                "Сыныптың әр пәніне бір жол.",
+                "A row per subject of the class (the chosen one, or each); per subject a student is classified by "
+                "their mark in that subject.",
+            )
+        ),
+        query=classes_query,
+        count_label=T(
+            "Всего {n} {строка|строки|строк} класс–предмет", "Барлығы {n} сынып–пән", "Total: {n} class subjects"
+        ),
+        requires_organization=True,
+    )
+)
+
+
+# --- Успеваемость: Учителю по предмету ----------------------------------------------------------
+
+
+async def subject_teacher_query(ctx: ReportContext) -> ReportResult:
+    """A row per class-subject taught by the chosen teacher with the performance metrics."""
+    if ctx.filters.teacher_id is None:
+        raise InvalidInput("teacher_id", "the report is about one teacher: choose teacher_id")
+    return await _class_subject_rows(ctx, ctx.filters.teacher_id)
+
+
+register(
+    ReportDefinition(
+        id="school.performance.subject_teacher",
+        title=T(
+            "Успеваемость: Учителю по предмету",
+            "Үлгерім: Пән мұғаліміне",
+            "Performance: Subject teacher",
+        ),
+        section="school",
+        filters=(*ORG, "period_id", "teacher_id", "class_id", "subject_id"),
+        views=VIEWS,
+        columns=(Col("class", CLASS), Col("subject", SUBJECT), *METRIC_COLUMNS),
+        methodology=_m(
+            T(
+                "Строка на каждую пару класс–предмет, где выбранный учитель назначен учителем предмета.",
+                "Таңдалған мұғалім сабақ беретін әр сынып–пәнге бір жол.",
+                "A row per class–subject the chosen teacher is assigned to.",
+            )
+        ),
+        query=subject_teacher_query,
+        count_label=T(
+            "Всего {n} {строка|строки|строк} класс–предмет", "Барлығы {n} сынып–пән", "Total: {n} class subjects"
+        ),
+        requires_organization=True,
+    )
+)
+
+
+# --- Успеваемость: Ученики ------------------------------------------------------------------------
+
+
+async def _subjects_of(ctx: ReportContext, class_ids: Any) -> list[tuple[int, str]]:
+    a = Assignment
+    name = ctx.name_col(Subject)
+    res = await ctx.session.execute(
+        select(Subject.id, name)
+        .where(Subject.id.in_(select(a.subject_id).where(in_org(ctx, a.organization_id), a.class_id.in_(class_ids))))
+        .order_by(name, Subject.id)
+    )
+    return [(r[0], r[1]) for r in res]
+
+
+def _mark_text(value: int | None, na: bool, lang: str) -> int | str | None:
+    if na:
+        return t(NA, lang)
+    return value
+
+
+async def _marks_by_student(
+    ctx: ReportContext, period: PeriodInfo, student_ids: list[int]
+) -> tuple[dict[tuple[int, int], Decimal], dict[tuple[int, int], tuple[int | None, bool]]]:
+    """Average of current marks (two decimals) and the period mark per (student, subject)."""
+    m = Mark
+    oid = org_id(ctx)
+    if not student_ids:
+        return {}, {}
+    cur = await ctx.session.execute(
+        select(m.student_person_id, m.subject_id, func.avg(m.value))
+        .where(
+            m.organization_id == oid,
+            m.student_person_id.in_(student_ids),
+            m.kind == "current",
+            m.value.is_not(None),
+            m.date.between(period.starts_on, period.ends_on),
+        )
+        .group_by(m.student_person_id, m.subject_id)
+    )
+    avgs = {(r[0], r[1]): q2(r[2]) for r in cur}
+    per = await ctx.session.execute(
+        select(m.student_person_id, m.subject_id, func.max(m.value), func.bool_or(m.not_attested))
+        .where(
+            m.organization_id == oid,
+            m.student_person_id.in_(student_ids),
+            m.kind.in_(("quarter", "year")),
+            m.period_id == period.id,
+        )
+        .group_by(m.student_person_id, m.subject_id)
+    )
+    marks = {(r[0], r[1]): (r[2], bool(r[3])) for r in per}
+    return avgs, marks  # type: ignore[return-value]
+
+
+async def students_query(ctx: ReportContext) -> ReportResult:
+    """A row per student: for each subject the average of current marks and the period mark."""
+    period = await resolve_period(ctx)
+    enr = students_on(ctx, ref_day(ctx, period), ctx.filters.class_id)
+    c, p = SchoolClass, Person
+    base = select(enr.c.student_id, enr.c.class_id).subquery("b")
+    total_rows = int(await ctx.session.scalar(select(func.count()).select_from(base)) or 0)
+    stmt = (
+        select(p.id, full_name(p).label("name"), class_name(c).label("class"), c.id.label("class_id"))
+        .select_from(enr)
+        .join(p, p.id == enr.c.student_id)
+        .join(c, c.id == enr.c.class_id)
+        .order_by(c.grade, c.letter, p.surname, p.first_name, p.id)
+        .offset(ctx.offset)
+    )
+    if ctx.limit is not None:
+        stmt = stmt.limit(ctx.limit)
+    students = (await ctx.session.execute(stmt)).all()
+    subjects = await _subjects_of(ctx, select(enr.c.class_id).distinct())
+    avgs, marks = await _marks_by_student(ctx, period, [s.id for s in students])
+    ended = period.ends_on < ctx.filters.report_date
+    assigned = await _assigned(ctx, {s.class_id for s in students})
+    rows = []
+    for s in students:
+        row: dict[str, Any] = {"_id": s.id, "class": s._mapping["class"], "student": s.name}
+        for sid, _ in subjects:
+            row[f"s{sid}_avg"] = avgs.get((s.id, sid))
+            value, na = marks.get((s.id, sid), (None, False))
+            if value is None and not na and ended and (s.class_id, sid) in assigned:
+                na = True
+            row[f"s{sid}_mark"] = _mark_text(value, na, ctx.lang)
+        rows.append(row)
+    avg_t, mark_t = T("Ср. текущих", "Ағымд. орт.", "Current avg"), T("Итог", "Қорытынды", "Period")
+    ctx.columns = [
+        Col("class", CLASS),
+        Col("student", STUDENT),
+        *[
+            Col(
+                f"s{sid}",
+                {"ru": name, "kk": name, "en": name},
+                children=(
+                    Col(f"s{sid}_avg", avg_t, "decimal"),
+                    Col(f"s{sid}_mark", mark_t, "int"),
+                ),
+            )
+            for sid, name in subjects
+        ],
+    ]
+    return ReportResult(rows=rows, count=total_rows, total_rows=total_rows)
+
+
+async def _assigned(ctx: ReportContext, class_ids: set[int]) -> set[tuple[int, int]]:
+    if not class_ids:
+        return set()
+    a = Assignment
+    res = await ctx.session.execute(
+        select(a.class_id, a.subject_id).where(in_org(ctx, a.organization_id), a.class_id.in_(class_ids)).distinct()
+    )
+    return {(r[0], r[1]) for r in res}
+
+
+register(
+    ReportDefinition(
+        id="school.performance.students",
+        title=T("Успеваемость: Ученики", "Үлгерім: Оқушылар", "Performance: Students"),
+        section="school",
+        filters=(*ORG, "period_id", "class_id"),
+        columns=(Col("class", CLASS), Col("student", STUDENT)),
+        methodology=T(
+            "Строка на каждого ученика, зачисленного в класс на последний день периода (или на сегодня). По каждому "
+            "предмету классов: среднее текущих оценок с датами в пределах периода (два знака, округление половины "
+            "вверх) и итоговая оценка за период; «н/а» — оценка «н/а» или её отсутствие по назначенному предмету "
+            "после окончания периода. Список постраничный; экспорт содержит всех учеников.",
+            "Кезеңнің соңғы күніне сыныптағы әр оқушыға бір жол: әр пән бойынша ағымдағы бағалардың орташасы (екі "
+            "таңба) және кезеңдік баға; «а/е» — аттестатталмаған.",
+            "A row per student enrolled on the period's last day (or today). For each subject of the classes: the "
+            "average of current marks dated within the period (two decimals, half up) and the period mark; «н/а» "
+            "is an «н/а» mark or, once the period has ended, no mark in an assigned subject. Paginated; the export "
+            "holds every student.",
+        ),
+        query=students_query,
+        count_label=T("Всего {n} {ученик|ученика|учеников}", "Барлығы {n} оқушы", "Total: {n} students"),
+        requires_organization=True,
+        paginated=True,
+    )
+)
+
+
+# --- Успеваемость: Классному руководителю -------------------------------------------------------
+
+
+async def class_teacher_query(ctx: ReportContext) -> ReportResult:
+    """One class: students × subjects matrix of period marks (or averages), row/column averages, absences."""
+    class_id = ctx.filters.class_id
+    if class_id is None:
+        raise InvalidInput("class_id", "the report is about one class: choose class_id")
+    period = await resolve_period(ctx)
+    enr = students_on(ctx, ref_day(ctx, period), class_id)
+    p = Person
+    students = (
+        await ctx.session.execute(
+            select(p.id, full_name(p).label("name"))
+            .join(enr, enr.c.student_id == p.id)
+            .order_by(p.surname, p.first_name, p.id)
+        )
+    ).all()
+    subjects = await _subjects_of(ctx, [class_id])
+    ids = [s.id for s in students]
+    avgs, marks = await _marks_by_student(ctx, period, ids)
+    ab = Absence
+    absences = dict(
+        (
+            await ctx.session.execute(
+                select(ab.student_person_id, func.count())
+                .where(
+                    in_org(ctx, ab.organization_id),
+                    ab.student_person_id.in_(ids),
+                    ab.reason != "late",
+                    ab.date.between(period.starts_on, period.ends_on),
+                )
+                .group_by(ab.student_person_id)
+            )
+        ).all()
+    )
+    ended = period.ends_on < ctx.filters.report_date
+    current = ctx.view == "current"
+    rows = []
+    col_vals: dict[int, list[Decimal]] = {sid: [] for sid, _ in subjects}
+    all_vals: list[Decimal] = []
+    for s in students:
+        row: dict[str, Any] = {"_id": s.id, "student": s.name}
+        vals: list[Decimal] = []
+        for sid, _ in subjects:
+            cell: Any
+            if current:
+                cell = avgs.get((s.id, sid))
+                if cell is not None:
+                    vals.append(cell)
+            else:
+                value, na = marks.get((s.id, sid), (None, False))
+                if value is None and not na and ended:
+                    na = True
+                cell = _mark_text(value, na, ctx.lang)
+                if value is not None:
+                    vals.append(Decimal(value))
+            if isinstance(cell, Decimal | int) and not isinstance(cell, bool):
+                col_vals[sid].append(Decimal(cell))
+            row[f"s{sid}"] = cell
+        row["avg"] = dec2(sum(vals, Decimal(0)), len(vals)) if vals else None
+        all_vals.extend(vals)
+        row["absences"] = int(absences.get(s.id, 0))
+        rows.append(row)
+    totals: dict[str, Any] = {"student": t(T("Средний балл", "Орташа балл", "Average"), ctx.lang)}
+    for sid, _ in subjects:
+        v = col_vals[sid]
+        totals[f"s{sid}"] = dec2(sum(v, Decimal(0)), len(v)) if v else None
+    totals["avg"] = dec2(sum(all_vals, Decimal(0)), len(all_vals)) if all_vals else None
+    totals["absences"] = sum(r["absences"] for r in rows)
+    kind = "decimal" if current else "int"
+    ctx.columns = [
+        Col("student", STUDENT),
+        Col(
+            "subjects",
+            T("Предметы", "Пәндер", "Subjects"),
+            children=tuple(Col(f"s{sid}", {"ru": name, "kk": name, "en": name}, kind) for sid, name in subjects),
+        )
+        if subjects
+        else Col("subjects", T("Предметы", "Пәндер", "Subjects")),
+        Col("avg", T("Средний балл", "Орташа балл", "Average"), "decimal"),
+        Col("absences", T("Пропущено уроков", "Жіберілген сабақтар", "Lessons missed"), "int"),
+    ]
+    return ReportResult(rows=rows, count=len(rows), totals=totals)
+
+
+register(
+    ReportDefinition(
+        id="school.performance.class_teacher",
+        title=T(
+            "Успеваемость: Классному руководителю",
+            "Үлгерім: Сынып жетекшісіне",
+            "Performance: Class teacher",
+        ),
+        section="school",
+        filters=(*ORG, "period_id", "class_id"),
+        views=VIEWS,
+        columns=(Col("student", STUDENT),),
+        methodology=T(
+            "Один класс (обязательный фильтр «Класс»): строка на каждого ученика, зачисленного на последний день "
+            "периода (или на сегодня); столбец на каждый предмет класса. «По итоговым оценкам» — оценка за период "
+            "(«н/а» — оценка «н/а» или её отсутствие после окончания периода); «По текущим оценкам» — среднее "
+            "текущих оценок за даты периода с двумя знаками. Средний балл строки — среднее показанных оценок "
+            "ученика; строка «Средний балл» — среднее показанных значений по столбцу и по всем ячейкам (два знака, "
+            "округление половины вверх). Пропущено уроков — отметки о пропуске за даты периода по причинам "
+            "болезнь, уважительная, неуважительная (опоздания не считаются).",
+            "Бір сынып: әр оқушыға жол, әр пәнге баған; кезеңдік баға немесе ағымдағы бағалардың орташасы; жол "
+            "және баған бойынша орташа (екі таңба); жіберілген сабақтар (кешігулерсіз).",
+            "One class (the class filter is required): a row per student enrolled on the period's last day (or "
+            "today), a column per subject of the class. «By period marks» shows the period mark («н/а» for an "
+            "«н/а» mark or none after the period ended); «by current marks» the average of current marks within the "
+            "period, two decimals. Row average: the average of the values shown for the student; the «Average» "
+            "row: the average of the values shown per column and over all cells (two decimals, half up). Lessons "
+            "missed: absence marks within the period for illness, valid or unexcused reasons (late not counted).",
+        ),
+        query=class_teacher_query,
+        count_label=T("Всего {n} {ученик|ученика|учеников}", "Барлығы {n} оқушы", "Total: {n} students"),
+        requires_organization=True,
+    )
+)
