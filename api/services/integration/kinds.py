@@ -482,17 +482,18 @@ async def prepare_enrolments(ctx: Ctx, items: list[s.EnrolmentItem]) -> list[Row
                 it.ends_on,
             )
         )
+    # Overlaps are looked for among items with their dates in order (the others already have their problem).
+    dated = [i for i, r in enumerate(rows) if r[3] is not None and (r[5] is None or r[5] >= r[4])]
     by_student: dict[int, list[int]] = defaultdict(list)
-    for i, r in enumerate(rows):
-        if r[3] is not None:
-            by_student[r[3]].append(i)
+    for i in dated:
+        by_student[rows[i][3]].append(i)
     for idxs in by_student.values():
         for a, i in enumerate(idxs):
             for j in idxs[:a]:
                 if _overlap(items[i].starts_on, items[i].ends_on, items[j].starts_on, items[j].ends_on):
                     ctx.error(i, "starts_on", f"overlaps the enrolment of the same student at index {j}")
                     break
-    valid = [i for i, r in enumerate(rows) if r[3] is not None]
+    valid = dated
     if valid:
         clash = await ctx.conn.fetch(
             "SELECT DISTINCT i.idx FROM unnest($1::int[], $2::int[], $3::date[], $4::date[], $5::text[])"
