@@ -393,6 +393,8 @@ async def class_teacher_query(ctx: ReportContext) -> ReportResult:
         *absence_columns(with_lessons=False),
     ]
     totals = _sum_rows(rows, "student", ctx.lang) if rows else None
+    for row in [*rows, totals or {}]:
+        row.pop("lessons", None)  # lessons are per class, not per student
     return ReportResult(rows=rows, count=len(rows), totals=totals)
 
 
