@@ -85,7 +85,7 @@ async def _main(url: str, args: argparse.Namespace) -> int:
     try:
         async with engine.begin() as conn:
             if args.if_empty and not args.reset and not await is_empty(conn):
-                print("demo: the database already has data; nothing loaded")
+                print("demo: the database already has organizations; nothing loaded")
                 print_accounts()
                 return 0
             result = await load_demo(conn, params, replace=args.reset, bulk_mode=args.bulk_mode, log=print)
@@ -100,11 +100,31 @@ async def _main(url: str, args: argparse.Namespace) -> int:
         f"demo loaded: {args.schools} organizations, {rows:,} rows in {total:.1f} s "
         f"({rows / total:,.0f} rows/s; bulk mode {result.bulk_mode}, seed {args.seed}, today {params.today})"
     )
+    print("  phases: " + ", ".join(f"{name} {seconds:.1f} s" for name, seconds in result.phases.items()))
+    print(f"  CPU of this process: {time.process_time():.1f} s")
     for table, n in result.counts.items():
         print(f"  {table:<20} {n:>12,}")
     print(f"aggregates: {result.aggregates}")
+    if args.compare_naive:
+        await _compare_naive(url, args.compare_naive, rows / total)
     print_accounts()
     return 0
+
+
+async def _compare_naive(url: str, sample: int, bulk_rate: float) -> None:
+    from api.services.demo.loader import naive_insert_rate
+
+    engine = create_async_engine(url, poolclass=NullPool)
+    try:
+        async with engine.connect() as conn:
+            rate = await naive_insert_rate(conn, sample)
+            await conn.rollback()
+    finally:
+        await engine.dispose()
+    print(
+        f"naive way, one INSERT per mark with every trigger on ({sample:,} marks, rolled back): {rate:,.0f} rows/s; "
+        f"the bulk load: {bulk_rate:,.0f} rows/s ({bulk_rate / rate if rate else 0:.1f}×)"
+    )
 
 
 def run(args: argparse.Namespace) -> int:

@@ -922,7 +922,7 @@ class SchoolBuilder:
         for c in classes:
             by_grade[c.grade].append(c)
         pairs = [v for v in by_grade.values() if len(v) >= 2]
-        if pairs and rnd.random() < 0.7:
+        if pairs:
             a, b = rnd.sample(rnd.choice(pairs), 2)
             candidates = [
                 s for s in a.students if s.ends_on is None and s.starts_on.month == 9 and s.starts_on.day == 1

@@ -51,6 +51,7 @@ class DemoResult:
     checked: list[str] = field(default_factory=list)
     aggregates: str = ""
     copy_seconds: dict[str, float] = field(default_factory=dict)  # COPY time by table
+    phases: dict[str, float] = field(default_factory=dict)  # wall seconds by phase of the load
 
 
 def _quote(identifier: str) -> str:
@@ -336,6 +337,7 @@ async def load_demo(
     writer.add(gen.account_users(hash_password))
     await writer.flush(force=True)
     dropped = await _drop_secondary_indexes(raw, bulk_tables)
+    phases = {"prepare": time.perf_counter() - started}
     log(f"generating {len(gen.orgs)} organizations (seed {params.seed}, today {params.today}) …")
     # The next batch is generated in a worker thread while PostgreSQL ingests the previous one.
     schools = gen.schools()
@@ -354,9 +356,11 @@ async def load_demo(
             f"{time.perf_counter() - started:.0f} s"
         )
     indexed_at = time.perf_counter()
+    phases["generate and copy"] = indexed_at - started - phases["prepare"]
     for sql in dropped:
         await raw.execute(sql)
-    log(f"{len(dropped)} secondary indexes rebuilt in {time.perf_counter() - indexed_at:.1f} s")
+    phases["indexes"] = time.perf_counter() - indexed_at
+    log(f"{len(dropped)} secondary indexes rebuilt in {phases['indexes']:.1f} s")
 
     report = checks.CheckReport([], [])
     if replica:
@@ -366,7 +370,8 @@ async def load_demo(
         report = await checks.verify(raw, bulk_tables)
         if report.problems:
             raise DemoValidationError("generated rows break database rules: " + "; ".join(report.problems))
-        log(f"{len(report.checked)} checks passed in {time.perf_counter() - checked_at:.1f} s")
+        phases["checks"] = time.perf_counter() - checked_at
+        log(f"{len(report.checked)} checks passed in {phases['checks']:.1f} s")
 
     heads = gen.heads()
     await raw.executemany("UPDATE organizations SET head_person_id = $2 WHERE id = $1", heads)
@@ -374,7 +379,9 @@ async def load_demo(
         last = gen.ids.last(table)
         if last > base:
             await raw.execute("SELECT setval($1::regclass, $2)", seq, last)
+    rebuilt_at = time.perf_counter()
     aggregates = await _rebuild_aggregates(conn, log)
+    phases["aggregates"] = time.perf_counter() - rebuilt_at
     counts = {t: writer.counts.get(t, 0) for t in [*COLUMNS]}
     counts["organizations"] = len(structure["organizations"])
     return DemoResult(
@@ -384,6 +391,7 @@ async def load_demo(
         report.checked,
         aggregates,
         dict(writer.seconds),
+        phases,
     )
 
 
@@ -413,3 +421,21 @@ __all__ = [
     "load_demo",
     "reset",
 ]
+
+
+async def naive_insert_rate(conn: AsyncConnection, sample: int = 20_000) -> float:
+    """Rows/s of the naive way, for comparison: marks re-inserted one INSERT per row with every trigger on.
+
+    Copies `sample` existing marks under new ids inside the caller's transaction (roll it back afterwards).
+    """
+    raw = await raw_connection(conn)
+    columns = [c for c in COLUMNS["marks"] if c != "id"]
+    rows = await raw.fetch(f"SELECT {', '.join(columns)} FROM marks ORDER BY id LIMIT $1", sample)  # noqa: S608
+    if not rows:
+        return 0.0
+    placeholders = ", ".join(f"${i}" for i in range(1, len(columns) + 1))
+    sql = f"INSERT INTO marks ({', '.join(columns)}) VALUES ({placeholders})"  # noqa: S608 (fixed names)
+    started = time.perf_counter()
+    for row in rows:
+        await raw.execute(sql, *row)
+    return len(rows) / (time.perf_counter() - started)
