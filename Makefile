@@ -57,9 +57,10 @@ clean:
 	rm -rf $(VENV) .data .pytest_cache .mypy_cache .ruff_cache
 
 # The benchmark region: 500 schools (~30 million marks) in the database bilim_bench of the same server, loaded
-# once and reused; prints how long the load took (python -m api demo --help for the scale options).
+# once and reused; prints how long the load took, by phase, and the naive way (one INSERT per mark) for
+# comparison (python -m api demo --help for the scale options).
 bench-data: install
-	$(PY) -m api demo --database bilim_bench --schools 500 --if-empty
+	$(PY) -m api demo --database bilim_bench --schools 500 --if-empty --compare-naive 20000
 
 # Management reports: p50/p95 through the HTTP API vs a raw GROUP BY, freshness of a pushed mark, a 100,000-row
 # export (bench/reports.py). BENCH_DB=bilim_bench by default (make bench-data loads it).
