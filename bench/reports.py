@@ -39,7 +39,7 @@ from api.db import resolve_database_url, with_database  # noqa: E402
 
 # Straightforward SQL over the raw tables computing the same figures as the district view.
 RAW_ACTIVITY = """
-WITH s AS (SELECT id, district_id FROM organizations WHERE path @> ARRAY[:root] AND kind = 'school'),
+WITH s AS (SELECT id, district_id FROM organizations WHERE path @> ARRAY[CAST(:root AS int)] AND kind = 'school'),
 m AS (
   SELECT sp.person_id AS pid, sp.organization_id AS oid, 'staff' AS role FROM staff_posts sp
    WHERE sp.ended_on IS NULL AND sp.organization_id IN (SELECT id FROM s)
@@ -60,18 +60,20 @@ people AS (
 ),
 v AS (
   SELECT s.district_id AS k,
-         count(DISTINCT v.user_id) FILTER (WHERE (v.visited_at AT TIME ZONE 'Asia/Almaty')::date = :d) AS d1,
-         count(DISTINCT v.user_id) FILTER (WHERE (v.visited_at AT TIME ZONE 'Asia/Almaty')::date > :d - 7) AS d7,
+         count(DISTINCT v.user_id) FILTER (WHERE (v.visited_at AT TIME ZONE 'Asia/Almaty')::date = CAST(:d AS date))
+           AS d1,
+         count(DISTINCT v.user_id) FILTER (WHERE (v.visited_at AT TIME ZONE 'Asia/Almaty')::date > CAST(:d AS date) - 7)
+           AS d7,
          count(DISTINCT v.user_id) AS d30
     FROM visits v JOIN s ON s.id = v.organization_id
-   WHERE (v.visited_at AT TIME ZONE 'Asia/Almaty')::date BETWEEN :d - 29 AND :d
+   WHERE (v.visited_at AT TIME ZONE 'Asia/Almaty')::date BETWEEN CAST(:d AS date) - 29 AND CAST(:d AS date)
    GROUP BY GROUPING SETS ((s.district_id), ())
 )
 SELECT * FROM people LEFT JOIN v USING (k)
 """
 
 RAW_STAFF = """
-WITH s AS (SELECT id, district_id FROM organizations WHERE path @> ARRAY[:root] AND kind = 'school')
+WITH s AS (SELECT id, district_id FROM organizations WHERE path @> ARRAY[CAST(:root AS int)] AND kind = 'school')
 SELECT s.district_id, count(DISTINCT sp.person_id) AS staff,
        count(DISTINCT sp.person_id) FILTER (WHERE sp.role_kind = 'teacher') AS teachers,
        count(DISTINCT sp.person_id) FILTER (WHERE sp.role_kind = 'deputy') AS deputies,
@@ -84,7 +86,7 @@ SELECT s.district_id, count(DISTINCT sp.person_id) AS staff,
 """
 
 RAW_PERFORMANCE = """
-WITH s AS (SELECT id, district_id FROM organizations WHERE path @> ARRAY[:root] AND kind = 'school'),
+WITH s AS (SELECT id, district_id FROM organizations WHERE path @> ARRAY[CAST(:root AS int)] AND kind = 'school'),
 st AS (
   SELECT m.organization_id, m.student_person_id,
          count(*) FILTER (WHERE value = 1) n1, count(*) FILTER (WHERE value = 2) n2,
@@ -104,18 +106,20 @@ SELECT s.district_id, count(*) students, count(*) FILTER (WHERE na > 0) not_atte
 """
 
 RAW_ATTENDANCE = """
-WITH s AS (SELECT id, district_id FROM organizations WHERE path @> ARRAY[:root] AND kind = 'school'),
+WITH s AS (SELECT id, district_id FROM organizations WHERE path @> ARRAY[CAST(:root AS int)] AND kind = 'school'),
 l AS (
   SELECT l.organization_id, count(*) AS lessons, sum((SELECT count(*) FROM enrolments e WHERE e.class_id = l.class_id
            AND e.starts_on <= l.date AND (e.ends_on IS NULL OR e.ends_on >= l.date))) AS student_lessons
     FROM lessons l
-   WHERE l.status = 'held' AND l.date BETWEEN :d0 AND :d1 AND l.organization_id IN (SELECT id FROM s)
+   WHERE l.status = 'held' AND l.date BETWEEN CAST(:d0 AS date) AND CAST(:d1 AS date)
+     AND l.organization_id IN (SELECT id FROM s)
    GROUP BY 1
 ),
 a AS (
   SELECT organization_id, count(*) FILTER (WHERE reason = 'illness') ill, count(*) FILTER (WHERE reason = 'valid') val,
          count(*) FILTER (WHERE reason = 'unexcused') unex, count(*) FILTER (WHERE reason = 'late') late
-    FROM absences WHERE date BETWEEN :d0 AND :d1 AND organization_id IN (SELECT id FROM s) GROUP BY 1
+    FROM absences WHERE date BETWEEN CAST(:d0 AS date) AND CAST(:d1 AS date) AND organization_id IN (SELECT id FROM s)
+   GROUP BY 1
 )
 SELECT s.district_id, sum(l.lessons), sum(l.student_lessons), sum(a.ill), sum(a.val), sum(a.unex), sum(a.late)
   FROM s LEFT JOIN l ON l.organization_id = s.id LEFT JOIN a ON a.organization_id = s.id
@@ -169,7 +173,8 @@ async def _context(engine: AsyncEngine) -> dict[str, Any]:
             for t in ("organizations", "persons", "marks", "absences", "lessons", "visits")
         }
         schools = await conn.scalar(
-            text("SELECT count(*) FROM organizations WHERE kind = 'school' AND path @> ARRAY[:r]"), {"r": root}
+            text("SELECT count(*) FROM organizations WHERE kind = 'school' AND path @> ARRAY[CAST(:r AS int)]"),
+            {"r": root},
         )
     return {
         "root": root,
@@ -210,7 +215,7 @@ async def _freshness(engine: AsyncEngine, client: httpx.AsyncClient, ctx: dict[s
                 text(
                     "SELECT e.organization_id, e.region_id, e.class_id, e.student_person_id, a.subject_id "
                     "FROM enrolments e JOIN assignments a ON a.class_id = e.class_id "
-                    "JOIN organizations o ON o.id = e.organization_id AND o.path @> ARRAY[:root] "
+                    "JOIN organizations o ON o.id = e.organization_id AND o.path @> ARRAY[CAST(:root AS int)] "
                     "WHERE e.ends_on IS NULL AND NOT EXISTS (SELECT 1 FROM marks m WHERE m.student_person_id = "
                     "e.student_person_id AND m.period_id = :p AND m.kind = 'quarter' AND m.value IN (1, 2)) LIMIT 1"
                 ),
@@ -346,7 +351,6 @@ async def main(args: argparse.Namespace) -> None:
         server.terminate()
         server.wait(timeout=10)
         await engine.dispose()
-    _export_bench()
 
 
 def _start_server(port: int, env: dict[str, str]) -> subprocess.Popen[bytes]:
@@ -435,3 +439,4 @@ if __name__ == "__main__":
     parser.add_argument("--runs", type=int, default=40, help="requests per report and view")
     parser.add_argument("--raw-runs", type=int, default=3, help="runs of each raw GROUP BY")
     asyncio.run(main(parser.parse_args()))
+    _export_bench()

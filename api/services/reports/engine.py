@@ -644,7 +644,8 @@ async def run_report(
     ctx = ReportContext(session, principal, definition, lang, view, filters, params.page, params.page_size, unpaged)
     result = await definition.query(ctx)
     if result.data_as_of is None:
-        result.data_as_of = await session.scalar(select(func.statement_timestamp()))
+        # The aggregates change in the writing transactions themselves: what this read sees is current now.
+        result.data_as_of = dt.datetime.now(dt.UTC)
     if definition.numbered:
         no = ctx.offset
         for row in result.rows:

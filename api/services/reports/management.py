@@ -68,43 +68,68 @@ NAME_TITLES: dict[str, Text] = {
 }
 
 
-def group_key(ctx: ReportContext, schools: Any) -> tuple[ColumnElement[Any], Any]:
-    """The row key (district or organization) for the chosen view, and a SELECT of key → name."""
-    if ctx.view == "all":
-        return schools.c.id, None
-    return schools.c.district_id, District
-
-
-async def names_for(ctx: ReportContext, schools: Any, keys: Sequence[Any]) -> dict[Any, str | None]:
-    """Display names of the row keys (districts or organizations), in the asked language."""
-    if ctx.view == "all":
-        stmt = select(schools.c.id, ctx.school_name(schools))
-    else:
-        stmt = select(District.id, ctx.name_col(District)).where(District.id.in_([k for k in keys if k is not None]))
-    return {r[0]: r[1] for r in await ctx.session.execute(stmt)}
-
-
-def split_totals(records: Sequence[Any]) -> tuple[list[Any], Any | None]:
-    """GROUPING SETS output → (group rows, the grand total row)."""
-    rows = [r for r in records if r.g == 0]
-    totals = next((r for r in records if r.g == 1), None)
-    return rows, totals
-
-
 def _sum(col: Any, label: str) -> Any:
     return func.coalesce(func.sum(col), 0).label(label)
 
 
-async def _apply_names(
-    ctx: ReportContext, schools: Any, rows: list[dict[str, Any]], name_key: str = "name"
-) -> list[dict[str, Any]]:
-    names = await names_for(ctx, schools, [r["_key"] for r in rows])
-    for r in rows:
-        r[name_key] = names.get(r["_key"])
-        if ctx.view == "all":
-            r["_links"] = {name_key: f"/organizations/{r['_key']}"}
-    rows.sort(key=lambda r: ((r[name_key] or "\uffff").casefold(), r["_key"] or 0))
-    return rows
+def group_key(ctx: ReportContext, schools: Any) -> ColumnElement[Any]:
+    """The row key: the district («По ОУО») or the organization («По всем ОУ»)."""
+    return schools.c.id if ctx.view == "all" else schools.c.district_id
+
+
+def _on_row(sub: Any, main: Any) -> ColumnElement[bool]:
+    return and_(sub.c.g == main.c.g, sub.c.k.is_not_distinct_from(main.c.k))
+
+
+async def run_grouped(
+    ctx: ReportContext,
+    schools: Any,
+    from_clause: Any,
+    measures: list[Any],
+    corrections: Sequence[Any] = (),
+) -> tuple[list[dict[str, Any]], dict[str, Any] | None]:
+    """One statement: measures summed per row key and for the total (GROUPING SETS), the row names, and the
+    distinct-person corrections (columns `x_<measure>`, subtracted here); returns (rows, totals)."""
+    key = group_key(ctx, schools)
+    if ctx.view == "all":
+        name: Any = ctx.school_name(schools)
+    else:
+        from_clause = from_clause.outerjoin(District, District.id == schools.c.district_id)
+        name = ctx.name_col(District)
+    main = (
+        select(
+            key.label("k"),
+            func.grouping(key).label("g"),
+            func.count().label("schools"),
+            func.min(name).label("name"),
+            *measures,
+        )
+        .select_from(from_clause)
+        .group_by(func.grouping_sets(tuple_(key), tuple_()))
+        .subquery("main")
+    )
+    stmt = select(main)
+    joined: Any = main
+    for corr in corrections:
+        stmt = stmt.add_columns(*[c for c in corr.c if c.name.startswith("x_")])
+        joined = joined.outerjoin(corr, _on_row(corr, main))
+    records = (await ctx.session.execute(stmt.select_from(joined))).all()
+    names = [m.name for m in measures]
+    rows: list[dict[str, Any]] = []
+    totals: dict[str, Any] | None = None
+    for r in records:
+        values = r._mapping
+        row: dict[str, Any] = {n: int(values[n] or 0) - int(values.get(f"x_{n}") or 0) for n in names}
+        if r.g == 0:
+            row["_key"] = r.k
+            row["name"] = r.name if r.k is not None else None
+            if ctx.view == "all":
+                row["_links"] = {"name": f"/organizations/{r.k}"}
+            rows.append(row)
+        elif r.schools:
+            totals = row
+    rows.sort(key=lambda r: ((r["name"] or "\uffff").casefold(), r["_key"] or 0))
+    return rows, totals
 
 
 def _with_total_label(ctx: ReportContext, totals: dict[str, Any] | None) -> dict[str, Any] | None:
@@ -233,35 +258,33 @@ def _person_flag(name: str) -> ColumnElement[bool]:
     raise KeyError(name)
 
 
-async def person_corrections(
-    ctx: ReportContext, schools: Any, key: ColumnElement[Any], flags: dict[str, str]
-) -> dict[tuple[int, Any], dict[str, int]]:
-    """Overcount per row (and for the total) of persons who belong to several organizations of that row."""
+def person_corrections(ctx: ReportContext, schools: Any, flags: dict[str, str]) -> Any:
+    """Subquery (k, g, x_<measure>): overcount of persons who belong to several organizations of a row."""
+    key = group_key(ctx, schools)
     m = ReportPersonOrg
-    inner_cols = [func.count().filter(_person_flag(flag)).label(out) for out, flag in flags.items()]
     inner = (
-        select(key.label("k"), func.grouping(key).label("g"), m.person_id, *inner_cols)
+        select(
+            key.label("k"),
+            func.grouping(key).label("g"),
+            m.person_id,
+            *[func.count().filter(_person_flag(flag)).label(out) for out, flag in flags.items()],
+        )
         .select_from(m)
         .join(schools, schools.c.id == m.organization_id)
         .where(m.multi)
         .group_by(func.grouping_sets(tuple_(key, m.person_id), tuple_(m.person_id)))
-        .subquery()
+        .subquery("multi_persons")
     )
-    outer = select(
-        inner.c.k,
-        inner.c.g,
-        *[func.sum(func.greatest(inner.c[out] - 1, 0)).label(out) for out in flags],
-    ).group_by(inner.c.k, inner.c.g)
-    out: dict[tuple[int, Any], dict[str, int]] = {}
-    for r in await ctx.session.execute(outer):
-        out[(r.g, r.k if r.g == 0 else None)] = {name: int(r._mapping[name] or 0) for name in flags}
-    return out
+    return (
+        select(inner.c.k, inner.c.g, *[func.sum(func.greatest(inner.c[o] - 1, 0)).label(f"x_{o}") for o in flags])
+        .group_by(inner.c.k, inner.c.g)
+        .subquery("person_corrections")
+    )
 
 
-async def visit_corrections(
-    ctx: ReportContext, schools: Any, key: ColumnElement[Any], day: dt.date
-) -> dict[tuple[int, Any], dict[str, int]]:
-    """Overcount per row (and for the total) of visitors counted for several organizations of that row."""
+def visit_corrections(ctx: ReportContext, schools: Any, day: dt.date) -> Any:
+    """Subquery (k, g, x_visits_*): overcount of visitors counted for several organizations of a row."""
+    key = group_key(ctx, schools)
     v = ReportVisitDay
     inner = (
         select(
@@ -272,68 +295,45 @@ async def visit_corrections(
             func.count(v.organization_id.distinct()).filter(v.day > day - dt.timedelta(days=7)).label("visits_week"),
             func.count(v.organization_id.distinct()).label("visits_month"),
         )
-        .select_from(v)
-        .join(ReportMultiVisitor, ReportMultiVisitor.user_id == v.user_id)
+        .select_from(ReportMultiVisitor)
+        .join(v, v.user_id == ReportMultiVisitor.user_id)
         .join(schools, schools.c.id == v.organization_id)
         .where(v.day.between(day - dt.timedelta(days=29), day))
         .group_by(func.grouping_sets(tuple_(key, v.user_id), tuple_(v.user_id)))
-        .subquery()
+        .subquery("multi_visitors")
     )
     names = ("visits_day", "visits_week", "visits_month")
-    outer = select(
-        inner.c.k, inner.c.g, *[func.sum(func.greatest(inner.c[n] - 1, 0)).label(n) for n in names]
-    ).group_by(inner.c.k, inner.c.g)
-    out: dict[tuple[int, Any], dict[str, int]] = {}
-    for r in await ctx.session.execute(outer):
-        out[(r.g, r.k if r.g == 0 else None)] = {n: int(r._mapping[n] or 0) for n in names}
-    return out
-
-
-def _correct(row: dict[str, Any], corr: dict[str, int] | None) -> None:
-    if corr:
-        for name, value in corr.items():
-            row[name] -= value
+    return (
+        select(inner.c.k, inner.c.g, *[func.sum(func.greatest(inner.c[n] - 1, 0)).label(f"x_{n}") for n in names])
+        .group_by(inner.c.k, inner.c.g)
+        .subquery("visit_corrections")
+    )
 
 
 async def activity_query(ctx: ReportContext) -> ReportResult:
     """Persons, registered users by role and distinct visitors per district (or organization), with totals."""
     schools = ctx.schools()
-    key, _ = group_key(ctx, schools)
     po, vw = ReportOrgPeople, ReportOrgVisitWindow
     day = ctx.filters.report_date
-    stmt = (
-        select(
-            key.label("k"),
-            func.grouping(key).label("g"),
-            func.count().label("schools"),
+    rows, totals = await run_grouped(
+        ctx,
+        schools,
+        schools.outerjoin(po, po.organization_id == schools.c.id).outerjoin(
+            vw, and_(vw.organization_id == schools.c.id, vw.day == day)
+        ),
+        [
             *[_sum(getattr(po, col), out) for out, (col, _) in PEOPLE_FIELDS.items()],
             _sum(vw.d1, "visits_day"),
             _sum(vw.d7, "visits_week"),
             _sum(vw.d30, "visits_month"),
-        )
-        .select_from(schools)
-        .outerjoin(po, po.organization_id == schools.c.id)
-        .outerjoin(vw, and_(vw.organization_id == schools.c.id, vw.day == day))
-        .group_by(func.grouping_sets(tuple_(key), tuple_()))
+        ],
+        [
+            person_corrections(ctx, schools, {k: flag for k, (_, flag) in PEOPLE_FIELDS.items()}),
+            visit_corrections(ctx, schools, day),
+        ],
     )
-    records = (await ctx.session.execute(stmt)).all()
-    people_corr = await person_corrections(ctx, schools, key, {k: flag for k, (_, flag) in PEOPLE_FIELDS.items()})
-    visit_corr = await visit_corrections(ctx, schools, key, day)
-    fields = [*PEOPLE_FIELDS, "visits_day", "visits_week", "visits_month"]
-
-    def build(r: Any, corr_key: tuple[int, Any]) -> dict[str, Any]:
-        row: dict[str, Any] = {"_key": r.k} if r.g == 0 else {}
-        row.update({f: int(r._mapping[f]) for f in fields})
-        _correct(row, people_corr.get(corr_key))
-        _correct(row, visit_corr.get(corr_key))
+    for row in [*rows, *([totals] if totals else [])]:
         row["pct"] = percent(row["registered"], row["persons"])
-        return row
-
-    group_rows, total = split_totals(records)
-    rows = await _apply_names(ctx, schools, [build(r, (0, r.k)) for r in group_rows])
-    totals = build(total, (1, None)) if total is not None else None
-    if total is None or total.schools == 0:
-        totals = None
     return ReportResult(rows=rows, count=len(rows), totals=_with_total_label(ctx, totals))
 
 
@@ -409,40 +409,25 @@ STAFF_METHODOLOGY: Text = {
 async def staff_query(ctx: ReportContext) -> ReportResult:
     """Staff by role and qualification category per district (or organization), with distinct totals."""
     schools = ctx.schools()
-    key, _ = group_key(ctx, schools)
     po = ReportOrgPeople
     role_cols = [f"r_{k}" for k in ROLE_BITS]
     cat_cols = [f"c_{k}" for k in CATEGORY_RANKS]
-    stmt = (
-        select(
-            key.label("k"),
-            func.grouping(key).label("g"),
-            func.count().label("schools"),
-            _sum(po.staff, "staff"),
-            *[_sum(getattr(po, c), c) for c in role_cols + cat_cols],
-            _sum(po.staff - po.c_none, "with_category"),
-        )
-        .select_from(schools)
-        .outerjoin(po, po.organization_id == schools.c.id)
-        .group_by(func.grouping_sets(tuple_(key), tuple_()))
-    )
-    records = (await ctx.session.execute(stmt)).all()
     flags = {"staff": "is_staff", "with_category": "with_category"}
     flags.update({f"r_{k}": f"role:{k}" for k in ROLE_BITS})
     flags.update({f"c_{k}": f"cat:{k}" for k in CATEGORY_RANKS})
-    corr = await person_corrections(ctx, schools, key, flags)
-    fields = ["staff", *role_cols, *cat_cols, "with_category"]
-
-    def build(r: Any, corr_key: tuple[int, Any]) -> dict[str, Any]:
-        row: dict[str, Any] = {"_key": r.k} if r.g == 0 else {}
-        row.update({f: int(r._mapping[f]) for f in fields})
-        _correct(row, corr.get(corr_key))
+    rows, totals = await run_grouped(
+        ctx,
+        schools,
+        schools.outerjoin(po, po.organization_id == schools.c.id),
+        [
+            _sum(po.staff, "staff"),
+            *[_sum(getattr(po, c), c) for c in role_cols + cat_cols],
+            _sum(po.staff - po.c_none, "with_category"),
+        ],
+        [person_corrections(ctx, schools, flags)],
+    )
+    for row in [*rows, *([totals] if totals else [])]:
         row["pct_category"] = percent(row.pop("with_category"), row["staff"])
-        return row
-
-    group_rows, total = split_totals(records)
-    rows = await _apply_names(ctx, schools, [build(r, (0, r.k)) for r in group_rows])
-    totals = build(total, (1, None)) if total is not None and total.schools else None
     return ReportResult(rows=rows, count=len(rows), totals=_with_total_label(ctx, totals))
 
 
@@ -527,37 +512,22 @@ async def performance_query(ctx: ReportContext) -> ReportResult:
         ctx.filters.period = period
         ctx.filters.names.append(applied("period_id", period.id, period.name, ctx.lang))
     schools = ctx.schools()
-    key, _ = group_key(ctx, schools)
     pp = ReportOrgPeriodPerformance
     fields = ["students", "not_attested", "attested", "excellent", "good", "one_three", "failing"]
     fields += ["n1", "n2", "n3", "n4", "n5"]
-    stmt = (
-        select(
-            key.label("k"),
-            func.grouping(key).label("g"),
-            func.count().label("schools"),
-            *[_sum(getattr(pp, f), f) for f in fields],
-        )
-        .select_from(schools)
-        .outerjoin(pp, and_(pp.organization_id == schools.c.id, pp.period_id == period.id))
-        .group_by(func.grouping_sets(tuple_(key), tuple_()))
+    rows, totals = await run_grouped(
+        ctx,
+        schools,
+        schools.outerjoin(pp, and_(pp.organization_id == schools.c.id, pp.period_id == period.id)),
+        [_sum(getattr(pp, f), f) for f in fields],
     )
-    records = (await ctx.session.execute(stmt)).all()
-
-    def build(r: Any) -> dict[str, Any]:
-        v = {f: int(r._mapping[f]) for f in fields}
+    for row in [*rows, *([totals] if totals else [])]:
+        v = {f: row.pop(f) for f in ("attested", "n1", "n2", "n3", "n4", "n5")}
         marks = v["n1"] + v["n2"] + v["n3"] + v["n4"] + v["n5"]
-        row: dict[str, Any] = {"_key": r.k} if r.g == 0 else {}
-        row.update({f: v[f] for f in ("students", "excellent", "good", "one_three", "failing", "not_attested")})
-        row["pct_success"] = percent(v["attested"] - v["failing"], v["attested"])
-        row["pct_quality"] = percent(v["excellent"] + v["good"], v["attested"])
+        row["pct_success"] = percent(v["attested"] - row["failing"], v["attested"])
+        row["pct_quality"] = percent(row["excellent"] + row["good"], v["attested"])
         row["sou"] = _dec(100 * v["n5"] + 64 * v["n4"] + 36 * v["n3"] + 16 * v["n2"] + 7 * v["n1"], marks)
         row["avg"] = _dec(5 * v["n5"] + 4 * v["n4"] + 3 * v["n3"] + 2 * v["n2"] + v["n1"], marks)
-        return row
-
-    group_rows, total = split_totals(records)
-    rows = await _apply_names(ctx, schools, [build(r) for r in group_rows])
-    totals = build(total) if total is not None and total.schools else None
     return ReportResult(rows=rows, count=len(rows), totals=_with_total_label(ctx, totals))
 
 
@@ -624,8 +594,8 @@ async def attendance_query(ctx: ReportContext) -> ReportResult:
         if f.date_to is None:
             f.names.append(applied("date_to", end.isoformat(), fmt_date(end), ctx.lang))
     schools = ctx.schools()
-    key, _ = group_key(ctx, schools)
     a = ReportOrgDayAttendance
+    fields = ["lessons", "student_lessons", "abs_illness", "abs_valid", "abs_unexcused", "abs_late"]
     per_org = (
         select(
             a.organization_id,
@@ -638,32 +608,17 @@ async def attendance_query(ctx: ReportContext) -> ReportResult:
         )
         .where(a.day.between(start, end), a.organization_id.in_(select(schools.c.id)))
         .group_by(a.organization_id)
-        .subquery()
+        .subquery("per_org")
     )
-    fields = ["lessons", "student_lessons", "abs_illness", "abs_valid", "abs_unexcused", "abs_late"]
-    stmt = (
-        select(
-            key.label("k"),
-            func.grouping(key).label("g"),
-            func.count().label("schools"),
-            *[_sum(per_org.c[f_], f_) for f_ in fields],
-        )
-        .select_from(schools)
-        .outerjoin(per_org, per_org.c.organization_id == schools.c.id)
-        .group_by(func.grouping_sets(tuple_(key), tuple_()))
+    rows, totals = await run_grouped(
+        ctx,
+        schools,
+        schools.outerjoin(per_org, per_org.c.organization_id == schools.c.id),
+        [_sum(per_org.c[f_], f_) for f_ in fields],
     )
-    records = (await ctx.session.execute(stmt)).all()
-
-    def build(r: Any) -> dict[str, Any]:
-        row: dict[str, Any] = {"_key": r.k} if r.g == 0 else {}
-        row.update({f_: int(r._mapping[f_]) for f_ in fields})
+    for row in [*rows, *([totals] if totals else [])]:
         row["abs_total"] = row["abs_illness"] + row["abs_valid"] + row["abs_unexcused"]
         row["pct_attendance"] = percent(row["student_lessons"] - row["abs_total"], row["student_lessons"])
-        return row
-
-    group_rows, total = split_totals(records)
-    rows = await _apply_names(ctx, schools, [build(r) for r in group_rows])
-    totals = build(total) if total is not None and total.schools else None
     return ReportResult(rows=rows, count=len(rows), totals=_with_total_label(ctx, totals))
 
 
