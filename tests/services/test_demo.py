@@ -445,3 +445,22 @@ async def test_the_load_is_one_transaction(demo_urls: dict[str, str]) -> None:
         assert await _scalar(engine, "SELECT count(*) FROM marks") == before
     finally:
         await engine.dispose()
+
+
+def test_command_line_options_are_checked(capsys: pytest.CaptureFixture[str]) -> None:
+    from api.__main__ import main
+    from api.services.demo.cli import _range
+
+    assert _range("15-30") == (15, 30) and _range("20") == (20, 20)
+    with pytest.raises(SystemExit) as exc:
+        main(["demo", "--students-per-class", "30-15"])
+    assert exc.value.code == 2
+    assert "LOW must not exceed HIGH" in capsys.readouterr().err
+    with pytest.raises(SystemExit):
+        main(["demo", "--today", "tomorrow"])
+    assert "expected a date YYYY-MM-DD" in capsys.readouterr().err
+    # Values that parse but are out of range are refused before any database work.
+    assert main(["demo", "--today", "2026-08-01"]) == 2
+    assert "today: the demo school year starts on 2026-09-01" in capsys.readouterr().out
+    assert main(["demo", "--students-per-class", "10-50"]) == 2
+    assert "students_per_class" in capsys.readouterr().out
