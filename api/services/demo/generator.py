@@ -215,7 +215,7 @@ class DemoParams:
     parallels: tuple[int, int] | None = None  # classes per grade; None: by school (city 2–3, village 1)
     today: date = field(default_factory=date.today)
     start_year: int = 2026
-    marks_per_lesson: float = 0.32  # share of present students who get a current mark in a lesson
+    marks_per_lesson: float = 0.42  # share of present students who get a current mark in a lesson
 
     def validate(self) -> None:
         """Raise ValueError naming the parameter when a value is out of range."""
@@ -1089,7 +1089,7 @@ class ClassYear:
                         status, substitute = "replaced", sub.person_id
                         reason = catalog.REPLACE_REASONS[int(random() * len(catalog.REPLACE_REASONS))]
                 cycle = g.topic_cycle[subj]
-                topic = cycle[((i // 3) * 3 + i % 3) % len(cycle)] if random() < 0.97 * t.diligence + 0.02 else None
+                topic = cycle[(i - 1) % len(cycle)] if random() < 0.97 * t.diligence + 0.02 else None
                 lessons.append(
                     (
                         lid,
@@ -1123,7 +1123,7 @@ class ClassYear:
         g.ids.next["lessons"] = lid
         absent = self._absences(day_lessons)
         if c.grade >= 2:  # first graders get no marks in Kazakhstan
-            self._marks(day_lessons, absent)
+            self._marks(day_lessons, absent, assignment_days)
 
     def _active(self, d: date) -> list[Student]:
         return [s for s in self.c.students if s.starts_on <= d and (s.ends_on is None or d <= s.ends_on)]
@@ -1173,7 +1173,9 @@ class ClassYear:
                     absent.add(lesson_id << 24 | spid)
         return absent
 
-    def _marks(self, day_lessons: dict[date, list[Lesson]], absent: set[int]) -> None:
+    def _marks(
+        self, day_lessons: dict[date, list[Lesson]], absent: set[int], assignment_days: dict[int, list[date]]
+    ) -> None:
         """Current marks, СОР and СОЧ on lessons, and the quarter marks of the quarters that have ended."""
         g, rnd, c = self.g, self.rnd, self.c
         random = rnd.random
@@ -1181,27 +1183,26 @@ class ClassYear:
         journal = self.sb.rows["journal_changes"]
         org, reg, cid = self.org_id, self.region_id, c.id
         share = g.p.marks_per_lesson
-        today, now = g.p.today, g.now
+        now = g.now
         subject_ids, light = g.subject_ids, catalog.LIGHT_SUBJECTS
         quarter_ids, quarter_of = g.refs.quarter_ids, g.quarter_of
         enter, n_enter, late_offsets = g.enter_offsets, len(g.enter_offsets), g.late_offsets
         teacher_name = {s.person_id: s.name for s in self.sb.staff}
-        # Summative assessment: two СОР a quarter per subject, a СОЧ near the end of a finished quarter.
-        per_quarter: dict[tuple[int, int], list[tuple[date, int]]] = defaultdict(list)
-        for d, todays in day_lessons.items():
-            qn = quarter_of[d].number
-            for lesson_id, aid, subj, _, _ in todays:
-                if subj in catalog.SUMMATIVE_SUBJECTS:
-                    per_quarter[(aid, qn)].append((d, lesson_id))
-        summative: dict[int, str] = {}
-        for (_, qn), found in per_quarter.items():
-            found.sort()
-            n = len(found)
-            for frac in (0.35, 0.7):
-                if int(n * frac) < n:
-                    summative[found[int(n * frac)][1]] = "sor"
-            if c.grade >= 5 and g.quarters[qn - 1].ends_on < today and n >= 6:
-                summative[found[-2][1]] = "soch"
+        # Summative assessment, planned over each quarter's timetable: two СОР a subject (at about a third
+        # and two thirds of its lessons) and, from grade 5, a СОЧ at the last lesson but one.
+        summative: dict[tuple[int, date], str] = {}
+        for aid, subj, _, _ in c.assignments:
+            if subj not in catalog.SUMMATIVE_SUBJECTS:
+                continue
+            for q in g.quarters:
+                planned = [d for d in assignment_days[aid] if q.starts_on <= d <= q.ends_on]
+                n = len(planned)
+                if n < 3:
+                    continue
+                summative[(aid, planned[int(n * 0.35)])] = "sor"
+                summative[(aid, planned[int(n * 0.7)])] = "sor"
+                if c.grade >= 5 and n >= 6:
+                    summative[(aid, planned[-2])] = "soch"
         # Sum and count of current marks per (quarter, assignment, student), packed as sum << 12 | count.
         sums: dict[int, dict[int, int]] = {q.number: {} for q in g.quarters}
         mid = g.ids.next["marks"]
@@ -1222,7 +1223,7 @@ class ClassYear:
                     entered += late_offsets[int(random() * 6)]
                 if entered > now:
                     entered = now
-                kind = summative.get(lesson_id)
+                kind = summative.get((aid, d))
                 marked: list[Student]
                 if kind is None:
                     kind = "current"
