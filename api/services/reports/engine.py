@@ -38,7 +38,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Literal
 
-from sqlalchemy import ColumnElement, Select, and_, func, literal, select
+from sqlalchemy import ARRAY, ColumnElement, Integer, Select, and_, bindparam, func, literal, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.errors import InvalidInput, NotFound
@@ -263,23 +263,27 @@ class ReportContext:
         return org_id_column.in_(select(self.schools().c.id))
 
     def schools(self) -> Any:
-        """Subquery of the schools (ОО) inside the caller's scope narrowed by the cascade filters."""
-        f = self.filters
+        """Subquery of the schools (ОО) inside the caller's scope narrowed by the cascade filters.
+
+        The values are named bind parameters (`bind_values()`), so a statement built on it may be cached
+        per `shape()` and executed again with other values.
+        """
         o = Organization
+        values = self.bind_values()
         conds: list[ColumnElement[bool]] = [
-            o.path.contains([self.principal.organization_id]),
+            o.path.contains(bindparam("scope_root", values["scope_root"], type_=ARRAY(Integer))),
             o.kind == "school",
         ]
-        if f.body_id is not None:
-            conds.append(o.path.contains([f.body_id]))
-        if f.region_id is not None:
-            conds.append(o.region_id == f.region_id)
-        if f.district_id is not None:
-            conds.append(o.district_id == f.district_id)
-        if f.org_type_id is not None:
-            conds.append(o.type_id == f.org_type_id)
-        if f.organization_id is not None:
-            conds.append(o.id == f.organization_id)
+        if "f_body" in values:
+            conds.append(o.path.contains(bindparam("f_body", values["f_body"], type_=ARRAY(Integer))))
+        for key, column in (
+            ("f_region", o.region_id),
+            ("f_district", o.district_id),
+            ("f_type", o.type_id),
+            ("f_org", o.id),
+        ):
+            if key in values:
+                conds.append(column == bindparam(key, values[key], type_=Integer))
         return (
             select(
                 o.id.label("id"),
@@ -292,6 +296,27 @@ class ReportContext:
             .where(and_(*conds))
             .subquery("schools")
         )
+
+    def bind_values(self) -> dict[str, Any]:
+        """Values of the bind parameters of `schools()` (only the filters that are set)."""
+        f = self.filters
+        values: dict[str, Any] = {"scope_root": [self.principal.organization_id]}
+        if f.body_id is not None:
+            values["f_body"] = [f.body_id]
+        for key, value in (
+            ("f_region", f.region_id),
+            ("f_district", f.district_id),
+            ("f_type", f.org_type_id),
+            ("f_org", f.organization_id),
+        ):
+            if value is not None:
+                values[key] = value
+        return values
+
+    def shape(self) -> tuple[Any, ...]:
+        """What a statement built for this request depends on besides bind values: report, view, language,
+        which cascade filters are set."""
+        return (self.definition.id, self.view, self.lang, tuple(sorted(self.bind_values())))
 
     def school_name(self, schools: Any) -> ColumnElement[str]:
         """The school name column of `schools()` in the asked language (no English names are kept)."""

@@ -9,11 +9,11 @@ persons and visitors, so that totals count distinct people.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, func, literal, select, tuple_
+from sqlalchemy import ColumnElement, Date, Integer, and_, bindparam, func, literal, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.errors import InvalidInput
@@ -81,15 +81,15 @@ def _on_row(sub: Any, main: Any) -> ColumnElement[bool]:
     return and_(sub.c.g == main.c.g, sub.c.k.is_not_distinct_from(main.c.k))
 
 
-async def run_grouped(
-    ctx: ReportContext,
-    schools: Any,
-    from_clause: Any,
-    measures: list[Any],
-    corrections: Sequence[Any] = (),
-) -> tuple[list[dict[str, Any]], dict[str, Any] | None]:
-    """One statement: measures summed per row key and for the total (GROUPING SETS), the row names, and the
-    distinct-person corrections (columns `x_<measure>`, subtracted here); returns (rows, totals)."""
+# Built statements by request shape (report, view, language, which filters are set): building the
+# SQLAlchemy expression costs more Python time than running it, so each shape is built once.
+_STATEMENTS: dict[tuple[Any, ...], tuple[Any, list[str]]] = {}
+Parts = Callable[[Any], tuple[Any, list[Any], list[Any]]]
+
+
+def _build_grouped(ctx: ReportContext, parts: Parts) -> tuple[Any, list[str]]:
+    schools = ctx.schools()
+    from_clause, measures, corrections = parts(schools)
     key = group_key(ctx, schools)
     if ctx.view == "all":
         name: Any = ctx.school_name(schools)
@@ -113,8 +113,23 @@ async def run_grouped(
     for corr in corrections:
         stmt = stmt.add_columns(*[c for c in corr.c if c.name.startswith("x_")])
         joined = joined.outerjoin(corr, _on_row(corr, main))
-    records = (await ctx.session.execute(stmt.select_from(joined))).all()
-    names = [m.name for m in measures]
+    return stmt.select_from(joined), [m.name for m in measures]
+
+
+async def run_grouped(
+    ctx: ReportContext, parts: Parts, params: dict[str, Any] | None = None
+) -> tuple[list[dict[str, Any]], dict[str, Any] | None]:
+    """One statement: measures summed per row key and for the total (GROUPING SETS), the row names, and the
+    distinct-person corrections (columns `x_<measure>`, subtracted here); returns (rows, totals).
+
+    `parts(schools)` returns (FROM clause starting at `schools`, labelled measures, correction subqueries);
+    report values go in as named bind parameters (`params`), so the built statement is reused."""
+    shape = ctx.shape()
+    built = _STATEMENTS.get(shape)
+    if built is None:
+        built = _STATEMENTS[shape] = _build_grouped(ctx, parts)
+    stmt, names = built
+    records = (await ctx.session.execute(stmt, {**ctx.bind_values(), **(params or {})})).all()
     rows: list[dict[str, Any]] = []
     totals: dict[str, Any] | None = None
     for r in records:
@@ -282,7 +297,15 @@ def person_corrections(ctx: ReportContext, schools: Any, flags: dict[str, str]) 
     )
 
 
-def visit_corrections(ctx: ReportContext, schools: Any, day: dt.date) -> Any:
+DAY = bindparam("report_day", type_=Date)
+WEEK_START = bindparam("week_start", type_=Date)
+MONTH_START = bindparam("month_start", type_=Date)
+PERIOD_ID = bindparam("period_id", type_=Integer)
+DAY_FROM = bindparam("day_from", type_=Date)
+DAY_TO = bindparam("day_to", type_=Date)
+
+
+def visit_corrections(ctx: ReportContext, schools: Any) -> Any:
     """Subquery (k, g, x_visits_*): overcount of visitors counted for several organizations of a row."""
     key = group_key(ctx, schools)
     v = ReportVisitDay
@@ -291,14 +314,14 @@ def visit_corrections(ctx: ReportContext, schools: Any, day: dt.date) -> Any:
             key.label("k"),
             func.grouping(key).label("g"),
             v.user_id,
-            func.count(v.organization_id.distinct()).filter(v.day == day).label("visits_day"),
-            func.count(v.organization_id.distinct()).filter(v.day > day - dt.timedelta(days=7)).label("visits_week"),
+            func.count(v.organization_id.distinct()).filter(v.day == DAY).label("visits_day"),
+            func.count(v.organization_id.distinct()).filter(v.day >= WEEK_START).label("visits_week"),
             func.count(v.organization_id.distinct()).label("visits_month"),
         )
         .select_from(ReportMultiVisitor)
         .join(v, v.user_id == ReportMultiVisitor.user_id)
         .join(schools, schools.c.id == v.organization_id)
-        .where(v.day.between(day - dt.timedelta(days=29), day))
+        .where(v.day.between(MONTH_START, DAY))
         .group_by(func.grouping_sets(tuple_(key, v.user_id), tuple_(v.user_id)))
         .subquery("multi_visitors")
     )
@@ -312,26 +335,32 @@ def visit_corrections(ctx: ReportContext, schools: Any, day: dt.date) -> Any:
 
 async def activity_query(ctx: ReportContext) -> ReportResult:
     """Persons, registered users by role and distinct visitors per district (or organization), with totals."""
-    schools = ctx.schools()
     po, vw = ReportOrgPeople, ReportOrgVisitWindow
     day = ctx.filters.report_date
-    rows, totals = await run_grouped(
-        ctx,
-        schools,
-        schools.outerjoin(po, po.organization_id == schools.c.id).outerjoin(
-            vw, and_(vw.organization_id == schools.c.id, vw.day == day)
-        ),
-        [
-            *[_sum(getattr(po, col), out) for out, (col, _) in PEOPLE_FIELDS.items()],
-            _sum(vw.d1, "visits_day"),
-            _sum(vw.d7, "visits_week"),
-            _sum(vw.d30, "visits_month"),
-        ],
-        [
-            person_corrections(ctx, schools, {k: flag for k, (_, flag) in PEOPLE_FIELDS.items()}),
-            visit_corrections(ctx, schools, day),
-        ],
-    )
+
+    def parts(schools: Any) -> tuple[Any, list[Any], list[Any]]:
+        return (
+            schools.outerjoin(po, po.organization_id == schools.c.id).outerjoin(
+                vw, and_(vw.organization_id == schools.c.id, vw.day == DAY)
+            ),
+            [
+                *[_sum(getattr(po, col), out) for out, (col, _) in PEOPLE_FIELDS.items()],
+                _sum(vw.d1, "visits_day"),
+                _sum(vw.d7, "visits_week"),
+                _sum(vw.d30, "visits_month"),
+            ],
+            [
+                person_corrections(ctx, schools, {k: flag for k, (_, flag) in PEOPLE_FIELDS.items()}),
+                visit_corrections(ctx, schools),
+            ],
+        )
+
+    params = {
+        "report_day": day,
+        "week_start": day - dt.timedelta(days=6),
+        "month_start": day - dt.timedelta(days=29),
+    }
+    rows, totals = await run_grouped(ctx, parts, params)
     for row in [*rows, *([totals] if totals else [])]:
         row["pct"] = percent(row["registered"], row["persons"])
     return ReportResult(rows=rows, count=len(rows), totals=_with_total_label(ctx, totals))
@@ -408,24 +437,25 @@ STAFF_METHODOLOGY: Text = {
 
 async def staff_query(ctx: ReportContext) -> ReportResult:
     """Staff by role and qualification category per district (or organization), with distinct totals."""
-    schools = ctx.schools()
     po = ReportOrgPeople
     role_cols = [f"r_{k}" for k in ROLE_BITS]
     cat_cols = [f"c_{k}" for k in CATEGORY_RANKS]
     flags = {"staff": "is_staff", "with_category": "with_category"}
     flags.update({f"r_{k}": f"role:{k}" for k in ROLE_BITS})
     flags.update({f"c_{k}": f"cat:{k}" for k in CATEGORY_RANKS})
-    rows, totals = await run_grouped(
-        ctx,
-        schools,
-        schools.outerjoin(po, po.organization_id == schools.c.id),
-        [
-            _sum(po.staff, "staff"),
-            *[_sum(getattr(po, c), c) for c in role_cols + cat_cols],
-            _sum(po.staff - po.c_none, "with_category"),
-        ],
-        [person_corrections(ctx, schools, flags)],
-    )
+
+    def parts(schools: Any) -> tuple[Any, list[Any], list[Any]]:
+        return (
+            schools.outerjoin(po, po.organization_id == schools.c.id),
+            [
+                _sum(po.staff, "staff"),
+                *[_sum(getattr(po, c), c) for c in role_cols + cat_cols],
+                _sum(po.staff - po.c_none, "with_category"),
+            ],
+            [person_corrections(ctx, schools, flags)],
+        )
+
+    rows, totals = await run_grouped(ctx, parts)
     for row in [*rows, *([totals] if totals else [])]:
         row["pct_category"] = percent(row.pop("with_category"), row["staff"])
     return ReportResult(rows=rows, count=len(rows), totals=_with_total_label(ctx, totals))
@@ -511,16 +541,18 @@ async def performance_query(ctx: ReportContext) -> ReportResult:
         period = await default_period(ctx.session, ctx.filters.report_date)
         ctx.filters.period = period
         ctx.filters.names.append(applied("period_id", period.id, period.name, ctx.lang))
-    schools = ctx.schools()
     pp = ReportOrgPeriodPerformance
     fields = ["students", "not_attested", "attested", "excellent", "good", "one_three", "failing"]
     fields += ["n1", "n2", "n3", "n4", "n5"]
-    rows, totals = await run_grouped(
-        ctx,
-        schools,
-        schools.outerjoin(pp, and_(pp.organization_id == schools.c.id, pp.period_id == period.id)),
-        [_sum(getattr(pp, f), f) for f in fields],
-    )
+
+    def parts(schools: Any) -> tuple[Any, list[Any], list[Any]]:
+        return (
+            schools.outerjoin(pp, and_(pp.organization_id == schools.c.id, pp.period_id == PERIOD_ID)),
+            [_sum(getattr(pp, f), f) for f in fields],
+            [],
+        )
+
+    rows, totals = await run_grouped(ctx, parts, {"period_id": period.id})
     for row in [*rows, *([totals] if totals else [])]:
         v = {f: row.pop(f) for f in ("attested", "n1", "n2", "n3", "n4", "n5")}
         marks = v["n1"] + v["n2"] + v["n3"] + v["n4"] + v["n5"]
@@ -593,29 +625,31 @@ async def attendance_query(ctx: ReportContext) -> ReportResult:
             f.names.append(applied("date_from", start.isoformat(), fmt_date(start), ctx.lang))
         if f.date_to is None:
             f.names.append(applied("date_to", end.isoformat(), fmt_date(end), ctx.lang))
-    schools = ctx.schools()
     a = ReportOrgDayAttendance
     fields = ["lessons", "student_lessons", "abs_illness", "abs_valid", "abs_unexcused", "abs_late"]
-    per_org = (
-        select(
-            a.organization_id,
-            func.sum(a.lessons_held).label("lessons"),
-            func.sum(a.student_lessons).label("student_lessons"),
-            func.sum(a.abs_illness).label("abs_illness"),
-            func.sum(a.abs_valid).label("abs_valid"),
-            func.sum(a.abs_unexcused).label("abs_unexcused"),
-            func.sum(a.abs_late).label("abs_late"),
+
+    def parts(schools: Any) -> tuple[Any, list[Any], list[Any]]:
+        per_org = (
+            select(
+                a.organization_id,
+                func.sum(a.lessons_held).label("lessons"),
+                func.sum(a.student_lessons).label("student_lessons"),
+                func.sum(a.abs_illness).label("abs_illness"),
+                func.sum(a.abs_valid).label("abs_valid"),
+                func.sum(a.abs_unexcused).label("abs_unexcused"),
+                func.sum(a.abs_late).label("abs_late"),
+            )
+            .where(a.day.between(DAY_FROM, DAY_TO), a.organization_id.in_(select(schools.c.id)))
+            .group_by(a.organization_id)
+            .subquery("per_org")
         )
-        .where(a.day.between(start, end), a.organization_id.in_(select(schools.c.id)))
-        .group_by(a.organization_id)
-        .subquery("per_org")
-    )
-    rows, totals = await run_grouped(
-        ctx,
-        schools,
-        schools.outerjoin(per_org, per_org.c.organization_id == schools.c.id),
-        [_sum(per_org.c[f_], f_) for f_ in fields],
-    )
+        return (
+            schools.outerjoin(per_org, per_org.c.organization_id == schools.c.id),
+            [_sum(per_org.c[f_], f_) for f_ in fields],
+            [],
+        )
+
+    rows, totals = await run_grouped(ctx, parts, {"day_from": start, "day_to": end})
     for row in [*rows, *([totals] if totals else [])]:
         row["abs_total"] = row["abs_illness"] + row["abs_valid"] + row["abs_unexcused"]
         row["pct_attendance"] = percent(row["student_lessons"] - row["abs_total"], row["student_lessons"])
