@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export HOST PORT
 
-.PHONY: run test install lint typecheck pytest migrate clean backup restore bench-load bench-ingest
+.PHONY: spa dev api-client chromium frontend-test screenshots run test install lint typecheck pytest migrate clean backup restore bench-load bench-ingest
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -17,7 +17,7 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-run: install
+run: install spa
 	$(PY) -m api demo --if-empty
 	$(PY) -m api serve
 
@@ -34,7 +34,43 @@ typecheck: install
 pytest: install
 	$(VENV)/bin/pytest -q
 
-test: lint typecheck pytest
+test: lint typecheck pytest frontend-test
+
+# The SPA (frontend/): npm ci and vite build run only when their inputs changed.
+NPM_STAMP := frontend/node_modules/.installed
+SPA_SOURCES := $(shell find frontend/src frontend/public -type f 2>/dev/null) frontend/index.html \
+	frontend/vite.config.ts frontend/tsconfig.json frontend/postcss.config.cjs
+
+$(NPM_STAMP): frontend/package.json frontend/package-lock.json
+	cd frontend && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund
+	touch $(NPM_STAMP)
+
+frontend/dist/index.html: $(NPM_STAMP) $(SPA_SOURCES)
+	cd frontend && npx vite build
+
+spa: frontend/dist/index.html
+
+# Backend on :8000 and Vite on :5173 with hot reload (it proxies /api to the backend).
+dev: install $(NPM_STAMP)
+	$(PY) -m api serve & trap 'kill $$!' EXIT INT TERM; cd frontend && npx vite --host $(HOST)
+
+# Regenerate frontend/src/api/schema.d.ts from the backend's OpenAPI schema (no server or database needed).
+api-client: install $(NPM_STAMP)
+	$(PY) -c "import json; from api.main import create_app; print(json.dumps(create_app().openapi()))" > frontend/openapi.json
+	cd frontend && npx openapi-typescript openapi.json -o src/api/schema.d.ts && rm openapi.json
+
+# Debian's Chromium drives the end-to-end suite; never a downloaded browser.
+chromium:
+	@test -x /usr/bin/chromium || { SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+		$$SUDO apt-get update -q && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q chromium; }
+
+frontend-test: install spa chromium
+	cd frontend && npx tsc --noEmit && npx eslint . && npx vitest run && npx playwright test
+
+# Screenshots for the README (docs/screenshots/*.png, 1280 px) from the e2e run on a larger demo region.
+screenshots: install spa chromium
+	cd frontend && SCREENSHOTS=1 E2E_DEMO_ARGS="--schools 24 --parallels 1 --students-per-class 8-12" \
+		npx playwright test workspace.spec.ts
 
 # Backups (scripts/backup.py): `make backup` writes backups/bilim-<db>-<time>.tar (database + uploads);
 # `make restore BACKUP=backups/….tar [FORCE=1]` loads one into the app's database.

@@ -32,7 +32,10 @@ export function refreshSession(): Promise<boolean> {
   if (!refreshing) {
     refreshing = (async () => {
       try {
-        const response = await fetch(REFRESH_URL, { method: "POST", credentials: "same-origin" });
+        const response = await fetch(new URL(REFRESH_URL, window.location.origin), {
+          method: "POST",
+          credentials: "same-origin",
+        });
         if (!response.ok) return false;
         const body = (await response.json()) as { access_token?: string };
         if (!body.access_token) return false;
@@ -56,7 +59,8 @@ function withToken(request: Request): Request {
 
 /** fetch with the bearer token; on 401 refreshes the session once and repeats the request. */
 export async function authFetch(input: RequestInfo | URL, init?: RequestInit): Promise<Response> {
-  const original = new Request(input, init);
+  const original =
+    input instanceof Request ? new Request(input, init) : new Request(new URL(String(input), window.location.origin), init);
   const path = new URL(original.url, window.location.origin).pathname;
   const retryCopy = original.clone();
   const hadToken = accessToken !== null;

@@ -25,6 +25,7 @@ void i18n.use(initReactI18next).init({
   fallbackLng: "ru",
   interpolation: { escapeValue: false },
   returnNull: false,
+  react: { useSuspense: false },
 });
 
 i18n.on("languageChanged", (lng) => {

@@ -101,7 +101,7 @@ export function LoginPage() {
               value={password}
               onChange={(e) => setPassword(e.currentTarget.value)}
             />
-            <Button type="submit" loading={busy} disabled={!username || !password} size="md">
+            <Button type="submit" loading={busy} size="md">
               {t("auth.submit")}
             </Button>
           </Stack>

@@ -98,12 +98,14 @@ export function WorkspaceLayout() {
           </Group>
         </Group>
       </AppShell.Header>
-      <AppShell.Navbar p="md" aria-label={t("menu.main")}>
-        <Stack gap="xs" className={classes.mobileNav}>
-          {nav}
-          <LanguageSwitch />
-        </Stack>
-      </AppShell.Navbar>
+      {opened && (
+        <AppShell.Navbar p="md" aria-label={t("menu.main")}>
+          <Stack gap="xs" className={classes.mobileNav}>
+            {nav}
+            <LanguageSwitch />
+          </Stack>
+        </AppShell.Navbar>
+      )}
       <AppShell.Main id="main" className={classes.main}>
         <Outlet />
       </AppShell.Main>

@@ -89,6 +89,8 @@ export function ReportPage() {
           <Button
             component={Link}
             to={`/reports/${encodeURIComponent(reportId)}/print?${toSearch(query)}`}
+            target="_blank"
+            rel="noopener"
             variant="light"
             leftSection={<span aria-hidden>⎙</span>}
           >

@@ -74,6 +74,7 @@ export function ReportTable({ columns, rows, totals, noData, print = false, offs
     columns: tableColumns,
     state: { sorting: sortable ? sorting : [] },
     onSortingChange: setSorting,
+    sortDescFirst: false,
     getCoreRowModel: getCoreRowModel(),
     getSortedRowModel: getSortedRowModel(),
   });

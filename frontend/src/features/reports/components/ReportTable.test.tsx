@@ -1,0 +1,83 @@
+import { MantineProvider } from "@mantine/core";
+import { fireEvent, render, screen, within } from "@testing-library/react";
+import { MemoryRouter } from "react-router";
+import { describe, expect, it } from "vitest";
+import "../../../i18n";
+import type { ReportColumn } from "../api/model";
+import { groupSchoolReports } from "./CataloguePage";
+import { ReportTable } from "./ReportTable";
+
+const col = (id: string, title: string, kind = "int", children: ReportColumn[] = []): ReportColumn => ({ id, title, kind, children });
+const columns = [
+  col("no", "№"),
+  col("name", "Район", "text"),
+  col("users", "Пользователи", "int", [col("persons", "Всего"), col("registered", "Польз."), col("pct", "%", "percent")]),
+];
+const rows = [
+  { no: 1, name: "Тест", persons: 1772, registered: 1056, pct: 59, _links: { name: "/organizations/5" } },
+  { no: 2, name: "Тестовый район", persons: 1692, registered: null, pct: null },
+];
+const totals = { name: "Всего", persons: 3464, registered: 1504, pct: 43 };
+
+function renderTable(props: Partial<Parameters<typeof ReportTable>[0]> = {}) {
+  return render(
+    <MantineProvider>
+      <MemoryRouter>
+        <ReportTable columns={columns} rows={rows} totals={totals} noData="нет данных" caption="Активность" {...props} />
+      </MemoryRouter>
+    </MantineProvider>,
+  );
+}
+
+describe("ReportTable", () => {
+  it("draws the grouped header, the rows, «нет данных» and the totals row", () => {
+    renderTable();
+    const table = screen.getByRole("table");
+    const headerRows = within(table).getAllByRole("row").slice(0, 2);
+    expect(within(headerRows[0]).getByText("Пользователи").closest("th")).toHaveAttribute("colspan", "3");
+    expect(within(headerRows[0]).getByText("№").closest("th")).toHaveAttribute("rowspan", "2");
+    expect(screen.getAllByText("нет данных")).toHaveLength(2);
+    const total = screen.getByTestId("totals-row");
+    expect(within(total).getByText("3464")).toBeInTheDocument();
+    expect(within(total).queryByText("нет данных")).toBeNull();
+    expect(screen.getByRole("link", { name: "Тест" })).toHaveAttribute("href", "/o/5");
+  });
+
+  it("sorts by a column and renumbers the rows", () => {
+    renderTable();
+    fireEvent.click(screen.getByRole("button", { name: /«Всего»/ }));
+    let body = screen.getAllByRole("row").slice(2, 4);
+    expect(within(body[0]).getByText("Тестовый район")).toBeInTheDocument();
+    expect(within(body[0]).getAllByRole("cell")[0]).toHaveTextContent("1");
+    fireEvent.click(screen.getByRole("button", { name: /«Всего»/ }));
+    body = screen.getAllByRole("row").slice(2, 4);
+    expect(within(body[0]).getByText("Тест")).toBeInTheDocument();
+    expect(screen.getByRole("button", { name: /«Всего»/ }).closest("th")).toHaveAttribute("aria-sort", "descending");
+  });
+
+  it("does not sort grouped views with subtotal lines", () => {
+    renderTable({ rows: [...rows, { _kind: "subtotal", name: "Итого: 2", persons: 3464 }] });
+    expect(screen.queryByRole("button", { name: /«Всего»/ })).toBeNull();
+  });
+
+  it("says so when no rows match the filters", () => {
+    renderTable({ rows: [], totals: null });
+    expect(screen.getByText("Нет строк для выбранных фильтров")).toBeInTheDocument();
+  });
+});
+
+describe("groupSchoolReports", () => {
+  it("groups «Успеваемость: Школа» under «Успеваемость» as in figure 6", () => {
+    const entry = (id: string, title: string) =>
+      ({ id, title, titles: {}, section: "school", filters: [], views: [], requires_organization: true, paginated: false, formats: [] });
+    const groups = groupSchoolReports([
+      entry("a", "Об организации"),
+      entry("b", "Успеваемость: Школа"),
+      entry("c", "Успеваемость: Классы"),
+    ]);
+    expect(groups.map((g) => [g.title, g.reports.map((r) => r.label)])).toEqual([
+      ["Об организации", ["Об организации"]],
+      ["Успеваемость", ["Школа", "Классы"]],
+    ]);
+  });
+});
