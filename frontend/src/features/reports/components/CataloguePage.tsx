@@ -117,18 +117,26 @@ export function CataloguePage() {
           <div className={classes.columns}>
             {school.map((group) => (
               <Card key={group.title} withBorder radius="md" padding="md" className={classes.groupCard}>
-                <Text fw={700} mb={6} className={classes.groupTitle}>
-                  {group.title}
-                </Text>
-                <ul className={classes.list}>
+                {group.reports.length === 1 && group.reports[0].label === group.title ? (
+                  <Anchor component={Link} to={`/reports/${encodeURIComponent(group.reports[0].entry.id)}`} fw={700}>
+                    {group.title}
+                  </Anchor>
+                ) : (
+                  <>
+                    <Text fw={700} mb={6} className={classes.groupTitle}>
+                      {group.title}
+                    </Text>
+                    <ul className={classes.list}>
                   {group.reports.map(({ entry, label }) => (
                     <li key={entry.id}>
                       <Anchor component={Link} to={`/reports/${encodeURIComponent(entry.id)}`}>
                         {group.reports.length === 1 ? entry.title : label}
                       </Anchor>
                     </li>
-                  ))}
-                </ul>
+                      ))}
+                    </ul>
+                  </>
+                )}
               </Card>
             ))}
           </div>

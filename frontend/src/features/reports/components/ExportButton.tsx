@@ -2,6 +2,7 @@ import { Button, Progress, Text } from "@mantine/core";
 import { notifications } from "@mantine/notifications";
 import { useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
+import { DownloadIcon } from "../../../app/icons";
 import { downloadExport, formatBytes, type ExportProgress } from "../api/exportFile";
 
 /** Downloads the report's .xlsx with a progress bar; the page stays usable while it streams. */
@@ -31,7 +32,7 @@ export function ExportButton({ reportId, search }: { reportId: string; search: U
         loading={progress !== null}
         loaderProps={{ type: "dots" }}
         variant="light"
-        leftSection={<span aria-hidden>⤓</span>}
+        leftSection={<DownloadIcon />}
       >
         {t("report.export")}
       </Button>

@@ -8,6 +8,8 @@ import classes from "./FiltersBar.module.css";
 interface Props {
   filters: FilterName[];
   query: ReportQuery;
+  /** Filters as the engine applied them (a date filter shows its default, e.g. today). */
+  applied?: { id: string; value: unknown }[];
   options: FilterOptionsJson | undefined;
   loading: boolean;
   onChange: (name: FilterName, value: string | null) => void;
@@ -17,7 +19,7 @@ interface Props {
 const DATE_FILTERS: FilterName[] = ["date", "date_from", "date_to"];
 
 /** The cascade filters: each list holds only the values within the user's scope and the filters above. */
-export function FiltersBar({ filters, query, options, loading, onChange, onReset }: Props) {
+export function FiltersBar({ filters, query, applied, options, loading, onChange, onReset }: Props) {
   const { t } = useTranslation();
   const lists = optionLists(options);
   const active = filters.some((f) => query[f]);
@@ -33,7 +35,7 @@ export function FiltersBar({ filters, query, options, loading, onChange, onReset
                 key={name}
                 type="date"
                 label={label}
-                value={query[name] ?? ""}
+                value={query[name] ?? String(applied?.find((f) => f.id === name)?.value ?? "")}
                 onChange={(e) => onChange(name, e.currentTarget.value || null)}
               />
             );

@@ -14,9 +14,10 @@ import {
   Title,
 } from "@mantine/core";
 import { useDisclosure } from "@mantine/hooks";
-import { useMemo } from "react";
+import { lazy, Suspense, useMemo } from "react";
 import { useTranslation } from "react-i18next";
 import { Link, useParams, useSearchParams } from "react-router";
+import { InfoIcon, PrintIcon } from "../../../app/icons";
 import type { Row } from "../api/model";
 import {
   FILTER_ORDER,
@@ -31,9 +32,12 @@ import {
 import { ExportButton } from "./ExportButton";
 import { FiltersBar } from "./FiltersBar";
 import { MethodologyModal } from "./MethodologyModal";
-import { ReportChart, type ChartSpec } from "./ReportChart";
+import type { ChartSpec } from "./ReportChart";
 import { ReportTable } from "./ReportTable";
 import classes from "./ReportPage.module.css";
+
+// ECharts is loaded only when a report carries a chart.
+const ReportChart = lazy(() => import("./ReportChart").then((m) => ({ default: m.ReportChart })));
 
 /** Format an ISO timestamp for the «данные на» line in the UI language. */
 export function formatStamp(iso: string | null | undefined, lang: string): string {
@@ -82,7 +86,7 @@ export function ReportPage() {
           </Title>
         </div>
         <Group gap="sm" className={classes.actions}>
-          <Button variant="subtle" onClick={open} disabled={!data}>
+          <Button variant="subtle" onClick={open} disabled={!data} leftSection={<InfoIcon />}>
             {t("report.howBuilt")}
           </Button>
           <ExportButton reportId={reportId} search={toSearch(query, { lang })} />
@@ -92,7 +96,7 @@ export function ReportPage() {
             target="_blank"
             rel="noopener"
             variant="light"
-            leftSection={<span aria-hidden>⎙</span>}
+            leftSection={<PrintIcon />}
           >
             {t("report.print")}
           </Button>
@@ -103,6 +107,7 @@ export function ReportPage() {
         <FiltersBar
           filters={filterNames}
           query={query}
+          applied={data?.filters}
           options={options.data}
           loading={options.isFetching}
           onChange={(name, value) => update(withFilter(query, name, value))}
@@ -152,12 +157,14 @@ export function ReportPage() {
 
           {data.chart && (
             <Paper withBorder p="sm" radius="md">
-              <ReportChart
-                spec={data.chart as ChartSpec}
-                rows={data.rows as Row[]}
-                columns={data.columns}
-                title={`${t("report.chart")}: ${title}`}
-              />
+              <Suspense fallback={<Skeleton height={320} />}>
+                <ReportChart
+                  spec={data.chart as ChartSpec}
+                  rows={data.rows as Row[]}
+                  columns={data.columns}
+                  title={`${t("report.chart")}: ${title}`}
+                />
+              </Suspense>
             </Paper>
           )}
 

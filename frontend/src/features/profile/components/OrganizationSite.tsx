@@ -1,0 +1,74 @@
+import { Alert, Anchor, Group, Skeleton, Stack, Tabs, Text, Title } from "@mantine/core";
+import { useTranslation } from "react-i18next";
+import { Link, Outlet, useLocation, useNavigate, useParams } from "react-router";
+import { orgName, useProfile } from "../api/profile";
+
+const TABS = ["profile", "structure", "people", "documents", "forum", "feedback"] as const;
+type Tab = (typeof TABS)[number];
+
+/** The organization id from the route (/o/:organizationId/…). */
+export function useOrganizationId(): number {
+  const { organizationId } = useParams();
+  return Number(organizationId);
+}
+
+function currentTab(pathname: string): Tab {
+  const part = pathname.split("/")[3] ?? "";
+  if (part === "pages" || part === "news" || part === "") return "profile";
+  if (part === "leaders") return "structure";
+  if (part === "topics") return "forum";
+  return (TABS as readonly string[]).includes(part) ? (part as Tab) : "profile";
+}
+
+/** An organization's public site: its name and the tabs of the manual; «Люди» only for employees of its body. */
+export function OrganizationSite() {
+  const { t, i18n } = useTranslation("profile");
+  const id = useOrganizationId();
+  const profile = useProfile(id);
+  const location = useLocation();
+  const navigate = useNavigate();
+  const tab = currentTab(location.pathname);
+  const visible = TABS.filter((name) => name !== "people" || profile.data?.is_employee);
+
+  if (profile.isError) {
+    return (
+      <Alert color="red" role="alert" title={t("site.notFound")}>
+        {(profile.error as Error).message}
+      </Alert>
+    );
+  }
+  const org = profile.data?.organization;
+  return (
+    <Stack gap="md">
+      {org ? (
+        <div>
+          <Title order={1}>{orgName(org, i18n.resolvedLanguage)}</Title>
+          {org.parent_id && (
+            <Text size="sm" c="dimmed">
+              {t("site.parent")}:{" "}
+              <Anchor component={Link} to={`/o/${org.parent_id}`}>
+                #{org.parent_id}
+              </Anchor>
+            </Text>
+          )}
+        </div>
+      ) : (
+        <Skeleton height={40} width="60%" />
+      )}
+      <Tabs value={tab} onChange={(value) => value && navigate(value === "profile" ? `/o/${id}` : `/o/${id}/${value}`)}>
+        <Tabs.List aria-label={t("site.tabs")}>
+          {visible.map((name) => (
+            <Tabs.Tab key={name} value={name}>
+              {t(`tabs.${name}`)}
+            </Tabs.Tab>
+          ))}
+        </Tabs.List>
+      </Tabs>
+      <Group align="flex-start" wrap="nowrap">
+        <div style={{ flex: 1, minWidth: 0 }}>
+          <Outlet />
+        </div>
+      </Group>
+    </Stack>
+  );
+}
