@@ -358,6 +358,49 @@ def start_app(url: str, port: int, workers: int) -> subprocess.Popen[bytes]:
     )
 
 
+def _proc_cpu(pid: int) -> float:
+    """utime + stime of a process in seconds (0 when it is gone)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (OSError, IndexError):
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _descendants(pid: int) -> list[int]:
+    children: dict[int, list[int]] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            ppid = int(stat.read_text().rsplit(")", 1)[1].split()[1])
+        except (OSError, IndexError, ValueError):
+            continue
+        children.setdefault(ppid, []).append(int(stat.parent.name))
+    out, todo = [pid], [pid]
+    while todo:
+        for child in children.get(todo.pop(), []):
+            out.append(child)
+            todo.append(child)
+    return out
+
+
+async def cpu_seconds(dsn: str, database: str, app_pid: int) -> dict[str, dict[int, float]]:
+    """CPU seconds so far of the app's processes and of the server backends connected to the database."""
+    conn = await asyncpg.connect(dsn)
+    try:
+        backends = [
+            r[0]
+            for r in await conn.fetch(
+                "SELECT pid FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()", database
+            )
+        ]
+    finally:
+        await conn.close()
+    return {
+        "app": {p: _proc_cpu(p) for p in _descendants(app_pid)},
+        "db": {p: _proc_cpu(p) for p in backends},
+    }
+
+
 def _pct(values: list[float], q: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
@@ -367,7 +410,12 @@ async def main_async(args: argparse.Namespace) -> int:
     server = resolve_database_url(Settings())
     name = f"bilim_bench_{os.getpid()}_{uuid.uuid4().hex[:6]}"
     url = with_database(server, name)
-    print(f"database {name}: creating and migrating …", flush=True)
+    load1, load5, _ = os.getloadavg()
+    print(
+        f"database {name}: creating and migrating … (machine: {os.cpu_count()} CPUs,"
+        f" load average {load1:.1f} / {load5:.1f} before the run)",
+        flush=True,
+    )
     await ensure_database(url)
     await asyncio.to_thread(run_migrations, url)
     proc: subprocess.Popen[bytes] | None = None
@@ -400,7 +448,9 @@ async def main_async(args: argparse.Namespace) -> int:
         warm = make_marks(world, 500, prefix="warm")
         await push(base, world["token"], [json.dumps({"items": warm}).encode()], 1)
 
+        cpu_before = await cpu_seconds(_libpq(url), name, proc.pid)
         elapsed, latencies, answers = await push(base, world["token"], bodies, args.concurrency)
+        cpu_after = await cpu_seconds(_libpq(url), name, proc.pid)
         created = sum(a["created"] for a in answers)
         rate = len(marks) / elapsed
         print(
@@ -408,6 +458,16 @@ async def main_async(args: argparse.Namespace) -> int:
             f" (concurrency {args.concurrency}, {args.workers} worker(s)): {elapsed:.2f} s → {rate:,.0f} marks/s;"
             f" per batch p50 {_pct(latencies, 0.5) * 1000:.0f} ms, p95 {_pct(latencies, 0.95) * 1000:.0f} ms;"
             f" created {created:,}",
+            flush=True,
+        )
+        app_cpu = sum(cpu_after["app"].values()) - sum(cpu_before["app"].get(p, 0.0) for p in cpu_after["app"])
+        db_cpu = sum(cpu_after["db"].values()) - sum(cpu_before["db"].get(p, 0.0) for p in cpu_after["db"])
+        cores = os.cpu_count() or 1
+        per_mark = (app_cpu + db_cpu) / len(marks)
+        print(
+            f"CPU spent: app {app_cpu:.1f} s + database {db_cpu:.1f} s = {per_mark * 1e6:.0f} µs per mark;"
+            f" with its {cores} cores to itself the machine would do ≈ {cores / per_mark:,.0f} marks/s"
+            f" (the wall-clock figure above shares the machine: load {os.getloadavg()[0]:.1f})",
             flush=True,
         )
         again_elapsed, _, again = await push(base, world["token"], bodies[:1], 1)

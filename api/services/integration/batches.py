@@ -10,7 +10,15 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.errors import InvalidInput, NotFound
 from api.schemas.integration import BatchResult
-from api.services.integration.engine import Ctx, Table, columns_of, driver_connection, duplicates, out_of_scope
+from api.services.integration.engine import (
+    Ctx,
+    Table,
+    columns_of,
+    driver_connection,
+    duplicates,
+    out_of_scope,
+    pg_array,
+)
 from api.services.integration.kinds import KINDS, MARK_TABLE, ORG_TABLE, Kind, Row
 from api.services.integration.tokens import TokenPrincipal
 
@@ -36,7 +44,7 @@ def _check_allowed(ctx: Ctx) -> None:
         ctx.raise_if_errors()
 
 
-def _refused(exc: asyncpg.IntegrityConstraintViolationError) -> InvalidInput:
+def _refused(exc: asyncpg.PostgresError) -> InvalidInput:
     """A rule the checks above did not foresee, refused by the database: still a 422 naming the rule."""
     rule = getattr(exc, "constraint_name", None) or "a database rule"
     message = f"the batch breaks the rule {rule}: {exc.args[0] if exc.args else ''}".strip()
@@ -65,7 +73,7 @@ async def upsert(session: AsyncSession, token: TokenPrincipal, kind_name: str, i
             created, updated = await _write_marks(ctx, ext_ids, rows)
         else:
             created, updated = await _write(ctx, kind.table, ext_ids, rows)
-    except asyncpg.IntegrityConstraintViolationError as exc:
+    except (asyncpg.IntegrityConstraintViolationError, asyncpg.DataError) as exc:
         raise _refused(exc) from exc
     return BatchResult(kind=kind_name, created=created, updated=updated, unchanged=len(item_list) - created - updated)
 
@@ -77,7 +85,8 @@ async def _write(ctx: Ctx, table: Table, ext_ids: list[str], rows: list[Row]) ->
         f"WITH up AS ({table.upsert_sql()} RETURNING (old.id IS NULL) AS created)"  # noqa: S608
         " SELECT count(*) FILTER (WHERE created), count(*) FILTER (WHERE NOT created) FROM up"
     )
-    rec = await ctx.conn.fetchrow(sql, ctx.system, ext_ids, *columns_of(rows, len(table.columns)))
+    types = [t for _, t in table.columns]
+    rec = await ctx.conn.fetchrow(sql, ctx.system, pg_array(ext_ids, "text"), *columns_of(rows, types))
     assert rec is not None
     return int(rec[0]), int(rec[1])
 
@@ -100,7 +109,11 @@ async def _write_marks(ctx: Ctx, ext_ids: list[str], rows: list[Row]) -> tuple[i
         " SELECT count(*) FILTER (WHERE created), count(*) FILTER (WHERE NOT created) FROM up"
     )
     rec = await ctx.conn.fetchrow(
-        sql, ctx.system, ext_ids, *columns_of(rows, len(MARK_TABLE.columns)), _changed_by(ctx)
+        sql,
+        ctx.system,
+        pg_array(ext_ids, "text"),
+        *columns_of(rows, [t for _, t in MARK_TABLE.columns]),
+        _changed_by(ctx),
     )
     assert rec is not None
     return int(rec[0]), int(rec[1])
@@ -189,7 +202,7 @@ async def delete(session: AsyncSession, token: TokenPrincipal, kind_name: str, e
                     ext_ids,
                 )
             )
-    except asyncpg.IntegrityConstraintViolationError as exc:
+    except (asyncpg.IntegrityConstraintViolationError, asyncpg.DataError) as exc:
         raise _refused(exc) from exc
     return BatchResult(kind=kind_name, deleted=deleted, unchanged=len(ext_ids) - deleted)
 
