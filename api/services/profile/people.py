@@ -15,7 +15,7 @@ from collections import defaultdict
 from datetime import date
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, exists, func, literal, or_, select, text
+from sqlalchemy import ColumnElement, CompoundSelect, Select, and_, exists, func, literal, or_, select, text, union_all
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
@@ -31,6 +31,9 @@ MAX_WORDS = 5
 # (3 of its 7 trigrams change); ranking by similarity keeps the close matches first.
 WORD_SIMILARITY = 0.4
 LEADER_ROLES = ("head", "deputy")
+# Shorter words match by substring only: a typo in a 4-letter word leaves too few trigrams to tell, and
+# similarity on them matches a large part of a region (e.g. «анна» ~ every Анна, Жанна, Ханна, …).
+TYPO_MIN_LENGTH = 5
 
 
 def normalize(q: str) -> list[str]:
@@ -49,7 +52,7 @@ def search_condition(words: list[str]) -> ColumnElement[bool]:
     conds = []
     for w in words:
         like = Person.search_name.like(f"%{_like_escape(w)}%", escape="\\")
-        if len(w) >= 3:
+        if len(w) >= TYPO_MIN_LENGTH:
             conds.append(or_(like, Person.search_name.op("%>")(literal(w))))
         else:
             conds.append(like)
@@ -132,6 +135,53 @@ class _Scope:
             self.current_enrolment(),
         )
 
+    def member_ids(self, category: PeopleCategory, among: Select[tuple[int]]) -> CompoundSelect[tuple[int]]:
+        """Ids of the candidates (`among`) that belong to the category in the scope, one semi-join per source.
+
+        Driven from the few search candidates, every branch is an index lookup by person.
+        """
+        staff = select(StaffPost.person_id).where(StaffPost.person_id.in_(among), self.current_staff())
+        accounts = select(User.person_id).where(User.person_id.in_(among), User.status == "active")
+        branches: list[Select[tuple[int]]] = []
+        if category == "leaders":
+            branches = [staff.where(StaffPost.organization_id == self.org_id, StaffPost.role_kind.in_(LEADER_ROLES))]
+        elif category == "administration":
+            branches = [
+                accounts.where(User.organization_id == self.org_id, User.app_role == "admin"),
+                staff.where(StaffPost.organization_id == self.org_id, StaffPost.role_kind == "administrator"),
+            ]
+        elif category == "school_staff":
+            branches = [
+                staff.where(StaffPost.organization_id.in_(self.subtree), StaffPost.organization_id != self.org_id)
+            ]
+        else:
+            students = select(Enrolment.student_person_id).where(
+                Enrolment.student_person_id.in_(among),
+                Enrolment.organization_id.in_(self.subtree),
+                self.current_enrolment(),
+            )
+            parents = (
+                select(ParentLink.parent_person_id)
+                .join(Enrolment, Enrolment.student_person_id == ParentLink.child_person_id)
+                .where(
+                    ParentLink.parent_person_id.in_(among),
+                    Enrolment.organization_id.in_(self.subtree),
+                    self.current_enrolment(),
+                )
+            )
+            if category == "students":
+                branches = [students]
+            elif category == "parents":
+                branches = [parents]
+            else:
+                branches = [
+                    staff.where(StaffPost.organization_id.in_(self.subtree)),
+                    accounts.where(User.app_role.is_not(None), User.organization_id.in_(self.subtree)),
+                    students,
+                    parents,
+                ]
+        return union_all(*branches)
+
     def category(self, category: PeopleCategory) -> ColumnElement[bool]:
         if category == "leaders":
             return self.leaders()
@@ -166,25 +216,24 @@ async def list_people(
     # The account of the listed person; aliased, as the category conditions query users on their own.
     acc = aliased(User, name="acc")
     online = acc.last_seen_at > func.now() - text(f"interval '{ONLINE_MINUTES} minutes'")
-    stmt = (
-        select(
-            Person.id,
-            func.concat_ws(" ", Person.surname, Person.first_name, Person.patronymic),
-            acc.id,
-            func.coalesce(online, False),
-        )
-        .outerjoin(acc, acc.person_id == Person.id)
-        .where(scope.category(category))
-    )
+    stmt = select(
+        Person.id,
+        func.concat_ws(" ", Person.surname, Person.first_name, Person.patronymic),
+        acc.id,
+        func.coalesce(online, False),
+    ).outerjoin(acc, acc.person_id == Person.id)
     if online_only:
         stmt = stmt.where(online)
     if words:
         await session.execute(text(f"SET LOCAL pg_trgm.word_similarity_threshold = {WORD_SIMILARITY}"))
-        stmt = stmt.where(search_condition(words))
+        # The few persons whose names match go first (materialised), then membership is checked for them only.
+        candidates = select(Person.id).where(search_condition(words)).cte("candidates").prefix_with("MATERIALIZED")
+        among = select(candidates.c.id)
+        stmt = stmt.where(Person.id.in_(among), Person.id.in_(scope.member_ids(category, among)))
         score = sum((func.word_similarity(literal(w), Person.search_name) for w in words), start=literal(0.0))
         stmt = stmt.order_by(score.desc(), Person.search_name, Person.id)
     else:
-        stmt = stmt.order_by(Person.search_name, Person.id)
+        stmt = stmt.where(scope.category(category)).order_by(Person.search_name, Person.id)
     limit, offset = paging(page, page_size)
     rows = (await session.execute(stmt.limit(limit + 1).offset(offset))).all()
     has_more = len(rows) > limit
