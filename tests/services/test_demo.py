@@ -27,7 +27,7 @@ from api.services.demo import (
 from api.services.demo.loader import raw_connection
 from api.services.passwords import verify_password
 
-TODAY = date(2026, 11, 27)  # the first quarter has ended, the second runs
+TODAY = date(2026, 11, 6)  # the first quarter has ended, the second runs
 
 
 @pytest.fixture(scope="module")
@@ -59,9 +59,9 @@ async def _load(engine: AsyncEngine, params: DemoParams, **kw: object) -> dict[s
 
 @pytest_asyncio.fixture(scope="module", loop_scope="session")
 async def region(demo_urls: dict[str, str]) -> AsyncIterator[AsyncEngine]:
-    """Three schools through the first quarter and into the second, loaded with COPY in replica mode."""
+    """Two schools through the first quarter and into the second, loaded with COPY in replica mode."""
     engine = create_async_engine(demo_urls["region"], poolclass=NullPool)
-    await _load(engine, DemoParams(seed=3, schools=3, today=TODAY, students_per_class=(15, 22)), bulk_mode="replica")
+    await _load(engine, DemoParams(seed=3, schools=2, today=TODAY, students_per_class=(15, 22)), bulk_mode="replica")
     yield engine
     await engine.dispose()
 
