@@ -32,8 +32,7 @@ from api.services.reports.engine import (
     percent,
     t,
 )
-from api.services.reports.registry import register
-from api.services.reports.school.common import ORG, TIMED, T, fmt, full_name, in_org, resolve_range
+from api.services.reports.school.common import ORG, TIMED, T, fmt, full_name, in_org, register_school, resolve_range
 from api.services.reports.school.lists import CATEGORIES
 
 ROLES = {
@@ -143,7 +142,7 @@ async def about_query(ctx: ReportContext) -> ReportResult:
     return ReportResult(rows=rows, count=1)
 
 
-register(
+register_school(
     ReportDefinition(
         id="school.about",
         title=T("Об организации", "Ұйым туралы", "About the organization"),
@@ -279,7 +278,7 @@ async def activity_query(ctx: ReportContext) -> ReportResult:
     return ReportResult(rows=rows, count=len(rows), totals=totals, chart=chart)
 
 
-register(
+register_school(
     ReportDefinition(
         id="school.activity",
         title=T("Активность", "Белсенділік", "Activity"),
@@ -424,7 +423,7 @@ async def completeness_query(ctx: ReportContext) -> ReportResult:
     return ReportResult(rows=rows, count=len(rows))
 
 
-register(
+register_school(
     ReportDefinition(
         id="school.data_completeness",
         title=T("Наполненность данными", "Деректермен толтырылуы", "Data completeness"),

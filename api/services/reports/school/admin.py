@@ -8,7 +8,6 @@ from sqlalchemy import Integer, String, func, literal, or_, select, union_all
 
 from api.models import EducationDocument, Lesson, Person, SchoolClass, Subject
 from api.services.reports.engine import TOTAL, Col, ReportContext, ReportDefinition, ReportResult, View, t
-from api.services.reports.registry import register
 from api.services.reports.school.common import (
     CLASS,
     DATE,
@@ -21,6 +20,7 @@ from api.services.reports.school.common import (
     class_name,
     full_name,
     in_org,
+    register_school,
     resolve_range,
     yes_no,
 )
@@ -141,7 +141,7 @@ async def lesson_changes_query(ctx: ReportContext) -> ReportResult:
     return ReportResult(rows=rows, count=len(rows))
 
 
-register(
+register_school(
     ReportDefinition(
         id="school.admin.lesson_changes",
         title=T(
@@ -234,7 +234,7 @@ async def documents_query(ctx: ReportContext) -> ReportResult:
     return ReportResult(rows=rows, count=len(rows))
 
 
-register(
+register_school(
     ReportDefinition(
         id="school.admin.documents",
         title=T(

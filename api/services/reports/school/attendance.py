@@ -22,7 +22,6 @@ from api.services.reports.engine import (
     percent,
     t,
 )
-from api.services.reports.registry import register
 from api.services.reports.school.common import (
     CLASS,
     DATE,
@@ -34,6 +33,7 @@ from api.services.reports.school.common import (
     fmt,
     full_name,
     in_org,
+    register_school,
     resolve_range,
 )
 
@@ -106,24 +106,34 @@ def _active(e: Any, day: Any) -> Any:
 
 
 async def _lesson_counts(ctx: ReportContext, start: Any, end: Any, keys: tuple[str, ...]) -> dict[tuple, dict]:
-    """Held lessons and student-lessons grouped by lesson columns `keys`."""
+    """Held lessons and student-lessons grouped by lesson columns `keys`.
+
+    Lessons are first counted per (class, date[, subject]); the students enrolled in the class on that date
+    are counted once per such group (an index lookup), so no lesson × student rows are ever formed.
+    """
     ls, e = Lesson, Enrolment
-    gcols = [getattr(ls, k) for k in keys]
     conds = [in_org(ctx, ls.organization_id), ls.status == "held", ls.date.between(start, end)]
     if ctx.filters.class_id is not None:
         conds.append(ls.class_id == ctx.filters.class_id)
     if ctx.filters.subject_id is not None and "subject_id" in ctx.definition.filters:
         conds.append(ls.subject_id == ctx.filters.subject_id)
-    stmt = (
-        select(*gcols, func.count(func.distinct(ls.id)).label("lessons"), func.count(e.id).label("student_lessons"))
-        .select_from(ls)
-        .outerjoin(e, and_(e.class_id == ls.class_id, _active(e, ls.date)))
+    inner = ["class_id", "date", *[k for k in keys if k not in ("class_id", "date")]]
+    pairs = (
+        select(*[getattr(ls, k) for k in inner], func.count().label("n"))
         .where(*conds)
-        .group_by(*gcols)
+        .group_by(*[getattr(ls, k) for k in inner])
+        .subquery("pairs")
     )
+    enrolled = select(func.count()).where(e.class_id == pairs.c.class_id, _active(e, pairs.c.date)).scalar_subquery()
+    gcols = [pairs.c[k] for k in keys]
+    stmt = select(
+        *gcols,
+        func.sum(pairs.c.n).label("lessons"),
+        func.sum(pairs.c.n * enrolled).label("student_lessons"),
+    ).group_by(*gcols)
     out: dict[tuple, dict] = {}
     for r in await ctx.session.execute(stmt):
-        out[tuple(r[: len(keys)])] = {"lessons": r.lessons, "student_lessons": r.student_lessons}
+        out[tuple(r[: len(keys)])] = {"lessons": int(r.lessons), "student_lessons": int(r.student_lessons)}
     return out
 
 
@@ -131,12 +141,14 @@ async def _absence_counts(ctx: ReportContext, start: Any, end: Any, keys: tuple[
     ab, ls = Absence, Lesson
     stmt = select(*keys, ab.reason, func.count()).select_from(ab)
     if join_lesson:
-        stmt = stmt.join(ls, ls.id == ab.lesson_id)
+        stmt = stmt.join(ls, and_(ls.id == ab.lesson_id, ls.class_id == ab.class_id, ls.date == ab.date))
     conds = [in_org(ctx, ab.organization_id), ab.date.between(start, end)]
     if ctx.filters.class_id is not None:
         conds.append(ab.class_id == ctx.filters.class_id)
-    if ctx.filters.subject_id is not None and join_lesson:
-        conds.append(ls.subject_id == ctx.filters.subject_id)
+    if join_lesson:  # the same bounds on the lessons let the planner read them by (organization, date)
+        conds += [ls.organization_id == ab.organization_id, ls.date.between(start, end)]
+        if ctx.filters.subject_id is not None:
+            conds.append(ls.subject_id == ctx.filters.subject_id)
     stmt = stmt.where(*conds).group_by(*keys, ab.reason)
     out: dict[tuple, dict] = {}
     n = len(keys)
@@ -177,7 +189,7 @@ async def summary_query(ctx: ReportContext) -> ReportResult:
     return ReportResult(rows=rows, count=len(rows), totals=_sum_rows(rows, "class", ctx.lang) if rows else None)
 
 
-register(
+register_school(
     ReportDefinition(
         id="school.attendance.summary",
         title=T("Посещаемость: Сводка", "Қатысу: Жиынтық", "Attendance: Summary"),
@@ -238,7 +250,7 @@ async def school_query(ctx: ReportContext) -> ReportResult:
     )
 
 
-register(
+register_school(
     ReportDefinition(
         id="school.attendance.school",
         title=T("Посещаемость: Школа", "Қатысу: Мектеп", "Attendance: School"),
@@ -297,7 +309,7 @@ async def classes_query(ctx: ReportContext) -> ReportResult:
     return ReportResult(rows=rows, count=len(rows), totals=_sum_rows(rows, "class", ctx.lang) if rows else None)
 
 
-register(
+register_school(
     ReportDefinition(
         id="school.attendance.classes",
         title=T("Посещаемость: Классы", "Қатысу: Сыныптар", "Attendance: Classes"),
@@ -398,7 +410,7 @@ async def class_teacher_query(ctx: ReportContext) -> ReportResult:
     return ReportResult(rows=rows, count=len(rows), totals=totals)
 
 
-register(
+register_school(
     ReportDefinition(
         id="school.attendance.class_teacher",
         title=T(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
@@ -9,11 +10,20 @@ from typing import Any
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
-from sqlalchemy import ColumnElement, and_, func, select
+from sqlalchemy import ColumnElement, and_, func, select, text
 
 from api.errors import InvalidInput
 from api.models import Period, Person, SchoolClass
-from api.services.reports.engine import FILTER_LABELS, PeriodInfo, ReportContext, Text, t
+from api.services.reports.engine import (
+    FILTER_LABELS,
+    PeriodInfo,
+    ReportContext,
+    ReportDefinition,
+    ReportResult,
+    Text,
+    t,
+)
+from api.services.reports.registry import register
 
 # Filters of a report about one organization over time.
 ORG = ("region_id", "district_id", "org_type_id", "organization_id")
@@ -171,3 +181,18 @@ def q2(value: Decimal | float | None) -> Decimal | None:
     if value is None:
         return None
     return Decimal(value).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+def register_school(definition: ReportDefinition) -> ReportDefinition:
+    """Register a school report whose statements are planned for the actual filter values.
+
+    asyncpg prepares statements, and after a few runs PostgreSQL may switch to a generic plan that ignores
+    the chosen organization and period; for one school's rows that plan can be a hundred times slower.
+    """
+    inner = definition.query
+
+    async def query(ctx: ReportContext) -> ReportResult:
+        await ctx.session.execute(text("SET LOCAL plan_cache_mode = force_custom_plan"))
+        return await inner(ctx)
+
+    return register(dataclasses.replace(definition, query=query))

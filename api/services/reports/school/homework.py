@@ -5,11 +5,10 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import func, literal, select
 
 from api.models import Homework, Lesson, SchoolClass, Subject
 from api.services.reports.engine import TOTAL, Col, ReportContext, ReportDefinition, ReportResult, Text, View, t
-from api.services.reports.registry import register
 from api.services.reports.school.common import (
     CLASS,
     SUBJECT,
@@ -19,6 +18,7 @@ from api.services.reports.school.common import (
     class_name,
     dec2,
     in_org,
+    register_school,
     resolve_range,
     settings,
 )
@@ -60,29 +60,30 @@ def _m(prefix: Text) -> Text:
     return {k: prefix[k] + " " + RULES[k] for k in ("ru", "kk", "en")}
 
 
+def _homework_of(ls: Any) -> Any:
+    """LATERAL: count and minutes of the homework of one lesson (an index lookup per lesson)."""
+    h = Homework
+    return (
+        select(func.count(h.id).label("n"), func.sum(func.coalesce(h.minutes, 0)).label("minutes"))
+        .where(h.lesson_id == ls.id, h.class_id == ls.class_id)
+        .lateral("hw")
+    )
+
+
 async def class_days(ctx: ReportContext) -> tuple[list[Any], dict[tuple[int, Any], int]]:
     """The classes (id, grade, name) and minutes of homework per (class, school day), 0 on days without any."""
     start, end = await resolve_range(ctx)
-    ls, h, c = Lesson, Homework, SchoolClass
-    days = (
-        select(ls.class_id, ls.date)
+    ls, c = Lesson, SchoolClass
+    hw = _homework_of(ls)
+    stmt = (
+        select(ls.class_id, ls.date, func.coalesce(func.sum(hw.c.minutes), 0))
+        .select_from(ls)
+        .join(hw, literal(True))
         .where(in_org(ctx, ls.organization_id), ls.date.between(start, end), ls.status != "cancelled")
-        .distinct()
-        .subquery("days")
-    )
-    hw = (
-        select(ls.class_id, ls.date, func.sum(func.coalesce(h.minutes, 0)).label("minutes"))
-        .select_from(h)
-        .join(ls, ls.id == h.lesson_id)
-        .where(in_org(ctx, h.organization_id), ls.date.between(start, end), ls.status != "cancelled")
         .group_by(ls.class_id, ls.date)
-        .subquery("hw")
-    )
-    stmt = select(days.c.class_id, days.c.date, func.coalesce(hw.c.minutes, 0)).outerjoin(
-        hw, and_(hw.c.class_id == days.c.class_id, hw.c.date == days.c.date)
     )
     if ctx.filters.class_id is not None:
-        stmt = stmt.where(days.c.class_id == ctx.filters.class_id)
+        stmt = stmt.where(ls.class_id == ctx.filters.class_id)
     load = {(r[0], r[1]): int(r[2]) for r in await ctx.session.execute(stmt)}
     ids = {k[0] for k in load}
     classes = []
@@ -144,7 +145,7 @@ async def school_query(ctx: ReportContext) -> ReportResult:
     return ReportResult(rows=rows, count=len(rows), totals=totals)
 
 
-register(
+register_school(
     ReportDefinition(
         id="school.homework.school",
         title=T("Время на выполнение ДЗ: Школа", "Үй тапсырмасына уақыт: Мектеп", "Homework time: School"),
@@ -223,28 +224,30 @@ async def classes_query(ctx: ReportContext) -> ReportResult:
 
 async def _subjects(ctx: ReportContext, classes: list[Any], load: dict[tuple[int, Any], int]) -> ReportResult:
     start, end = await resolve_range(ctx)
-    ls, h = Lesson, Homework
+    ls = Lesson
     name = ctx.name_col(Subject)
+    hw = _homework_of(ls)
     stmt = (
         select(
             ls.class_id,
             ls.subject_id,
             name.label("subject"),
-            func.count(h.id).label("homeworks"),
-            func.coalesce(func.sum(h.minutes), 0).label("minutes"),
+            func.sum(hw.c.n).label("homeworks"),
+            func.coalesce(func.sum(hw.c.minutes), 0).label("minutes"),
         )
-        .select_from(h)
-        .join(ls, ls.id == h.lesson_id)
+        .select_from(ls)
+        .join(hw, literal(True))
         .join(Subject, Subject.id == ls.subject_id)
-        .where(in_org(ctx, h.organization_id), ls.date.between(start, end), ls.status != "cancelled")
+        .where(in_org(ctx, ls.organization_id), ls.date.between(start, end), ls.status != "cancelled")
         .group_by(ls.class_id, ls.subject_id, name)
+        .having(func.sum(hw.c.n) > 0)
     )
     if ctx.filters.class_id is not None:
         stmt = stmt.where(ls.class_id == ctx.filters.class_id)
     per: dict[int, list[Any]] = defaultdict(list)
     for r in await ctx.session.execute(stmt):
         per[r.class_id].append(r)
-    days = defaultdict(int)
+    days: dict[int, int] = defaultdict(int)
     for cid, _ in load:
         days[cid] += 1
     rows = []
@@ -264,7 +267,7 @@ async def _subjects(ctx: ReportContext, classes: list[Any], load: dict[tuple[int
     return ReportResult(rows=rows, count=len(rows))
 
 
-register(
+register_school(
     ReportDefinition(
         id="school.homework.classes",
         title=T("Время на выполнение ДЗ: Классы", "Үй тапсырмасына уақыт: Сыныптар", "Homework time: Classes"),

@@ -21,11 +21,20 @@ from api.models import (
     User,
 )
 from api.services.reports.engine import Col, ReportContext, ReportDefinition, ReportResult, t
-from api.services.reports.registry import register
-from api.services.reports.school.common import CLASS, ORG, STUDENT, T, class_name, full_name, in_org, yes_no
+from api.services.reports.school.common import (
+    CLASS,
+    ORG,
+    STUDENT,
+    T,
+    class_name,
+    full_name,
+    in_org,
+    register_school,
+    yes_no,
+)
 
 ALMATY = ZoneInfo("Asia/Almaty")
-SEP = literal_column("', '")
+SEP: Any = literal_column("', '")
 SEX = {"M": T("М", "Е", "M"), "F": T("Ж", "Ә", "F")}
 CATEGORIES = {
     "master": T("педагог-мастер", "педагог-шебер", "master teacher"),
@@ -107,7 +116,7 @@ async def students_query(ctx: ReportContext) -> ReportResult:
     return ReportResult(rows=rows, count=total, total_rows=total)
 
 
-register(
+register_school(
     ReportDefinition(
         id="school.lists.students",
         title=T("Списки: Ученики", "Тізімдер: Оқушылар", "Lists: Students"),
@@ -214,7 +223,7 @@ async def staff_query(ctx: ReportContext) -> ReportResult:
     return ReportResult(rows=rows, count=total, total_rows=total)
 
 
-register(
+register_school(
     ReportDefinition(
         id="school.lists.staff",
         title=T("Списки: Сотрудники", "Тізімдер: Қызметкерлер", "Lists: Staff"),

@@ -8,7 +8,6 @@ from sqlalchemy import func, select, tuple_
 
 from api.models import Mark, SchoolClass, Subject
 from api.services.reports.engine import TOTAL, Col, ReportContext, ReportDefinition, ReportResult, View, percent, t
-from api.services.reports.registry import register
 from api.services.reports.school.common import (
     CLASS,
     ORG,
@@ -18,6 +17,7 @@ from api.services.reports.school.common import (
     class_name,
     dec2,
     in_org,
+    register_school,
     resolve_period,
     resolve_range,
 )
@@ -124,7 +124,7 @@ async def statistics_query(ctx: ReportContext) -> ReportResult:
     return ReportResult(rows=rows, count=len(rows), totals=totals, chart=chart)
 
 
-register(
+register_school(
     ReportDefinition(
         id="school.marks.statistics",
         title=T("Статистика оценок", "Бағалар статистикасы", "Mark statistics"),
@@ -186,7 +186,8 @@ async def average_query(ctx: ReportContext) -> ReportResult:
     for r in await ctx.session.execute(stmt):
         cid = r.class_id if r.g in (0, 1) else None  # g bit 2: class_id aggregated
         sid = r.subject_id if r.g in (0, 2) else None
-        cells[(cid, sid)] = dec2(int(r.s), int(r.n))
+        if r.n:  # the empty grand total (no marks at all) gives no cell
+            cells[(cid, sid)] = dec2(int(r.s), int(r.n))
     class_ids = {k[0] for k in cells if k[0] is not None}
     subject_ids = {k[1] for k in cells if k[1] is not None}
     c = SchoolClass
@@ -236,7 +237,7 @@ async def average_query(ctx: ReportContext) -> ReportResult:
     return ReportResult(rows=rows, count=len(rows), totals=totals)
 
 
-register(
+register_school(
     ReportDefinition(
         id="school.marks.average",
         title=T("Средний балл", "Орташа балл", "Average mark"),

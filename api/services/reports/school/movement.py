@@ -15,7 +15,6 @@ from api.services.reports.engine import (
     ReportResult,
     t,
 )
-from api.services.reports.registry import register
 from api.services.reports.school.common import (
     CLASS,
     DATE,
@@ -25,6 +24,7 @@ from api.services.reports.school.common import (
     class_name,
     full_name,
     in_org,
+    register_school,
     resolve_range,
 )
 
@@ -87,7 +87,7 @@ async def summary_query(ctx: ReportContext) -> ReportResult:
     return ReportResult(rows=rows, count=len(plain), totals=totals)
 
 
-register(
+register_school(
     ReportDefinition(
         id="school.movement.summary",
         title=T("Движение учеников: Сводка", "Оқушылар қозғалысы: Жиынтық", "Student movement: Summary"),
@@ -195,7 +195,7 @@ for _kind, _title, _where, _what, _count in (
 ):
     _cols = [Col("date", DATE), Col("student", STUDENT), Col("class", CLASS), Col("counterpart", _where)]
     _cols += [_ORDER, _REASON] if _kind == "arrived" else [_REASON, _ORDER]
-    register(
+    register_school(
         ReportDefinition(
             id=f"school.movement.{_kind}",
             title=_title,

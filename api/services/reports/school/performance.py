@@ -14,6 +14,7 @@ from api.models import Absence, Assignment, Enrolment, Mark, Person, SchoolClass
 from api.services.reports.engine import (
     TOTAL,
     Col,
+    ColumnKind,
     PeriodInfo,
     ReportContext,
     ReportDefinition,
@@ -23,7 +24,6 @@ from api.services.reports.engine import (
     percent,
     t,
 )
-from api.services.reports.registry import register
 from api.services.reports.school.common import (
     CLASS,
     ORG,
@@ -36,6 +36,7 @@ from api.services.reports.school.common import (
     in_org,
     org_id,
     q2,
+    register_school,
     resolve_period,
 )
 
@@ -234,7 +235,9 @@ def metric_values(r: Any) -> dict[str, Any]:
     """The metric columns of a grouped record."""
     n = [int(getattr(r, f"n{v}")) for v in range(1, 6)]
     marks = sum(n)
-    out = {k: int(getattr(r, k)) for k in ("students", "excellent", "good", "one_three", "threes", "failing")}
+    out: dict[str, Any] = {
+        k: int(getattr(r, k)) for k in ("students", "excellent", "good", "one_three", "threes", "failing")
+    }
     out["not_attested"] = int(r.not_attested)
     out["pct_success"] = percent(r.attested - r.failing, r.attested)
     out["pct_quality"] = percent(r.excellent + r.good, r.attested)
@@ -288,7 +291,7 @@ async def school_query(ctx: ReportContext) -> ReportResult:
     return ReportResult(rows=rows, count=len(rows), totals=_total(ctx, "class", total))
 
 
-register(
+register_school(
     ReportDefinition(
         id="school.performance.school",
         title=T("Успеваемость: Школа", "Үлгерім: Мектеп", "Performance: School"),
@@ -341,7 +344,7 @@ async def classes_query(ctx: ReportContext) -> ReportResult:
     return await _class_subject_rows(ctx, None)
 
 
-register(
+register_school(
     ReportDefinition(
         id="school.performance.classes",
         title=T("Успеваемость: Классы", "Үлгерім: Сыныптар", "Performance: Classes"),
@@ -377,7 +380,7 @@ async def subject_teacher_query(ctx: ReportContext) -> ReportResult:
     return await _class_subject_rows(ctx, ctx.filters.teacher_id)
 
 
-register(
+register_school(
     ReportDefinition(
         id="school.performance.subject_teacher",
         title=T(
@@ -520,7 +523,7 @@ async def _assigned(ctx: ReportContext, class_ids: set[int]) -> set[tuple[int, i
     return {(r[0], r[1]) for r in res}
 
 
-register(
+register_school(
     ReportDefinition(
         id="school.performance.students",
         title=T("Успеваемость: Ученики", "Үлгерім: Оқушылар", "Performance: Students"),
@@ -617,7 +620,7 @@ async def class_teacher_query(ctx: ReportContext) -> ReportResult:
         totals[f"s{sid}"] = dec2(sum(v, Decimal(0)), len(v)) if v else None
     totals["avg"] = dec2(sum(all_vals, Decimal(0)), len(all_vals)) if all_vals else None
     totals["absences"] = sum(r["absences"] for r in rows)
-    kind = "decimal" if current else "int"
+    kind: ColumnKind = "decimal" if current else "int"
     ctx.columns = [
         Col("student", STUDENT),
         Col(
@@ -633,7 +636,7 @@ async def class_teacher_query(ctx: ReportContext) -> ReportResult:
     return ReportResult(rows=rows, count=len(rows), totals=totals)
 
 
-register(
+register_school(
     ReportDefinition(
         id="school.performance.class_teacher",
         title=T(
