@@ -492,7 +492,9 @@ PERFORMANCE_METHODOLOGY: Text = {
         "100; % качества = (отличники + хорошисты) / аттестованные × 100; проценты без округления (дробная часть "
         "отбрасывается). СОУ = (100·n5 + 64·n4 + 36·n3 + 16·n2 + 7·n1) / число оценок; средний балл = сумма "
         "оценок / число оценок; оба с двумя знаками после запятой (округление half up). Ученик учитывается в "
-        "организации, выставившей оценку. Период по умолчанию — последний начавшийся."
+        "организации, выставившей оценку. Период по умолчанию — последний начавшийся. Отличие от отчёта «Успеваемость: "
+        "Школа»: здесь не учитываются ученики без единой итоговой оценки, а предмет без оценки после окончания "
+        "периода не делает ученика неаттестованным (учитывается только «н/а»)."
     ),
     "kk": (
         "Дереккөз: таңдалған кезеңдегі қорытынды бағалар (тоқсандық немесе жылдық). Үздіктер — барлық бағалары "
@@ -508,7 +510,9 @@ PERFORMANCE_METHODOLOGY: Text = {
         "attested × 100; % quality = (excellent + good) / attested × 100; percentages truncated. Degree of learning "
         "(СОУ) = (100·n5 + 64·n4 + 36·n3 + 16·n2 + 7·n1) / number of marks; average = sum of marks / number of "
         "marks; both with two decimals (half up). A student counts in the school that gave the mark. The default "
-        "period is the latest one that has started."
+        "period is the latest one that has started. Unlike «Performance: school», students without any period mark "
+        "are not counted here, and a subject left without a mark after the period ended does not make a student "
+        "not attested (only «н/а» does)."
     ),
 }
 
