@@ -217,9 +217,10 @@ async def update_account(
     session: AsyncSession, principal: Principal, request: Request, account_id: int, data: AccountUpdate
 ) -> AccountRead:
     """Change role, management body or status; any change bumps token_version and revokes the refresh tokens."""
+    # Scope first: an account outside the subtree is a 404 whatever the body says.
+    user, org, person = await _get(session, principal, account_id, for_update=True)
     if data.role is None and data.organization_id is None and data.status is None:
         raise InvalidInput("request", "give at least one of role, organization_id, status")
-    user, org, person = await _get(session, principal, account_id, for_update=True)
     _check_manageable(principal, user)
     changes: dict[str, Any] = {}
     if data.role is not None and data.role != user.app_role:
