@@ -155,6 +155,11 @@ async def test_token_is_not_a_session_and_a_session_is_not_a_token(
     # An API token on a browser endpoint: 401.
     resp = await client.get(f"{URL}/tokens", headers={"Authorization": f"Bearer {xw.token}"})
     assert resp.status_code == 401
+    # Nor can it read reports or the people directory, however it is sent.
+    for path in ("/api/v1/reports", f"/api/v1/organizations/{xw.w.body_a.id}/people"):
+        for headers in ({"Authorization": f"Bearer {xw.token}"}, {"X-API-Token": xw.token}):
+            resp = await client.get(path, headers=headers)
+            assert resp.status_code == 401, (path, resp.status_code)
     # A login session (JWT) on an integration endpoint: 401.
     admin = await f.app_user(db, xw.w.body_a, role="admin")
     resp = await client.post(f"{URL}/marks", json={"items": []}, headers=f.auth_headers(admin))
