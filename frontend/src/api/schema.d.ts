@@ -320,6 +320,9 @@ export interface paths {
         /**
          * Create or update marks by external id
          * @description Bulk upsert of up to 10,000 marks, keyed by the source system's external ids; all-or-nothing, idempotent. Problems: 422 with every one listed as {index, field, message}. Item: A mark of a student: current (on a lesson), СОР/СОЧ, or a period mark (quarter, year, exam).
+         *
+         *         A TypedDict, not a model: marks come by the hundred thousand and validating into dicts is several
+         *         times faster than building model instances.
          */
         post: operations["upsert_marks_api_v1_integration_marks_post"];
         /**
@@ -692,6 +695,878 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/organizations/{organization_id}/profile": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Profile
+         * @description Вкладка «Профиль» of any organization: card, contacts, leaders, administrators, news, pages, documents, wall.
+         */
+        get: operations["get_profile_api_v1_organizations__organization_id__profile_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Update Profile
+         * @description Change the description and contacts (administrators of the organization's body).
+         */
+        patch: operations["update_profile_api_v1_organizations__organization_id__profile_patch"];
+        trace?: never;
+    };
+    "/api/v1/organizations/{organization_id}/news": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List News
+         * @description News of an organization, newest first.
+         */
+        get: operations["list_news_api_v1_organizations__organization_id__news_get"];
+        put?: never;
+        /**
+         * Create News
+         * @description Publish a news post (the text is sanitised).
+         */
+        post: operations["create_news_api_v1_organizations__organization_id__news_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/news/{news_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get News
+         * @description One news post with its images.
+         */
+        get: operations["get_news_api_v1_news__news_id__get"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete News
+         * @description Delete a news post with its images.
+         */
+        delete: operations["delete_news_api_v1_news__news_id__delete"];
+        options?: never;
+        head?: never;
+        /**
+         * Update News
+         * @description Change a news post.
+         */
+        patch: operations["update_news_api_v1_news__news_id__patch"];
+        trace?: never;
+    };
+    "/api/v1/news/{news_id}/images": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Add News Image
+         * @description Attach an image (PNG or JPEG, checked by content) to a news post.
+         */
+        post: operations["add_news_image_api_v1_news__news_id__images_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/organizations/{organization_id}/pages": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Pages
+         * @description Interactive pages of an organization in their order.
+         */
+        get: operations["list_pages_api_v1_organizations__organization_id__pages_get"];
+        put?: never;
+        /**
+         * Create Page
+         * @description Create an interactive page (added at the end).
+         */
+        post: operations["create_page_api_v1_organizations__organization_id__pages_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/organizations/{organization_id}/pages/order": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Order Pages
+         * @description Reorder the interactive pages: list every page id once, in the new order.
+         */
+        put: operations["order_pages_api_v1_organizations__organization_id__pages_order_put"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/pages/{page_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Page
+         * @description One interactive page.
+         */
+        get: operations["get_page_api_v1_pages__page_id__get"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete Page
+         * @description Delete an interactive page.
+         */
+        delete: operations["delete_page_api_v1_pages__page_id__delete"];
+        options?: never;
+        head?: never;
+        /**
+         * Update Page
+         * @description Change an interactive page.
+         */
+        patch: operations["update_page_api_v1_pages__page_id__patch"];
+        trace?: never;
+    };
+    "/api/v1/organizations/{organization_id}/wall": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Wall
+         * @description Messages of the wall, newest first.
+         */
+        get: operations["list_wall_api_v1_organizations__organization_id__wall_get"];
+        put?: never;
+        /**
+         * Post Wall
+         * @description Write on the wall (logged-in users; the text is sanitised).
+         */
+        post: operations["post_wall_api_v1_organizations__organization_id__wall_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/wall/{message_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Delete Wall
+         * @description Delete a wall message (its author or an administrator).
+         */
+        delete: operations["delete_wall_api_v1_wall__message_id__delete"];
+        options?: never;
+        head?: never;
+        /**
+         * Moderate Wall
+         * @description Hide or show a wall message (administrators).
+         */
+        patch: operations["moderate_wall_api_v1_wall__message_id__patch"];
+        trace?: never;
+    };
+    "/api/v1/organizations/{organization_id}/structure": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Structure
+         * @description Units with their heads, subordinate organizations (with links to their profiles) and leaders.
+         */
+        get: operations["get_structure_api_v1_organizations__organization_id__structure_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/organizations/{organization_id}/leaders/{person_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Leader
+         * @description A leader's personal page: positions, contacts, reception hours.
+         */
+        get: operations["get_leader_api_v1_organizations__organization_id__leaders__person_id__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/organizations/{organization_id}/units": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Create Unit
+         * @description Add a structural unit.
+         */
+        post: operations["create_unit_api_v1_organizations__organization_id__units_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/units/{unit_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Update Unit
+         * @description Replace a structural unit.
+         */
+        put: operations["update_unit_api_v1_units__unit_id__put"];
+        post?: never;
+        /**
+         * Delete Unit
+         * @description Delete a structural unit with the units inside it.
+         */
+        delete: operations["delete_unit_api_v1_units__unit_id__delete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/organizations/{organization_id}/reception": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Reception
+         * @description The reception schedule of the leaders.
+         */
+        get: operations["list_reception_api_v1_organizations__organization_id__reception_get"];
+        put?: never;
+        /**
+         * Create Reception
+         * @description Add an entry to the reception schedule.
+         */
+        post: operations["create_reception_api_v1_organizations__organization_id__reception_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reception/{reception_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Update Reception
+         * @description Replace a reception schedule entry.
+         */
+        put: operations["update_reception_api_v1_reception__reception_id__put"];
+        post?: never;
+        /**
+         * Delete Reception
+         * @description Delete a reception schedule entry.
+         */
+        delete: operations["delete_reception_api_v1_reception__reception_id__delete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/organizations/{organization_id}/people": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List People
+         * @description People of the organization's subtree (within the caller's scope) by category, name search and presence.
+         */
+        get: operations["list_people_api_v1_organizations__organization_id__people_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/organizations/{organization_id}/documents": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Documents
+         * @description A folder's subfolders and files (public).
+         */
+        get: operations["list_documents_api_v1_organizations__organization_id__documents_get"];
+        put?: never;
+        /**
+         * Upload Document
+         * @description Upload a document; the format is checked by content and the size is limited.
+         */
+        post: operations["upload_document_api_v1_organizations__organization_id__documents_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/organizations/{organization_id}/folders": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Create Folder
+         * @description Create a folder.
+         */
+        post: operations["create_folder_api_v1_organizations__organization_id__folders_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/folders/{folder_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Delete Folder
+         * @description Delete a folder with everything in it.
+         */
+        delete: operations["delete_folder_api_v1_folders__folder_id__delete"];
+        options?: never;
+        head?: never;
+        /**
+         * Update Folder
+         * @description Rename or move a folder.
+         */
+        patch: operations["update_folder_api_v1_folders__folder_id__patch"];
+        trace?: never;
+    };
+    "/api/v1/files/{file_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Download File
+         * @description Download a public file (a document or a news image) as an attachment.
+         */
+        get: operations["download_file_api_v1_files__file_id__get"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete File
+         * @description Delete a document or a news image.
+         */
+        delete: operations["delete_file_api_v1_files__file_id__delete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/organizations/{organization_id}/forum": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Forum
+         * @description The forum's sections (public).
+         */
+        get: operations["get_forum_api_v1_organizations__organization_id__forum_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/organizations/{organization_id}/forum/sections": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Create Section
+         * @description Add a section (administrators).
+         */
+        post: operations["create_section_api_v1_organizations__organization_id__forum_sections_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/forum/sections/{section_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Update Section
+         * @description Change a section (administrators).
+         */
+        put: operations["update_section_api_v1_forum_sections__section_id__put"];
+        post?: never;
+        /**
+         * Delete Section
+         * @description Delete a section with its topics (administrators).
+         */
+        delete: operations["delete_section_api_v1_forum_sections__section_id__delete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/forum/sections/{section_id}/topics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Topics
+         * @description Topics of a section, most recently active first (public).
+         */
+        get: operations["list_topics_api_v1_forum_sections__section_id__topics_get"];
+        put?: never;
+        /**
+         * Create Topic
+         * @description Open a topic with its first post (employees of the organization's body).
+         */
+        post: operations["create_topic_api_v1_forum_sections__section_id__topics_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/forum/topics/{topic_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Topic
+         * @description A topic with its posts (public).
+         */
+        get: operations["get_topic_api_v1_forum_topics__topic_id__get"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete Topic
+         * @description Delete a topic with its posts (administrators).
+         */
+        delete: operations["delete_topic_api_v1_forum_topics__topic_id__delete"];
+        options?: never;
+        head?: never;
+        /**
+         * Moderate Topic
+         * @description Lock or hide a topic (administrators).
+         */
+        patch: operations["moderate_topic_api_v1_forum_topics__topic_id__patch"];
+        trace?: never;
+    };
+    "/api/v1/forum/topics/{topic_id}/posts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Create Post
+         * @description Post in a topic or reply to a post (employees of the organization's body).
+         */
+        post: operations["create_post_api_v1_forum_topics__topic_id__posts_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/forum/posts/{post_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Post
+         * @description One post; its ETag header is what an edit sends back in If-Match.
+         */
+        get: operations["get_post_api_v1_forum_posts__post_id__get"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete Post
+         * @description Delete a post (its author or an administrator); If-Match must carry the current ETag.
+         */
+        delete: operations["delete_post_api_v1_forum_posts__post_id__delete"];
+        options?: never;
+        head?: never;
+        /**
+         * Update Post
+         * @description Edit a post (its author or an administrator); If-Match must carry the current ETag.
+         */
+        patch: operations["update_post_api_v1_forum_posts__post_id__patch"];
+        trace?: never;
+    };
+    "/api/v1/forum/posts/{post_id}/moderation": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Moderate Post
+         * @description Hide or show a post (administrators).
+         */
+        post: operations["moderate_post_api_v1_forum_posts__post_id__moderation_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/organizations/{organization_id}/feedback": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Feedback
+         * @description Contacts, the reception schedule and the published questions with answers (public).
+         */
+        get: operations["get_feedback_api_v1_organizations__organization_id__feedback_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/organizations/{organization_id}/questions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Questions
+         * @description All questions of the organization (administrators).
+         */
+        get: operations["list_questions_api_v1_organizations__organization_id__questions_get"];
+        put?: never;
+        /**
+         * Ask Question
+         * @description Send a question (anyone; a few per address every ten minutes).
+         */
+        post: operations["ask_question_api_v1_organizations__organization_id__questions_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/questions/{question_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Delete Question
+         * @description Delete a question (administrators).
+         */
+        delete: operations["delete_question_api_v1_questions__question_id__delete"];
+        options?: never;
+        head?: never;
+        /**
+         * Answer Question
+         * @description Answer and/or publish a question (administrators).
+         */
+        patch: operations["answer_question_api_v1_questions__question_id__patch"];
+        trace?: never;
+    };
+    "/api/v1/inform/announcements": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send Announcement
+         * @description Send an announcement from the caller's body to subordinate organizations (all, district, type or list).
+         */
+        post: operations["send_announcement_api_v1_inform_announcements_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/inform/announcements/{announcement_id}/attachments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Add Attachment
+         * @description Attach a file to an announcement sent from the caller's body.
+         */
+        post: operations["add_attachment_api_v1_inform_announcements__announcement_id__attachments_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/inform/inbox": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Inbox
+         * @description Announcements sent to the caller's organization, newest first.
+         */
+        get: operations["inbox_api_v1_inform_inbox_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/inform/sent": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Sent
+         * @description Announcements sent by the caller's body, newest first.
+         */
+        get: operations["sent_api_v1_inform_sent_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/inform/announcements/{announcement_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Announcement
+         * @description One announcement sent to, or sent from within, the caller's organization.
+         */
+        get: operations["get_announcement_api_v1_inform_announcements__announcement_id__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/inform/announcements/{announcement_id}/read": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Mark Read
+         * @description Mark an announcement sent to the caller's organization as read.
+         */
+        post: operations["mark_read_api_v1_inform_announcements__announcement_id__read_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/inform/announcements/{announcement_id}/readers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Readers
+         * @description Who has read the announcement, per recipient organization (the sender's side).
+         */
+        get: operations["readers_api_v1_inform_announcements__announcement_id__readers_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/inform/attachments/{file_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Download Attachment
+         * @description Download an attachment of an announcement the caller may see.
+         */
+        get: operations["download_attachment_api_v1_inform_attachments__file_id__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -828,6 +1703,97 @@ export interface components {
             organization_id?: number | null;
             /** Status */
             status?: ("active" | "disabled") | null;
+        };
+        /**
+         * AdminBrief
+         * @description Администратор профиля организации.
+         */
+        AdminBrief: {
+            /** User Id */
+            user_id: number;
+            /** Person Id */
+            person_id: number | null;
+            /** Full Name */
+            full_name: string;
+        };
+        /**
+         * AnnouncementList
+         * @description A page of announcements, newest first.
+         */
+        AnnouncementList: {
+            /** Items */
+            items: components["schemas"]["AnnouncementRead"][];
+            /** Total */
+            total: number;
+            /** Page */
+            page: number;
+            /** Page Size */
+            page_size: number;
+        };
+        /**
+         * AnnouncementRead
+         * @description Объявление: sender, text, importance, deadline, attachments; read_at for the reader.
+         */
+        AnnouncementRead: {
+            /** Id */
+            id: number;
+            sender: components["schemas"]["OrgBrief"];
+            /** Author Name */
+            author_name: string;
+            /** Title */
+            title: string;
+            /** Body Html */
+            body_html: string;
+            /** Importance */
+            importance: string;
+            /** Deadline */
+            deadline: string | null;
+            /** Target Kind */
+            target_kind: string;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Attachments */
+            attachments: components["schemas"]["FileRead"][];
+            /** Recipients Count */
+            recipients_count: number;
+            /** Read At */
+            read_at?: string | null;
+        };
+        /**
+         * AnnouncementReads
+         * @description Who has read an announcement, per recipient organization.
+         */
+        AnnouncementReads: {
+            /** Announcement Id */
+            announcement_id: number;
+            /** Recipients */
+            recipients: components["schemas"]["RecipientReads"][];
+            /** Read Count */
+            read_count: number;
+            /** Users Count */
+            users_count: number;
+        };
+        /**
+         * AnnouncementWrite
+         * @description A new announcement: title, rich text, importance, optional deadline, recipients.
+         */
+        AnnouncementWrite: {
+            /** Title */
+            title: string;
+            /** Body Html */
+            body_html: string;
+            /**
+             * Importance
+             * @default normal
+             * @enum {string}
+             */
+            importance: "normal" | "high" | "urgent";
+            /** Deadline */
+            deadline?: string | null;
+            target: components["schemas"]["Target"];
         };
         /**
          * AppliedFilter
@@ -1022,6 +1988,35 @@ export interface components {
             /** Items */
             items: components["schemas"]["VisitItem"][];
         };
+        /** Body_add_attachment_api_v1_inform_announcements__announcement_id__attachments_post */
+        Body_add_attachment_api_v1_inform_announcements__announcement_id__attachments_post: {
+            /**
+             * File
+             * @description an office document or image, checked by content
+             */
+            file: string;
+        };
+        /** Body_add_news_image_api_v1_news__news_id__images_post */
+        Body_add_news_image_api_v1_news__news_id__images_post: {
+            /**
+             * File
+             * @description a PNG or JPEG image
+             */
+            file: string;
+        };
+        /** Body_upload_document_api_v1_organizations__organization_id__documents_post */
+        Body_upload_document_api_v1_organizations__organization_id__documents_post: {
+            /**
+             * File
+             * @description PDF, DOCX/XLSX/PPTX, DOC/XLS/PPT, ODT/ODS/ODP, PNG, JPEG, TXT/CSV
+             */
+            file: string;
+            /**
+             * Folder Id
+             * @description the folder; the root when omitted
+             */
+            folder_id?: number | null;
+        };
         /**
          * ClassItem
          * @description A class of a school in an academic year (named by its name, e.g. 2026-2027).
@@ -1042,6 +2037,22 @@ export interface components {
             letter: string;
             /** Class Teacher External Id */
             class_teacher_external_id?: string | null;
+        };
+        /**
+         * Contacts
+         * @description Контактные данные организации.
+         */
+        Contacts: {
+            /** Postal Address */
+            postal_address?: string | null;
+            /** Building Address */
+            building_address?: string | null;
+            /** Phones */
+            phones?: string | null;
+            /** Email */
+            email?: string | null;
+            /** Website */
+            website?: string | null;
         };
         /**
          * DeleteBatch
@@ -1090,6 +2101,22 @@ export interface components {
          */
         DocumentType: "basic_certificate" | "general_certificate" | "other";
         /**
+         * DocumentsRead
+         * @description Вкладка «Документы» at one folder: its path, subfolders and files (root when folder is None).
+         */
+        DocumentsRead: {
+            organization: components["schemas"]["OrgBrief"];
+            folder: components["schemas"]["FolderRead"] | null;
+            /** Path */
+            path: components["schemas"]["FolderRead"][];
+            /** Folders */
+            folders: components["schemas"]["FolderRead"][];
+            /** Files */
+            files: components["schemas"]["FileRead"][];
+            /** Can Edit */
+            can_edit: boolean;
+        };
+        /**
          * EnrolmentItem
          * @description A student in a class from a date (until a date).
          */
@@ -1107,6 +2134,99 @@ export interface components {
             starts_on: string;
             /** Ends On */
             ends_on?: string | null;
+        };
+        /**
+         * FaqRead
+         * @description A published question with its answer.
+         */
+        FaqRead: {
+            /** Id */
+            id: number;
+            /** Author Name */
+            author_name: string;
+            /** Question */
+            question: string;
+            /** Answer Html */
+            answer_html: string | null;
+            /** Answered At */
+            answered_at: string | null;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+        };
+        /**
+         * FeedbackRead
+         * @description Вкладка «Обратная связь»: contacts, reception schedule, published questions and answers.
+         */
+        FeedbackRead: {
+            organization: components["schemas"]["OrgBrief"];
+            contacts: components["schemas"]["Contacts"];
+            /** Reception */
+            reception: components["schemas"]["ReceptionRead"][];
+            /** Faq */
+            faq: components["schemas"]["FaqRead"][];
+            /** Can Edit */
+            can_edit: boolean;
+        };
+        /**
+         * FileRead
+         * @description A stored file: its name as uploaded, detected content type, size and download address.
+         */
+        FileRead: {
+            /** Id */
+            id: number;
+            /** Name */
+            name: string;
+            /** Content Type */
+            content_type: string;
+            /** Size Bytes */
+            size_bytes: number;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Folder Id */
+            folder_id?: number | null;
+            /** Url */
+            url: string;
+        };
+        /**
+         * FolderRead
+         * @description A documents folder.
+         */
+        FolderRead: {
+            /** Id */
+            id: number;
+            /** Parent Id */
+            parent_id: number | null;
+            /** Name */
+            name: string;
+        };
+        /**
+         * FolderWrite
+         * @description A documents folder: name and parent (None for the root).
+         */
+        FolderWrite: {
+            /** Name */
+            name: string;
+            /** Parent Id */
+            parent_id?: number | null;
+        };
+        /**
+         * ForumRead
+         * @description Вкладка «Форум»: sections with their latest topics.
+         */
+        ForumRead: {
+            organization: components["schemas"]["OrgBrief"];
+            /** Sections */
+            sections: components["schemas"]["SectionRead"][];
+            /** Can Moderate */
+            can_moderate: boolean;
+            /** Can Post */
+            can_post: boolean;
         };
         /** HTTPValidationError */
         HTTPValidationError: {
@@ -1146,6 +2266,47 @@ export interface components {
             minutes?: number | null;
             /** Due On */
             due_on?: string | null;
+        };
+        /**
+         * LeaderBrief
+         * @description Руководитель: a head or deputy of the organization with position and contacts.
+         */
+        LeaderBrief: {
+            /** Person Id */
+            person_id: number;
+            /** Full Name */
+            full_name: string;
+            /** Position */
+            position: string;
+            /** Role Kind */
+            role_kind: string;
+            /** Phone */
+            phone?: string | null;
+            /** Email */
+            email?: string | null;
+            /** Registered */
+            registered: boolean;
+        };
+        /**
+         * LeaderPage
+         * @description Личная страница руководителя: positions, contacts, reception hours.
+         */
+        LeaderPage: {
+            /** Person Id */
+            person_id: number;
+            /** Full Name */
+            full_name: string;
+            organization: components["schemas"]["OrgBrief"];
+            /** Positions */
+            positions: string[];
+            /** Phone */
+            phone: string | null;
+            /** Email */
+            email: string | null;
+            /** Registered */
+            registered: boolean;
+            /** Reception */
+            reception: components["schemas"]["ReceptionRead"][];
         };
         /**
          * LessonItem
@@ -1201,6 +2362,9 @@ export interface components {
         /**
          * MarkItem
          * @description A mark of a student: current (on a lesson), СОР/СОЧ, or a period mark (quarter, year, exam).
+         *
+         *     A TypedDict, not a model: marks come by the hundred thousand and validating into dicts is several
+         *     times faster than building model instances.
          */
         MarkItem: {
             /** External Id */
@@ -1213,36 +2377,28 @@ export interface components {
             subject_external_id: string;
             /** Lesson External Id */
             lesson_external_id?: string | null;
-            /** @default current */
-            kind: components["schemas"]["MarkKind"];
+            /**
+             * Kind
+             * @description current (default), sor, soch, quarter, year, exam
+             * @enum {string}
+             */
+            kind?: "current" | "sor" | "soch" | "quarter" | "year" | "exam";
             /** Value */
             value?: number | null;
             /**
              * Not Attested
-             * @default false
+             * @description «н/а» instead of a value (period marks only)
              */
-            not_attested: boolean;
-            /**
-             * Period Number
-             * @description quarter number for quarter marks
-             */
+            not_attested?: boolean;
+            /** Period Number */
             period_number?: number | null;
-            /**
-             * Date
-             * @description defaults to the lesson's date
-             */
+            /** Date */
             date?: string | null;
             /** Entered By External Id */
             entered_by_external_id?: string | null;
             /** Entered At */
             entered_at?: string | null;
         };
-        /**
-         * MarkKind
-         * @description Вид оценки: текущая, СОР, СОЧ, четвертная, годовая, экзаменационная.
-         * @enum {string}
-         */
-        MarkKind: "current" | "sor" | "soch" | "quarter" | "year" | "exam";
         /** MeOrganization */
         MeOrganization: {
             /** Id */
@@ -1322,6 +2478,16 @@ export interface components {
             management_bodies: number;
         };
         /**
+         * Moderation
+         * @description Moderation of a topic or a post: hide, lock (topics).
+         */
+        Moderation: {
+            /** Hidden */
+            hidden?: boolean | null;
+            /** Locked */
+            locked?: boolean | null;
+        };
+        /**
          * MovementItem
          * @description A student arrived at or departed from a school.
          */
@@ -1354,6 +2520,70 @@ export interface components {
          */
         MovementKind: "arrived" | "departed";
         /**
+         * NewsList
+         * @description A page of news, newest first.
+         */
+        NewsList: {
+            /** Items */
+            items: components["schemas"]["NewsRead"][];
+            /** Total */
+            total: number;
+            /** Page */
+            page: number;
+            /** Page Size */
+            page_size: number;
+        };
+        /**
+         * NewsRead
+         * @description Новость: date, author, title, sanitised text and images.
+         */
+        NewsRead: {
+            /** Id */
+            id: number;
+            /** Organization Id */
+            organization_id: number;
+            /** Title */
+            title: string;
+            /** Body Html */
+            body_html: string;
+            /** Author Name */
+            author_name: string;
+            /**
+             * Published At
+             * Format: date-time
+             */
+            published_at: string;
+            /**
+             * Images
+             * @default []
+             */
+            images: components["schemas"]["FileRead"][];
+        };
+        /**
+         * NewsUpdate
+         * @description Changes to a news post; omitted fields stay.
+         */
+        NewsUpdate: {
+            /** Title */
+            title?: string | null;
+            /** Body Html */
+            body_html?: string | null;
+            /** Published At */
+            published_at?: string | null;
+        };
+        /**
+         * NewsWrite
+         * @description A news post: title, rich text, optional publication time (now by default).
+         */
+        NewsWrite: {
+            /** Title */
+            title: string;
+            /** Body Html */
+            body_html: string;
+            /** Published At */
+            published_at?: string | null;
+        };
+        /**
          * OptionItem
          * @description One value of a filter: id and name (and the parent it belongs to where it has one).
          */
@@ -1364,6 +2594,56 @@ export interface components {
             name: string;
             /** Parent Id */
             parent_id?: number | null;
+        };
+        /**
+         * OrgBrief
+         * @description An organization as a link: id, names, kind.
+         */
+        OrgBrief: {
+            /** Id */
+            id: number;
+            /** Name Ru */
+            name_ru: string;
+            /** Name Kk */
+            name_kk?: string | null;
+            /** Short Name */
+            short_name?: string | null;
+            /** Kind */
+            kind: string;
+        };
+        /**
+         * OrganizationCard
+         * @description The organization in its profile: names, kind, description (sanitised HTML), contacts, parent.
+         */
+        OrganizationCard: {
+            /** Postal Address */
+            postal_address?: string | null;
+            /** Building Address */
+            building_address?: string | null;
+            /** Phones */
+            phones?: string | null;
+            /** Email */
+            email?: string | null;
+            /** Website */
+            website?: string | null;
+            /** Id */
+            id: number;
+            /** Name Ru */
+            name_ru: string;
+            /** Name Kk */
+            name_kk?: string | null;
+            /** Short Name */
+            short_name?: string | null;
+            /** Kind */
+            kind: string;
+            /** Description */
+            description?: string | null;
+            /** Parent Id */
+            parent_id?: number | null;
+            /** Region Id */
+            region_id?: number | null;
+            /** District Id */
+            district_id?: number | null;
         };
         /**
          * OrganizationItem
@@ -1428,6 +2708,67 @@ export interface components {
             accreditation_valid_until?: string | null;
         };
         /**
+         * PageBrief
+         * @description An interactive page in the menu.
+         */
+        PageBrief: {
+            /** Id */
+            id: number;
+            /** Title */
+            title: string;
+            /** Sort Order */
+            sort_order: number;
+        };
+        /**
+         * PageOrder
+         * @description The new order of all the organization's pages (every id exactly once).
+         */
+        PageOrder: {
+            /** Ids */
+            ids: number[];
+        };
+        /**
+         * PageRead
+         * @description An interactive page with its sanitised text.
+         */
+        PageRead: {
+            /** Id */
+            id: number;
+            /** Title */
+            title: string;
+            /** Sort Order */
+            sort_order: number;
+            /** Organization Id */
+            organization_id: number;
+            /** Body Html */
+            body_html: string;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+        };
+        /**
+         * PageUpdate
+         * @description Changes to an interactive page; omitted fields stay.
+         */
+        PageUpdate: {
+            /** Title */
+            title?: string | null;
+            /** Body Html */
+            body_html?: string | null;
+        };
+        /**
+         * PageWrite
+         * @description An interactive page: title and rich text.
+         */
+        PageWrite: {
+            /** Title */
+            title: string;
+            /** Body Html */
+            body_html: string;
+        };
+        /**
          * ParentLinkItem
          * @description A parent (or guardian) of a child.
          */
@@ -1454,6 +2795,34 @@ export interface components {
             password: string;
         };
         /**
+         * PeopleList
+         * @description A page of people (has_more instead of a count: counting 400k rows on every page is not free).
+         */
+        PeopleList: {
+            /** Items */
+            items: components["schemas"]["PersonRow"][];
+            /** Page */
+            page: number;
+            /** Page Size */
+            page_size: number;
+            /** Has More */
+            has_more: boolean;
+        };
+        /**
+         * PersonBrief
+         * @description A person as shown next to a unit or a leader.
+         */
+        PersonBrief: {
+            /** Person Id */
+            person_id: number;
+            /** Full Name */
+            full_name: string;
+            /** Phone */
+            phone?: string | null;
+            /** Email */
+            email?: string | null;
+        };
+        /**
          * PersonItem
          * @description A person: student, parent or member of staff.
          */
@@ -1477,11 +2846,281 @@ export interface components {
             email?: string | null;
         };
         /**
+         * PersonOrg
+         * @description Where a listed person belongs, within the scope: organization and role there.
+         */
+        PersonOrg: {
+            /** Organization Id */
+            organization_id: number;
+            /** Organization Name */
+            organization_name: string;
+            /** Role */
+            role: string;
+            /** Detail */
+            detail?: string | null;
+        };
+        /**
+         * PersonRow
+         * @description A person in «Люди»: registered persons are flagged (and linked), online ones too.
+         */
+        PersonRow: {
+            /** Person Id */
+            person_id: number;
+            /** Full Name */
+            full_name: string;
+            /** Registered */
+            registered: boolean;
+            /** User Id */
+            user_id: number | null;
+            /** Online */
+            online: boolean;
+            /** Memberships */
+            memberships: components["schemas"]["PersonOrg"][];
+        };
+        /**
+         * PostRead
+         * @description Сообщение форума; `etag` is what If-Match must carry to edit it.
+         */
+        PostRead: {
+            /** Id */
+            id: number;
+            /** Topic Id */
+            topic_id: number;
+            /** Parent Post Id */
+            parent_post_id: number | null;
+            /** Author Name */
+            author_name: string;
+            /** Author User Id */
+            author_user_id: number | null;
+            /** Body Html */
+            body_html: string;
+            /** Hidden */
+            hidden: boolean;
+            /** Version */
+            version: number;
+            /** Etag */
+            etag: string;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+        };
+        /**
+         * PostUpdate
+         * @description New text of a post (send the post's ETag in If-Match).
+         */
+        PostUpdate: {
+            /** Body Html */
+            body_html: string;
+        };
+        /**
+         * PostWrite
+         * @description A post or a reply (parent_post_id) in a topic.
+         */
+        PostWrite: {
+            /** Body Html */
+            body_html: string;
+            /** Parent Post Id */
+            parent_post_id?: number | null;
+        };
+        /**
+         * ProfileRead
+         * @description Вкладка «Профиль»: card, leaders, administrators, latest news, pages, newest documents, wall.
+         */
+        ProfileRead: {
+            organization: components["schemas"]["OrganizationCard"];
+            /** Can Edit */
+            can_edit: boolean;
+            /** Is Employee */
+            is_employee: boolean;
+            /** Leaders */
+            leaders: components["schemas"]["LeaderBrief"][];
+            /** Administrators */
+            administrators: components["schemas"]["AdminBrief"][];
+            /** News */
+            news: components["schemas"]["NewsRead"][];
+            /** Pages */
+            pages: components["schemas"]["PageBrief"][];
+            /** Latest Documents */
+            latest_documents: components["schemas"]["FileRead"][];
+            /** Wall */
+            wall: components["schemas"]["WallRead"][];
+        };
+        /**
+         * ProfileUpdate
+         * @description Editable part of the profile: description (rich text) and contacts; omitted fields stay.
+         */
+        ProfileUpdate: {
+            /** Description */
+            description?: string | null;
+            /** Postal Address */
+            postal_address?: string | null;
+            /** Building Address */
+            building_address?: string | null;
+            /** Phones */
+            phones?: string | null;
+            /** Email */
+            email?: string | null;
+            /** Website */
+            website?: string | null;
+        };
+        /**
          * QualificationCategory
          * @description Квалификационная категория педагога.
          * @enum {string}
          */
         QualificationCategory: "master" | "researcher" | "expert" | "moderator" | "pedagogue" | "none";
+        /**
+         * QuestionAccepted
+         * @description The question was received; it appears publicly once answered and published.
+         */
+        QuestionAccepted: {
+            /** Id */
+            id: number;
+            /**
+             * Status
+             * @default received
+             * @constant
+             */
+            status: "received";
+        };
+        /**
+         * QuestionAnswer
+         * @description An administrator's answer (rich text) and whether the Q&A is published.
+         */
+        QuestionAnswer: {
+            /** Answer Html */
+            answer_html?: string | null;
+            /** Published */
+            published?: boolean | null;
+        };
+        /**
+         * QuestionList
+         * @description Questions for administrators, newest first.
+         */
+        QuestionList: {
+            /** Items */
+            items: components["schemas"]["QuestionRead"][];
+            /** Total */
+            total: number;
+            /** Page */
+            page: number;
+            /** Page Size */
+            page_size: number;
+        };
+        /**
+         * QuestionRead
+         * @description A question as administrators see it.
+         */
+        QuestionRead: {
+            /** Id */
+            id: number;
+            /** Author Name */
+            author_name: string;
+            /** Question */
+            question: string;
+            /** Answer Html */
+            answer_html: string | null;
+            /** Answered At */
+            answered_at: string | null;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Author Email */
+            author_email: string | null;
+            /** Published */
+            published: boolean;
+        };
+        /**
+         * QuestionWrite
+         * @description A question from anyone: name, optional e-mail, the question (plain text).
+         */
+        QuestionWrite: {
+            /** Author Name */
+            author_name: string;
+            /** Author Email */
+            author_email?: string | null;
+            /** Question */
+            question: string;
+        };
+        /**
+         * Reader
+         * @description A user of a recipient organization and when they read the announcement (None: not yet).
+         */
+        Reader: {
+            /** User Id */
+            user_id: number;
+            /** Full Name */
+            full_name: string;
+            /** Read At */
+            read_at: string | null;
+        };
+        /**
+         * ReceptionRead
+         * @description Приём граждан: who, days, hours, place.
+         */
+        ReceptionRead: {
+            /** Id */
+            id: number;
+            /** Person Id */
+            person_id: number | null;
+            /** Who */
+            who: string;
+            /** Position */
+            position: string | null;
+            /** Days */
+            days: string;
+            /** Hours */
+            hours: string;
+            /** Place */
+            place: string | null;
+            /** Sort Order */
+            sort_order: number;
+        };
+        /**
+         * ReceptionWrite
+         * @description A reception schedule entry: who, days, hours, place.
+         */
+        ReceptionWrite: {
+            /** Who */
+            who: string;
+            /** Position */
+            position?: string | null;
+            /** Person Id */
+            person_id?: number | null;
+            /** Days */
+            days: string;
+            /** Hours */
+            hours: string;
+            /** Place */
+            place?: string | null;
+            /**
+             * Sort Order
+             * @default 0
+             */
+            sort_order: number;
+        };
+        /**
+         * RecipientReads
+         * @description A recipient organization with its users and who has read.
+         */
+        RecipientReads: {
+            organization: components["schemas"]["OrgBrief"];
+            /** Readers */
+            readers: components["schemas"]["Reader"][];
+            /** Read Count */
+            read_count: number;
+            /** Users Count */
+            users_count: number;
+        };
         /**
          * ReportBody
          * @description A built report: title, applied filters, count line, the column tree, rows, totals, methodology, freshness.
@@ -1624,6 +3263,40 @@ export interface components {
          */
         RoleKind: "head" | "deputy" | "teacher" | "additional_teacher" | "psychologist" | "social_pedagogue" | "librarian" | "administrator" | "specialist" | "other";
         /**
+         * SectionRead
+         * @description Раздел форума with its number of topics.
+         */
+        SectionRead: {
+            /** Id */
+            id: number;
+            /** Title */
+            title: string;
+            /** Description */
+            description: string | null;
+            /** Sort Order */
+            sort_order: number;
+            /**
+             * Topic Count
+             * @default 0
+             */
+            topic_count: number;
+        };
+        /**
+         * SectionWrite
+         * @description A forum section.
+         */
+        SectionWrite: {
+            /** Title */
+            title: string;
+            /** Description */
+            description?: string | null;
+            /**
+             * Sort Order
+             * @default 0
+             */
+            sort_order: number;
+        };
+        /**
          * Sex
          * @description Пол.
          * @enum {string}
@@ -1651,6 +3324,19 @@ export interface components {
             ended_on?: string | null;
         };
         /**
+         * StructureRead
+         * @description Вкладка «Структура»: units, subordinate organizations, leaders' personal pages.
+         */
+        StructureRead: {
+            organization: components["schemas"]["OrgBrief"];
+            /** Units */
+            units: components["schemas"]["UnitRead"][];
+            /** Subordinates */
+            subordinates: components["schemas"]["SubordinateRead"][];
+            /** Leaders */
+            leaders: components["schemas"]["LeaderBrief"][];
+        };
+        /**
          * SubjectItem
          * @description A subject, of one organization or (without organization) of the system's common list.
          */
@@ -1669,8 +3355,47 @@ export interface components {
             short_name?: string | null;
         };
         /**
+         * SubordinateRead
+         * @description A subordinate organization (links to its own profile).
+         */
+        SubordinateRead: {
+            /** Id */
+            id: number;
+            /** Name Ru */
+            name_ru: string;
+            /** Name Kk */
+            name_kk?: string | null;
+            /** Short Name */
+            short_name?: string | null;
+            /** Kind */
+            kind: string;
+            /** Type Name Ru */
+            type_name_ru?: string | null;
+            /** District Name Ru */
+            district_name_ru?: string | null;
+            /** Profile Url */
+            profile_url: string;
+        };
+        /**
+         * Target
+         * @description Recipients: all subordinates, those of a district, of a type, or a list (all inside the sender's subtree).
+         */
+        Target: {
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "all" | "district" | "type" | "list";
+            /** District Id */
+            district_id?: number | null;
+            /** Type Id */
+            type_id?: number | null;
+            /** Organization Ids */
+            organization_ids?: number[] | null;
+        };
+        /**
          * TokenCreate
-         * @description A new API token: for the subtree of organization_id, writing the given kinds, as source system external_system.
+         * @description A new API token for the subtree of organization_id: its source system and the kinds it may write.
          */
         TokenCreate: {
             /** Name */
@@ -1770,6 +3495,122 @@ export interface components {
             expires_in: number;
         };
         /**
+         * TopicDetail
+         * @description A topic with its posts in order.
+         */
+        TopicDetail: {
+            topic: components["schemas"]["TopicRead"];
+            section: components["schemas"]["SectionRead"];
+            /** Posts */
+            posts: components["schemas"]["PostRead"][];
+            /** Can Moderate */
+            can_moderate: boolean;
+            /** Can Post */
+            can_post: boolean;
+        };
+        /**
+         * TopicList
+         * @description A page of topics of a section, most recently active first.
+         */
+        TopicList: {
+            section: components["schemas"]["SectionRead"];
+            /** Items */
+            items: components["schemas"]["TopicRead"][];
+            /** Total */
+            total: number;
+            /** Page */
+            page: number;
+            /** Page Size */
+            page_size: number;
+        };
+        /**
+         * TopicRead
+         * @description Тема форума.
+         */
+        TopicRead: {
+            /** Id */
+            id: number;
+            /** Section Id */
+            section_id: number;
+            /** Title */
+            title: string;
+            /** Author Name */
+            author_name: string;
+            /** Locked */
+            locked: boolean;
+            /** Hidden */
+            hidden: boolean;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+            /**
+             * Post Count
+             * @default 0
+             */
+            post_count: number;
+        };
+        /**
+         * TopicWrite
+         * @description A new topic: its title and first post.
+         */
+        TopicWrite: {
+            /** Title */
+            title: string;
+            /** Body Html */
+            body_html: string;
+        };
+        /**
+         * UnitRead
+         * @description Структурное подразделение with its head.
+         */
+        UnitRead: {
+            /** Id */
+            id: number;
+            /** Parent Unit Id */
+            parent_unit_id: number | null;
+            /** Name Ru */
+            name_ru: string;
+            /** Name Kk */
+            name_kk: string | null;
+            /** Phone */
+            phone: string | null;
+            /** Email */
+            email: string | null;
+            /** Sort Order */
+            sort_order: number;
+            head: components["schemas"]["PersonBrief"] | null;
+        };
+        /**
+         * UnitWrite
+         * @description A structural unit: names, head, contacts, order.
+         */
+        UnitWrite: {
+            /** Name Ru */
+            name_ru: string;
+            /** Name Kk */
+            name_kk?: string | null;
+            /** Parent Unit Id */
+            parent_unit_id?: number | null;
+            /** Head Person Id */
+            head_person_id?: number | null;
+            /** Phone */
+            phone?: string | null;
+            /** Email */
+            email?: string | null;
+            /**
+             * Sort Order
+             * @default 0
+             */
+            sort_order: number;
+        };
+        /**
          * UserItem
          * @description A registered school user (teacher, student, parent): an account without access to this app.
          */
@@ -1819,6 +3660,35 @@ export interface components {
              * Format: date-time
              */
             visited_at: string;
+        };
+        /**
+         * WallRead
+         * @description Сообщение на стене.
+         */
+        WallRead: {
+            /** Id */
+            id: number;
+            /** Author Name */
+            author_name: string;
+            /** Author User Id */
+            author_user_id: number | null;
+            /** Body Html */
+            body_html: string;
+            /** Hidden */
+            hidden: boolean;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+        };
+        /**
+         * WallWrite
+         * @description A message for the wall.
+         */
+        WallWrite: {
+            /** Body Html */
+            body_html: string;
         };
     };
     responses: never;
@@ -3342,6 +5212,2097 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["AuditEventList"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    get_profile_api_v1_organizations__organization_id__profile_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                organization_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProfileRead"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    update_profile_api_v1_organizations__organization_id__profile_patch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                organization_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ProfileUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OrganizationCard"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    list_news_api_v1_organizations__organization_id__news_get: {
+        parameters: {
+            query?: {
+                /** @description 1-based page number */
+                page?: number;
+                /** @description rows per page */
+                page_size?: number;
+            };
+            header?: never;
+            path: {
+                organization_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NewsList"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    create_news_api_v1_organizations__organization_id__news_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                organization_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewsWrite"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NewsRead"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    get_news_api_v1_news__news_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                news_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NewsRead"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    delete_news_api_v1_news__news_id__delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                news_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    update_news_api_v1_news__news_id__patch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                news_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewsUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NewsRead"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    add_news_image_api_v1_news__news_id__images_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                news_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["Body_add_news_image_api_v1_news__news_id__images_post"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FileRead"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    list_pages_api_v1_organizations__organization_id__pages_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                organization_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PageBrief"][];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    create_page_api_v1_organizations__organization_id__pages_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                organization_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PageWrite"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PageRead"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    order_pages_api_v1_organizations__organization_id__pages_order_put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                organization_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PageOrder"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PageBrief"][];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    get_page_api_v1_pages__page_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                page_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PageRead"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    delete_page_api_v1_pages__page_id__delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                page_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    update_page_api_v1_pages__page_id__patch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                page_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PageUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PageRead"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    list_wall_api_v1_organizations__organization_id__wall_get: {
+        parameters: {
+            query?: {
+                /** @description 1-based page number */
+                page?: number;
+                /** @description rows per page */
+                page_size?: number;
+            };
+            header?: never;
+            path: {
+                organization_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WallRead"][];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    post_wall_api_v1_organizations__organization_id__wall_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                organization_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WallWrite"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WallRead"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    delete_wall_api_v1_wall__message_id__delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                message_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    moderate_wall_api_v1_wall__message_id__patch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                message_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Moderation"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WallRead"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    get_structure_api_v1_organizations__organization_id__structure_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                organization_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StructureRead"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    get_leader_api_v1_organizations__organization_id__leaders__person_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                organization_id: number;
+                person_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LeaderPage"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    create_unit_api_v1_organizations__organization_id__units_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                organization_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UnitWrite"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UnitRead"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    update_unit_api_v1_units__unit_id__put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                unit_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UnitWrite"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UnitRead"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    delete_unit_api_v1_units__unit_id__delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                unit_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    list_reception_api_v1_organizations__organization_id__reception_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                organization_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReceptionRead"][];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    create_reception_api_v1_organizations__organization_id__reception_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                organization_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReceptionWrite"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReceptionRead"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    update_reception_api_v1_reception__reception_id__put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                reception_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReceptionWrite"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReceptionRead"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    delete_reception_api_v1_reception__reception_id__delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                reception_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    list_people_api_v1_organizations__organization_id__people_get: {
+        parameters: {
+            query?: {
+                /** @description Все, Руководители, Администрация, Сотрудники ОО, … */
+                category?: "all" | "leaders" | "administration" | "school_staff" | "students" | "parents";
+                /** @description name words in any order; a typo is tolerated */
+                q?: string | null;
+                /** @description only persons seen on the site in the last 5 minutes */
+                online?: boolean;
+                /** @description 1-based page number */
+                page?: number;
+                page_size?: number;
+            };
+            header?: never;
+            path: {
+                organization_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PeopleList"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    list_documents_api_v1_organizations__organization_id__documents_get: {
+        parameters: {
+            query?: {
+                /** @description the folder to open; the root when omitted */
+                folder_id?: number | null;
+            };
+            header?: never;
+            path: {
+                organization_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DocumentsRead"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    upload_document_api_v1_organizations__organization_id__documents_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                organization_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["Body_upload_document_api_v1_organizations__organization_id__documents_post"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FileRead"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    create_folder_api_v1_organizations__organization_id__folders_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                organization_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["FolderWrite"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FolderRead"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    delete_folder_api_v1_folders__folder_id__delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                folder_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    update_folder_api_v1_folders__folder_id__patch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                folder_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["FolderWrite"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FolderRead"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    download_file_api_v1_files__file_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                file_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the file, as an attachment */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/octet-stream": unknown;
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    delete_file_api_v1_files__file_id__delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                file_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    get_forum_api_v1_organizations__organization_id__forum_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                organization_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ForumRead"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    create_section_api_v1_organizations__organization_id__forum_sections_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                organization_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SectionWrite"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SectionRead"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    update_section_api_v1_forum_sections__section_id__put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                section_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SectionWrite"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SectionRead"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    delete_section_api_v1_forum_sections__section_id__delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                section_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    list_topics_api_v1_forum_sections__section_id__topics_get: {
+        parameters: {
+            query?: {
+                /** @description 1-based page number */
+                page?: number;
+                /** @description rows per page */
+                page_size?: number;
+            };
+            header?: never;
+            path: {
+                section_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TopicList"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    create_topic_api_v1_forum_sections__section_id__topics_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                section_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TopicWrite"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TopicDetail"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    get_topic_api_v1_forum_topics__topic_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                topic_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TopicDetail"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    delete_topic_api_v1_forum_topics__topic_id__delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                topic_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    moderate_topic_api_v1_forum_topics__topic_id__patch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                topic_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Moderation"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TopicDetail"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    create_post_api_v1_forum_topics__topic_id__posts_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                topic_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PostWrite"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PostRead"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    get_post_api_v1_forum_posts__post_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                post_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PostRead"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    delete_post_api_v1_forum_posts__post_id__delete: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description the post's ETag from GET */
+                "If-Match"?: string | null;
+            };
+            path: {
+                post_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description the post changed since the ETag */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+            /** @description If-Match is missing */
+            428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    update_post_api_v1_forum_posts__post_id__patch: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description the post's ETag from GET */
+                "If-Match"?: string | null;
+            };
+            path: {
+                post_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PostUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PostRead"];
+                };
+            };
+            /** @description the post changed since the ETag */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+            /** @description If-Match is missing */
+            428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    moderate_post_api_v1_forum_posts__post_id__moderation_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                post_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Moderation"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PostRead"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    get_feedback_api_v1_organizations__organization_id__feedback_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                organization_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FeedbackRead"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    list_questions_api_v1_organizations__organization_id__questions_get: {
+        parameters: {
+            query?: {
+                /** @description only questions without an answer */
+                unanswered?: boolean;
+                /** @description 1-based page number */
+                page?: number;
+                /** @description rows per page */
+                page_size?: number;
+            };
+            header?: never;
+            path: {
+                organization_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QuestionList"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    ask_question_api_v1_organizations__organization_id__questions_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                organization_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["QuestionWrite"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QuestionAccepted"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+            /** @description too many questions from this address */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    delete_question_api_v1_questions__question_id__delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                question_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    answer_question_api_v1_questions__question_id__patch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                question_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["QuestionAnswer"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QuestionRead"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    send_announcement_api_v1_inform_announcements_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AnnouncementWrite"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AnnouncementRead"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    add_attachment_api_v1_inform_announcements__announcement_id__attachments_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                announcement_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["Body_add_attachment_api_v1_inform_announcements__announcement_id__attachments_post"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FileRead"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    inbox_api_v1_inform_inbox_get: {
+        parameters: {
+            query?: {
+                /** @description only announcements the caller has not read */
+                unread?: boolean;
+                /** @description 1-based page number */
+                page?: number;
+                /** @description rows per page */
+                page_size?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AnnouncementList"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    sent_api_v1_inform_sent_get: {
+        parameters: {
+            query?: {
+                /** @description 1-based page number */
+                page?: number;
+                /** @description rows per page */
+                page_size?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AnnouncementList"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    get_announcement_api_v1_inform_announcements__announcement_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                announcement_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AnnouncementRead"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    mark_read_api_v1_inform_announcements__announcement_id__read_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                announcement_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AnnouncementRead"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    readers_api_v1_inform_announcements__announcement_id__readers_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                announcement_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AnnouncementReads"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    download_attachment_api_v1_inform_attachments__file_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                file_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the file, as an attachment */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/octet-stream": unknown;
                 };
             };
             /** @description Validation Error */

@@ -1,4 +1,6 @@
 import type { RouteObject } from "react-router";
+import { informRoutes } from "../features/inform/routes";
+import { profileRoutes } from "../features/profile/routes";
 
 /**
  * Routes that other features plug into the app. Each feature exports its own RouteObject[] from
@@ -9,7 +11,7 @@ import type { RouteObject } from "react-router";
  */
 
 /** Inside the top-menu layout, open to anonymous visitors: the public organization profile (/o/:organizationId/…). */
-export const publicRoutes: RouteObject[] = [];
+export const publicRoutes: RouteObject[] = [...profileRoutes];
 
 /** Inside the top-menu layout, signed-in users only: e.g. Информирование (/inform). */
-export const workspaceRoutes: RouteObject[] = [];
+export const workspaceRoutes: RouteObject[] = [...informRoutes];

@@ -1,0 +1,164 @@
+import { Alert, Anchor, Badge, Button, Card, FileInput, Group, MultiSelect, SegmentedControl, Select, Stack, Table, Tabs, Text, TextInput, Textarea, Title } from "@mantine/core";
+import { useState } from "react";
+import { useTranslation } from "react-i18next";
+import { Link, useParams } from "react-router";
+import { useMe } from "../../auth/api/auth";
+import { useAuth } from "../../auth/components/AuthProvider";
+import { downloadWithToken } from "../../profile/api/http";
+import { useStructure } from "../../profile/api/profile";
+import { RichText } from "../../profile/components/RichText";
+import { informApi, useAnnouncement, useAnnouncements, useInformMutation, useReaders, type Announcement, type AnnouncementDraft } from "../api/inform";
+
+const COLORS = { normal: "gray", high: "orange", urgent: "red" } as const;
+
+function ImportanceBadge({ value }: { value: Announcement["importance"] }) {
+  const { t } = useTranslation("profile");
+  return <Badge color={COLORS[value]} variant="light">{t(`inform.${value}`)}</Badge>;
+}
+
+function Compose({ organizationId }: { organizationId: number }) {
+  const { t } = useTranslation("profile");
+  const structure = useStructure(organizationId);
+  const [title, setTitle] = useState("");
+  const [body, setBody] = useState("");
+  const [importance, setImportance] = useState<Announcement["importance"]>("normal");
+  const [deadline, setDeadline] = useState("");
+  const [kind, setKind] = useState<"all" | "list">("all");
+  const [orgs, setOrgs] = useState<string[]>([]);
+  const [file, setFile] = useState<File | null>(null);
+  const send = useInformMutation(async () => {
+    const draft: AnnouncementDraft = {
+      title,
+      body_html: body,
+      importance,
+      deadline: deadline || null,
+      target: kind === "all" ? { kind } : { kind, organization_ids: orgs.map(Number) },
+    };
+    const sent = await informApi.send(draft);
+    if (file) await informApi.attach(sent.id, file);
+    return sent;
+  });
+  return (
+    <Card withBorder component="form" onSubmit={(e: React.FormEvent) => {
+      e.preventDefault();
+      send.mutate(undefined, { onSuccess: () => { setTitle(""); setBody(""); setFile(null); setOrgs([]); } });
+    }}>
+      <Stack gap="xs">
+        <Title order={2} size="h4">{t("inform.compose")}</Title>
+        <TextInput label={t("forum.title")} value={title} onChange={(e) => setTitle(e.currentTarget.value)} required />
+        <Textarea label={t("forum.text")} value={body} onChange={(e) => setBody(e.currentTarget.value)} required autosize minRows={3} />
+        <Group grow>
+          <Select label={t("inform.importance")} value={importance} onChange={(v) => v && setImportance(v as Announcement["importance"])}
+            data={(["normal", "high", "urgent"] as const).map((v) => ({ value: v, label: t(`inform.${v}`) }))} allowDeselect={false} />
+          <TextInput label={t("inform.deadline")} type="date" value={deadline} onChange={(e) => setDeadline(e.currentTarget.value)} />
+        </Group>
+        <Text size="sm" fw={500}>{t("inform.recipients")}</Text>
+        <SegmentedControl value={kind} onChange={(v) => setKind(v as "all" | "list")}
+          data={[{ value: "all", label: t("inform.targetAll") }, { value: "list", label: t("inform.targetList") }]} />
+        {kind === "list" && (
+          <MultiSelect label={t("inform.organizations")} value={orgs} onChange={setOrgs} searchable
+            data={(structure.data?.subordinates ?? []).map((o) => ({ value: String(o.id), label: o.name_ru }))} />
+        )}
+        <FileInput label={t("inform.attachments")} value={file} onChange={setFile} clearable />
+        {send.isError && <Alert color="red" role="alert">{(send.error as Error).message}</Alert>}
+        {send.isSuccess && <Text c="green.8" size="sm">{t("inform.sentOk")}</Text>}
+        <Group><Button type="submit" loading={send.isPending}>{t("inform.send")}</Button></Group>
+      </Stack>
+    </Card>
+  );
+}
+
+function List({ box }: { box: "inbox" | "sent" }) {
+  const { t, i18n } = useTranslation("profile");
+  const list = useAnnouncements(box, 1);
+  const fmt = new Intl.DateTimeFormat(i18n.resolvedLanguage, { dateStyle: "medium" });
+  if (list.isError) return <Alert color="red" role="alert">{(list.error as Error).message}</Alert>;
+  if (list.data?.items.length === 0) return <Text c="dimmed">{t("inform.empty")}</Text>;
+  return (
+    <Table striped withTableBorder>
+      <Table.Tbody>
+        {list.data?.items.map((a) => (
+          <Table.Tr key={a.id}>
+            <Table.Td><Anchor component={Link} to={`/inform/${a.id}`} fw={box === "inbox" && !a.read_at ? 700 : 400}>{a.title}</Anchor></Table.Td>
+            <Table.Td><ImportanceBadge value={a.importance} /></Table.Td>
+            <Table.Td><Text size="sm">{box === "inbox" ? a.sender.name_ru : `${t("inform.recipients")}: ${a.recipients_count}`}</Text></Table.Td>
+            <Table.Td><Text size="xs" c="dimmed">{fmt.format(new Date(a.created_at))}{a.deadline ? ` · ${t("inform.deadline")}: ${a.deadline}` : ""}</Text></Table.Td>
+            {box === "inbox" && <Table.Td>{a.read_at ? <Badge color="green" variant="light">{t("inform.read")}</Badge> : <Badge color="blue">{t("inform.unread")}</Badge>}</Table.Td>}
+          </Table.Tr>
+        ))}
+      </Table.Tbody>
+    </Table>
+  );
+}
+
+/** Информирование: incoming announcements, those sent by the body, and (for administrators) a new one. */
+export function InformPage() {
+  const { t } = useTranslation("profile");
+  const { status } = useAuth();
+  const me = useMe(status === "authenticated");
+  const isAdmin = me.data?.role === "admin";
+  return (
+    <Stack gap="md">
+      <Title order={1}>{t("inform.title")}</Title>
+      <Tabs defaultValue="inbox">
+        <Tabs.List>
+          <Tabs.Tab value="inbox">{t("inform.inbox")}</Tabs.Tab>
+          <Tabs.Tab value="sent">{t("inform.sent")}</Tabs.Tab>
+          {isAdmin && <Tabs.Tab value="compose">{t("inform.compose")}</Tabs.Tab>}
+        </Tabs.List>
+        <Tabs.Panel value="inbox" pt="md"><List box="inbox" /></Tabs.Panel>
+        <Tabs.Panel value="sent" pt="md"><List box="sent" /></Tabs.Panel>
+        {isAdmin && me.data && <Tabs.Panel value="compose" pt="md"><Compose organizationId={me.data.organization.id} /></Tabs.Panel>}
+      </Tabs>
+    </Stack>
+  );
+}
+
+/** One announcement: text, attachments (downloaded with the session), read mark; the sender sees who read it. */
+export function AnnouncementPage() {
+  const { t, i18n } = useTranslation("profile");
+  const { announcementId } = useParams();
+  const id = Number(announcementId);
+  const { status } = useAuth();
+  const me = useMe(status === "authenticated");
+  const one = useAnnouncement(id);
+  const isSender = Boolean(one.data && me.data && one.data.sender.id === me.data.organization.id);
+  const readers = useReaders(id, isSender);
+  const mark = useInformMutation(() => informApi.markRead(id));
+  if (one.isError) return <Alert color="red" role="alert">{(one.error as Error).message}</Alert>;
+  const a = one.data;
+  if (!a) return null;
+  const fmt = new Intl.DateTimeFormat(i18n.resolvedLanguage, { dateStyle: "medium", timeStyle: "short" });
+  return (
+    <Stack gap="sm" maw={900}>
+      <Anchor component={Link} to="/inform" size="sm">← {t("inform.back")}</Anchor>
+      <Group><Title order={1} size="h2">{a.title}</Title><ImportanceBadge value={a.importance} /></Group>
+      <Text size="sm" c="dimmed">{t("inform.from")}: {a.sender.name_ru} · {a.author_name} · {fmt.format(new Date(a.created_at))}{a.deadline ? ` · ${t("inform.deadline")}: ${a.deadline}` : ""}</Text>
+      <Card withBorder><RichText html={a.body_html} /></Card>
+      {a.attachments.length > 0 && (
+        <Stack gap={4}>
+          <Text fw={600} size="sm">{t("inform.attachments")}</Text>
+          {a.attachments.map((f) => <Anchor key={f.id} component="button" ta="left" onClick={() => void downloadWithToken(f.url, f.name)}>{f.name}</Anchor>)}
+        </Stack>
+      )}
+      {!isSender && !a.read_at && <Group><Button onClick={() => mark.mutate(undefined)} loading={mark.isPending}>{t("inform.markRead")}</Button></Group>}
+      {isSender && readers.data && (
+        <section aria-labelledby="readers">
+          <Title order={2} size="h4" id="readers">{t("inform.readers")}</Title>
+          <Text size="sm">{t("inform.readCount", { read: readers.data.read_count, users: readers.data.users_count })}</Text>
+          <Table striped withTableBorder mt="xs">
+            <Table.Tbody>
+              {readers.data.recipients.map((r) => (
+                <Table.Tr key={r.organization.id}>
+                  <Table.Td>{r.organization.name_ru}</Table.Td>
+                  <Table.Td>{r.read_count} / {r.users_count}</Table.Td>
+                  <Table.Td><Text size="xs">{r.readers.filter((u) => u.read_at).map((u) => u.full_name).join(", ")}</Text></Table.Td>
+                </Table.Tr>
+              ))}
+            </Table.Tbody>
+          </Table>
+        </section>
+      )}
+    </Stack>
+  );
+}
