@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any
 
+import asyncpg
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
@@ -127,6 +129,38 @@ def validation_details(errors: list[Any]) -> list[dict[str, Any]]:
     return out
 
 
+# asyncpg refuses a parameter before sending it: "invalid input for query argument $1: 99999999999 (value out of
+# int32 range)". The value came from the request; name the parameter that carried it.
+_ARGUMENT_ERROR = re.compile(r"invalid input for query argument \$\d+: (?P<value>.*) \((?P<reason>[^()]*)\)\s*$", re.S)
+
+
+def _refused_argument(request: Request, message: str) -> tuple[str, str] | None:
+    """(field, reason) for asyncpg's "invalid input for query argument" refusals."""
+    match = _ARGUMENT_ERROR.search(message.splitlines()[0] if message else "")
+    if match is None:
+        return None
+    value, reason = match["value"].strip(), match["reason"].strip()
+    params = [*request.path_params.items(), *request.query_params.multi_items()]
+    field = next((name for name, sent in params if str(sent).strip() == value), "request")
+    return field, reason or "value out of range"
+
+
+def _refused_value(request: Request, exc: DBAPIError) -> tuple[str, str] | None:
+    """(field, reason) when the database refused a value the client sent (bad input, not a server fault)."""
+    orig = getattr(exc, "orig", None)
+    cause = getattr(orig, "__cause__", None)
+    message = str(cause or orig or "")
+    argument = _refused_argument(request, message)
+    if argument is not None:
+        return argument
+    sqlstate = str(getattr(cause, "sqlstate", None) or getattr(orig, "sqlstate", None) or "")
+    # Class 22, data exception: a value out of range, too long or malformed; division by zero is our own bug.
+    if sqlstate.startswith("22") and sqlstate != "22012":
+        first_line = str(getattr(cause, "message", None) or message.splitlines()[0] if message else "")
+        return "request", (first_line[:200] or "a value is out of range for the database")
+    return None
+
+
 def _raised_by_database_driver(exc: BaseException) -> bool:
     """Whether the exception came out of the PostgreSQL driver (e.g. connecting to a stopped server)."""
     tb = exc.__traceback__
@@ -186,8 +220,12 @@ def install_error_handlers(app: FastAPI) -> None:
         )
 
     @app.exception_handler(DBAPIError)
-    async def _dbapi(_: Request, exc: DBAPIError) -> JSONResponse:
+    async def _dbapi(request: Request, exc: DBAPIError) -> JSONResponse:
         orig = str(getattr(exc, "orig", ""))
+        refused = _refused_value(request, exc)
+        if refused is not None:
+            field, reason = refused
+            return envelope(422, "invalid_input", f"{field}: {reason}", [{"field": field, "message": reason}])
         if "statement timeout" in orig or "canceling statement" in orig:
             return envelope(
                 503, "timeout", "the query took too long, try a narrower filter", headers={"Retry-After": "1"}
@@ -200,6 +238,42 @@ def install_error_handlers(app: FastAPI) -> None:
                 headers={"Retry-After": "1"},
             )
         log.exception("database error")
+        return envelope(500, "internal_error", "internal error")
+
+    @app.exception_handler(asyncpg.InterfaceError)
+    async def _asyncpg_client(request: Request, exc: asyncpg.InterfaceError) -> JSONResponse:
+        # Raised by the driver itself: a parameter it cannot encode (bad input) or a closed connection.
+        refused = _refused_argument(request, str(exc))
+        if refused is not None:
+            field, reason = refused
+            return envelope(422, "invalid_input", f"{field}: {reason}", [{"field": field, "message": reason}])
+        if "connection" in str(exc).lower():
+            return envelope(
+                503, "service_unavailable", "the database is unavailable, try again", headers={"Retry-After": "1"}
+            )
+        log.exception("database driver error", exc_info=exc)
+        return envelope(500, "internal_error", "internal error")
+
+    @app.exception_handler(asyncpg.PostgresError)
+    async def _asyncpg(request: Request, exc: asyncpg.PostgresError) -> JSONResponse:
+        # Code that runs SQL on the raw asyncpg connection (bulk paths) gets the same answers as the ORM's.
+        sqlstate = str(getattr(exc, "sqlstate", "") or "")
+        if sqlstate.startswith("22") and sqlstate != "22012":
+            reason = (str(exc).splitlines() or ["a value is out of range for the database"])[0][:200]
+            return envelope(422, "invalid_input", f"request: {reason}", [{"field": "request", "message": reason}])
+        if sqlstate.startswith("23"):
+            constraint = getattr(exc, "constraint_name", None)
+            msg = f"the data breaks the rule {constraint}" if constraint else "the data breaks a database rule"
+            return envelope(409, "conflict", msg, [{"field": constraint or "request", "message": msg}])
+        if sqlstate == "57014":
+            return envelope(
+                503, "timeout", "the query took too long, try a narrower filter", headers={"Retry-After": "1"}
+            )
+        if sqlstate.startswith(("08", "57P")):
+            return envelope(
+                503, "service_unavailable", "the database is unavailable, try again", headers={"Retry-After": "1"}
+            )
+        log.exception("database error", exc_info=exc)
         return envelope(500, "internal_error", "internal error")
 
     @app.exception_handler(OSError)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 
@@ -12,7 +13,7 @@ from fastapi.staticfiles import StaticFiles
 from api import __version__
 from api.config import PROJECT_ROOT, Settings, get_settings
 from api.db import make_engine, migrate, resolve_database_url, sessionmaker_for
-from api.errors import NotFound, install_error_handlers
+from api.errors import NotFound, envelope, install_error_handlers
 from api.routers import accounts as accounts_router
 from api.routers import audit as audit_router
 from api.routers import auth as auth_router
@@ -91,7 +92,11 @@ def create_app(settings: Settings | None = None, database_url: str | None = None
 
     @app.middleware("http")
     async def security_headers(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
-        response = await call_next(request)
+        try:
+            response = await call_next(request)
+        except Exception:  # no handler answered: still the envelope, and still the headers below
+            logging.getLogger("api.errors").exception("unhandled error")
+            response = envelope(500, "internal_error", "internal error")
         for key, value in SECURITY_HEADERS.items():
             response.headers.setdefault(key, value)
         if request.url.path == "/api/docs":
