@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import itertools
 from dataclasses import dataclass
 from datetime import date
@@ -32,6 +33,12 @@ from api.services.auth import issue_access_token
 from api.services.passwords import hash_password
 
 _seq = itertools.count(1)
+
+
+@functools.lru_cache
+def _hash(password: str) -> str:
+    """Argon2id is slow on purpose: hash each test password once per session."""
+    return hash_password(password)
 
 
 def n() -> int:
@@ -316,7 +323,7 @@ async def app_user(
             organization_id=org.id,
             region_id=org.region_id,
             username=username or f"user{n()}",
-            password_hash=hash_password(password),
+            password_hash=_hash(password),
             app_role=role,
             status="active",
             person_id=person.id if person else None,
