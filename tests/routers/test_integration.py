@@ -364,6 +364,10 @@ async def test_a_token_writes_only_its_kinds_and_subtree(client: httpx.AsyncClie
     )
     assert problems(resp) == [(0, "external_ids")]
     assert await count(db, Mark, Mark.external_id == "mb") == 1
+    # The refused batch was rolled back whole: the mark is still school B's and its history has no change.
+    mb = await db.scalar(select(Mark).where(Mark.external_id == "mb"))
+    assert mb is not None and mb.class_id == xw.cls_b.id
+    assert (await db.scalars(select(JournalChange.action).where(JournalChange.mark_id == mb.id))).all() == ["created"]
 
 
 async def test_period_marks_and_not_attested(client: httpx.AsyncClient, db: AsyncSession, xw: ExtWorld) -> None:

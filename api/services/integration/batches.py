@@ -60,22 +60,30 @@ async def upsert(session: AsyncSession, token: TokenPrincipal, kind_name: str, i
     ext_ids = [it["external_id"] if isinstance(it, dict) else it.external_id for it in item_list]
     duplicates(ctx, ext_ids, "external_id")
     rows = await kind.prepare(ctx, item_list)
-    outside = await out_of_scope(ctx, kind.table, ext_ids)
-    if outside:
-        for i, ext in enumerate(ext_ids):
-            if ext in outside:
-                ctx.error(i, "external_id", "the existing row belongs to an organization outside the token's subtree")
+    # Marks check the scope of the rows they replace in the write itself (see _write_marks).
+    outside = set() if kind.table is MARK_TABLE else await out_of_scope(ctx, kind.table, ext_ids)
+    _outside_errors(ctx, ext_ids, outside)
     ctx.raise_if_errors()
     try:
         if kind.table is ORG_TABLE:
             created, updated = await _write_organizations(ctx, item_list, rows)
         elif kind.table is MARK_TABLE:
-            created, updated = await _write_marks(ctx, ext_ids, rows)
+            created, updated, outside = await _write_marks(ctx, ext_ids, rows)
+            # Raising rolls the request's transaction back: nothing of the batch stays written.
+            _outside_errors(ctx, ext_ids, outside)
+            ctx.raise_if_errors()
         else:
             created, updated = await _write(ctx, kind.table, ext_ids, rows)
     except (asyncpg.IntegrityConstraintViolationError, asyncpg.DataError) as exc:
         raise _refused(exc) from exc
     return BatchResult(kind=kind_name, created=created, updated=updated, unchanged=len(item_list) - created - updated)
+
+
+def _outside_errors(ctx: Ctx, ext_ids: list[str], outside: set[str]) -> None:
+    if outside:
+        for i, ext in enumerate(ext_ids):
+            if ext in outside:
+                ctx.error(i, "external_id", "the existing row belongs to an organization outside the token's subtree")
 
 
 async def _write(ctx: Ctx, table: Table, ext_ids: list[str], rows: list[Row]) -> tuple[int, int]:
@@ -91,22 +99,31 @@ async def _write(ctx: Ctx, table: Table, ext_ids: list[str], rows: list[Row]) ->
     return int(rec[0]), int(rec[1])
 
 
-async def _write_marks(ctx: Ctx, ext_ids: list[str], rows: list[Row]) -> tuple[int, int]:
-    """Upsert marks and journal every created or changed one in the same statement."""
+async def _write_marks(ctx: Ctx, ext_ids: list[str], rows: list[Row]) -> tuple[int, int, set[str]]:
+    """Upsert marks and journal every created or changed one in the same statement.
+
+    Also answers the external ids of replaced marks that belonged to organizations outside the token's
+    subtree (the caller then refuses the batch). Checking here instead of in a query before the write
+    saves a probe of every external id: an existing mark of another subtree always differs from the
+    incoming one (whose class is in the subtree), so it always goes through DO UPDATE and shows up.
+    """
     if not rows:
-        return 0, 0
+        return 0, 0, set()
     n = len(MARK_TABLE.columns) + 3
     sql = (  # table and column names are ours; values are bound
         f"WITH up AS ({MARK_TABLE.upsert_sql()} RETURNING (old.id IS NULL) AS created,"  # noqa: S608
         " new.id, new.organization_id,"
         " new.region_id, new.class_id, new.subject_id, new.student_person_id, new.date, new.kind,"
         " new.entered_by_person_id, old.value AS old_value, old.not_attested AS old_not_attested,"
-        " new.value AS new_value, new.not_attested AS new_not_attested),"
+        " new.value AS new_value, new.not_attested AS new_not_attested, new.external_id,"
+        " old.organization_id AS old_organization_id),"
         f" journal AS ({_JOURNAL_INSERT} SELECT organization_id, region_id, id, class_id, subject_id,"
         " student_person_id, date, kind, CASE WHEN created THEN 'created' ELSE 'changed' END,"
         f" CASE WHEN created THEN NULL ELSE {_MARK_VALUE.format(p='old_')} END,"
         f" {_MARK_VALUE.format(p='new_')}, entered_by_person_id, ${n} FROM up)"
-        " SELECT count(*) FILTER (WHERE created), count(*) FILTER (WHERE NOT created) FROM up"
+        " SELECT count(*) FILTER (WHERE created), count(*) FILTER (WHERE NOT created),"
+        " array_agg(external_id) FILTER (WHERE NOT created AND NOT EXISTS (SELECT 1 FROM organizations o"
+        f" WHERE o.id = old_organization_id AND o.path @> ARRAY[${n + 1}::int])) FROM up"
     )
     rec = await ctx.conn.fetchrow(
         sql,
@@ -114,9 +131,10 @@ async def _write_marks(ctx: Ctx, ext_ids: list[str], rows: list[Row]) -> tuple[i
         pg_array(ext_ids, "text"),
         *columns_of(rows, [t for _, t in MARK_TABLE.columns]),
         _changed_by(ctx),
+        ctx.root,
     )
     assert rec is not None
-    return int(rec[0]), int(rec[1])
+    return int(rec[0]), int(rec[1]), set(rec[2] or ())
 
 
 def _changed_by(ctx: Ctx) -> str:
