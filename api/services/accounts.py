@@ -145,7 +145,9 @@ async def _person_for_account(
         stmt = select(Person.id).where(Person.id == data.person_id)
         if principal is not None:
             # A person is in scope through a post at an organization of the subtree.
-            post = exists().where(StaffPost.person_id == Person.id, in_scope(StaffPost.organization_id.expression, principal))
+            post = exists().where(
+                StaffPost.person_id == Person.id, in_scope(StaffPost.organization_id.expression, principal)
+            )
             stmt = stmt.where(post)
         if await session.scalar(stmt) is None:
             raise InvalidInput("person_id", f"no person {data.person_id} with a post in your scope")

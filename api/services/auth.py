@@ -113,14 +113,18 @@ async def record_presence(session: AsyncSession, user: User, now: datetime | Non
     previous = user.last_seen_at
     if previous is not None and now - previous < PRESENCE_INTERVAL:
         return
-    # Conditional, so that concurrent requests of one user write once: the row lock serialises them and the
-    # later one no longer matches. updated_at stays: presence is not an edit of the account.
+    # Conditional and SKIP LOCKED: of concurrent requests of one user, the one holding the row writes and the
+    # others go on without waiting for it (its lock lasts until its transaction ends, maybe a slow report).
+    # updated_at stays: presence is not an edit of the account.
+    stale = (
+        select(User.id)
+        .where(User.id == user.id, or_(User.last_seen_at.is_(None), User.last_seen_at < now - PRESENCE_INTERVAL))
+        .with_for_update(skip_locked=True)
+        .scalar_subquery()
+    )
     updated = await session.execute(
         update(User)
-        .where(
-            User.id == user.id,
-            or_(User.last_seen_at.is_(None), User.last_seen_at < now - PRESENCE_INTERVAL),
-        )
+        .where(User.id == stale)
         .values(last_seen_at=now, updated_at=User.updated_at)
         .returning(User.id)
         .execution_options(synchronize_session=False)

@@ -302,3 +302,59 @@ async def test_login_counts_as_presence(client: httpx.AsyncClient, db: AsyncSess
     user = await f.app_user(db, w.body_a, username="visitor")
     assert (await login(client, "visitor")).status_code == 200
     assert await _visits(db, user) == 1
+
+
+def test_presence_does_not_wait_for_another_request_of_the_same_user(database_url: str) -> None:
+    """Two connections on committed rows: while one request holds the user's row, another goes on at once."""
+    import asyncio
+
+    from sqlalchemy import delete, text
+    from sqlalchemy.ext.asyncio import async_sessionmaker, create_async_engine
+    from sqlalchemy.pool import NullPool
+
+    from api.models import Organization
+    from api.services.auth import record_presence
+
+    async def run() -> tuple[float, object, int]:
+        eng = create_async_engine(database_url, poolclass=NullPool)
+        try:
+            async with eng.begin() as conn:
+                org_id = await conn.scalar(
+                    text("INSERT INTO organizations (kind, name_ru) VALUES ('ministry', 'Presence') RETURNING id")
+                )
+                user_id = await conn.scalar(
+                    text(
+                        "INSERT INTO users (organization_id, username, password_hash, app_role, status) "
+                        "VALUES (:o, :u, 'x', 'employee', 'active') RETURNING id"
+                    ),
+                    {"o": org_id, "u": f"presence{f.n()}"},
+                )
+            maker = async_sessionmaker(eng, expire_on_commit=False)
+            try:
+                async with maker() as holder, maker() as other:
+                    # The first request has written presence and still runs (its transaction holds the row).
+                    held = await holder.scalar(select(User).where(User.id == user_id))
+                    assert held is not None
+                    await record_presence(holder, held)
+                    user = await other.scalar(select(User).where(User.id == user_id))
+                    assert user is not None
+                    await other.execute(text("SET LOCAL lock_timeout = '5s'"))
+                    started = time.perf_counter()
+                    await record_presence(other, user)
+                    waited = time.perf_counter() - started
+                    await other.commit()
+                    await holder.commit()
+                async with maker() as check:
+                    seen = await check.scalar(select(User.last_seen_at).where(User.id == user_id))
+                    visits = await check.scalar(select(func.count()).select_from(Visit).where(Visit.user_id == user_id))
+                return waited, seen, int(visits or 0)
+            finally:
+                async with eng.begin() as conn:
+                    await conn.execute(delete(User).where(User.id == user_id))
+                    await conn.execute(delete(Organization).where(Organization.id == org_id))
+        finally:
+            await eng.dispose()
+
+    waited, seen, visits = asyncio.run(run())
+    assert waited < 1.0
+    assert seen is not None and visits == 1
