@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export HOST PORT
 
-.PHONY: spa dev api-client chromium frontend-test screenshots run test install lint typecheck pytest migrate clean backup restore bench-load bench-ingest
+.PHONY: spa dev api-client chromium frontend-test screenshots run test install lint typecheck pytest migrate clean backup restore bench-load bench-ingest bench-school-reports
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -102,3 +102,8 @@ bench-data: install
 # export (bench/reports.py). BENCH_DB=bilim_bench by default (make bench-data loads it).
 bench-reports: install
 	$(PY) bench/reports.py --database $(or $(BENCH_DB),bilim_bench)
+
+# The 25 reports about one organization: p50/p95 through the HTTP API for the largest school and the latest
+# quarter, against the naive way (bench/school_reports.py). BENCH_DB=bilim_bench by default.
+bench-school-reports: install
+	$(PY) bench/school_reports.py --database $(or $(BENCH_DB),bilim_bench)
