@@ -92,7 +92,7 @@ async def class_days(ctx: ReportContext) -> tuple[list[Any], dict[tuple[int, Any
             (
                 await ctx.session.execute(
                     select(c.id, c.grade, class_name(c).label("name"))
-                    .where(c.id.in_(ids))
+                    .where(c.id.in_(ids), in_org(ctx, c.organization_id))
                     .order_by(c.grade, c.letter, c.id)
                 )
             ).all()

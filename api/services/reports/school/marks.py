@@ -95,7 +95,9 @@ async def statistics_query(ctx: ReportContext) -> ReportResult:
     if by_class:
         c = SchoolClass
         res = await ctx.session.execute(
-            select(c.id, c.grade, c.letter, class_name(c)).where(c.id.in_({r.class_id for r in groups}))
+            select(c.id, c.grade, c.letter, class_name(c)).where(
+                c.id.in_({r.class_id for r in groups}), in_org(ctx, c.organization_id)
+            )
         )
         classes = {r[0]: (r[1], r[2], r[3]) for r in res}
 
@@ -196,7 +198,9 @@ async def average_query(ctx: ReportContext) -> ReportResult:
         classes = list(
             (
                 await ctx.session.execute(
-                    select(c.id, class_name(c).label("name")).where(c.id.in_(class_ids)).order_by(c.grade, c.letter)
+                    select(c.id, class_name(c).label("name"))
+                    .where(c.id.in_(class_ids), in_org(ctx, c.organization_id))
+                    .order_by(c.grade, c.letter)
                 )
             ).all()
         )

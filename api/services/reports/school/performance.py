@@ -34,7 +34,6 @@ from api.services.reports.school.common import (
     dec2,
     full_name,
     in_org,
-    org_id,
     q2,
     register_school,
     resolve_period,
@@ -134,7 +133,6 @@ def student_subject_marks(
     subject_id: int | None = None,
 ) -> Subquery:
     """One row per expected (class, subject, student): the mark used (None if missing) and the «not attested» flag."""
-    oid = org_id(ctx)
     a = Assignment
     cs = select(a.class_id, a.subject_id).where(in_org(ctx, a.organization_id)).distinct()
     if teacher_id is not None:
@@ -158,7 +156,7 @@ def student_subject_marks(
                 literal(False).label("na"),
             )
             .where(
-                m.organization_id == oid,
+                in_org(ctx, m.organization_id),
                 m.kind == "current",
                 m.value.is_not(None),
                 m.date.between(period.starts_on, period.ends_on),
@@ -173,7 +171,7 @@ def student_subject_marks(
                 func.max(m.value).label("value"),
                 func.bool_or(m.not_attested).label("na"),
             )
-            .where(m.organization_id == oid, m.kind.in_(("quarter", "year")), m.period_id == period.id)
+            .where(in_org(ctx, m.organization_id), m.kind.in_(("quarter", "year")), m.period_id == period.id)
             .group_by(m.student_person_id, m.subject_id)
         )
     mk_sq = mk.subquery("mk")
@@ -271,7 +269,9 @@ async def _class_order(ctx: ReportContext, ids: set[int]) -> dict[int, tuple[int
     if not ids:
         return {}
     c = SchoolClass
-    res = await ctx.session.execute(select(c.id, c.grade, c.letter).where(c.id.in_(ids)))
+    res = await ctx.session.execute(
+        select(c.id, c.grade, c.letter).where(c.id.in_(ids), in_org(ctx, c.organization_id))
+    )
     return {r.id: (r.grade, r.letter) for r in res}
 
 
@@ -433,13 +433,12 @@ async def _marks_by_student(
 ) -> tuple[dict[tuple[int, int], Decimal], dict[tuple[int, int], tuple[int | None, bool]]]:
     """Average of current marks (two decimals) and the period mark per (student, subject)."""
     m = Mark
-    oid = org_id(ctx)
     if not student_ids:
         return {}, {}
     cur = await ctx.session.execute(
         select(m.student_person_id, m.subject_id, func.avg(m.value))
         .where(
-            m.organization_id == oid,
+            in_org(ctx, m.organization_id),
             m.student_person_id.in_(student_ids),
             m.kind == "current",
             m.value.is_not(None),
@@ -451,7 +450,7 @@ async def _marks_by_student(
     per = await ctx.session.execute(
         select(m.student_person_id, m.subject_id, func.max(m.value), func.bool_or(m.not_attested))
         .where(
-            m.organization_id == oid,
+            in_org(ctx, m.organization_id),
             m.student_person_id.in_(student_ids),
             m.kind.in_(("quarter", "year")),
             m.period_id == period.id,
