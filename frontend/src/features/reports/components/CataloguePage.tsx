@@ -11,6 +11,29 @@ export interface CatalogueGroup {
   reports: { entry: CatalogueEntry; label: string }[];
 }
 
+// The order of the menu of figure 6 (and then the rest of the catalogue), by report id prefix.
+const FIGURE_6_ORDER = [
+  "school.about",
+  "school.lists",
+  "school.movement",
+  "school.performance",
+  "school.attendance",
+  "school.homework",
+  "school.admin",
+  "school.marks.statistics",
+  "school.marks.average",
+  "school.journal.keeping",
+  "school.activity",
+  "school.data_completeness",
+  "school.journal.history",
+];
+
+/** Position of a report in the figure-6 menu (unknown ids last, catalogue order kept among equals). */
+export function figure6Rank(id: string): number {
+  const at = FIGURE_6_ORDER.findIndex((prefix) => id === prefix || id.startsWith(`${prefix}.`));
+  return at < 0 ? FIGURE_6_ORDER.length : at;
+}
+
 /**
  * Group the school reports as the menu of figure 6 does: «Успеваемость: Школа» goes under
  * «Успеваемость» as «Школа»; entries without a colon stand alone, in catalogue order.
@@ -18,7 +41,8 @@ export interface CatalogueGroup {
 export function groupSchoolReports(entries: CatalogueEntry[]): CatalogueGroup[] {
   const groups: CatalogueGroup[] = [];
   const byTitle = new Map<string, CatalogueGroup>();
-  for (const entry of entries) {
+  const ordered = [...entries].sort((a, b) => figure6Rank(a.id) - figure6Rank(b.id));
+  for (const entry of ordered) {
     const at = entry.title.indexOf(": ");
     const head = at > 0 ? entry.title.slice(0, at) : entry.title;
     const label = at > 0 ? entry.title.slice(at + 2) : entry.title;

@@ -71,9 +71,9 @@ describe("groupSchoolReports", () => {
     const entry = (id: string, title: string) =>
       ({ id, title, titles: {}, section: "school", filters: [], views: [], requires_organization: true, paginated: false, formats: [] });
     const groups = groupSchoolReports([
-      entry("a", "Об организации"),
-      entry("b", "Успеваемость: Школа"),
-      entry("c", "Успеваемость: Классы"),
+      entry("school.performance.school", "Успеваемость: Школа"),
+      entry("school.about", "Об организации"),
+      entry("school.performance.classes", "Успеваемость: Классы"),
     ]);
     expect(groups.map((g) => [g.title, g.reports.map((r) => r.label)])).toEqual([
       ["Об организации", ["Об организации"]],
