@@ -93,6 +93,7 @@ _bearer = HTTPBearer(auto_error=False, description="API token of a school system
 
 
 async def token_principal(
+    request: Request,
     session: SessionDep,
     api_key: Annotated[str | None, Depends(_api_key)],
     bearer: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
@@ -106,7 +107,9 @@ async def token_principal(
             "authorization: integration endpoints take an API token, not a login session",
             headers={"WWW-Authenticate": "Bearer"},
         )
-    return await tokens.authenticate(session, token)
+    principal = await tokens.authenticate(session, token)
+    request.state.integration_token = principal  # the audit log names the token as the actor
+    return principal
 
 
 TokenDep = Annotated[TokenPrincipal, Depends(token_principal)]

@@ -11,7 +11,7 @@ from typing import Any
 from fastapi import Request
 from sqlalchemy import Select, and_, exists, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.models import Organization
 from api.models.audit import ActorKind, AuditEvent
@@ -291,12 +291,75 @@ class AuditWriter:
             await self.app(scope, receive, send)
             return
         scope.setdefault("state", {})
+        status: list[int] = []
+
+        async def send_and_note(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                status.append(int(message["status"]))
+            await send(message)
+
         try:
-            await self.app(scope, receive, send)
+            await self.app(scope, receive, send_and_note)
         finally:
             events: list[AuditEvent] = scope["state"].pop(_PENDING, [])
+            if status and status[0] < 400:
+                read = read_event(Request(scope))
+                if read is not None:
+                    events.append(read)
             if events:
                 await _write(scope, events)
+
+
+# Reports that show individual students (names with their marks, attendance or movements).
+STUDENT_REPORTS = frozenset(
+    {
+        "school.lists.students",
+        "school.performance.students",
+        "school.performance.class_teacher",
+        "school.attendance.class_teacher",
+        "school.movement.summary",
+    }
+)
+STAFF_REPORTS = frozenset({"school.lists.staff"})
+# Route templates relative to /api/v1 (routers included under a prefix report their own path).
+_REPORT_ROUTES = {"/reports/{report_id}", "/reports/{report_id}/print"}
+_EXPORT_ROUTE = "/reports/{report_id}/export"
+_PEOPLE_ROUTE = "/organizations/{organization_id}/people"
+
+
+def read_event(request: Request) -> AuditEvent | None:
+    """The audit event of a successful read of personal data (people directory, student lists, exports), if any.
+
+    Declared here by route, so that every such route is logged the same way and none is forgotten.
+    """
+    if request.method != "GET":
+        return None
+    route = str(getattr(request.scope.get("route"), "path", ""))
+    route = route.removeprefix("/api/v1")
+    params = request.path_params
+    query = {k: v[:200] for k, v in request.query_params.items()}
+    if route == _PEOPLE_ROUTE:
+        action, kind, target = PEOPLE_READ, "organization", params.get("organization_id")
+    elif route == _EXPORT_ROUTE:
+        action, kind, target = EXPORT, "report", params.get("report_id")
+    elif route in _REPORT_ROUTES and params.get("report_id") in STUDENT_REPORTS:
+        action, kind, target = STUDENTS_READ, "report", params.get("report_id")
+    elif route in _REPORT_ROUTES and params.get("report_id") in STAFF_REPORTS:
+        action, kind, target = PEOPLE_READ, "report", params.get("report_id")
+    else:
+        return None
+    details: dict[str, Any] = {"query": query}
+    if action == EXPORT:
+        details["students"] = params.get("report_id") in STUDENT_REPORTS
+    return _event(
+        request,
+        action=action,
+        target_kind=kind,
+        target_id=target,
+        organization_id=None,
+        details=details,
+        actor=None,
+    )
 
 
 async def _write(scope: Scope, events: list[AuditEvent]) -> None:

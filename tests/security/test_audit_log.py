@@ -214,3 +214,57 @@ async def test_unknown_api_paths_are_not_denials(client, db):
     r = await client.get("/api/v1/no-such-thing")
     assert r.status_code == 404
     assert await denials(db, "/api/v1/no-such-thing") == []
+
+
+async def reads(db, action: str) -> list[AuditEvent]:
+    rows = await db.scalars(select(AuditEvent).where(AuditEvent.action == action).order_by(AuditEvent.id))
+    return list(rows.all())
+
+
+async def test_reads_of_personal_data_and_exports_are_logged(client, db):
+    w = await f.world(db)
+    user = await f.app_user(db, w.body_a)
+    h = f.auth_headers(user)
+    r = await client.get(f"/api/v1/organizations/{w.school_a.id}/people", headers=h, params={"q": "Ахметова"})
+    assert r.status_code == 200, r.text
+    r = await client.get("/api/v1/reports/school.lists.students", headers=h, params={"organization_id": w.school_a.id})
+    assert r.status_code == 200, r.text
+    r = await client.get("/api/v1/reports/registry/export", headers=h)
+    assert r.status_code == 200, r.text
+    r = await client.get("/api/v1/reports/registry", headers=h)  # no personal data: not logged
+    assert r.status_code == 200, r.text
+
+    (people,) = await reads(db, audit.PEOPLE_READ)
+    assert (people.actor_user_id, people.target_kind, people.target_id) == (user.id, "organization", str(w.school_a.id))
+    assert people.details["query"] == {"q": "Ахметова"} and people.organization_id == w.body_a.id
+    (students,) = await reads(db, audit.STUDENTS_READ)
+    assert students.target_id == "school.lists.students"
+    assert students.details["query"]["organization_id"] == str(w.school_a.id)
+    (export,) = await reads(db, audit.EXPORT)
+    assert export.target_id == "registry" and export.details["students"] is False
+
+
+async def test_refused_reads_are_denials_not_reads(client, db):
+    w = await f.world(db)
+    h = f.auth_headers(await f.app_user(db, w.body_a))
+    r = await client.get(f"/api/v1/organizations/{w.school_b.id}/people", headers=h)  # another district
+    assert r.status_code == 404
+    assert await reads(db, audit.PEOPLE_READ) == []
+    assert len(await denials(db, f"/api/v1/organizations/{w.school_b.id}/people")) == 1
+
+
+async def test_events_of_integration_calls_name_the_token(db):
+    from api.services.integration.tokens import create_token
+
+    w = await f.world(db)
+    row, token = await create_token(
+        db, name="kundelik", organization_id=w.body_a.id, external_system="kundelik", kinds=["marks"], created_by=None
+    )
+    # The integration dependency leaves the token on the request; events recorded then name it.
+    req = make_request()
+    from api.routers.integration import token_principal
+
+    await token_principal(req, db, token, None)
+    event = await audit.record(db, req, action="integration.test")
+    assert (event.actor_kind, event.actor_token_id, event.actor_name) == ("token", row.id, "kundelik")
+    assert event.organization_id == w.body_a.id
