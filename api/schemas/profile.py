@@ -346,6 +346,7 @@ class PeopleList(BaseModel):
     page: int
     page_size: int
     has_more: bool
+    approximate: bool = False  # True: no exact match, these are similar names (a typo tolerated)
 
 
 class FolderWrite(_Write):

@@ -108,8 +108,11 @@ async def test_registered_flag_memberships_and_presence(client: httpx.AsyncClien
 async def test_search_finds_elkina(client: httpx.AsyncClient, db: AsyncSession, query: str) -> None:
     s = await make_site(db)
     p = await populate(db, s)
-    found = await people(client, s, q=query)
+    r = await client.get(f"/api/v1/organizations/{s.w.body_a.id}/people", params={"q": query}, headers=s.h(s.emp_a))
+    found = r.json()["items"]
     assert p["head"] in ids(found), (query, found)
+    # Exact words match first; only a query that matches nobody exactly falls back to similar names.
+    assert r.json()["approximate"] is (query == "елкена")
     if query != "елкена":  # with the typo, «Ёлкин» is as close as «Ёлкина»
         assert found[0]["person_id"] == p["head"], (query, found)
     assert p["outsider"] not in ids(found)  # the namesake in school B stays out of scope
@@ -120,8 +123,9 @@ async def test_search_with_category_and_nothing_found(client: httpx.AsyncClient,
     p = await populate(db, s)
     assert ids(await people(client, s, q="елкин", category="students")) == {p["student"]}
     assert await people(client, s, q="Кузнецов") == []
-    r = await client.get(f"/api/v1/organizations/{s.w.body_a.id}/people", params={"q": "%%%"}, headers=s.h(s.emp_a))
-    assert r.status_code == 422 and r.json()["error"]["details"][0]["field"] == "q"
+    for bad in ("%%%", "ан ли"):
+        r = await client.get(f"/api/v1/organizations/{s.w.body_a.id}/people", params={"q": bad}, headers=s.h(s.emp_a))
+        assert r.status_code == 422 and r.json()["error"]["details"][0]["field"] == "q"
 
 
 async def test_pagination(client: httpx.AsyncClient, db: AsyncSession) -> None:

@@ -34,6 +34,8 @@ LEADER_ROLES = ("head", "deputy")
 # Shorter words match by substring only: a typo in a 4-letter word leaves too few trigrams to tell, and
 # similarity on them matches a large part of a region (e.g. «анна» ~ every Анна, Жанна, Ханна, …).
 TYPO_MIN_LENGTH = 5
+# A search needs one word of at least this length (shorter ones would match a good part of a region).
+MIN_WORD = 3
 
 
 def normalize(q: str) -> list[str]:
@@ -47,12 +49,12 @@ def _like_escape(w: str) -> str:
     return w.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-def search_condition(words: list[str]) -> ColumnElement[bool]:
-    """Every word matches search_name by substring or by trigram word similarity."""
+def search_condition(words: list[str], fuzzy: bool = False) -> ColumnElement[bool]:
+    """Every word is a substring of search_name; with `fuzzy`, long words may match by trigram word similarity."""
     conds = []
     for w in words:
         like = Person.search_name.like(f"%{_like_escape(w)}%", escape="\\")
-        if len(w) >= TYPO_MIN_LENGTH:
+        if fuzzy and len(w) >= TYPO_MIN_LENGTH:
             conds.append(or_(like, Person.search_name.op("%>")(literal(w))))
         else:
             conds.append(like)
@@ -135,14 +137,14 @@ class _Scope:
             self.current_enrolment(),
         )
 
-    def member_ids(self, category: PeopleCategory, among: Select[tuple[int]]) -> CompoundSelect[tuple[int]]:
+    def member_ids(self, category: PeopleCategory, among: Select[Any]) -> CompoundSelect[Any]:
         """Ids of the candidates (`among`) that belong to the category in the scope, one semi-join per source.
 
         Driven from the few search candidates, every branch is an index lookup by person.
         """
         staff = select(StaffPost.person_id).where(StaffPost.person_id.in_(among), self.current_staff())
         accounts = select(User.person_id).where(User.person_id.in_(among), User.status == "active")
-        branches: list[Select[tuple[int]]] = []
+        branches: list[Select[Any]] = []
         if category == "leaders":
             branches = [staff.where(StaffPost.organization_id == self.org_id, StaffPost.role_kind.in_(LEADER_ROLES))]
         elif category == "administration":
@@ -213,29 +215,46 @@ async def list_people(
     words = normalize(q or "")
     if q and q.strip() and not words:
         raise InvalidInput("q", "type letters or digits of a name")
+    if words and all(len(w) < MIN_WORD for w in words):
+        raise InvalidInput("q", f"type at least {MIN_WORD} letters of a name")
     # The account of the listed person; aliased, as the category conditions query users on their own.
     acc = aliased(User, name="acc")
     online = acc.last_seen_at > func.now() - text(f"interval '{ONLINE_MINUTES} minutes'")
-    stmt = select(
+    base = select(
         Person.id,
         func.concat_ws(" ", Person.surname, Person.first_name, Person.patronymic),
         acc.id,
         func.coalesce(online, False),
     ).outerjoin(acc, acc.person_id == Person.id)
     if online_only:
-        stmt = stmt.where(online)
-    if words:
-        await session.execute(text(f"SET LOCAL pg_trgm.word_similarity_threshold = {WORD_SIMILARITY}"))
-        # The few persons whose names match go first (materialised), then membership is checked for them only.
-        candidates = select(Person.id).where(search_condition(words)).cte("candidates").prefix_with("MATERIALIZED")
-        among = select(candidates.c.id)
-        stmt = stmt.where(Person.id.in_(among), Person.id.in_(scope.member_ids(category, among)))
-        score = sum((func.word_similarity(literal(w), Person.search_name) for w in words), start=literal(0.0))
-        stmt = stmt.order_by(score.desc(), Person.search_name, Person.id)
-    else:
-        stmt = stmt.where(scope.category(category)).order_by(Person.search_name, Person.id)
+        base = base.where(online)
     limit, offset = paging(page, page_size)
-    rows = (await session.execute(stmt.limit(limit + 1).offset(offset))).all()
+
+    async def fetch(stmt: Select[Any], limit: int, offset: int) -> list[Any]:
+        return list((await session.execute(stmt.limit(limit).offset(offset))).all())
+
+    approximate = False
+    if words:
+        # asyncpg prepares statements: a generic plan can't see how selective the name pattern is. The
+        # candidates are few (hundreds), so index lookups per candidate beat hashing whole tables.
+        await session.execute(
+            text(
+                "SELECT set_config('plan_cache_mode', 'force_custom_plan', true), "
+                "set_config('enable_hashjoin', 'off', true), set_config('enable_mergejoin', 'off', true), "
+                "set_config('pg_trgm.word_similarity_threshold', :threshold, true)"
+            ),
+            {"threshold": str(WORD_SIMILARITY)},
+        )
+        rows = await fetch(_search(base, scope, category, words, fuzzy=False), limit + 1, offset)
+        can_fuzz = any(len(w) >= TYPO_MIN_LENGTH for w in words)
+        # A typo is tolerated when the exact words match nobody: trigram similarity is the fallback.
+        if not rows and can_fuzz and (page == 1 or not await fetch(_search(base, scope, category, words, False), 1, 0)):
+            rows = await fetch(_search(base, scope, category, words, fuzzy=True), limit + 1, offset)
+            approximate = True
+    else:
+        rows = await fetch(
+            base.where(scope.category(category)).order_by(Person.search_name, Person.id), limit + 1, offset
+        )
     has_more = len(rows) > limit
     rows = rows[:limit]
     memberships = await _memberships(session, scope, [r[0] for r in rows])
@@ -254,35 +273,44 @@ async def list_people(
         page=page,
         page_size=page_size,
         has_more=has_more,
+        approximate=approximate,
+    )
+
+
+def _search(base: Select[Any], scope: _Scope, category: PeopleCategory, words: list[str], fuzzy: bool) -> Select[Any]:
+    """The matching persons first (materialised), then membership checked for them only; best matches first."""
+    candidates = select(Person.id).where(search_condition(words, fuzzy)).cte("candidates").prefix_with("MATERIALIZED")
+    among = select(candidates.c.id)
+    score = sum((func.word_similarity(literal(w), Person.search_name) for w in words), start=literal(0.0))
+    # Members are drawn from the candidates only, so they alone select the rows.
+    return base.where(Person.id.in_(scope.member_ids(category, among))).order_by(
+        score.desc(), Person.search_name, Person.id
     )
 
 
 async def _memberships(session: AsyncSession, scope: _Scope, person_ids: list[int]) -> dict[int, list[PersonOrg]]:
-    """Where each listed person belongs inside the scope: staff posts, accounts, classes, children."""
+    """Where each listed person belongs inside the scope (staff posts, accounts, classes, children), in one query."""
     out: dict[int, list[PersonOrg]] = defaultdict(list)
     if not person_ids:
         return out
-    staff = await session.execute(
-        select(StaffPost.person_id, Organization.id, Organization.name_ru, StaffPost.role_kind, StaffPost.position)
-        .join(Organization, Organization.id == StaffPost.organization_id)
-        .where(StaffPost.person_id.in_(person_ids), StaffPost.organization_id.in_(scope.subtree), scope.current_staff())
-        .order_by(StaffPost.id)
-    )
-    for pid, oid, oname, role, position in staff:
-        out[pid].append(PersonOrg(organization_id=oid, organization_name=oname, role=role, detail=position))
-    accounts = await session.execute(
-        select(User.person_id, Organization.id, Organization.name_ru, User.app_role)
-        .join(Organization, Organization.id == User.organization_id)
-        .where(User.person_id.in_(person_ids), User.app_role.is_not(None), User.organization_id.in_(scope.subtree))
-    )
-    for account_pid, oid, oname, app_role in accounts:
-        assert account_pid is not None
-        out[account_pid].append(PersonOrg(organization_id=oid, organization_name=oname, role=f"app_{app_role}"))
-    studies = await session.execute(
+    staff = select(
+        StaffPost.person_id.label("pid"),
+        StaffPost.organization_id.label("oid"),
+        StaffPost.role_kind.label("role"),
+        StaffPost.position.label("detail"),
+        literal(1).label("kind"),
+    ).where(StaffPost.person_id.in_(person_ids), StaffPost.organization_id.in_(scope.subtree), scope.current_staff())
+    accounts = select(
+        User.person_id, User.organization_id, func.concat("app_", User.app_role), literal(None), literal(2)
+    ).where(User.person_id.in_(person_ids), User.app_role.is_not(None), User.organization_id.in_(scope.subtree))
+    studies = (
         select(
-            Enrolment.student_person_id, Organization.id, Organization.name_ru, SchoolClass.grade, SchoolClass.letter
+            Enrolment.student_person_id,
+            Enrolment.organization_id,
+            literal("student"),
+            func.concat(SchoolClass.grade, SchoolClass.letter),
+            literal(3),
         )
-        .join(Organization, Organization.id == Enrolment.organization_id)
         .join(SchoolClass, SchoolClass.id == Enrolment.class_id)
         .where(
             Enrolment.student_person_id.in_(person_ids),
@@ -290,19 +318,15 @@ async def _memberships(session: AsyncSession, scope: _Scope, person_ids: list[in
             scope.current_enrolment(),
         )
     )
-    for pid, oid, oname, grade, letter in studies:
-        out[pid].append(
-            PersonOrg(organization_id=oid, organization_name=oname, role="student", detail=f"{grade}{letter}")
-        )
-    children = await session.execute(
+    children = (
         select(
             ParentLink.parent_person_id,
-            Organization.id,
-            Organization.name_ru,
+            Enrolment.organization_id,
+            literal("parent"),
             func.concat_ws(" ", Person.surname, Person.first_name),
+            literal(4),
         )
         .join(Enrolment, Enrolment.student_person_id == ParentLink.child_person_id)
-        .join(Organization, Organization.id == Enrolment.organization_id)
         .join(Person, Person.id == ParentLink.child_person_id)
         .where(
             ParentLink.parent_person_id.in_(person_ids),
@@ -310,6 +334,12 @@ async def _memberships(session: AsyncSession, scope: _Scope, person_ids: list[in
             scope.current_enrolment(),
         )
     )
-    for pid, oid, oname, child in children:
-        out[pid].append(PersonOrg(organization_id=oid, organization_name=oname, role="parent", detail=child))
+    found = union_all(staff, accounts, studies, children).subquery()
+    rows = await session.execute(
+        select(found.c.pid, found.c.oid, Organization.name_ru, found.c.role, found.c.detail)
+        .join(Organization, Organization.id == found.c.oid)
+        .order_by(found.c.pid, found.c.kind, found.c.oid)
+    )
+    for pid, oid, oname, role, detail in rows:
+        out[pid].append(PersonOrg(organization_id=oid, organization_name=oname, role=role, detail=detail))
     return out
