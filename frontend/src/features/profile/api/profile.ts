@@ -138,6 +138,7 @@ export interface PeopleList {
   page: number;
   page_size: number;
   has_more: boolean;
+  approximate: boolean;
 }
 export interface FolderRead {
   id: number;

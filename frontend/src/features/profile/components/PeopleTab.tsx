@@ -63,6 +63,7 @@ export function PeopleTab() {
           </Table.Tbody>
         </Table>
         {people.data && people.data.items.length === 0 && <Text c="dimmed">{t("people.empty")}</Text>}
+        {people.data?.approximate && people.data.items.length > 0 && <Text size="sm" c="dimmed">{t("people.approximate")}</Text>}
         <Group>
           <Button variant="default" size="xs" disabled={page === 1} onClick={() => setPage(page - 1)}>{t("people.prev")}</Button>
           <Text size="sm">{t("people.page", { page })}</Text>
