@@ -101,14 +101,36 @@ RAW: dict[str, str] = {
         SELECT organization_id, user_id, rpt_visit_day(visited_at) AS day, count(*)::int AS visits
           FROM visits GROUP BY 1, 2, 3
     """,
+    # Each visit day s of a user (previous visit day p) adds the days [max(s, p + w), s + w - 1] to the days
+    # the user counts for in window w: disjoint intervals, so +1/-1 events and a running sum count distinct
+    # visitors without expanding every visit into 30 rows.
     "rpt_org_visit_windows": """
-        SELECT v.organization_id, x.day,
-               count(DISTINCT v.user_id) FILTER (WHERE v.day = x.day)::int AS d1,
-               count(DISTINCT v.user_id) FILTER (WHERE v.day > x.day - 7)::int AS d7,
-               count(DISTINCT v.user_id)::int AS d30
-          FROM ({rpt_visit_days}) v
-          CROSS JOIN LATERAL (SELECT v.day + k AS day FROM generate_series(0, 29) k) x
-         GROUP BY v.organization_id, x.day
+        WITH vd AS (
+          SELECT organization_id AS o, user_id AS u, day,
+                 lag(day) OVER (PARTITION BY organization_id, user_id ORDER BY day) AS p
+            FROM ({rpt_visit_days}) v
+        ), ev AS (
+          SELECT o, w.w, CASE WHEN p IS NULL THEN day ELSE greatest(day, p + w.w) END AS s, day + w.w AS e
+            FROM vd CROSS JOIN (VALUES (1), (7), (30)) AS w(w)
+        ), deltas AS (
+          SELECT o, w, s AS x, 1 AS d FROM ev WHERE s < e
+          UNION ALL
+          SELECT o, w, e, -1 FROM ev WHERE s < e
+        ), per AS (
+          SELECT o, w, x, sum(d) AS d FROM deltas GROUP BY o, w, x
+        ), run AS (
+          SELECT o, w, x, sum(d) OVER (PARTITION BY o, w ORDER BY x) AS c,
+                 lead(x) OVER (PARTITION BY o, w ORDER BY x) AS x2
+            FROM per
+        ), days AS (
+          SELECT o, w, x + k AS day, c FROM run CROSS JOIN LATERAL generate_series(0, x2 - x - 1) AS k
+           WHERE c > 0 AND x2 IS NOT NULL
+        )
+        SELECT o AS organization_id, day,
+               coalesce(sum(c) FILTER (WHERE w = 1), 0)::int AS d1,
+               coalesce(sum(c) FILTER (WHERE w = 7), 0)::int AS d7,
+               coalesce(sum(c) FILTER (WHERE w = 30), 0)::int AS d30
+          FROM days GROUP BY o, day
     """,
     "rpt_multi_visitors": """
         SELECT user_id FROM visits GROUP BY user_id HAVING count(DISTINCT organization_id) > 1
