@@ -148,7 +148,7 @@ export function ReportPage() {
             </Group>
             <Group gap="xs">
               {data.data_as_of && (
-                <Badge variant="light" color="gray" size="lg" radius="sm" tt="none" fw={500}>
+                <Badge variant="outline" color="gray.8" size="lg" radius="sm" tt="none" fw={500}>
                   {t("report.dataAsOf", { date: formatStamp(data.data_as_of, lang) })}
                 </Badge>
               )}
