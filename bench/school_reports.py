@@ -4,9 +4,10 @@
     .venv/bin/python bench/school_reports.py --database bilim_bench_reports --runs 30
 
 It starts the real app (uvicorn, one worker) on the given database, mints a token for an employee of the
-regional body, picks the largest school of the region (most students), the latest quarter that has
-marks, the school's largest class and its busiest teacher, and for every school report and view prints
-rows, p50 and p95 latency over `--runs` requests (after 3 warm-up requests). Then two comparisons with
+regional body, picks the largest school of the region (most students), the latest quarter that has its
+quarter marks (else any marks), the school's largest class and its busiest teacher. It prints the floor
+(the engine's cheapest report, one registry row, on the same path), then for every school report and view
+the rows, p50 and p95 latency over `--runs` requests (after 3 warm-up requests). Then two comparisons with
 the naive way in the same run: «Посещаемость: Школа» read from the daily aggregate vs a GROUP BY over
 the raw lessons, enrolments and absences; «Успеваемость: Школа» in SQL vs loading the school's period
 marks and classifying students in Python.
@@ -99,7 +100,8 @@ async def _context(engine: AsyncEngine) -> dict[str, Any]:
                 text(
                     "SELECT p.id, p.starts_on, p.ends_on FROM periods p WHERE p.kind = 'quarter' AND EXISTS "
                     "(SELECT 1 FROM marks m WHERE m.organization_id = :o AND m.period_id = p.id) "
-                    "ORDER BY p.starts_on DESC LIMIT 1"
+                    "ORDER BY EXISTS (SELECT 1 FROM marks m WHERE m.organization_id = :o AND m.period_id = p.id "
+                    "AND m.kind = 'quarter') DESC, p.starts_on DESC LIMIT 1"
                 ),
                 {"o": school},
             )
@@ -223,6 +225,19 @@ async def _run(args: argparse.Namespace, ctx: dict[str, Any], engine: AsyncEngin
             except httpx.TransportError:
                 pass
             await asyncio.sleep(0.2)
+        # the floor: the engine's cheapest report (one registry row) on the same path (auth, filters, JSON)
+        floor_params = {"organization_id": ctx["school"]}
+        for _ in range(3):
+            (await client.get("/api/v1/reports/registry", params=floor_params, headers=headers)).raise_for_status()
+        floor = []
+        for _ in range(args.runs):
+            t0 = time.perf_counter()
+            (await client.get("/api/v1/reports/registry", params=floor_params, headers=headers)).raise_for_status()
+            floor.append((time.perf_counter() - t0) * 1000)
+        print(
+            f"\nfloor: registry report for one school (1 row) p50 {statistics.median(floor):.1f} ms, "
+            f"p95 {pct(floor, 0.95):.1f} ms (load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs)"
+        )
         print(f"\n{'report':<36}{'view':<10}{'rows':>6}{'p50 ms':>9}{'p95 ms':>9}")
         for rid, view, q in _cases(ctx):
             params = q | ({"view": view} if view else {})
