@@ -7,7 +7,8 @@ Run against a server on this machine, with the demo data loaded:
 
 Prints throughput, p50/p95/p99 and the error count per kind of request, next to a single-user baseline
 measured in the same run (the same requests one at a time), and checks the targets: zero errors and
-p95 ≤ 300 ms for report pages. The number of requests is bounded (--max-requests); only loopback
+p95 ≤ 300 ms for report pages. Users pause between clicks (--think, mean 2 s, exponential; 0 makes it a
+closed-loop stress test). The number of requests is bounded (--max-requests); only loopback
 addresses are accepted so that it can never be pointed at someone else's server.
 """
 
@@ -113,7 +114,13 @@ async def report_targets(client: httpx.AsyncClient, headers: dict[str, str]) -> 
 
 
 async def user(
-    n: int, base_url: str, password: str, stats: Stats, budget: Budget, targets_cache: dict[str, list]
+    n: int,
+    base_url: str,
+    password: str,
+    stats: Stats,
+    budget: Budget,
+    targets_cache: dict[str, list],
+    think: float = 0.0,
 ) -> None:
     username = DEMO_USERS[n % len(DEMO_USERS)]
     rnd = random.Random(n)
@@ -123,12 +130,11 @@ async def user(
         headers = await login(client, stats, username, password)
         if headers is None:
             return
-        if username not in targets_cache:
-            targets_cache[username] = await report_targets(client, headers)
-        targets = targets_cache[username]
+        targets = targets_cache.get(username, [])
         if not targets:
             stats.add("report", 0.0, False, f"{username}: no report to open")
             return
+        await asyncio.sleep(rnd.uniform(0, think))  # users arrive spread over one think time
         while budget.take():
             roll = rnd.random()
             report_id, query = rnd.choice(targets)
@@ -142,6 +148,9 @@ async def user(
                 await timed(
                     client, stats, "export", "GET", f"/api/v1/reports/{report_id}/export", headers=headers, params=query
                 )
+            if think:
+                # A person reads the page before the next click: exponential think time around the mean.
+                await asyncio.sleep(min(rnd.expovariate(1 / think), 4 * think))
 
 
 async def baseline(base_url: str, password: str, requests: int) -> Stats:
@@ -199,11 +208,20 @@ async def main_async(args: argparse.Namespace) -> int:
     base = await baseline(base_url, args.password, args.baseline_requests)
     print_table("single-user baseline (one request at a time)", base, sum(base.latencies["report"]) / 1000 or 1)
 
+    # Which reports each demo account can open (school reports need a school of its scope): found once, untimed.
+    cache: dict[str, list] = {}
+    async with httpx.AsyncClient(base_url=base_url, timeout=60) as client:
+        for username in DEMO_USERS:
+            headers = await login(client, Stats(), username, args.password)
+            cache[username] = await report_targets(client, headers) if headers else []
+    print(f"reports per account: {', '.join(f'{u}={len(t)}' for u, t in cache.items())}")
+
     stats = Stats()
     budget = Budget(args.max_requests, args.duration)
-    cache: dict[str, list] = {}
     start = time.perf_counter()
-    await asyncio.gather(*(user(i, base_url, args.password, stats, budget, cache) for i in range(args.users)))
+    await asyncio.gather(
+        *(user(i, base_url, args.password, stats, budget, cache, args.think) for i in range(args.users))
+    )
     elapsed = time.perf_counter() - start
     rate = stats.requests / elapsed
     print_table(
@@ -230,6 +248,9 @@ def main() -> int:
     parser.add_argument("--duration", type=float, default=60.0, help="seconds")
     parser.add_argument("--max-requests", type=int, default=30000, help="upper bound on requests in the run")
     parser.add_argument("--baseline-requests", type=int, default=30)
+    parser.add_argument(
+        "--think", type=float, default=2.0, help="mean seconds a user reads a page before the next click (0: no pause)"
+    )
     parser.add_argument("--password", default=DEMO_PASSWORD)
     return asyncio.run(main_async(parser.parse_args()))
 
