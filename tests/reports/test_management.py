@@ -13,6 +13,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.models import Absence, Mark, Organization, Person, User, Visit
+from api.schemas.reports import ReportBody
 from tests import factories as fx
 
 D = date(2026, 10, 15)  # the report date of the activity report
@@ -190,6 +191,7 @@ async def test_activity_by_district(client: httpx.AsyncClient, db: AsyncSession)
     # roles 4 + 4 + 2 = 10 > 9 because T1 is both a teacher and a parent. Visits: day T1, S3; week T1, T2, S3;
     # month T1, S1, T2, S3.
     assert _strip(body["totals"], ACT) == dict(zip(ACT, ["Всего", 9, 6, 66, 4, 3, 4, 2, 2, 2, 2, 3, 4], strict=True))
+    ReportBody.model_validate(body)
     cols = body["columns"]
     assert [c_["id"] for c_ in cols] == ["no", "name", "users", "visits"]
     users_col = cols[2]

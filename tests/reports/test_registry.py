@@ -9,6 +9,7 @@ import httpx
 import openpyxl
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from api.schemas.reports import ReportBody
 from tests import factories as fx
 
 
@@ -59,6 +60,7 @@ async def test_registry_flat_view(client: httpx.AsyncClient, db: AsyncSession) -
     assert body["columns"][0]["id"] == "no" and body["columns"][1]["title"] == "Наименование ОУ"
     assert body["totals"] is None and body["data_as_of"] and "Источник" in body["methodology"]
     assert body["no_data"] == "нет данных"
+    ReportBody.model_validate(body)  # the documented response schema
 
 
 async def test_registry_by_type_has_subtotals(client: httpx.AsyncClient, db: AsyncSession) -> None:
