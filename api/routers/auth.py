@@ -11,7 +11,7 @@ from fastapi.responses import JSONResponse
 from api.config import Settings
 from api.deps import CurrentUser, SessionDep
 from api.errors import DomainError, envelope
-from api.schemas.auth import LoginRequest, MeResponse, TokenResponse
+from api.schemas.auth import LoginRequest, MeResponse, PasswordChange, TokenResponse
 from api.services import auth
 from api.services.auth import IssuedTokens
 
@@ -113,6 +113,22 @@ async def logout(request: Request, session: SessionDep, refresh_token: RefreshCo
     response = Response(status_code=status.HTTP_204_NO_CONTENT)
     _clear_cookie(response, settings)
     return response
+
+
+@router.post(
+    "/password",
+    response_model=TokenResponse,
+    responses={422: {"description": "wrong current password, or a new one that is too short"}, 429: _ERRORS[429]},
+)
+async def change_password(
+    body: PasswordChange, principal: CurrentUser, request: Request, response: Response, session: SessionDep
+) -> Response | TokenResponse:
+    """Change one's own password: every other session ends; this one gets new tokens and a new refresh cookie."""
+    settings = _settings(request)
+    result = await auth.change_password(session, settings, request, principal, body.current_password, body.new_password)
+    if isinstance(result, DomainError):
+        return _error(result)
+    return _tokens(response, settings, result)
 
 
 @router.get("/me", response_model=MeResponse)

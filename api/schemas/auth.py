@@ -38,6 +38,13 @@ class LoginRequest(_Input):
     password: str = Field(min_length=1, max_length=1024)
 
 
+class PasswordChange(_Input):
+    """The current password and a new one."""
+
+    current_password: str = Field(min_length=1, max_length=1024)
+    new_password: NewPassword
+
+
 class TokenResponse(BaseModel):
     """An access token for the Authorization header; the refresh token is set as an httpOnly cookie."""
 

@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.attributes import set_committed_value
 
 from api.config import Settings
-from api.errors import DomainError, TooManyRequests, Unauthorized
+from api.errors import DomainError, InvalidInput, TooManyRequests, Unauthorized
 from api.models import Organization, Person, User, Visit
 from api.models.auth import RefreshToken
 from api.models.organizations import MANAGEMENT_KINDS, OrganizationKind
@@ -256,6 +256,46 @@ async def login(
         actor=_user_actor(user),
     )
     return issued
+
+
+async def change_password(
+    session: AsyncSession,
+    settings: Settings,
+    request: Request,
+    principal: Principal,
+    current_password: str,
+    new_password: str,
+) -> IssuedTokens | DomainError:
+    """Change one's own password (throttled like a login); every other session ends, this one gets new tokens."""
+    now = _now()
+    user = await session.scalar(select(User).where(User.id == principal.user_id).with_for_update())
+    if user is None:
+        raise Unauthorized("token: no longer valid")
+    keys = throttle.keys_for(normalize_username(user.username or ""), audit.client_ip(request))
+    until = await throttle.locked_until(session, keys, now)
+    if until is not None:
+        wait = throttle.retry_after_seconds(until, now)
+        return TooManyRequests(f"too many wrong passwords: try again in {wait} s", headers={"Retry-After": str(wait)})
+    if not await asyncio.to_thread(_check_password, current_password, user.password_hash):
+        await throttle.register_failure(session, keys, now)
+        return InvalidInput("current_password", "wrong password")
+    if current_password == new_password:
+        return InvalidInput("new_password", "must differ from the current password")
+    user.password_hash = await asyncio.to_thread(passwords.hash_password, new_password)
+    user.token_version += 1
+    await session.flush()
+    revoked = await revoke_user_sessions(session, user.id, "password_changed", now)
+    await throttle.register_success(session, keys, now)
+    await audit.record(
+        session,
+        request,
+        action=audit.ACCOUNT_CHANGE,
+        target_kind="user",
+        target_id=user.id,
+        organization_id=user.organization_id,
+        details={"change": "own_password", "sessions_revoked": revoked},
+    )
+    return await _issue(session, settings, request, user, uuid.uuid4(), now)
 
 
 async def revoke_family(session: AsyncSession, family_id: uuid.UUID, reason: str, now: datetime | None = None) -> int:

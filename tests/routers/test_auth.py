@@ -358,3 +358,46 @@ def test_presence_does_not_wait_for_another_request_of_the_same_user(database_ur
     waited, seen, visits = asyncio.run(run())
     assert waited < 1.0
     assert seen is not None and visits == 1
+
+
+async def test_change_own_password_ends_other_sessions(client: httpx.AsyncClient, db: AsyncSession) -> None:
+    w = await f.world(db)
+    await f.app_user(db, w.body_a, username="changer")
+    elsewhere = await login(client, "changer")
+    here = await login(client, "changer")
+    h = bearer(here.json()["access_token"])
+    url = "/api/v1/auth/password"
+    wrong = await client.post(url, headers=h, json={"current_password": "nope", "new_password": "a-new-password"})
+    assert wrong.status_code == 422 and wrong.json()["error"]["details"][0]["field"] == "current_password"
+    short = await client.post(url, headers=h, json={"current_password": "secret-pass-1", "new_password": "short"})
+    assert short.status_code == 422 and short.json()["error"]["details"][0]["field"] == "new_password"
+    same = await client.post(
+        url, headers=h, json={"current_password": "secret-pass-1", "new_password": "secret-pass-1"}
+    )
+    assert same.status_code == 422 and same.json()["error"]["details"][0]["field"] == "new_password"
+    ok = await client.post(url, headers=h, json={"current_password": "secret-pass-1", "new_password": "a-new-password"})
+    assert ok.status_code == 200, ok.text
+    assert COOKIE in ok.cookies
+    # Old access tokens and the other login's refresh token are dead; the new tokens work.
+    assert (await client.get(ME, headers=h)).status_code == 401
+    assert (await client.get(ME, headers=bearer(elsewhere.json()["access_token"]))).status_code == 401
+    assert (await refresh_with(client, elsewhere.cookies[COOKIE])).status_code == 401
+    assert (await client.get(ME, headers=bearer(ok.json()["access_token"]))).status_code == 200
+    assert (await refresh_with(client, ok.cookies[COOKIE])).status_code == 200
+    assert (await login(client, "changer")).status_code == 401
+    assert (await login(client, "changer", "a-new-password")).status_code == 200
+
+
+async def test_guessing_the_current_password_is_throttled(client: httpx.AsyncClient, db: AsyncSession) -> None:
+    w = await f.world(db)
+    user = await f.app_user(db, w.body_a, username="stolen.token")
+    h = f.auth_headers(user)
+    answers = [
+        (
+            await client.post(
+                "/api/v1/auth/password", headers=h, json={"current_password": f"guess{i}", "new_password": "x" * 12}
+            )
+        ).status_code
+        for i in range(6)
+    ]
+    assert answers == [422] * 5 + [429]
