@@ -6,7 +6,7 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Integer, and_, case, func, literal, or_, select, tuple_
+from sqlalchemy import Integer, SmallInteger, String, and_, case, func, literal, null, or_, select, tuple_
 from sqlalchemy.sql import Subquery
 
 from api.errors import InvalidInput
@@ -250,29 +250,37 @@ def _total(ctx: ReportContext, first: str, total: Any | None) -> dict[str, Any] 
     return {first: t(TOTAL, ctx.lang), **metric_values(total)}
 
 
-async def _names(ctx: ReportContext, class_ids: set[int], subject_ids: set[int]) -> tuple[dict, dict]:
+async def _names(
+    ctx: ReportContext, class_ids: set[int], subject_ids: set[int]
+) -> tuple[dict[int, str], dict[int, str], dict[int, tuple[int, str]]]:
+    """Class names, subject names and the class order (grade, letter), in one round trip."""
+    c = SchoolClass
     classes: dict[int, str] = {}
     subjects: dict[int, str] = {}
-    if class_ids:
-        c = SchoolClass
-        res = await ctx.session.execute(
-            select(c.id, class_name(c)).where(c.id.in_(class_ids), in_org(ctx, c.organization_id))
-        )
-        classes = {r[0]: r[1] for r in res}
-    if subject_ids:
-        res = await ctx.session.execute(select(Subject.id, ctx.name_col(Subject)).where(Subject.id.in_(subject_ids)))
-        subjects = {r[0]: r[1] for r in res}
-    return classes, subjects
-
-
-async def _class_order(ctx: ReportContext, ids: set[int]) -> dict[int, tuple[int, str]]:
-    if not ids:
-        return {}
-    c = SchoolClass
-    res = await ctx.session.execute(
-        select(c.id, c.grade, c.letter).where(c.id.in_(ids), in_org(ctx, c.organization_id))
+    order: dict[int, tuple[int, str]] = {}
+    if not class_ids and not subject_ids:
+        return classes, subjects, order
+    cls = select(c.id, class_name(c).label("name"), c.grade, c.letter).where(
+        c.id.in_(class_ids or {-1}), in_org(ctx, c.organization_id)
     )
-    return {r.id: (r.grade, r.letter) for r in res}
+    subj = select(
+        Subject.id,
+        ctx.name_col(Subject).label("name"),
+        null().cast(SmallInteger).label("grade"),
+        null().cast(String).label("letter"),
+    ).where(Subject.id.in_(subject_ids or {-1}))
+    res = await ctx.session.execute(
+        select(literal("c").label("k"), *cls.subquery().c).union_all(
+            select(literal("s").label("k"), *subj.subquery().c)
+        )
+    )
+    for r in res:
+        if r[0] == "c":
+            classes[r[1]] = r[2]
+            order[r[1]] = (r[3], r[4])
+        else:
+            subjects[r[1]] = r[2]
+    return classes, subjects, order
 
 
 # --- Успеваемость: Школа --------------------------------------------------------------------------
@@ -284,8 +292,7 @@ async def school_query(ctx: ReportContext) -> ReportResult:
     sm = student_subject_marks(ctx, period, ctx.view or "period")
     rows_, total = await metrics(ctx, sm, ("class_id",))
     ids = {r.class_id for r in rows_}
-    names, _ = await _names(ctx, ids, set())
-    order = await _class_order(ctx, ids)
+    names, _, order = await _names(ctx, ids, set())
     rows_.sort(key=lambda r: order.get(r.class_id, (0, "")))
     rows = [{"_id": r.class_id, "class": names.get(r.class_id), **metric_values(r)} for r in rows_]
     return ReportResult(rows=rows, count=len(rows), totals=_total(ctx, "class", total))
@@ -324,8 +331,7 @@ async def _class_subject_rows(ctx: ReportContext, teacher_id: int | None) -> Rep
     )
     rows_, total = await metrics(ctx, sm, ("class_id", "subject_id"))
     cids = {r.class_id for r in rows_}
-    classes, subjects = await _names(ctx, cids, {r.subject_id for r in rows_})
-    order = await _class_order(ctx, cids)
+    classes, subjects, order = await _names(ctx, cids, {r.subject_id for r in rows_})
     rows_.sort(key=lambda r: (order.get(r.class_id, (0, "")), subjects.get(r.subject_id) or ""))
     rows = [
         {
