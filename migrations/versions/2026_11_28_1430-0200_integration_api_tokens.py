@@ -32,9 +32,7 @@ def upgrade() -> None:
         sa.Column("revoked_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("last_used_at", sa.DateTime(timezone=True), nullable=True),
         sa.CheckConstraint("length(token_hash) = 64", name=op.f("ck_api_tokens_token_hash_length")),
-        sa.CheckConstraint(
-            "length(btrim(external_system)) > 0", name=op.f("ck_api_tokens_external_system_present")
-        ),
+        sa.CheckConstraint("length(btrim(external_system)) > 0", name=op.f("ck_api_tokens_external_system_present")),
         sa.CheckConstraint("cardinality(kinds) > 0", name=op.f("ck_api_tokens_kinds_present")),
         sa.ForeignKeyConstraint(
             ["created_by_user_id"],
