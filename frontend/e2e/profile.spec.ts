@@ -107,7 +107,7 @@ test("an anonymous visitor reads the site, follows a school, downloads, reads th
   await expect(page.getByText(FAQ_QUESTION)).toBeVisible();
   await expect(page.getByText("С 1 апреля по 31 августа.")).toBeVisible();
   await page.getByLabel("Ваше имя").fill("Посетитель");
-  await page.getByLabel("Вопрос", { exact: true }).fill("Есть ли в районе летние лагеря?");
+  await page.getByRole("textbox", { name: "Вопрос", exact: true }).fill("Есть ли в районе летние лагеря?");
   await page.getByRole("button", { name: "Отправить" }).click();
   await expect(page.getByRole("status")).toContainText("Вопрос отправлен");
   await context.close();
