@@ -21,12 +21,16 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from api.errors import InvalidInput
 from api.services.integration.tokens import TokenPrincipal
 
+BATCH_STATEMENT_TIMEOUT = "60s"
+
 
 async def driver_connection(session: AsyncSession) -> asyncpg.Connection:
     """The asyncpg connection under the session, inside the session's transaction."""
     conn = await session.connection()
-    # The adapter opens its transaction lazily on the first statement: make sure it is open.
-    await conn.execute(text("SELECT 1"))
+    # The adapter opens its transaction lazily on the first statement: this opens it. A 10,000-row batch
+    # may wait for a concurrent batch's commit (report aggregates lock per student): give it more than
+    # the app's default statement timeout, which is sized for reads.
+    await conn.execute(text(f"SET LOCAL statement_timeout = '{BATCH_STATEMENT_TIMEOUT}'"))
     raw = await conn.get_raw_connection()
     driver = raw.driver_connection
     assert isinstance(driver, asyncpg.Connection)
