@@ -295,30 +295,30 @@ async def _principal(engine: AsyncEngine) -> tuple[Principal, int]:
 
 async def _queries(engine: AsyncEngine, root: int) -> list[tuple[str, str]]:
     """Query shapes built from real names in the scope."""
+    pick = (
+        "SELECT p.surname, p.first_name FROM persons p JOIN enrolments e ON e.student_person_id = p.id "
+        "WHERE e.organization_id IN (SELECT id FROM organizations WHERE path @> ARRAY[CAST(:root AS int)]) "
+        "AND length(p.surname) >= 7 AND p.surname ~ :letters ORDER BY p.id DESC LIMIT 1"
+    )
     async with engine.connect() as conn:
-        surname, first = (
-            await conn.execute(
-                text(
-                    "SELECT p.surname, p.first_name FROM persons p JOIN enrolments e ON e.student_person_id = p.id "
-                    "WHERE e.organization_id IN (SELECT id FROM organizations WHERE path @> ARRAY[CAST(:root AS int)]) "
-                    "AND length(p.surname) >= 7 ORDER BY p.id DESC LIMIT 1"
-                ),
-                {"root": root},
-            )
-        ).one()
+        surname, first = (await conn.execute(text(pick), {"root": root, "letters": "."})).one()
+        # A name written with ё (or е), to search it the other way round.
+        yo = (await conn.execute(text(pick), {"root": root, "letters": "[ёЁ]"})).first() or (
+            await conn.execute(text(pick), {"root": root, "letters": "е"})
+        ).first()
     s = surname.lower()
     typo = s[:3] + ("а" if s[3] != "а" else "о") + s[4:]
-    return [
+    queries = [
         ("surname", surname),
         ("surname first name", f"{surname} {first}"),
         ("first name surname, lower case", f"{first.lower()} {s}"),
-        (
-            "ё/е swapped",
-            f"{surname.replace('е', 'ё')} {first}" if "е" in surname else f"{surname.replace('ё', 'е')} {first}",
-        ),
         ("one-letter typo", f"{typo} {first}"),
         ("prefix of a surname", surname[:4]),
     ]
+    if yo is not None:
+        swapped = yo[0].replace("ё", "е").replace("Ё", "Е") if "ё" in yo[0].lower() else yo[0].replace("е", "ё")
+        queries.insert(3, ("ё/е swapped", f"{swapped} {yo[1]}"))
+    return queries
 
 
 def _pct(xs: list[float], p: float) -> float:
