@@ -1,4 +1,10 @@
 import { defineConfig } from "@playwright/test";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+// Each run writes traces and downloads to its own folder: engineers run the suite at the same time in
+// one work tree, and Playwright empties its output folder when a run starts. Workers inherit the id.
+process.env.BILIM_E2E_RUN ??= `${Date.now()}-${process.pid}`;
 
 /**
  * End-to-end suite: Debian's Chromium (never a downloaded browser) against the real backend, which
@@ -12,7 +18,7 @@ export default defineConfig({
   retries: 0,
   reporter: [["list"]],
   globalSetup: "./e2e/global-setup.ts",
-  outputDir: "test-results",
+  outputDir: join(tmpdir(), `bilim-e2e-${process.env.BILIM_E2E_RUN}`),
   use: {
     browserName: "chromium",
     viewport: { width: 1280, height: 800 },
