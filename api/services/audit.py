@@ -15,7 +15,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.models import Organization
 from api.models.audit import ActorKind, AuditEvent
-from api.services.scope import Principal, scope_org_ids
+from api.services.scope import Principal, get_org_in_scope, scope_org_ids
 
 log = logging.getLogger("api.audit")
 
@@ -240,6 +240,9 @@ async def list_events(
     session: AsyncSession, principal: Principal, filters: AuditFilters, *, limit: int, offset: int
 ) -> tuple[list[AuditEvent], int]:
     """A page of the audit events the administrator may see, newest first, and their total count."""
+    if filters.organization_id is not None:
+        # An organization outside the subtree is 404, like every other lookup by id.
+        await get_org_in_scope(session, principal, filters.organization_id)
     stmt = _filtered(principal, filters)
     total = await session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
     rows = await session.scalars(stmt.order_by(AuditEvent.id.desc()).limit(limit).offset(offset))

@@ -162,6 +162,11 @@ async def test_filters_and_pagination(client, db):
     future = (datetime.now(UTC) + timedelta(days=1)).isoformat()
     r = await client.get("/api/v1/audit", headers=h, params={"since": future})
     assert r.json()["total"] == 0
+    r = await client.get("/api/v1/audit", headers=h, params={"organization_id": w.body_b.id})
+    assert r.status_code == 200 and r.json()["total"] == 5  # the events belong to the actor's body B
+    h_a = f.auth_headers(await f.app_user(db, w.body_a, role="admin"))
+    r = await client.get("/api/v1/audit", headers=h_a, params={"organization_id": w.body_b.id})
+    assert r.status_code == 404  # another district's organization: no hint that it exists
 
 
 async def test_bad_filters_are_422_naming_the_field(client, db):
