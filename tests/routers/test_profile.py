@@ -235,17 +235,17 @@ async def test_employees_and_other_bodies_cannot_edit(client: httpx.AsyncClient,
     # An employee (not an administrator) of the body itself: 403.
     r = await client.post(f"/api/v1/organizations/{org}/news", json=body, headers=s.h(s.emp_a))
     assert r.status_code == 403
-    # An administrator of another body: 403, for the body and for its school.
+    # An administrator of another body: 404 (outside their subtree), for the body and for its school.
     for target in (org, s.w.school_a.id):
         r = await client.post(f"/api/v1/organizations/{target}/news", json=body, headers=s.h(s.admin_b))
-        assert r.status_code == 403, r.text
+        assert r.status_code == 404, r.text
         r = await client.patch(f"/api/v1/organizations/{target}/profile", json={"phones": "1"}, headers=s.h(s.admin_b))
-        assert r.status_code == 403
+        assert r.status_code == 404
     news = (await client.post(f"/api/v1/organizations/{org}/news", json=body, headers=s.h(s.admin_a))).json()
     r = await client.patch(f"/api/v1/news/{news['id']}", json={"title": "hijack"}, headers=s.h(s.admin_b))
-    assert r.status_code == 403
+    assert r.status_code == 404
     r = await client.delete(f"/api/v1/news/{news['id']}", headers=s.h(s.admin_b))
-    assert r.status_code == 403
+    assert r.status_code == 404
     assert (await client.get(f"/api/v1/news/{news['id']}")).json()["title"] == "t"
     # The administrator of the body above may edit its subordinate school.
     r = await client.post(f"/api/v1/organizations/{s.w.school_a.id}/news", json=body, headers=s.h(s.admin_region))
@@ -399,8 +399,12 @@ async def test_pages_are_created_in_order_and_reordered(client: httpx.AsyncClien
 async def test_wall_author_deletes_admin_hides(client: httpx.AsyncClient, db: AsyncSession) -> None:
     s = await make_site(db)
     org = s.w.body_a.id
+    colleague = await account(db, s.w.body_a, "employee")
+    # Another body's employee: body A is outside their subtree.
+    r = await client.post(f"/api/v1/organizations/{org}/wall", json={"body_html": "чужое"}, headers=s.h(s.emp_b))
+    assert r.status_code == 404
     m1 = (
-        await client.post(f"/api/v1/organizations/{org}/wall", json={"body_html": "первое"}, headers=s.h(s.emp_b))
+        await client.post(f"/api/v1/organizations/{org}/wall", json={"body_html": "первое"}, headers=s.h(colleague))
     ).json()
     m2 = (
         await client.post(f"/api/v1/organizations/{org}/wall", json={"body_html": "второе"}, headers=s.h(s.emp_a))
@@ -408,7 +412,7 @@ async def test_wall_author_deletes_admin_hides(client: httpx.AsyncClient, db: As
     assert (await client.delete(f"/api/v1/wall/{m1['id']}", headers=s.h(s.emp_a))).status_code == 403
     assert (
         await client.patch(f"/api/v1/wall/{m2['id']}", json={"hidden": True}, headers=s.h(s.admin_b))
-    ).status_code == 403
+    ).status_code == 404
     assert (
         await client.patch(f"/api/v1/wall/{m2['id']}", json={"hidden": True}, headers=s.h(s.admin_a))
     ).status_code == 200
@@ -416,7 +420,7 @@ async def test_wall_author_deletes_admin_hides(client: httpx.AsyncClient, db: As
     assert [m["body_html"] for m in public] == ["первое"]
     admin_view = (await client.get(f"/api/v1/organizations/{org}/wall", headers=s.h(s.admin_a))).json()
     assert len(admin_view) == 2
-    assert (await client.delete(f"/api/v1/wall/{m1['id']}", headers=s.h(s.emp_b))).status_code == 204
+    assert (await client.delete(f"/api/v1/wall/{m1['id']}", headers=s.h(colleague))).status_code == 204
     assert (await client.get(f"/api/v1/organizations/{org}/wall")).json() == []
 
 

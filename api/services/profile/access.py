@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.errors import Forbidden, InvalidInput, NotFound
 from api.models import Organization, Person, User
-from api.services.scope import Principal
+from api.services.scope import Principal, get_org_in_scope
 
 
 def paging(page: int, page_size: int) -> tuple[int, int]:
@@ -36,19 +36,17 @@ def can_edit(principal: Principal | None, org: Organization) -> bool:
 
 
 async def get_org_for_edit(session: AsyncSession, principal: Principal, organization_id: int) -> Organization:
-    """The organization when the caller may edit it: an administrator of a body above (or at) it; 403 otherwise."""
-    org = await get_public_org(session, organization_id)
-    if not can_edit(principal, org):
+    """The organization when the caller administers a body above (or at) it: 404 outside the caller's subtree
+    (checked in SQL, no hint that it exists), 403 for employees who are not administrators."""
+    org = await get_org_in_scope(session, principal, organization_id)
+    if not principal.is_admin:
         raise Forbidden("only administrators of this organization's management body may change it")
     return org
 
 
 async def get_org_for_member(session: AsyncSession, principal: Principal, organization_id: int) -> Organization:
-    """The organization when the caller is an employee of a body above (or at) it; 403 otherwise."""
-    org = await get_public_org(session, organization_id)
-    if not is_employee_of(principal, org):
-        raise Forbidden("only employees of this organization's management body may do this")
-    return org
+    """The organization when the caller is an employee of a body above (or at) it; 404 outside the subtree."""
+    return await get_org_in_scope(session, principal, organization_id)
 
 
 async def display_name(session: AsyncSession, principal: Principal) -> str:

@@ -32,6 +32,7 @@ from api.services.profile.access import (
     check_ids_unique,
     display_name,
     get_org_for_edit,
+    get_org_for_member,
     get_public_org,
     is_employee_of,
     paging,
@@ -363,8 +364,8 @@ async def list_wall(
 
 
 async def post_wall(session: AsyncSession, principal: Principal, organization_id: int, body_html: str) -> WallRead:
-    """Write on the wall (any logged-in user); the text is sanitised."""
-    org = await get_public_org(session, organization_id)
+    """Write on the wall (employees of the bodies above the organization); the text is sanitised."""
+    org = await get_org_for_member(session, principal, organization_id)
     body = clean_html(body_html)
     if not body:
         raise InvalidInput("body_html", "nothing is left after removing unsafe markup")
@@ -399,7 +400,7 @@ async def moderate_wall(session: AsyncSession, principal: Principal, message_id:
 async def delete_wall(session: AsyncSession, principal: Principal, message_id: int) -> None:
     """Delete a wall message: its author or an administrator of the organization."""
     w = await _wall_message(session, message_id)
-    org = await get_public_org(session, w.organization_id)
+    org = await get_org_for_member(session, principal, w.organization_id)
     if w.author_user_id != principal.user_id and not can_edit(principal, org):
         raise Forbidden("only the author or an administrator may delete this message")
     await session.delete(w)

@@ -265,8 +265,12 @@ async def get_post(session: AsyncSession, principal: Principal | None, post_id: 
     return post_read(p)
 
 
-async def _locked_post(session: AsyncSession, post_id: int, if_match: str | None) -> ForumPost:
-    """The post locked FOR UPDATE, after checking If-Match against its current version (428/412)."""
+async def _locked_post(session: AsyncSession, principal: Principal, post_id: int, if_match: str | None) -> ForumPost:
+    """The post locked FOR UPDATE: 404 outside the caller's subtree, then If-Match against its version (428/412)."""
+    org_id = await session.scalar(select(ForumPost.organization_id).where(ForumPost.id == post_id))
+    if org_id is None:
+        raise NotFound(f"post {post_id} not found")
+    await get_org_for_member(session, principal, org_id)
     if if_match is None or not if_match.strip():
         raise PreconditionRequired("If-Match: send the post's ETag to edit it (GET the post first)")
     p = await session.scalar(
@@ -287,7 +291,7 @@ async def update_post(
     session: AsyncSession, principal: Principal, post_id: int, data: PostUpdate, if_match: str | None
 ) -> PostRead:
     """Edit a post: its author or an administrator; If-Match must carry the current ETag."""
-    p = await _locked_post(session, post_id, if_match)
+    p = await _locked_post(session, principal, post_id, if_match)
     org = await get_public_org(session, p.organization_id)
     if p.author_user_id != principal.user_id and not can_edit(principal, org):
         raise Forbidden("only the author or an administrator may edit this post")
@@ -319,7 +323,7 @@ async def moderate_post(session: AsyncSession, principal: Principal, post_id: in
 
 async def delete_post(session: AsyncSession, principal: Principal, post_id: int, if_match: str | None) -> None:
     """Delete a post: its author or an administrator (If-Match required, as for edits)."""
-    p = await _locked_post(session, post_id, if_match)
+    p = await _locked_post(session, principal, post_id, if_match)
     org = await get_public_org(session, p.organization_id)
     if p.author_user_id != principal.user_id and not can_edit(principal, org):
         raise Forbidden("only the author or an administrator may delete this post")
