@@ -300,8 +300,10 @@ async def test_parent_links_and_users(client: httpx.AsyncClient, db: AsyncSessio
             {"external_id": "b1", "parent_external_id": "t1", "child_external_id": "s1"},
             {"external_id": "b2", "parent_external_id": "s2", "child_external_id": "s2"},
             {"external_id": "b3", "parent_external_id": "ghost", "child_external_id": "s2"},
+            {"external_id": "b4", "parent_external_id": "t1", "child_external_id": "s2"},
+            {"external_id": "b5", "parent_external_id": "t1", "child_external_id": "s2"},
         ],
-        [(0, "child_external_id"), (1, "child_external_id"), (2, "parent_external_id")],
+        [(0, "child_external_id"), (1, "child_external_id"), (2, "parent_external_id"), (4, "child_external_id")],
     )
     assert (await remove(client, xw, "parent-links", ["pl1"])).json()["deleted"] == 1
     users = [
@@ -420,8 +422,16 @@ async def test_absences(client: httpx.AsyncClient, db: AsyncSession, xw: ExtWorl
             {"external_id": "b2", "student_external_id": "s3", "lesson_external_id": "l-cancelled", "reason": "valid"},
             {"external_id": "b3", "student_external_id": "sb1", "lesson_external_id": "l1", "reason": "valid"},
             {"external_id": "b4", "student_external_id": "s3", "lesson_external_id": "l-b", "reason": "valid"},
+            {"external_id": "b5", "student_external_id": "s3", "lesson_external_id": "l1", "reason": "valid"},
+            {"external_id": "b6", "student_external_id": "s3", "lesson_external_id": "l1", "reason": "late"},
         ],
-        [(0, "lesson_external_id"), (1, "lesson_external_id"), (2, "student_external_id"), (3, "lesson_external_id")],
+        [
+            (0, "lesson_external_id"),
+            (1, "lesson_external_id"),
+            (2, "student_external_id"),
+            (3, "lesson_external_id"),
+            (5, "lesson_external_id"),
+        ],
     )
     resp = await push(client, xw, "absences", [{**items[0], "reason": "sunny"}])
     assert problems(resp) == [(0, "reason")]

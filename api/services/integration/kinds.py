@@ -534,25 +534,17 @@ async def prepare_parent_links(ctx: Ctx, items: list[s.ParentLinkItem]) -> list[
         if it.parent_external_id == it.child_external_id:
             ctx.error(i, "child_external_id", "a person cannot be their own parent")
         rows.append((region_id, p["id"] if p else None, c["id"] if c else None, it.relation))
-    pairs = [(i, r[1], r[2]) for i, r in enumerate(rows) if r[1] is not None and r[2] is not None]
-    seen: dict[tuple[int, int], int] = {}
-    for i, a, b in pairs:
-        j = seen.setdefault((a, b), i)
-        if j != i:
-            ctx.error(i, "child_external_id", f"the same parent and child are already at index {j}")
-    if pairs:
-        taken = await ctx.conn.fetch(
-            "SELECT i.idx FROM unnest($1::int[], $2::int[], $3::int[], $4::text[]) AS i(idx, parent_id, child_id, ext)"
-            " JOIN parent_links l ON l.parent_person_id = i.parent_id AND l.child_person_id = i.child_id"
-            " WHERE l.external_system IS DISTINCT FROM $5 OR l.external_id IS DISTINCT FROM i.ext",
-            [p[0] for p in pairs],
-            [p[1] for p in pairs],
-            [p[2] for p in pairs],
-            [items[p[0]].external_id for p in pairs],
-            ctx.system,
-        )
-        for r in taken:
-            ctx.error(r[0], "child_external_id", "this parent and child are already linked")
+    await _check_natural_key(
+        ctx,
+        items,
+        rows,
+        cols=(1, 2),
+        table="parent_links",
+        key=("parent_person_id", "child_person_id"),
+        field="child_external_id",
+        repeated="the same parent and child are already at index {j}",
+        taken="this parent and child are already linked",
+    )
     return rows
 
 
@@ -929,26 +921,17 @@ async def prepare_absences(ctx: Ctx, items: list[s.AbsenceItem]) -> list[Row]:
             )
         )
     await _check_enrolled(ctx, items, rows, student_col=4, class_col=2)
-    pairs = [(i, r[4], r[3]) for i, r in enumerate(rows) if r[4] is not None and r[3] is not None]
-    seen: dict[tuple[int, int], int] = {}
-    for i, a, b in pairs:
-        j = seen.setdefault((a, b), i)
-        if j != i:
-            ctx.error(i, "lesson_external_id", f"the same student and lesson are already at index {j}")
-    if pairs:
-        taken = await ctx.conn.fetch(
-            "SELECT i.idx FROM unnest($1::int[], $2::int[], $3::int[], $4::text[])"
-            " AS i(idx, student_id, lesson_id, ext)"
-            " JOIN absences a ON a.student_person_id = i.student_id AND a.lesson_id = i.lesson_id"
-            " WHERE a.external_system IS DISTINCT FROM $5 OR a.external_id IS DISTINCT FROM i.ext",
-            [p[0] for p in pairs],
-            [p[1] for p in pairs],
-            [p[2] for p in pairs],
-            [items[p[0]].external_id for p in pairs],
-            ctx.system,
-        )
-        for r in taken:
-            ctx.error(r[0], "lesson_external_id", "the student already has an absence on this lesson")
+    await _check_natural_key(
+        ctx,
+        items,
+        rows,
+        cols=(4, 3),
+        table="absences",
+        key=("student_person_id", "lesson_id"),
+        field="lesson_external_id",
+        repeated="the same student and lesson are already at index {j}",
+        taken="the student already has an absence on this lesson",
+    )
     return rows
 
 
@@ -1119,3 +1102,44 @@ KINDS: dict[str, Kind] = {
         Kind("visits", s.VisitItem, VISIT_TABLE, cast(Prepare, prepare_visits)),
     )
 }
+
+
+async def _check_natural_key(
+    ctx: Any,
+    items: Any,
+    rows: list[Row],
+    *,
+    cols: tuple[int, int],
+    table: str,
+    key: tuple[str, str],
+    field: str,
+    repeated: str,
+    taken: str,
+) -> None:
+    """A pair of ids that must be unique: not twice in the batch, not held by a row of another external id."""
+    pairs = [
+        (i, r[cols[0]], r[cols[1]]) for i, r in enumerate(rows) if r[cols[0]] is not None and r[cols[1]] is not None
+    ]
+    seen: dict[tuple[Any, Any], int] = {}
+    for i, a, b in pairs:
+        j = seen.setdefault((a, b), i)
+        if j != i:
+            ctx.error(i, field, repeated.format(j=j))
+    if not pairs:
+        return
+    # table and key are constants of this module, never user input.
+    sql = (
+        "SELECT i.idx FROM unnest($1::int[], $2::int[], $3::int[], $4::text[]) AS i(idx, a, b, ext)"  # noqa: S608
+        f" JOIN {table} t ON t.{key[0]} = i.a AND t.{key[1]} = i.b"
+        " WHERE t.external_system IS DISTINCT FROM $5 OR t.external_id IS DISTINCT FROM i.ext"
+    )
+    found = await ctx.conn.fetch(
+        sql,
+        [p[0] for p in pairs],
+        [p[1] for p in pairs],
+        [p[2] for p in pairs],
+        [items[p[0]].external_id for p in pairs],
+        ctx.system,
+    )
+    for r in found:
+        ctx.error(r[0], field, taken)
