@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from typing import Annotated
 
 from fastapi import APIRouter, Cookie, Request, Response, status
@@ -68,26 +67,15 @@ def _tokens(response: Response, settings: Settings, issued: IssuedTokens) -> Tok
     return TokenResponse(access_token=issued.access_token, expires_in=issued.expires_in)
 
 
-# Argon2id costs ~0.1 s of CPU per check and a login holds a database connection meanwhile: a burst of logins
-# would take the whole pool (and be answered 503). Beyond this many they wait here, holding no connection.
-LOGIN_CONCURRENCY = 4
-
-
-def _login_slots(request: Request) -> asyncio.Semaphore:
-    slots: asyncio.Semaphore | None = getattr(request.app.state, "login_slots", None)
-    if slots is None:
-        slots = request.app.state.login_slots = asyncio.Semaphore(LOGIN_CONCURRENCY)
-    return slots
-
-
 @router.post("/login", response_model=TokenResponse, responses=_ERRORS)
 async def login(
     body: LoginRequest, request: Request, response: Response, session: SessionDep
 ) -> Response | TokenResponse:
     """Log in: an access token in the answer, the refresh token in an httpOnly SameSite=Strict cookie."""
     settings = _settings(request)
-    async with _login_slots(request):
-        result = await auth.login(session, settings, request, body.username, body.password)
+    # The password is checked holding no database connection (see auth.login): a burst of logins queues for the
+    # hashing threads, not for the pool.
+    result = await auth.login(session, settings, request, body.username, body.password)
     if isinstance(result, DomainError):
         return _error(result)
     return _tokens(response, settings, result)

@@ -5,8 +5,10 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import logging
+import os
 import secrets
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache
@@ -19,7 +21,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from api.config import Settings
 from api.errors import DomainError, InvalidInput, TooManyRequests, Unauthorized
 from api.models import Organization, Person, User, Visit
-from api.models.auth import RefreshToken
+from api.models.auth import RefreshToken, ThrottleScope
 from api.models.organizations import MANAGEMENT_KINDS, OrganizationKind
 from api.models.people import AccountStatus
 from api.schemas.auth import MeOrganization, MePerson, MeResponse, MeScope
@@ -62,17 +64,41 @@ def _dummy_hash() -> str:
     return passwords.hash_password(secrets.token_urlsafe(24))
 
 
-def _check_password(password: str, password_hash: str | None) -> bool:
-    """Argon2id verification; unknown accounts and unreadable hashes verify against a dummy hash (same timing)."""
+def _check_password(password: str, password_hash: str | None) -> tuple[bool, str | None]:
+    """Argon2id verification and, on a match with outdated parameters, the new hash to store.
+
+    Unknown accounts and unreadable hashes verify against a dummy hash (same timing) and fail.
+    """
     if password_hash is None:
         passwords.verify_password(password, _dummy_hash())
-        return False
+        return False, None
     try:
-        return passwords.verify_password(password, password_hash)
+        return passwords.verify_and_update(password, password_hash)
     except Exception:  # an unreadable stored hash is a failed login, not a 500
         log.warning("unreadable password hash; treating the login as failed")
         passwords.verify_password(password, _dummy_hash())
-        return False
+        return False, None
+
+
+# Argon2id is CPU-bound (argon2-cffi releases the GIL): a few dedicated threads, so that a burst of logins
+# queues here instead of filling the default executor that other blocking work (exports) shares.
+HASHING_THREADS = max(1, min(4, os.cpu_count() or 1))
+
+
+@lru_cache
+def _hashing_pool() -> ThreadPoolExecutor:
+    return ThreadPoolExecutor(max_workers=HASHING_THREADS, thread_name_prefix="argon2")
+
+
+async def check_password(password: str, password_hash: str | None) -> tuple[bool, str | None]:
+    """`_check_password` on the hashing threads, off the event loop; call it holding no database connection."""
+    loop = asyncio.get_running_loop()
+    return await loop.run_in_executor(_hashing_pool(), _check_password, password, password_hash)
+
+
+async def hash_password(password: str) -> str:
+    """A new Argon2id hash on the hashing threads, off the event loop."""
+    return await asyncio.get_running_loop().run_in_executor(_hashing_pool(), passwords.hash_password, password)
 
 
 async def _active_user(session: AsyncSession, settings: Settings, token: str) -> User:
@@ -202,11 +228,49 @@ def _user_actor(user: User) -> audit.Actor:
     return audit.Actor(audit.ActorKind.user, user_id=user.id, name=user.username, organization_id=user.organization_id)
 
 
+@dataclass(frozen=True)
+class _Account:
+    """What a login reads about the account before checking the password."""
+
+    id: int
+    organization_id: int
+    password_hash: str | None
+    status: str
+
+
+async def _login_failure(
+    session: AsyncSession,
+    request: Request,
+    keys: list[tuple[ThrottleScope, str]],
+    now: datetime,
+    name: str,
+    account: _Account | None,
+    reason: str,
+) -> DomainError:
+    await throttle.register_failure(session, keys, now)
+    await audit.record(
+        session,
+        request,
+        action=audit.LOGIN_FAILURE,
+        target_kind="user",
+        target_id=account.id if account is not None else None,
+        organization_id=account.organization_id if account is not None else None,
+        details={"username": name[:128], "reason": reason},
+    )
+    return Unauthorized(
+        f"username or password: {WRONG_CREDENTIALS}",
+        details=[{"field": "password", "message": WRONG_CREDENTIALS}],
+    )
+
+
 async def login(
     session: AsyncSession, settings: Settings, request: Request, username: str, password: str
 ) -> IssuedTokens | DomainError:
     """Check the credentials under throttling; a new token family on success, the error to answer otherwise.
 
+    Three steps, so that no database connection waits for Argon2id: read the throttle state and the account,
+    end that transaction; check the password on the hashing threads; write the outcome (throttle counters,
+    tokens, presence, a rehash, the audit event) in a new short transaction that the request commits.
     Failures are returned, not raised, so that the failure counters and the audit event commit with the answer.
     """
     now = _now()
@@ -224,24 +288,42 @@ async def login(
         )
         return TooManyRequests(f"too many failed logins: try again in {wait} s", headers={"Retry-After": str(wait)})
 
-    user = await session.scalar(select(User).where(User.username == name, User.app_role.is_not(None)))
-    ok = await asyncio.to_thread(_check_password, password, user.password_hash if user is not None else None)
-    if user is None or not ok or user.status != AccountStatus.active:
-        await throttle.register_failure(session, keys, now)
-        reason = "unknown user" if user is None else ("wrong password" if not ok else "account disabled")
-        await audit.record(
-            session,
-            request,
-            action=audit.LOGIN_FAILURE,
-            target_kind="user",
-            target_id=user.id if user is not None else None,
-            organization_id=user.organization_id if user is not None else None,
-            details={"username": name[:128], "reason": reason},
+    row = (
+        await session.execute(
+            select(User.id, User.organization_id, User.password_hash, User.status).where(
+                User.username == name, User.app_role.is_not(None)
+            )
         )
-        return Unauthorized(
-            f"username or password: {WRONG_CREDENTIALS}",
-            details=[{"field": "password", "message": WRONG_CREDENTIALS}],
+    ).first()
+    account = _Account(row.id, row.organization_id, row.password_hash, row.status) if row is not None else None
+    # Only reads so far: end the transaction, so that the connection goes back to the pool during the check.
+    await session.commit()
+
+    ok, new_hash = await check_password(password, account.password_hash if account is not None else None)
+    now = _now()
+    if account is None or not ok or account.status != AccountStatus.active:
+        reason = "unknown user" if account is None else ("wrong password" if not ok else "account disabled")
+        return await _login_failure(session, request, keys, now, name, account, reason)
+
+    # The account may have changed while the password was checked (disabled, new password, role taken away).
+    user = await session.scalar(select(User).where(User.id == account.id))
+    if (
+        user is None
+        or user.app_role is None
+        or user.status != AccountStatus.active
+        or user.password_hash != account.password_hash
+    ):
+        return await _login_failure(session, request, keys, now, name, account, "account changed during login")
+    if new_hash is not None:
+        # Conditional: a concurrent login may have rehashed already, or a new password been set; that one stays.
+        # updated_at stays too: a rehash is not an edit of the account.
+        await session.execute(
+            update(User)
+            .where(User.id == user.id, User.password_hash == account.password_hash)
+            .values(password_hash=new_hash, updated_at=User.updated_at)
+            .execution_options(synchronize_session=False)
         )
+        set_committed_value(user, "password_hash", new_hash)
 
     await throttle.register_success(session, keys, now)
     issued = await _issue(session, settings, request, user, uuid.uuid4(), now)
@@ -276,12 +358,13 @@ async def change_password(
     if until is not None:
         wait = throttle.retry_after_seconds(until, now)
         return TooManyRequests(f"too many wrong passwords: try again in {wait} s", headers={"Retry-After": str(wait)})
-    if not await asyncio.to_thread(_check_password, current_password, user.password_hash):
+    ok, _ = await check_password(current_password, user.password_hash)
+    if not ok:
         await throttle.register_failure(session, keys, now)
         return InvalidInput("current_password", "wrong password")
     if current_password == new_password:
         return InvalidInput("new_password", "must differ from the current password")
-    user.password_hash = await asyncio.to_thread(passwords.hash_password, new_password)
+    user.password_hash = await hash_password(new_password)
     user.token_version += 1
     await session.flush()
     revoked = await revoke_user_sessions(session, user.id, "password_changed", now)
