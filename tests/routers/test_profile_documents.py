@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import io
 import zipfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote
 
 import httpx
 import pytest
-from sqlalchemy import func, select
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy import event, func, select
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession, async_sessionmaker
+from sqlalchemy.orm import Session
 
 from api.models import StoredFile
 from api.services.profile import uploads
@@ -260,3 +264,97 @@ def test_content_disposition_encodes_names() -> None:
     ascii_part = value.split('filename="')[1].split('"')[0]
     assert all(32 <= ord(c) < 127 for c in ascii_part) and '"' not in ascii_part and ";" not in ascii_part
     assert "filename*=UTF-8''%D0%BE%D1%82%D1%87%D1%91%D1%82%20%22%D0%B8%D1%82%D0%BE%D0%B3%22%3B.pdf" in value
+
+
+class _CommitFails(Session):
+    """A session whose commit is refused, as when the database fails at COMMIT."""
+
+
+def _refuse(session: Session) -> None:
+    raise RuntimeError("commit refused (test)")
+
+
+event.listen(_CommitFails, "before_commit", _refuse)
+
+
+@contextmanager
+def failing_commits(app: Any, connection: AsyncConnection) -> Iterator[None]:
+    """Inside the block, every request's commit fails (on the test's connection, like the app's sessions)."""
+    ok = app.state.sessionmaker
+    app.state.sessionmaker = async_sessionmaker(
+        bind=connection,
+        expire_on_commit=False,
+        autoflush=False,
+        join_transaction_mode="create_savepoint",
+        sync_session_class=_CommitFails,
+    )
+    try:
+        yield
+    finally:
+        app.state.sessionmaker = ok
+
+
+async def _send(app: Any, method: str, url: str, **kw: Any) -> int:
+    """A request whose failure comes back as a 500 response instead of an exception."""
+    transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as c:
+        return (await c.request(method, url, **kw)).status_code
+
+
+async def test_deletions_whose_commit_fails_keep_rows_and_bytes(
+    client: httpx.AsyncClient, db: AsyncSession, app: Any, connection: AsyncConnection, uploads_dir: Path
+) -> None:
+    s = await make_site(db)
+    hdr = s.h(s.admin_a)
+    org = s.w.body_a.id
+    folder = (await client.post(f"/api/v1/organizations/{org}/folders", json={"name": "Приказы"}, headers=hdr)).json()
+    in_folder = (
+        await client.post(
+            f"/api/v1/organizations/{org}/documents",
+            data={"folder_id": str(folder["id"])},
+            files={"file": ("в папке.pdf", PDF, "application/pdf")},
+            headers=hdr,
+        )
+    ).json()
+    doc = (
+        await client.post(
+            f"/api/v1/organizations/{org}/documents", files={"file": ("a.pdf", PDF, "application/pdf")}, headers=hdr
+        )
+    ).json()
+    news = (
+        await client.post(f"/api/v1/organizations/{org}/news", json={"title": "t", "body_html": "b"}, headers=hdr)
+    ).json()
+    image = (
+        await client.post(
+            f"/api/v1/news/{news['id']}/images", files={"file": ("i.png", png_bytes(), "image/png")}, headers=hdr
+        )
+    ).json()
+    assert stored_count(uploads_dir) == 3
+    with failing_commits(app, connection):
+        for url in (f"/api/v1/files/{doc['id']}", f"/api/v1/folders/{folder['id']}", f"/api/v1/news/{news['id']}"):
+            assert await _send(app, "DELETE", url, headers=hdr) == 500
+    ids = {doc["id"], in_folder["id"], image["id"]}
+    assert len(list(await db.scalars(select(StoredFile.id).where(StoredFile.id.in_(ids))))) == 3
+    assert stored_count(uploads_dir) == 3
+    for file_id in ids:
+        got = await client.get(f"/api/v1/files/{file_id}")
+        assert got.status_code == 200 and got.content in (PDF, png_bytes())
+
+
+async def test_uploads_whose_commit_fails_leave_nothing(
+    client: httpx.AsyncClient, db: AsyncSession, app: Any, connection: AsyncConnection, uploads_dir: Path
+) -> None:
+    s = await make_site(db)
+    hdr = s.h(s.admin_a)
+    news = (
+        await client.post(
+            f"/api/v1/organizations/{s.w.body_a.id}/news", json={"title": "t", "body_html": "b"}, headers=hdr
+        )
+    ).json()
+    url = f"/api/v1/organizations/{s.w.body_a.id}/documents"
+    image = {"file": ("i.png", png_bytes(), "image/png")}
+    with failing_commits(app, connection):
+        assert await _send(app, "POST", url, files={"file": ("a.pdf", PDF, "application/pdf")}, headers=hdr) == 500
+        assert await _send(app, "POST", f"/api/v1/news/{news['id']}/images", files=image, headers=hdr) == 500
+    assert stored_count(uploads_dir) == 0
+    assert await db.scalar(select(func.count()).select_from(StoredFile)) == 0

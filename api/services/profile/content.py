@@ -42,7 +42,7 @@ from api.services.profile.access import (
 from api.services.profile.files import file_read
 from api.services.profile.sanitize import clean_html
 from api.services.scope import Principal
-from api.services.storage import get_storage
+from api.services.storage import delete_after_commit, get_storage
 
 LEADER_ROLES = ("head", "deputy")
 
@@ -262,9 +262,7 @@ async def delete_news(session: AsyncSession, settings: Settings, principal: Prin
     keys = list(await session.scalars(select(StoredFile.storage_key).where(StoredFile.news_id == n.id)))
     await session.delete(n)
     await session.flush()
-    storage = get_storage(settings)
-    for key in keys:
-        storage.delete(key)
+    delete_after_commit(session, get_storage(settings), keys)
 
 
 async def list_pages(session: AsyncSession, organization_id: int) -> list[PageBrief]:

@@ -14,7 +14,7 @@ from api.services.profile.access import can_edit, get_org_for_edit, get_public_o
 from api.services.profile.content import news_for_edit
 from api.services.profile.files import delete_file, file_read, store_upload
 from api.services.scope import Principal
-from api.services.storage import get_storage
+from api.services.storage import delete_after_commit, get_storage
 
 MAX_DEPTH = 10
 
@@ -119,9 +119,7 @@ async def delete_folder(session: AsyncSession, settings: Settings, principal: Pr
     keys = await _subtree_keys(session, f)
     await session.delete(f)
     await session.flush()
-    storage = get_storage(settings)
-    for key in keys:
-        storage.delete(key)
+    delete_after_commit(session, get_storage(settings), keys)
 
 
 async def upload_document(

@@ -12,7 +12,7 @@ from api.models import StoredFile
 from api.schemas.profile import FileRead
 from api.services.profile import uploads
 from api.services.scope import Principal
-from api.services.storage import get_storage
+from api.services.storage import delete_after_commit, get_storage, put_in_transaction
 
 
 def file_url(f: StoredFile) -> str:
@@ -54,8 +54,8 @@ async def store_upload(
     fmt = uploads.detect(data, name)
     if images_only and not fmt.image:
         raise uploads.UnsupportedFile("only PNG and JPEG images are accepted here")
-    storage = get_storage(settings)
-    key = storage.put(data)
+    # Removed again unless the request's transaction commits (a failed flush or commit leaves nothing).
+    key = put_in_transaction(session, get_storage(settings), data)
     row = StoredFile(
         organization_id=organization_id,
         kind=kind,
@@ -70,11 +70,7 @@ async def store_upload(
         uploaded_by_user_id=principal.user_id,
     )
     session.add(row)
-    try:
-        await session.flush()
-    except Exception:
-        storage.delete(key)
-        raise
+    await session.flush()
     await session.refresh(row, ["created_at"])
     return row
 
@@ -85,8 +81,8 @@ def read_bytes(settings: Settings, f: StoredFile) -> bytes:
 
 
 async def delete_file(session: AsyncSession, settings: Settings, f: StoredFile) -> None:
-    """Delete the row; the bytes go once the row is gone (a failed delete keeps both)."""
+    """Delete the row; the bytes go once the deletion has committed (a failed commit keeps both)."""
     key = f.storage_key
     await session.delete(f)
     await session.flush()
-    get_storage(settings).delete(key)
+    delete_after_commit(session, get_storage(settings), key)
