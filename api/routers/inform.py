@@ -9,10 +9,23 @@ from fastapi import APIRouter, File, Query, Request, Response, UploadFile, statu
 from api.deps import AdminUser, CurrentUser, SessionDep
 from api.routers.profile import Page, PageSize, settings_of
 from api.routers.profile_documents import file_response
-from api.schemas.profile import AnnouncementList, AnnouncementRead, AnnouncementReads, AnnouncementWrite, FileRead
+from api.schemas.profile import (
+    AnnouncementList,
+    AnnouncementRead,
+    AnnouncementReads,
+    AnnouncementWrite,
+    FileRead,
+    InformTargets,
+)
 from api.services.profile import inform
 
 router = APIRouter(prefix="/inform", tags=["inform"])
+
+
+@router.get("/targets", response_model=InformTargets)
+async def targets(session: SessionDep, principal: AdminUser) -> InformTargets:
+    """Whom the caller's body can address: districts, organization types and organizations below it, with counts."""
+    return await inform.targets(session, principal)
 
 
 @router.post("/announcements", response_model=AnnouncementRead, status_code=status.HTTP_201_CREATED)

@@ -556,6 +556,36 @@ class Target(_Write):
     organization_ids: list[int] | None = Field(default=None, max_length=5000)
 
 
+class TargetChoice(BaseModel):
+    """A district or an organization type found among the sender's subordinates, with how many have it."""
+
+    id: int
+    name_ru: str
+    name_kk: str | None = None
+    name_en: str | None = None
+    organizations_count: int
+
+
+class TargetOrganization(BaseModel):
+    """A subordinate organization that an announcement can be sent to."""
+
+    id: int
+    name_ru: str
+    name_kk: str | None = None
+    kind: str
+    district_id: int | None
+    type_id: int | None
+
+
+class InformTargets(BaseModel):
+    """Whom the caller's body can address: its districts, organization types and organizations (its subtree)."""
+
+    organizations_count: int
+    districts: list[TargetChoice]
+    types: list[TargetChoice]
+    organizations: list[TargetOrganization]
+
+
 class AnnouncementWrite(_Write):
     """A new announcement: title, rich text, importance, optional deadline, recipients."""
 

@@ -149,3 +149,66 @@ async def test_announcement_text_is_sanitised(client: httpx.AsyncClient, db: Asy
     )
     assert r.status_code == 201
     assert "onerror" not in r.json()["body_html"] and "javascript:" not in r.json()["body_html"]
+
+
+async def test_targets_offer_the_senders_subtree_with_counts(client: httpx.AsyncClient, db: AsyncSession) -> None:
+    s = await make_site(db)
+    w = s.w
+    targets = await client.get("/api/v1/inform/targets", headers=s.h(s.admin_region))
+    assert targets.status_code == 200, targets.text
+    t = targets.json()
+    assert {o["id"] for o in t["organizations"]} == {w.body_a.id, w.body_b.id, w.school_a.id, w.school_b.id}
+    assert t["organizations_count"] == 4
+    assert {d["id"]: d["organizations_count"] for d in t["districts"]} == {w.district_a.id: 2, w.district_b.id: 2}
+    assert [(x["id"], x["organizations_count"], x["name_en"]) for x in t["types"]] == [
+        (w.school_type.id, 2, w.school_type.name_en)
+    ]
+    # A district body sees its own subtree only.
+    mine = (await client.get("/api/v1/inform/targets", headers=s.h(s.admin_a))).json()
+    assert [o["id"] for o in mine["organizations"]] == [w.school_a.id]
+    assert [(d["id"], d["organizations_count"]) for d in mine["districts"]] == [(w.district_a.id, 1)]
+    assert (await client.get("/api/v1/inform/targets")).status_code == 401
+    assert (await client.get("/api/v1/inform/targets", headers=s.h(s.emp_a))).status_code == 403
+
+
+async def test_who_receives_by_district_and_by_type(client: httpx.AsyncClient, db: AsyncSession) -> None:
+    s = await make_site(db)
+    w = s.w
+    kindergarten_type = await f.org_type(db, name_ru="Детский сад")
+    kindergarten = await f.organization(
+        db, "school", w.body_a, type_id=kindergarten_type.id, name_ru="Детский сад А"
+    )  # district A, another type
+    # The same district and type under another regional body: never reached from this one.
+    other_body = await f.organization(db, "regional_body", w.ministry, region_id=w.region.id, name_ru="Другое")
+    stranger = await f.organization(db, "school", other_body, district_id=w.district_a.id, type_id=w.school_type.id)
+    staff = {
+        org.id: await account(db, org, "employee")
+        for org in (w.body_a, w.body_b, w.school_a, w.school_b, kindergarten, stranger)
+    }
+    counts = (await client.get("/api/v1/inform/targets", headers=s.h(s.admin_region))).json()
+    by_district = {d["id"]: d["organizations_count"] for d in counts["districts"]}
+    by_type = {x["id"]: x["organizations_count"] for x in counts["types"]}
+
+    async def send_and_see(target: dict) -> set[int]:  # type: ignore[type-arg]
+        sent = await client.post(URL, json=body(target), headers=s.h(s.admin_region))
+        assert sent.status_code == 201, sent.text
+        seen = set()
+        for org_id, user in staff.items():
+            inbox = (await client.get("/api/v1/inform/inbox", headers=s.h(user))).json()["items"]
+            if sent.json()["id"] in {a["id"] for a in inbox}:
+                seen.add(org_id)
+        assert sent.json()["recipients_count"] == len(seen)
+        return seen
+
+    district_a = await send_and_see({"kind": "district", "district_id": w.district_a.id})
+    assert district_a == {w.body_a.id, w.school_a.id, kindergarten.id} and by_district[w.district_a.id] == 3
+    schools = await send_and_see({"kind": "type", "type_id": w.school_type.id})
+    assert schools == {w.school_a.id, w.school_b.id} and by_type[w.school_type.id] == 2
+    kindergartens = await send_and_see({"kind": "type", "type_id": kindergarten_type.id})
+    assert kindergartens == {kindergarten.id} and by_type[kindergarten_type.id] == 1
+    # A type that none of the subordinates has, or an unknown one, is refused naming the field.
+    unused = await f.org_type(db)
+    r = await client.post(URL, json=body({"kind": "type", "type_id": unused.id}), headers=s.h(s.admin_region))
+    assert r.status_code == 422 and r.json()["error"]["details"][0]["field"] == "target"
+    r = await client.post(URL, json=body({"kind": "type", "type_id": 987654}), headers=s.h(s.admin_region))
+    assert r.status_code == 422 and r.json()["error"]["details"][0]["field"] == "target.type_id"

@@ -36,9 +36,12 @@ from api.schemas.profile import (
     AnnouncementReads,
     AnnouncementWrite,
     FileRead,
+    InformTargets,
     OrgBrief,
     Reader,
     RecipientReads,
+    TargetChoice,
+    TargetOrganization,
 )
 from api.schemas.profile import AnnouncementRead as AnnouncementSchema
 from api.services.profile.access import check_ids_unique, display_name, get_org_for_edit, paging
@@ -87,6 +90,66 @@ async def _recipient_ids(session: AsyncSession, sender: Organization, data: Anno
     if not found_ids:
         raise InvalidInput("target", "no subordinate organization matches the choice")
     return found_ids
+
+
+async def targets(session: AsyncSession, principal: Principal) -> InformTargets:
+    """The choices of the send form: districts, types and organizations below the caller's body, with counts."""
+    sender = await get_org_for_edit(session, principal, principal.organization_id)
+    orgs = (
+        await session.execute(
+            select(
+                Organization.id,
+                Organization.name_ru,
+                Organization.name_kk,
+                Organization.kind,
+                Organization.district_id,
+                Organization.type_id,
+            )
+            .where(and_subtree(sender.id))
+            .order_by(Organization.name_ru, Organization.id)
+        )
+    ).all()
+    districts: dict[int, int] = defaultdict(int)
+    types: dict[int, int] = defaultdict(int)
+    for o in orgs:
+        if o.district_id is not None:
+            districts[o.district_id] += 1
+        if o.type_id is not None:
+            types[o.type_id] += 1
+    district_rows = await session.execute(
+        select(District.id, District.name_ru, District.name_kk)
+        .where(District.id.in_(list(districts)))
+        .order_by(District.name_ru, District.id)
+    )
+    type_rows = await session.execute(
+        select(OrganizationType.id, OrganizationType.name_ru, OrganizationType.name_kk, OrganizationType.name_en)
+        .where(OrganizationType.id.in_(list(types)))
+        .order_by(OrganizationType.sort_order, OrganizationType.name_ru, OrganizationType.id)
+    )
+    return InformTargets(
+        organizations_count=len(orgs),
+        districts=[
+            TargetChoice(id=d.id, name_ru=d.name_ru, name_kk=d.name_kk, organizations_count=districts[d.id])
+            for d in district_rows
+        ],
+        types=[
+            TargetChoice(
+                id=t.id, name_ru=t.name_ru, name_kk=t.name_kk, name_en=t.name_en, organizations_count=types[t.id]
+            )
+            for t in type_rows
+        ],
+        organizations=[
+            TargetOrganization(
+                id=o.id,
+                name_ru=o.name_ru,
+                name_kk=o.name_kk,
+                kind=o.kind,
+                district_id=o.district_id,
+                type_id=o.type_id,
+            )
+            for o in orgs
+        ],
+    )
 
 
 async def _read_schema(session: AsyncSession, rows: Sequence[Any]) -> list[AnnouncementSchema]:

@@ -487,6 +487,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/auth/password": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Change Password
+         * @description Change one's own password: every other session ends; this one gets new tokens and a new refresh cookie.
+         */
+        post: operations["change_password_api_v1_auth_password_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/auth/me": {
         parameters: {
             query?: never;
@@ -1407,6 +1427,26 @@ export interface paths {
         patch: operations["answer_question_api_v1_questions__question_id__patch"];
         trace?: never;
     };
+    "/api/v1/inform/targets": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Targets
+         * @description Whom the caller's body can address: districts, organization types and organizations below it, with counts.
+         */
+        get: operations["targets_api_v1_inform_targets_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/inform/announcements": {
         parameters: {
             query?: never;
@@ -2268,6 +2308,20 @@ export interface components {
             due_on?: string | null;
         };
         /**
+         * InformTargets
+         * @description Whom the caller's body can address: its districts, organization types and organizations (its subtree).
+         */
+        InformTargets: {
+            /** Organizations Count */
+            organizations_count: number;
+            /** Districts */
+            districts: components["schemas"]["TargetChoice"][];
+            /** Types */
+            types: components["schemas"]["TargetChoice"][];
+            /** Organizations */
+            organizations: components["schemas"]["TargetOrganization"][];
+        };
+        /**
          * LeaderBrief
          * @description Руководитель: a head or deputy of the organization with position and contacts.
          */
@@ -2787,6 +2841,16 @@ export interface components {
             relation: "mother" | "father" | "guardian" | "other";
         };
         /**
+         * PasswordChange
+         * @description The current password and a new one.
+         */
+        PasswordChange: {
+            /** Current Password */
+            current_password: string;
+            /** New Password */
+            new_password: string;
+        };
+        /**
          * PasswordReset
          * @description A new password set by an administrator; the account's sessions end.
          */
@@ -2807,6 +2871,11 @@ export interface components {
             page_size: number;
             /** Has More */
             has_more: boolean;
+            /**
+             * Approximate
+             * @default false
+             */
+            approximate: boolean;
         };
         /**
          * PersonBrief
@@ -3392,6 +3461,40 @@ export interface components {
             type_id?: number | null;
             /** Organization Ids */
             organization_ids?: number[] | null;
+        };
+        /**
+         * TargetChoice
+         * @description A district or an organization type found among the sender's subordinates, with how many have it.
+         */
+        TargetChoice: {
+            /** Id */
+            id: number;
+            /** Name Ru */
+            name_ru: string;
+            /** Name Kk */
+            name_kk?: string | null;
+            /** Name En */
+            name_en?: string | null;
+            /** Organizations Count */
+            organizations_count: number;
+        };
+        /**
+         * TargetOrganization
+         * @description A subordinate organization that an announcement can be sent to.
+         */
+        TargetOrganization: {
+            /** Id */
+            id: number;
+            /** Name Ru */
+            name_ru: string;
+            /** Name Kk */
+            name_kk?: string | null;
+            /** Kind */
+            kind: string;
+            /** District Id */
+            district_id: number | null;
+            /** Type Id */
+            type_id: number | null;
         };
         /**
          * TokenCreate
@@ -4742,6 +4845,44 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["HTTPValidationError"];
                 };
+            };
+        };
+    };
+    change_password_api_v1_auth_password_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PasswordChange"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TokenResponse"];
+                };
+            };
+            /** @description wrong current password, or a new one that is too short */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description too many failed logins; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
         };
     };
@@ -7050,6 +7191,26 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    targets_api_v1_inform_targets_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InformTargets"];
                 };
             };
         };

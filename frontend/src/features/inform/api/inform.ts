@@ -1,4 +1,5 @@
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import type { components } from "../../../api/schema";
 import type { FileRead, OrgBrief } from "../../profile/api/profile";
 import { qs, request } from "../../profile/api/http";
 
@@ -38,10 +39,63 @@ export interface AnnouncementDraft {
   body_html: string;
   importance: Announcement["importance"];
   deadline?: string | null;
-  target: { kind: "all" | "district" | "type" | "list"; district_id?: number; type_id?: number; organization_ids?: number[] };
+  target: { kind: TargetKind; district_id?: number; type_id?: number; organization_ids?: number[] };
+}
+export type TargetKind = "all" | "district" | "type" | "list";
+export const TARGET_KINDS: TargetKind[] = ["all", "district", "type", "list"];
+
+/** What the send form holds for each way of choosing recipients (Mantine selects keep ids as strings). */
+export interface TargetForm {
+  district: string | null;
+  type: string | null;
+  organizations: string[];
 }
 
+/** The request's target from the form; null while the chosen way still lacks its value. */
+export function draftTarget(kind: TargetKind, form: TargetForm): AnnouncementDraft["target"] | null {
+  switch (kind) {
+    case "all":
+      return { kind };
+    case "district":
+      return form.district ? { kind, district_id: Number(form.district) } : null;
+    case "type":
+      return form.type ? { kind, type_id: Number(form.type) } : null;
+    case "list":
+      return form.organizations.length ? { kind, organization_ids: form.organizations.map(Number) } : null;
+  }
+}
+
+/** How many organizations a target reaches, by the API's counts (the body's subtree); null when unknown. */
+export function reach(targets: InformTargets | undefined, target: AnnouncementDraft["target"] | null): number | null {
+  if (!targets || !target) return null;
+  switch (target.kind) {
+    case "all":
+      return targets.organizations_count;
+    case "district":
+      return targets.districts.find((d) => d.id === target.district_id)?.organizations_count ?? 0;
+    case "type":
+      return targets.types.find((t) => t.id === target.type_id)?.organizations_count ?? 0;
+    case "list":
+      return target.organization_ids?.length ?? 0;
+  }
+}
+
+/** A district's or a type's name in the interface language (Russian when there is no translation). */
+export function choiceName(choice: { name_ru: string; name_kk?: string | null; name_en?: string | null }, lang: string | undefined): string {
+  if (lang === "kk" && choice.name_kk) return choice.name_kk;
+  if (lang === "en" && choice.name_en) return choice.name_en;
+  return choice.name_ru;
+}
+
+/** The send form's choices: districts, types and organizations below the body (generated from the API schema). */
+export type InformTargets = components["schemas"]["InformTargets"];
+export type TargetChoice = components["schemas"]["TargetChoice"];
+
 const base = "/api/v1/inform";
+
+export function useTargets(enabled: boolean) {
+  return useQuery({ queryKey: ["inform", "targets"], enabled, queryFn: () => request<InformTargets>(`${base}/targets`) });
+}
 
 export function useAnnouncements(box: "inbox" | "sent", page: number) {
   return useQuery({

@@ -1,13 +1,15 @@
-import { Alert, Anchor, Badge, Button, Card, FileInput, Group, MultiSelect, SegmentedControl, Select, Stack, Table, Tabs, Text, TextInput, Textarea, Title } from "@mantine/core";
+import { Alert, Anchor, Badge, Button, Card, FileInput, Group, MultiSelect, Radio, Select, Stack, Table, Tabs, Text, TextInput, Textarea, Title } from "@mantine/core";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { Link, useParams } from "react-router";
 import { useMe } from "../../auth/api/auth";
 import { useAuth } from "../../auth/components/AuthProvider";
 import { downloadWithToken } from "../../profile/api/http";
-import { useStructure } from "../../profile/api/profile";
 import { RichText } from "../../profile/components/RichText";
-import { informApi, useAnnouncement, useAnnouncements, useInformMutation, useReaders, type Announcement, type AnnouncementDraft } from "../api/inform";
+import {
+  choiceName, draftTarget, informApi, reach, TARGET_KINDS, useAnnouncement, useAnnouncements, useInformMutation, useReaders, useTargets,
+  type Announcement, type AnnouncementDraft, type TargetChoice, type TargetForm, type TargetKind,
+} from "../api/inform";
 
 const COLORS = { normal: "gray", high: "orange", urgent: "red" } as const;
 
@@ -16,32 +18,31 @@ function ImportanceBadge({ value }: { value: Announcement["importance"] }) {
   return <Badge color={COLORS[value]} variant="light">{t(`inform.${value}`)}</Badge>;
 }
 
-function Compose({ organizationId }: { organizationId: number }) {
-  const { t } = useTranslation("profile");
-  const structure = useStructure(organizationId);
+function Compose() {
+  const { t, i18n } = useTranslation("profile");
+  const lang = i18n.resolvedLanguage;
+  const targets = useTargets(true);
   const [title, setTitle] = useState("");
   const [body, setBody] = useState("");
   const [importance, setImportance] = useState<Announcement["importance"]>("normal");
   const [deadline, setDeadline] = useState("");
-  const [kind, setKind] = useState<"all" | "list">("all");
-  const [orgs, setOrgs] = useState<string[]>([]);
+  const [kind, setKind] = useState<TargetKind>("all");
+  const [form, setForm] = useState<TargetForm>({ district: null, type: null, organizations: [] });
   const [file, setFile] = useState<File | null>(null);
+  const target = draftTarget(kind, form);
+  const count = reach(targets.data, target);
   const send = useInformMutation(async () => {
-    const draft: AnnouncementDraft = {
-      title,
-      body_html: body,
-      importance,
-      deadline: deadline || null,
-      target: kind === "all" ? { kind } : { kind, organization_ids: orgs.map(Number) },
-    };
+    if (!target) throw new Error(t("inform.chooseRecipients"));
+    const draft: AnnouncementDraft = { title, body_html: body, importance, deadline: deadline || null, target };
     const sent = await informApi.send(draft);
     if (file) await informApi.attach(sent.id, file);
     return sent;
   });
+  const withCount = (c: TargetChoice) => ({ value: String(c.id), label: `${choiceName(c, lang)} (${c.organizations_count})` });
   return (
     <Card withBorder component="form" onSubmit={(e: React.FormEvent) => {
       e.preventDefault();
-      send.mutate(undefined, { onSuccess: () => { setTitle(""); setBody(""); setFile(null); setOrgs([]); } });
+      send.mutate(undefined, { onSuccess: () => { setTitle(""); setBody(""); setFile(null); setForm({ district: null, type: null, organizations: [] }); } });
     }}>
       <Stack gap="xs">
         <Title order={2} size="h4">{t("inform.compose")}</Title>
@@ -52,17 +53,32 @@ function Compose({ organizationId }: { organizationId: number }) {
             data={(["normal", "high", "urgent"] as const).map((v) => ({ value: v, label: t(`inform.${v}`) }))} allowDeselect={false} />
           <TextInput label={t("inform.deadline")} type="date" value={deadline} onChange={(e) => setDeadline(e.currentTarget.value)} />
         </Group>
-        <Text size="sm" fw={500}>{t("inform.recipients")}</Text>
-        <SegmentedControl value={kind} onChange={(v) => setKind(v as "all" | "list")}
-          data={[{ value: "all", label: t("inform.targetAll") }, { value: "list", label: t("inform.targetList") }]} />
-        {kind === "list" && (
-          <MultiSelect label={t("inform.organizations")} value={orgs} onChange={setOrgs} searchable
-            data={(structure.data?.subordinates ?? []).map((o) => ({ value: String(o.id), label: o.name_ru }))} />
+        <Radio.Group label={t("inform.recipients")} value={kind} onChange={(v) => setKind(v as TargetKind)}>
+          <Group gap="md" mt={4}>
+            {TARGET_KINDS.map((k) => <Radio key={k} value={k} label={t(`inform.target.${k}`)} />)}
+          </Group>
+        </Radio.Group>
+        {kind === "district" && (
+          <Select label={t("inform.district")} placeholder={t("inform.chooseDistrict")} value={form.district} searchable
+            onChange={(v) => setForm({ ...form, district: v })} data={(targets.data?.districts ?? []).map(withCount)}
+            nothingFoundMessage={t("inform.noChoices")} />
         )}
+        {kind === "type" && (
+          <Select label={t("inform.type")} placeholder={t("inform.chooseType")} value={form.type} searchable
+            onChange={(v) => setForm({ ...form, type: v })} data={(targets.data?.types ?? []).map(withCount)}
+            nothingFoundMessage={t("inform.noChoices")} />
+        )}
+        {kind === "list" && (
+          <MultiSelect label={t("inform.organizations")} placeholder={t("inform.chooseOrganizations")} value={form.organizations}
+            onChange={(v) => setForm({ ...form, organizations: v })} searchable limit={100} nothingFoundMessage={t("inform.noChoices")}
+            data={(targets.data?.organizations ?? []).map((o) => ({ value: String(o.id), label: choiceName(o, lang) }))} />
+        )}
+        {targets.isError && <Alert color="red" role="alert">{(targets.error as Error).message}</Alert>}
+        {count !== null && <Text size="sm" c={count > 0 ? undefined : "red.8"} aria-live="polite">{t("inform.reach", { count })}</Text>}
         <FileInput label={t("inform.attachments")} value={file} onChange={setFile} clearable />
         {send.isError && <Alert color="red" role="alert">{(send.error as Error).message}</Alert>}
         {send.isSuccess && <Text c="green.8" size="sm">{t("inform.sentOk")}</Text>}
-        <Group><Button type="submit" loading={send.isPending}>{t("inform.send")}</Button></Group>
+        <Group><Button type="submit" loading={send.isPending} disabled={!target || count === 0}>{t("inform.send")}</Button></Group>
       </Stack>
     </Card>
   );
@@ -108,7 +124,7 @@ export function InformPage() {
         </Tabs.List>
         <Tabs.Panel value="inbox" pt="md"><List box="inbox" /></Tabs.Panel>
         <Tabs.Panel value="sent" pt="md"><List box="sent" /></Tabs.Panel>
-        {isAdmin && me.data && <Tabs.Panel value="compose" pt="md"><Compose organizationId={me.data.organization.id} /></Tabs.Panel>}
+        {isAdmin && me.data && <Tabs.Panel value="compose" pt="md"><Compose /></Tabs.Panel>}
       </Tabs>
     </Stack>
   );
