@@ -85,6 +85,7 @@ class Person(ExternalIdMixin, TimestampMixin, Base):
         UniqueConstraint("iin"),
         UniqueConstraint("external_system", "external_id"),
         Index("ix_persons_region_id", "region_id"),
+        Index("ix_persons_source_organization_id", "source_organization_id"),
         Index(
             "ix_persons_search_name_trgm",
             "search_name",
@@ -103,6 +104,13 @@ class Person(ExternalIdMixin, TimestampMixin, Base):
     iin: Mapped[str | None] = mapped_column(String(12))
     phone: Mapped[str | None] = mapped_column(String(64))
     email: Mapped[str | None] = mapped_column(String(255))
+    # The organization of the API token that created the person (NULL: created otherwise). Tokens whose
+    # subtree holds it may change the record, as may those holding one of the person's enrolments, posts,
+    # accounts or enrolled children (api.services.integration.kinds.PERSON_GUARD). use_alter: organizations
+    # already refer to persons through their head, and this closes the cycle.
+    source_organization_id: Mapped[int | None] = mapped_column(
+        ForeignKey("organizations.id", ondelete="SET NULL", use_alter=True)
+    )
     # Lower-case, ё→е full name for trigram search (people directory).
     search_name: Mapped[str] = mapped_column(
         String(400),

@@ -62,7 +62,7 @@ async def upsert(session: AsyncSession, token: TokenPrincipal, kind_name: str, i
     rows = await kind.prepare(ctx, item_list)
     # Marks check the scope of the rows they replace in the write itself (see _write_marks).
     outside = set() if kind.table is MARK_TABLE else await out_of_scope(ctx, kind.table, ext_ids)
-    _outside_errors(ctx, ext_ids, outside)
+    _outside_errors(ctx, ext_ids, outside, kind.table.outside_message)
     ctx.raise_if_errors()
     try:
         if kind.table is ORG_TABLE:
@@ -70,33 +70,48 @@ async def upsert(session: AsyncSession, token: TokenPrincipal, kind_name: str, i
         elif kind.table is MARK_TABLE:
             created, updated, outside = await _write_marks(ctx, ext_ids, rows)
             # Raising rolls the request's transaction back: nothing of the batch stays written.
-            _outside_errors(ctx, ext_ids, outside)
+            _outside_errors(ctx, ext_ids, outside, MARK_TABLE.outside_message)
             ctx.raise_if_errors()
         else:
-            created, updated = await _write(ctx, kind.table, ext_ids, rows)
+            created, updated, refused = await _write(ctx, kind.table, ext_ids, rows)
+            _outside_errors(ctx, ext_ids, refused, kind.table.outside_message)
+            ctx.raise_if_errors()
     except (asyncpg.IntegrityConstraintViolationError, asyncpg.DataError) as exc:
         raise _refused(exc) from exc
     return BatchResult(kind=kind_name, created=created, updated=updated, unchanged=len(item_list) - created - updated)
 
 
-def _outside_errors(ctx: Ctx, ext_ids: list[str], outside: set[str]) -> None:
+def _outside_errors(ctx: Ctx, ext_ids: list[str], outside: set[str], message: str) -> None:
     if outside:
         for i, ext in enumerate(ext_ids):
             if ext in outside:
-                ctx.error(i, "external_id", "the existing row belongs to an organization outside the token's subtree")
+                ctx.error(i, "external_id", message)
 
 
-async def _write(ctx: Ctx, table: Table, ext_ids: list[str], rows: list[Row]) -> tuple[int, int]:
+async def _write(ctx: Ctx, table: Table, ext_ids: list[str], rows: list[Row]) -> tuple[int, int, set[str]]:
+    """Upsert the rows; counts created and updated, and the external ids of changed rows the token may not change.
+
+    The last is empty unless the table has a `change_guard`; the caller then refuses the batch (raising
+    rolls the request's transaction back).
+    """
     if not rows:
-        return 0, 0
-    sql = (  # table and column names are ours; values are bound
-        f"WITH up AS ({table.upsert_sql()} RETURNING (old.id IS NULL) AS created)"  # noqa: S608
-        " SELECT count(*) FILTER (WHERE created), count(*) FILTER (WHERE NOT created) FROM up"
-    )
+        return 0, 0, set()
     types = [t for _, t in table.columns]
-    rec = await ctx.conn.fetchrow(sql, ctx.system, pg_array(ext_ids, "text"), *columns_of(rows, types))
+    params: list[Any] = [ctx.system, pg_array(ext_ids, "text"), *columns_of(rows, types)]
+    returning = "(old.id IS NULL) AS created"
+    refused = "NULL::text[]"
+    if table.change_guard is not None:
+        returning += ", new.id, new.external_id" + "".join(f", new.{c}" for c in sorted(table.insert_only))
+        params.append(ctx.root)
+        guard = table.change_guard.replace("{root}", f"${len(params)}")
+        refused = f"array_agg(up.external_id) FILTER (WHERE NOT up.created AND NOT ({guard}))"
+    sql = (  # table and column names and the guard are ours; values are bound
+        f"WITH up AS ({table.upsert_sql()} RETURNING {returning})"  # noqa: S608
+        f" SELECT count(*) FILTER (WHERE created), count(*) FILTER (WHERE NOT created), {refused} FROM up"
+    )
+    rec = await ctx.conn.fetchrow(sql, *params)
     assert rec is not None
-    return int(rec[0]), int(rec[1])
+    return int(rec[0]), int(rec[1]), set(rec[2] or ())
 
 
 async def _write_marks(ctx: Ctx, ext_ids: list[str], rows: list[Row]) -> tuple[int, int, set[str]]:
@@ -159,7 +174,7 @@ async def _write_organizations(ctx: Ctx, items: list[Any], rows: list[Row]) -> t
         ready = [i for i in pending if rows[i][0] is not None]
         if not ready:  # cannot happen: prepare() only lets earlier in-batch parents through
             raise InvalidInput("parent_external_id", "a cycle of parents in the batch")
-        c, u = await _write(ctx, ORG_TABLE, [items[i].external_id for i in ready], [rows[i] for i in ready])
+        c, u, _ = await _write(ctx, ORG_TABLE, [items[i].external_id for i in ready], [rows[i] for i in ready])
         created += c
         updated += u
         done = {items[i].external_id for i in ready}
@@ -195,7 +210,7 @@ async def delete(session: AsyncSession, token: TokenPrincipal, kind_name: str, e
     outside = await out_of_scope(ctx, kind.table, ext_ids)
     for i, ext in enumerate(ext_ids):
         if ext in outside:
-            ctx.error(i, "external_ids", f"{ext!r} belongs to an organization outside the token's subtree")
+            ctx.error(i, "external_ids", f"{ext!r}: {kind.table.outside_message}")
     ctx.raise_if_errors()
     if not ext_ids:
         return BatchResult(kind=kind_name)

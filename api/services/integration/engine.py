@@ -107,7 +107,13 @@ class Ctx:
         )
 
     async def persons(self, ext_ids: Iterable[str | None]) -> dict[str, Record]:
-        """Persons by external id (persons belong to the source system, not to one organization)."""
+        """Persons by external id, as references: any person of the source system may be named.
+
+        A student who arrives from a school outside the subtree is enrolled here under the external id the
+        source system already gave them; a parent may have children in two schools; a teacher may work in
+        two. So naming a person is never limited by the subtree; changing the person's record is (see
+        `PERSON_GUARD`), and so are the links that name the person (their organization or their child).
+        """
         return await self._lookup(
             "SELECT p.external_id, p.id, p.region_id, p.birth_date, true AS in_scope"
             " FROM persons p WHERE p.external_system = $1 AND p.external_id = ANY($2::text::text[])",
@@ -170,6 +176,19 @@ class Ctx:
             self.root,
         )
 
+    async def enrolled_in_subtree(self, person_ids: Iterable[int | None]) -> set[int]:
+        """The persons among `person_ids` enrolled (now or ever) in a class of an organization of the subtree."""
+        ids = list({p for p in person_ids if p is not None})
+        if not ids:
+            return set()
+        rows = await self.conn.fetch(
+            "SELECT DISTINCT e.student_person_id FROM enrolments e JOIN organizations o ON o.id = e.organization_id"
+            " WHERE e.student_person_id = ANY($1::int[]) AND o.path @> ARRAY[$2::int]",
+            ids,
+            self.root,
+        )
+        return {r[0] for r in rows}
+
     async def enrolled_pairs(self, pairs: set[tuple[int, int]]) -> set[tuple[int, int]]:
         """The (student, class) pairs among `pairs` that have an enrolment."""
         if not pairs:
@@ -218,6 +237,16 @@ class Table:
     name: str
     columns: Sequence[tuple[str, str]]  # (column, PostgreSQL element type for unnest)
     scope_column: str | None = "organization_id"
+    # For a table without an organization column: SELECT of the external ids (system $1, among $2) of
+    # existing rows outside the subtree of organization $3. Checked before an upsert and a delete.
+    outside_sql: str | None = None
+    outside_message: str = "the existing row belongs to an organization outside the token's subtree"
+    # Checked in the write instead of before it, on the rows the upsert really changes: an SQL condition
+    # over `up` (the upsert's RETURNING: id, external_id and the insert-only columns), true when the token
+    # may change that existing row; `{root}` stands for the token's organization.
+    change_guard: str | None = None
+    # Columns written when the row is created and never changed afterwards (nor compared).
+    insert_only: frozenset[str] = frozenset()
     # Columns left out of the "did it change?" comparison (e.g. a server-side timestamp).
     not_compared: frozenset[str] = frozenset()
     # SQL used for a column when the item leaves it NULL (i.<column> is the given value).
@@ -229,10 +258,10 @@ class Table:
         names = [c for c, _ in self.columns]
         arrays = ", ".join(f"${i + 3}::text::{typ}[]" for i, (_, typ) in enumerate(self.columns))
         select = ", ".join(f"coalesce(i.{c}, {self.defaults[c]})" if c in self.defaults else f"i.{c}" for c in names)
-        sets = [f"{c} = excluded.{c}" for c in names]
+        sets = [f"{c} = excluded.{c}" for c in names if c not in self.insert_only]
         if self.touch_updated_at:
             sets.append("updated_at = now()")
-        compared = [c for c in names if c not in self.not_compared]
+        compared = [c for c in names if c not in self.not_compared and c not in self.insert_only]
         return (  # table and column names are ours; values are bound
             f"INSERT INTO {self.name} AS t (external_system, external_id, {', '.join(names)})"  # noqa: S608
             f" SELECT $1, i.external_id, {select}"
@@ -245,7 +274,12 @@ class Table:
 
 async def out_of_scope(ctx: Ctx, table: Table, ext_ids: list[str]) -> set[str]:
     """External ids of existing rows of this system that belong to organizations outside the token's subtree."""
-    if table.scope_column is None or not ext_ids:
+    if not ext_ids:
+        return set()
+    if table.outside_sql is not None:
+        rows = await ctx.conn.fetch(table.outside_sql, ctx.system, pg_array(ext_ids, "text"), ctx.root)
+        return {r[0] for r in rows}
+    if table.scope_column is None:
         return set()
     rows = await ctx.conn.fetch(
         f"SELECT t.external_id FROM {table.name} t"  # noqa: S608 - table and column names are ours, not input

@@ -186,6 +186,38 @@ async def prepare_organizations(ctx: Ctx, items: list[s.OrganizationItem]) -> li
 
 # ---- persons ---------------------------------------------------------------------------------------------
 
+# Who may change a person's record. A person belongs to the source system, not to one organization, so
+# the subtree is found through the person's links. A token may change an existing person when the person
+#   - is enrolled (now or ever) in a class of an organization of the token's subtree, or
+#   - has a staff post or a user account at an organization of the subtree, or
+#   - is the parent in a parent link of a child enrolled in the subtree, or
+#   - was created through the integration API by a token whose organization lies in the subtree, or
+#   - has none of these links anywhere and no recorded creator (nobody's data yet).
+# A new person may always be created (the token's organization is recorded as its creator), and a person
+# of another subtree may be sent unchanged (nothing is written, so a shared record can be re-sent).
+# Anything else is refused with 422 on `external_id` and nothing of the batch is written. Checked in the
+# statement that writes, on the rows the upsert really changes: no extra round trip, and a new or unchanged
+# row costs nothing.
+PERSON_GUARD = (
+    "EXISTS (SELECT 1 FROM organizations o WHERE o.id = up.source_organization_id"
+    " AND o.path @> ARRAY[{root}::int])"
+    " OR EXISTS (SELECT 1 FROM enrolments e JOIN organizations o ON o.id = e.organization_id"
+    " WHERE e.student_person_id = up.id AND o.path @> ARRAY[{root}::int])"
+    " OR EXISTS (SELECT 1 FROM staff_posts x JOIN organizations o ON o.id = x.organization_id"
+    " WHERE x.person_id = up.id AND o.path @> ARRAY[{root}::int])"
+    " OR EXISTS (SELECT 1 FROM users x JOIN organizations o ON o.id = x.organization_id"
+    " WHERE x.person_id = up.id AND o.path @> ARRAY[{root}::int])"
+    " OR EXISTS (SELECT 1 FROM parent_links pl JOIN enrolments e ON e.student_person_id = pl.child_person_id"
+    " JOIN organizations o ON o.id = e.organization_id"
+    " WHERE pl.parent_person_id = up.id AND o.path @> ARRAY[{root}::int])"
+    " OR (up.source_organization_id IS NULL"
+    " AND NOT EXISTS (SELECT 1 FROM enrolments e WHERE e.student_person_id = up.id)"
+    " AND NOT EXISTS (SELECT 1 FROM staff_posts x WHERE x.person_id = up.id)"
+    " AND NOT EXISTS (SELECT 1 FROM users x WHERE x.person_id = up.id)"
+    " AND NOT EXISTS (SELECT 1 FROM parent_links pl WHERE pl.parent_person_id = up.id"
+    " OR pl.child_person_id = up.id))"
+)
+
 PERSON_TABLE = Table(
     "persons",
     [
@@ -198,14 +230,25 @@ PERSON_TABLE = Table(
         ("phone", "text"),
         ("email", "text"),
         ("region_id", "int"),
+        ("source_organization_id", "int"),
     ],
     scope_column=None,
+    change_guard=PERSON_GUARD,
+    insert_only=frozenset({"source_organization_id"}),
+    outside_message=(
+        "the person is linked only to organizations outside the token's subtree (no enrolment, staff post,"
+        " account or enrolled child there, not created by a token of the subtree) and may not be changed"
+        " from here; enrol them or give them a staff post in the subtree first"
+    ),
     touch_updated_at=True,
 )
 
 
 async def prepare_persons(ctx: Ctx, items: list[s.PersonItem]) -> list[Row]:
-    """ИИН valid and matching birth date and sex, unique among persons; birth date plausible."""
+    """ИИН valid and matching birth date and sex, unique among persons; birth date plausible.
+
+    Whether the token may change an existing person is checked in the write (`PERSON_GUARD`).
+    """
     region_id = await ctx.conn.fetchval("SELECT region_id FROM organizations WHERE id = $1", ctx.root)
     iins = [it.iin for it in items if it.iin]
     taken = {
@@ -243,6 +286,7 @@ async def prepare_persons(ctx: Ctx, items: list[s.PersonItem]) -> list[Row]:
                 it.phone,
                 it.email,
                 region_id,
+                ctx.root,
             )
         )
     return rows
@@ -516,23 +560,42 @@ async def prepare_enrolments(ctx: Ctx, items: list[s.EnrolmentItem]) -> list[Row
 
 # ---- parent links ----------------------------------------------------------------------------------------
 
+# A parent link belongs to the subtrees where its child is enrolled: a token writes (creates, changes,
+# deletes) only links whose child is enrolled, now or ever, in a class of its subtree. The parent may be any
+# person of the source system (brothers and sisters go to different schools).
 PARENT_LINK_TABLE = Table(
     "parent_links",
     [("region_id", "int"), ("parent_person_id", "int"), ("child_person_id", "int"), ("relation", "text")],
     scope_column=None,
+    outside_sql=(
+        "SELECT t.external_id FROM parent_links t"
+        " WHERE t.external_system = $1 AND t.external_id = ANY($2::text::text[])"
+        " AND NOT EXISTS (SELECT 1 FROM enrolments e JOIN organizations o ON o.id = e.organization_id"
+        " WHERE e.student_person_id = t.child_person_id AND o.path @> ARRAY[$3::int])"
+    ),
+    outside_message="the existing link's child is not enrolled in a class of the token's subtree",
 )
 
 
 async def prepare_parent_links(ctx: Ctx, items: list[s.ParentLinkItem]) -> list[Row]:
-    """Both persons known and different; a parent–child pair once."""
+    """Both persons known and different, the child enrolled in the token's subtree; a parent–child pair once."""
     persons = await ctx.persons([it.parent_external_id for it in items] + [it.child_external_id for it in items])
     region_id = await ctx.conn.fetchval("SELECT region_id FROM organizations WHERE id = $1", ctx.root)
+    enrolled = await ctx.enrolled_in_subtree(
+        r["id"] for r in (persons.get(it.child_external_id) for it in items) if r is not None
+    )
     rows: list[Row] = []
     for i, it in enumerate(items):
         p = ctx.ref(persons, i, "parent_external_id", it.parent_external_id, "person")
         c = ctx.ref(persons, i, "child_external_id", it.child_external_id, "person")
         if it.parent_external_id == it.child_external_id:
             ctx.error(i, "child_external_id", "a person cannot be their own parent")
+        elif c is not None and c["id"] not in enrolled:
+            ctx.error(
+                i,
+                "child_external_id",
+                f"student {it.child_external_id!r} is not enrolled in a class of the token's subtree",
+            )
         rows.append((region_id, p["id"] if p else None, c["id"] if c else None, it.relation))
     await _check_natural_key(
         ctx,
