@@ -15,7 +15,7 @@ import pytest
 from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from api.models import Person
+from api.models import Person, Subject
 from api.services import iin
 from api.services.integration import tokens
 from api.services.integration.kinds import KINDS
@@ -175,6 +175,34 @@ async def test_parent_links_only_for_children_enrolled_in_the_subtree(
     assert problems(await remove(client, xw.headers, "parent-links", ["pl-b"])) == [(0, "external_ids")]
     assert await links() == [("pl-a", xw.students[0].id), ("pl-b", xw.student_b.id)]
     assert (await remove(client, token_b, "parent-links", ["pl-b"])).json()["deleted"] == 1
+
+
+async def test_a_common_subject_is_changed_only_by_a_token_over_every_class_that_has_it(
+    client: httpx.AsyncClient, db: AsyncSession, xw: ExtWorld
+) -> None:
+    """«math» is on the common list (no organization) and taught in school A and in school B."""
+    math = await db.scalar(select(Subject).where(Subject.external_id == "math"))
+    assert math is not None and math.organization_id is None
+    same = {"external_id": "math", "name_ru": math.name_ru, "name_kk": math.name_kk}
+    # District A's token may send it unchanged, but neither rename it nor make it school A's own.
+    assert (await push(client, xw.headers, "subjects", [same])).json()["unchanged"] == 1
+    resp = await push(client, xw.headers, "subjects", [{**same, "name_ru": "Алгебра"}])
+    assert problems(resp) == [(0, "external_id")]
+    assert "common list" in resp.json()["error"]["details"][0]["message"]
+    resp = await push(client, xw.headers, "subjects", [{**same, "organization_external_id": "sch-a"}])
+    assert problems(resp) == [(0, "external_id")]
+    await db.refresh(math)
+    assert (math.name_ru, math.organization_id) == (same["name_ru"], None)
+    # The regional body's token covers both schools.
+    token_region = await token_for(db, xw.w.regional_body.id)
+    assert (await push(client, token_region, "subjects", [{**same, "name_ru": "Алгебра"}])).json()["updated"] == 1
+    # A common subject taught only in district A (or nowhere yet) is district A's to change.
+    bio = {"external_id": "bio", "name_ru": "Биология", "name_kk": "Биология"}
+    assert (await push(client, token_region, "subjects", [bio])).json()["created"] == 1
+    taught = {"external_id": "a-bio", "class_external_id": "cls-a", "subject_external_id": "bio"}
+    assert (await push(client, xw.headers, "assignments", [taught])).json()["created"] == 1
+    resp = await push(client, xw.headers, "subjects", [{**bio, "short_name": "Био"}])
+    assert resp.json()["updated"] == 1, resp.text
 
 
 # One row of school B per deletable kind, written by school B's token.

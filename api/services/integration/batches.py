@@ -74,7 +74,7 @@ async def upsert(session: AsyncSession, token: TokenPrincipal, kind_name: str, i
             ctx.raise_if_errors()
         else:
             created, updated, refused = await _write(ctx, kind.table, ext_ids, rows)
-            _outside_errors(ctx, ext_ids, refused, kind.table.outside_message)
+            _outside_errors(ctx, ext_ids, refused, kind.table.guard_message)
             ctx.raise_if_errors()
     except (asyncpg.IntegrityConstraintViolationError, asyncpg.DataError) as exc:
         raise _refused(exc) from exc
@@ -101,7 +101,7 @@ async def _write(ctx: Ctx, table: Table, ext_ids: list[str], rows: list[Row]) ->
     returning = "(old.id IS NULL) AS created"
     refused = "NULL::text[]"
     if table.change_guard is not None:
-        returning += ", new.id, new.external_id" + "".join(f", new.{c}" for c in sorted(table.insert_only))
+        returning += f", new.external_id, {table.guard_returning}"
         params.append(ctx.root)
         guard = table.change_guard.replace("{root}", f"${len(params)}")
         refused = f"array_agg(up.external_id) FILTER (WHERE NOT up.created AND NOT ({guard}))"

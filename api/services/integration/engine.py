@@ -242,9 +242,11 @@ class Table:
     outside_sql: str | None = None
     outside_message: str = "the existing row belongs to an organization outside the token's subtree"
     # Checked in the write instead of before it, on the rows the upsert really changes: an SQL condition
-    # over `up` (the upsert's RETURNING: id, external_id and the insert-only columns), true when the token
+    # over `up` (the upsert's RETURNING: created, external_id and `guard_returning`), true when the token
     # may change that existing row; `{root}` stands for the token's organization.
     change_guard: str | None = None
+    guard_returning: str = "new.id"
+    guard_message: str = "the existing row may not be changed by this token"
     # Columns written when the row is created and never changed afterwards (nor compared).
     insert_only: frozenset[str] = frozenset()
     # Columns left out of the "did it change?" comparison (e.g. a server-side timestamp).

@@ -234,8 +234,9 @@ PERSON_TABLE = Table(
     ],
     scope_column=None,
     change_guard=PERSON_GUARD,
+    guard_returning="new.id, new.source_organization_id",
     insert_only=frozenset({"source_organization_id"}),
-    outside_message=(
+    guard_message=(
         "the person is linked only to organizations outside the token's subtree (no enrolment, staff post,"
         " account or enrolled child there, not created by a token of the subtree) and may not be changed"
         " from here; enrol them or give them a staff post in the subtree first"
@@ -410,14 +411,25 @@ async def prepare_classes(ctx: Ctx, items: list[s.ClassItem]) -> list[Row]:
 
 # ---- subjects --------------------------------------------------------------------------------------------
 
+# A subject of an organization is that organization's (the usual scope check). A subject of the common list
+# (no organization) is shared by every school that teaches it: anyone may create one or send it unchanged,
+# but a token may change it (rename it, or make it an organization's own) only when every class that has
+# it (its assignments) lies in the token's subtree.
 SUBJECT_TABLE = Table(
     "subjects",
     [("organization_id", "int"), ("name_ru", "text"), ("name_kk", "text"), ("name_en", "text"), ("short_name", "text")],
+    change_guard=(
+        "up.old_organization_id IS NOT NULL OR NOT EXISTS (SELECT 1 FROM assignments a"
+        " JOIN organizations o ON o.id = a.organization_id"
+        " WHERE a.subject_id = up.id AND NOT o.path @> ARRAY[{root}::int])"
+    ),
+    guard_returning="new.id, old.organization_id AS old_organization_id",
+    guard_message="a subject of the common list taught outside the token's subtree may not be changed from here",
 )
 
 
 async def prepare_subjects(ctx: Ctx, items: list[s.SubjectItem]) -> list[Row]:
-    """Organization (when given) in scope."""
+    """Organization (when given) in scope; a common subject changed only by a token covering all its classes."""
     orgs = await ctx.organizations(it.organization_external_id for it in items)
     rows: list[Row] = []
     for i, it in enumerate(items):
