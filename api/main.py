@@ -23,6 +23,7 @@ from api.routers import integration as integration_router
 from api.routers import profile as profile_router
 from api.routers import reports as reports_router
 from api.services.audit import AuditWriter
+from api.services.reports.xlsx import shutdown_export_pool
 
 API_PREFIX = "/api/v1"
 SPA_DIST = PROJECT_ROOT / "frontend" / "dist"
@@ -75,6 +76,7 @@ def create_app(settings: Settings | None = None, database_url: str | None = None
             yield
         finally:
             await engine.dispose()
+            shutdown_export_pool()
 
     app = FastAPI(
         title="Bilim OUO API",

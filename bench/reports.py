@@ -8,8 +8,11 @@ regional body (a token minted for an app user of that body), and for every manag
 view prints p50 / p95 latency over `--runs` requests, then the time of one straightforward GROUP BY
 over the raw tables computing the same figures (median of `--raw-runs`), and the speed-up. Then the
 freshness: a quarter mark is inserted and committed through SQL, and the report is polled until its
-figure changes (latency from commit to visibility). Last, the .xlsx export of 100,000 rows: build
-time, and the longest stall of the event loop while it is built in a worker thread.
+figure changes (latency from commit to visibility). Last, the .xlsx export of 100,000 rows as the
+export endpoint builds it (`xlsx.build_workbook_async`: in the export worker process, cold then warm;
+then the same writer in a thread): build time and the longest stall of the event loop meanwhile.
+
+    .venv/bin/python bench/reports.py --only export [--export-naive]   # the export alone, no database
 """
 
 from __future__ import annotations
@@ -259,49 +262,88 @@ async def _freshness(engine: AsyncEngine, client: httpx.AsyncClient, ctx: dict[s
     return visible
 
 
-def _export_bench() -> None:
-    """Build a 100,000-row workbook with the activity header tree; measure the event loop while it runs."""
+def _naive_workbook(rep: Any) -> bytes:
+    """The straightforward way, for comparison: every cell through xlsxwriter's write_number / write_string."""
+    import io
+
+    import xlsxwriter
+
+    from api.services.reports.xlsx import sheet_spec
+    from api.services.reports.xlsx_writer import report_rows
+
+    spec = sheet_spec(rep)
+    out = io.BytesIO()
+    wb = xlsxwriter.Workbook(out, {"constant_memory": True, "strings_to_formulas": False, "strings_to_urls": False})
+    ws = wb.add_worksheet(spec.sheet_name)
+    head = wb.add_format({"bold": True, "border": 1, "align": "center", "text_wrap": True, "bg_color": "#E8EEF4"})
+    plain = wb.add_format({"border": 1, "valign": "top"})
+    dec = wb.add_format({"border": 1, "valign": "top", "num_format": "0.00"})
+    ws.write_string(0, 0, spec.title)
+    r = 2 + len(spec.captions)
+    starts = {(fr, fc): title for fr, fc, _, _, title in spec.header}
+    for hr in range(spec.depth):
+        for c in range(len(spec.kinds)):
+            ws.write_string(r + hr, c, starts.get((hr, c), ""), head)
+    r += spec.depth
+    formats = [dec if kind == "decimal" else plain for kind in spec.kinds]
+    for _, values in report_rows(rep.result.rows, spec.ids, rep.result.totals):
+        for c, v in enumerate(values):
+            if type(v) is int or type(v) is float:
+                ws.write_number(r, c, v, formats[c])
+            else:
+                ws.write_string(r, c, spec.no_data if v is None else str(v), plain)
+        r += 1
+    wb.close()
+    return out.getvalue()
+
+
+def _export_report(n_rows: int) -> Any:
+    """A report run of n_rows rows with the activity header tree (3 header rows, 14 leaf columns)."""
     from api.services.reports.engine import AppliedFilters, RenderedReport, ReportContext, ReportResult
     from api.services.reports.management import ACTIVITY
-    from api.services.reports.xlsx import build_workbook
     from api.services.scope import Principal
 
     principal = Principal(1, None, 1, "employee", "bench")
     ctx = ReportContext(None, principal, ACTIVITY, "ru", "all", AppliedFilters())  # type: ignore[arg-type]
+    keys = (
+        "persons",
+        "registered",
+        "staff_total",
+        "staff_users",
+        "students_total",
+        "student_users",
+        "parents_total",
+        "parent_users",
+        "visits_day",
+        "visits_week",
+        "visits_month",
+    )
     rows = [
         {
             "no": i + 1,
             "name": f'=HYPERLINK("http://x/{i}")' if i % 1000 == 0 else f"Школа № {i}",
-            **{
-                k: (i * 7 + j) % 997
-                for j, k in enumerate(
-                    (
-                        "persons",
-                        "registered",
-                        "staff_total",
-                        "staff_users",
-                        "students_total",
-                        "student_users",
-                        "parents_total",
-                        "parent_users",
-                        "visits_day",
-                        "visits_week",
-                        "visits_month",
-                    )
-                )
-            },
+            **{k: (i * 7 + j) % 997 for j, k in enumerate(keys)},
             "pct": None if i % 10 == 0 else i % 100,
         }
-        for i in range(100_000)
+        for i in range(n_rows)
     ]
-    rep = RenderedReport(
+    return RenderedReport(
         ACTIVITY,
         ctx,
         ACTIVITY.column_tree(ctx),
         ReportResult(rows=rows, count=len(rows), totals={"name": "Всего"}, data_as_of=dt.datetime.now(dt.UTC)),
     )
 
-    async def run() -> tuple[float, float, int]:
+
+def _export_bench(n_rows: int, naive: bool) -> None:
+    """Build an n_rows-row workbook as the export endpoint does; measure the event loop while it is built."""
+    from api.services.reports.xlsx import build_workbook_async, shutdown_export_pool
+
+    rep = _export_report(n_rows)
+    cols = len(rep.leaves)
+
+    async def ticks(work: Any) -> tuple[Any, float, list[float]]:
+        """Run `work` while a 10 ms ticker measures how late the event loop wakes it."""
         stalls: list[float] = []
         done = asyncio.Event()
 
@@ -313,16 +355,50 @@ def _export_bench() -> None:
 
         tick = asyncio.create_task(ticker())
         t0 = time.perf_counter()
-        data = await asyncio.to_thread(build_workbook, rep)
+        data = await work()
         elapsed = time.perf_counter() - t0
         done.set()
         await tick
-        return elapsed, max(stalls) if stalls else 0.0, len(data)
+        return data, elapsed, stalls or [0.0]
 
-    elapsed, stall, size = asyncio.run(run())
+    def stall_text(stalls: list[float]) -> str:
+        return (
+            f"longest event-loop stall {max(stalls) * 1000:.0f} ms, 99th percentile {pct(stalls, 0.99) * 1000:.0f} ms"
+        )
+
+    async def measure(label: str, build: Any) -> None:
+        data, elapsed, stalls = await ticks(build)
+        print(
+            f"export {label}: {n_rows:,} rows × {cols} columns → {len(data) / 1e6:.1f} MB .xlsx in {elapsed:.2f} s "
+            f"({n_rows / elapsed:,.0f} rows/s); {stall_text(stalls)}"
+        )
+
+    async def run() -> None:
+        _, _, idle = await ticks(lambda: asyncio.sleep(3))
+        print(f"export: the event loop doing nothing for 3 s (this machine's scheduling noise): {stall_text(idle)}")
+        try:
+            await measure("(worker process, cold: starts it)", lambda: build_workbook_async(rep))
+            await measure("(worker process, warm)", lambda: build_workbook_async(rep))
+        finally:
+            shutdown_export_pool()
+        await measure("(same writer in a thread)", lambda: build_workbook_async(rep, process_min_cells=10**12))
+        if naive:
+            await measure(
+                "(naive: write_number/write_string per cell, thread)", lambda: asyncio.to_thread(_naive_workbook, rep)
+            )
+
+    asyncio.run(run())
+
+
+def _calibrate() -> None:
+    t0 = time.perf_counter()
+    acc = 0
+    for i in range(5_000_000):
+        acc += i
+    load = os.getloadavg()
     print(
-        f"export: 100,000 rows × 14 columns → {size / 1e6:.1f} MB .xlsx in {elapsed:.2f} s "
-        f"({100_000 / elapsed:,.0f} rows/s); longest event-loop stall meanwhile {stall * 1000:.0f} ms"
+        f"machine: {os.cpu_count()} cores, load average {load[0]:.1f} / {load[1]:.1f} / {load[2]:.1f}; "
+        f"a 5,000,000-step Python loop takes {time.perf_counter() - t0:.2f} s (about 0.25 s on an idle core)"
     )
 
 
@@ -336,15 +412,7 @@ async def main(args: argparse.Namespace) -> None:
     except Exception as exc:  # noqa: BLE001
         msg = f"database {args.database} is not reachable ({exc.__class__.__name__}): run make bench-data"
         raise SystemExit(msg) from None
-    t0 = time.perf_counter()
-    acc = 0
-    for i in range(5_000_000):
-        acc += i
-    load = os.getloadavg()
-    print(
-        f"machine: {os.cpu_count()} cores, load average {load[0]:.1f} / {load[1]:.1f} / {load[2]:.1f}; "
-        f"a 5,000,000-step Python loop takes {time.perf_counter() - t0:.2f} s (about 0.25 s on an idle core)"
-    )
+    _calibrate()
     ctx = await _context(engine)
     c = ctx["counts"]
     print(
@@ -447,5 +515,17 @@ if __name__ == "__main__":
     parser.add_argument("--database", default="bilim_bench")
     parser.add_argument("--runs", type=int, default=40, help="requests per report and view")
     parser.add_argument("--raw-runs", type=int, default=3, help="runs of each raw GROUP BY")
-    asyncio.run(main(parser.parse_args()))
-    _export_bench()
+    parser.add_argument(
+        "--only", choices=("reports", "export"), help="run only the report latencies (needs the database) or the export"
+    )
+    parser.add_argument("--export-rows", type=int, default=100_000, help="rows of the exported workbook")
+    parser.add_argument(
+        "--export-naive", action="store_true", help="also build it the straightforward way (slow) for comparison"
+    )
+    args = parser.parse_args()
+    if args.only != "export":
+        asyncio.run(main(args))
+    else:
+        _calibrate()
+    if args.only != "reports":
+        _export_bench(args.export_rows, args.export_naive)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from typing import Any
 
 from sqlalchemy import ColumnElement, and_, func, select
@@ -31,7 +30,7 @@ from api.services.reports.engine import (
     t,
 )
 from api.services.reports.printing import render_html
-from api.services.reports.xlsx import build_workbook
+from api.services.reports.xlsx import build_workbook_async
 from api.services.scope import Principal
 
 # Exports read every row, but not without bound: beyond this the caller must narrow the filters.
@@ -67,13 +66,13 @@ async def report_json(session: AsyncSession, principal: Principal, report_id: st
 async def report_xlsx(
     session: AsyncSession, principal: Principal, report_id: str, params: ReportParams
 ) -> tuple[bytes, str]:
-    """Run the report (all rows) and build the workbook in a worker thread."""
+    """Run the report (all rows) and build the workbook off the event loop (a thread, or a process when large)."""
     rep = await run_report(session, principal, registry.get(report_id), params, unpaged=True)
     if len(rep.result.rows) > MAX_EXPORT_ROWS:
         from api.errors import InvalidInput
 
         raise InvalidInput("filters", f"more than {MAX_EXPORT_ROWS} rows: narrow the filters to export")
-    content = await asyncio.to_thread(build_workbook, rep)
+    content = await build_workbook_async(rep)
     stamp = rep.result.data_as_of.strftime("%Y%m%d") if rep.result.data_as_of else "report"
     return content, f"{report_id}-{stamp}.xlsx"
 
