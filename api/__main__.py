@@ -10,17 +10,52 @@ from collections.abc import Callable
 from api.config import get_settings
 
 
-def _serve(_: argparse.Namespace) -> int:
+def _positive_int(value: str) -> int:
+    number = int(value)
+    if number < 1:
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return number
+
+
+def _serve_args(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--workers", type=_positive_int, default=None, help="uvicorn worker processes (default: BILIM_WORKERS, 2)"
+    )
+    parser.add_argument("--database", default=None, help="database name on the server (default: the app's)")
+
+
+def _serve(args: argparse.Namespace) -> int:
+    import os
+
     import uvicorn
 
-    from api.db import migrate, resolve_database_url
+    from api.db import migrate, resolve_database_url, with_database
 
     settings = get_settings()
+    workers = args.workers or settings.workers
+    # Once, here, before any worker starts: the embedded server (when DATABASE_URL is not set) and the migrations.
     url = resolve_database_url(settings)
+    if args.database:
+        url = with_database(url, args.database)
     asyncio.run(migrate(url))
+    # The workers (separate processes, or this one when there is one) read their settings from the environment:
+    # they get the resolved URL and do not start the embedded server or migrate again.
+    os.environ["DATABASE_URL"] = url
+    os.environ["BILIM_MIGRATE_ON_STARTUP"] = "false"
+    get_settings.cache_clear()
     base = f"http://{settings.host}:{settings.port}"
-    print(f"Bilim OUO: {base}/  ·  API docs: {base}/api/docs  ·  health: {base}/api/v1/health", flush=True)
-    uvicorn.run("api.main:create_app", factory=True, host=settings.host, port=settings.port, log_level="info")
+    print(
+        f"Bilim OUO: {base}/  ·  API docs: {base}/api/docs  ·  health: {base}/api/v1/health  ·  {workers} worker(s)",
+        flush=True,
+    )
+    uvicorn.run(
+        "api.main:create_app",
+        factory=True,
+        host=settings.host,
+        port=settings.port,
+        workers=workers,
+        log_level="info",
+    )
     return 0
 
 
@@ -74,7 +109,11 @@ def _demo(args: argparse.Namespace) -> int:
 
 # name -> (help, add_arguments(parser), run(args) -> exit code)
 COMMANDS: dict[str, tuple[str, Callable[[argparse.ArgumentParser], None], Callable[[argparse.Namespace], int]]] = {
-    "serve": ("migrate and serve the app (embedded database unless DATABASE_URL is set)", _no_args, _serve),
+    "serve": (
+        "migrate once, then serve the app with --workers processes (embedded database unless DATABASE_URL is set)",
+        _serve_args,
+        _serve,
+    ),
     "migrate": ("bring the database to the migration heads", _no_args, _migrate),
     "create-token": ("create an API token for a school system (printed once)", _create_token_args, _create_token),
     "create-user": (

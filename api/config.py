@@ -23,6 +23,11 @@ class Settings(BaseSettings):
     data_dir: Path = PROJECT_ROOT / ".data"
     host: str = Field(default="127.0.0.1", validation_alias="HOST")
     port: int = Field(default=8000, validation_alias="PORT")
+    # `python -m api serve`: uvicorn worker processes (one per core; each has its own pool of db_pool_size +
+    # db_max_overflow connections, keep workers × that below the server's max_connections).
+    workers: int = Field(default=2, ge=1)
+    # The app migrates the database at startup unless `serve` has done it once before starting its workers.
+    migrate_on_startup: bool = True
 
     secret_key: str = DEV_SECRET
     jwt_algorithm: Literal["HS256"] = "HS256"

@@ -12,6 +12,7 @@ from urllib.parse import parse_qs, urlparse
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+from sqlalchemy.pool import NullPool
 
 from api.config import PROJECT_ROOT, Settings, get_settings
 
@@ -103,10 +104,25 @@ def run_migrations(url: str, target: str = "heads") -> None:
     command.upgrade(cfg, target)
 
 
+# Session-level advisory lock key of migrate() ("bilim" in ASCII).
+MIGRATION_LOCK_KEY = 0x62696C696D
+
+
 async def migrate(url: str) -> None:
-    """Create the database if needed and bring it to the migration heads."""
+    """Create the database if needed and bring it to the migration heads (one process at a time)."""
     await ensure_database(url)
-    await asyncio.to_thread(run_migrations, url)
+    # Several processes may start at once (`uvicorn --workers N` without `python -m api serve`): one migrates, the
+    # others wait here and then find the heads. AUTOCOMMIT: the lock holder keeps no transaction open meanwhile.
+    locker = create_async_engine(url, isolation_level="AUTOCOMMIT", poolclass=NullPool)
+    try:
+        async with locker.connect() as conn:
+            await conn.execute(text("SELECT pg_advisory_lock(:key)"), {"key": MIGRATION_LOCK_KEY})
+            try:
+                await asyncio.to_thread(run_migrations, url)
+            finally:
+                await conn.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": MIGRATION_LOCK_KEY})
+    finally:
+        await locker.dispose()
 
 
 async def limit_statement_time(session: AsyncSession, milliseconds: int) -> None:

@@ -67,7 +67,7 @@ def create_app(settings: Settings | None = None, database_url: str | None = None
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         url = database_url or resolve_database_url(settings)
-        if database_url is None:
+        if database_url is None and settings.migrate_on_startup:
             await migrate(url)
         engine = make_engine(url, settings)
         app.state.engine = engine
