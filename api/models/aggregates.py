@@ -145,6 +145,21 @@ class ReportStudentPeriod(Base):
     n_na: Mapped[int] = mapped_column(Integer)
 
 
+class ReportStudentCurrent(Base):
+    """Current marks of a student in a subject dated within a period (any period containing the date): count, sum."""
+
+    __tablename__ = "rpt_student_current"
+    # Room on each page for the triggers' updates (HOT): one organization's rows stay together (migration 0302).
+    __table_args__ = {"postgresql_with": {"fillfactor": 80}}
+
+    organization_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    period_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    student_person_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    subject_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    n: Mapped[int] = mapped_column(Integer)
+    total: Mapped[int] = mapped_column(Integer)
+
+
 class ReportOrgPeriodPerformance(Base):
     """Per organization and period: students by result (отличники, хорошисты, …) and period marks by value."""
 

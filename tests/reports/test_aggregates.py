@@ -23,7 +23,11 @@ async def _world(db: AsyncSession):
     school_c = await fx.organization(db, "school", w.body_a, type_id=w.school_type.id, name_ru="Школа В")
     year = await fx.academic_year(db, 2026)
     periods = list(
-        (await db.execute(text("SELECT id FROM periods WHERE academic_year_id = :y"), {"y": year.id})).scalars()
+        (
+            await db.execute(
+                text("SELECT id FROM periods WHERE academic_year_id = :y ORDER BY starts_on"), {"y": year.id}
+            )
+        ).scalars()
     )
     schools = [w.school_a, w.school_b, school_c]
     classes, lessons_by_class, students_by_class = [], {}, {}
@@ -50,6 +54,19 @@ async def test_random_changes_keep_aggregates_exact(db: AsyncSession) -> None:
     await db.execute(text("SELECT setseed(0.1128)"))  # ORDER BY random() picks rows: make it repeatable
     w, schools, classes, periods, lessons_by_class, students_by_class = await _world(db)
     all_students = [s for ss in students_by_class.values() for s in ss]
+    year_id = await db.scalar(text("SELECT academic_year_id FROM periods WHERE id = :p"), {"p": periods[0]})
+    # the year overlaps the quarters: a current mark counts for its quarter and for the year
+    await db.execute(
+        text(
+            "INSERT INTO periods (academic_year_id, kind, number, name_ru, name_kk, name_en, starts_on, ends_on) "
+            "VALUES (:y, 'year', 1, 'Год', 'Жыл', 'Year', DATE '2026-09-01', DATE '2027-05-31')"
+        ),
+        {"y": year_id},
+    )
+    # current marks on the quarters' first and last days and near them: between the quarters (the year only),
+    # before the year; moving a period's bounds by up to 3 days moves some of them in or out
+    mark_days = [date(2026, 8, 30), date(2026, 9, 1), date(2026, 10, 20), date(2026, 10, 26), date(2026, 10, 28)]
+    mark_days += [date(2026, 11, 3), date(2026, 11, 5)]
     # users: some students registered, one person is a user in two schools' visits
     user_ids = []
     for st in all_students[::2]:
@@ -61,6 +78,7 @@ async def test_random_changes_keep_aggregates_exact(db: AsyncSession) -> None:
     await _assert_exact(db, "setup")
 
     base = datetime(2026, 10, 1, 6, 0, tzinfo=UTC)
+    current_rows = 0
     for step in range(80):
         op = rng.choice(
             [
@@ -77,6 +95,8 @@ async def test_random_changes_keep_aggregates_exact(db: AsyncSession) -> None:
                 "visit_del",
                 "lesson_status",
                 "enrol_end",
+                "period_dates",
+                "period_half",
                 "parent_link",
                 "staff_post",
             ]
@@ -96,17 +116,18 @@ async def test_random_changes_keep_aggregates_exact(db: AsyncSession) -> None:
                         "s": lessons_by_class[c.id][0].subject_id,
                         "st": st.id,
                         "p": rng.choice(periods),
-                        "k": rng.choice(["quarter", "year", "current"]) if not na else "quarter",
+                        "k": rng.choice(["quarter", "year", "current", "current"]) if not na else "quarter",
                         "v": None if na else rng.randint(1, 5),
                         "na": na,
                         "l": lessons_by_class[c.id][0].id,
+                        "d": rng.choice(mark_days),
                     }
                 )
             await db.execute(
                 text(
                     "INSERT INTO marks (organization_id, region_id, class_id, subject_id, student_person_id, "
                     "period_id, kind, value, not_attested, date, lesson_id) "
-                    "VALUES (:o, :r, :c, :s, :st, :p, :k, :v, :na, DATE '2026-10-20', :l)"
+                    "VALUES (:o, :r, :c, :s, :st, :p, :k, :v, :na, :d, :l)"
                 ),
                 rows,
             )
@@ -121,6 +142,19 @@ async def test_random_changes_keep_aggregates_exact(db: AsyncSession) -> None:
                 text(
                     "UPDATE marks SET not_attested = true, value = NULL "
                     "WHERE id IN (SELECT id FROM marks WHERE kind = 'year' ORDER BY random() LIMIT 1)"
+                )
+            )
+            # a current mark moved to another day (across a period's bounds), one turned into a СОР and back
+            await db.execute(
+                text(
+                    "UPDATE marks SET date = date + (id % 9)::int - 4 "
+                    "WHERE id IN (SELECT id FROM marks WHERE kind = 'current' ORDER BY random() LIMIT 2)"
+                )
+            )
+            await db.execute(
+                text(
+                    "UPDATE marks SET kind = CASE WHEN kind = 'current' THEN 'sor' ELSE 'current' END "
+                    "WHERE id IN (SELECT id FROM marks WHERE kind IN ('current', 'sor') ORDER BY random() LIMIT 2)"
                 )
             )
         elif op == "mark_del":
@@ -187,6 +221,28 @@ async def test_random_changes_keep_aggregates_exact(db: AsyncSession) -> None:
                 ),
                 {"i": lesson.id},
             )
+        elif op == "period_dates":
+            # the dates of a period are data: moving a bound moves current marks in or out of it
+            await db.execute(
+                text(
+                    "UPDATE periods SET starts_on = starts_on + CAST(:a AS int), "
+                    "ends_on = ends_on + CAST(:b AS int) WHERE id = :p"
+                ),
+                {"a": rng.randint(-3, 3), "b": rng.randint(-3, 3), "p": rng.choice(periods[:2])},
+            )
+        elif op == "period_half":
+            deleted = await db.scalar(
+                text("DELETE FROM periods WHERE academic_year_id = :y AND kind = 'half' RETURNING id"), {"y": year_id}
+            )
+            if deleted is None:
+                await db.execute(
+                    text(
+                        "INSERT INTO periods (academic_year_id, kind, number, name_ru, name_kk, name_en, starts_on, "
+                        "ends_on) VALUES (:y, 'half', 1, 'Полугодие', 'Жарты жыл', 'Half', DATE '2026-09-01', "
+                        "DATE '2026-12-28')"
+                    ),
+                    {"y": year_id},
+                )
         elif op == "enrol_end":
             st = rng.choice(students)
             await db.execute(
@@ -214,9 +270,11 @@ async def test_random_changes_keep_aggregates_exact(db: AsyncSession) -> None:
                 await db.execute(text("DELETE FROM staff_posts WHERE person_id = :p"), {"p": st.id})
         if step % 8 == 7:
             await _assert_exact(db, f"step {step} ({op})")
+            current_rows = max(current_rows, await db.scalar(text("SELECT count(*) FROM rpt_student_current")) or 0)
     await _assert_exact(db, "the end")
     before = {t: (await db.execute(text(f"SELECT count(*) FROM {t}"))).scalar() for t in AGGREGATE_TABLES}  # noqa: S608
     assert before["rpt_org_visit_windows"] and before["rpt_student_period"] and before["rpt_org_day_attendance"]
+    assert current_rows > 0
     await rebuild_all(db)
     await _assert_exact(db, "rebuild_all")
 

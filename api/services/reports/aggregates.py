@@ -12,6 +12,7 @@ transition tables (migration `0300_reports`) in the same transaction as the raw 
 | `rpt_multi_visitors` | user | users with visits for two or more organizations |
 | `rpt_student_period` | organization, period, student | period marks (quarter, year) by value and «н/а» |
 | `rpt_org_period_perf` | organization, period | students by result, period marks by value |
+| `rpt_student_current` | organization, period, student, subject | current marks dated in the period: count, sum |
 | `rpt_org_day_attendance` | organization, day | held lessons, student-lessons, absences by reason |
 
 Distinct counts across organizations: a person (or visitor) belongs to several organizations only
@@ -38,6 +39,7 @@ AGGREGATE_TABLES = (
     "rpt_multi_visitors",
     "rpt_student_period",
     "rpt_org_period_perf",
+    "rpt_student_current",
     "rpt_org_day_attendance",
 )
 
@@ -154,6 +156,14 @@ RAW: dict[str, str] = {
                sum(n1)::int AS n1, sum(n2)::int AS n2, sum(n3)::int AS n3, sum(n4)::int AS n4, sum(n5)::int AS n5
           FROM ({rpt_student_period}) s GROUP BY 1, 2
     """,
+    # Every period whose dates contain the mark's date (a quarter and its year, …) gets the mark.
+    "rpt_student_current": """
+        SELECT m.organization_id, p.id AS period_id, m.student_person_id, m.subject_id,
+               count(*)::int AS n, sum(m.value)::int AS total
+          FROM marks m JOIN periods p ON m.date BETWEEN p.starts_on AND p.ends_on
+         WHERE m.kind = 'current' AND m.value IS NOT NULL
+         GROUP BY 1, 2, 3, 4
+    """,
     "rpt_org_day_attendance": """
         SELECT organization_id, day, sum(lessons_held)::int AS lessons_held,
                sum(student_lessons)::int AS student_lessons, sum(abs_illness)::int AS abs_illness,
@@ -185,6 +195,10 @@ NONZERO: dict[str, str] = {
 }
 
 
+# Rebuilt in key order, so that one organization's rows lie together (the school reports read them by key).
+REBUILD_ORDER: dict[str, str] = {"rpt_student_current": "ORDER BY 1, 2, 3, 4"}
+
+
 def raw_query(table: str) -> str:
     """SQL computing the aggregate table's rows from raw data (without zero rows)."""
     sql = RAW[table]
@@ -199,7 +213,7 @@ async def rebuild_all(session: AsyncSession) -> None:
     await session.execute(text("SELECT pg_advisory_xact_lock(53000)"))
     await session.execute(text(f"TRUNCATE {', '.join(AGGREGATE_TABLES)}"))
     for table in AGGREGATE_TABLES:
-        await session.execute(text(f"INSERT INTO {table} {raw_query(table)}"))
+        await session.execute(text(f"INSERT INTO {table} {raw_query(table)} {REBUILD_ORDER.get(table, '')}"))
     # Fresh statistics, so that the planner knows e.g. that there are few multi-organization persons.
     await session.execute(text(f"ANALYZE {', '.join(AGGREGATE_TABLES)}"))
 
