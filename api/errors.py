@@ -171,6 +171,13 @@ def _raised_by_database_driver(exc: BaseException) -> bool:
     return False
 
 
+def _out_of_resources(sqlstate: str) -> JSONResponse:
+    # SQLSTATE class 53: the server ran out of something shared (connections, lock table, memory, disk) — a busy
+    # server, not a bug of the request: 503 and try again, like an exhausted pool.
+    log.warning("database out of resources: SQLSTATE %s", sqlstate)
+    return envelope(503, "service_unavailable", "the database is busy, try again", headers={"Retry-After": "1"})
+
+
 def install_error_handlers(app: FastAPI) -> None:
     """Register the handlers that turn every error into the envelope."""
 
@@ -230,6 +237,8 @@ def install_error_handlers(app: FastAPI) -> None:
             return envelope(
                 503, "timeout", "the query took too long, try a narrower filter", headers={"Retry-After": "1"}
             )
+        if str(getattr(exc.orig, "sqlstate", "") or "").startswith("53"):
+            return _out_of_resources(str(getattr(exc.orig, "sqlstate", "")))
         if exc.connection_invalidated or "connection" in orig.lower():
             return envelope(
                 503,
@@ -269,6 +278,8 @@ def install_error_handlers(app: FastAPI) -> None:
             return envelope(
                 503, "timeout", "the query took too long, try a narrower filter", headers={"Retry-After": "1"}
             )
+        if sqlstate.startswith("53"):
+            return _out_of_resources(sqlstate)
         if sqlstate.startswith(("08", "57P")):
             return envelope(
                 503, "service_unavailable", "the database is unavailable, try again", headers={"Retry-After": "1"}

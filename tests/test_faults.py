@@ -1,7 +1,9 @@
-"""Database faults on a private PostgreSQL server: restarts, pool exhaustion and statement timeouts answer 503 fast.
+"""Database faults on a private PostgreSQL server: restarts, pool exhaustion, statement timeouts, exhausted
+server resources answer 503 with the right code, and the app recovers.
 
 These tests start their own embedded server in a temporary folder and restart it; the shared server in
-.data/postgres is never touched.
+.data/postgres is never touched. They check behaviour, not speed: where the behaviour is "fails fast" the bound is
+the thing it must not wait for (the 20-second sleep, the holders of the pool), never a tight figure.
 """
 
 from __future__ import annotations
@@ -81,6 +83,16 @@ def app_with_slow_route(url: str, **settings: Any) -> FastAPI:
         await session.execute(text("SELECT pg_sleep(:s)"), {"s": seconds})
         return {"ok": True}
 
+    @probe.get("/api/v1/_probe/spill")
+    async def spill(session: SessionDep) -> dict[str, bool]:
+        # A sort that spills to disk beyond temp_file_limit: SQLSTATE 53400, one of the "insufficient resources".
+        await session.execute(text("SET LOCAL work_mem = '64kB'"))
+        await session.execute(text("SET LOCAL temp_file_limit = 64"))
+        await session.execute(
+            text("SELECT count(*) FROM (SELECT g FROM generate_series(1, 200000) g ORDER BY g DESC) s")
+        )
+        return {"ok": True}
+
     @probe.get("/api/v1/_probe/report")
     async def report(session: SessionDep, seconds: float = 1.0) -> dict[str, bool]:
         await limit_report_time(session, app.state.settings)
@@ -108,10 +120,10 @@ async def timed(client: httpx.AsyncClient, url: str) -> tuple[httpx.Response, fl
     return r, time.perf_counter() - start
 
 
-def assert_envelope_503(r: httpx.Response) -> None:
+def assert_envelope_503(r: httpx.Response, code: str = "service_unavailable") -> None:
     assert r.status_code == 503, r.text
     body = r.json()
-    assert set(body) == {"error"} and body["error"]["code"] in {"service_unavailable", "timeout"}
+    assert set(body) == {"error"} and body["error"]["code"] == code
     assert r.headers.get("retry-after") == "1"
     for leak in ("Traceback", "SELECT", "asyncpg", "sqlalchemy", "pg_sleep"):
         assert leak not in r.text
@@ -124,14 +136,12 @@ async def test_restart_mid_loop_fails_in_flight_fast_and_recovers(
         assert (await running.get("/api/v1/health")).status_code == 200
     in_flight = [asyncio.create_task(timed(running, "/api/v1/_probe/sleep?seconds=20")) for _ in range(4)]
     await asyncio.sleep(0.7)
-    restarted_at = time.perf_counter()
     await asyncio.to_thread(private_server.restart)
     results = await asyncio.gather(*in_flight)
     for r, elapsed in results:
         assert_envelope_503(r)
-        # Terminated with the restart, not after the 20-second sleep nor a client timeout.
-        assert elapsed < (time.perf_counter() - restarted_at) + 2
-        assert elapsed < 10
+        # Terminated with the restart, not after the 20-second sleep they asked for (nor the 30 s client timeout).
+        assert elapsed < 20
     # The pool still holds connections to the old server process: pre-ping replaces them.
     for _ in range(6):
         r = await running.get("/api/v1/health")
@@ -149,7 +159,7 @@ async def test_requests_while_the_server_is_down_get_503_then_recover(
     try:
         r, elapsed = await timed(running, "/api/v1/health")
         assert_envelope_503(r)
-        assert elapsed < 6
+        assert elapsed < 20  # refused at once, not hanging until the 30 s client timeout
     finally:
         await asyncio.to_thread(private_server.start)
     r = await running.get("/api/v1/health")
@@ -159,13 +169,16 @@ async def test_requests_while_the_server_is_down_get_503_then_recover(
 @pytest.mark.parametrize(
     "running", [{"db_pool_size": 2, "db_max_overflow": 0, "db_pool_timeout_seconds": 1.0}], indirect=True
 )
-async def test_exhausted_pool_answers_503_within_the_pool_timeout_and_recovers(running: httpx.AsyncClient):
-    holders = [asyncio.create_task(timed(running, "/api/v1/_probe/sleep?seconds=3")) for _ in range(2)]
+async def test_exhausted_pool_answers_503_after_the_pool_timeout_and_recovers(running: httpx.AsyncClient):
+    holders = [asyncio.create_task(timed(running, "/api/v1/_probe/sleep?seconds=10")) for _ in range(2)]
     await asyncio.sleep(0.5)  # both connections are now busy
     extra = await asyncio.gather(*(timed(running, "/api/v1/health") for _ in range(4)))
+    # Refused when the 1 s pool timeout ran out (never sooner), while the holders still have their connections:
+    # a request does not wait for a connection to come back.
+    assert not any(h.done() for h in holders)
     for r, elapsed in extra:
         assert_envelope_503(r)
-        assert 0.9 <= elapsed < 2.5  # the pool timeout is 1 s
+        assert elapsed >= 0.9
     for r, _ in await asyncio.gather(*holders):
         assert r.status_code == 200
     r = await running.get("/api/v1/health")
@@ -176,16 +189,24 @@ async def test_exhausted_pool_answers_503_within_the_pool_timeout_and_recovers(r
     "running", [{"db_statement_timeout_ms": 3000, "db_report_statement_timeout_ms": 500}], indirect=True
 )
 async def test_statement_timeouts_answer_503_and_reports_have_the_stricter_one(running: httpx.AsyncClient):
-    r, elapsed = await timed(running, "/api/v1/_probe/report?seconds=2")
-    assert_envelope_503(r)
-    assert r.json()["error"]["code"] == "timeout" and elapsed < 1.8
-    # The same two seconds are fine outside a report (limit 3 s) ...
-    r, _ = await timed(running, "/api/v1/_probe/sleep?seconds=1")
+    # Two seconds are under the general limit (3 s): a timeout here is the report limit (0.5 s) at work.
+    r = await running.get("/api/v1/_probe/report?seconds=2")
+    assert_envelope_503(r, "timeout")
+    # Outside a report a second is fine ...
+    r = await running.get("/api/v1/_probe/sleep?seconds=1")
     assert r.status_code == 200
     # ... and the general limit holds too.
-    r, elapsed = await timed(running, "/api/v1/_probe/sleep?seconds=5")
-    assert_envelope_503(r)
-    assert elapsed < 4.5
+    r = await running.get("/api/v1/_probe/sleep?seconds=5")
+    assert_envelope_503(r, "timeout")
     # SET LOCAL ended with its transaction: the pooled connection keeps the general limit.
     r = await running.get("/api/v1/_probe/sleep?seconds=0.8")
     assert r.status_code == 200
+
+
+async def test_a_server_out_of_resources_answers_503_not_500_and_the_next_request_works(running: httpx.AsyncClient):
+    """SQLSTATE class 53 (too many connections, lock table or memory exhausted, temp file limit) is a busy server."""
+    r = await running.get("/api/v1/_probe/spill")
+    assert_envelope_503(r)
+    assert "busy" in r.json()["error"]["message"]
+    r = await running.get("/api/v1/health")
+    assert r.status_code == 200 and r.json()["database"] is True
