@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import logging
-import os
 import secrets
 import uuid
 from concurrent.futures import ThreadPoolExecutor
@@ -80,9 +79,11 @@ def _check_password(password: str, password_hash: str | None) -> tuple[bool, str
         return False, None
 
 
-# Argon2id is CPU-bound (argon2-cffi releases the GIL): a few dedicated threads, so that a burst of logins
-# queues here instead of filling the default executor that other blocking work (exports) shares.
-HASHING_THREADS = max(1, min(4, os.cpu_count() or 1))
+# Argon2id is CPU-bound (argon2-cffi releases the GIL): one dedicated thread per worker process, so that a burst
+# of logins (or a flood of guesses) queues here, takes at most one core per worker away from the requests being
+# served, and never fills the default executor that other blocking work (exports) shares. ~25 ms of CPU per
+# check at the parameters in api.services.passwords: ~40 logins/s per worker.
+HASHING_THREADS = 1
 
 
 @lru_cache
