@@ -146,7 +146,10 @@ class ReportStudentPeriod(Base):
 
 
 class ReportStudentCurrent(Base):
-    """Current marks of a student in a subject dated within a period (any period containing the date): count, sum."""
+    """Current marks of a student in a subject dated within a period (any period containing the date): count, sum.
+
+    A row with n = 0 (its marks were deleted or moved) is left in place and means no marks.
+    """
 
     __tablename__ = "rpt_student_current"
     # Room on each page for the triggers' updates (HOT): one organization's rows stay together (migration 0302).

@@ -188,6 +188,7 @@ NONZERO: dict[str, str] = {
     "rpt_org_people": "persons > 0",
     "rpt_org_visit_windows": "d30 > 0",
     "rpt_org_period_perf": "students > 0",
+    "rpt_student_current": "n > 0",
     "rpt_org_day_attendance": (
         "lessons_held <> 0 OR student_lessons <> 0 OR abs_illness <> 0 OR abs_valid <> 0 "
         "OR abs_unexcused <> 0 OR abs_late <> 0"

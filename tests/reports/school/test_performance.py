@@ -125,3 +125,36 @@ async def test_performance_needs_its_class_or_teacher(client: httpx.AsyncClient,
         "/api/v1/reports/school.performance.class_teacher", params=base | {"class_id": 10**9}, headers=h
     )
     assert other.status_code == 404
+
+
+async def test_current_marks_removed_leave_no_trace(client: httpx.AsyncClient, db: AsyncSession) -> None:
+    """A current mark added and deleted again leaves its aggregate row at n = 0: read as no marks."""
+    from sqlalchemy import text
+
+    c = await build(db)
+    s3 = c.s[3]
+    params = {"o": c.w.school_a.id, "c": c.c5a.id, "s": c.math.id, "st": s3.id}
+    lesson = await db.scalar(
+        text("SELECT id FROM lessons WHERE class_id = :c AND subject_id = :s ORDER BY date LIMIT 1"), params
+    )
+    await db.execute(
+        text(
+            "INSERT INTO marks (organization_id, region_id, class_id, subject_id, student_person_id, lesson_id, "
+            "kind, value, date) SELECT :o, region_id, :c, :s, :st, :l, 'current', 2, DATE '2025-09-01' "
+            "FROM organizations WHERE id = :o"
+        ),
+        params | {"l": lesson},
+    )
+    await db.execute(text("DELETE FROM marks WHERE student_person_id = :st AND kind = 'current'"), params)
+    kept = await db.scalar(
+        text("SELECT n FROM rpt_student_current WHERE student_person_id = :st AND subject_id = :s AND period_id = :p"),
+        params | {"p": c.q1.id},
+    )
+    assert kept == 0
+    # as before: S3 has no current marks and is not attested
+    cur = await get(client, c, "school.performance.school", view="current")
+    assert only(cur["rows"][0]) == m(3, 1, 0, 1, 0, 0, 1, 100, 50, 75.0, 4.25)
+    classes = await get(client, c, "school.performance.classes", view="current", class_id=c.c5a.id)
+    math_5a = next(r for r in classes["rows"] if r["subject"] == "Математика")
+    # S1 avg(5, 4) → 5, S2 avg(3, 4) → 4, S3 none → not attested: success 2/2, quality 2/2, marks 5, 4
+    assert only(math_5a) == m(3, 1, 1, 0, 0, 0, 1, 100, 100, 82.0, 4.5)

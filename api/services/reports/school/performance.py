@@ -161,7 +161,7 @@ def student_subject_marks(
                 func.round(rc.total.cast(Numeric) / rc.n).cast(Integer).label("value"),
                 literal(False).label("na"),
             )
-            .where(in_org(ctx, rc.organization_id), rc.period_id == period.id)
+            .where(in_org(ctx, rc.organization_id), rc.period_id == period.id, rc.n > 0)
             .cte("mk")
             .prefix_with("MATERIALIZED")
         )
