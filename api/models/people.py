@@ -92,6 +92,10 @@ class Person(ExternalIdMixin, TimestampMixin, Base):
             postgresql_using="gin",
             postgresql_ops={"search_name": "gin_trgm_ops"},
         ),
+        # «Люди» in name order and names by prefix. Migration 0401 builds it on (search_name COLLATE "C", id):
+        # code point order, the same on every server. Reflection does not report an index column's
+        # collation, so the columns alone are declared here.
+        Index("ix_persons_search_name_c", "search_name", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

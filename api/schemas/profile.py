@@ -340,12 +340,14 @@ class PersonRow(BaseModel):
 
 
 class PeopleList(BaseModel):
-    """A page of people (has_more instead of a count: counting 400k rows on every page is not free)."""
+    """A page of people; the total is counted up to 1000 (total_exact false: "1000+"), has_more says if pages follow."""
 
     items: list[PersonRow]
     page: int
     page_size: int
     has_more: bool
+    total: int  # the number of people found, at most 1000
+    total_exact: bool  # False: more than `total` were found (counting a whole region on every page is not free)
     approximate: bool = False  # True: no exact match, these are similar names (a typo tolerated)
 
 

@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.models import ParentLink
+from api.services.profile import people as people_service
 from api.services.profile.people import normalize
 from tests import factories as f
 from tests.routers.test_profile import Site, account, make_site
@@ -144,3 +145,67 @@ async def test_pagination(client: httpx.AsyncClient, db: AsyncSession) -> None:
 def test_normalize() -> None:
     assert normalize("  Ёлкина   АННА ") == ["елкина", "анна"]
     assert normalize("100% _") == ["100"]
+
+
+async def _page(client: httpx.AsyncClient, s: Site, **params: object) -> dict:  # type: ignore[type-arg]
+    r = await client.get(f"/api/v1/organizations/{s.w.body_a.id}/people", params=params, headers=s.h(s.emp_a))
+    assert r.status_code == 200, r.text
+    return r.json()  # type: ignore[no-any-return]
+
+
+async def test_total_is_counted_up_to_a_cap(
+    client: httpx.AsyncClient, db: AsyncSession, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    s = await make_site(db)
+    await populate(db, s)
+    everyone = await _page(client, s, page_size=3)
+    assert everyone["total"] == 7 and everyone["total_exact"] is True and everyone["has_more"] is True
+    assert (await _page(client, s, category="students"))["total"] == 2
+    assert (await _page(client, s, q="елкин"))["total"] == 2  # the head and the student; not the outsider
+    assert (await _page(client, s, q="Кузнецов"))["total"] == 0
+    monkeypatch.setattr(people_service, "TOTAL_CAP", 3)
+    capped = await _page(client, s, page_size=2)
+    assert (capped["total"], capped["total_exact"], capped["has_more"]) == (3, False, True)
+    assert (await _page(client, s, category="students"))["total_exact"] is True
+
+
+async def _more_names(db: AsyncSession, s: Site) -> None:
+    """A student whose surname starts with «Тимур» (Ёлкин Тимур has it as a first name)."""
+    year = await f.academic_year(db, date.today().year if date.today().month >= 9 else date.today().year - 1)
+    cls = await f.school_class(db, s.w.school_a, year, 7, "В")
+    await f.enrol(
+        db, cls, await f.person(db, "Тимуров", "Арман", birth_date=date(2012, 3, 3)), starts_on=year.starts_on
+    )
+
+
+async def test_names_starting_with_a_word_come_first_then_by_name(client: httpx.AsyncClient, db: AsyncSession) -> None:
+    s = await make_site(db)
+    await populate(db, s)
+    await _more_names(db, s)
+    assert [i["full_name"] for i in await people(client, s, q="тимур")] == ["Тимуров Арман", "Ёлкин Тимур"]
+    # Without a query: everyone by name, code point order (ё is searched and sorted as е).
+    names = [i["full_name"] for i in (await _page(client, s, page_size=100))["items"]]
+    key = [n.lower().replace("ё", "е") for n in names]
+    assert key == sorted(key) and len(names) == 8
+
+
+@pytest.mark.parametrize("category", ["all", "students", "school_staff", "leaders", "parents"])
+@pytest.mark.parametrize("query", ["елкин", "тимур", "ова", "абаев", "анна елкина", "елкена"])
+async def test_walking_the_name_index_lists_the_same_as_sorting(
+    client: httpx.AsyncClient, db: AsyncSession, monkeypatch: pytest.MonkeyPatch, category: str, query: str
+) -> None:
+    """Common names are walked in index order (or drawn from the staff): same rows, order, pages and totals."""
+    s = await make_site(db)
+    await populate(db, s)
+    await _more_names(db, s)
+
+    async def pages() -> list[tuple[list[int], bool, int, bool]]:
+        out = []
+        for page in (1, 2, 3):
+            got = await _page(client, s, q=query, category=category, page=page, page_size=1)
+            out.append(([i["person_id"] for i in got["items"]], got["has_more"], got["total"], got["approximate"]))
+        return out
+
+    sorted_pages = await pages()
+    monkeypatch.setattr(people_service, "SORT_LIMIT", 0)  # every name now counts as common
+    assert await pages() == sorted_pages

@@ -4,18 +4,50 @@ Only employees of a management body reach this (CurrentUser), and only for organ
 scope; every list is limited in SQL to the intersection of the organization's subtree and the caller's.
 
 Search: the query is lower-cased with ё→е like `persons.search_name`, split into words, and every word
-must match by substring or by trigram word similarity (`<%`), so word order does not matter and a
-typo is tolerated; both conditions use the GIN trigram index on search_name.
+must be a substring of the name (GIN trigram index), so word order does not matter. Names that start
+with one of the words (the surname does) come first, then the others, each group by name. When no one
+in the scope matches exactly, words of 5+ letters may match by trigram word similarity (`%>`): a typo
+is tolerated and the closest names come first.
+
+Order: the name in the C collation (code point order, the same on every server), then id, served by
+the btree (search_name COLLATE "C", id), whose ranges also find the names that start with a word.
+
+Speed: a page never checks more people than it has to. A small set of candidates (the people seen in
+the last minutes, the body's own staff, the matches of a rare name: at most SORT_LIMIT) is read once,
+sorted and walked; anything larger is walked in name order on the btree, the names starting with a
+word first. Each person walked is checked for membership by a LATERAL probe over the sources in turn
+(enrolment, parent link, staff post, account) that stops at the first hit, and the walk stops when
+the page is full. School staff matching a common name are drawn from the staff of the scope instead.
+The total is counted the same way up to TOTAL_CAP; beyond that the list says "1000+" (total_exact
+false) rather than count a whole region on every page.
 """
 
 from __future__ import annotations
 
 import re
 from collections import defaultdict
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar
 
-from sqlalchemy import ColumnElement, CompoundSelect, Select, and_, exists, func, literal, or_, select, text, union_all
+from sqlalchemy import (
+    ARRAY,
+    ColumnElement,
+    Integer,
+    Select,
+    and_,
+    any_,
+    case,
+    func,
+    literal,
+    or_,
+    select,
+    text,
+    true,
+    union_all,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
@@ -36,6 +68,13 @@ LEADER_ROLES = ("head", "deputy")
 TYPO_MIN_LENGTH = 5
 # A search needs one word of at least this length (shorter ones would match a good part of a region).
 MIN_WORD = 3
+# Up to this many name matches are sorted and walked; more are found by walking the name index in order
+# (a common short substring matches tens of thousands: fetching and sorting them all costs more).
+SORT_LIMIT = 4000
+# The total is counted up to this many; beyond, the answer is "more than TOTAL_CAP" (total_exact false).
+TOTAL_CAP = 1000
+# Categories drawn from the staff of the scope (small) rather than from everyone in it.
+STAFF_CATEGORIES = ("leaders", "administration", "school_staff")
 
 
 def normalize(q: str) -> list[str]:
@@ -61,15 +100,34 @@ def search_condition(words: list[str], fuzzy: bool = False) -> ColumnElement[boo
     return and_(*conds)
 
 
+# The order of the list: the name in the C collation (code point order, the same on every server), then id.
+NAME = Person.search_name.collate("C")
+
+
+def _starts(word: str) -> ColumnElement[bool]:
+    """The name starts with the word (the surname does): a range of the (search_name COLLATE "C", id) index."""
+    return NAME.like(f"{_like_escape(word)}%", escape="\\")
+
+
+def subtree(org: Organization, principal: Principal) -> Select[Any]:
+    """Ids of the organization's subtree inside the caller's scope."""
+    return select(Organization.id).where(
+        Organization.path.contains([org.id]), Organization.path.contains([principal.organization_id])
+    )
+
+
 class _Scope:
     """The organizations the listing covers: the organization's subtree inside the caller's scope."""
 
-    def __init__(self, org: Organization, principal: Principal) -> None:
+    def __init__(self, org: Organization, principal: Principal, subtree_ids: list[int]) -> None:
         self.org_id = org.id
-        self.subtree = select(Organization.id).where(
-            Organization.path.contains([org.id]), Organization.path.contains([principal.organization_id])
-        )
+        self.subtree = subtree(org, principal)
+        # The subtree, read once, as a constant array: each membership probe tests it in a hash.
+        self.ids = literal(subtree_ids, ARRAY(Integer))
         self.today = date.today()
+
+    def in_subtree(self, column: Any) -> ColumnElement[bool]:
+        return column == any_(self.ids)
 
     def current_staff(self) -> ColumnElement[bool]:
         return or_(StaffPost.ended_on.is_(None), StaffPost.ended_on >= self.today)
@@ -77,125 +135,184 @@ class _Scope:
     def current_enrolment(self, e: Any = Enrolment) -> ColumnElement[bool]:
         return or_(e.ends_on.is_(None), e.ends_on >= self.today)
 
-    def leaders(self) -> ColumnElement[bool]:
-        return exists().where(
-            StaffPost.person_id == Person.id,
-            StaffPost.organization_id == self.org_id,
-            StaffPost.role_kind.in_(LEADER_ROLES),
-            self.current_staff(),
-        )
+    def sources(self, category: PeopleCategory, person: Any = None) -> list[Select[Any]]:
+        """Where members of the category come from (person ids), most frequent first; for one person if given."""
 
-    def administration(self) -> ColumnElement[bool]:
-        return or_(
-            exists().where(
-                User.person_id == Person.id,
-                User.organization_id == self.org_id,
-                User.app_role == "admin",
-                User.status == "active",
-            ),
-            exists().where(
-                StaffPost.person_id == Person.id,
-                StaffPost.organization_id == self.org_id,
-                StaffPost.role_kind == "administrator",
-                self.current_staff(),
-            ),
-        )
+        def only(stmt: Select[Any], column: Any) -> Select[Any]:
+            return stmt if person is None else stmt.where(column == person)
 
-    def staff_anywhere(self) -> ColumnElement[bool]:
-        return or_(
-            exists().where(
-                StaffPost.person_id == Person.id, StaffPost.organization_id.in_(self.subtree), self.current_staff()
-            ),
-            exists().where(
-                User.person_id == Person.id,
-                User.app_role.is_not(None),
-                User.status == "active",
-                User.organization_id.in_(self.subtree),
-            ),
-        )
-
-    def school_staff(self) -> ColumnElement[bool]:
-        return exists().where(
-            StaffPost.person_id == Person.id,
-            StaffPost.organization_id.in_(self.subtree),
-            StaffPost.organization_id != self.org_id,
-            self.current_staff(),
-        )
-
-    def students(self) -> ColumnElement[bool]:
-        return exists().where(
-            Enrolment.student_person_id == Person.id,
-            Enrolment.organization_id.in_(self.subtree),
-            self.current_enrolment(),
-        )
-
-    def parents(self) -> ColumnElement[bool]:
-        return exists().where(
-            ParentLink.parent_person_id == Person.id,
-            Enrolment.student_person_id == ParentLink.child_person_id,
-            Enrolment.organization_id.in_(self.subtree),
-            self.current_enrolment(),
-        )
-
-    def member_ids(self, category: PeopleCategory, among: Select[Any]) -> CompoundSelect[Any]:
-        """Ids of the candidates (`among`) that belong to the category in the scope, one semi-join per source.
-
-        Driven from the few search candidates, every branch is an index lookup by person.
-        """
-        staff = select(StaffPost.person_id).where(StaffPost.person_id.in_(among), self.current_staff())
-        accounts = select(User.person_id).where(User.person_id.in_(among), User.status == "active")
-        branches: list[Select[Any]] = []
+        staff = only(select(StaffPost.person_id).where(self.current_staff()), StaffPost.person_id)
+        accounts = only(select(User.person_id).where(User.status == "active"), User.person_id)
         if category == "leaders":
-            branches = [staff.where(StaffPost.organization_id == self.org_id, StaffPost.role_kind.in_(LEADER_ROLES))]
-        elif category == "administration":
-            branches = [
+            return [staff.where(StaffPost.organization_id == self.org_id, StaffPost.role_kind.in_(LEADER_ROLES))]
+        if category == "administration":
+            return [
                 accounts.where(User.organization_id == self.org_id, User.app_role == "admin"),
                 staff.where(StaffPost.organization_id == self.org_id, StaffPost.role_kind == "administrator"),
             ]
-        elif category == "school_staff":
-            branches = [
-                staff.where(StaffPost.organization_id.in_(self.subtree), StaffPost.organization_id != self.org_id)
-            ]
-        else:
-            students = select(Enrolment.student_person_id).where(
-                Enrolment.student_person_id.in_(among),
-                Enrolment.organization_id.in_(self.subtree),
-                self.current_enrolment(),
-            )
-            parents = (
-                select(ParentLink.parent_person_id)
-                .join(Enrolment, Enrolment.student_person_id == ParentLink.child_person_id)
-                .where(
-                    ParentLink.parent_person_id.in_(among),
-                    Enrolment.organization_id.in_(self.subtree),
-                    self.current_enrolment(),
-                )
-            )
-            if category == "students":
-                branches = [students]
-            elif category == "parents":
-                branches = [parents]
-            else:
-                branches = [
-                    staff.where(StaffPost.organization_id.in_(self.subtree)),
-                    accounts.where(User.app_role.is_not(None), User.organization_id.in_(self.subtree)),
-                    students,
-                    parents,
-                ]
-        return union_all(*branches)
-
-    def category(self, category: PeopleCategory) -> ColumnElement[bool]:
-        if category == "leaders":
-            return self.leaders()
-        if category == "administration":
-            return self.administration()
         if category == "school_staff":
-            return self.school_staff()
+            return [staff.where(self.in_subtree(StaffPost.organization_id), StaffPost.organization_id != self.org_id)]
+        students = only(
+            select(Enrolment.student_person_id).where(
+                self.in_subtree(Enrolment.organization_id), self.current_enrolment()
+            ),
+            Enrolment.student_person_id,
+        )
+        parents = only(
+            select(ParentLink.parent_person_id)
+            .join(Enrolment, Enrolment.student_person_id == ParentLink.child_person_id)
+            .where(self.in_subtree(Enrolment.organization_id), self.current_enrolment()),
+            ParentLink.parent_person_id,
+        )
         if category == "students":
-            return self.students()
+            return [students]
         if category == "parents":
-            return self.parents()
-        return or_(self.staff_anywhere(), self.students(), self.parents())
+            return [parents]
+        return [
+            students,
+            parents,
+            staff.where(self.in_subtree(StaffPost.organization_id)),
+            accounts.where(User.app_role.is_not(None), self.in_subtree(User.organization_id)),
+        ]
+
+    def member(self, category: PeopleCategory, person: Any) -> Any:
+        """A LATERAL row when `person` belongs to the category here: the sources in turn, stopping at the first hit."""
+        branches = self.sources(category, person)
+        probe = union_all(*branches) if len(branches) > 1 else branches[0]
+        return probe.limit(1).lateral("member")
+
+    def members_capped(self, category: PeopleCategory) -> Select[Any]:
+        """How many distinct members, from the sources themselves (for the small staff categories), capped."""
+        ids = union_all(*self.sources(category)).subquery()
+        distinct = select(ids.c[0]).distinct().limit(TOTAL_CAP + 1).subquery()
+        return select(func.count()).select_from(distinct)
+
+
+_S = TypeVar("_S", bound="Select[*tuple[Any, ...]]")
+
+
+@dataclass
+class _Find:
+    """One listing: the category, the name condition and its rank, the online filter, the page."""
+
+    scope: _Scope
+    category: PeopleCategory
+    limit: int
+    offset: int
+    words: list[str] = field(default_factory=list)
+    cond: ColumnElement[bool] | None = None
+    rank: ColumnElement[Any] | None = None  # ascending; None: by name only
+    online: ColumnElement[bool] | None = None
+    from_staff: bool = False  # candidates drawn from the staff of the scope, then matched by name
+
+    def _filtered(self, stmt: _S) -> _S:
+        for c in (self.cond, self.online):
+            if c is not None:
+                stmt = stmt.where(c)
+        return stmt
+
+    async def sorted_page(self, session: AsyncSession) -> tuple[list[int], int]:
+        """A small candidate set: fetched once, sorted, walked with the membership probe; counted in the same go."""
+        cols: list[Any] = [
+            Person.id,
+            NAME.label("name"),
+            (self.rank if self.rank is not None else literal(0)).label("rank"),
+        ]
+        stmt = self._filtered(select(*cols))
+        if self.from_staff:
+            staff = union_all(*self.scope.sources(self.category)).subquery("staff")
+            ids = select(staff.c[0].label("id")).distinct().subquery("staff_ids")
+            stmt = stmt.select_from(ids).join(Person, Person.id == ids.c.id)
+        elif self.category in STAFF_CATEGORIES:
+            stmt = stmt.where(Person.id.in_(union_all(*self.scope.sources(self.category))))
+        cand = stmt.cte("candidates").prefix_with("MATERIALIZED")
+        # OFFSET 0 keeps the sort below the probe: the walk stops once the page is full.
+        ordered = select(cand).order_by(cand.c.rank, cand.c.name, cand.c.id).offset(0).subquery("c")
+        page = (
+            select(ordered.c.id, ordered.c.rank, ordered.c.name)
+            .select_from(ordered.join(self.scope.member(self.category, ordered.c.id), true()))
+            .order_by(ordered.c.rank, ordered.c.name, ordered.c.id)
+            .limit(self.limit + 1)
+            .offset(self.offset)
+            .subquery("page")
+        )
+        hits = (
+            select(literal(1))
+            .select_from(cand.join(self.scope.member(self.category, cand.c.id), true()))
+            .limit(TOTAL_CAP + 1)
+            .subquery()
+        )
+        total = select(func.count()).select_from(hits).scalar_subquery()
+        rows = (await session.execute(select(page.c.id, total).order_by(page.c.rank, page.c.name, page.c.id))).all()
+        if rows:
+            return [r[0] for r in rows], int(rows[0][1])
+        return [], int(await session.scalar(select(total)) or 0) if self.offset else 0
+
+    def _walk(self, where: list[ColumnElement[bool]], limit: int, offset: int = 0) -> Select[int, str]:
+        member = self.scope.member(self.category, Person.id)
+        walk = select(Person.id, NAME).select_from(Person).join(member, true()).where(*where)
+        stmt = self._filtered(walk)
+        return stmt.order_by(NAME, Person.id).limit(limit).offset(offset)
+
+    async def walked(self, session: AsyncSession) -> tuple[list[int], int]:
+        """Everyone (or every name match) in name order on the index, probed until the page is full; then the total.
+
+        With search words, names that start with one of them come first (index ranges, in order), then the
+        other matches; both walks stop as soon as the page is full.
+        """
+        # Only the index order may serve the page: a sort or a bitmap would visit every match first.
+        async with _planner(session, enable_sort="off", enable_bitmapscan="off"):
+            if not self.words:
+                page = await _ids(session, self._walk([], self.limit + 1, self.offset))
+            else:
+                wanted = self.offset + self.limit + 1
+                first: dict[int, str] = {}
+                for w in dict.fromkeys(self.words):
+                    for pid, name in await session.execute(self._walk([_starts(w)], wanted)):
+                        first[pid] = name
+                starting = sorted(first, key=lambda pid: (first[pid], pid))[:wanted]
+                page = starting[self.offset :]
+                if len(starting) < wanted:
+                    rest = and_(*(~_starts(w) for w in self.words))
+                    skip = max(0, self.offset - len(starting))
+                    page += await _ids(session, self._walk([rest], self.limit + 1 - len(page), skip))
+        if not page and not self.offset:
+            return page, 0
+        return page, await self._walked_total(session)
+
+    async def _walked_total(self, session: AsyncSession) -> int:
+        """The members counted up to TOTAL_CAP + 1, in any order (a bitmap on the name, or a scan)."""
+        if not self.words and self.online is None and self.category in STAFF_CATEGORIES:
+            return int(await session.scalar(self.scope.members_capped(self.category)) or 0)
+        member = self.scope.member(self.category, Person.id)
+        hits = self._filtered(select(literal(1)).select_from(Person).join(member, true()))
+        return int(await session.scalar(select(func.count()).select_from(hits.limit(TOTAL_CAP + 1).subquery())) or 0)
+
+
+@asynccontextmanager
+async def _planner(session: AsyncSession, **values: str) -> AsyncIterator[None]:
+    """Planner settings for the statements inside the block (transaction-local, restored after)."""
+    await _settings(session, **values)
+    try:
+        yield
+    finally:
+        await _settings(session, **dict.fromkeys(values, "on"))
+
+
+async def _settings(session: AsyncSession, **values: str) -> None:
+    """Transaction-local planner settings (one round trip)."""
+    calls = ", ".join(f"set_config('{k.replace('__', '.')}', :{k}, true)" for k in values)
+    await session.execute(text(f"SELECT {calls}"), values)  # noqa: S608 (names are this module's constants)
+
+
+async def _ids(session: AsyncSession, stmt: Select[int, str]) -> list[int]:
+    return [r[0] for r in await session.execute(stmt)]
+
+
+async def _matches(session: AsyncSession, cond: ColumnElement[bool]) -> int:
+    """How many persons the name condition matches, counted up to SORT_LIMIT + 1."""
+    hits = select(literal(1)).select_from(Person).where(cond).limit(SORT_LIMIT + 1).subquery()
+    return int(await session.scalar(select(func.count()).select_from(hits)) or 0)
 
 
 async def list_people(
@@ -211,81 +328,91 @@ async def list_people(
 ) -> PeopleList:
     """People of the organization's subtree by category; search by name; online only; paginated."""
     org = await get_org_in_scope(session, principal, organization_id)
-    scope = _Scope(org, principal)
     words = normalize(q or "")
     if q and q.strip() and not words:
         raise InvalidInput("q", "type letters or digits of a name")
     if words and all(len(w) < MIN_WORD for w in words):
         raise InvalidInput("q", f"type at least {MIN_WORD} letters of a name")
-    # The account of the listed person; aliased, as the category conditions query users on their own.
-    acc = aliased(User, name="acc")
-    online = acc.last_seen_at > func.now() - text(f"interval '{ONLINE_MINUTES} minutes'")
-    base = select(
-        Person.id,
-        func.concat_ws(" ", Person.surname, Person.first_name, Person.patronymic),
-        acc.id,
-        func.coalesce(online, False),
-    ).outerjoin(acc, acc.person_id == Person.id)
-    if online_only:
-        base = base.where(online)
+    scope = _Scope(org, principal, list(await session.scalars(subtree(org, principal))))
     limit, offset = paging(page, page_size)
-
-    async def fetch(stmt: Select[Any], limit: int, offset: int) -> list[Any]:
-        return list((await session.execute(stmt.limit(limit).offset(offset))).all())
-
-    approximate = False
+    # asyncpg prepares statements: a generic plan can't see how selective the name pattern is.
+    await _settings(
+        session, plan_cache_mode="force_custom_plan", pg_trgm__word_similarity_threshold=str(WORD_SIMILARITY)
+    )
+    online = None
+    if online_only:
+        recent = func.now() - text(f"interval '{ONLINE_MINUTES} minutes'")
+        online = Person.id.in_(select(User.person_id).where(User.last_seen_at > recent))
+    find = _Find(scope, category, limit, offset, words=words, online=online)
     if words:
-        # asyncpg prepares statements: a generic plan can't see how selective the name pattern is. The
-        # candidates are few (hundreds), so index lookups per candidate beat hashing whole tables.
-        await session.execute(
-            text(
-                "SELECT set_config('plan_cache_mode', 'force_custom_plan', true), "
-                "set_config('enable_hashjoin', 'off', true), set_config('enable_mergejoin', 'off', true), "
-                "set_config('pg_trgm.word_similarity_threshold', :threshold, true)"
-            ),
-            {"threshold": str(WORD_SIMILARITY)},
-        )
-        rows = await fetch(_search(base, scope, category, words, fuzzy=False), limit + 1, offset)
-        can_fuzz = any(len(w) >= TYPO_MIN_LENGTH for w in words)
-        # A typo is tolerated when the exact words match nobody: trigram similarity is the fallback.
-        if not rows and can_fuzz and (page == 1 or not await fetch(_search(base, scope, category, words, False), 1, 0)):
-            rows = await fetch(_search(base, scope, category, words, fuzzy=True), limit + 1, offset)
-            approximate = True
+        find.cond = search_condition(words)
+        find.rank = case((or_(*(_starts(w) for w in words)), 0), else_=1)
+    # Small sources are sorted in full (the people seen in the last minutes, the body's own staff, a rare
+    # name); the rest is walked in name order and the walk stops when the page is full.
+    if online_only or category in ("leaders", "administration"):
+        ids, total = await find.sorted_page(session)
+    elif find.cond is None:
+        ids, total = await find.walked(session)
+    elif await _matches(session, find.cond) <= SORT_LIMIT:
+        ids, total = await find.sorted_page(session)
+    elif category == "school_staff":
+        # A common name among the staff: start from the staff (tens of thousands at most), not from the name.
+        find.from_staff = True
+        async with _planner(session, enable_bitmapscan="off", enable_hashjoin="off", enable_mergejoin="off"):
+            ids, total = await find.sorted_page(session)
     else:
-        rows = await fetch(
-            base.where(scope.category(category)).order_by(Person.search_name, Person.id), limit + 1, offset
+        ids, total = await find.walked(session)
+    approximate = False
+    # A typo is tolerated when the exact words match nobody here: trigram similarity is the fallback.
+    if words and total == 0 and any(len(w) >= TYPO_MIN_LENGTH for w in words):
+        score = sum((func.word_similarity(literal(w), Person.search_name) for w in words), start=literal(0.0))
+        similar = _Find(
+            scope, category, limit, offset, cond=search_condition(words, fuzzy=True), rank=-score, online=online
         )
-    has_more = len(rows) > limit
-    rows = rows[:limit]
-    memberships = await _memberships(session, scope, [r[0] for r in rows])
+        ids, total = await similar.sorted_page(session)
+        approximate = True
+    has_more = len(ids) > limit
+    ids = ids[:limit]
+    rows = await _rows(session, ids)
+    memberships = await _memberships(session, scope, ids)
     return PeopleList(
         items=[
             PersonRow(
-                person_id=r[0],
-                full_name=r[1],
-                registered=r[2] is not None,
-                user_id=r[2],
-                online=bool(r[3]),
-                memberships=memberships.get(r[0], []),
+                person_id=pid,
+                full_name=rows[pid][0],
+                registered=rows[pid][1] is not None,
+                user_id=rows[pid][1],
+                online=rows[pid][2],
+                memberships=memberships.get(pid, []),
             )
-            for r in rows
+            for pid in ids
         ],
         page=page,
         page_size=page_size,
         has_more=has_more,
+        total=min(total, TOTAL_CAP),
+        total_exact=total <= TOTAL_CAP,
         approximate=approximate,
     )
 
 
-def _search(base: Select[Any], scope: _Scope, category: PeopleCategory, words: list[str], fuzzy: bool) -> Select[Any]:
-    """The matching persons first (materialised), then membership checked for them only; best matches first."""
-    candidates = select(Person.id).where(search_condition(words, fuzzy)).cte("candidates").prefix_with("MATERIALIZED")
-    among = select(candidates.c.id)
-    score = sum((func.word_similarity(literal(w), Person.search_name) for w in words), start=literal(0.0))
-    # Members are drawn from the candidates only, so they alone select the rows.
-    return base.where(Person.id.in_(scope.member_ids(category, among))).order_by(
-        score.desc(), Person.search_name, Person.id
+async def _rows(session: AsyncSession, ids: list[int]) -> dict[int, tuple[str, int | None, bool]]:
+    """Full name, account and presence of the listed persons."""
+    if not ids:
+        return {}
+    acc = aliased(User, name="acc")
+    online = acc.last_seen_at > func.now() - text(f"interval '{ONLINE_MINUTES} minutes'")
+    found = await session.execute(
+        select(
+            Person.id,
+            func.concat_ws(" ", Person.surname, Person.first_name, Person.patronymic),
+            acc.id,
+            func.coalesce(online, False),
+        )
+        .outerjoin(acc, acc.person_id == Person.id)
+        .where(Person.id.in_(ids))
     )
+    return {pid: (name, uid, bool(on)) for pid, name, uid, on in found}
 
 
 async def _memberships(session: AsyncSession, scope: _Scope, person_ids: list[int]) -> dict[int, list[PersonOrg]]:

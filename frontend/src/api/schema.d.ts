@@ -2860,7 +2860,7 @@ export interface components {
         };
         /**
          * PeopleList
-         * @description A page of people (has_more instead of a count: counting 400k rows on every page is not free).
+         * @description A page of people; the total is counted up to 1000 (total_exact false: "1000+"), has_more says if pages follow.
          */
         PeopleList: {
             /** Items */
@@ -2871,6 +2871,10 @@ export interface components {
             page_size: number;
             /** Has More */
             has_more: boolean;
+            /** Total */
+            total: number;
+            /** Total Exact */
+            total_exact: boolean;
             /**
              * Approximate
              * @default false

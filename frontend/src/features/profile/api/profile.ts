@@ -138,6 +138,9 @@ export interface PeopleList {
   page: number;
   page_size: number;
   has_more: boolean;
+  /** How many were found, counted up to 1000; total_exact false means "more than total". */
+  total: number;
+  total_exact: boolean;
   approximate: boolean;
 }
 export interface FolderRead {

@@ -63,6 +63,11 @@ export function PeopleTab() {
           </Table.Tbody>
         </Table>
         {people.data && people.data.items.length === 0 && <Text c="dimmed">{t("people.empty")}</Text>}
+        {people.data && people.data.total > 0 && (
+          <Text size="sm" c="dimmed" aria-live="polite">
+            {t(people.data.total_exact ? "people.total" : "people.totalMore", { count: people.data.total })}
+          </Text>
+        )}
         {people.data?.approximate && people.data.items.length > 0 && <Text size="sm" c="dimmed">{t("people.approximate")}</Text>}
         <Group>
           <Button variant="default" size="xs" disabled={page === 1} onClick={() => setPage(page - 1)}>{t("people.prev")}</Button>
