@@ -62,10 +62,11 @@ def _marks_delta(op_name: str) -> str:
 def _marks_body(op_name: str) -> str:
     # Only the upsert: a row whose marks all went away stays with n = 0 and reads as absent. Deleting it would
     # cost a second pass over the delta for every statement (a 10,000-mark batch: ~1 s when the planner
-    # misjudges that join), for rows that only deletes and date moves leave behind.
+    # misjudges that join), for rows that only deletes and date moves leave behind. Rows are upserted in key
+    # order, so that two concurrent statements touching the same keys lock them in the same order (no deadlock).
     return f"""
   WITH d AS ({_marks_delta(op_name)})
-  INSERT INTO rpt_student_current AS t ({KEY}, n, total) SELECT o, p, s, subj, dn, dv FROM d
+  INSERT INTO rpt_student_current AS t ({KEY}, n, total) SELECT o, p, s, subj, dn, dv FROM d ORDER BY o, p, s, subj
   ON CONFLICT ({KEY}) DO UPDATE SET n = t.n + EXCLUDED.n, total = t.total + EXCLUDED.total;
 """
 
