@@ -15,9 +15,7 @@ export default defineConfig({
   timeout: 240_000,
   expect: { timeout: 30_000 },
   workers: 1,
-  // One retry: an intermittent hang of the export download (server answers only after the client gives up) is an
-  // open bug, see the closing note; a retry keeps it visible in the report without failing CI at random.
-  retries: 1,
+  retries: 0,
   reporter: [["list"]],
   globalSetup: "./e2e/global-setup.ts",
   outputDir: join(tmpdir(), `bilim-e2e-${process.env.BILIM_E2E_RUN}`),

@@ -1,5 +1,6 @@
 import { MantineProvider } from "@mantine/core";
 import { fireEvent, render, screen, within } from "@testing-library/react";
+import { Profiler } from "react";
 import { MemoryRouter } from "react-router";
 import { describe, expect, it } from "vitest";
 import "../../../i18n";
@@ -58,6 +59,30 @@ describe("ReportTable", () => {
   it("does not sort grouped views with subtotal lines", () => {
     renderTable({ rows: [...rows, { _kind: "subtotal", name: "Итого: 2", persons: 3464 }] });
     expect(screen.queryByRole("button", { name: /«Всего»/ })).toBeNull();
+  });
+
+  it("settles after rendering a grouped view (no endless render loop)", async () => {
+    // Regression: an unsorted grouped view passed a new `sorting` array on every render, the table queued a
+    // page-index reset in a microtask, which rendered again, forever — the page froze before «Экспорт» could run.
+    let commits = 0;
+    const grouped = [...rows, { _kind: "subtotal", name: "Итого: 2", persons: 3464 }];
+    const ui = () => (
+      <MantineProvider>
+        <MemoryRouter>
+          <Profiler id="table" onRender={() => (commits += 1)}>
+            <ReportTable columns={columns} rows={grouped} totals={totals} noData="нет данных" />
+          </Profiler>
+        </MemoryRouter>
+      </MantineProvider>
+    );
+    const settle = async () => {
+      for (let i = 0; i < 20; i++) await new Promise((ok) => setTimeout(ok, 0));
+    };
+    const { rerender } = render(ui());
+    await settle();
+    rerender(ui()); // any later render of the page (a refetch, a hover) used to start the loop
+    await settle();
+    expect(commits).toBeLessThan(6);
   });
 
   it("says so when no rows match the filters", () => {

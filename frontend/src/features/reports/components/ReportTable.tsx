@@ -48,6 +48,8 @@ function compare(a: unknown, b: unknown, locale: string): number {
  * columns (not in grouped views with subtotal lines), totals row, «нет данных» for missing values,
  * and a header that stays in view while the body scrolls.
  */
+const NO_SORTING: SortingState = [];
+
 export function ReportTable({ columns, rows, totals, noData, print = false, offset = 0, caption }: Props) {
   const { t, i18n } = useTranslation();
   const locale = i18n.resolvedLanguage === "en" ? "en-GB" : i18n.resolvedLanguage === "kk" ? "kk-KZ" : "ru-RU";
@@ -72,8 +74,12 @@ export function ReportTable({ columns, rows, totals, noData, print = false, offs
   const table = useReactTable({
     data: rows,
     columns: tableColumns,
-    state: { sorting: sortable ? sorting : [] },
+    // A stable empty array: a new `[]` on every render makes the sorted row model recompute each time, which
+    // queues a page-index reset (a state update) in a microtask, which renders again — an endless render loop
+    // that froze the page in grouped views. The table is not paginated, so that reset is off as well.
+    state: { sorting: sortable ? sorting : NO_SORTING },
     onSortingChange: setSorting,
+    autoResetPageIndex: false,
     sortDescFirst: false,
     getCoreRowModel: getCoreRowModel(),
     getSortedRowModel: getSortedRowModel(),
