@@ -104,7 +104,8 @@ async def _write(ctx: Ctx, table: Table, ext_ids: list[str], rows: list[Row]) ->
         returning += f", new.external_id, {table.guard_returning}"
         params.append(ctx.root)
         guard = table.change_guard.replace("{root}", f"${len(params)}")
-        refused = f"array_agg(up.external_id) FILTER (WHERE NOT up.created AND NOT ({guard}))"
+        # IS NOT TRUE: a guard that comes out NULL (a missing organization's path) refuses.
+        refused = f"array_agg(up.external_id) FILTER (WHERE NOT up.created AND ({guard}) IS NOT TRUE)"
     sql = (  # table and column names and the guard are ours; values are bound
         f"WITH up AS ({table.upsert_sql()} RETURNING {returning})"  # noqa: S608
         f" SELECT count(*) FILTER (WHERE created), count(*) FILTER (WHERE NOT created), {refused} FROM up"

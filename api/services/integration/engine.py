@@ -182,8 +182,9 @@ class Ctx:
         if not ids:
             return set()
         rows = await self.conn.fetch(
-            "SELECT DISTINCT e.student_person_id FROM enrolments e JOIN organizations o ON o.id = e.organization_id"
-            " WHERE e.student_person_id = ANY($1::int[]) AND o.path @> ARRAY[$2::int]",
+            # The path by a scalar subquery: the plan stays led by the students (see PERSON_GUARD).
+            "SELECT DISTINCT e.student_person_id FROM enrolments e WHERE e.student_person_id = ANY($1::int[])"
+            " AND (SELECT o.path FROM organizations o WHERE o.id = e.organization_id) @> ARRAY[$2::int]",
             ids,
             self.root,
         )

@@ -198,18 +198,19 @@ async def prepare_organizations(ctx: Ctx, items: list[s.OrganizationItem]) -> li
 # Anything else is refused with 422 on `external_id` and nothing of the batch is written. Checked in the
 # statement that writes, on the rows the upsert really changes: no extra round trip, and a new or unchanged
 # row costs nothing.
+# The organization's path is read by a scalar subquery so that the planner can't turn the check into a join
+# led by the organization (with stale statistics it did: a bitmap of every enrolment of the subtree, per row).
 PERSON_GUARD = (
-    "EXISTS (SELECT 1 FROM organizations o WHERE o.id = up.source_organization_id"
-    " AND o.path @> ARRAY[{root}::int])"
-    " OR EXISTS (SELECT 1 FROM enrolments e JOIN organizations o ON o.id = e.organization_id"
-    " WHERE e.student_person_id = up.id AND o.path @> ARRAY[{root}::int])"
-    " OR EXISTS (SELECT 1 FROM staff_posts x JOIN organizations o ON o.id = x.organization_id"
-    " WHERE x.person_id = up.id AND o.path @> ARRAY[{root}::int])"
-    " OR EXISTS (SELECT 1 FROM users x JOIN organizations o ON o.id = x.organization_id"
-    " WHERE x.person_id = up.id AND o.path @> ARRAY[{root}::int])"
+    "(SELECT o.path FROM organizations o WHERE o.id = up.source_organization_id) @> ARRAY[{root}::int]"
+    " OR EXISTS (SELECT 1 FROM enrolments e WHERE e.student_person_id = up.id"
+    " AND (SELECT o.path FROM organizations o WHERE o.id = e.organization_id) @> ARRAY[{root}::int])"
+    " OR EXISTS (SELECT 1 FROM staff_posts x WHERE x.person_id = up.id"
+    " AND (SELECT o.path FROM organizations o WHERE o.id = x.organization_id) @> ARRAY[{root}::int])"
+    " OR EXISTS (SELECT 1 FROM users x WHERE x.person_id = up.id"
+    " AND (SELECT o.path FROM organizations o WHERE o.id = x.organization_id) @> ARRAY[{root}::int])"
     " OR EXISTS (SELECT 1 FROM parent_links pl JOIN enrolments e ON e.student_person_id = pl.child_person_id"
-    " JOIN organizations o ON o.id = e.organization_id"
-    " WHERE pl.parent_person_id = up.id AND o.path @> ARRAY[{root}::int])"
+    " WHERE pl.parent_person_id = up.id"
+    " AND (SELECT o.path FROM organizations o WHERE o.id = e.organization_id) @> ARRAY[{root}::int])"
     " OR (up.source_organization_id IS NULL"
     " AND NOT EXISTS (SELECT 1 FROM enrolments e WHERE e.student_person_id = up.id)"
     " AND NOT EXISTS (SELECT 1 FROM staff_posts x WHERE x.person_id = up.id)"
@@ -582,8 +583,8 @@ PARENT_LINK_TABLE = Table(
     outside_sql=(
         "SELECT t.external_id FROM parent_links t"
         " WHERE t.external_system = $1 AND t.external_id = ANY($2::text::text[])"
-        " AND NOT EXISTS (SELECT 1 FROM enrolments e JOIN organizations o ON o.id = e.organization_id"
-        " WHERE e.student_person_id = t.child_person_id AND o.path @> ARRAY[$3::int])"
+        " AND NOT EXISTS (SELECT 1 FROM enrolments e WHERE e.student_person_id = t.child_person_id"
+        " AND (SELECT o.path FROM organizations o WHERE o.id = e.organization_id) @> ARRAY[$3::int])"
     ),
     outside_message="the existing link's child is not enrolled in a class of the token's subtree",
 )
