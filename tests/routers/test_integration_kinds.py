@@ -505,3 +505,30 @@ async def test_a_rule_only_the_database_knows_is_still_a_422(
     assert await count(db, Organization) == 3  # the world's own: two schools and a body
     ok = await push(client, xw, "organizations", [{**item, "district_id": None}])
     assert ok.json()["created"] == 1, ok.text
+
+
+async def test_a_natural_key_twice_in_the_batch_is_refused(
+    client: httpx.AsyncClient, db: AsyncSession, xw: ExtWorld
+) -> None:
+    """Classes, assignments, accounts and documents: the second item with the same key names the first."""
+    year = xw.year.name
+    cls = {"organization_external_id": "sch-a", "academic_year": year, "grade": 9, "letter": "В"}
+    resp = await push(client, xw, "classes", [{"external_id": "c1", **cls}, {"external_id": "c2", **cls}])
+    assert problems(resp) == [(1, "letter")] and "index 0" in resp.text
+    asg = {"class_external_id": "cls-a", "subject_external_id": "math", "teacher_external_id": "s1"}
+    resp = await push(client, xw, "assignments", [{"external_id": "a1", **asg}, {"external_id": "a2", **asg}])
+    assert problems(resp) == [(1, "teacher_external_id")] and "index 0" in resp.text
+    # Without a teacher the class–subject–teacher key is incomplete: not checked.
+    no_teacher = {"class_external_id": "cls-a", "subject_external_id": "math"}
+    resp = await push(
+        client, xw, "assignments", [{"external_id": "a3", **no_teacher}, {"external_id": "a4", **no_teacher}]
+    )
+    assert resp.json()["created"] == 2, resp.text
+    acc = {"person_external_id": "s2", "organization_external_id": "sch-a"}
+    resp = await push(client, xw, "users", [{"external_id": "u1", **acc}, {"external_id": "u2", **acc}])
+    assert problems(resp) == [(1, "person_external_id")] and "index 0" in resp.text
+    doc = {"organization_external_id": "sch-a", "student_external_id": "s1", "doc_type": "basic_certificate",
+           "series": "ЖБ", "number": "0100", "issued_on": "2026-06-20"}  # fmt: skip
+    resp = await push(client, xw, "documents", [{"external_id": "d1", **doc}, {"external_id": "d2", **doc}])
+    assert problems(resp) == [(1, "number")] and "index 0" in resp.text
+    assert await count(db, SchoolClass) == 2 and await count(db, User) == 0 and await count(db, EducationDocument) == 0

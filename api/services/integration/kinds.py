@@ -383,30 +383,18 @@ async def prepare_classes(ctx: Ctx, items: list[s.ClassItem]) -> list[Row]:
             )
         )
     # One class per school, year, grade and letter: within the batch and against other rows.
-    keys = [(r[0], r[2], r[3], r[4]) for r in rows]
-    seen: dict[tuple[Any, ...], int] = {}
-    for i, k in enumerate(keys):
-        if None not in k[:3]:
-            j = seen.setdefault(k, i)
-            if j != i:
-                ctx.error(i, "letter", f"the same class (grade and letter) is already at index {j} of this batch")
-    valid = [(i, k) for i, k in enumerate(keys) if None not in k[:3]]
-    if valid:
-        taken = await ctx.conn.fetch(
-            "SELECT i.idx FROM unnest($1::int[], $2::int[], $3::int[], $4::int[], $5::text[], $6::text[])"
-            " AS i(idx, org, year, grade, letter, ext) JOIN classes c ON c.organization_id = i.org"
-            " AND c.academic_year_id = i.year AND c.grade = i.grade AND c.letter = i.letter"
-            " WHERE c.external_system IS DISTINCT FROM $7 OR c.external_id IS DISTINCT FROM i.ext",
-            [i for i, _ in valid],
-            [k[0] for _, k in valid],
-            [k[1] for _, k in valid],
-            [k[2] for _, k in valid],
-            [k[3] for _, k in valid],
-            [items[i].external_id for i, _ in valid],
-            ctx.system,
-        )
-        for r in taken:
-            ctx.error(r[0], "letter", "the school already has another class with this grade and letter this year")
+    await _check_natural_key(
+        ctx,
+        items,
+        rows,
+        cols=(0, 2, 3, 4),
+        types=("int", "int", "int", "text"),
+        table="classes",
+        key=("organization_id", "academic_year_id", "grade", "letter"),
+        field="letter",
+        repeated="the same class (grade and letter) is already at index {j} of this batch",
+        taken="the school already has another class with this grade and letter this year",
+    )
     return rows
 
 
@@ -476,27 +464,18 @@ async def prepare_assignments(ctx: Ctx, items: list[s.AssignmentItem]) -> list[R
                 it.hours_per_week,
             )
         )
-    triples = [(i, r[2], r[3], r[4]) for i, r in enumerate(rows) if None not in (r[2], r[3], r[4])]
-    seen: dict[tuple[Any, ...], int] = {}
-    for i, *k in triples:
-        j = seen.setdefault(tuple(k), i)
-        if j != i:
-            ctx.error(i, "teacher_external_id", f"the same class, subject and teacher are already at index {j}")
-    if triples:
-        taken = await ctx.conn.fetch(
-            "SELECT i.idx FROM unnest($1::int[], $2::int[], $3::int[], $4::int[], $5::text[])"
-            " AS i(idx, class_id, subject_id, teacher_id, ext) JOIN assignments a ON a.class_id = i.class_id"
-            " AND a.subject_id = i.subject_id AND a.teacher_person_id = i.teacher_id"
-            " WHERE a.external_system IS DISTINCT FROM $6 OR a.external_id IS DISTINCT FROM i.ext",
-            [t[0] for t in triples],
-            [t[1] for t in triples],
-            [t[2] for t in triples],
-            [t[3] for t in triples],
-            [items[t[0]].external_id for t in triples],
-            ctx.system,
-        )
-        for r in taken:
-            ctx.error(r[0], "teacher_external_id", "this class already has this subject with this teacher")
+    await _check_natural_key(
+        ctx,
+        items,
+        rows,
+        cols=(2, 3, 4),
+        types=("int", "int", "int"),
+        table="assignments",
+        key=("class_id", "subject_id", "teacher_person_id"),
+        field="teacher_external_id",
+        repeated="the same class, subject and teacher are already at index {j}",
+        taken="this class already has this subject with this teacher",
+    )
     return rows
 
 
@@ -615,6 +594,7 @@ async def prepare_parent_links(ctx: Ctx, items: list[s.ParentLinkItem]) -> list[
         items,
         rows,
         cols=(1, 2),
+        types=("int", "int"),
         table="parent_links",
         key=("parent_person_id", "child_person_id"),
         field="child_external_id",
@@ -662,25 +642,18 @@ async def prepare_users(ctx: Ctx, items: list[s.UserItem]) -> list[Row]:
                 it.last_seen_at,
             )
         )
-    seen: dict[int, int] = {}
-    for i, r in enumerate(rows):
-        if r[0] is not None:
-            j = seen.setdefault(r[0], i)
-            if j != i:
-                ctx.error(i, "person_external_id", f"the same person already has an account at index {j}")
-    valid = [i for i, r in enumerate(rows) if r[0] is not None]
-    if valid:
-        taken = await ctx.conn.fetch(
-            "SELECT i.idx FROM unnest($1::int[], $2::int[], $3::text[]) AS i(idx, person_id, ext)"
-            " JOIN users u ON u.person_id = i.person_id"
-            " WHERE u.external_system IS DISTINCT FROM $4 OR u.external_id IS DISTINCT FROM i.ext",
-            valid,
-            [rows[i][0] for i in valid],
-            [items[i].external_id for i in valid],
-            ctx.system,
-        )
-        for r in taken:
-            ctx.error(r[0], "person_external_id", "the person already has another account")
+    await _check_natural_key(
+        ctx,
+        items,
+        rows,
+        cols=(0,),
+        types=("int",),
+        table="users",
+        key=("person_id",),
+        field="person_external_id",
+        repeated="the same person already has an account at index {j}",
+        taken="the person already has another account",
+    )
     return rows
 
 
@@ -1002,6 +975,7 @@ async def prepare_absences(ctx: Ctx, items: list[s.AbsenceItem]) -> list[Row]:
         items,
         rows,
         cols=(4, 3),
+        types=("int", "int"),
         table="absences",
         key=("student_person_id", "lesson_id"),
         field="lesson_external_id",
@@ -1100,27 +1074,18 @@ async def prepare_documents(ctx: Ctx, items: list[s.DocumentItem]) -> list[Row]:
                 it.with_honours,
             )
         )
-    keys = [(it.doc_type.value, it.series, it.number) for it in items]
-    seen: dict[tuple[str, str, str], int] = {}
-    for i, k in enumerate(keys):
-        j = seen.setdefault(k, i)
-        if j != i:
-            ctx.error(i, "number", f"the same document type, series and number are already at index {j}")
-    if keys:
-        taken = await ctx.conn.fetch(
-            "SELECT i.idx FROM unnest($1::int[], $2::text[], $3::text[], $4::text[], $5::text[])"
-            " AS i(idx, doc_type, series, number, ext) JOIN education_documents d ON d.doc_type = i.doc_type"
-            " AND d.series = i.series AND d.number = i.number"
-            " WHERE d.external_system IS DISTINCT FROM $6 OR d.external_id IS DISTINCT FROM i.ext",
-            list(range(len(keys))),
-            [k[0] for k in keys],
-            [k[1] for k in keys],
-            [k[2] for k in keys],
-            [it.external_id for it in items],
-            ctx.system,
-        )
-        for r in taken:
-            ctx.error(r[0], "number", "a document with this type, series and number was already issued")
+    await _check_natural_key(
+        ctx,
+        items,
+        rows,
+        cols=(4, 5, 6),
+        types=("text", "text", "text"),
+        table="education_documents",
+        key=("doc_type", "series", "number"),
+        field="number",
+        repeated="the same document type, series and number are already at index {j}",
+        taken="a document with this type, series and number was already issued",
+    )
     return rows
 
 
@@ -1181,40 +1146,47 @@ KINDS: dict[str, Kind] = {
 
 
 async def _check_natural_key(
-    ctx: Any,
-    items: Any,
+    ctx: Ctx,
+    items: list[Any],
     rows: list[Row],
     *,
-    cols: tuple[int, int],
+    cols: tuple[int, ...],
+    types: tuple[str, ...],
     table: str,
-    key: tuple[str, str],
+    key: tuple[str, ...],
     field: str,
     repeated: str,
     taken: str,
 ) -> None:
-    """A pair of ids that must be unique: not twice in the batch, not held by a row of another external id."""
-    pairs = [
-        (i, r[cols[0]], r[cols[1]]) for i, r in enumerate(rows) if r[cols[0]] is not None and r[cols[1]] is not None
-    ]
-    seen: dict[tuple[Any, Any], int] = {}
-    for i, a, b in pairs:
-        j = seen.setdefault((a, b), i)
+    """A key that must be unique: not twice in the batch, not held by a row of another external id.
+
+    The key is the row's columns `cols` (PostgreSQL types `types`), stored in `table` as `key`; items whose
+    key has a NULL (an unresolved reference, or an optional part left out) are not checked. One query.
+    """
+    keyed = [(i, tuple(r[c] for c in cols)) for i, r in enumerate(rows)]
+    keyed = [(i, k) for i, k in keyed if None not in k]
+    seen: dict[tuple[Any, ...], int] = {}
+    for i, k in keyed:
+        j = seen.setdefault(k, i)
         if j != i:
             ctx.error(i, field, repeated.format(j=j))
-    if not pairs:
+    if not keyed:
         return
+    names = [f"k{n}" for n in range(len(cols))]
+    arrays = ", ".join(f"${n + 2}::{t}[]" for n, t in enumerate(types))
+    ext = len(cols) + 2
     # table and key are constants of this module, never user input.
     sql = (
-        "SELECT i.idx FROM unnest($1::int[], $2::int[], $3::int[], $4::text[]) AS i(idx, a, b, ext)"  # noqa: S608
-        f" JOIN {table} t ON t.{key[0]} = i.a AND t.{key[1]} = i.b"
-        " WHERE t.external_system IS DISTINCT FROM $5 OR t.external_id IS DISTINCT FROM i.ext"
+        f"SELECT DISTINCT i.idx FROM unnest($1::int[], {arrays}, ${ext}::text[])"  # noqa: S608
+        f" AS i(idx, {', '.join(names)}, ext) JOIN {table} t ON "
+        + " AND ".join(f"t.{col} = i.{name}" for col, name in zip(key, names, strict=True))
+        + f" WHERE t.external_system IS DISTINCT FROM ${ext + 1} OR t.external_id IS DISTINCT FROM i.ext"
     )
     found = await ctx.conn.fetch(
         sql,
-        [p[0] for p in pairs],
-        [p[1] for p in pairs],
-        [p[2] for p in pairs],
-        [items[p[0]].external_id for p in pairs],
+        [i for i, _ in keyed],
+        *([k[n] for _, k in keyed] for n in range(len(cols))),
+        [items[i].external_id for i, _ in keyed],
         ctx.system,
     )
     for r in found:
