@@ -130,7 +130,8 @@ class ReportMultiVisitor(Base):
 
 
 class ReportStudentPeriod(Base):
-    """Period marks of a student in an organization and period: count of each value and of «н/а»."""
+    """A student enrolled in a class of the organization on the period's last day: the subjects assigned to the
+    class by their period mark (value 1–5, «н/а») and those without a period mark (n_missing)."""
 
     __tablename__ = "rpt_student_period"
 
@@ -143,6 +144,7 @@ class ReportStudentPeriod(Base):
     n4: Mapped[int] = mapped_column(Integer)
     n5: Mapped[int] = mapped_column(Integer)
     n_na: Mapped[int] = mapped_column(Integer)
+    n_missing: Mapped[int] = mapped_column(Integer)
 
 
 class ReportStudentCurrent(Base):
@@ -164,7 +166,10 @@ class ReportStudentCurrent(Base):
 
 
 class ReportOrgPeriodPerformance(Base):
-    """Per organization and period: students by result (отличники, хорошисты, …) and period marks by value."""
+    """Per organization and period: students by result (отличники, хорошисты, …) and period marks by value.
+
+    The classification twice: as while the period runs (only «н/а» makes a student not attested) and, in the
+    `*_ended` columns, as once it has ended (a subject without a period mark does too)."""
 
     __tablename__ = "rpt_org_period_perf"
     __table_args__ = (Index("ix_rpt_org_period_perf_period_id", "period_id"),)
@@ -183,6 +188,12 @@ class ReportOrgPeriodPerformance(Base):
     n3: Mapped[int] = mapped_column(Integer)
     n4: Mapped[int] = mapped_column(Integer)
     n5: Mapped[int] = mapped_column(Integer)
+    not_attested_ended: Mapped[int] = mapped_column(Integer)
+    attested_ended: Mapped[int] = mapped_column(Integer)
+    excellent_ended: Mapped[int] = mapped_column(Integer)
+    good_ended: Mapped[int] = mapped_column(Integer)
+    one_three_ended: Mapped[int] = mapped_column(Integer)
+    failing_ended: Mapped[int] = mapped_column(Integer)
 
 
 class ReportOrgDayAttendance(Base):

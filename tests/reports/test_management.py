@@ -28,6 +28,8 @@ class Crafted:
     period_q1: int
     region_user: User
     district_a_user: User
+    classes: dict[str, Any]  # "a1", "a2", "b"
+    subjects: dict[str, Any]  # "math", "lang"
 
 
 async def _user(db: AsyncSession, p: Person, org: Organization) -> User:
@@ -95,6 +97,8 @@ async def crafted(db: AsyncSession) -> Crafted:
     asg_a1 = await fx.assignment(db, c_a1, math, t1)
     asg_a2 = await fx.assignment(db, c_a2, math, t2)
     asg_b = await fx.assignment(db, c_b, math, t3)
+    for cls, teacher in ((c_a1, t1), (c_a2, t2), (c_b, t3)):  # both subjects are taught in every class
+        await fx.assignment(db, cls, lang, teacher)
 
     async def mark(cls: Any, student: Person, subj: Any, value: int | None, kind: str = "quarter", **kw: Any) -> None:
         await fx.add(
@@ -147,7 +151,8 @@ async def crafted(db: AsyncSession) -> Crafted:
         )
     region_user = await fx.app_user(db, w.regional_body)
     district_a_user = await fx.app_user(db, w.body_a)
-    return Crafted(w, a1, a2, b, q1, region_user, district_a_user)
+    classes = {"a1": c_a1, "a2": c_a2, "b": c_b}
+    return Crafted(w, a1, a2, b, q1, region_user, district_a_user, classes, {"math": math, "lang": lang})
 
 
 def _strip(row: dict[str, Any], keys: list[str]) -> dict[str, Any]:
@@ -304,6 +309,64 @@ async def test_performance_organizations(client: httpx.AsyncClient, db: AsyncSes
     ws = openpyxl.load_workbook(io.BytesIO(x.content)).active
     b_row = next(r for r in ws.iter_rows(values_only=True) if r[1] == "Школа Б")
     assert b_row[8] == "нет данных" and b_row[9] == "нет данных" and b_row[10] == 64
+
+
+async def test_performance_missing_period_mark(client: httpx.AsyncClient, db: AsyncSession) -> None:
+    """REPORTS.md: «не аттестован» for a subject when the period has ended and no period mark exists."""
+    c = await crafted(db)
+    s5, s6 = await fx.person(db, "Ученик", "S5"), await fx.person(db, "Ученик", "S6")
+    await fx.enrol(db, c.classes["a1"], s5)
+    await fx.enrol(db, c.classes["a2"], s6)
+    cls = c.classes["a1"]
+    await fx.add(  # S5: math 5, no language mark; S6: no period mark at all
+        db,
+        Mark(
+            organization_id=cls.organization_id,
+            region_id=cls.region_id,
+            class_id=cls.id,
+            subject_id=c.subjects["math"].id,
+            student_person_id=s5.id,
+            period_id=c.period_q1,
+            kind="quarter",
+            value=5,
+            date=date(2026, 10, 25),
+        ),
+    )
+    url = f"/api/v1/reports/performance.organizations?view=all&period_id={c.period_q1}"
+
+    # Q1 (1.09–26.10) has ended by 1.11: S5 (language missing) and S6 (both missing) are not attested.
+    ended = await _get(client, c.region_user, url + "&date=2026-11-01")
+    rows = {r["name"]: _strip(r, PERF) for r in ended["rows"]}
+    # A1: S1 5,5 excellent · S2 4,3 one «3» · S5 not attested; attested 2 → 100 %, quality 1/2 = 50;
+    # marks 5,5,4,3,5 → SOU (300 + 64 + 36)/5 = 80, average 22/5 = 4.40.
+    assert rows["Школа А"] == dict(zip(PERF, [3, 1, 0, 1, 0, 1, 100, 50, 80.0, 4.4], strict=True))
+    # A2: S4 2,5 failing · S6 not attested; attested 1, failing 1 → 0 %; SOU (16 + 100)/2 = 58, average 3.5.
+    assert rows["Школа А2"] == dict(zip(PERF, [2, 0, 0, 0, 1, 1, 0, 0, 58.0, 3.5], strict=True))
+    assert rows["Школа Б"] == dict(zip(PERF, [1, 0, 0, 0, 0, 1, None, None, 64.0, 4.0], strict=True))
+    # Totals: 6 students, not attested S5, S6, S3; attested S1, S2, S4 → (3 − 1)/3 = 66, quality 1/3 = 33;
+    # marks n5 4, n4 2, n3 1, n2 1 → SOU (400 + 128 + 36 + 16)/8 = 72.50, average 33/8 = 4.125 → 4.13.
+    assert _strip(ended["totals"], PERF) == dict(zip(PERF, [6, 1, 0, 1, 1, 3, 66, 33, 72.5, 4.13], strict=True))
+
+    # While Q1 runs (20.10) a missing mark is not «не аттестован»: S5 (math 5) is excellent, S6 (no marks) is a
+    # student, neither attested nor not; only S3's «н/а» counts.
+    running = await _get(client, c.region_user, url + "&date=2026-10-20")
+    rows = {r["name"]: _strip(r, PERF) for r in running["rows"]}
+    # A1: excellent S1, S5; one «3» S2; attested 3 → 100 %, quality 2/3 = 66.
+    assert rows["Школа А"] == dict(zip(PERF, [3, 2, 0, 1, 0, 0, 100, 66, 80.0, 4.4], strict=True))
+    assert rows["Школа А2"] == dict(zip(PERF, [2, 0, 0, 0, 1, 0, 0, 0, 58.0, 3.5], strict=True))
+    # Totals: attested S1, S2, S4, S5 → (4 − 1)/4 = 75, quality 2/4 = 50.
+    assert _strip(running["totals"], PERF) == dict(zip(PERF, [6, 2, 0, 1, 1, 1, 75, 50, 72.5, 4.13], strict=True))
+
+    # The same definitions as «Успеваемость: Школа» (today Q1 has ended): each row equals that report's total.
+    today = await _get(client, c.region_user, url)
+    for org in (c.a1, c.a2, c.b):
+        school = await _get(
+            client,
+            c.region_user,
+            f"/api/v1/reports/school.performance.school?organization_id={org.id}&period_id={c.period_q1}",
+        )
+        row = next(r for r in today["rows"] if r["name"] == org.name_ru)
+        assert _strip(row, PERF) == _strip(school["totals"], PERF), org.name_ru
 
 
 ATT = ["lessons", "student_lessons", "abs_illness", "abs_valid", "abs_unexcused", "abs_total", "abs_late"]

@@ -10,8 +10,8 @@ transition tables (migration `0300_reports`) in the same transaction as the raw 
 | `rpt_visit_days` | organization, user, day | visits (Asia/Almaty calendar day) |
 | `rpt_org_visit_windows` | organization, day | distinct visitors over 1 / 7 / 30 days ending on the day |
 | `rpt_multi_visitors` | user | users with visits for two or more organizations |
-| `rpt_student_period` | organization, period, student | period marks (quarter, year) by value and «н/а» |
-| `rpt_org_period_perf` | organization, period | students by result, period marks by value |
+| `rpt_student_period` | organization, period, student | class's subjects by period mark: 1–5, «н/а», none |
+| `rpt_org_period_perf` | organization, period | students by result (period running / ended), marks by value |
 | `rpt_student_current` | organization, period, student, subject | current marks dated in the period: count, sum |
 | `rpt_org_day_attendance` | organization, day | held lessons, student-lessons, absences by reason |
 
@@ -137,14 +137,36 @@ RAW: dict[str, str] = {
     "rpt_multi_visitors": """
         SELECT user_id FROM visits GROUP BY user_id HAVING count(DISTINCT organization_id) > 1
     """,
+    # A row per student enrolled in a class of the organization on the period's last day: the subjects assigned
+    # to the class (class–subject) by the student's period mark from that organization (the highest value; «н/а»
+    # if any is «н/а») and those without one. The same rule as rpt_student_period_rows (migration 0303_reports).
     "rpt_student_period": """
-        SELECT organization_id, period_id, student_person_id,
-               count(*) FILTER (WHERE value = 1)::int AS n1, count(*) FILTER (WHERE value = 2)::int AS n2,
-               count(*) FILTER (WHERE value = 3)::int AS n3, count(*) FILTER (WHERE value = 4)::int AS n4,
-               count(*) FILTER (WHERE value = 5)::int AS n5, count(*) FILTER (WHERE not_attested)::int AS n_na
-          FROM marks WHERE kind IN ('quarter', 'year') AND period_id IS NOT NULL
+        WITH enr AS (
+          SELECT e.organization_id AS o, p.id AS pid, e.student_person_id AS sid, e.class_id
+            FROM enrolments e JOIN periods p
+              ON e.starts_on <= p.ends_on AND (e.ends_on IS NULL OR e.ends_on >= p.ends_on)
+        ), cs AS (
+          SELECT DISTINCT class_id, subject_id FROM assignments
+        ), mk AS (
+          SELECT organization_id AS o, period_id AS pid, student_person_id AS sid, subject_id AS subj,
+                 max(value) AS v, bool_or(not_attested) AS na
+            FROM marks WHERE kind IN ('quarter', 'year') AND period_id IS NOT NULL
+           GROUP BY 1, 2, 3, 4
+        )
+        SELECT enr.o AS organization_id, enr.pid AS period_id, enr.sid AS student_person_id,
+               count(*) FILTER (WHERE NOT mk.na AND mk.v = 1)::int AS n1,
+               count(*) FILTER (WHERE NOT mk.na AND mk.v = 2)::int AS n2,
+               count(*) FILTER (WHERE NOT mk.na AND mk.v = 3)::int AS n3,
+               count(*) FILTER (WHERE NOT mk.na AND mk.v = 4)::int AS n4,
+               count(*) FILTER (WHERE NOT mk.na AND mk.v = 5)::int AS n5,
+               count(*) FILTER (WHERE mk.na)::int AS n_na,
+               count(*) FILTER (WHERE mk.subj IS NULL)::int AS n_missing
+          FROM enr JOIN cs ON cs.class_id = enr.class_id
+          LEFT JOIN mk ON mk.o = enr.o AND mk.pid = enr.pid AND mk.sid = enr.sid AND mk.subj = cs.subject_id
          GROUP BY 1, 2, 3
     """,
+    # Students by result as while the period runs (only «н/а» makes a student not attested) and, `*_ended`, as
+    # once it has ended (a subject without a period mark does too).
     "rpt_org_period_perf": """
         SELECT organization_id, period_id, count(*)::int AS students,
                count(*) FILTER (WHERE n_na > 0)::int AS not_attested,
@@ -153,7 +175,14 @@ RAW: dict[str, str] = {
                count(*) FILTER (WHERE n_na = 0 AND n4 > 0 AND n1 + n2 + n3 = 0)::int AS good,
                count(*) FILTER (WHERE n_na = 0 AND n3 = 1 AND n1 + n2 = 0)::int AS one_three,
                count(*) FILTER (WHERE n_na = 0 AND n1 + n2 > 0)::int AS failing,
-               sum(n1)::int AS n1, sum(n2)::int AS n2, sum(n3)::int AS n3, sum(n4)::int AS n4, sum(n5)::int AS n5
+               sum(n1)::int AS n1, sum(n2)::int AS n2, sum(n3)::int AS n3, sum(n4)::int AS n4, sum(n5)::int AS n5,
+               count(*) FILTER (WHERE n_na + n_missing > 0)::int AS not_attested_ended,
+               count(*) FILTER (WHERE n_na + n_missing = 0 AND n1 + n2 + n3 + n4 + n5 > 0)::int AS attested_ended,
+               count(*) FILTER (WHERE n_na + n_missing = 0 AND n5 > 0 AND n1 + n2 + n3 + n4 = 0)::int
+                 AS excellent_ended,
+               count(*) FILTER (WHERE n_na + n_missing = 0 AND n4 > 0 AND n1 + n2 + n3 = 0)::int AS good_ended,
+               count(*) FILTER (WHERE n_na + n_missing = 0 AND n3 = 1 AND n1 + n2 = 0)::int AS one_three_ended,
+               count(*) FILTER (WHERE n_na + n_missing = 0 AND n1 + n2 > 0)::int AS failing_ended
           FROM ({rpt_student_period}) s GROUP BY 1, 2
     """,
     # Every period whose dates contain the mark's date (a quarter and its year, …) gets the mark.

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from sqlalchemy import ColumnElement, Date, Integer, and_, bindparam, func, literal, select, tuple_
+from sqlalchemy import Boolean, ColumnElement, Date, Integer, and_, bindparam, case, func, literal, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.errors import InvalidInput
@@ -301,6 +301,7 @@ DAY = bindparam("report_day", type_=Date)
 WEEK_START = bindparam("week_start", type_=Date)
 MONTH_START = bindparam("month_start", type_=Date)
 PERIOD_ID = bindparam("period_id", type_=Integer)
+PERIOD_ENDED = bindparam("period_ended", type_=Boolean)
 DAY_FROM = bindparam("day_from", type_=Date)
 DAY_TO = bindparam("day_to", type_=Date)
 
@@ -484,35 +485,45 @@ def performance_columns(ctx: ReportContext) -> list[Col]:
 
 PERFORMANCE_METHODOLOGY: Text = {
     "ru": (
-        "Источник: итоговые оценки за выбранный период (четвертные или годовые) по всем предметам. Учеников — "
-        "ученики, у которых есть хотя бы одна итоговая оценка или «н/а» за период. Не аттестованы — ученики с "
-        "«н/а» хотя бы по одному предмету; остальные — аттестованные. Среди аттестованных: отличники — все оценки "
-        "«5»; хорошисты — все оценки «4» и «5», есть хотя бы одна «4»; с одной «3» — ровно одна «3», нет «2» и "
-        "«1»; неуспевающие — есть «2» или «1». % успеваемости = (аттестованные − неуспевающие) / аттестованные × "
-        "100; % качества = (отличники + хорошисты) / аттестованные × 100; проценты без округления (дробная часть "
-        "отбрасывается). СОУ = (100·n5 + 64·n4 + 36·n3 + 16·n2 + 7·n1) / число оценок; средний балл = сумма "
-        "оценок / число оценок; оба с двумя знаками после запятой (округление half up). Ученик учитывается в "
-        "организации, выставившей оценку. Период по умолчанию — последний начавшийся. Отличие от отчёта «Успеваемость: "
-        "Школа»: здесь не учитываются ученики без единой итоговой оценки, а предмет без оценки после окончания "
-        "периода не делает ученика неаттестованным (учитывается только «н/а»)."
+        "Источник: итоговые оценки (четвертные или годовые) за выбранный период. Учитываются ученики, зачисленные в "
+        "класс организации на последний день периода, и предметы, назначенные их классу (класс–предмет–учитель); "
+        "по каждому предмету — итоговая оценка ученика, выставленная этой организацией (если их несколько — "
+        "наибольшая; «н/а», если среди них есть «н/а»). Не аттестован по предмету — «н/а» или, если период закончился "
+        "к дате отчёта, отсутствие итоговой оценки; ученик, не аттестованный хотя бы по одному предмету, — не "
+        "аттестован. Аттестованные — остальные ученики, у которых есть хотя бы одна оценка. Среди аттестованных: "
+        "отличники — все оценки «5»; хорошисты — только «4» и «5», есть «4»; с одной «3» — ровно одна «3», нет «2» и "
+        "«1»; неуспевающие — есть «2» или «1». % успеваемости = (аттестованные − неуспевающие) / аттестованные × 100; "
+        "% качества = (отличники + хорошисты) / аттестованные × 100; проценты без округления (дробная часть "
+        "отбрасывается). СОУ = (100·n5 + 64·n4 + 36·n3 + 16·n2 + 7·n1) / число оценок; средний балл = сумма оценок / "
+        "число оценок (одна оценка на ученика и предмет); оба с двумя знаками после запятой (округление half up). "
+        "Определения те же, что в отчёте «Успеваемость: Школа», и строка организации совпадает с его итогом; "
+        "единственное отличие — для ещё идущего периода ученики берутся по зачислению на последний день периода, а не "
+        "на дату отчёта. Период по умолчанию — последний начавшийся, дата отчёта по умолчанию — сегодня."
     ),
     "kk": (
-        "Дереккөз: таңдалған кезеңдегі қорытынды бағалар (тоқсандық немесе жылдық). Үздіктер — барлық бағалары "
-        "«5»; екпінділер — «4» және «5»; үлгермейтіндер — «2» немесе «1» бар. Үлгерім % = (аттестатталғандар − "
+        "Дереккөз: таңдалған кезеңдегі қорытынды бағалар (тоқсандық немесе жылдық). Кезеңнің соңғы күніне ұйымның "
+        "сыныбына қабылданған оқушылар және олардың сыныбына бекітілген пәндер есепке алынады. Пән бойынша "
+        "аттестатталмаған — «а/е» немесе, кезең есеп күніне дейін аяқталса, қорытынды бағаның болмауы; кемінде бір "
+        "пән бойынша аттестатталмаған оқушы аттестатталмаған болып саналады. Үздіктер — барлық бағалары «5»; "
+        "екпінділер — тек «4» және «5»; үлгермейтіндер — «2» немесе «1» бар. Үлгерім % = (аттестатталғандар − "
         "үлгермейтіндер) / аттестатталғандар × 100; сапа % = (үздіктер + екпінділер) / аттестатталғандар × 100; "
-        "пайыздардың бөлшек бөлігі алынып тасталады. ОДД = (100·n5 + 64·n4 + 36·n3 + 16·n2 + 7·n1) / бағалар саны."
+        "пайыздардың бөлшек бөлігі алынып тасталады. ОДД = (100·n5 + 64·n4 + 36·n3 + 16·n2 + 7·n1) / бағалар саны. "
+        "Анықтамалар «Үлгерім: Мектеп» есебіндегідей."
     ),
     "en": (
-        "Source: period marks (quarter or year) of the chosen period in every subject. Students: those with at least "
-        "one period mark or «н/а». Not attested: students with «н/а» in at least one subject; the others are "
-        "attested. Among the attested: excellent — all marks «5»; good — all «4» and «5» with at least one «4»; "
-        "with one «3» — exactly one «3», no «2» or «1»; failing — any «2» or «1». % success = (attested − failing) / "
-        "attested × 100; % quality = (excellent + good) / attested × 100; percentages truncated. Degree of learning "
-        "(СОУ) = (100·n5 + 64·n4 + 36·n3 + 16·n2 + 7·n1) / number of marks; average = sum of marks / number of "
-        "marks; both with two decimals (half up). A student counts in the school that gave the mark. The default "
-        "period is the latest one that has started. Unlike «Performance: school», students without any period mark "
-        "are not counted here, and a subject left without a mark after the period ended does not make a student "
-        "not attested (only «н/а» does)."
+        "Source: period marks (quarter or year) of the chosen period. Counted: the students enrolled in a class of the "
+        "organization on the period's last day and the subjects assigned to their class (class–subject–teacher); in "
+        "each subject, the student's period mark given by that organization (the highest if several; «н/а» if any of "
+        "them is «н/а»). Not attested in a subject: «н/а» or, when the period has ended by the report date, no period "
+        "mark; a student not attested in at least one subject is not attested. Attested: the other students with at "
+        "least one mark. Among the attested: excellent — all marks «5»; good — only «4» and «5» with a «4»; with one "
+        "«3» — exactly one «3», no «2» or «1»; failing — any «2» or «1». % success = (attested − failing) / attested × "
+        "100; % quality = (excellent + good) / attested × 100; percentages truncated. Degree of learning (СОУ) = "
+        "(100·n5 + 64·n4 + 36·n3 + 16·n2 + 7·n1) / number of marks; average = sum of marks / number of marks (one "
+        "mark per student and subject); both with two decimals (half up). The definitions are those of «Performance: "
+        "school», and an organization's row equals that report's total; the one difference: for a period still "
+        "running, students are taken by their enrolment on the period's last day, not on the report date. The "
+        "default period is the latest one that has started; the default report date is today."
     ),
 }
 
@@ -546,17 +557,24 @@ async def performance_query(ctx: ReportContext) -> ReportResult:
         ctx.filters.period = period
         ctx.filters.names.append(applied("period_id", period.id, period.name, ctx.lang))
     pp = ReportOrgPeriodPerformance
-    fields = ["students", "not_attested", "attested", "excellent", "good", "one_three", "failing"]
-    fields += ["n1", "n2", "n3", "n4", "n5"]
+    # Once the period has ended (by the report date) a subject without a period mark makes a student not
+    # attested: the aggregate keeps both classifications, the `*_ended` columns are the second.
+    classified = ["not_attested", "attested", "excellent", "good", "one_three", "failing"]
+
+    def measure(f: str) -> Any:
+        if f in classified:
+            return _sum(case((PERIOD_ENDED, getattr(pp, f"{f}_ended")), else_=getattr(pp, f)), f)
+        return _sum(getattr(pp, f), f)
 
     def parts(schools: Any) -> tuple[Any, list[Any], list[Any]]:
         return (
             schools.outerjoin(pp, and_(pp.organization_id == schools.c.id, pp.period_id == PERIOD_ID)),
-            [_sum(getattr(pp, f), f) for f in fields],
+            [measure(f) for f in ["students", *classified, "n1", "n2", "n3", "n4", "n5"]],
             [],
         )
 
-    rows, totals = await run_grouped(ctx, parts, {"period_id": period.id})
+    ended = period.ends_on < ctx.filters.report_date
+    rows, totals = await run_grouped(ctx, parts, {"period_id": period.id, "period_ended": ended})
     for row in [*rows, *([totals] if totals else [])]:
         v = {f: row.pop(f) for f in ("attested", "n1", "n2", "n3", "n4", "n5")}
         marks = v["n1"] + v["n2"] + v["n3"] + v["n4"] + v["n5"]
@@ -695,7 +713,7 @@ PERFORMANCE = _definition(
     performance_columns,
     PERFORMANCE_METHODOLOGY,
     performance_query,
-    ("period_id",),
+    ("period_id", "date"),
 )
 ATTENDANCE = _definition(
     "attendance.organizations",
