@@ -221,8 +221,10 @@ def _marks_body(op_name: str) -> str:
 
 def _enrolments_body(op_name: str) -> str:
     # The periods whose last day falls in an old or new enrolment range: the student's class may differ there.
+    # The lock first, so that the periods are read after a concurrent change of their dates has committed.
     rows = _rows(op_name, "student_person_id, class_id, starts_on, ends_on")
-    return f"""  PERFORM rpt_refresh_student_periods(
+    return f"""  LOCK TABLE rpt_student_period IN ROW EXCLUSIVE MODE;
+  PERFORM rpt_refresh_student_periods(
     ARRAY(SELECT student_person_id FROM ({rows}) r),
     ARRAY(SELECT p.id FROM periods p WHERE EXISTS (SELECT 1 FROM ({rows}) r
            WHERE r.starts_on <= p.ends_on AND (r.ends_on IS NULL OR r.ends_on >= p.ends_on))));
