@@ -10,7 +10,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.config import Config
 from alembic.migration import MigrationContext
 from sqlalchemy import text
-from sqlalchemy.ext.asyncio import create_async_engine
+from sqlalchemy.ext.asyncio import AsyncSession, create_async_engine
 from sqlalchemy.pool import NullPool
 
 import api.models
@@ -54,3 +54,73 @@ def test_upgrade_downgrade_upgrade(database_url: str) -> None:
     assert asyncio.run(_tables(url)) == full
     # The models and the migrations describe the same schema.
     assert asyncio.run(_diff(url)) == []
+
+
+async def _first_grade_data(url: str) -> dict[str, int]:
+    """A 1st grade and a 5th grade class with a student each, both subjects-assigned, no period marks."""
+    from tests import factories as fx
+
+    eng = create_async_engine(url, poolclass=NullPool)
+    async with AsyncSession(eng) as db:
+        w = await fx.world(db)
+        year = await fx.academic_year(db, 2026)
+        subj = await fx.subject(db)
+        ids = {}
+        for grade in (1, 5):
+            cls = await fx.school_class(db, w.school_a, year, grade=grade)
+            await fx.assignment(db, cls, subj)
+            student = await fx.person(db)
+            await fx.enrol(db, cls, student)
+            ids[f"grade{grade}"] = student.id
+        await db.commit()
+    await eng.dispose()
+    return ids
+
+
+async def _period_rows(url: str, student_id: int) -> int:
+    eng = create_async_engine(url, poolclass=NullPool)
+    async with eng.connect() as conn:
+        n = await conn.scalar(
+            text("SELECT count(*) FROM rpt_student_period WHERE student_person_id = :s"), {"s": student_id}
+        )
+    await eng.dispose()
+    return int(n or 0)
+
+
+async def _exact(url: str) -> dict[str, list]:  # type: ignore[type-arg]
+    from api.services.reports.aggregates import differences
+
+    eng = create_async_engine(url, poolclass=NullPool)
+    async with AsyncSession(eng) as db:
+        out = {t: await differences(db, t) for t in ("rpt_student_period", "rpt_org_period_perf")}
+    await eng.dispose()
+    return out
+
+
+async def _drop(url: str) -> None:
+    name = url.rsplit("/", 1)[1].split("?")[0]
+    admin = create_async_engine(with_database(url, "postgres"), isolation_level="AUTOCOMMIT", poolclass=NullPool)
+    async with admin.connect() as conn:
+        await conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    await admin.dispose()
+
+
+def test_ungraded_grades_migration_fixes_the_performance_rows(database_url: str) -> None:
+    """0304_reports on a database with data: the rows 0303_reports kept for a 1st-grader (a «не аттестован»
+    student in every period) go, the aggregates equal the recomputation; the downgrade brings them back."""
+    url = with_database(database_url, f"bilim_mig_{uuid.uuid4().hex[:8]}")
+    asyncio.run(ensure_database(url))
+    try:
+        cfg = _cfg(url)
+        command.upgrade(cfg, "heads")
+        command.downgrade(cfg, "reports@-1")  # the reports branch at 0303_reports, the others at their heads
+        ids = asyncio.run(_first_grade_data(url))
+        assert asyncio.run(_period_rows(url, ids["grade1"])) > 0  # 0303 counted the 1st-grader
+        command.upgrade(cfg, "heads")
+        assert asyncio.run(_period_rows(url, ids["grade1"])) == 0
+        assert asyncio.run(_period_rows(url, ids["grade5"])) > 0
+        assert asyncio.run(_exact(url)) == {"rpt_student_period": [], "rpt_org_period_perf": []}
+        command.downgrade(cfg, "reports@-1")
+        assert asyncio.run(_period_rows(url, ids["grade1"])) == asyncio.run(_period_rows(url, ids["grade5"])) > 0
+    finally:
+        asyncio.run(_drop(url))

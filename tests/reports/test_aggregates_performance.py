@@ -1,6 +1,7 @@
 """Period performance aggregates (rpt_student_period, rpt_org_period_perf) under random changes of everything they
-depend on: period marks, enrolments (moves between classes and schools, ends), class–subject assignments and
-period dates. They must equal the recomputation from raw data after every few steps."""
+depend on: period marks, enrolments (moves between classes and schools, ends), class–subject assignments, period
+dates and a class's grade (a 1st grade is not graded). They must equal the recomputation from raw data after every
+few steps."""
 
 from __future__ import annotations
 
@@ -42,7 +43,7 @@ async def test_random_changes_keep_performance_exact(db: AsyncSession) -> None:
     subjects = [await fx.subject(db) for _ in range(3)]
     classes = []
     for school in (w.school_a, w.school_b):
-        for grade in (5, 6):
+        for grade in (1, 5, 6):  # the 1st grade is taught without marks (rpt_graded_grade)
             classes.append(await fx.school_class(db, school, year, grade=grade))
     students = [await fx.person(db) for _ in range(10)]
     # Each student starts in a class; some move on 15.10 (before Q1 ends on 26.10), some leave.
@@ -51,17 +52,18 @@ async def test_random_changes_keep_performance_exact(db: AsyncSession) -> None:
         c = rng.choice(classes)
         await fx.enrol(db, c, st)
         placement[st.id] = c
+    assert any(c.grade == 1 for c in placement.values())  # some students start in a 1st grade
     for c in classes:
         for subj in rng.sample(subjects, 2):
             await fx.assignment(db, c, subj)
     await rebuild_all(db)
     await db.execute(text("SET LOCAL bilim.rpt_defer = 'off'"))
     await _assert_exact(db, "setup")
-    counts = {"marks": 0, "missing": 0, "moved": 0}
+    counts = {"marks": 0, "missing": 0, "moved": 0, "regraded": 0}
 
-    for step in range(70):
+    for step in range(110):
         op = rng.choice(["mark", "mark", "mark_upd", "mark_del", "move", "leave", "assign", "unassign", "reassign"])
-        op = rng.choice([op, "current", "period_end"]) if step % 4 == 3 else op
+        op = rng.choice([op, "current", "period_end", "regrade"]) if step % 4 == 3 else op
         st = rng.choice(students)
         c = placement[st.id]
         if op in ("mark", "current"):
@@ -156,6 +158,11 @@ async def test_random_changes_keep_performance_exact(db: AsyncSession) -> None:
                 ),
                 {"s": rng.choice(subjects).id},
             )
+        elif op == "regrade":
+            # a class of the 1st grade becomes a 2nd (graded) one, or back: its students' rows appear or go
+            first = rng.choice([x for x in classes if x.grade == 1])
+            await db.execute(text("UPDATE classes SET grade = 3 - grade WHERE id = :c"), {"c": first.id})
+            counts["regraded"] += 1
         elif op == "period_end":
             # Q1's last day moves across the mid-October class changes and the 20.10 marks' date
             await db.execute(
@@ -169,7 +176,7 @@ async def test_random_changes_keep_performance_exact(db: AsyncSession) -> None:
         counts["missing"] = max(counts["missing"], missing or 0)
     await _assert_exact(db, "the end")
     # The run exercised what it is about: marks, students with a missing mark, moves between classes.
-    assert counts["marks"] > 10 and counts["missing"] > 0 and counts["moved"] > 0, counts
+    assert counts["marks"] > 10 and counts["missing"] > 0 and counts["moved"] > 0 and counts["regraded"] > 0, counts
     await rebuild_all(db)
     await _assert_exact(db, "rebuild_all")
 

@@ -12,8 +12,9 @@ import openpyxl
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from api.models import Absence, Mark, Organization, Person, User, Visit
+from api.models import Absence, AcademicYear, Mark, Organization, Person, User, Visit
 from api.schemas.reports import ReportBody
+from api.services.reports.aggregates import differences
 from tests import factories as fx
 
 D = date(2026, 10, 15)  # the report date of the activity report
@@ -367,6 +368,49 @@ async def test_performance_missing_period_mark(client: httpx.AsyncClient, db: As
         )
         row = next(r for r in today["rows"] if r["name"] == org.name_ru)
         assert _strip(row, PERF) == _strip(school["totals"], PERF), org.name_ru
+
+
+async def test_first_grade_is_not_graded(client: httpx.AsyncClient, db: AsyncSession) -> None:
+    """The 1st grade is taught without marks: its students are neither students nor «не аттестован» in the
+    performance figures (rpt_graded_grade), in the management report and in the school reports alike."""
+    c = await crafted(db)
+    first = await fx.school_class(db, c.a1, await db.get(AcademicYear, c.classes["a1"].academic_year_id), 1, "А")
+    for subj in c.subjects.values():
+        await fx.assignment(db, first, subj)
+    for i in (1, 2):  # enrolled, both subjects assigned, no period marks at all
+        await fx.enrol(db, first, await fx.person(db, "Первоклассник", f"F{i}"))
+    url = f"/api/v1/reports/performance.organizations?view=all&period_id={c.period_q1}&date=2026-11-01"
+    school_url = f"/api/v1/reports/school.performance.school?organization_id={c.a1.id}&period_id={c.period_q1}"
+
+    # Q1 has ended by 1.11; the figures are those of the crafted data without the first-graders (see
+    # test_performance_organizations): A1 S1 excellent, S2 one «3»; nobody in A1 is not attested.
+    body = await _get(client, c.region_user, url)
+    rows = {r["name"]: _strip(r, PERF) for r in body["rows"]}
+    assert rows["Школа А"] == dict(zip(PERF, [2, 1, 0, 1, 0, 0, 100, 50, 75.0, 4.25], strict=True))
+    assert _strip(body["totals"], PERF) == dict(zip(PERF, [4, 1, 0, 1, 1, 1, 66, 33, 68.57, 4.0], strict=True))
+    rule = "Учащиеся 1-х классов не оцениваются (безотметочное обучение) и в расчёт не входят"
+    assert rule in body["methodology"]
+    school = await _get(client, c.region_user, school_url)
+    assert [r["class"] for r in school["rows"]] == ["5А"]  # the 1st grade's class is not shown
+    assert (school["totals"]["students"], school["totals"]["not_attested"]) == (2, 0)
+    assert rule in school["methodology"]
+    students = await _get(
+        client,
+        c.region_user,
+        f"/api/v1/reports/school.performance.students?organization_id={c.a1.id}&period_id={c.period_q1}",
+    )
+    assert students["count"] == 2 and {r["class"] for r in students["rows"]} == {"5А"}
+
+    # The rule is the class's grade: made a 2nd grade, its two students count, not attested (no marks after the
+    # period ended), in the kept aggregate (classes trigger) as in the school report; back to 1st grade, gone.
+    for grade, students_a1, not_attested_a1 in ((2, 4, 2), (1, 2, 0)):
+        await db.execute(text("UPDATE classes SET grade = :g WHERE id = :c"), {"g": grade, "c": first.id})
+        for table in ("rpt_student_period", "rpt_org_period_perf"):
+            assert await differences(db, table) == [], (grade, table)
+        row = next(r for r in (await _get(client, c.region_user, url))["rows"] if r["name"] == "Школа А")
+        school = await _get(client, c.region_user, school_url)
+        assert (row["students"], row["not_attested"]) == (students_a1, not_attested_a1), grade
+        assert _strip(row, PERF) == _strip(school["totals"], PERF), grade
 
 
 ATT = ["lessons", "student_lessons", "abs_illness", "abs_valid", "abs_unexcused", "abs_total", "abs_late"]

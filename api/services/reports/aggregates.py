@@ -10,7 +10,7 @@ transition tables (migration `0300_reports`) in the same transaction as the raw 
 | `rpt_visit_days` | organization, user, day | visits (Asia/Almaty calendar day) |
 | `rpt_org_visit_windows` | organization, day | distinct visitors over 1 / 7 / 30 days ending on the day |
 | `rpt_multi_visitors` | user | users with visits for two or more organizations |
-| `rpt_student_period` | organization, period, student | class's subjects by period mark: 1–5, «н/а», none |
+| `rpt_student_period` | organization, period, student | subjects of a graded class by period mark: 1–5, «н/а», none |
 | `rpt_org_period_perf` | organization, period | students by result (period running / ended), marks by value |
 | `rpt_student_current` | organization, period, student, subject | current marks dated in the period: count, sum |
 | `rpt_org_day_attendance` | organization, day | held lessons, student-lessons, absences by reason |
@@ -139,12 +139,14 @@ RAW: dict[str, str] = {
     """,
     # A row per student enrolled in a class of the organization on the period's last day: the subjects assigned
     # to the class (class–subject) by the student's period mark from that organization (the highest value; «н/а»
-    # if any is «н/а») and those without one. The same rule as rpt_student_period_rows (migration 0303_reports).
+    # if any is «н/а») and those without one. Classes of ungraded grades (the 1st grade, безотметочное обучение:
+    # rpt_graded_grade, migration 0304_reports) have no rows. The same rule as rpt_student_period_rows.
     "rpt_student_period": """
         WITH enr AS (
           SELECT e.organization_id AS o, p.id AS pid, e.student_person_id AS sid, e.class_id
             FROM enrolments e JOIN periods p
               ON e.starts_on <= p.ends_on AND (e.ends_on IS NULL OR e.ends_on >= p.ends_on)
+            JOIN classes c ON c.id = e.class_id AND rpt_graded_grade(c.grade)
         ), cs AS (
           SELECT DISTINCT class_id, subject_id FROM assignments
         ), mk AS (

@@ -498,7 +498,9 @@ PERFORMANCE_METHODOLOGY: Text = {
         "число оценок (одна оценка на ученика и предмет); оба с двумя знаками после запятой (округление half up). "
         "Определения те же, что в отчёте «Успеваемость: Школа», и строка организации совпадает с его итогом; "
         "единственное отличие — для ещё идущего периода ученики берутся по зачислению на последний день периода, а не "
-        "на дату отчёта. Период по умолчанию — последний начавшийся, дата отчёта по умолчанию — сегодня."
+        "на дату отчёта. Период по умолчанию — последний начавшийся, дата отчёта по умолчанию — сегодня. "
+        "Учащиеся 1-х классов не оцениваются (безотметочное обучение) и в расчёт не входят: они не считаются ни "
+        "учениками, ни не аттестованными (так же и учащиеся предшкольных классов)."
     ),
     "kk": (
         "Дереккөз: таңдалған кезеңдегі қорытынды бағалар (тоқсандық немесе жылдық). Кезеңнің соңғы күніне ұйымның "
@@ -508,7 +510,9 @@ PERFORMANCE_METHODOLOGY: Text = {
         "екпінділер — тек «4» және «5»; үлгермейтіндер — «2» немесе «1» бар. Үлгерім % = (аттестатталғандар − "
         "үлгермейтіндер) / аттестатталғандар × 100; сапа % = (үздіктер + екпінділер) / аттестатталғандар × 100; "
         "пайыздардың бөлшек бөлігі алынып тасталады. ОДД = (100·n5 + 64·n4 + 36·n3 + 16·n2 + 7·n1) / бағалар саны. "
-        "Анықтамалар «Үлгерім: Мектеп» есебіндегідей."
+        "Анықтамалар «Үлгерім: Мектеп» есебіндегідей. 1-сынып оқушылары бағаланбайды "
+        "(бағасыз оқыту) және есепке алынбайды: олар оқушылар санына да, аттестатталмағандарға да кірмейді "
+        "(мектепалды сыныптар да)."
     ),
     "en": (
         "Source: period marks (quarter or year) of the chosen period. Counted: the students enrolled in a class of the "
@@ -523,7 +527,9 @@ PERFORMANCE_METHODOLOGY: Text = {
         "mark per student and subject); both with two decimals (half up). The definitions are those of «Performance: "
         "school», and an organization's row equals that report's total; the one difference: for a period still "
         "running, students are taken by their enrolment on the period's last day, not on the report date. The "
-        "default period is the latest one that has started; the default report date is today."
+        "default period is the latest one that has started; the default report date is today. First-grade "
+        "students are not graded (teaching without marks) and are not counted: neither as students nor as not "
+        "attested (nor are pre-school students)."
     ),
 }
 

@@ -61,6 +61,28 @@ METRIC_COLUMNS: tuple[Col, ...] = (
     Col("avg", T("Средний балл", "Орташа балл", "Average mark"), "decimal"),
 )
 
+# Grades without marks (rpt_graded_grade, migration 0304_reports): their students are left out of every figure.
+UNGRADED: Text = {
+    "ru": (
+        "Учащиеся 1-х классов не оцениваются (безотметочное обучение) и в расчёт не входят: они не считаются ни "
+        "учениками, ни не аттестованными, а их классы в отчёте не показываются (так же и предшкольные классы)."
+    ),
+    "kk": (
+        "1-сынып оқушылары бағаланбайды (бағасыз оқыту) және есепке алынбайды: олар оқушылар санына да, "
+        "аттестатталмағандарға да кірмейді, ал олардың сыныптары есепте көрсетілмейді (мектепалды сыныптар да)."
+    ),
+    "en": (
+        "First-grade students are not graded (teaching without marks) and are not counted: neither as "
+        "students nor as not attested, and their classes are not shown (nor are pre-school classes)."
+    ),
+}
+
+
+def graded(grade: Any) -> Any:
+    """The SQL rule for grades whose students get marks (rpt_graded_grade: grade >= 2)."""
+    return func.rpt_graded_grade(grade)
+
+
 _RULES: Text = {
     "ru": (
         "Учитываются ученики, зачисленные в класс на последний день периода (или на сегодня, если период не "
@@ -105,7 +127,10 @@ _RULES: Text = {
 
 
 def _m(prefix: Text, extra: Text | None = None) -> Text:
-    return {k: prefix[k] + " " + _RULES[k] + ((" " + extra[k]) if extra else "") for k in ("ru", "kk", "en")}
+    return {
+        k: prefix[k] + " " + _RULES[k] + " " + UNGRADED[k] + ((" " + extra[k]) if extra else "")
+        for k in ("ru", "kk", "en")
+    }
 
 
 def ref_day(ctx: ReportContext, period: PeriodInfo) -> dt.date:
@@ -114,10 +139,17 @@ def ref_day(ctx: ReportContext, period: PeriodInfo) -> dt.date:
 
 
 def students_on(ctx: ReportContext, day: dt.date, class_id: int | None = None) -> Any:
-    """Enrolments of the organization active on a day (student_id, class_id)."""
-    e = Enrolment
-    stmt = select(e.class_id, e.student_person_id.label("student_id")).where(
-        in_org(ctx, e.organization_id), e.starts_on <= day, or_(e.ends_on.is_(None), e.ends_on >= day)
+    """Enrolments of the organization active on a day (student_id, class_id), in classes of graded grades."""
+    e, c = Enrolment, SchoolClass
+    stmt = (
+        select(e.class_id, e.student_person_id.label("student_id"))
+        .join(c, c.id == e.class_id)
+        .where(
+            in_org(ctx, e.organization_id),
+            e.starts_on <= day,
+            or_(e.ends_on.is_(None), e.ends_on >= day),
+            graded(c.grade),
+        )
     )
     if class_id is not None:
         stmt = stmt.where(e.class_id == class_id)
@@ -542,13 +574,13 @@ register_school(
             "Строка на каждого ученика, зачисленного в класс на последний день периода (или на сегодня). По каждому "
             "предмету классов: среднее текущих оценок с датами в пределах периода (два знака, округление половины "
             "вверх) и итоговая оценка за период; «н/а» — оценка «н/а» или её отсутствие по назначенному предмету "
-            "после окончания периода. Список постраничный; экспорт содержит всех учеников.",
+            "после окончания периода. Список постраничный; экспорт содержит всех учеников. " + UNGRADED["ru"],
             "Кезеңнің соңғы күніне сыныптағы әр оқушыға бір жол: әр пән бойынша ағымдағы бағалардың орташасы (екі "
-            "таңба) және кезеңдік баға; «а/е» — аттестатталмаған.",
+            "таңба) және кезеңдік баға; «а/е» — аттестатталмаған. " + UNGRADED["kk"],
             "A row per student enrolled on the period's last day (or today). For each subject of the classes: the "
             "average of current marks dated within the period (two decimals, half up) and the period mark; «н/а» "
             "is an «н/а» mark or, once the period has ended, no mark in an assigned subject. Paginated; the export "
-            "holds every student.",
+            "holds every student. " + UNGRADED["en"],
         ),
         query=students_query,
         count_label=T("Всего {n} {ученик|ученика|учеников}", "Барлығы {n} оқушы", "Total: {n} students"),
@@ -663,15 +695,16 @@ register_school(
             "текущих оценок за даты периода с двумя знаками. Средний балл строки — среднее показанных оценок "
             "ученика; строка «Средний балл» — среднее показанных значений по столбцу и по всем ячейкам (два знака, "
             "округление половины вверх). Пропущено уроков — отметки о пропуске за даты периода по причинам "
-            "болезнь, уважительная, неуважительная (опоздания не считаются).",
+            "болезнь, уважительная, неуважительная (опоздания не считаются). " + UNGRADED["ru"],
             "Бір сынып: әр оқушыға жол, әр пәнге баған; кезеңдік баға немесе ағымдағы бағалардың орташасы; жол "
-            "және баған бойынша орташа (екі таңба); жіберілген сабақтар (кешігулерсіз).",
+            "және баған бойынша орташа (екі таңба); жіберілген сабақтар (кешігулерсіз). " + UNGRADED["kk"],
             "One class (the class filter is required): a row per student enrolled on the period's last day (or "
             "today), a column per subject of the class. «By period marks» shows the period mark («н/а» for an "
             "«н/а» mark or none after the period ended); «by current marks» the average of current marks within the "
             "period, two decimals. Row average: the average of the values shown for the student; the «Average» "
             "row: the average of the values shown per column and over all cells (two decimals, half up). Lessons "
-            "missed: absence marks within the period for illness, valid or unexcused reasons (late not counted).",
+            "missed: absence marks within the period for illness, valid or unexcused reasons (late not counted). "
+            + UNGRADED["en"],
         ),
         query=class_teacher_query,
         count_label=T("Всего {n} {ученик|ученика|учеников}", "Барлығы {n} оқушы", "Total: {n} students"),
