@@ -95,7 +95,8 @@ RAW_PERFORMANCE = """
 WITH s AS (SELECT id, district_id FROM organizations WHERE path @> ARRAY[CAST(:root AS int)] AND kind = 'school'),
 p AS (SELECT ends_on FROM periods WHERE id = :period),
 enr AS (
-  SELECT e.organization_id AS o, e.student_person_id AS sid, e.class_id FROM enrolments e, p
+  SELECT e.organization_id AS o, e.student_person_id AS sid, e.class_id FROM enrolments e
+    JOIN classes c ON c.id = e.class_id AND rpt_graded_grade(c.grade), p
    WHERE e.organization_id IN (SELECT id FROM s) AND e.starts_on <= p.ends_on
      AND (e.ends_on IS NULL OR e.ends_on >= p.ends_on)
 ),
