@@ -38,14 +38,28 @@ def database_url() -> AsyncIterator[str]:
     asyncio.run(ensure_database(url))
     run_migrations(url)
     yield url
+    asyncio.run(_drop_database(url))
 
-    async def _drop() -> None:
-        admin = create_async_engine(with_database(url, "postgres"), isolation_level="AUTOCOMMIT", poolclass=NullPool)
-        async with admin.connect() as conn:
-            await conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        await admin.dispose()
 
-    asyncio.run(_drop())
+async def _drop_database(url: str) -> None:
+    name = url.rsplit("/", 1)[1].split("?", 1)[0]
+    admin = create_async_engine(with_database(url, "postgres"), isolation_level="AUTOCOMMIT", poolclass=NullPool)
+    async with admin.connect() as conn:
+        await conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    await admin.dispose()
+
+
+@pytest_asyncio.fixture(loop_scope="session")
+async def own_database_url(database_url: str) -> AsyncIterator[str]:
+    """A database of the test's own, migrated to heads and dropped afterwards: for tests whose transactions
+    really commit (the session's database must not keep their rows: other tests read e.g. the audit log)."""
+    url = with_database(database_url, f"bilim_own_{uuid.uuid4().hex[:8]}")
+    await ensure_database(url)
+    await asyncio.to_thread(run_migrations, url)
+    try:
+        yield url
+    finally:
+        await _drop_database(url)
 
 
 @pytest_asyncio.fixture(scope="session", loop_scope="session")

@@ -8,7 +8,6 @@ another and the second sees the first's rows."""
 from __future__ import annotations
 
 import asyncio
-import uuid
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -18,7 +17,6 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, create_async_engine
 from sqlalchemy.pool import NullPool
 
-from api.db import ensure_database, run_migrations, with_database
 from api.services.reports.aggregates import differences
 from tests import factories as fx
 
@@ -26,21 +24,13 @@ pytestmark = pytest.mark.asyncio(loop_scope="session")
 
 
 @pytest_asyncio.fixture(loop_scope="session")
-async def own_engine(database_url: str) -> AsyncIterator[AsyncEngine]:
+async def own_engine(own_database_url: str) -> AsyncIterator[AsyncEngine]:
     """A database of its own: these transactions commit."""
-    name = f"bilim_conc_{uuid.uuid4().hex[:8]}"
-    url = with_database(database_url, name)
-    await ensure_database(url)
-    await asyncio.to_thread(run_migrations, url)
-    eng = create_async_engine(url, poolclass=NullPool)
+    eng = create_async_engine(own_database_url, poolclass=NullPool)
     try:
         yield eng
     finally:
         await eng.dispose()
-        admin = create_async_engine(with_database(url, "postgres"), isolation_level="AUTOCOMMIT", poolclass=NullPool)
-        async with admin.connect() as conn:
-            await conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        await admin.dispose()
 
 
 async def _exact(engine: AsyncEngine) -> dict[str, list[dict[str, Any]]]:

@@ -87,11 +87,14 @@ async def test_an_account_disabled_during_the_check_does_not_log_in(
 
 
 async def test_the_password_check_holds_no_database_connection(
-    database_url: str, monkeypatch: pytest.MonkeyPatch
+    own_database_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """A pool of one connection: during the check it is free (another request gets it), and the login answers."""
+    """A pool of one connection: during the check it is free (another request gets it), and the login answers.
+
+    The login's transactions really commit here, so on a database of the test's own (the failed login's audit
+    row and throttle counters must not reach the session's database, which other tests read)."""
     settings = Settings(environment="test", db_pool_size=1, db_max_overflow=0, db_pool_timeout_seconds=5)
-    app = create_app(settings=settings, database_url=database_url)
+    app = create_app(settings=settings, database_url=own_database_url)
     real: Check = auth.check_password
     during: dict[str, object] = {}
 
