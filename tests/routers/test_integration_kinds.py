@@ -532,3 +532,23 @@ async def test_a_natural_key_twice_in_the_batch_is_refused(
     resp = await push(client, xw, "documents", [{"external_id": "d1", **doc}, {"external_id": "d2", **doc}])
     assert problems(resp) == [(1, "number")] and "index 0" in resp.text
     assert await count(db, SchoolClass) == 2 and await count(db, User) == 0 and await count(db, EducationDocument) == 0
+
+
+async def test_a_full_batch_of_enrolments_fits_the_servers_lock_table(
+    client: httpx.AsyncClient, db: AsyncSession, xw: ExtWorld
+) -> None:
+    """10,000 new students enrolled in one batch (the start of a year) on a server with the default lock table
+    (max_locks_per_transaction 64): the report aggregates' per-person locks must still fit («out of shared memory»
+    would be a 503)."""
+    n = 10_000
+    people = [{"external_id": f"bulk-{i}", "surname": "Ученик", "first_name": f"Номер {i}"} for i in range(n)]
+    assert (await push(client, xw, "persons", people)).status_code == 200
+    items = [
+        {"external_id": f"bulk-e{i}", "class_external_id": "cls-a", "student_external_id": f"bulk-{i}",
+         "starts_on": "2026-09-01"}
+        for i in range(n)
+    ]  # fmt: skip
+    resp = await push(client, xw, "enrolments", items)
+    assert resp.status_code == 200, resp.text
+    assert resp.json()["created"] == n
+    assert await count(db, Enrolment) >= n
