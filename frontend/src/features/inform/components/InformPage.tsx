@@ -114,7 +114,7 @@ export function InformPage() {
   const me = useMe(status === "authenticated");
   const isAdmin = me.data?.role === "admin";
   return (
-    <Stack gap="md">
+    <Stack gap="md" p={24} maw={1400} mx="auto">
       <Title order={1}>{t("inform.title")}</Title>
       <Tabs defaultValue="inbox">
         <Tabs.List>
@@ -146,7 +146,7 @@ export function AnnouncementPage() {
   if (!a) return null;
   const fmt = new Intl.DateTimeFormat(i18n.resolvedLanguage, { dateStyle: "medium", timeStyle: "short" });
   return (
-    <Stack gap="sm" maw={900}>
+    <Stack gap="sm" maw={948} p={24} mx="auto">
       <Anchor component={Link} to="/inform" size="sm">← {t("inform.back")}</Anchor>
       <Group><Title order={1} size="h2">{a.title}</Title><ImportanceBadge value={a.importance} /></Group>
       <Text size="sm" c="dimmed">{t("inform.from")}: {a.sender.name_ru} · {a.author_name} · {fmt.format(new Date(a.created_at))}{a.deadline ? ` · ${t("inform.deadline")}: ${a.deadline}` : ""}</Text>
