@@ -312,6 +312,26 @@ async def test_performance_organizations(client: httpx.AsyncClient, db: AsyncSes
     assert b_row[8] == "нет данных" and b_row[9] == "нет данных" and b_row[10] == 64
 
 
+async def test_performance_default_period_is_the_latest_started_with_marks(
+    client: httpx.AsyncClient, db: AsyncSession
+) -> None:
+    """On 4 December the 2nd quarter has started but has no quarter marks yet: the default is the 1st quarter."""
+    c = await crafted(db)
+    q2 = await db.scalar(
+        text("SELECT id FROM periods WHERE kind = 'quarter'"
+             " AND starts_on > (SELECT starts_on FROM periods WHERE id = :q) ORDER BY starts_on LIMIT 1"),
+        {"q": c.period_q1},
+    )  # fmt: skip
+    assert q2 is not None
+    url = "/api/v1/reports/performance.organizations?view=all&date=2026-12-04"
+    body = await _get(client, c.region_user, url)
+    applied = {f["id"]: f for f in body["filters"]}
+    assert applied["period_id"]["value"] == c.period_q1
+    assert _strip(body["totals"], PERF)["students"] == 4
+    explicit = await _get(client, c.region_user, f"{url}&period_id={q2}")
+    assert {f["id"]: f for f in explicit["filters"]}["period_id"]["value"] == q2
+
+
 async def test_performance_missing_period_mark(client: httpx.AsyncClient, db: AsyncSession) -> None:
     """REPORTS.md: «не аттестован» for a subject when the period has ended and no period mark exists."""
     c = await crafted(db)

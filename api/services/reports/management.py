@@ -498,7 +498,8 @@ PERFORMANCE_METHODOLOGY: Text = {
         "число оценок (одна оценка на ученика и предмет); оба с двумя знаками после запятой (округление half up). "
         "Определения те же, что в отчёте «Успеваемость: Школа», и строка организации совпадает с его итогом; "
         "единственное отличие — для ещё идущего периода ученики берутся по зачислению на последний день периода, а не "
-        "на дату отчёта. Период по умолчанию — последний начавшийся, дата отчёта по умолчанию — сегодня. "
+        "на дату отчёта. Период по умолчанию — последний начавшийся, по которому "
+        "уже есть итоговые оценки; дата отчёта по умолчанию — сегодня. "
         "Учащиеся 1-х классов не оцениваются (безотметочное обучение) и в расчёт не входят: они не считаются ни "
         "учениками, ни не аттестованными (так же и учащиеся предшкольных классов)."
     ),
@@ -527,7 +528,8 @@ PERFORMANCE_METHODOLOGY: Text = {
         "mark per student and subject); both with two decimals (half up). The definitions are those of «Performance: "
         "school», and an organization's row equals that report's total; the one difference: for a period still "
         "running, students are taken by their enrolment on the period's last day, not on the report date. The "
-        "default period is the latest one that has started; the default report date is today. First-grade "
+        "default period is the latest one that has started and has period marks; the default report date is today. "
+        "First-grade "
         "students are not graded (teaching without marks) and are not counted: neither as students nor as not "
         "attested (nor are pre-school students)."
     ),
@@ -535,12 +537,20 @@ PERFORMANCE_METHODOLOGY: Text = {
 
 
 async def default_period(session: AsyncSession, today: dt.date) -> PeriodInfo:
-    """The latest period that has started by `today` (else the earliest one)."""
-    p = Period
+    """The latest period that has started by `today` and has period marks, else the latest started (else the
+    earliest one): in the first weeks of a quarter, before any quarter mark is given, the inspector sees the
+    quarter just ended rather than a table of zeros."""
+    p, pp = Period, ReportOrgPeriodPerformance
+    marked = (
+        select(pp.period_id)
+        .where(pp.period_id == p.id, pp.n1 + pp.n2 + pp.n3 + pp.n4 + pp.n5 + pp.not_attested > 0)
+        .exists()
+    )
+    started = p.starts_on <= today
     row = (
         await session.execute(
             select(p.id, p.name_ru, p.kind, p.starts_on, p.ends_on)
-            .order_by((p.starts_on <= today).desc(), p.starts_on.desc(), p.kind.desc())
+            .order_by(started.desc(), and_(started, marked).desc(), p.starts_on.desc(), p.kind.desc())
             .limit(1)
         )
     ).first()
