@@ -158,3 +158,26 @@ async def test_current_marks_removed_leave_no_trace(client: httpx.AsyncClient, d
     math_5a = next(r for r in classes["rows"] if r["subject"] == "Математика")
     # S1 avg(5, 4) → 5, S2 avg(3, 4) → 4, S3 none → not attested: success 2/2, quality 2/2, marks 5, 4
     assert only(math_5a) == m(3, 1, 1, 0, 0, 0, 1, 100, 100, 82.0, 4.5)
+
+
+async def test_default_period_of_period_marks_is_the_latest_started_with_marks(
+    client: httpx.AsyncClient, db: AsyncSession
+) -> None:
+    """Later quarters of the crafted year have started (the report date is today) but have no quarter marks:
+    reports of period marks default to the 1st quarter, the one with marks; «by current marks» and the other
+    reports to the latest quarter that has started."""
+    from tests import factories as fx
+
+    c = await build(db)
+    base = {"organization_id": c.w.school_a.id}
+
+    async def applied_period(report_id: str, **extra: Any) -> Any:
+        r = await client.get(f"/api/v1/reports/{report_id}", params=base | extra, headers=fx.auth_headers(c.user_a))
+        assert r.status_code == 200, r.text
+        return next(f["value"] for f in r.json()["filters"] if f["id"] == "period_id")
+
+    assert await applied_period("school.performance.school") == c.q1.id
+    assert await applied_period("school.performance.class_teacher", class_id=c.c5a.id) == c.q1.id
+    running = await applied_period("school.performance.school", view="current")
+    assert running != c.q1.id
+    assert await applied_period("school.attendance.summary") == running

@@ -14,6 +14,7 @@ from sqlalchemy import ColumnElement, and_, func, select, text
 
 from api.errors import InvalidInput
 from api.models import Period, Person, SchoolClass
+from api.models.aggregates import ReportOrgPeriodPerformance
 from api.services.reports.engine import (
     FILTER_LABELS,
     PeriodInfo,
@@ -129,15 +130,32 @@ def fmt(d: dt.date) -> str:
     return d.strftime("%d.%m.%Y")
 
 
-async def default_period(ctx: ReportContext) -> PeriodInfo:
-    """The latest quarter (else any period) that has started by the report date; 422 when there is none."""
+async def default_period(ctx: ReportContext, prefer_marked: bool = False) -> PeriodInfo:
+    """The latest quarter (else any period) that has started by the report date; 422 when there is none.
+
+    `prefer_marked` (reports of period marks): among the started periods, those in which the school has period
+    marks come first, so that early in a quarter, before any quarter mark is given, the report shows the quarter
+    just ended rather than a table without marks."""
     p = Period
     today = ctx.filters.report_date
+    started = p.starts_on <= today
+    order: list[Any] = [started.desc()]
+    if prefer_marked and ctx.filters.organization_id is not None:
+        pp = ReportOrgPeriodPerformance
+        marked = (
+            select(pp.period_id)
+            .where(
+                pp.organization_id == ctx.filters.organization_id,
+                pp.period_id == p.id,
+                pp.n1 + pp.n2 + pp.n3 + pp.n4 + pp.n5 + pp.not_attested > 0,
+            )
+            .exists()
+        )
+        order.append(and_(started, marked).desc())
+    order += [(p.kind == "quarter").desc(), p.starts_on.desc(), p.id.desc()]
     row = (
         await ctx.session.execute(
-            select(p.id, p.name_ru, p.name_kk, p.name_en, p.kind, p.starts_on, p.ends_on)
-            .order_by((p.starts_on <= today).desc(), (p.kind == "quarter").desc(), p.starts_on.desc(), p.id.desc())
-            .limit(1)
+            select(p.id, p.name_ru, p.name_kk, p.name_en, p.kind, p.starts_on, p.ends_on).order_by(*order).limit(1)
         )
     ).first()
     if row is None:
@@ -146,11 +164,11 @@ async def default_period(ctx: ReportContext) -> PeriodInfo:
     return PeriodInfo(row.id, name, row.kind, row.starts_on, row.ends_on)
 
 
-async def resolve_period(ctx: ReportContext) -> PeriodInfo:
-    """The chosen period, or the default one (shown among the applied filters)."""
+async def resolve_period(ctx: ReportContext, prefer_marked: bool = False) -> PeriodInfo:
+    """The chosen period, or the default one (shown among the applied filters); see `default_period`."""
     if ctx.filters.period is not None:
         return ctx.filters.period
-    period = await default_period(ctx)
+    period = await default_period(ctx, prefer_marked)
     ctx.filters.period = period
     applied(ctx, "period_id", period.id, period.name)
     return period

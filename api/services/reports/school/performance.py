@@ -97,7 +97,8 @@ _RULES: Text = {
         "хорошисты) / аттестованные × 100; проценты усекаются (дробная часть отбрасывается). СОУ = (100·n5 + "
         "64·n4 + 36·n3 + 16·n2 + 7·n1) / число оценок; средний балл = сумма оценок / число оценок; оба с двумя "
         "знаками (округление половины вверх). Строка «Всего» считается по ученикам, а не сложением строк: ученик "
-        "классифицируется по всем своим оценкам. Период по умолчанию — последняя начавшаяся четверть."
+        "классифицируется по всем своим оценкам. Период по умолчанию — последняя начавшаяся четверть, а по итоговым "
+        "оценкам — последняя начавшаяся, по которой в школе уже есть итоговые оценки."
     ),
     "kk": (
         "Кезеңнің соңғы күніне сыныпқа қабылданған оқушылар және олардың сыныбына бекітілген пәндер есепке "
@@ -323,7 +324,7 @@ async def _names(
 
 async def school_query(ctx: ReportContext) -> ReportResult:
     """A row per class with the performance metrics; totals over the school's students."""
-    period = await resolve_period(ctx)
+    period = await resolve_period(ctx, prefer_marked=(ctx.view or "period") == "period")
     sm = student_subject_marks(ctx, period, ctx.view or "period")
     rows_, total = await metrics(ctx, sm, ("class_id",))
     ids = {r.class_id for r in rows_}
@@ -359,7 +360,7 @@ register_school(
 
 
 async def _class_subject_rows(ctx: ReportContext, teacher_id: int | None) -> ReportResult:
-    period = await resolve_period(ctx)
+    period = await resolve_period(ctx, prefer_marked=(ctx.view or "period") == "period")
     f = ctx.filters
     sm = student_subject_marks(
         ctx, period, ctx.view or "period", class_id=f.class_id, teacher_id=teacher_id, subject_id=f.subject_id
@@ -504,7 +505,7 @@ async def _marks_by_student(
 
 async def students_query(ctx: ReportContext) -> ReportResult:
     """A row per student: for each subject the average of current marks and the period mark."""
-    period = await resolve_period(ctx)
+    period = await resolve_period(ctx, prefer_marked=(ctx.view or "period") == "period")
     enr = students_on(ctx, ref_day(ctx, period), ctx.filters.class_id)
     c, p = SchoolClass, Person
     base = select(enr.c.student_id, enr.c.class_id).subquery("b")
@@ -598,7 +599,7 @@ async def class_teacher_query(ctx: ReportContext) -> ReportResult:
     class_id = ctx.filters.class_id
     if class_id is None:
         raise InvalidInput("class_id", "the report is about one class: choose class_id")
-    period = await resolve_period(ctx)
+    period = await resolve_period(ctx, prefer_marked=(ctx.view or "period") == "period")
     enr = students_on(ctx, ref_day(ctx, period), class_id)
     p = Person
     students = (
