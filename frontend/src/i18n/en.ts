@@ -95,6 +95,7 @@ export const en: Messages = {
     teacher_id: "Teacher",
     subject_id: "Subject",
     any: "- {{name}} -",
+    byDefault: "{{value}} (default)",
   },
   placeholder: {
     informTitle: "Announcements",

@@ -95,6 +95,7 @@ export const kk: Messages = {
     teacher_id: "Мұғалім",
     subject_id: "Пән",
     any: "- {{name}} -",
+    byDefault: "{{value}} (әдепкі)",
   },
   placeholder: {
     informTitle: "Хабарландыру",

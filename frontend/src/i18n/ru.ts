@@ -93,6 +93,7 @@ export const ru = {
     teacher_id: "Учитель",
     subject_id: "Предмет",
     any: "- {{name}} -",
+    byDefault: "{{value}} (по умолчанию)",
   },
   placeholder: {
     informTitle: "Информирование",

@@ -9,7 +9,7 @@ interface Props {
   filters: FilterName[];
   query: ReportQuery;
   /** Filters as the engine applied them (a date filter shows its default, e.g. today). */
-  applied?: { id: string; value: unknown }[];
+  applied?: { id: string; value: unknown; name?: string }[];
   options: FilterOptionsJson | undefined;
   loading: boolean;
   onChange: (name: FilterName, value: string | null) => void;
@@ -42,13 +42,16 @@ export function FiltersBar({ filters, query, applied, options, loading, onChange
           }
           const data = (lists[name]?.options ?? []).map((o) => ({ value: String(o.id), label: o.name }));
           const value = query[name] ?? null;
+          // Nothing chosen but the engine applied a default (e.g. the period): say which, so that the figures
+          // are never read without knowing what they are for.
+          const byDefault = value ? undefined : applied?.find((f) => f.id === name && f.value != null && f.name);
           // Keep a chosen value visible while its list reloads.
           if (value && !data.some((d) => d.value === value)) data.unshift({ value, label: value });
           return (
             <Select
               key={name}
               label={label}
-              placeholder={t("filter.any", { name: label })}
+              placeholder={byDefault ? t("filter.byDefault", { value: byDefault.name }) : t("filter.any", { name: label })}
               data={data}
               value={value}
               onChange={(v) => onChange(name, v)}
