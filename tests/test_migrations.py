@@ -44,16 +44,19 @@ async def _diff(url: str) -> list:  # type: ignore[type-arg]
 def test_upgrade_downgrade_upgrade(database_url: str) -> None:
     url = with_database(database_url, f"bilim_mig_{uuid.uuid4().hex[:8]}")
     asyncio.run(ensure_database(url))
-    cfg = _cfg(url)
-    command.upgrade(cfg, "heads")
-    full = asyncio.run(_tables(url))
-    assert {"organizations", "persons", "marks", "lessons", "absences", "visits"} <= full
-    command.downgrade(cfg, "base")
-    assert asyncio.run(_tables(url)) <= {"alembic_version"}
-    command.upgrade(cfg, "heads")
-    assert asyncio.run(_tables(url)) == full
-    # The models and the migrations describe the same schema.
-    assert asyncio.run(_diff(url)) == []
+    try:
+        cfg = _cfg(url)
+        command.upgrade(cfg, "heads")
+        full = asyncio.run(_tables(url))
+        assert {"organizations", "persons", "marks", "lessons", "absences", "visits"} <= full
+        command.downgrade(cfg, "base")
+        assert asyncio.run(_tables(url)) <= {"alembic_version"}
+        command.upgrade(cfg, "heads")
+        assert asyncio.run(_tables(url)) == full
+        # The models and the migrations describe the same schema.
+        assert asyncio.run(_diff(url)) == []
+    finally:
+        asyncio.run(_drop(url))
 
 
 async def _first_grade_data(url: str) -> dict[str, int]:
