@@ -28,8 +28,21 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import text
+from sqlalchemy import ColumnElement, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
+
+from api.models import Period
+from api.models.aggregates import ReportOrgPeriodPerformance
+
+
+def period_has_marks(organization_id: int | None = None) -> ColumnElement[bool]:
+    """EXISTS: the period (Period.id) has period marks («н/а» included) — in one organization, or anywhere."""
+    pp = ReportOrgPeriodPerformance
+    conds = [pp.period_id == Period.id, pp.n1 + pp.n2 + pp.n3 + pp.n4 + pp.n5 + pp.not_attested > 0]
+    if organization_id is not None:
+        conds.append(pp.organization_id == organization_id)
+    return select(pp.period_id).where(*conds).exists()
+
 
 AGGREGATE_TABLES = (
     "rpt_person_org",

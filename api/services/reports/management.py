@@ -29,6 +29,7 @@ from api.models.aggregates import (
     ReportPersonOrg,
     ReportVisitDay,
 )
+from api.services.reports.aggregates import period_has_marks
 from api.services.reports.engine import (
     TOTAL,
     Col,
@@ -540,12 +541,8 @@ async def default_period(session: AsyncSession, today: dt.date) -> PeriodInfo:
     """The latest period that has started by `today` and has period marks, else the latest started (else the
     earliest one): in the first weeks of a quarter, before any quarter mark is given, the inspector sees the
     quarter just ended rather than a table of zeros."""
-    p, pp = Period, ReportOrgPeriodPerformance
-    marked = (
-        select(pp.period_id)
-        .where(pp.period_id == p.id, pp.n1 + pp.n2 + pp.n3 + pp.n4 + pp.n5 + pp.not_attested > 0)
-        .exists()
-    )
+    p = Period
+    marked = period_has_marks()
     started = p.starts_on <= today
     row = (
         await session.execute(

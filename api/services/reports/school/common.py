@@ -14,7 +14,7 @@ from sqlalchemy import ColumnElement, and_, func, select, text
 
 from api.errors import InvalidInput
 from api.models import Period, Person, SchoolClass
-from api.models.aggregates import ReportOrgPeriodPerformance
+from api.services.reports.aggregates import period_has_marks
 from api.services.reports.engine import (
     FILTER_LABELS,
     PeriodInfo,
@@ -141,17 +141,7 @@ async def default_period(ctx: ReportContext, prefer_marked: bool = False) -> Per
     started = p.starts_on <= today
     order: list[Any] = [started.desc()]
     if prefer_marked and ctx.filters.organization_id is not None:
-        pp = ReportOrgPeriodPerformance
-        marked = (
-            select(pp.period_id)
-            .where(
-                pp.organization_id == ctx.filters.organization_id,
-                pp.period_id == p.id,
-                pp.n1 + pp.n2 + pp.n3 + pp.n4 + pp.n5 + pp.not_attested > 0,
-            )
-            .exists()
-        )
-        order.append(and_(started, marked).desc())
+        order.append(and_(started, period_has_marks(ctx.filters.organization_id)).desc())
     order += [(p.kind == "quarter").desc(), p.starts_on.desc(), p.id.desc()]
     row = (
         await ctx.session.execute(
