@@ -11,6 +11,7 @@ from fastapi.responses import FileResponse
 from fastapi.staticfiles import StaticFiles
 
 from api import __version__
+from api.body_limit import BodyLimit
 from api.config import PROJECT_ROOT, Settings, get_settings
 from api.db import make_engine, migrate, resolve_database_url, sessionmaker_for
 from api.errors import NotFound, envelope, install_error_handlers
@@ -89,6 +90,7 @@ def create_app(settings: Settings | None = None, database_url: str | None = None
     )
     app.state.settings = settings
     install_error_handlers(app)
+    app.add_middleware(BodyLimit)  # innermost: a 413 still passes the audit and the security headers
     app.add_middleware(AuditWriter)
     app.include_router(api_router())
 
