@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import AsyncIterator
 from typing import Annotated, Any, Literal
 
@@ -11,6 +10,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response
 
 import api.services.reports.service as service
 from api.deps import CurrentUser, SessionDep
+from api.schemas.dates import SaneDate
 from api.schemas.reports import ReportBody, ReportCatalog, ReportOptions
 from api.services.limits import ReportLimits, user_key
 from api.services.reports.engine import ReportParams
@@ -27,9 +27,9 @@ def report_params(
     org_type_id: Annotated[int | None, Query()] = None,
     organization_id: Annotated[int | None, Query()] = None,
     period_id: Annotated[int | None, Query(description="quarter or year")] = None,
-    date: Annotated[dt.date | None, Query(description="report date (default today)")] = None,
-    date_from: Annotated[dt.date | None, Query()] = None,
-    date_to: Annotated[dt.date | None, Query()] = None,
+    date: Annotated[SaneDate | None, Query(description="report date (default today); 2000-01-01 … 2100-12-31")] = None,
+    date_from: Annotated[SaneDate | None, Query(description="2000-01-01 … 2100-12-31")] = None,
+    date_to: Annotated[SaneDate | None, Query(description="2000-01-01 … 2100-12-31")] = None,
     class_id: Annotated[int | None, Query()] = None,
     teacher_id: Annotated[int | None, Query()] = None,
     subject_id: Annotated[int | None, Query()] = None,
