@@ -52,6 +52,13 @@ class Settings(BaseSettings):
     db_statement_timeout_ms: int = 15000
     # Reports get a stricter limit: a report that needs longer should read aggregates instead.
     db_report_statement_timeout_ms: int = 8000
+    # Reports and exports at once, per worker process (api/services/limits.py): per user (over it: 429) and in
+    # all (the rest wait up to report_queue_seconds, then 503). Print pages count as exports.
+    report_concurrency_per_user: int = Field(default=4, ge=1)
+    report_concurrency_total: int = Field(default=8, ge=1)
+    export_concurrency_per_user: int = Field(default=2, ge=1)
+    export_concurrency_total: int = Field(default=3, ge=1)
+    report_queue_seconds: float = Field(default=2.0, gt=0)
 
     @model_validator(mode="after")
     def _signing_key(self) -> Settings:

@@ -7,6 +7,7 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
 
+from api.schemas.dates import SaneDate
 from api.services.profile.sanitize import plain_text
 
 HTML_MAX = 100_000
@@ -594,7 +595,7 @@ class AnnouncementWrite(_Write):
     title: Plain = Field(min_length=1, max_length=300)
     body_html: str = Field(min_length=1, max_length=HTML_MAX)
     importance: Literal["normal", "high", "urgent"] = "normal"
-    deadline: date | None = None
+    deadline: SaneDate | None = None
     target: Target
 
 

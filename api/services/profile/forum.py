@@ -236,7 +236,7 @@ async def create_post(session: AsyncSession, principal: Principal, topic_id: int
         raise Forbidden("the topic is locked")
     if data.parent_post_id is not None:
         parent = await session.get(ForumPost, data.parent_post_id)
-        if parent is None or parent.topic_id != t.id:
+        if parent is None or parent.topic_id != t.id or (parent.hidden and not moderator):
             raise InvalidInput("parent_post_id", f"post {data.parent_post_id} is not a post of this topic")
     p = ForumPost(
         topic_id=t.id,
@@ -253,31 +253,42 @@ async def create_post(session: AsyncSession, principal: Principal, topic_id: int
     return post_read(p)
 
 
+async def _check_visible(session: AsyncSession, principal: Principal | None, p: ForumPost) -> Organization:
+    """The post's organization; 404 (as for the topic itself) when the post or its topic is hidden and the caller
+    does not moderate it: nothing under a hidden topic is readable or editable by others, its author included."""
+    org = await get_public_org(session, p.organization_id)
+    if can_edit(principal, org):
+        return org
+    topic_hidden = await session.scalar(select(ForumTopic.hidden).where(ForumTopic.id == p.topic_id))
+    if p.hidden or topic_hidden is not False:
+        raise NotFound(f"post {p.id} not found")
+    return org
+
+
 async def get_post(session: AsyncSession, principal: Principal | None, post_id: int) -> PostRead:
     """One post (its ETag is what an edit must send in If-Match)."""
     p = await session.get(ForumPost, post_id)
     if p is None:
         raise NotFound(f"post {post_id} not found")
-    if p.hidden:
-        org = await get_public_org(session, p.organization_id)
-        if not can_edit(principal, org):
-            raise NotFound(f"post {post_id} not found")
+    await _check_visible(session, principal, p)
     return post_read(p)
 
 
 async def _locked_post(session: AsyncSession, principal: Principal, post_id: int, if_match: str | None) -> ForumPost:
-    """The post locked FOR UPDATE: 404 outside the caller's subtree, then If-Match against its version (428/412)."""
+    """The post locked FOR UPDATE: 404 outside the caller's subtree or when hidden from the caller, then If-Match
+    against its version (428/412)."""
     org_id = await session.scalar(select(ForumPost.organization_id).where(ForumPost.id == post_id))
     if org_id is None:
         raise NotFound(f"post {post_id} not found")
     await get_org_for_member(session, principal, org_id)
-    if if_match is None or not if_match.strip():
-        raise PreconditionRequired("If-Match: send the post's ETag to edit it (GET the post first)")
     p = await session.scalar(
         select(ForumPost).where(ForumPost.id == post_id).with_for_update().execution_options(populate_existing=True)
     )
     if p is None:
         raise NotFound(f"post {post_id} not found")
+    await _check_visible(session, principal, p)
+    if if_match is None or not if_match.strip():
+        raise PreconditionRequired("If-Match: send the post's ETag to edit it (GET the post first)")
     tags = {tag.strip() for tag in if_match.split(",")}
     if "*" not in tags and etag(p) not in tags:
         raise PreconditionFailed(

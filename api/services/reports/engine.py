@@ -54,6 +54,7 @@ from api.models import (
     StaffPost,
     Subject,
 )
+from api.schemas.dates import FIRST_DATE, LAST_DATE
 from api.services.scope import Principal
 
 Lang = Literal["ru", "kk", "en"]
@@ -486,6 +487,10 @@ async def resolve_filters(
         f.period = PeriodInfo(prow.id, pname, prow.kind, prow.starts_on, prow.ends_on)
         f.names.append({"id": "period_id", "label": label("period_id"), "value": prow.id, "name": pname})
 
+    for name in ("date", "date_from", "date_to"):
+        value = getattr(params, name)
+        if value is not None and not FIRST_DATE <= value <= LAST_DATE:
+            raise InvalidInput(name, f"must be between {FIRST_DATE.isoformat()} and {LAST_DATE.isoformat()}")
     if params.date is not None:
         f.report_date = params.date
     if "date" in allowed:
