@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, case, func, select
+from sqlalchemy import ColumnElement, Date, and_, case, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.models import (
@@ -20,7 +20,7 @@ from api.models import (
     StaffPost,
     Subject,
 )
-from api.services.reports import registry
+from api.services.reports import localtime, registry
 from api.services.reports.engine import (
     AppliedFilters,
     ReportParams,
@@ -37,7 +37,7 @@ from api.services.scope import Principal
 # earlier years, newest first, then years not begun yet; within a year the quarters 1–4, the halves, then the
 # whole year («1 четверть, 2 четверть, 3 четверть, 4 четверть, Учебный год»).
 PERIOD_ORDER = (
-    (AcademicYear.starts_on > func.current_date()).asc(),
+    (AcademicYear.starts_on > func.timezone(localtime.TIME_ZONE, func.now()).cast(Date)).asc(),
     AcademicYear.starts_on.desc(),
     AcademicYear.id,
     case({"quarter": 0, "half": 1}, value=Period.kind, else_=2),
@@ -85,7 +85,7 @@ async def report_xlsx(
 
         raise InvalidInput("filters", f"more than {MAX_EXPORT_ROWS} rows: narrow the filters to export")
     content = await build_workbook_async(rep)
-    stamp = rep.result.data_as_of.strftime("%Y%m%d") if rep.result.data_as_of else "report"
+    stamp = localtime.local(rep.result.data_as_of).strftime("%Y%m%d") if rep.result.data_as_of else "report"
     return content, f"{report_id}-{stamp}.xlsx"
 
 
