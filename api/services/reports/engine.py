@@ -55,6 +55,7 @@ from api.models import (
     Subject,
 )
 from api.schemas.dates import FIRST_DATE, LAST_DATE
+from api.services.reports import localtime
 from api.services.scope import Principal
 
 Lang = Literal["ru", "kk", "en"]
@@ -161,7 +162,7 @@ class AppliedFilters:
     org_type_id: int | None = None
     organization_id: int | None = None
     period: PeriodInfo | None = None
-    report_date: dt.date = field(default_factory=dt.date.today)
+    report_date: dt.date = field(default_factory=localtime.today)
     date_from: dt.date | None = None
     date_to: dt.date | None = None
     class_id: int | None = None
@@ -675,7 +676,8 @@ async def run_report(
     result = await definition.query(ctx)
     if result.data_as_of is None:
         # The aggregates change in the writing transactions themselves: what this read sees is current now.
-        result.data_as_of = dt.datetime.now(dt.UTC)
+        result.data_as_of = localtime.now()
+    result.data_as_of = localtime.local(result.data_as_of)
     if definition.numbered:
         no = ctx.offset
         for row in result.rows:
@@ -718,6 +720,7 @@ def render_json(rep: RenderedReport) -> dict[str, Any]:
         "methodology": t(d.methodology, lang),
         "no_data": t(NO_DATA, lang),
         "data_as_of": _jsonable(res.data_as_of),
+        "time_zone": localtime.TIME_ZONE,
         "chart": None,
         "page": None,
     }

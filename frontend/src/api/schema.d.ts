@@ -3229,6 +3229,8 @@ export interface components {
             no_data: string;
             /** Data As Of */
             data_as_of: string | null;
+            /** Time Zone */
+            time_zone: string;
             /** Chart */
             chart: {
                 [key: string]: unknown;
