@@ -18,6 +18,7 @@ import { lazy, Suspense, useMemo } from "react";
 import { useTranslation } from "react-i18next";
 import { Link, useParams, useSearchParams } from "react-router";
 import { InfoIcon, PrintIcon } from "../../../app/icons";
+import { formatDateTime, formatNumbersIn } from "../../../lib/format";
 import type { Row } from "../api/model";
 import {
   FILTER_ORDER,
@@ -41,11 +42,7 @@ const ReportChart = lazy(() => import("./ReportChart").then((m) => ({ default: m
 
 /** Format an ISO timestamp for the «данные на» line in the UI language. */
 export function formatStamp(iso: string | null | undefined, lang: string): string {
-  if (!iso) return "";
-  const d = new Date(iso);
-  if (Number.isNaN(d.getTime())) return iso;
-  const locale = lang === "en" ? "en-GB" : lang === "kk" ? "kk-KZ" : "ru-RU";
-  return d.toLocaleString(locale, { dateStyle: "medium", timeStyle: "short" });
+  return formatDateTime(iso, lang);
 }
 
 /** A report: cascade filters, view switch, count line, table, chart, methodology, export and print. */
@@ -141,7 +138,7 @@ export function ReportPage() {
               )}
               {data.count_label && (
                 <Text fw={700} size="lg" data-testid="count-line" role="status">
-                  {data.count_label}
+                  {formatNumbersIn(data.count_label, lang)}
                 </Text>
               )}
               {report.isFetching && <Loader size="xs" aria-label={t("app.loading")} />}
@@ -163,6 +160,7 @@ export function ReportPage() {
                   rows={data.rows as Row[]}
                   columns={data.columns}
                   title={`${t("report.chart")}: ${title}`}
+                  lang={lang}
                 />
               </Suspense>
             </Paper>

@@ -39,7 +39,7 @@ describe("ReportTable", () => {
     expect(within(headerRows[0]).getByText("№").closest("th")).toHaveAttribute("rowspan", "2");
     expect(screen.getAllByText("нет данных")).toHaveLength(2);
     const total = screen.getByTestId("totals-row");
-    expect(within(total).getByText("3464")).toBeInTheDocument();
+    expect(within(total).getByText("3 464")).toBeInTheDocument();
     expect(within(total).queryByText("нет данных")).toBeNull();
     expect(screen.getByRole("link", { name: "Тест" })).toHaveAttribute("href", "/o/5");
   });

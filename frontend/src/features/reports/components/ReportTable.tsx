@@ -52,7 +52,8 @@ const NO_SORTING: SortingState = [];
 
 export function ReportTable({ columns, rows, totals, noData, print = false, offset = 0, caption }: Props) {
   const { t, i18n } = useTranslation();
-  const locale = i18n.resolvedLanguage === "en" ? "en-GB" : i18n.resolvedLanguage === "kk" ? "kk-KZ" : "ru-RU";
+  const lang = i18n.resolvedLanguage ?? "ru";
+  const locale = lang === "en" ? "en-GB" : lang === "kk" ? "kk-KZ" : "ru-RU";
   const leaves = useMemo(() => leafColumns(columns), [columns]);
   const header = useMemo(() => headerRows(columns), [columns]);
   const grouped = useMemo(() => rows.some(isSubtotal), [rows]);
@@ -93,7 +94,7 @@ export function ReportTable({ columns, rows, totals, noData, print = false, offs
     if (leaf.id === NUMBER_COLUMN && sorted && index !== null) value = offset + index + 1;
     const missing = value === null || value === undefined || value === "";
     // Subtotal and totals lines leave cells they don't sum empty rather than saying «нет данных».
-    const text = missing && (subtotal || leaf.id === NUMBER_COLUMN) ? "" : formatCell(value, leaf.kind, noData, locale);
+    const text = missing && (subtotal || leaf.id === NUMBER_COLUMN) ? "" : formatCell(value, leaf.kind, noData, lang);
     const href = cellHref(row, leaf.id);
     const className = [
       numeric || leaf.id === NUMBER_COLUMN ? classes.num : "",
