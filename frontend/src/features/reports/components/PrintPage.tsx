@@ -4,6 +4,7 @@ import { useTranslation } from "react-i18next";
 import { Link, useParams, useSearchParams } from "react-router";
 import type { Row } from "../api/model";
 import { queryFromSearch, toSearch, useReport } from "../api/reports";
+import { errorText } from "../../../api/errors";
 import { formatNumbersIn } from "../../../lib/format";
 import { formatStamp } from "./ReportPage";
 import { ReportTable } from "./ReportTable";
@@ -26,7 +27,7 @@ export function PrintPage() {
   if (!data) {
     return (
       <Group justify="center" p="xl">
-        {report.isError ? <p role="alert">{(report.error as Error).message}</p> : <Loader aria-label={t("app.loading")} />}
+        {report.isError ? <p role="alert">{errorText(report.error, t)}</p> : <Loader aria-label={t("app.loading")} />}
       </Group>
     );
   }

@@ -105,4 +105,20 @@ describe("groupSchoolReports", () => {
       ["Успеваемость", ["Школа", "Классы"]],
     ]);
   });
+
+  it("freezes the № and name columns (header and cells) and links an organization row to its reports", () => {
+    renderTable();
+    const table = screen.getByRole("table");
+    expect(within(table).getByRole("columnheader", { name: /Район/ }).className).toMatch(/stickyName/);
+    expect(within(table).getByText("№").closest("th")!.className).toMatch(/stickyNo/);
+    const first = within(table).getByRole("link", { name: "Тест" }).closest("td")!;
+    expect(first.className).toMatch(/stickyName/);
+    const reports = within(first).getAllByRole("link").find((a) => a.getAttribute("href")?.startsWith("/reports"));
+    expect(reports).toHaveAttribute("href", "/reports?organization_id=5");
+  });
+
+  it("does not freeze columns in the print layout", () => {
+    renderTable({ print: true });
+    expect(screen.getByText("Тестовый район").closest("td")!.className).not.toMatch(/sticky/);
+  });
 });
