@@ -333,9 +333,19 @@ class ReportContext:
 
 
 async def resolve_filters(
-    session: AsyncSession, principal: Principal, definition: ReportDefinition, params: ReportParams, lang: str
+    session: AsyncSession,
+    principal: Principal,
+    definition: ReportDefinition,
+    params: ReportParams,
+    lang: str,
+    *,
+    require_organization: bool = True,
 ) -> AppliedFilters:
-    """Check every filter value against the caller's scope; 404 for ids not found there, 422 for bad values."""
+    """Check every filter value against the caller's scope; 404 for ids not found there, 422 for bad values.
+
+    `require_organization=False` (the filter options): a report about one organization answers without one, so
+    that the organization can be chosen through the cascade.
+    """
     allowed = set(definition.filters)
     f = AppliedFilters()
     root = principal.organization_id
@@ -462,7 +472,7 @@ async def resolve_filters(
                 "name": lname(orow[0], orow[1]),
             }
         )
-    elif definition.requires_organization:
+    elif definition.requires_organization and require_organization:
         raise InvalidInput("organization_id", "the report is about one organization: choose it")
 
     if params.period_id is not None:
