@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+import json
 import os
 import secrets
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import Field, model_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, field_validator, model_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 SECRET_KEY_FILE = "secret_key"  # in data_dir: the signing key generated when BILIM_SECRET_KEY is not set
@@ -59,6 +60,26 @@ class Settings(BaseSettings):
     export_concurrency_per_user: int = Field(default=2, ge=1)
     export_concurrency_total: int = Field(default=3, ge=1)
     report_queue_seconds: float = Field(default=2.0, gt=0)
+    # "pgbouncer": DATABASE_URL (and the replica URLs) point at PgBouncer in transaction mode: no prepared statement
+    # cache, unique statement names, and statement_timeout set per transaction instead of as a startup parameter.
+    db_pooler: Literal["none", "pgbouncer"] = "none"
+    # Streaming standbys (comma-separated or a JSON list of postgresql:// URLs): reports, filter options, the people
+    # search and anonymous profile reads are served by a healthy one (api/replicas.py); empty: all on the primary.
+    read_replica_urls: Annotated[list[str], NoDecode] = []
+    # A standby further behind than this (seconds of replay) is skipped until it catches up.
+    replica_max_lag_s: float = Field(default=30.0, gt=0)
+    # How often the standbys' health and lag are checked (one small query per standby, not one per request).
+    replica_check_interval_s: float = Field(default=1.0, gt=0)
+
+    @field_validator("read_replica_urls", mode="before")
+    @classmethod
+    def _split_urls(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            text = value.strip()
+            if text.startswith("["):
+                return json.loads(text)
+            return [u.strip() for u in text.split(",") if u.strip()]
+        return value
 
     @model_validator(mode="after")
     def _signing_key(self) -> Settings:

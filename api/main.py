@@ -15,6 +15,7 @@ from api.body_limit import BodyLimit
 from api.config import PROJECT_ROOT, Settings, get_settings
 from api.db import make_engine, migrate, resolve_database_url, sessionmaker_for
 from api.errors import NotFound, envelope, install_error_handlers
+from api.replicas import ReplicaSet
 from api.routers import accounts as accounts_router
 from api.routers import audit as audit_router
 from api.routers import auth as auth_router
@@ -74,9 +75,15 @@ def create_app(settings: Settings | None = None, database_url: str | None = None
         engine = make_engine(url, settings)
         app.state.engine = engine
         app.state.sessionmaker = sessionmaker_for(engine)
+        replicas = ReplicaSet.from_settings(settings)
+        app.state.replicas = replicas
+        if replicas is not None:
+            await replicas.start()
         try:
             yield
         finally:
+            if replicas is not None:
+                await replicas.close()
             await engine.dispose()
             shutdown_export_pool()
 

@@ -8,6 +8,7 @@ from fastapi import APIRouter, File, Query, Request, Response, UploadFile, statu
 
 from api.config import Settings
 from api.deps import AdminUser, CurrentUser, OptionalUser, SessionDep
+from api.replicas import PublicReadSession, ReplicaRoute
 from api.schemas.profile import (
     FileRead,
     Moderation,
@@ -28,7 +29,7 @@ from api.schemas.profile import (
 )
 from api.services.profile import content, documents
 
-router = APIRouter(tags=["profile"])
+router = APIRouter(tags=["profile"], route_class=ReplicaRoute)
 
 Page = Annotated[int, Query(ge=1, le=100_000, description="1-based page number")]
 PageSize = Annotated[int, Query(ge=1, le=100, description="rows per page")]
@@ -41,7 +42,7 @@ def settings_of(request: Request) -> Settings:
 
 
 @router.get("/organizations/{organization_id}/profile", response_model=ProfileRead)
-async def get_profile(organization_id: int, session: SessionDep, principal: OptionalUser) -> ProfileRead:
+async def get_profile(organization_id: int, session: PublicReadSession, principal: OptionalUser) -> ProfileRead:
     """Вкладка «Профиль» of any organization: card, contacts, leaders, administrators, news, pages, documents, wall."""
     return await content.get_profile(session, principal, organization_id)
 
@@ -55,7 +56,9 @@ async def update_profile(
 
 
 @router.get("/organizations/{organization_id}/news", response_model=NewsList)
-async def list_news(organization_id: int, session: SessionDep, page: Page = 1, page_size: PageSize = 20) -> NewsList:
+async def list_news(
+    organization_id: int, session: PublicReadSession, page: Page = 1, page_size: PageSize = 20
+) -> NewsList:
     """News of an organization, newest first."""
     return await content.list_news(session, organization_id, page, page_size)
 
@@ -67,7 +70,7 @@ async def create_news(organization_id: int, data: NewsWrite, session: SessionDep
 
 
 @router.get("/news/{news_id}", response_model=NewsRead)
-async def get_news(news_id: int, session: SessionDep) -> NewsRead:
+async def get_news(news_id: int, session: PublicReadSession) -> NewsRead:
     """One news post with its images."""
     return await content.get_news(session, news_id)
 
@@ -98,7 +101,7 @@ async def add_news_image(
 
 
 @router.get("/organizations/{organization_id}/pages", response_model=list[PageBrief])
-async def list_pages(organization_id: int, session: SessionDep) -> list[PageBrief]:
+async def list_pages(organization_id: int, session: PublicReadSession) -> list[PageBrief]:
     """Interactive pages of an organization in their order."""
     return await content.list_pages(session, organization_id)
 
@@ -118,7 +121,7 @@ async def order_pages(
 
 
 @router.get("/pages/{page_id}", response_model=PageRead)
-async def get_page(page_id: int, session: SessionDep) -> PageRead:
+async def get_page(page_id: int, session: PublicReadSession) -> PageRead:
     """One interactive page."""
     return await content.get_page(session, page_id)
 

@@ -8,17 +8,18 @@ from fastapi import APIRouter, File, Form, Query, Request, Response, UploadFile,
 
 from api.deps import AdminUser, OptionalUser, SessionDep
 from api.models import StoredFile
+from api.replicas import PublicReadSession, ReplicaRoute
 from api.routers.profile import settings_of
 from api.schemas.profile import DocumentsRead, FileRead, FolderRead, FolderWrite
 from api.services.profile import documents, files, uploads
 
-router = APIRouter(tags=["profile: documents"])
+router = APIRouter(tags=["profile: documents"], route_class=ReplicaRoute)
 
 
 @router.get("/organizations/{organization_id}/documents", response_model=DocumentsRead)
 async def list_documents(
     organization_id: int,
-    session: SessionDep,
+    session: PublicReadSession,
     principal: OptionalUser,
     folder_id: Annotated[int | None, Query(description="the folder to open; the root when omitted")] = None,
 ) -> DocumentsRead:

@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request, Response, status
 
 from api.deps import AdminUser, OptionalUser, SessionDep
+from api.replicas import PublicReadSession, ReplicaRoute
 from api.routers.profile import Page, PageSize, settings_of
 from api.schemas.profile import (
     FeedbackRead,
@@ -19,11 +20,11 @@ from api.schemas.profile import (
 from api.services.audit import client_ip
 from api.services.profile import feedback
 
-router = APIRouter(tags=["profile: feedback"])
+router = APIRouter(tags=["profile: feedback"], route_class=ReplicaRoute)
 
 
 @router.get("/organizations/{organization_id}/feedback", response_model=FeedbackRead)
-async def get_feedback(organization_id: int, session: SessionDep, principal: OptionalUser) -> FeedbackRead:
+async def get_feedback(organization_id: int, session: PublicReadSession, principal: OptionalUser) -> FeedbackRead:
     """Contacts, the reception schedule and the published questions with answers (public)."""
     return await feedback.get_feedback(session, principal, organization_id)
 

@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Header, Response, status
 
 from api.deps import AdminUser, CurrentUser, OptionalUser, SessionDep
+from api.replicas import PublicReadSession, ReplicaRoute
 from api.routers.profile import Page, PageSize
 from api.schemas.profile import (
     ForumRead,
@@ -22,13 +23,13 @@ from api.schemas.profile import (
 )
 from api.services.profile import forum
 
-router = APIRouter(tags=["profile: forum"])
+router = APIRouter(tags=["profile: forum"], route_class=ReplicaRoute)
 
 IfMatch = Annotated[str | None, Header(alias="If-Match", description="the post's ETag from GET")]
 
 
 @router.get("/organizations/{organization_id}/forum", response_model=ForumRead)
-async def get_forum(organization_id: int, session: SessionDep, principal: OptionalUser) -> ForumRead:
+async def get_forum(organization_id: int, session: PublicReadSession, principal: OptionalUser) -> ForumRead:
     """The forum's sections (public)."""
     return await forum.get_forum(session, principal, organization_id)
 
@@ -58,7 +59,7 @@ async def delete_section(section_id: int, session: SessionDep, principal: AdminU
 
 @router.get("/forum/sections/{section_id}/topics", response_model=TopicList)
 async def list_topics(
-    section_id: int, session: SessionDep, principal: OptionalUser, page: Page = 1, page_size: PageSize = 20
+    section_id: int, session: PublicReadSession, principal: OptionalUser, page: Page = 1, page_size: PageSize = 20
 ) -> TopicList:
     """Topics of a section, most recently active first (public)."""
     return await forum.list_topics(session, principal, section_id, page, page_size)
@@ -71,7 +72,7 @@ async def create_topic(section_id: int, data: TopicWrite, session: SessionDep, p
 
 
 @router.get("/forum/topics/{topic_id}", response_model=TopicDetail)
-async def get_topic(topic_id: int, session: SessionDep, principal: OptionalUser) -> TopicDetail:
+async def get_topic(topic_id: int, session: PublicReadSession, principal: OptionalUser) -> TopicDetail:
     """A topic with its posts (public)."""
     return await forum.get_topic(session, principal, topic_id)
 

@@ -5,14 +5,15 @@ from __future__ import annotations
 from fastapi import APIRouter, Response, status
 
 from api.deps import AdminUser, SessionDep
+from api.replicas import PublicReadSession, ReplicaRoute
 from api.schemas.profile import LeaderPage, ReceptionRead, ReceptionWrite, StructureRead, UnitRead, UnitWrite
 from api.services.profile import structure
 
-router = APIRouter(tags=["profile: structure"])
+router = APIRouter(tags=["profile: structure"], route_class=ReplicaRoute)
 
 
 @router.get("/organizations/{organization_id}/structure", response_model=StructureRead)
-async def get_structure(organization_id: int, session: SessionDep) -> StructureRead:
+async def get_structure(organization_id: int, session: PublicReadSession) -> StructureRead:
     """Units with their heads, subordinate organizations (with links to their profiles) and leaders."""
     return await structure.get_structure(session, organization_id)
 

@@ -9,13 +9,14 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 
 import api.services.reports.service as service
-from api.deps import CurrentUser, SessionDep
+from api.deps import CurrentUser
+from api.replicas import ReadSession, ReplicaRoute
 from api.schemas.dates import SaneDate
 from api.schemas.reports import ReportBody, ReportCatalog, ReportOptions
 from api.services.limits import ReportLimits, user_key
 from api.services.reports.engine import ReportParams
 
-router = APIRouter(prefix="/reports", tags=["reports"])
+router = APIRouter(prefix="/reports", tags=["reports"], route_class=ReplicaRoute)
 
 
 def report_params(
@@ -88,13 +89,15 @@ async def list_reports(
 
 
 @router.get("/{report_id}/options", response_model=ReportOptions)
-async def report_options(report_id: str, principal: CurrentUser, session: SessionDep, params: Params) -> dict[str, Any]:
+async def report_options(
+    report_id: str, principal: CurrentUser, session: ReadSession, params: Params
+) -> dict[str, Any]:
     """Cascade filter values within the caller's scope, each list narrowed by the values chosen above it."""
     return await service.options(session, principal, report_id, params)
 
 
 @router.get("/{report_id}", response_model=ReportBody, dependencies=[ReportSlot])
-async def get_report(report_id: str, principal: CurrentUser, session: SessionDep, params: Params) -> JSONResponse:
+async def get_report(report_id: str, principal: CurrentUser, session: ReadSession, params: Params) -> JSONResponse:
     """The report as JSON: applied filters, count line, column tree, rows, totals, methodology, data_as_of."""
     # The body is built by the engine in the documented shape; returning it as is spares re-validating every row.
     return JSONResponse(await service.report_json(session, principal, report_id, params))
@@ -109,7 +112,7 @@ async def get_report(report_id: str, principal: CurrentUser, session: SessionDep
 async def export_report(
     report_id: str,
     principal: CurrentUser,
-    session: SessionDep,
+    session: ReadSession,
     params: Params,
     format: Annotated[Literal["xlsx"], Query(description="export format")] = "xlsx",
 ) -> Response:
@@ -123,6 +126,6 @@ async def export_report(
 
 
 @router.get("/{report_id}/print", response_class=HTMLResponse, dependencies=[ExportSlot])
-async def print_report(report_id: str, principal: CurrentUser, session: SessionDep, params: Params) -> HTMLResponse:
+async def print_report(report_id: str, principal: CurrentUser, session: ReadSession, params: Params) -> HTMLResponse:
     """A print layout of the report: title, filters, date and the table, header repeated on every page."""
     return HTMLResponse(await service.report_html(session, principal, report_id, params))

@@ -41,6 +41,7 @@ from typing import Any, Literal
 from sqlalchemy import ARRAY, ColumnElement, Integer, Select, and_, bindparam, func, literal, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from api.db import replica_data_as_of
 from api.errors import InvalidInput, NotFound
 from api.models import (
     AcademicYear,
@@ -685,8 +686,9 @@ async def run_report(
     ctx = ReportContext(session, principal, definition, lang, view, filters, params.page, params.page_size, unpaged)
     result = await definition.query(ctx)
     if result.data_as_of is None:
-        # The aggregates change in the writing transactions themselves: what this read sees is current now.
-        result.data_as_of = localtime.now()
+        # The aggregates change in the writing transactions themselves: what this read sees is current now, or, on
+        # a standby, as of the last commit it has replayed.
+        result.data_as_of = await replica_data_as_of(session) or localtime.now()
     result.data_as_of = localtime.local(result.data_as_of)
     if definition.numbered:
         no = ctx.offset
