@@ -2620,6 +2620,11 @@ export interface components {
             person: components["schemas"]["MePerson"] | null;
             organization: components["schemas"]["MeOrganization"];
             scope: components["schemas"]["MeScope"];
+            /**
+             * Must Change Password
+             * @default false
+             */
+            must_change_password: boolean;
         };
         /**
          * MeScope
