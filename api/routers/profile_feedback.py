@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response, status
 
-from api.deps import AdminUser, OptionalUser, SessionDep
+from api.deps import CurrentUser, OptionalUser, SessionDep
 from api.replicas import PublicReadSession, ReplicaRoute
 from api.routers.profile import Page, PageSize, settings_of
 from api.schemas.profile import (
@@ -46,7 +46,7 @@ async def ask_question(
 async def list_questions(
     organization_id: int,
     session: SessionDep,
-    principal: AdminUser,
+    principal: CurrentUser,
     unanswered: Annotated[bool, Query(description="only questions without an answer")] = False,
     page: Page = 1,
     page_size: PageSize = 20,
@@ -57,14 +57,14 @@ async def list_questions(
 
 @router.patch("/questions/{question_id}", response_model=QuestionRead)
 async def answer_question(
-    question_id: int, data: QuestionAnswer, session: SessionDep, principal: AdminUser
+    question_id: int, data: QuestionAnswer, session: SessionDep, principal: CurrentUser
 ) -> QuestionRead:
     """Answer and/or publish a question (administrators)."""
     return await feedback.answer(session, principal, question_id, data)
 
 
 @router.delete("/questions/{question_id}", status_code=status.HTTP_204_NO_CONTENT)
-async def delete_question(question_id: int, session: SessionDep, principal: AdminUser) -> Response:
+async def delete_question(question_id: int, session: SessionDep, principal: CurrentUser) -> Response:
     """Delete a question (administrators)."""
     await feedback.delete_question(session, principal, question_id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)

@@ -119,6 +119,7 @@ def _principal(user: User) -> Principal:
         organization_id=user.organization_id,
         role=user.app_role or "",
         username=user.username or "",
+        must_change_password=user.must_change_password,
     )
 
 
@@ -365,6 +366,7 @@ async def change_password(
     if current_password == new_password:
         return InvalidInput("new_password", "must differ from the current password")
     user.password_hash = await hash_password(new_password)
+    user.must_change_password = False
     user.token_version += 1
     await session.flush()
     revoked = await revoke_user_sessions(session, user.id, "password_changed", now)
@@ -493,6 +495,7 @@ async def me(session: AsyncSession, principal: Principal) -> MeResponse:
     return MeResponse(
         id=user.id,
         username=user.username or "",
+        must_change_password=user.must_change_password,
         role=principal.role,
         status=user.status,
         last_seen_at=user.last_seen_at,

@@ -82,7 +82,7 @@ async def _section_reads(
 async def get_forum(session: AsyncSession, principal: Principal | None, organization_id: int) -> ForumRead:
     """The forum's sections with their topic counts."""
     org = await get_public_org(session, organization_id)
-    moderator = can_edit(principal, org)
+    moderator = await can_edit(session, principal, org)
     return ForumRead(
         organization=OrgBrief.model_validate(org),
         sections=await _section_reads(session, org.id, moderator),
@@ -148,7 +148,7 @@ async def list_topics(
 ) -> TopicList:
     """Topics of a section, most recently active first (hidden ones only for moderators)."""
     s, org = await _section(session, section_id)
-    moderator = can_edit(principal, org)
+    moderator = await can_edit(session, principal, org)
     cond = [ForumTopic.section_id == s.id]
     if not moderator:
         cond.append(ForumTopic.hidden.is_(False))
@@ -208,7 +208,7 @@ async def _topic(session: AsyncSession, topic_id: int) -> tuple[ForumTopic, Orga
 async def get_topic(session: AsyncSession, principal: Principal | None, topic_id: int) -> TopicDetail:
     """A topic with its posts (hidden topics and posts only for moderators)."""
     t, org = await _topic(session, topic_id)
-    moderator = can_edit(principal, org)
+    moderator = await can_edit(session, principal, org)
     if t.hidden and not moderator:
         raise NotFound(f"topic {topic_id} not found")
     q = select(ForumPost).where(ForumPost.topic_id == t.id)
@@ -229,7 +229,7 @@ async def create_post(session: AsyncSession, principal: Principal, topic_id: int
     """Post in a topic or reply to a post (employees; a locked topic takes posts from moderators only)."""
     t, org = await _topic(session, topic_id)
     await get_org_for_member(session, principal, org.id)
-    moderator = can_edit(principal, org)
+    moderator = await can_edit(session, principal, org)
     if t.hidden and not moderator:
         raise NotFound(f"topic {topic_id} not found")
     if t.locked and not moderator:
@@ -257,7 +257,7 @@ async def _check_visible(session: AsyncSession, principal: Principal | None, p: 
     """The post's organization; 404 (as for the topic itself) when the post or its topic is hidden and the caller
     does not moderate it: nothing under a hidden topic is readable or editable by others, its author included."""
     org = await get_public_org(session, p.organization_id)
-    if can_edit(principal, org):
+    if await can_edit(session, principal, org):
         return org
     topic_hidden = await session.scalar(select(ForumTopic.hidden).where(ForumTopic.id == p.topic_id))
     if p.hidden or topic_hidden is not False:
@@ -304,10 +304,10 @@ async def update_post(
     """Edit a post: its author or an administrator; If-Match must carry the current ETag."""
     p = await _locked_post(session, principal, post_id, if_match)
     org = await get_public_org(session, p.organization_id)
-    if p.author_user_id != principal.user_id and not can_edit(principal, org):
+    if p.author_user_id != principal.user_id and not await can_edit(session, principal, org):
         raise Forbidden("only the author or an administrator may edit this post")
     t = await session.get(ForumTopic, p.topic_id)
-    if t is not None and t.locked and not can_edit(principal, org):
+    if t is not None and t.locked and not await can_edit(session, principal, org):
         raise Forbidden("the topic is locked")
     p.body_html = _clean_body(data.body_html)
     p.version = p.version + 1
@@ -336,7 +336,7 @@ async def delete_post(session: AsyncSession, principal: Principal, post_id: int,
     """Delete a post: its author or an administrator (If-Match required, as for edits)."""
     p = await _locked_post(session, principal, post_id, if_match)
     org = await get_public_org(session, p.organization_id)
-    if p.author_user_id != principal.user_id and not can_edit(principal, org):
+    if p.author_user_id != principal.user_id and not await can_edit(session, principal, org):
         raise Forbidden("only the author or an administrator may delete this post")
     await session.delete(p)
     await session.flush()
