@@ -475,15 +475,27 @@ async def refresh(
     return issued
 
 
-async def logout(session: AsyncSession, settings: Settings, token: str | None) -> None:
-    """End the login the refresh token belongs to (its whole family); unknown or expired tokens are ignored."""
-    if not token:
-        return
-    try:
-        tokens.decode(settings, token, "refresh")
-    except Unauthorized:
-        return
-    family = await session.scalar(select(RefreshToken.family_id).where(RefreshToken.token_hash == _token_hash(token)))
+async def logout(session: AsyncSession, settings: Settings, token: str | None, access_token: str | None = None) -> None:
+    """End the login the refresh token (or, without one, the bearer access token) belongs to: its whole family,
+    and with it every access token of that login. Unknown, expired or foreign tokens are ignored."""
+    family: uuid.UUID | None = None
+    if token:
+        try:
+            tokens.decode(settings, token, "refresh")
+        except Unauthorized:
+            return
+        family = await session.scalar(
+            select(RefreshToken.family_id).where(RefreshToken.token_hash == _token_hash(token))
+        )
+    elif access_token:
+        try:
+            claims = tokens.decode(settings, access_token, "access")
+            family = _family(claims)
+        except Unauthorized:
+            return
+        if family is not None:  # only a family of the token's own user
+            owner = await session.scalar(select(RefreshToken.user_id).where(RefreshToken.family_id == family).limit(1))
+            family = family if owner == int(claims["sub"]) else None
     if family is not None:
         await revoke_family(session, family, "logout")
 

@@ -439,3 +439,18 @@ async def test_a_malformed_login_claim_is_401(client: httpx.AsyncClient, db: Asy
     user = await f.app_user(db, w.body_a)
     token = jwt.encode(_claims(user, fam="not-a-uuid"), get_settings().secret_key, algorithm="HS256")
     assert (await client.get(ME, headers=bearer(token))).status_code == 401
+
+
+async def test_logout_with_only_the_bearer_token_ends_that_login(client: httpx.AsyncClient, db: AsyncSession) -> None:
+    w = await f.world(db)
+    await f.app_user(db, w.body_a, username="no.cookie")
+    await f.app_user(db, w.body_a, username="someone.else")
+    first = await login(client, "no.cookie")
+    theirs = await login(client, "someone.else")
+    client.cookies.clear()
+    access = first.json()["access_token"]
+    assert (await client.post(LOGOUT, headers=bearer(access))).status_code == 204
+    assert (await client.get(ME, headers=bearer(access))).status_code == 401
+    assert (await refresh_with(client, first.cookies[COOKIE])).status_code == 401
+    # Another user's login is untouched.
+    assert (await client.get(ME, headers=bearer(theirs.json()["access_token"]))).status_code == 200
