@@ -123,7 +123,7 @@ def _read(row: Any) -> TokenRead:
 
 
 @router.post("/tokens", response_model=TokenCreated, status_code=201)
-async def create_token(body: TokenCreate, session: SessionDep, admin: AdminUser) -> TokenCreated:
+async def create_token(body: TokenCreate, session: SessionDep, admin: AdminUser, request: Request) -> TokenCreated:
     """Create an API token for a school system (the token is shown in this answer only)."""
     row, secret = await tokens.create_token(
         session,
@@ -132,6 +132,7 @@ async def create_token(body: TokenCreate, session: SessionDep, admin: AdminUser)
         external_system=body.external_system,
         kinds=body.kinds,
         created_by=admin,
+        request=request,
     )
     return TokenCreated(**_read(row).model_dump(), token=secret)
 
@@ -143,9 +144,9 @@ async def list_tokens(session: SessionDep, admin: AdminUser) -> TokenList:
 
 
 @router.delete("/tokens/{token_id}", response_model=TokenRead)
-async def revoke_token(token_id: int, session: SessionDep, admin: AdminUser) -> TokenRead:
+async def revoke_token(token_id: int, session: SessionDep, admin: AdminUser, request: Request) -> TokenRead:
     """Revoke an API token; it stops working at once."""
-    return _read(await tokens.revoke_token(session, admin, token_id))
+    return _read(await tokens.revoke_token(session, admin, token_id, request))
 
 
 def _add_kind(kind: Kind) -> None:
