@@ -5129,9 +5129,11 @@ export interface operations {
                 organization_id?: number | null;
                 /** @description quarter or year */
                 period_id?: number | null;
-                /** @description report date (default today) */
+                /** @description report date (default today); 2000-01-01 … 2100-12-31 */
                 date?: string | null;
+                /** @description 2000-01-01 … 2100-12-31 */
                 date_from?: string | null;
+                /** @description 2000-01-01 … 2100-12-31 */
                 date_to?: string | null;
                 class_id?: number | null;
                 teacher_id?: number | null;
@@ -5182,9 +5184,11 @@ export interface operations {
                 organization_id?: number | null;
                 /** @description quarter or year */
                 period_id?: number | null;
-                /** @description report date (default today) */
+                /** @description report date (default today); 2000-01-01 … 2100-12-31 */
                 date?: string | null;
+                /** @description 2000-01-01 … 2100-12-31 */
                 date_from?: string | null;
+                /** @description 2000-01-01 … 2100-12-31 */
                 date_to?: string | null;
                 class_id?: number | null;
                 teacher_id?: number | null;
@@ -5237,9 +5241,11 @@ export interface operations {
                 organization_id?: number | null;
                 /** @description quarter or year */
                 period_id?: number | null;
-                /** @description report date (default today) */
+                /** @description report date (default today); 2000-01-01 … 2100-12-31 */
                 date?: string | null;
+                /** @description 2000-01-01 … 2100-12-31 */
                 date_from?: string | null;
+                /** @description 2000-01-01 … 2100-12-31 */
                 date_to?: string | null;
                 class_id?: number | null;
                 teacher_id?: number | null;
@@ -5290,9 +5296,11 @@ export interface operations {
                 organization_id?: number | null;
                 /** @description quarter or year */
                 period_id?: number | null;
-                /** @description report date (default today) */
+                /** @description report date (default today); 2000-01-01 … 2100-12-31 */
                 date?: string | null;
+                /** @description 2000-01-01 … 2100-12-31 */
                 date_from?: string | null;
+                /** @description 2000-01-01 … 2100-12-31 */
                 date_to?: string | null;
                 class_id?: number | null;
                 teacher_id?: number | null;
