@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export HOST PORT
 
-.PHONY: spa dev api-client chromium frontend-test screenshots run test install lint typecheck pytest migrate clean backup restore bench-load bench-ingest bench-school-reports
+.PHONY: spa dev api-client chromium frontend-test screenshots run test install lint typecheck pytest fuzz migrate clean backup restore bench-load bench-ingest bench-school-reports
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -35,6 +35,11 @@ pytest: install
 	$(VENV)/bin/pytest -q
 
 test: lint typecheck pytest frontend-test
+
+# Schemathesis per role with many examples per operation (nightly-sized; `make test` runs 3 per operation).
+FUZZ_EXAMPLES ?= 200
+fuzz: install
+	BILIM_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(VENV)/bin/pytest -q -p no:cacheprovider tests/security/test_schemathesis.py
 
 # The SPA (frontend/): npm ci and vite build run only when their inputs changed.
 NPM_STAMP := frontend/node_modules/.installed

@@ -5275,9 +5275,11 @@ export interface operations {
                 organization_id?: number | null;
                 /** @description quarter or year */
                 period_id?: number | null;
-                /** @description report date (default today) */
+                /** @description report date (default today); 2000-01-01 … 2100-12-31 */
                 date?: string | null;
+                /** @description 2000-01-01 … 2100-12-31 */
                 date_from?: string | null;
+                /** @description 2000-01-01 … 2100-12-31 */
                 date_to?: string | null;
                 class_id?: number | null;
                 teacher_id?: number | null;
@@ -5328,9 +5330,11 @@ export interface operations {
                 organization_id?: number | null;
                 /** @description quarter or year */
                 period_id?: number | null;
-                /** @description report date (default today) */
+                /** @description report date (default today); 2000-01-01 … 2100-12-31 */
                 date?: string | null;
+                /** @description 2000-01-01 … 2100-12-31 */
                 date_from?: string | null;
+                /** @description 2000-01-01 … 2100-12-31 */
                 date_to?: string | null;
                 class_id?: number | null;
                 teacher_id?: number | null;
@@ -5383,9 +5387,11 @@ export interface operations {
                 organization_id?: number | null;
                 /** @description quarter or year */
                 period_id?: number | null;
-                /** @description report date (default today) */
+                /** @description report date (default today); 2000-01-01 … 2100-12-31 */
                 date?: string | null;
+                /** @description 2000-01-01 … 2100-12-31 */
                 date_from?: string | null;
+                /** @description 2000-01-01 … 2100-12-31 */
                 date_to?: string | null;
                 class_id?: number | null;
                 teacher_id?: number | null;
@@ -5436,9 +5442,11 @@ export interface operations {
                 organization_id?: number | null;
                 /** @description quarter or year */
                 period_id?: number | null;
-                /** @description report date (default today) */
+                /** @description report date (default today); 2000-01-01 … 2100-12-31 */
                 date?: string | null;
+                /** @description 2000-01-01 … 2100-12-31 */
                 date_from?: string | null;
+                /** @description 2000-01-01 … 2100-12-31 */
                 date_to?: string | null;
                 class_id?: number | null;
                 teacher_id?: number | null;
