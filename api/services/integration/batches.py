@@ -82,12 +82,18 @@ AUDITED_IDS = 1000  # external ids named in a batch's audit event; the total is 
 
 
 async def _audit(
-    session: AsyncSession, request: Request | None, ctx: Ctx, action: str, result: BatchResult, changed: Sequence[str]
+    session: AsyncSession,
+    request: Request | None,
+    ctx: Ctx,
+    action: str,
+    result: BatchResult,
+    changed: Sequence[str],
+    total: int,
 ) -> None:
     """One audit event per accepted batch: the token (actor), the kind, the counts and the ids it changed."""
     details: dict[str, Any] = result.model_dump()
     details["external_ids"] = list(changed[:AUDITED_IDS])
-    details["external_ids_total"] = len(changed)
+    details["external_ids_total"] = total
     for key in ("iin_withheld",):
         if key in ctx.notes:
             details[key] = list(ctx.notes[key][:AUDITED_IDS])
@@ -123,9 +129,10 @@ async def upsert(
             ctx.raise_if_errors()
     except (asyncpg.IntegrityConstraintViolationError, asyncpg.DataError) as exc:
         raise _refused(exc) from exc
+    written = created + updated
     updated += int(ctx.notes.get("extra_updated", 0))
     result = BatchResult(kind=kind_name, created=created, updated=updated, unchanged=len(item_list) - created - updated)
-    await _audit(session, request, ctx, "integration.upsert", result, changed)
+    await _audit(session, request, ctx, "integration.upsert", result, changed, written)
     return result
 
 
@@ -297,7 +304,7 @@ async def delete(
     except (asyncpg.IntegrityConstraintViolationError, asyncpg.DataError) as exc:
         raise _refused(exc) from exc
     result = BatchResult(kind=kind_name, deleted=len(deleted_ids), unchanged=len(ext_ids) - len(deleted_ids))
-    await _audit(session, request, ctx, "integration.delete", result, deleted_ids)
+    await _audit(session, request, ctx, "integration.delete", result, deleted_ids, len(deleted_ids))
     return result
 
 
