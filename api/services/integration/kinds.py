@@ -889,18 +889,28 @@ async def prepare_lessons(ctx: Ctx, items: list[s.LessonItem]) -> list[Row]:
         )
     cancelled = [it.external_id for it in items if it.status == "cancelled"]
     if cancelled:
-        with_marks = {
-            r[0]
+        # a cancelled lesson was not held: it can carry no mark and no absence (REPORTS.md)
+        journal = {
+            r[0]: (r[1], r[2])
             for r in await ctx.conn.fetch(
-                "SELECT l.external_id FROM lessons l WHERE l.external_system = $1 AND l.external_id = ANY($2::text[])"
-                " AND EXISTS (SELECT 1 FROM marks m WHERE m.lesson_id = l.id)",
+                "SELECT l.external_id, (SELECT count(*) FROM marks m WHERE m.lesson_id = l.id),"
+                " (SELECT count(*) FROM absences a WHERE a.lesson_id = l.id)"
+                " FROM lessons l WHERE l.external_system = $1 AND l.external_id = ANY($2::text[])",
                 ctx.system,
                 cancelled,
             )
         }
         for i, it in enumerate(items):
-            if it.external_id in with_marks and it.status == "cancelled":
+            marks, absences = journal.get(it.external_id, (0, 0)) if it.status == "cancelled" else (0, 0)
+            if marks:
                 ctx.error(i, "status", "the lesson has marks and cannot be cancelled; delete its marks first")
+            if absences:
+                ctx.error(
+                    i,
+                    "status",
+                    f"lesson {it.external_id!r} has {absences} absence(s) and cannot be cancelled; "
+                    "delete its absences first",
+                )
     return rows
 
 
