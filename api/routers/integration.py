@@ -14,7 +14,7 @@ from fastapi.routing import APIRoute
 from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
 
 from api.deps import AdminUser, SessionDep
-from api.errors import InvalidInput, Unauthorized
+from api.errors import InvalidInput, Unauthorized, error_message
 from api.schemas.integration import (
     Batch,
     BatchResult,
@@ -34,7 +34,7 @@ def batch_details(errors: list[Any]) -> list[dict[str, Any]]:
     out: list[dict[str, Any]] = []
     for err in errors:
         loc = [p for p in err.get("loc", ()) if p != "body"]
-        detail: dict[str, Any] = {"message": err.get("msg", "invalid")}
+        detail: dict[str, Any] = {"message": error_message(err)}
         if len(loc) >= 2 and loc[0] in ("items", "external_ids") and isinstance(loc[1], int):
             detail["index"] = loc[1]
             rest = [str(p) for p in loc[2:]]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import or_, select
+from sqlalchemy import literal, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.errors import InvalidInput, NotFound
@@ -21,7 +21,7 @@ from api.schemas.profile import (
     UnitWrite,
 )
 from api.services.profile.access import get_org_for_edit, get_public_org, person_name_sql, registered_sql
-from api.services.profile.content import leaders
+from api.services.profile.content import current_post, holds_post_in, leaders
 from api.services.scope import Principal
 
 
@@ -174,12 +174,14 @@ async def get_leader_page(session: AsyncSession, organization_id: int, person_id
                 StaffPost.organization_id == org.id,
                 StaffPost.person_id == person_id,
                 StaffPost.role_kind.in_(("head", "deputy")),
-                or_(StaffPost.ended_on.is_(None), StaffPost.ended_on >= today),
+                current_post(today),
             )
         )
     )
     if not positions and org.head_person_id == person_id:
-        positions = ["Руководитель"]
+        # The head named on the card is published only while holding a post here (checked in SQL).
+        if await session.scalar(select(holds_post_in(org.id, literal(person_id), today))):
+            positions = ["Руководитель"]
     if not positions:
         raise NotFound(f"person {person_id} is not a leader of organization {organization_id}")
     row = (
