@@ -64,6 +64,14 @@ Text = dict[str, str]  # {"ru": ..., "kk": ..., "en": ...}
 NO_DATA: Text = {"ru": "нет данных", "kk": "деректер жоқ", "en": "no data"}
 TOTAL: Text = {"ru": "Всего", "kk": "Барлығы", "en": "Total"}
 NUMBER: Text = {"ru": "№", "kk": "№", "en": "No."}
+# «не преподаётся»: a cell of a class × subject matrix where the class has no such subject (no assignment),
+# as distinct from «нет данных» (the subject is taught, the figure is missing). A row lists such cells in `_na`.
+NOT_TAUGHT = "—"
+NOT_TAUGHT_LEGEND: Text = {
+    "ru": "— предмет не преподаётся в классе",
+    "kk": "— пән сыныпта оқытылмайды",
+    "en": "— subject not taught in the class",
+}
 
 ColumnKind = Literal["text", "int", "percent", "decimal", "lines"]
 
@@ -714,6 +722,8 @@ def render_json(rep: RenderedReport) -> dict[str, Any]:
         "totals": {k: _jsonable(v) for k, v in res.totals.items()} if res.totals is not None else None,
         "methodology": t(d.methodology, lang),
         "no_data": t(NO_DATA, lang),
+        "not_taught": NOT_TAUGHT,
+        "not_taught_legend": t(NOT_TAUGHT_LEGEND, lang),
         "data_as_of": _jsonable(res.data_as_of),
         "time_zone": localtime.TIME_ZONE,
         "chart": None,
@@ -730,6 +740,11 @@ def render_json(rep: RenderedReport) -> dict[str, Any]:
     elif d.chart is not None:
         body["chart"] = {"type": d.chart.type, "x": d.chart.x, "series": list(d.chart.series)}
     return body
+
+
+def has_not_taught(rows: Sequence[dict[str, Any]]) -> bool:
+    """Whether any row has a «не преподаётся» cell (then the legend is shown)."""
+    return any(row.get("_na") for row in rows)
 
 
 def plural_forms(text: str, n: int) -> str:
@@ -770,6 +785,8 @@ def lit_true() -> ColumnElement[bool]:
 __all__ = [
     "CASCADE",
     "FILTERS",
+    "NOT_TAUGHT",
+    "NOT_TAUGHT_LEGEND",
     "NO_DATA",
     "TOTAL",
     "AppliedFilters",

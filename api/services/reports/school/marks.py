@@ -20,6 +20,7 @@ from api.services.reports.school.common import (
     register_school,
     resolve_period,
     resolve_range,
+    taught,
 )
 
 CURRENT_KINDS = ("current", "sor", "soch")
@@ -214,11 +215,14 @@ async def average_query(ctx: ReportContext) -> ReportResult:
                 )
             ).all()
         )
+    assigned = await taught(ctx, class_ids)
     rows = []
     for cl in classes:
         row: dict[str, Any] = {"_id": cl.id, "class": cl.name}
         for s in subjects:
-            row[f"s{s.id}"] = cells.get((cl.id, s.id))
+            value = row[f"s{s.id}"] = cells.get((cl.id, s.id))
+            if value is None and (cl.id, s.id) not in assigned:  # «—»: the class has no such subject
+                row.setdefault("_na", []).append(f"s{s.id}")
         row["avg"] = cells.get((cl.id, None))
         rows.append(row)
     totals: dict[str, Any] | None = None
@@ -269,5 +273,6 @@ register_school(
         query=average_query,
         count_label=T("Всего {n} {класс|класса|классов}", "Барлығы {n} сынып", "Total: {n} classes"),
         requires_organization=True,
-    )
+    ),
+    not_taught=True,
 )

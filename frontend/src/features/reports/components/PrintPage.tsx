@@ -73,6 +73,8 @@ export function PrintPage() {
         rows={data.rows as Row[]}
         totals={data.totals as Row | null}
         noData={data.no_data ?? t("report.noData")}
+        notTaught={data.not_taught}
+        notTaughtLegend={data.not_taught_legend}
         print
       />
     </div>

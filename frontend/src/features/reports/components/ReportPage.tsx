@@ -173,6 +173,8 @@ export function ReportPage() {
             rows={data.rows as Row[]}
             totals={data.totals as Row | null}
             noData={data.no_data ?? t("report.noData")}
+            notTaught={data.not_taught}
+            notTaughtLegend={data.not_taught_legend}
             offset={page ? (page.page - 1) * page.page_size : 0}
             caption={title}
           />
