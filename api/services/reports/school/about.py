@@ -21,6 +21,7 @@ from api.models import (
     User,
 )
 from api.models.aggregates import ReportOrgPeople, ReportPersonOrg, ReportVisitDay
+from api.services.reports import localtime
 from api.services.reports.engine import (
     TOTAL,
     ChartSpec,
@@ -32,6 +33,7 @@ from api.services.reports.engine import (
     percent,
     t,
 )
+from api.services.reports.org_registry import valid_until
 from api.services.reports.school.common import ORG, TIMED, T, fmt, full_name, in_org, register_school, resolve_range
 from api.services.reports.school.lists import CATEGORIES
 
@@ -103,12 +105,8 @@ async def about_query(ctx: ReportContext) -> ReportResult:
         return fmt(x) if x else None
 
     lic = ", ".join(x for x in (org.license_number, d(org.license_date), org.license_issuer) if x) or None
-    acc = (
-        ", ".join(
-            x for x in (org.accreditation_number, d(org.accreditation_date), d(org.accreditation_valid_until)) if x
-        )
-        or None
-    )
+    until = valid_until(org.accreditation_valid_until, localtime.today(), lang)  # «… (истекло)» once passed
+    acc = ", ".join(x for x in (org.accreditation_number, d(org.accreditation_date), until) if x) or None
     name = org.name_kk if lang == "kk" and org.name_kk else org.name_ru
     rows = [
         _pair(T("Карточка организации", "Ұйым карточкасы", "Organization card"), None, lang, "subtotal"),
