@@ -116,6 +116,8 @@ class ChartSpec:
     type: Literal["line", "bar"]
     x: str
     series: tuple[str, ...]
+    # Names of series that are not table columns (a column's series is named by its title), e.g. «Посетители».
+    labels: dict[str, Text] = field(default_factory=dict)
 
 
 # Every filter a report may declare; the engine parses and checks them.
@@ -736,10 +738,24 @@ def render_json(rep: RenderedReport) -> dict[str, Any]:
             "total_rows": res.total_rows if res.total_rows is not None else len(rows),
         }
     if res.chart is not None:
-        body["chart"] = res.chart
+        body["chart"] = dict(res.chart)
     elif d.chart is not None:
         body["chart"] = {"type": d.chart.type, "x": d.chart.x, "series": list(d.chart.series)}
+    if body["chart"] is not None and "series_labels" not in body["chart"]:
+        body["chart"]["series_labels"] = series_labels(rep, body["chart"].get("series", []))
     return body
+
+
+def series_labels(rep: RenderedReport, series: Sequence[str]) -> dict[str, str]:
+    """Each chart series' name in the asked language: the report's label for it, else its column's title."""
+    lang = rep.ctx.lang
+    labels = rep.definition.chart.labels if rep.definition.chart is not None else {}
+    titles = {leaf.id: leaf.title for leaf in rep.leaves}
+    out: dict[str, str] = {}
+    for sid in series:
+        text = labels.get(sid) or titles.get(sid)
+        out[sid] = t(text, lang) if text is not None else sid
+    return out
 
 
 def has_not_taught(rows: Sequence[dict[str, Any]]) -> bool:

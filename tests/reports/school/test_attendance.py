@@ -89,3 +89,5 @@ async def test_attendance_class_teacher(client: httpx.AsyncClient, db: AsyncSess
     assert got == {"01.09.2025": a(2, 8, 1, 0, 1, 2, 1, 75), "02.09.2025": a(1, 4, 0, 1, 0, 1, 0, 75)}
     assert only(days["totals"]) == a(3, 12, 1, 1, 1, 3, 1, 75)
     assert days["chart"]["series"] == ["abs_illness", "abs_valid", "abs_unexcused", "abs_late"]
+    assert list(days["chart"]["series_labels"]) == days["chart"]["series"]  # named by their columns' titles
+    assert "abs_illness" not in days["chart"]["series_labels"].values()

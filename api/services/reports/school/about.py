@@ -321,7 +321,9 @@ register_school(
         ),
         query=activity_query,
         count_label=T("Всего {n} {роль|роли|ролей}", "Барлығы {n} рөл", "Total: {n} roles"),
-        chart=ChartSpec("bar", x="day", series=("visitors",)),
+        chart=ChartSpec(
+            "bar", x="day", series=("visitors",), labels={"visitors": T("Посетители", "Келушілер", "Visitors")}
+        ),
         requires_organization=True,
     )
 )

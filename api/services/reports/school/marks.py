@@ -122,6 +122,7 @@ async def statistics_query(ctx: ReportContext) -> ReportResult:
             "type": "bar",
             "x": "mark",
             "series": ["count"],
+            "series_labels": {"count": t(T("Число оценок", "Бағалар саны", "Number of marks"), ctx.lang)},
             "points": [{"x": str(v), "count": totals[f"n{v}"], "share": totals[f"p{v}"]} for v in VALUES],
         }
     return ReportResult(rows=rows, count=len(rows), totals=totals, chart=chart)
