@@ -63,7 +63,7 @@ export function PrintPage() {
           )}
           <div className={classes.pair}>
             <dt>{t("report.dataAsOf", { date: "" }).trim()}</dt>
-            <dd>{formatStamp(data.data_as_of, lang)}</dd>
+            <dd>{formatStamp(data.data_as_of, lang, data.time_zone)}</dd>
           </div>
         </dl>
         {data.count_label && <p className={classes.count}>{data.count_label}</p>}

@@ -39,13 +39,18 @@ import classes from "./ReportPage.module.css";
 // ECharts is loaded only when a report carries a chart.
 const ReportChart = lazy(() => import("./ReportChart").then((m) => ({ default: m.ReportChart })));
 
-/** Format an ISO timestamp for the «данные на» line in the UI language. */
-export function formatStamp(iso: string | null | undefined, lang: string): string {
+/** Format an ISO timestamp for the «данные на» line in the UI language, in the report's time zone (the one the
+ * .xlsx and the print page use), whatever the browser's zone. */
+export function formatStamp(iso: string | null | undefined, lang: string, timeZone?: string): string {
   if (!iso) return "";
   const d = new Date(iso);
   if (Number.isNaN(d.getTime())) return iso;
   const locale = lang === "en" ? "en-GB" : lang === "kk" ? "kk-KZ" : "ru-RU";
-  return d.toLocaleString(locale, { dateStyle: "medium", timeStyle: "short" });
+  try {
+    return d.toLocaleString(locale, { dateStyle: "medium", timeStyle: "short", timeZone });
+  } catch {
+    return d.toLocaleString(locale, { dateStyle: "medium", timeStyle: "short" }); // a zone the browser lacks
+  }
 }
 
 /** A report: cascade filters, view switch, count line, table, chart, methodology, export and print. */
@@ -149,7 +154,7 @@ export function ReportPage() {
             <Group gap="xs">
               {data.data_as_of && (
                 <Badge variant="outline" color="gray.8" size="lg" radius="sm" tt="none" fw={500}>
-                  {t("report.dataAsOf", { date: formatStamp(data.data_as_of, lang) })}
+                  {t("report.dataAsOf", { date: formatStamp(data.data_as_of, lang, data.time_zone) })}
                 </Badge>
               )}
             </Group>
