@@ -97,6 +97,8 @@ class ReportBody(BaseModel):
     totals: dict[str, Any] | None
     methodology: str
     no_data: str
+    not_taught: str  # the sign of a cell listed in a row's `_na` (the subject is not taught in the class)
+    not_taught_legend: str  # the legend line shown under the table when a row has `_na`
     data_as_of: str | None  # ISO 8601 with the offset of time_zone
     time_zone: str  # IANA zone of every time in the report (e.g. "Asia/Almaty")
     chart: dict[str, Any] | None

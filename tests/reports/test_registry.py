@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import httpx
 import openpyxl
@@ -176,3 +177,29 @@ async def test_export_and_print_subtotal_blanks_and_local_time(client: httpx.Asy
     assert "UTC" not in html and f"Данные на: {shown:%d.%m.%Y}" in html
     sub_html = html[html.index("Итого по типу «Колледж»") :].split("</tr>")[0]
     assert "нет данных" not in sub_html
+
+
+async def test_accreditation_expired_and_number_sign(client: httpx.AsyncClient, db: AsyncSession) -> None:
+    """An accreditation whose valid-until date has passed is flagged; «Номер: № 1307» does not double the sign."""
+    w, college, c, user_a, user_region = await _setup(db)
+    today = datetime.now(ZoneInfo("Asia/Almaty")).date()
+    w.school_b.accreditation_number = "№ 1307"
+    w.school_b.accreditation_date = date(2020, 5, 1)
+    w.school_b.accreditation_valid_until = date(2025, 5, 1)
+    w.school_a.accreditation_number = "88"
+    w.school_a.accreditation_valid_until = today  # valid through today
+    await db.flush()
+    h = fx.auth_headers(user_region)
+    expected = {
+        "ru": "Номер: 1307\nДата: 01.05.2020\nДействительно до: 01.05.2025 (истекло)",
+        "kk": "Нөмірі: 1307\nКүні: 01.05.2020\nЖарамды: 01.05.2025 (мерзімі өткен)",
+        "en": "Number: 1307\nDate: 01.05.2020\nValid until: 01.05.2025 (expired)",
+    }
+    for lang, text in expected.items():
+        rows = (await client.get(f"/api/v1/reports/registry?lang={lang}", headers=h)).json()["rows"]
+        by_id = {int(r["_links"]["name"].rsplit("/", 1)[1]): r for r in rows}
+        assert by_id[w.school_b.id]["accreditation"] == text
+        assert by_id[w.school_a.id]["accreditation"].endswith(f": {today:%d.%m.%Y}")  # not expired
+    body = (await client.get(f"/api/v1/reports/school.about?organization_id={w.school_b.id}", headers=h)).json()
+    about = {r["indicator"]: r["value"] for r in body["rows"]}
+    assert about["Аккредитация"] == "№ 1307, 01.05.2020, 01.05.2025 (истекло)"

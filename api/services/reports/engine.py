@@ -66,6 +66,14 @@ Text = dict[str, str]  # {"ru": ..., "kk": ..., "en": ...}
 NO_DATA: Text = {"ru": "нет данных", "kk": "деректер жоқ", "en": "no data"}
 TOTAL: Text = {"ru": "Всего", "kk": "Барлығы", "en": "Total"}
 NUMBER: Text = {"ru": "№", "kk": "№", "en": "No."}
+# «не преподаётся»: a cell of a class × subject matrix where the class has no such subject (no assignment),
+# as distinct from «нет данных» (the subject is taught, the figure is missing). A row lists such cells in `_na`.
+NOT_TAUGHT = "—"
+NOT_TAUGHT_LEGEND: Text = {
+    "ru": "— предмет не преподаётся в классе",
+    "kk": "— пән сыныпта оқытылмайды",
+    "en": "— subject not taught in the class",
+}
 
 ColumnKind = Literal["text", "int", "percent", "decimal", "lines"]
 
@@ -110,6 +118,8 @@ class ChartSpec:
     type: Literal["line", "bar"]
     x: str
     series: tuple[str, ...]
+    # Names of series that are not table columns (a column's series is named by its title), e.g. «Посетители».
+    labels: dict[str, Text] = field(default_factory=dict)
 
 
 # Every filter a report may declare; the engine parses and checks them.
@@ -731,6 +741,8 @@ def render_json(rep: RenderedReport) -> dict[str, Any]:
         "totals": {k: _jsonable(v) for k, v in res.totals.items()} if res.totals is not None else None,
         "methodology": t(d.methodology, lang),
         "no_data": t(NO_DATA, lang),
+        "not_taught": NOT_TAUGHT,
+        "not_taught_legend": t(NOT_TAUGHT_LEGEND, lang),
         "data_as_of": _jsonable(res.data_as_of),
         "time_zone": localtime.TIME_ZONE,
         "chart": None,
@@ -743,10 +755,29 @@ def render_json(rep: RenderedReport) -> dict[str, Any]:
             "total_rows": res.total_rows if res.total_rows is not None else len(rows),
         }
     if res.chart is not None:
-        body["chart"] = res.chart
+        body["chart"] = dict(res.chart)
     elif d.chart is not None:
         body["chart"] = {"type": d.chart.type, "x": d.chart.x, "series": list(d.chart.series)}
+    if body["chart"] is not None and "series_labels" not in body["chart"]:
+        body["chart"]["series_labels"] = series_labels(rep, body["chart"].get("series", []))
     return body
+
+
+def series_labels(rep: RenderedReport, series: Sequence[str]) -> dict[str, str]:
+    """Each chart series' name in the asked language: the report's label for it, else its column's title."""
+    lang = rep.ctx.lang
+    labels = rep.definition.chart.labels if rep.definition.chart is not None else {}
+    titles = {leaf.id: leaf.title for leaf in rep.leaves}
+    out: dict[str, str] = {}
+    for sid in series:
+        text = labels.get(sid) or titles.get(sid)
+        out[sid] = t(text, lang) if text is not None else sid
+    return out
+
+
+def has_not_taught(rows: Sequence[dict[str, Any]]) -> bool:
+    """Whether any row has a «не преподаётся» cell (then the legend is shown)."""
+    return any(row.get("_na") for row in rows)
 
 
 def plural_forms(text: str, n: int) -> str:
@@ -787,6 +818,8 @@ def lit_true() -> ColumnElement[bool]:
 __all__ = [
     "CASCADE",
     "FILTERS",
+    "NOT_TAUGHT",
+    "NOT_TAUGHT_LEGEND",
     "NO_DATA",
     "TOTAL",
     "AppliedFilters",

@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import func, select
 
 from api.models import Organization, OrganizationStructure, OrganizationType, Person
+from api.services.reports import localtime
 from api.services.reports.engine import NO_DATA, Col, ReportContext, ReportDefinition, ReportResult, View, t
 from api.services.reports.registry import register
 
@@ -37,6 +38,7 @@ L: dict[str, dict[str, str]] = {
     "valid_until": {"ru": "Действительно до", "kk": "Жарамды", "en": "Valid until"},
     "subtotal": {"ru": "Итого по типу «{name}»: {n} ОУ", "kk": "«{name}» түрі бойынша: {n} БҰ", "en": "{name}: {n}"},
     "no_type": {"ru": "Тип не указан", "kk": "Түрі көрсетілмеген", "en": "No type"},
+    "expired": {"ru": "истекло", "kk": "мерзімі өткен", "en": "expired"},
 }
 
 METHODOLOGY = {
@@ -46,13 +48,14 @@ METHODOLOGY = {
         "«По всем ОУ» — список по алфавиту; «ОУ по типам» — группы по типу организации (в порядке справочника "
         "типов) со строкой итога: число ОУ данного типа. Адрес — две строки: почтовый адрес и адрес основного "
         "здания. Начальник — ФИО руководителя из карточки. Лицензия: номер, дата, кем выдана; аккредитация: номер, "
-        "дата, срок действия. Отсутствующие сведения показываются как «нет данных». Данные актуальны на момент "
-        "построения отчёта."
+        "дата, срок действия (прошедший срок помечен «истекло»). Знак «№» перед номером не повторяется. "
+        "Отсутствующие сведения показываются как «нет данных». Данные актуальны на момент построения отчёта."
     ),
     "kk": (
         "Дереккөз: ұйымыңызға бағынысты білім беру ұйымдарының карточкалары, таңдалған аудан, түр және ұйым "
         "бойынша. «Барлық БҰ бойынша» — әліпби бойынша тізім; «Түрлері бойынша» — ұйым түрі бойынша топтар, әр "
-        "топқа қорытынды жол. Жоқ мәліметтер «деректер жоқ» деп көрсетіледі. Деректер есеп құрылған сәттегі."
+        "топқа қорытынды жол. Аккредиттеудің өткен мерзімі «мерзімі өткен» деп белгіленеді. Жоқ мәліметтер "
+        "«деректер жоқ» деп көрсетіледі. Деректер есеп құрылған сәттегі."
     ),
     "en": (
         "Source: the cards of the educational organizations under your organization, narrowed by the chosen "
@@ -60,7 +63,8 @@ METHODOLOGY = {
         "list; «By type» groups them by organization type (in the order of the type reference) with a subtotal line "
         "giving the number of organizations of the type. Address has two lines: postal address and main building. "
         "Head is the full name from the card. License: number, date, issuer; accreditation: number, date, valid "
-        "until. Missing details show as «no data». Data are current at the moment the report is built."
+        "until (a date that has passed is marked «expired»); the «№» sign before a number is not repeated. Missing "
+        "details show as «no data». Data are current at the moment the report is built."
     ),
 }
 
@@ -77,9 +81,24 @@ def _d(value: dt.date | None) -> str | None:
     return value.strftime("%d.%m.%Y") if value else None
 
 
+def document_number(value: str | None) -> str | None:
+    """A licence or accreditation number without a leading «№» (the label «Номер» says it: not «Номер: № 1307»)."""
+    if value is None:
+        return None
+    return value.strip().removeprefix("№").strip() or None
+
+
+def valid_until(value: dt.date | None, today: dt.date, lang: str) -> str | None:
+    """dd.mm.yyyy, flagged «(истекло)» when the date has passed."""
+    if value is None:
+        return None
+    return f"{_d(value)} ({t(L['expired'], lang)})" if value < today else _d(value)
+
+
 async def query(ctx: ReportContext) -> ReportResult:
     """One row per school in scope, ordered by name (or by type, then name, with a subtotal per type)."""
     lang = ctx.lang
+    today = localtime.today()
     schools = ctx.schools()
     o, ot, st, p = Organization, OrganizationType, OrganizationStructure, Person
     head_name = func.concat_ws(" ", p.surname, p.first_name, p.patronymic)
@@ -131,7 +150,7 @@ async def query(ctx: ReportContext) -> ReportResult:
             or None,
             "license": _lines(
                 [
-                    (t(L["number"], lang), r.license_number),
+                    (t(L["number"], lang), document_number(r.license_number)),
                     (t(L["date"], lang), _d(r.license_date)),
                     (t(L["issuer"], lang), r.license_issuer),
                 ],
@@ -139,9 +158,9 @@ async def query(ctx: ReportContext) -> ReportResult:
             ),
             "accreditation": _lines(
                 [
-                    (t(L["number"], lang), r.accreditation_number),
+                    (t(L["number"], lang), document_number(r.accreditation_number)),
                     (t(L["date"], lang), _d(r.accreditation_date)),
-                    (t(L["valid_until"], lang), _d(r.accreditation_valid_until)),
+                    (t(L["valid_until"], lang), valid_until(r.accreditation_valid_until, today, lang)),
                 ],
                 lang,
             ),

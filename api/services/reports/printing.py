@@ -7,7 +7,7 @@ from decimal import Decimal
 from html import escape
 from typing import Any
 
-from api.services.reports.engine import NO_DATA, Col, RenderedReport, t
+from api.services.reports.engine import NO_DATA, NOT_TAUGHT, NOT_TAUGHT_LEGEND, Col, RenderedReport, has_not_taught, t
 from api.services.reports.localtime import fmt_local
 from api.services.reports.xlsx import CAPTION
 
@@ -23,6 +23,8 @@ thead { display: table-header-group; }
 tr { page-break-inside: avoid; }
 td.num { text-align: right; }
 td.nodata { color: #777; font-style: italic; }
+td.na { text-align: center; color: #555; }
+.legend { margin-top: 4pt; }
 tr.subtotal td { font-weight: bold; font-style: italic; background: #f4f4f4; }
 tr.totals td { font-weight: bold; }
 """
@@ -42,6 +44,9 @@ def _header_rows(columns: list[Col], depth: int, lang: str) -> list[list[str]]:
     for col in columns:
         walk(col, 0)
     return rows
+
+
+_NA_CELL = f'<td class="na">{escape(NOT_TAUGHT)}</td>'
 
 
 def _cell(value: Any, kind: str, no_data: str) -> str:
@@ -85,9 +90,14 @@ def render_html(rep: RenderedReport) -> str:
         sub = row.get("_kind") == "subtotal"
         missing = "" if sub else no_data  # subtotal and totals lines leave what they don't sum empty (as on screen)
         cls = ' class="subtotal"' if sub else ""
-        parts.append(f"<tr{cls}>" + "".join(_cell(row.get(c.id), c.kind, missing) for c in leaves) + "</tr>")
+        na = row.get("_na") or ()
+        tds = (_NA_CELL if c.id in na else _cell(row.get(c.id), c.kind, missing) for c in leaves)
+        parts.append(f"<tr{cls}>" + "".join(tds) + "</tr>")
     if rep.result.totals is not None:
         tot = rep.result.totals
         parts.append('<tr class="totals">' + "".join(_cell(tot.get(c.id), c.kind, "") for c in leaves) + "</tr>")
-    parts.append("</tbody></table></body></html>")
+    parts.append("</tbody></table>")
+    if has_not_taught(rep.result.rows):
+        parts.append(f'<p class="caption legend">{escape(t(NOT_TAUGHT_LEGEND, lang))}</p>')
+    parts.append("</body></html>")
     return "".join(parts)

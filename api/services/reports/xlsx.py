@@ -16,7 +16,15 @@ from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any
 
-from api.services.reports.engine import NO_DATA, Col, RenderedReport, t
+from api.services.reports.engine import (
+    NO_DATA,
+    NOT_TAUGHT,
+    NOT_TAUGHT_LEGEND,
+    Col,
+    RenderedReport,
+    has_not_taught,
+    t,
+)
 from api.services.reports.localtime import fmt_local
 from api.services.reports.xlsx_writer import SheetSpec, chunked, report_rows, write_workbook, write_workbook_pickled
 
@@ -51,6 +59,8 @@ def sheet_spec(rep: RenderedReport) -> SheetSpec:
         captions.append(f"{t(CAPTION['as_of'], lang)}: {fmt_local(as_of)}")
     if rep.count_label:
         captions.append(rep.count_label)
+    if has_not_taught(rep.result.rows):
+        captions.append(t(NOT_TAUGHT_LEGEND, lang))
     depth = max((c.depth() for c in rep.columns), default=1)
     return SheetSpec(
         sheet_name=rep.definition.id.replace(".", "_")[:31],
@@ -62,13 +72,15 @@ def sheet_spec(rep: RenderedReport) -> SheetSpec:
         kinds=tuple(leaf.kind for leaf in leaves),
         widths=tuple(min(max(len(t(leaf.title, lang)), 6), 40) for leaf in leaves),
         no_data=t(NO_DATA, lang),
+        not_taught=NOT_TAUGHT,
     )
 
 
 def build_workbook(rep: RenderedReport) -> bytes:
     """The workbook bytes for a report run, built in the calling thread (CPU-bound)."""
     spec = sheet_spec(rep)
-    return write_workbook(spec, chunked(report_rows(rep.result.rows, spec.ids, rep.result.totals), CHUNK_ROWS))
+    rows = report_rows(rep.result.rows, spec.ids, rep.result.totals, spec.not_taught)
+    return write_workbook(spec, chunked(rows, CHUNK_ROWS))
 
 
 def _pickled_chunks(rows: list[dict[str, Any]]) -> list[bytes]:

@@ -58,6 +58,7 @@ class SheetSpec:
     kinds: tuple[str, ...]  # leaf column kinds ("decimal" gets two decimals)
     widths: tuple[int, ...]  # initial column widths (from the leaf titles)
     no_data: str  # «нет данных» in the report's language
+    not_taught: str = "—"  # the sign of a cell a row lists in `_na` («не преподаётся»)
 
 
 class _RowsWorksheet(Worksheet):
@@ -219,11 +220,16 @@ def write_workbook(spec: SheetSpec, chunks: Iterable[Sequence[Row]]) -> bytes:
 
 
 def report_rows(
-    rows: Iterable[Mapping[str, Any]], ids: Sequence[str], totals: Mapping[str, Any] | None
+    rows: Iterable[Mapping[str, Any]], ids: Sequence[str], totals: Mapping[str, Any] | None, not_taught: str = "—"
 ) -> Iterator[Row]:
-    """The report's rows (subtotals marked) and its totals row as value tuples in leaf-column order."""
+    """The report's rows (subtotals marked) and its totals row as value tuples in leaf-column order; the cells a
+    row lists in `_na` get the `not_taught` sign."""
     for row in rows:
-        yield (SUBTOTAL if row.get("_kind") == "subtotal" else PLAIN, tuple(map(row.get, ids)))
+        values = tuple(map(row.get, ids))
+        na = row.get("_na")
+        if na:  # cells that do not apply: the sign, not «нет данных»
+            values = tuple(not_taught if i in na else v for i, v in zip(ids, values, strict=True))
+        yield (SUBTOTAL if row.get("_kind") == "subtotal" else PLAIN, values)
     if totals is not None:
         yield TOTAL, tuple(map(totals.get, ids))
 
@@ -241,4 +247,4 @@ def write_workbook_pickled(spec: SheetSpec, chunks: Sequence[bytes], totals: Map
     collector to walk); making the value tuples happens here.
     """
     rows = (row for chunk in chunks for row in pickle.loads(chunk))  # noqa: S301 (our own parent's data)
-    return write_workbook(spec, chunked(report_rows(rows, spec.ids, totals)))
+    return write_workbook(spec, chunked(report_rows(rows, spec.ids, totals, spec.not_taught)))

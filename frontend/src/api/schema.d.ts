@@ -3361,6 +3361,10 @@ export interface components {
             methodology: string;
             /** No Data */
             no_data: string;
+            /** Not Taught */
+            not_taught: string;
+            /** Not Taught Legend */
+            not_taught_legend: string;
             /** Data As Of */
             data_as_of: string | null;
             /** Time Zone */

@@ -100,3 +100,5 @@ async def test_attendance_class_teacher(client: httpx.AsyncClient, db: AsyncSess
     }
     assert only(days["totals"]) == a(4, 16, 1, 1, 1, 3, 1, 81)
     assert days["chart"]["series"] == ["abs_illness", "abs_valid", "abs_unexcused", "abs_late"]
+    assert list(days["chart"]["series_labels"]) == days["chart"]["series"]  # named by their columns' titles
+    assert "abs_illness" not in days["chart"]["series_labels"].values()

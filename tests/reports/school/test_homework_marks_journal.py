@@ -14,25 +14,29 @@ async def test_homework(client: httpx.AsyncClient, db: AsyncSession) -> None:
     body = await get(client, c, "school.homework.school")
     keys = ("grade", "classes", "days", "avg", "norm", "over")
     # school days: 5А 01.09 (70 min), 02.09 (20), 04.09 (replaced lesson, 0); 5Б 01.09 (100 > 90); 10А 02.09 (60)
-    assert [[r[k] for k in keys] for r in body["rows"]] == [["5", 2, 4, 47.5, 90, 1], ["10", 1, 1, 60.0, 130, 0]]
-    assert [body["totals"][k] for k in keys] == ["Всего", 3, 5, 50.0, None, 1]
+    # Minutes per school day in whole minutes, half up: 5th grade 190 / 4 = 47.5 → 48.
+    assert [[r[k] for k in keys] for r in body["rows"]] == [["5", 2, 4, 48, 90, 1], ["10", 1, 1, 60, 130, 0]]
+    assert [body["totals"][k] for k in keys] == ["Всего", 3, 5, 50, None, 1]
+    assert all(type(r["avg"]) is int for r in body["rows"])  # «48», not «47,50» or «48,00»
+    assert {col["id"]: col["kind"] for col in body["columns"]}["avg"] == "int"
     assert "110" in body["methodology"] and "Методические рекомендации" in body["methodology"]
 
     body = await get(client, c, "school.homework.classes")
     keys = ("class", "wd0", "wd1", "wd2", "wd3", "wd4", "wd5", "avg", "norm", "over")
     assert [[r[k] for k in keys] for r in body["rows"]] == [
-        ["5А", 70.0, 20.0, None, 0.0, None, None, 30.0, 90, 0],
-        ["5Б", 100.0, None, None, None, None, None, 100.0, 90, 1],
-        ["10А", None, 60.0, None, None, None, None, 60.0, 130, 0],
+        ["5А", 70, 20, None, 0, None, None, 30, 90, 0],
+        ["5Б", 100, None, None, None, None, None, 100, 90, 1],
+        ["10А", None, 60, None, None, None, None, 60, 130, 0],
     ]
     body = await get(client, c, "school.homework.classes", view="subjects")
     keys = ("class", "subject", "homeworks", "minutes", "per_item", "per_day")
     assert [[r[k] for k in keys] for r in body["rows"]] == [
-        ["5А", "Математика", 2, 50, 25.0, 16.67],
-        ["5А", "Русский язык", 1, 40, 40.0, 13.33],
-        ["5Б", "Математика", 1, 100, 100.0, 100.0],
-        ["10А", "Математика", 1, 60, 60.0, 60.0],
+        ["5А", "Математика", 2, 50, 25, 17],
+        ["5А", "Русский язык", 1, 40, 40, 13],
+        ["5Б", "Математика", 1, 100, 100, 100],
+        ["10А", "Математика", 1, 60, 60, 60],
     ]
+    assert {col["kind"] for col in body["columns"] if col["id"] in ("per_item", "per_day")} == {"int"}
 
 
 async def test_marks(client: httpx.AsyncClient, db: AsyncSession) -> None:

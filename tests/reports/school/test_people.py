@@ -130,3 +130,7 @@ async def test_activity(client: httpx.AsyncClient, db: AsyncSession) -> None:
     assert len(points) == 30 and points[-1]["x"] == c.report_day.isoformat()
     assert [p["visitors"] for p in points if p["visitors"]] == [1, 1, 1, 1]
     assert [p["x"] for p in points if p["visitors"]] == ["2026-11-10", "2026-11-14", "2026-11-17", "2026-11-20"]
+    # The series is named in the report's language, not by its id.
+    assert body["chart"]["series_labels"] == {"visitors": "Посетители"}
+    for lang, name in (("kk", "Келушілер"), ("en", "Visitors")):
+        assert (await get(client, c, "school.activity", lang=lang))["chart"]["series_labels"] == {"visitors": name}

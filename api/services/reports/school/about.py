@@ -22,6 +22,7 @@ from api.models import (
 )
 from api.models.aggregates import ReportOrgPeople, ReportPersonOrg, ReportVisitDay
 from api.models.school import lesson_held
+from api.services.reports import localtime
 from api.services.reports.engine import (
     TOTAL,
     ChartSpec,
@@ -33,6 +34,7 @@ from api.services.reports.engine import (
     percent,
     t,
 )
+from api.services.reports.org_registry import valid_until
 from api.services.reports.school.common import ORG, TIMED, T, fmt, full_name, in_org, register_school, resolve_range
 from api.services.reports.school.lists import CATEGORIES
 
@@ -104,12 +106,8 @@ async def about_query(ctx: ReportContext) -> ReportResult:
         return fmt(x) if x else None
 
     lic = ", ".join(x for x in (org.license_number, d(org.license_date), org.license_issuer) if x) or None
-    acc = (
-        ", ".join(
-            x for x in (org.accreditation_number, d(org.accreditation_date), d(org.accreditation_valid_until)) if x
-        )
-        or None
-    )
+    until = valid_until(org.accreditation_valid_until, localtime.today(), lang)  # «… (истекло)» once passed
+    acc = ", ".join(x for x in (org.accreditation_number, d(org.accreditation_date), until) if x) or None
     name = org.name_kk if lang == "kk" and org.name_kk else org.name_ru
     rows = [
         _pair(T("Карточка организации", "Ұйым карточкасы", "Organization card"), None, lang, "subtotal"),
@@ -324,7 +322,9 @@ register_school(
         ),
         query=activity_query,
         count_label=T("Всего {n} {роль|роли|ролей}", "Барлығы {n} рөл", "Total: {n} roles"),
-        chart=ChartSpec("bar", x="day", series=("visitors",)),
+        chart=ChartSpec(
+            "bar", x="day", series=("visitors",), labels={"visitors": T("Посетители", "Келушілер", "Visitors")}
+        ),
         requires_organization=True,
     )
 )

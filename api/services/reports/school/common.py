@@ -13,7 +13,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from sqlalchemy import ColumnElement, and_, func, select, text
 
 from api.errors import InvalidInput
-from api.models import Period, Person, SchoolClass
+from api.models import Assignment, Period, Person, SchoolClass
 from api.services.reports.aggregates import period_has_marks
 from api.services.reports.engine import (
     FILTER_LABELS,
@@ -177,6 +177,19 @@ async def resolve_range(ctx: ReportContext) -> tuple[dt.date, dt.date]:
     return start, end
 
 
+async def taught(ctx: ReportContext, class_ids: set[int]) -> set[tuple[int, int]]:
+    """(class, subject) pairs with an assignment (class–subject–teacher) in the chosen school: the subjects taught.
+
+    A cell of a class × subject matrix outside these pairs is «не преподаётся» (listed in the row's `_na`)."""
+    if not class_ids:
+        return set()
+    a = Assignment
+    res = await ctx.session.execute(
+        select(a.class_id, a.subject_id).where(in_org(ctx, a.organization_id), a.class_id.in_(class_ids)).distinct()
+    )
+    return {(r[0], r[1]) for r in res}
+
+
 def dec2(num: int | Decimal | None, den: int | None) -> Decimal | None:
     """num / den with two decimals, half up; None when den is zero."""
     if num is None or not den:
@@ -191,12 +204,27 @@ def q2(value: Decimal | float | None) -> Decimal | None:
     return Decimal(value).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 
 
-def register_school(definition: ReportDefinition) -> ReportDefinition:
+# The methodology line of a class × subject matrix that marks the subjects a class does not have.
+NOT_TAUGHT_NOTE = T(
+    "«—» — предмет не преподаётся в классе (у класса нет такого предмета в учебной нагрузке), в отличие от «нет "
+    "данных» — предмет преподаётся, но значения нет.",
+    "«—» — пән сыныпта оқытылмайды (сыныптың оқу жүктемесінде мұндай пән жоқ); «деректер жоқ» — пән оқытылады, "
+    "бірақ мән жоқ.",
+    "«—»: the subject is not taught in the class (the class has no such subject assigned), as distinct from «no "
+    "data»: the subject is taught but there is no value.",
+)
+
+
+def register_school(definition: ReportDefinition, not_taught: bool = False) -> ReportDefinition:
     """Register a school report whose statements are planned for the actual filter values.
 
     asyncpg prepares statements, and after a few runs PostgreSQL may switch to a generic plan that ignores
     the chosen organization and period; for one school's rows that plan can be a hundred times slower.
+    `not_taught`: the report marks «не преподаётся» cells (`_na`); its methodology gets the line that says so.
     """
+    if not_taught:
+        methodology = {k: f"{v} {NOT_TAUGHT_NOTE[k]}" for k, v in definition.methodology.items()}
+        definition = dataclasses.replace(definition, methodology=methodology)
     inner = definition.query
 
     async def query(ctx: ReportContext) -> ReportResult:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from sqlalchemy import func, literal, select
@@ -29,7 +30,8 @@ RULES: Text = {
         "Источник: домашние задания к урокам с указанным временем выполнения (минуты; задание без времени "
         "считается как 0). Нагрузка дня — сумма минут заданий, выданных на уроках этого дня (выполняются к "
         "следующим урокам). Учебные дни класса — дни периода с проведёнными или заменёнными уроками класса. Среднее "
-        "за учебный день = сумма минут / число учебных дней (два знака, округление половины вверх). Дни сверх нормы "
+        "за учебный день = сумма минут / число учебных дней, в целых минутах (округление половины вверх), "
+        "как и минуты на задание. Дни сверх нормы "
         "— учебные дни, когда нагрузка больше нормы параллели. Нормы по умолчанию (минут в учебный день) — "
         "«Методические рекомендации по организации и выполнению домашнего задания в организациях среднего "
         "образования Республики Казахстан» (МОН РК), приложение «Рекомендуемый объём домашнего задания»: 1 класс — "
@@ -40,8 +42,8 @@ RULES: Text = {
         "Дереккөз: сабақтарға берілген, орындау уақыты көрсетілген үй тапсырмалары (минут; уақыты жоқ тапсырма 0 "
         "деп есептеледі). Күн жүктемесі — сол күнгі сабақтарда берілген тапсырмалар минуттарының қосындысы "
         "(келесі сабақтарға орындалады). Сыныптың оқу күндері — кезеңнің сыныпта өткізілген немесе ауыстырылған "
-        "сабақтары бар күндері. Оқу күніне орташа = минуттар қосындысы / оқу күндерінің саны (екі таңба, жартысы "
-        "жоғары қарай дөңгелектенеді). Нормадан тыс күндер — жүктемесі параллель нормасынан көп оқу күндері. "
+        "сабақтары бар күндері. Оқу күніне орташа = минуттар қосындысы / оқу күндерінің саны (бүтін минутпен, жартысы "
+        "жоғары қарай дөңгелектенеді; бір тапсырмаға минут та солай). Нормадан тыс күндер — жүктемесі параллель нормасынан көп оқу күндері. "
         "Әдепкі нормалар (оқу күніне минут) — ҚР БҒМ «Орта білім беру ұйымдарында үй тапсырмасын ұйымдастыру және "
         "орындау жөніндегі әдістемелік ұсынымдар», «Үй тапсырмасының ұсынылатын көлемі» қосымшасы: 1-сынып — "
         "тапсырма берілмейді (0), 2-сынып — 50, 3–4 — 70, 5–6 — 90, 7–9 — 110, 10–11(12) — 130; нормалар "
@@ -51,7 +53,8 @@ RULES: Text = {
         "Source: homework of lessons with the expected minutes (homework without minutes counts as 0). A day's "
         "load is the minutes of the homework set at that day's lessons (done for the next lessons). School days of "
         "a class: days of the period with its lessons held or replaced. Average per school day = minutes / school "
-        "days (two decimals, half up). Days over the norm: school days whose load exceeds the grade's norm. "
+        "days, in whole minutes (half up), as are minutes per item. "
+        "Days over the norm: school days whose load exceeds the grade's norm. "
         "Default norms (minutes per school day) from the «Methodological recommendations on organizing and doing "
         "homework in secondary education organizations of the Republic of Kazakhstan» (Ministry of Education and "
         "Science), annex «Recommended homework volume»: grade 1 — no homework (0), grade 2 — 50, 3–4 — 70, 5–6 — "
@@ -59,6 +62,12 @@ RULES: Text = {
         "started."
     ),
 }
+
+
+def whole_minutes(num: int, den: int | None) -> int | None:
+    """Minutes per day or per item in whole minutes, half up («18», not «18,00»); None when den is zero."""
+    value = dec2(num, den)
+    return None if value is None else int(value.quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
 
 def _m(prefix: Text) -> Text:
@@ -130,7 +139,7 @@ async def school_query(ctx: ReportContext) -> ReportResult:
             "grade": str(grade),
             "classes": g["classes"],
             "days": g["days"],
-            "avg": dec2(g["minutes"], g["days"]),
+            "avg": whole_minutes(g["minutes"], g["days"]),
             "norm": cfg.norm(grade),
             "over": g["over"],
         }
@@ -143,7 +152,7 @@ async def school_query(ctx: ReportContext) -> ReportResult:
             "grade": t(TOTAL, ctx.lang),
             "classes": sum(r["classes"] for r in rows),
             "days": days,
-            "avg": dec2(sum(g["minutes"] for g in by_grade.values()), days),
+            "avg": whole_minutes(sum(g["minutes"] for g in by_grade.values()), days),
             "norm": None,
             "over": sum(r["over"] for r in rows),
         }
@@ -160,7 +169,7 @@ register_school(
             Col("grade", T("Параллель", "Параллель", "Grade")),
             Col("classes", T("Классов", "Сыныптар", "Classes"), "int"),
             Col("days", T("Учебных дней (класс-дней)", "Оқу күндері (сынып-күн)", "School days (class-days)"), "int"),
-            Col("avg", AVG, "decimal"),
+            Col("avg", AVG, "int"),
             Col("norm", NORM, "int"),
             Col("over", OVER, "int"),
         ),
@@ -186,17 +195,17 @@ def classes_columns(ctx: ReportContext) -> list[Col]:
             Col("subject", SUBJECT),
             Col("homeworks", T("Заданий", "Тапсырмалар", "Homework items"), "int"),
             Col("minutes", T("Минут всего", "Барлық минут", "Minutes in all"), "int"),
-            Col("per_item", T("Минут на задание", "Тапсырмаға минут", "Minutes per item"), "decimal"),
-            Col("per_day", AVG, "decimal"),
+            Col("per_item", T("Минут на задание", "Тапсырмаға минут", "Minutes per item"), "int"),
+            Col("per_day", AVG, "int"),
         ]
     return [
         Col("class", CLASS),
         Col(
             "weekdays",
             T("Среднее по дням недели, мин", "Апта күндері бойынша орташа, мин", "Average by weekday, min"),
-            children=tuple(Col(f"wd{i}", title, "decimal") for i, title in enumerate(WEEKDAYS)),
+            children=tuple(Col(f"wd{i}", title, "int") for i, title in enumerate(WEEKDAYS)),
         ),
-        Col("avg", AVG, "decimal"),
+        Col("avg", AVG, "int"),
         Col("norm", NORM, "int"),
         Col("over", OVER, "int"),
     ]
@@ -219,8 +228,8 @@ async def classes_query(ctx: ReportContext) -> ReportResult:
         row: dict[str, Any] = {"_id": c.id, "class": c.name}
         for i in range(6):
             v = per_wd.get(i, [])
-            row[f"wd{i}"] = dec2(sum(v), len(v)) if v else None
-        row["avg"] = dec2(sum(all_days), len(all_days))
+            row[f"wd{i}"] = whole_minutes(sum(v), len(v)) if v else None
+        row["avg"] = whole_minutes(sum(all_days), len(all_days))
         row["norm"] = norm
         row["over"] = sum(1 for m in all_days if m > norm)
         rows.append(row)
@@ -265,8 +274,8 @@ async def _subjects(ctx: ReportContext, classes: list[Any], load: dict[tuple[int
                     "subject": r.subject,
                     "homeworks": int(r.homeworks),
                     "minutes": int(r.minutes),
-                    "per_item": dec2(int(r.minutes), int(r.homeworks)),
-                    "per_day": dec2(int(r.minutes), days[c.id]),
+                    "per_item": whole_minutes(int(r.minutes), int(r.homeworks)),
+                    "per_day": whole_minutes(int(r.minutes), days[c.id]),
                 }
             )
     return ReportResult(rows=rows, count=len(rows))

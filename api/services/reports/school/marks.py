@@ -20,6 +20,7 @@ from api.services.reports.school.common import (
     register_school,
     resolve_period,
     resolve_range,
+    taught,
 )
 
 CURRENT_KINDS = ("current", "sor", "soch")
@@ -121,6 +122,7 @@ async def statistics_query(ctx: ReportContext) -> ReportResult:
             "type": "bar",
             "x": "mark",
             "series": ["count"],
+            "series_labels": {"count": t(T("Число оценок", "Бағалар саны", "Number of marks"), ctx.lang)},
             "points": [{"x": str(v), "count": totals[f"n{v}"], "share": totals[f"p{v}"]} for v in VALUES],
         }
     return ReportResult(rows=rows, count=len(rows), totals=totals, chart=chart)
@@ -214,11 +216,14 @@ async def average_query(ctx: ReportContext) -> ReportResult:
                 )
             ).all()
         )
+    assigned = await taught(ctx, class_ids)
     rows = []
     for cl in classes:
         row: dict[str, Any] = {"_id": cl.id, "class": cl.name}
         for s in subjects:
-            row[f"s{s.id}"] = cells.get((cl.id, s.id))
+            value = row[f"s{s.id}"] = cells.get((cl.id, s.id))
+            if value is None and (cl.id, s.id) not in assigned:  # «—»: the class has no such subject
+                row.setdefault("_na", []).append(f"s{s.id}")
         row["avg"] = cells.get((cl.id, None))
         rows.append(row)
     totals: dict[str, Any] | None = None
@@ -269,5 +274,6 @@ register_school(
         query=average_query,
         count_label=T("Всего {n} {класс|класса|классов}", "Барлығы {n} сынып", "Total: {n} classes"),
         requires_organization=True,
-    )
+    ),
+    not_taught=True,
 )

@@ -38,6 +38,7 @@ from api.services.reports.school.common import (
     q2,
     register_school,
     resolve_period,
+    taught,
 )
 
 NA = T("н/а", "а/е", "n/a")
@@ -524,16 +525,22 @@ async def students_query(ctx: ReportContext) -> ReportResult:
     subjects = await _subjects_of(ctx, select(enr.c.class_id).distinct())
     avgs, marks = await _marks_by_student(ctx, period, [s.id for s in students])
     ended = period.ends_on < ctx.filters.report_date
-    assigned = await _assigned(ctx, {s.class_id for s in students})
+    assigned = await taught(ctx, {s.class_id for s in students})
     rows = []
     for s in students:
         row: dict[str, Any] = {"_id": s.id, "class": s._mapping["class"], "student": s.name}
+        not_taught: list[str] = []
         for sid, _ in subjects:
-            row[f"s{sid}_avg"] = avgs.get((s.id, sid))
+            avg = row[f"s{sid}_avg"] = avgs.get((s.id, sid))
             value, na = marks.get((s.id, sid), (None, False))
-            if value is None and not na and ended and (s.class_id, sid) in assigned:
+            if (s.class_id, sid) not in assigned:
+                if avg is None and value is None and not na:  # a subject of other classes: «—», not «нет данных»
+                    not_taught += [f"s{sid}_avg", f"s{sid}_mark"]
+            elif value is None and not na and ended:
                 na = True
             row[f"s{sid}_mark"] = _mark_text(value, na, ctx.lang)
+        if not_taught:
+            row["_na"] = not_taught
         rows.append(row)
     avg_t, mark_t = T("Ср. текущих", "Ағымд. орт.", "Current avg"), T("Итог", "Қорытынды", "Period")
     ctx.columns = [
@@ -552,16 +559,6 @@ async def students_query(ctx: ReportContext) -> ReportResult:
         ],
     ]
     return ReportResult(rows=rows, count=total_rows, total_rows=total_rows)
-
-
-async def _assigned(ctx: ReportContext, class_ids: set[int]) -> set[tuple[int, int]]:
-    if not class_ids:
-        return set()
-    a = Assignment
-    res = await ctx.session.execute(
-        select(a.class_id, a.subject_id).where(in_org(ctx, a.organization_id), a.class_id.in_(class_ids)).distinct()
-    )
-    return {(r[0], r[1]) for r in res}
 
 
 register_school(
@@ -587,7 +584,8 @@ register_school(
         count_label=T("Всего {n} {ученик|ученика|учеников}", "Барлығы {n} оқушы", "Total: {n} students"),
         requires_organization=True,
         paginated=True,
-    )
+    ),
+    not_taught=True,
 )
 
 

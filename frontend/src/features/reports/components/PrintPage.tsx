@@ -65,7 +65,7 @@ export function PrintPage() {
           )}
           <div className={classes.pair}>
             <dt>{t("report.dataAsOf", { date: "" }).trim()}</dt>
-            <dd>{formatStamp(data.data_as_of, lang)}</dd>
+            <dd>{formatStamp(data.data_as_of, lang, data.time_zone)}</dd>
           </div>
         </dl>
         {data.count_label && <p className={classes.count}>{formatNumbersIn(data.count_label, lang)}</p>}
@@ -75,6 +75,8 @@ export function PrintPage() {
         rows={data.rows as Row[]}
         totals={data.totals as Row | null}
         noData={data.no_data ?? t("report.noData")}
+        notTaught={data.not_taught}
+        notTaughtLegend={data.not_taught_legend}
         print
       />
     </div>

@@ -12,9 +12,13 @@ export interface ChartSpec {
   type?: string;
   x?: string;
   series?: string[];
+  /** Each series' name in the UI language (the JSON's `series_labels`). */
+  series_labels?: Record<string, string>;
+  /** Chart data that is not in the table (e.g. visitors per day), each with `x` and an optional `label`. */
+  points?: Row[];
 }
 
-/** The chart a report declares: its `series` columns drawn against the `x` column, beside the table. */
+/** The chart a report declares: its `series` drawn against `x`, from its own `points` or else the table rows. */
 export function ReportChart({
   spec,
   rows,
@@ -32,17 +36,19 @@ export function ReportChart({
   useEffect(() => {
     if (!ref.current || !spec.x || !spec.series?.length) return;
     const titles = new Map(leafColumns(columns).map((c) => [c.id, c.title]));
-    const data = rows.filter((r) => r._kind !== "subtotal");
+    const points = spec.points;
+    const data = points ?? rows.filter((r) => r._kind !== "subtotal");
+    const category = (r: Row) => String((points ? (r.label ?? r.x) : r[spec.x!]) ?? "");
     const chart = echarts.init(ref.current, undefined, { renderer: "svg" });
     chart.setOption({
       tooltip: { trigger: "axis", valueFormatter: (v: unknown) => (typeof v === "number" ? formatNumber(v, lang) : "—") },
       legend: { top: 0 },
       grid: { left: 48, right: 16, top: 36, bottom: 56 },
-      xAxis: { type: "category", data: data.map((r) => String(r[spec.x!] ?? "")), axisLabel: { rotate: data.length > 12 ? 40 : 0 } },
+      xAxis: { type: "category", data: data.map(category), axisLabel: { rotate: data.length > 12 ? 40 : 0 } },
       yAxis: { type: "value", axisLabel: { formatter: (v: number) => formatNumber(v, lang) } },
       color: ["#0b6e4f", "#d4a017", "#3b82f6", "#c2410c"],
       series: spec.series.map((id) => ({
-        name: titles.get(id) ?? id,
+        name: spec.series_labels?.[id] ?? titles.get(id) ?? id,
         type: spec.type === "line" ? "line" : "bar",
         data: data.map((r) => (typeof r[id] === "number" ? r[id] : null)),
       })),

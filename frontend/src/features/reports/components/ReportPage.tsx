@@ -43,9 +43,10 @@ import classes from "./ReportPage.module.css";
 // ECharts is loaded only when a report carries a chart.
 const ReportChart = lazy(() => import("./ReportChart").then((m) => ({ default: m.ReportChart })));
 
-/** Format an ISO timestamp for the «данные на» line in the UI language. */
-export function formatStamp(iso: string | null | undefined, lang: string): string {
-  return formatDateTime(iso, lang);
+/** Format an ISO timestamp for the «данные на» line in the UI language, in the report's time zone (the one the
+ * .xlsx and the print page use), whatever the browser's zone. */
+export function formatStamp(iso: string | null | undefined, lang: string, timeZone?: string): string {
+  return formatDateTime(iso, lang, true, timeZone);
 }
 
 /** Filters a report may wait for before it can be built (the school, then its class or teacher). */
@@ -229,7 +230,7 @@ export function ReportPage() {
             <Group gap="xs">
               {data.data_as_of && (
                 <Badge variant="outline" color="gray.8" size="lg" radius="sm" tt="none" fw={500}>
-                  {t("report.dataAsOf", { date: formatStamp(data.data_as_of, lang) })}
+                  {t("report.dataAsOf", { date: formatStamp(data.data_as_of, lang, data.time_zone) })}
                 </Badge>
               )}
             </Group>
@@ -254,6 +255,8 @@ export function ReportPage() {
             rows={data.rows as Row[]}
             totals={data.totals as Row | null}
             noData={data.no_data ?? t("report.noData")}
+            notTaught={data.not_taught}
+            notTaughtLegend={data.not_taught_legend}
             offset={page ? (page.page - 1) * page.page_size : 0}
             caption={title}
           />

@@ -85,6 +85,34 @@ describe("ReportTable", () => {
     expect(commits).toBeLessThan(6);
   });
 
+  it("shows «—» for not-taught cells (`_na`) apart from «нет данных», with the legend under the table", () => {
+    const matrix = [
+      col("no", "№"),
+      col("class", "Класс", "text"),
+      col("subjects", "Предметы", "text", [col("s1", "Математика", "decimal"), col("s2", "Русский язык", "decimal")]),
+    ];
+    const legend = "— предмет не преподаётся в классе";
+    renderTable({
+      columns: matrix,
+      rows: [
+        { no: 1, class: "5Б", s1: 3.5, s2: null, _na: ["s2"] },
+        { no: 2, class: "10А", s1: 2, s2: null },
+      ],
+      totals: null,
+      notTaught: "—",
+      notTaughtLegend: legend,
+    });
+    const body = screen.getAllByRole("row").slice(2);
+    expect(within(body[0]).getAllByRole("cell")[3]).toHaveTextContent(/^—$/);
+    expect(within(body[1]).getAllByRole("cell")[3]).toHaveTextContent("нет данных");
+    expect(screen.getByTestId("not-taught-legend")).toHaveTextContent(legend);
+  });
+
+  it("has no legend when no cell is «—»", () => {
+    renderTable({ notTaughtLegend: "— предмет не преподаётся в классе" });
+    expect(screen.queryByTestId("not-taught-legend")).toBeNull();
+  });
+
   it("says so when no rows match the filters", () => {
     renderTable({ rows: [], totals: null });
     expect(screen.getByText("Нет строк для выбранных фильтров")).toBeInTheDocument();

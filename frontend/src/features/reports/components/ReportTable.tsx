@@ -31,6 +31,9 @@ interface Props {
   /** Row number of the first row (paginated reports). */
   offset?: number;
   caption?: string;
+  /** The sign of a cell a row lists in `_na` (the subject is not taught in the class) and its legend line. */
+  notTaught?: string;
+  notTaughtLegend?: string;
 }
 
 const NUMBER_COLUMN = "no";
@@ -50,7 +53,17 @@ function compare(a: unknown, b: unknown, locale: string): number {
  */
 const NO_SORTING: SortingState = [];
 
-export function ReportTable({ columns, rows, totals, noData, print = false, offset = 0, caption }: Props) {
+export function ReportTable({
+  columns,
+  rows,
+  totals,
+  noData,
+  print = false,
+  offset = 0,
+  caption,
+  notTaught = "—",
+  notTaughtLegend,
+}: Props) {
   const { t, i18n } = useTranslation();
   const lang = i18n.resolvedLanguage ?? "ru";
   const locale = lang === "en" ? "en-GB" : lang === "kk" ? "kk-KZ" : "ru-RU";
@@ -63,6 +76,7 @@ export function ReportTable({ columns, rows, totals, noData, print = false, offs
     const first = leaves.find((l) => l.id !== NUMBER_COLUMN);
     return first && !isNumericKind(first.kind) && leaves.length > 2 ? first.id : null;
   }, [leaves]);
+  const anyNotTaught = useMemo(() => rows.some((r) => notTaughtIds(r).length > 0), [rows]);
   const sortable = !print && !grouped;
   const [sorting, setSorting] = useState<SortingState>([]);
 
@@ -99,12 +113,17 @@ export function ReportTable({ columns, rows, totals, noData, print = false, offs
     let value = row[leaf.id];
     if (leaf.id === NUMBER_COLUMN && sorted && index !== null) value = offset + index + 1;
     const missing = value === null || value === undefined || value === "";
+    const na = missing && notTaughtIds(row).includes(leaf.id);
     // Subtotal and totals lines leave cells they don't sum empty rather than saying «нет данных».
-    const text = missing && (subtotal || leaf.id === NUMBER_COLUMN) ? "" : formatCell(value, leaf.kind, noData, lang);
+    const text = na
+      ? notTaught
+      : missing && (subtotal || leaf.id === NUMBER_COLUMN)
+        ? ""
+        : formatCell(value, leaf.kind, noData, lang);
     const href = cellHref(row, leaf.id);
     const className = [
       numeric || leaf.id === NUMBER_COLUMN ? classes.num : "",
-      missing && text ? classes.noData : "",
+      na ? classes.notTaught : missing && text ? classes.noData : "",
       leaf.kind === "lines" ? classes.lines : "",
     ]
       .filter(Boolean)
@@ -159,7 +178,7 @@ export function ReportTable({ columns, rows, totals, noData, print = false, offs
                   scope={leaf ? "col" : "colgroup"}
                   aria-sort={canSort ? sortLabel(column) : undefined}
                   className={[
-                    leaf ? classes.leafHead : classes.groupHead,
+                    leaf ? classes.leafHead : `${classes.groupHead} ${colSpan > 4 ? classes.wideGroup : ""}`,
                     !print && leaf && column.id === NUMBER_COLUMN ? `${classes.stickyNo} ${classes.stickyHead}` : "",
                     !print && leaf && column.id === nameColumn ? `${classes.stickyName} ${classes.stickyHead}` : "",
                   ]
@@ -218,10 +237,31 @@ export function ReportTable({ columns, rows, totals, noData, print = false, offs
     </Table>
   );
 
-  if (print) return tableNode;
+  const legend =
+    anyNotTaught && notTaughtLegend ? (
+      <p className={classes.legend} data-testid="not-taught-legend">
+        {notTaughtLegend}
+      </p>
+    ) : null;
+  if (print)
+    return (
+      <>
+        {tableNode}
+        {legend}
+      </>
+    );
   return (
-    <div className={classes.scroll} tabIndex={0} role="region" aria-label={caption}>
-      {tableNode}
-    </div>
+    <>
+      <div className={classes.scroll} tabIndex={0} role="region" aria-label={caption}>
+        {tableNode}
+      </div>
+      {legend}
+    </>
   );
+}
+
+/** The ids of the cells a row marks as not applicable («не преподаётся»): the engine's `_na` meta key. */
+function notTaughtIds(row: Row): string[] {
+  const na = row._na;
+  return Array.isArray(na) ? (na as string[]) : [];
 }
