@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
@@ -42,6 +43,8 @@ class Settings(BaseSettings):
     db_statement_timeout_ms: int = 15000
     # Reports get a stricter limit: a report that needs longer should read aggregates instead.
     db_report_statement_timeout_ms: int = 8000
+    # Fixes «today» (the region's calendar day, api.clock.today) for a demo shown as of a day, and for tests.
+    today: date | None = None
 
     @model_validator(mode="after")
     def _reject_default_secret(self) -> Settings:

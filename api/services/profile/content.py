@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import date
 
-from sqlalchemy import case, func, or_, select, update
+from sqlalchemy import case, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from api.clock import today
 from api.config import Settings
 from api.errors import Forbidden, InvalidInput, NotFound
 from api.models import NewsPost, Organization, Person, ProfilePage, StaffPost, StoredFile, User, WallMessage
@@ -27,6 +27,7 @@ from api.schemas.profile import (
     ProfileUpdate,
     WallRead,
 )
+from api.services.membership import member_on
 from api.services.profile.access import (
     can_edit,
     check_ids_unique,
@@ -49,7 +50,6 @@ LEADER_ROLES = ("head", "deputy")
 
 async def leaders(session: AsyncSession, org: Organization) -> list[LeaderBrief]:
     """Heads and deputies of the organization (current staff posts, plus the head named on the card)."""
-    today = date.today()
     rows = (
         await session.execute(
             select(
@@ -65,7 +65,7 @@ async def leaders(session: AsyncSession, org: Organization) -> list[LeaderBrief]
             .where(
                 StaffPost.organization_id == org.id,
                 StaffPost.role_kind.in_(LEADER_ROLES),
-                or_(StaffPost.ended_on.is_(None), StaffPost.ended_on >= today),
+                member_on(StaffPost.started_on, StaffPost.ended_on, today()),
             )
             .order_by(case((StaffPost.role_kind == "head", 0), else_=1), Person.surname, Person.first_name)
         )

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import date
-
-from sqlalchemy import or_, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from api.clock import today
 from api.errors import InvalidInput, NotFound
 from api.models import District, Organization, OrganizationType, Person, ReceptionHour, StaffPost, StructuralUnit
 from api.schemas.profile import (
@@ -20,6 +19,7 @@ from api.schemas.profile import (
     UnitRead,
     UnitWrite,
 )
+from api.services.membership import member_on
 from api.services.profile.access import get_org_for_edit, get_public_org, person_name_sql, registered_sql
 from api.services.profile.content import leaders
 from api.services.scope import Principal
@@ -167,14 +167,13 @@ async def public_reception(session: AsyncSession, organization_id: int) -> list[
 async def get_leader_page(session: AsyncSession, organization_id: int, person_id: int) -> LeaderPage:
     """Личная страница руководителя: positions, contacts, reception hours; 404 for anyone not a leader here."""
     org = await get_public_org(session, organization_id)
-    today = date.today()
     positions = list(
         await session.scalars(
             select(StaffPost.position).where(
                 StaffPost.organization_id == org.id,
                 StaffPost.person_id == person_id,
                 StaffPost.role_kind.in_(("head", "deputy")),
-                or_(StaffPost.ended_on.is_(None), StaffPost.ended_on >= today),
+                member_on(StaffPost.started_on, StaffPost.ended_on, today()),
             )
         )
     )

@@ -41,6 +41,7 @@ from typing import Any, Literal
 from sqlalchemy import ARRAY, ColumnElement, Integer, Select, and_, bindparam, func, literal, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from api.clock import today
 from api.errors import InvalidInput, NotFound
 from api.models import (
     AcademicYear,
@@ -160,7 +161,7 @@ class AppliedFilters:
     org_type_id: int | None = None
     organization_id: int | None = None
     period: PeriodInfo | None = None
-    report_date: dt.date = field(default_factory=dt.date.today)
+    report_date: dt.date = field(default_factory=today)  # the region's day (api.clock)
     date_from: dt.date | None = None
     date_to: dt.date | None = None
     class_id: int | None = None

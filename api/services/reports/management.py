@@ -287,7 +287,7 @@ def person_corrections(ctx: ReportContext, schools: Any, flags: dict[str, str]) 
         )
         .select_from(m)
         .join(schools, schools.c.id == m.organization_id)
-        .where(m.multi)
+        .where(m.multi, m.valid_from <= DAY, m.valid_to >= DAY)
         .group_by(func.grouping_sets(tuple_(key, m.person_id), tuple_(m.person_id)))
         .subquery("multi_persons")
     )
@@ -335,18 +335,28 @@ def visit_corrections(ctx: ReportContext, schools: Any) -> Any:
     )
 
 
+def people_on_day(schools: Any, columns: list[str]) -> Any:
+    """LATERAL: a school's membership counts on the report day = the sum of their changes on days ≤ it
+    (`rpt_org_people`, migration 0311_reports): an index range per school."""
+    po = ReportOrgPeople
+    return (
+        select(*[func.sum(getattr(po, c)).label(c) for c in columns])
+        .where(po.organization_id == schools.c.id, po.day <= DAY)
+        .lateral("people")
+    )
+
+
 async def activity_query(ctx: ReportContext) -> ReportResult:
     """Persons, registered users by role and distinct visitors per district (or organization), with totals."""
-    po, vw = ReportOrgPeople, ReportOrgVisitWindow
+    vw = ReportOrgVisitWindow
     day = ctx.filters.report_date
 
     def parts(schools: Any) -> tuple[Any, list[Any], list[Any]]:
+        po = people_on_day(schools, [col for col, _ in PEOPLE_FIELDS.values()])
         return (
-            schools.outerjoin(po, po.organization_id == schools.c.id).outerjoin(
-                vw, and_(vw.organization_id == schools.c.id, vw.day == DAY)
-            ),
+            schools.join(po, literal(True)).outerjoin(vw, and_(vw.organization_id == schools.c.id, vw.day == DAY)),
             [
-                *[_sum(getattr(po, col), out) for out, (col, _) in PEOPLE_FIELDS.items()],
+                *[_sum(po.c[col], out) for out, (col, _) in PEOPLE_FIELDS.items()],
                 _sum(vw.d1, "visits_day"),
                 _sum(vw.d7, "visits_week"),
                 _sum(vw.d30, "visits_month"),
@@ -439,7 +449,6 @@ STAFF_METHODOLOGY: Text = {
 
 async def staff_query(ctx: ReportContext) -> ReportResult:
     """Staff by role and qualification category per district (or organization), with distinct totals."""
-    po = ReportOrgPeople
     role_cols = [f"r_{k}" for k in ROLE_BITS]
     cat_cols = [f"c_{k}" for k in CATEGORY_RANKS]
     flags = {"staff": "is_staff", "with_category": "with_category"}
@@ -447,17 +456,18 @@ async def staff_query(ctx: ReportContext) -> ReportResult:
     flags.update({f"c_{k}": f"cat:{k}" for k in CATEGORY_RANKS})
 
     def parts(schools: Any) -> tuple[Any, list[Any], list[Any]]:
+        po = people_on_day(schools, ["staff", *role_cols, *cat_cols])
         return (
-            schools.outerjoin(po, po.organization_id == schools.c.id),
+            schools.join(po, literal(True)),
             [
-                _sum(po.staff, "staff"),
-                *[_sum(getattr(po, c), c) for c in role_cols + cat_cols],
-                _sum(po.staff - po.c_none, "with_category"),
+                _sum(po.c.staff, "staff"),
+                *[_sum(po.c[c], c) for c in role_cols + cat_cols],
+                _sum(po.c.staff - po.c.c_none, "with_category"),
             ],
             [person_corrections(ctx, schools, flags)],
         )
 
-    rows, totals = await run_grouped(ctx, parts)
+    rows, totals = await run_grouped(ctx, parts, {"report_day": ctx.filters.report_date})
     for row in [*rows, *([totals] if totals else [])]:
         row["pct_category"] = percent(row.pop("with_category"), row["staff"])
     return ReportResult(rows=rows, count=len(rows), totals=_with_total_label(ctx, totals))

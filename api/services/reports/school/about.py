@@ -22,6 +22,7 @@ from api.models import (
 )
 from api.models.aggregates import ReportOrgPeople, ReportPersonOrg, ReportVisitDay
 from api.models.school import lesson_held
+from api.services.membership import member_on
 from api.services.reports.engine import (
     TOTAL,
     ChartSpec,
@@ -77,6 +78,7 @@ async def about_query(ctx: ReportContext) -> ReportResult:
         )
     ).one()
     org = card[0]
+    day = ctx.filters.report_date
     e, c = Enrolment, SchoolClass
     level = func.least(func.greatest(c.grade, 4), 10)  # ≤4 → 4, 5–9 → as is, ≥10 → 10
     lv = (
@@ -90,15 +92,22 @@ async def about_query(ctx: ReportContext) -> ReportResult:
             )
             .select_from(e)
             .join(c, c.id == e.class_id)
-            .where(in_org(ctx, e.organization_id), e.ends_on.is_(None))
+            .where(in_org(ctx, e.organization_id), member_on(e.starts_on, e.ends_on, day))
         )
     ).one()
+    # the counts on the day: the sum of their changes on days up to it (rpt_org_people, migration 0311_reports)
+    op = ReportOrgPeople
+    people_cols = [c.name for c in op.__table__.c if c.name not in ("organization_id", "day")]
     ppl = (
-        await ctx.session.execute(select(ReportOrgPeople).where(in_org(ctx, ReportOrgPeople.organization_id)))
-    ).scalar_one_or_none()
+        await ctx.session.execute(
+            select(*[func.sum(getattr(op, c)).label(c) for c in people_cols]).where(
+                in_org(ctx, op.organization_id), op.day <= day
+            )
+        )
+    ).one()
 
     def pv(name: str) -> int:
-        return int(getattr(ppl, name)) if ppl is not None else 0
+        return int(getattr(ppl, name) or 0)
 
     def d(x: dt.date | None) -> str | None:
         return fmt(x) if x else None
@@ -196,7 +205,7 @@ async def activity_query(ctx: ReportContext) -> ReportResult:
                 ],
                 func.count().label("all_persons"),
                 func.count().filter(po.registered).label("all_users"),
-            ).where(in_org(ctx, po.organization_id))
+            ).where(in_org(ctx, po.organization_id), po.valid_from <= day, po.valid_to >= day)
         )
     ).one()
     visits = (
@@ -215,7 +224,10 @@ async def activity_query(ctx: ReportContext) -> ReportResult:
         )
         .select_from(visits)
         .outerjoin(u, u.id == visits.c.user_id)
-        .outerjoin(po, and_(po.person_id == u.person_id, po.organization_id == oid))
+        .outerjoin(
+            po,
+            and_(po.person_id == u.person_id, po.organization_id == oid, po.valid_from <= day, po.valid_to >= day),
+        )
         .subquery("w")
     )
     counts: dict[str, Any] = {}
@@ -338,7 +350,10 @@ async def completeness_query(ctx: ReportContext) -> ReportResult:
     start, end = await resolve_range(ctx)
     e, p, pl, u, c, a, ls, sp = Enrolment, Person, ParentLink, User, SchoolClass, Assignment, Lesson, StaffPost
     s = ctx.session
-    students = select(e.student_person_id.label("pid")).where(in_org(ctx, e.organization_id), e.ends_on.is_(None))
+    day = ctx.filters.report_date
+    students = select(e.student_person_id.label("pid")).where(
+        in_org(ctx, e.organization_id), member_on(e.starts_on, e.ends_on, day)
+    )
     st = students.distinct().subquery("st")
     r1 = (
         await s.execute(
@@ -352,7 +367,7 @@ async def completeness_query(ctx: ReportContext) -> ReportResult:
             .join(p, p.id == st.c.pid)
         )
     ).one()
-    cls = select(e.class_id).where(in_org(ctx, e.organization_id), e.ends_on.is_(None))
+    cls = select(e.class_id).where(in_org(ctx, e.organization_id), member_on(e.starts_on, e.ends_on, day))
     r2 = (
         await s.execute(
             select(func.count(), func.count().filter(c.class_teacher_person_id.is_not(None))).where(
@@ -379,14 +394,14 @@ async def completeness_query(ctx: ReportContext) -> ReportResult:
     ).one()
     staff = (
         select(sp.person_id)
-        .where(in_org(ctx, sp.organization_id), sp.ended_on.is_(None))
+        .where(in_org(ctx, sp.organization_id), member_on(sp.started_on, sp.ended_on, day))
         .group_by(sp.person_id)
         .subquery("staff")
     )
     cat = select(sp.id).where(
         sp.person_id == staff.c.person_id,
         in_org(ctx, sp.organization_id),
-        sp.ended_on.is_(None),
+        member_on(sp.started_on, sp.ended_on, day),
         sp.category != "none",
     )
     r5 = (

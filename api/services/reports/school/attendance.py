@@ -5,12 +5,13 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import and_, func, literal_column, or_, select
+from sqlalchemy import and_, func, literal_column, select
 
 from api.errors import InvalidInput
 from api.models import Absence, Enrolment, Lesson, Person, SchoolClass, Subject
 from api.models.aggregates import ReportOrgDayAttendance
 from api.models.school import lesson_held
+from api.services.membership import member_during, member_on
 from api.services.reports.engine import (
     TOTAL,
     ChartSpec,
@@ -109,7 +110,7 @@ def finish(row: dict[str, Any]) -> dict[str, Any]:
 
 
 def _active(e: Any, day: Any) -> Any:
-    return and_(e.starts_on <= day, or_(e.ends_on.is_(None), e.ends_on >= day))
+    return member_on(e.starts_on, e.ends_on, day)
 
 
 async def _lesson_counts(ctx: ReportContext, start: Any, end: Any, keys: tuple[str, ...]) -> dict[tuple, dict]:
@@ -395,8 +396,7 @@ async def class_teacher_query(ctx: ReportContext) -> ReportResult:
         .where(
             in_org(ctx, e.organization_id),
             e.class_id == class_id,
-            e.starts_on <= end,
-            or_(e.ends_on.is_(None), e.ends_on >= start),
+            member_during(e.starts_on, e.ends_on, start, end),
         )
         .group_by(p.id)
         .order_by(p.surname, p.first_name, p.id)

@@ -6,7 +6,7 @@ import datetime as dt
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, case, func, literal_column, or_, select
+from sqlalchemy import and_, case, func, literal_column, select
 from sqlalchemy.dialects.postgresql import aggregate_order_by
 
 from api.models import (
@@ -20,6 +20,7 @@ from api.models import (
     Subject,
     User,
 )
+from api.services.membership import member_on
 from api.services.reports.engine import Col, ReportContext, ReportDefinition, ReportResult, t
 from api.services.reports.school.common import (
     CLASS,
@@ -70,7 +71,7 @@ async def students_query(ctx: ReportContext) -> ReportResult:
     """A row per student enrolled on the report date: class, name, birth date, sex, registration, parents."""
     day = ctx.filters.report_date
     e, c, p, u = Enrolment, SchoolClass, Person, User
-    conds = [in_org(ctx, e.organization_id), e.starts_on <= day, or_(e.ends_on.is_(None), e.ends_on >= day)]
+    conds = [in_org(ctx, e.organization_id), member_on(e.starts_on, e.ends_on, day)]
     if ctx.filters.class_id is not None:
         conds.append(e.class_id == ctx.filters.class_id)
     total = int(await ctx.session.scalar(select(func.count()).select_from(e).where(*conds)) or 0)
@@ -160,8 +161,7 @@ async def staff_query(ctx: ReportContext) -> ReportResult:
     oid = ctx.filters.organization_id
     active = and_(
         in_org(ctx, sp.organization_id),
-        or_(sp.started_on.is_(None), sp.started_on <= day),
-        or_(sp.ended_on.is_(None), sp.ended_on >= day),
+        member_on(sp.started_on, sp.ended_on, day),
     )
     rank = case(*[(sp.category == k, v) for k, v in CATEGORY_RANK.items()], else_=0)
     posts = (

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, func, select
 
 from api.models import Enrolment, Movement, Person, SchoolClass
+from api.services.membership import member_during, member_on
 from api.services.reports.engine import (
     TOTAL,
     Col,
@@ -40,17 +41,16 @@ async def summary_query(ctx: ReportContext) -> ReportResult:
             c.id,
             c.grade,
             class_name(c).label("name"),
-            func.count().filter(e.starts_on <= start, or_(e.ends_on.is_(None), e.ends_on >= start)).label("at_start"),
+            func.count().filter(member_on(e.starts_on, e.ends_on, start)).label("at_start"),
             func.count().filter(e.starts_on > start, e.starts_on <= end).label("arrived"),
             func.count().filter(e.ends_on >= start, e.ends_on < end).label("departed"),
-            func.count().filter(e.starts_on <= end, or_(e.ends_on.is_(None), e.ends_on >= end)).label("at_end"),
+            func.count().filter(member_on(e.starts_on, e.ends_on, end)).label("at_end"),
         )
         .select_from(e)
         .join(c, c.id == e.class_id)
         .where(
             in_org(ctx, e.organization_id),
-            e.starts_on <= end,
-            or_(e.ends_on.is_(None), e.ends_on >= start),
+            member_during(e.starts_on, e.ends_on, start, end),
         )
         .group_by(c.id)
         .order_by(c.grade, c.letter, c.id)

@@ -12,6 +12,7 @@ from sqlalchemy.sql import Subquery
 from api.errors import InvalidInput
 from api.models import Absence, Assignment, Enrolment, Mark, Person, SchoolClass, Subject
 from api.models.aggregates import ReportStudentCurrent
+from api.services.membership import member_on
 from api.services.reports.engine import (
     TOTAL,
     Col,
@@ -147,8 +148,7 @@ def students_on(ctx: ReportContext, day: dt.date, class_id: int | None = None) -
         .join(c, c.id == e.class_id)
         .where(
             in_org(ctx, e.organization_id),
-            e.starts_on <= day,
-            or_(e.ends_on.is_(None), e.ends_on >= day),
+            member_on(e.starts_on, e.ends_on, day),
             graded(c.grade),
         )
     )
