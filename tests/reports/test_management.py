@@ -38,7 +38,9 @@ async def _user(db: AsyncSession, p: Person, org: Organization) -> User:
     registered = datetime(2026, 9, 1, 6, tzinfo=UTC)
     return await fx.add(
         db,
-        User(person_id=p.id, organization_id=org.id, region_id=org.region_id, status="active", registered_at=registered),
+        User(
+            person_id=p.id, organization_id=org.id, region_id=org.region_id, status="active", registered_at=registered
+        ),
     )
 
 
