@@ -3,7 +3,7 @@ aggregates.
 
 A student while an enrolment has starts_on ≤ D ≤ ends_on, an employee while a post has started_on ≤ D ≤
 ended_on (an empty start or end is open), a parent while a child of theirs is a student there. The rule is
-the SQL function `is_member_on(starts, ends, d)` (migration 0310_reports; `is_member_during` for «at some
+the SQL function `is_member_on(starts, ends, d)` (migration 0311_reports; `is_member_during` for «at some
 time within [d0, d1]»); the membership aggregate (`rpt_person_org`, 0311_reports) keeps the same intervals.
 Nothing else spells it (`tests/test_membership_rule.py` looks).
 """

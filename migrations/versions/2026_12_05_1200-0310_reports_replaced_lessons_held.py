@@ -9,8 +9,6 @@ substitute («заменён»); a cancelled one is not held, and no mark or abs
 attendance aggregate (`rpt_org_day_attendance`) counted only status «held», so a replaced lesson added no
 lesson and no student-lessons while its absences were subtracted.
 
-- `is_member_on(starts, ends, d)` / `is_member_during(starts, ends, d0, d1)`: the one SQL definition of who
-  belongs to an organization on a day (REPORTS.md), used here for the student-lessons and by 0311_reports.
 - `lesson_held(status)`: the one SQL definition of a held lesson (held or replaced), an inlinable IMMUTABLE
   function used by the triggers, the raw recomputation and the reports (`api.models.school.lesson_held`).
 - The attendance triggers on lessons and enrolments (0300_reports) count held and replaced lessons.
@@ -34,15 +32,6 @@ HELD_FUNCTION = """
 -- A lesson is held when it took place: taught by its own teacher (held) or by a substitute (replaced).
 CREATE OR REPLACE FUNCTION lesson_held(status text) RETURNS boolean
 LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$ SELECT status IN ('held', 'replaced') $$;
-
--- Who belongs to an organization on day d (REPORTS.md): an enrolment or a post from its start to its end, both
--- days included; an empty start or end is open. The one definition; `api.services.membership` calls it.
-CREATE OR REPLACE FUNCTION is_member_on(starts date, ends date, d date) RETURNS boolean
-LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$ SELECT (starts IS NULL OR starts <= d) AND (ends IS NULL OR ends >= d) $$;
-
--- A member at some time within [d0, d1] (the same rule over a range of days).
-CREATE OR REPLACE FUNCTION is_member_during(starts date, ends date, d0 date, d1 date) RETURNS boolean
-LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$ SELECT (starts IS NULL OR starts <= d1) AND (ends IS NULL OR ends >= d0) $$;
 """
 
 CHECK_CANCEL = """
@@ -83,21 +72,21 @@ def _ids(op_name: str, col: str) -> str:
     return _rows(op_name, col).replace(", 1 AS sgn", "").replace(", -1 AS sgn", "")
 
 
-def _lessons_body(op_name: str, held: str, member: str) -> str:
+def _lessons_body(op_name: str, held: str) -> str:
     rows = _rows(op_name, "organization_id, class_id, date, status")
     classes = _ids(op_name, "class_id")
     return f"""
   PERFORM pg_advisory_xact_lock(53004, c) FROM (SELECT DISTINCT class_id AS c FROM ({classes}) r ORDER BY 1) x;
   INSERT INTO rpt_org_day_attendance AS t ({ATT_COLS})
   SELECT l.organization_id, l.date, sum(l.sgn),
-         sum(l.sgn * (SELECT count(*) FROM enrolments e WHERE e.class_id = l.class_id
-                        AND {member.format(s="e.starts_on", e="e.ends_on", d="l.date")})), 0, 0, 0, 0
+         sum(l.sgn * (SELECT count(*) FROM enrolments e WHERE e.class_id = l.class_id AND e.starts_on <= l.date
+                        AND (e.ends_on IS NULL OR e.ends_on >= l.date))), 0, 0, 0, 0
     FROM ({rows}) l WHERE {held.format(s="l.status")} GROUP BY l.organization_id, l.date
   {ATT_UPSERT};
 """
 
 
-def _enrol_att_body(op_name: str, held: str, member: str) -> str:
+def _enrol_att_body(op_name: str, held: str) -> str:
     rows = _rows(op_name, "organization_id, class_id, starts_on, ends_on")
     classes = _ids(op_name, "class_id")
     return f"""
@@ -105,25 +94,25 @@ def _enrol_att_body(op_name: str, held: str, member: str) -> str:
   INSERT INTO rpt_org_day_attendance AS t ({ATT_COLS})
   SELECT l.organization_id, l.date, 0, sum(e.sgn), 0, 0, 0, 0
     FROM ({rows}) e
-    JOIN lessons l ON l.class_id = e.class_id AND {held.format(s="l.status")}
-                  AND {member.format(s="e.starts_on", e="e.ends_on", d="l.date")}
+    JOIN lessons l ON l.class_id = e.class_id AND {held.format(s="l.status")} AND l.date >= e.starts_on
+                  AND (e.ends_on IS NULL OR l.date <= e.ends_on)
    GROUP BY l.organization_id, l.date
   {ATT_UPSERT};
 """
 
 
-def _trigger_functions(held: str, member: str) -> str:
+def _trigger_functions(held: str) -> str:
     parts = []
     for table, body in (("lessons", _lessons_body), ("enrolments", _enrol_att_body)):
         for op_name, short in OPS.items():
             parts.append(
                 f"CREATE OR REPLACE FUNCTION rpt_{table}_att_{short}() RETURNS trigger LANGUAGE plpgsql AS $$\n"
-                f"BEGIN\n  IF rpt_deferred() THEN RETURN NULL; END IF;\n{body(op_name, held, member)}  RETURN NULL;\nEND\n$$;\n"
+                f"BEGIN\n  IF rpt_deferred() THEN RETURN NULL; END IF;\n{body(op_name, held)}  RETURN NULL;\nEND\n$$;\n"
             )
     return "\n".join(parts)
 
 
-def _rebuild_attendance(held: str, member: str) -> str:
+def _rebuild_attendance(held: str) -> str:
     return f"""
 DELETE FROM rpt_org_day_attendance;
 INSERT INTO rpt_org_day_attendance ({ATT_COLS})
@@ -132,8 +121,8 @@ SELECT * FROM (
          sum(abs_valid)::int, sum(abs_unexcused)::int, sum(abs_late)::int
     FROM (
       SELECT l.organization_id, l.date AS day, 1 AS lessons_held,
-             (SELECT count(*) FROM enrolments e WHERE e.class_id = l.class_id
-                AND {member.format(s="e.starts_on", e="e.ends_on", d="l.date")}) AS student_lessons,
+             (SELECT count(*) FROM enrolments e WHERE e.class_id = l.class_id AND e.starts_on <= l.date
+                AND (e.ends_on IS NULL OR e.ends_on >= l.date)) AS student_lessons,
              0 AS abs_illness, 0 AS abs_valid, 0 AS abs_unexcused, 0 AS abs_late
         FROM lessons l WHERE {held.format(s="l.status")}
       UNION ALL
@@ -149,25 +138,21 @@ WHERE lessons_held <> 0 OR student_lessons <> 0 OR abs_illness <> 0 OR abs_valid
 
 NEW = "lesson_held({s})"
 OLD = "{s} = 'held'"
-MEMBER = "is_member_on({s}, {e}, {d})"
-OLD_MEMBER = "{s} <= {d} AND ({e} IS NULL OR {e} >= {d})"
 
 
 def upgrade() -> None:
     sql = (
         HELD_FUNCTION
         + CHECK_CANCEL.replace("{absences}", ABSENCES_CHECK)
-        + _trigger_functions(NEW, MEMBER)
-        + _rebuild_attendance(NEW, MEMBER)
+        + _trigger_functions(NEW)
+        + _rebuild_attendance(NEW)
     )
     for stmt in split_sql(sql):
         op.execute(stmt)
 
 
 def downgrade() -> None:
-    sql = CHECK_CANCEL.replace("{absences}", "") + _trigger_functions(OLD, OLD_MEMBER) + _rebuild_attendance(OLD, OLD_MEMBER)
+    sql = CHECK_CANCEL.replace("{absences}", "") + _trigger_functions(OLD) + _rebuild_attendance(OLD)
     sql += "DROP FUNCTION IF EXISTS lesson_held(text);\n"
-    sql += "DROP FUNCTION IF EXISTS is_member_on(date, date, date);\n"
-    sql += "DROP FUNCTION IF EXISTS is_member_during(date, date, date, date);\n"
     for stmt in split_sql(sql):
         op.execute(stmt)

@@ -20,6 +20,10 @@ The aggregate now keeps intervals, so a count changes on the day a date is reach
   starts, − the day after it ends; '-infinity' for open starts). The count on D is the sum of the changes on
   days ≤ D: a few rows per organization, read by the primary key.
 
+`is_member_on(starts, ends, d)` (and `is_member_during(starts, ends, d0, d1)`) is the one SQL definition of the
+rule; `api.services.membership` calls it from the reports and the profile, and the segments below follow it
+(an empty bound is ±infinity).
+
 The triggers of 0300_reports call `rpt_refresh_persons(ids)` as before, which subtracts the persons' old
 segments, recomputes them (`rpt_person_memberships(ids)`) and adds the new ones. Both tables are rebuilt here.
 """
@@ -140,6 +144,17 @@ COLUMNS = (
     "is_parent boolean, registered boolean, staff_roles int, category_rank smallint, multi boolean"
 )
 
+MEMBER_FUNCTIONS = """
+-- Who belongs to an organization on day d (REPORTS.md): an enrolment or a post from its start to its end, both
+-- days included; an empty start or end is open. The one definition; `api.services.membership` calls it.
+CREATE OR REPLACE FUNCTION is_member_on(starts date, ends date, d date) RETURNS boolean
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$ SELECT (starts IS NULL OR starts <= d) AND (ends IS NULL OR ends >= d) $$;
+
+-- A member at some time within [d0, d1] (the same rule over a range of days).
+CREATE OR REPLACE FUNCTION is_member_during(starts date, ends date, d0 date, d1 date) RETURNS boolean
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$ SELECT (starts IS NULL OR starts <= d1) AND (ends IS NULL OR ends >= d0) $$;
+"""
+
 UP_SQL = f"""
 DROP FUNCTION IF EXISTS rpt_person_memberships(int[]);
 CREATE FUNCTION rpt_person_memberships(ids int[]) RETURNS TABLE ({COLUMNS})
@@ -204,7 +219,7 @@ def upgrade() -> None:
     op.drop_table("rpt_person_org")
     _person_org_table(True)
     _org_people_table(True)
-    for stmt in split_sql(UP_SQL):
+    for stmt in split_sql(MEMBER_FUNCTIONS + UP_SQL):
         op.execute(stmt)
 
 
@@ -223,3 +238,5 @@ def downgrade() -> None:
         "INSERT INTO rpt_person_org SELECT * FROM rpt_person_memberships(ARRAY(SELECT id FROM persons))"
     )
     op.execute(f"INSERT INTO rpt_org_people SELECT organization_id, {sums} FROM rpt_person_org GROUP BY 1")
+    op.execute("DROP FUNCTION IF EXISTS is_member_on(date, date, date)")
+    op.execute("DROP FUNCTION IF EXISTS is_member_during(date, date, date, date)")
