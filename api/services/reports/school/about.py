@@ -22,7 +22,7 @@ from api.models import (
 )
 from api.models.aggregates import ReportOrgPeople, ReportPersonOrg, ReportVisitDay
 from api.models.school import lesson_held
-from api.services.membership import member_on
+from api.services.membership import REPORT_DATE_TEXT, RULE_TEXT, TODAY_TEXT, member_on
 from api.services.reports.engine import (
     TOTAL,
     ChartSpec,
@@ -162,21 +162,34 @@ register_school(
             Col("indicator", T("Показатель", "Көрсеткіш", "Indicator")),
             Col("value", T("Значение", "Мәні", "Value")),
         ),
-        methodology=T(
-            "Карточка организации из реестра и текущие количества. Классы и ученики — по действующим (не "
-            "закрытым) зачислениям; уровни: 1–4 (вместе с предшкольными), 5–9, 10–11(12) классы. Сотрудники — "
-            "персоны с действующей должностью; по ролям и категориям человек с несколькими должностями учитывается "
-            "в каждой своей роли, категория — высшая. Родители — связанные родители обучающихся. Всего персон — "
-            "ученики, сотрудники и родители без повторов; зарегистрированные — из них имеющие учётную запись; "
-            "% = зарегистрированные / персоны × 100, дробная часть отбрасывается. Данные на момент построения.",
-            "Ұйым карточкасы және ағымдағы сандар: сыныптар, деңгейлер бойынша оқушылар, рөлдер мен санаттар "
-            "бойынша қызметкерлер, ата-аналар, тіркелген пайдаланушылар және % (бөлшек бөлігі алынып тасталады).",
-            "The organization's registry card and current counts. Classes and students from open enrolments; "
-            "levels: grades 1–4 (with pre-school), 5–9, 10–11(12). Staff: persons with an open post; a person with "
-            "several posts counts in each of their roles, their category is the highest. Parents: linked parents "
-            "of the students. Persons: students, staff and parents without repeats; registered: those with an "
-            "account; % = registered / persons × 100, truncated. Current at the moment the report is built.",
-        ),
+        methodology={
+            "ru": "Карточка организации из реестра и количества на сегодня. "
+            + RULE_TEXT["ru"]
+            + " "
+            + TODAY_TEXT["ru"]
+            + " Классы — те, где есть такие ученики; уровни: 1–4 (вместе с предшкольными), 5–9, 10–11(12) классы. "
+            "По ролям и категориям сотрудник с несколькими должностями учитывается в каждой своей роли, категория — "
+            "высшая. Всего персон — ученики, сотрудники и родители без повторов; зарегистрированные — из них "
+            "имеющие активную учётную запись, зарегистрированную не позже сегодняшнего дня; % = зарегистрированные / "
+            "персоны × 100, дробная часть отбрасывается.",
+            "kk": "Тізілімнен алынған ұйым карточкасы және бүгінгі сандар. "
+            + RULE_TEXT["kk"]
+            + " "
+            + TODAY_TEXT["kk"]
+            + " Сыныптар — осындай оқушылары барлар; деңгейлер: 1–4 (мектепалдымен бірге), 5–9, 10–11(12) "
+            "сыныптар. Рөлдер мен санаттар бойынша бірнеше лауазымы бар қызметкер әр рөлінде есептеледі, санаты — "
+            "ең жоғарысы. Барлық тұлғалар — қайталаусыз оқушылар, қызметкерлер және ата-аналар; тіркелгендер — "
+            "олардың ішінде бүгіннен кешіктірмей тіркелген белсенді есептік жазбасы барлар; % = тіркелгендер / "
+            "тұлғалар × 100, бөлшек бөлігі алынып тасталады.",
+            "en": "The organization's registry card and today's counts. "
+            + RULE_TEXT["en"]
+            + " "
+            + TODAY_TEXT["en"]
+            + " Classes: those with such students; levels: grades 1–4 (with pre-school), 5–9, 10–11(12). By role "
+            "and category an employee with several posts counts in each of their roles, their category is the "
+            "highest. Persons: students, staff and parents without repeats; registered: those with an active "
+            "account registered on or before today; % = registered / persons × 100, truncated.",
+        },
         query=about_query,
         requires_organization=True,
         numbered=False,
@@ -319,17 +332,29 @@ register_school(
             ),
         ),
         methodology=T(
-            "Как отчёт «Активность» для одной организации, по ролям. Всего — персоны роли (сотрудники с действующей "
-            "должностью, ученики с действующим зачислением, их родители); Польз. — из них зарегистрированные; % = "
+            "Как отчёт «Активность» для одной организации, по ролям. "
+            + RULE_TEXT["ru"]
+            + " "
+            + REPORT_DATE_TEXT["ru"]
+            + " Всего — персоны роли; Польз. — из них зарегистрированные; % = "
             "Польз. / Всего × 100, дробная часть отбрасывается. Визиты — различные пользователи, заходившие в "
             "систему от имени организации хотя бы раз за день, 7 и 30 дней, заканчивающиеся датой отчёта "
             "(календарные дни по времени Астаны). Человек с несколькими ролями учитывается в каждой роли, а в строке "
             "«Всего» — один раз. Диаграмма — число различных посетителей по дням за 30 дней.",
-            "Бір ұйым үшін рөлдер бойынша «Белсенділік»: тұлғалар, тіркелгендер, %, есеп күнімен аяқталатын 1, 7 "
-            "және 30 күндегі әртүрлі келушілер; бірнеше рөлі бар адам «Барлығы» жолында бір рет саналады; "
-            "диаграмма — 30 күн бойы күнделікті келушілер.",
-            "As the «Activity» report for one organization, by role. Persons: staff with an open post, students "
-            "with an open enrolment, their parents; Users: those registered; % = users / persons × 100, truncated. "
+            "Бір ұйым үшін рөлдер бойынша «Белсенділік» есебі сияқты. "
+            + RULE_TEXT["kk"]
+            + " "
+            + REPORT_DATE_TEXT["kk"]
+            + " Барлығы — рөлдің тұлғалары; Пайд. — олардың ішінде тіркелгендер; % = Пайд. / Барлығы × 100, бөлшек "
+            "бөлігі алынып тасталады. Кірулер — есеп күнімен аяқталатын күн, 7 және 30 күн ішінде ұйым атынан кемінде "
+            "бір рет кірген әртүрлі пайдаланушылар (Астана уақыты бойынша күнтізбелік күндер). Бірнеше рөлі бар адам "
+            "әр рөлінде, ал «Барлығы» жолында бір рет есептеледі. Диаграмма — 30 күн бойы күн сайынғы әртүрлі "
+            "келушілер саны.",
+            "As the «Activity» report for one organization, by role. "
+            + RULE_TEXT["en"]
+            + " "
+            + REPORT_DATE_TEXT["en"]
+            + " Persons: the persons of the role; Users: those registered; % = users / persons × 100, truncated. "
             "Visits: distinct users who visited for the organization at least once during the day, the 7 and the "
             "30 days ending on the report date (calendar days in Astana time). A person with several roles counts "
             "in each role and once in «Total». The chart gives distinct visitors per day over the 30 days.",
@@ -453,23 +478,27 @@ register_school(
         ),
         methodology=T(
             "Проверочный список: по каждому виду данных — сколько записей заполнено из скольких и % (дробная часть "
-            "отбрасывается; «нет данных», если записей нет). Ученики — с действующим зачислением; классы — где есть "
+            "отбрасывается; «нет данных», если записей нет). Ученики и сотрудники — те, кто относится к организации "
+            "сегодня (зачисление или должность действует: дата начала ≤ сегодня ≤ дата окончания, пустая дата не "
+            "ограничивает); классы — где есть "
             "такие ученики; класс-предметы — назначения этих классов; уроки — уроки с датами в пределах периода или "
             "диапазона (по умолчанию — последняя начавшаяся четверть): из расписания, и проведённые (со статусом "
             "«проведён» или «заменён») с темой; "
-            "сотрудники — с действующей должностью: зарегистрированы, имеют квалификационную категорию.",
+            "сотрудники — зарегистрированы, имеют квалификационную категорию.",
             "Тексеру тізімі: әр дерек түрі бойынша қанша жазба толтырылған, барлығы қанша және % (бөлшек бөлігі "
-            "алынып тасталады; жазбалар болмаса — «деректер жоқ»). Оқушылар — қолданыстағы қабылдауы барлар; "
+            "алынып тасталады; жазбалар болмаса — «деректер жоқ»). Оқушылар мен қызметкерлер — бүгін ұйымға "
+            "жататындар (қабылдауы не лауазымы күшінде: басталу күні ≤ бүгін ≤ аяқталу күні, бос күн шектемейді); "
             "сыныптар — осындай оқушылары барлар; сынып-пәндер — осы сыныптардың тағайындаулары; сабақтар — кезең "
             "немесе күндер аралығы ішіндегі (әдепкі бойынша — басталған соңғы тоқсан) сабақтар: кестеден алынғандар, "
             "және тақырыбы бар өткізілгендер («өткізілді» немесе «ауыстырылды» мәртебесіндегі); қызметкерлер — "
-            "қолданыстағы лауазымы барлар: тіркелгендер, біліктілік санаты барлар.",
+            "тіркелгендер, біліктілік санаты барлар.",
             "A checklist: for each kind of data, how many records are filled of how many, and the % (truncated; «no "
-            "data» when there are none). Students: with an open enrolment; classes: those with such students; class "
+            "data» when there are none). Students and staff: those who belong to the organization today (the "
+            "enrolment or post is in force: start ≤ today ≤ end, an empty date is open); classes: those with such "
+            "students; class "
             "subjects: assignments of those classes; lessons dated within the period or date range (by default the "
             "latest quarter started): from the timetable, and held ones (status «held» or «replaced») with a topic; "
-            "staff with an open post: "
-            "registered, with a qualification category.",
+            "staff: registered, with a qualification category.",
         ),
         query=completeness_query,
         count_label=T(
