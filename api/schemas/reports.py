@@ -97,6 +97,7 @@ class ReportBody(BaseModel):
     totals: dict[str, Any] | None
     methodology: str
     no_data: str
-    data_as_of: str | None
+    data_as_of: str | None  # ISO 8601 with the offset of time_zone
+    time_zone: str  # IANA zone of every time in the report (e.g. "Asia/Almaty")
     chart: dict[str, Any] | None
     page: ReportPage | None

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import io
-from datetime import date
+from datetime import date, datetime, timedelta
 
 import httpx
 import openpyxl
@@ -149,3 +149,30 @@ async def test_print_layout(client: httpx.AsyncClient, db: AsyncSession) -> None
     assert "<thead>" in r.text and "table-header-group" in r.text
     assert "Білім беру ұйымдарының тізілімі" in r.text
     assert "=HYPERLINK(&quot;http://x&quot;)" in r.text
+
+
+async def test_export_and_print_subtotal_blanks_and_local_time(client: httpx.AsyncClient, db: AsyncSession) -> None:
+    """«ОУ по типам»: a subtotal line's empty cells are blank, not «нет данных»; the caption's time is the screen's
+    (the local time of the region, Asia/Almaty, UTC+5), not UTC."""
+    w, college, c, user_a, user_region = await _setup(db)
+    h = fx.auth_headers(user_region)
+    body = (await client.get("/api/v1/reports/registry?view=by_type", headers=h)).json()
+    as_of = datetime.fromisoformat(body["data_as_of"])
+    assert as_of.utcoffset() == timedelta(hours=5) and body["time_zone"] == "Asia/Almaty"
+    x = await client.get("/api/v1/reports/registry/export?format=xlsx&view=by_type", headers=h)
+    ws = openpyxl.load_workbook(io.BytesIO(x.content)).active
+    rows = list(ws.iter_rows(values_only=True))
+    subtotal = next(r for r in rows if isinstance(r[1], str) and r[1].startswith("Итого по типу «Колледж»"))
+    assert subtotal[0] is None and subtotal[2] == "Колледж" and all(v is None for v in subtotal[3:])
+    school_b = next(r for r in rows if r[1] == "Школа Б")
+    assert "нет данных" in school_b  # a data row still says what is missing
+    caption = next(r[0] for r in rows if isinstance(r[0], str) and r[0].startswith("Данные на"))
+    # The screen's time (JSON) and the file's agree; a minute may have turned between the two requests.
+    shown = datetime.strptime(caption, "Данные на: %d.%m.%Y %H:%M").replace(tzinfo=as_of.tzinfo)
+    assert "UTC" not in caption and timedelta(0) <= shown - as_of.replace(second=0, microsecond=0) <= timedelta(
+        minutes=1
+    )
+    html = (await client.get("/api/v1/reports/registry/print?view=by_type", headers=h)).text
+    assert "UTC" not in html and f"Данные на: {shown:%d.%m.%Y}" in html
+    sub_html = html[html.index("Итого по типу «Колледж»") :].split("</tr>")[0]
+    assert "нет данных" not in sub_html

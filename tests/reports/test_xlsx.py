@@ -85,8 +85,10 @@ def _reference(spec: SheetSpec, rows: list[Row]) -> bytes:
         for c, v in enumerate(values):
             if type(v) in (int, float, Decimal):
                 ws.write_number(r, c, float(v), dec if spec.kinds[c] == "decimal" else plain)
-            elif v is None:
+            elif v is None and style == PLAIN:
                 ws.write_string(r, c, spec.no_data, plain)
+            elif v is None:  # subtotal and totals lines: blank, not «нет данных»
+                ws.write_blank(r, c, None, plain)
             elif isinstance(v, str):
                 ws.write_string(r, c, v, wrap_fmt if plain is cell_fmt and "\n" in v else plain)
                 widths[c] = max(widths[c], min(len(v), 60))
@@ -141,6 +143,8 @@ def test_rendered_rows_equal_xlsxwriter_cells() -> None:
     assert cells["C13"][0] == "упр_x0001_символ и _x005F_x0041_"
     assert cells["C11"][0] == " ведущий пробел" and cells["C11"][3] is True  # subtotal: italic
     assert cells["A16"][:3] == ("Всего", "s", True)  # the totals row is bold
+    # Missing values of subtotal and totals lines are blank (styled) cells, not «нет данных».
+    assert cells["A11"][0] is None and cells["A11"][3] is True and cells["C16"][0] is None and cells["C16"][2]
     assert ours["merged"] == ["A5:A6", "B5:C5", "D5:D6"] and ours["freeze"] == "A7"
 
 
@@ -175,3 +179,6 @@ async def test_build_off_the_event_loop(process_min_cells: int) -> None:
     first = 2 + len(spec.captions) + spec.depth  # title, captions, a blank row, the header rows
     assert got["cells"][f"B{first + 1}"][0] == "Школа 0" and got["cells"][f"C{first + 300}"][0] == 299
     assert got["cells"][f"B{first + 301}"][0] == "Всего"
+    # The totals row has no number: its «№» cell is blank (styled), not «нет данных»; a data row's gap still says so.
+    assert got["cells"][f"A{first + 301}"][0] is None and got["cells"][f"A{first + 301}"][2] is True
+    assert got["cells"][f"E{first + 2}"][0] == "нет данных"

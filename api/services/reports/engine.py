@@ -41,7 +41,7 @@ from typing import Any, Literal
 from sqlalchemy import ARRAY, ColumnElement, Integer, Select, and_, bindparam, func, literal, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from api.clock import today
+from api.db import replica_data_as_of
 from api.errors import InvalidInput, NotFound
 from api.models import (
     AcademicYear,
@@ -55,6 +55,8 @@ from api.models import (
     StaffPost,
     Subject,
 )
+from api.schemas.dates import FIRST_DATE, LAST_DATE
+from api.services.reports import localtime
 from api.services.scope import Principal
 
 Lang = Literal["ru", "kk", "en"]
@@ -161,7 +163,7 @@ class AppliedFilters:
     org_type_id: int | None = None
     organization_id: int | None = None
     period: PeriodInfo | None = None
-    report_date: dt.date = field(default_factory=today)  # the region's day (api.clock)
+    report_date: dt.date = field(default_factory=localtime.today)
     date_from: dt.date | None = None
     date_to: dt.date | None = None
     class_id: int | None = None
@@ -332,9 +334,19 @@ class ReportContext:
 
 
 async def resolve_filters(
-    session: AsyncSession, principal: Principal, definition: ReportDefinition, params: ReportParams, lang: str
+    session: AsyncSession,
+    principal: Principal,
+    definition: ReportDefinition,
+    params: ReportParams,
+    lang: str,
+    *,
+    require_organization: bool = True,
 ) -> AppliedFilters:
-    """Check every filter value against the caller's scope; 404 for ids not found there, 422 for bad values."""
+    """Check every filter value against the caller's scope; 404 for ids not found there, 422 for bad values.
+
+    `require_organization=False` (the filter options): a report about one organization answers without one, so
+    that the organization can be chosen through the cascade.
+    """
     allowed = set(definition.filters)
     f = AppliedFilters()
     root = principal.organization_id
@@ -461,7 +473,7 @@ async def resolve_filters(
                 "name": lname(orow[0], orow[1]),
             }
         )
-    elif definition.requires_organization:
+    elif definition.requires_organization and require_organization:
         raise InvalidInput("organization_id", "the report is about one organization: choose it")
 
     if params.period_id is not None:
@@ -487,6 +499,10 @@ async def resolve_filters(
         f.period = PeriodInfo(prow.id, pname, prow.kind, prow.starts_on, prow.ends_on)
         f.names.append({"id": "period_id", "label": label("period_id"), "value": prow.id, "name": pname})
 
+    for name in ("date", "date_from", "date_to"):
+        value = getattr(params, name)
+        if value is not None and not FIRST_DATE <= value <= LAST_DATE:
+            raise InvalidInput(name, f"must be between {FIRST_DATE.isoformat()} and {LAST_DATE.isoformat()}")
     if params.date is not None:
         f.report_date = params.date
     if "date" in allowed:
@@ -670,8 +686,10 @@ async def run_report(
     ctx = ReportContext(session, principal, definition, lang, view, filters, params.page, params.page_size, unpaged)
     result = await definition.query(ctx)
     if result.data_as_of is None:
-        # The aggregates change in the writing transactions themselves: what this read sees is current now.
-        result.data_as_of = dt.datetime.now(dt.UTC)
+        # The aggregates change in the writing transactions themselves: what this read sees is current now, or, on
+        # a standby, as of the last commit it has replayed.
+        result.data_as_of = await replica_data_as_of(session) or localtime.now()
+    result.data_as_of = localtime.local(result.data_as_of)
     if definition.numbered:
         no = ctx.offset
         for row in result.rows:
@@ -714,6 +732,7 @@ def render_json(rep: RenderedReport) -> dict[str, Any]:
         "methodology": t(d.methodology, lang),
         "no_data": t(NO_DATA, lang),
         "data_as_of": _jsonable(res.data_as_of),
+        "time_zone": localtime.TIME_ZONE,
         "chart": None,
         "page": None,
     }

@@ -8,6 +8,7 @@ from html import escape
 from typing import Any
 
 from api.services.reports.engine import NO_DATA, Col, RenderedReport, t
+from api.services.reports.localtime import fmt_local
 from api.services.reports.xlsx import CAPTION
 
 _STYLE = """
@@ -44,8 +45,9 @@ def _header_rows(columns: list[Col], depth: int, lang: str) -> list[list[str]]:
 
 
 def _cell(value: Any, kind: str, no_data: str) -> str:
+    """A table cell; `no_data` is the text of a missing value (empty in subtotal and totals lines)."""
     if value is None:
-        return f'<td class="nodata">{escape(no_data)}</td>'
+        return f'<td class="nodata">{escape(no_data)}</td>' if no_data else "<td></td>"
     if isinstance(value, Decimal | float) and kind == "decimal":
         return f'<td class="num">{float(value):.2f}</td>'
     if isinstance(value, int | float | Decimal) and not isinstance(value, bool):
@@ -71,8 +73,8 @@ def render_html(rep: RenderedReport) -> str:
     for f in rep.ctx.filters.names:
         parts.append(f'<p class="caption">{escape(str(f["label"]))}: {escape(str(f["name"]))}</p>')
     if rep.result.data_as_of is not None:
-        stamp = rep.result.data_as_of.strftime("%d.%m.%Y %H:%M")
-        parts.append(f'<p class="caption">{escape(t(CAPTION["as_of"], lang))}: {stamp} UTC</p>')
+        stamp = fmt_local(rep.result.data_as_of)
+        parts.append(f'<p class="caption">{escape(t(CAPTION["as_of"], lang))}: {stamp}</p>')
     if rep.count_label:
         parts.append(f'<p class="caption"><b>{escape(rep.count_label)}</b></p>')
     parts.append("<table><thead>")
@@ -80,10 +82,12 @@ def render_html(rep: RenderedReport) -> str:
         parts.append("<tr>" + "".join(cells) + "</tr>")
     parts.append("</thead><tbody>")
     for row in rep.result.rows:
-        cls = ' class="subtotal"' if row.get("_kind") == "subtotal" else ""
-        parts.append(f"<tr{cls}>" + "".join(_cell(row.get(c.id), c.kind, no_data) for c in leaves) + "</tr>")
+        sub = row.get("_kind") == "subtotal"
+        missing = "" if sub else no_data  # subtotal and totals lines leave what they don't sum empty (as on screen)
+        cls = ' class="subtotal"' if sub else ""
+        parts.append(f"<tr{cls}>" + "".join(_cell(row.get(c.id), c.kind, missing) for c in leaves) + "</tr>")
     if rep.result.totals is not None:
         tot = rep.result.totals
-        parts.append('<tr class="totals">' + "".join(_cell(tot.get(c.id), c.kind, no_data) for c in leaves) + "</tr>")
+        parts.append('<tr class="totals">' + "".join(_cell(tot.get(c.id), c.kind, "") for c in leaves) + "</tr>")
     parts.append("</tbody></table></body></html>")
     return "".join(parts)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, func, select
+from sqlalchemy import ColumnElement, Date, and_, case, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.models import (
@@ -20,7 +20,7 @@ from api.models import (
     StaffPost,
     Subject,
 )
-from api.services.reports import registry
+from api.services.reports import localtime, registry
 from api.services.reports.engine import (
     AppliedFilters,
     ReportParams,
@@ -32,6 +32,18 @@ from api.services.reports.engine import (
 from api.services.reports.printing import render_html
 from api.services.reports.xlsx import build_workbook_async
 from api.services.scope import Principal
+
+# The period list as a user reads it: the current academic year (the latest that has begun) first, then the
+# earlier years, newest first, then years not begun yet; within a year the quarters 1–4, the halves, then the
+# whole year («1 четверть, 2 четверть, 3 четверть, 4 четверть, Учебный год»).
+PERIOD_ORDER = (
+    (AcademicYear.starts_on > func.timezone(localtime.TIME_ZONE, func.now()).cast(Date)).asc(),
+    AcademicYear.starts_on.desc(),
+    AcademicYear.id,
+    case({"quarter": 0, "half": 1}, value=Period.kind, else_=2),
+    Period.number,
+    Period.id,
+)
 
 # Exports read every row, but not without bound: beyond this the caller must narrow the filters.
 MAX_EXPORT_ROWS = 300_000
@@ -73,7 +85,7 @@ async def report_xlsx(
 
         raise InvalidInput("filters", f"more than {MAX_EXPORT_ROWS} rows: narrow the filters to export")
     content = await build_workbook_async(rep)
-    stamp = rep.result.data_as_of.strftime("%Y%m%d") if rep.result.data_as_of else "report"
+    stamp = localtime.local(rep.result.data_as_of).strftime("%Y%m%d") if rep.result.data_as_of else "report"
     return content, f"{report_id}-{stamp}.xlsx"
 
 
@@ -87,7 +99,7 @@ async def options(session: AsyncSession, principal: Principal, report_id: str, p
     """Cascade filter values in the caller's scope: each list is narrowed by the values chosen above it."""
     definition = registry.get(report_id)
     lang = params.lang
-    f: AppliedFilters = await resolve_filters(session, principal, definition, params, lang)
+    f: AppliedFilters = await resolve_filters(session, principal, definition, params, lang, require_organization=False)
     o = Organization
     root = principal.organization_id
 
@@ -140,7 +152,7 @@ async def options(session: AsyncSession, principal: Principal, report_id: str, p
     periods = await items(
         select(Period.id, func.concat(nm(Period), " ", AcademicYear.name), Period.academic_year_id)
         .join(AcademicYear, AcademicYear.id == Period.academic_year_id)
-        .order_by(AcademicYear.starts_on.desc(), Period.starts_on)
+        .order_by(*PERIOD_ORDER)
     )
     classes: list[dict[str, Any]] = []
     teachers: list[dict[str, Any]] = []

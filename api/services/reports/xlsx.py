@@ -17,6 +17,7 @@ from concurrent.futures.process import BrokenProcessPool
 from typing import Any
 
 from api.services.reports.engine import NO_DATA, Col, RenderedReport, t
+from api.services.reports.localtime import fmt_local
 from api.services.reports.xlsx_writer import SheetSpec, chunked, report_rows, write_workbook, write_workbook_pickled
 
 CAPTION: dict[str, dict[str, str]] = {
@@ -47,7 +48,7 @@ def sheet_spec(rep: RenderedReport) -> SheetSpec:
         captions.append(f"{t(CAPTION['filters'], lang)}: {filters}")
     as_of = rep.result.data_as_of
     if as_of is not None:
-        captions.append(f"{t(CAPTION['as_of'], lang)}: {as_of.strftime('%d.%m.%Y %H:%M')} UTC")
+        captions.append(f"{t(CAPTION['as_of'], lang)}: {fmt_local(as_of)}")
     if rep.count_label:
         captions.append(rep.count_label)
     depth = max((c.depth() for c in rep.columns), default=1)

@@ -104,6 +104,9 @@ def _render(
 ) -> tuple[str, int]:
     """The `<row>` XML of `rows` from the 0-based row `first_row` on, and the number of rows.
 
+    A missing value is «нет данных» in a data row and a blank cell in a subtotal or totals line (the «№» of the
+    totals line, a subtotal's name and contact columns: nothing there is missing, there is nothing to sum).
+
     styles[style] = (number format per column, string format, format of a string with a line break).
     """
     columns = {
@@ -122,7 +125,10 @@ def _render(
             if tv is int:  # the same text as xlsxwriter's f"{v:.16G}" below 10**16; Excel reads either as a double
                 cell(f'<c r="{col}{rn}" s="{num_xf}"><v>{v}</v></c>')
             elif v is None:
-                cell(f'<c r="{col}{rn}" s="{str_xf}" t="inlineStr"><is><t>{no_data}</t></is></c>')
+                if style == PLAIN:
+                    cell(f'<c r="{col}{rn}" s="{str_xf}" t="inlineStr"><is><t>{no_data}</t></is></c>')
+                else:  # subtotal and totals lines leave what they don't sum blank (as on screen)
+                    cell(f'<c r="{col}{rn}" s="{str_xf}"/>')
             elif tv is str:
                 cell(_string_cell(f"{col}{rn}", wrap_xf if "\n" in v else str_xf, v))
                 if len(v) > widths[c]:

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import httpx
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from api.models import Movement, Period
+from tests import factories as fx
 from tests.reports.school.crafted import build
 from tests.reports.school.test_school_common import get
 
@@ -48,6 +53,59 @@ async def test_movement(client: httpx.AsyncClient, db: AsyncSession) -> None:
         (r["date"], r["student"], r["class"], r["counterpart"], r["reason"], r["order_number"]) for r in body["rows"]
     ] == [("2025-10-10", "Зайцев Олег", "5А", "Школа №5 г. Павлодар", "Переезд", "№12-у")]
     assert body["count_label"] == "Всего 1 выбывший"
+
+
+async def test_movement_summary_and_lists_read_the_same_records(client: httpx.AsyncClient, db: AsyncSession) -> None:
+    """Quarter 2 (03.11–28.12.2025): movements on its first and last day count in the summary and in the lists."""
+    c = await build(db)
+    school, D = c.w.school_a, dt.date
+    q2 = (
+        await db.execute(select(Period).where(Period.academic_year_id == c.q1.academic_year_id, Period.number == 2))
+    ).scalar_one()
+
+    async def move(student: object, cls: object, kind: str, on: dt.date) -> None:
+        await fx.add(
+            db,
+            Movement(
+                organization_id=school.id,
+                region_id=school.region_id,
+                class_id=cls.id,  # type: ignore[attr-defined]
+                student_person_id=student.id,  # type: ignore[attr-defined]
+                kind=kind,
+                date=on,
+            ),
+        )
+
+    # As the integration API has it: a departure dated D ends the enrolment on D − 1 (the last day in the class).
+    s9, s10, s11, s12 = [await fx.person(db, f"Ученик{i}", "Тест") for i in (9, 10, 11, 12)]
+    await fx.enrol(db, c.c5a, s9, D(2025, 9, 1), D(2025, 11, 2))
+    await move(s9, c.c5a, "departed", D(2025, 11, 3))  # the first day of quarter 2
+    await fx.enrol(db, c.c5b, s10, D(2025, 12, 28))
+    await move(s10, c.c5b, "arrived", D(2025, 12, 28))  # the last day of quarter 2
+    await fx.enrol(db, c.c5a, s11, D(2025, 9, 1), D(2025, 12, 9))
+    await fx.enrol(db, c.c5b, s11, D(2025, 12, 10))
+    await move(s11, c.c5a, "departed", D(2025, 12, 10))  # a transfer 5А → 5Б
+    await move(s11, c.c5b, "arrived", D(2025, 12, 10))
+    await fx.enrol(db, c.c5a, s12, D(2025, 9, 1), D(2025, 12, 28))
+    await move(s12, c.c5a, "departed", D(2025, 12, 29))  # after quarter 2: in the class at its end
+
+    body = await get(client, c, "school.movement.summary", period_id=q2.id)
+    got = [(r["class"], *[r[f] for f in FIELDS]) for r in body["rows"] if r.get("_kind") is None]
+    # At end (28.12): 5А S1 S2 S3 S12; 5Б S4 S7 S10 S11; 10А S5 S8. Arrived: S10, S11 (5Б), S8 (10А, 05.11);
+    # departed: S9, S11 (5А). At start = end − arrived + departed (10А: S8's arrival record says 05.11).
+    assert got == [("5А", 6, 0, 2, 4), ("5Б", 2, 2, 0, 4), ("10А", 1, 1, 0, 2)]
+    assert [body["totals"][f] for f in FIELDS] == [9, 3, 2, 10]
+    arrived = await get(client, c, "school.movement.arrived", period_id=q2.id)
+    departed = await get(client, c, "school.movement.departed", period_id=q2.id)
+    assert [r["date"] for r in arrived["rows"]] == ["2025-11-05", "2025-12-10", "2025-12-28"]
+    assert [r["date"] for r in departed["rows"]] == ["2025-11-03", "2025-12-10"]
+    assert (body["totals"]["arrived"], body["totals"]["departed"]) == (arrived["count"], departed["count"])
+
+    one = await get(client, c, "school.movement.summary", period_id=q2.id, class_id=c.c5a.id)
+    listed = await get(client, c, "school.movement.departed", period_id=q2.id, class_id=c.c5a.id)
+    assert one["totals"]["departed"] == listed["count"] == 2
+    for r in [*body["rows"], body["totals"], *one["rows"]]:
+        assert r["at_start"] + r["arrived"] - r["departed"] == r["at_end"]
 
 
 async def test_admin(client: httpx.AsyncClient, db: AsyncSession) -> None:

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import Date, case, func, literal, literal_column, select
 
 from api.models import Homework, JournalChange, Lesson, Mark, Person, SchoolClass, Subject
 from api.models.school import LessonStatus, lesson_held
+from api.services.reports import localtime
 from api.services.reports.engine import TOTAL, Col, ReportContext, ReportDefinition, ReportResult, percent, t
 from api.services.reports.school.common import (
     CLASS,
@@ -26,7 +26,7 @@ from api.services.reports.school.common import (
     settings,
 )
 
-TZ = "Asia/Almaty"
+TZ = localtime.TIME_ZONE
 
 
 async def keeping_query(ctx: ReportContext) -> ReportResult:
@@ -183,9 +183,8 @@ KINDS = {
 async def history_query(ctx: ReportContext) -> ReportResult:
     """The journal change log: when, who, student, class, subject, lesson date, kind, old → new, action."""
     start, end = await resolve_range(ctx)
-    tz = ZoneInfo(TZ)
-    since = dt.datetime.combine(start, dt.time(), tz)
-    until = dt.datetime.combine(end + dt.timedelta(days=1), dt.time(), tz)
+    since = dt.datetime.combine(start, dt.time(), localtime.TZ)
+    until = dt.datetime.combine(end + dt.timedelta(days=1), dt.time(), localtime.TZ)
     j, f = JournalChange, ctx.filters
     conds = [in_org(ctx, j.organization_id), j.changed_at >= since, j.changed_at < until]
     if f.class_id is not None:
@@ -228,7 +227,7 @@ async def history_query(ctx: ReportContext) -> ReportResult:
     rows = [
         {
             "_id": r.id,
-            "when": r.changed_at.astimezone(tz).strftime("%d.%m.%Y %H:%M"),
+            "when": localtime.fmt_local(r.changed_at),
             "who": r.who or None,
             "student": r.student or None,
             "class": r._mapping["class"] if r.class_id else None,

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import and_, case, func, literal_column, select
 from sqlalchemy.dialects.postgresql import aggregate_order_by
@@ -22,6 +21,7 @@ from api.models import (
 )
 from api.services.membership import member_on
 from api.services.reports.engine import Col, ReportContext, ReportDefinition, ReportResult, t
+from api.services.reports.localtime import fmt_local
 from api.services.reports.school.common import (
     CLASS,
     ORG,
@@ -34,7 +34,6 @@ from api.services.reports.school.common import (
     yes_no,
 )
 
-ALMATY = ZoneInfo("Asia/Almaty")
 SEP: Any = literal_column("', '")
 SEX = {"M": T("М", "Е", "M"), "F": T("Ж", "Ә", "F")}
 CATEGORIES = {
@@ -56,7 +55,7 @@ def _name(p: Any) -> Any:
 
 def visit_text(value: dt.datetime | None) -> str | None:
     """A visit time as «dd.mm.yyyy HH:MM» in Astana time."""
-    return value.astimezone(ALMATY).strftime("%d.%m.%Y %H:%M") if value else None
+    return fmt_local(value) if value else None
 
 
 def _page(ctx: ReportContext, stmt: Any) -> Any:

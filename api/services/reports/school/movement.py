@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import ColumnElement, and_, func, or_, select
 
 from api.models import Enrolment, Movement, Person, SchoolClass
 from api.services.membership import member_during, member_on
@@ -32,32 +32,54 @@ from api.services.reports.school.common import (
 FIELDS = ("at_start", "arrived", "departed", "at_end")
 
 
+def _movements_in_range(ctx: ReportContext, start: Any, end: Any) -> list[ColumnElement[bool]]:
+    """WHERE of the movement records a report counts: the chosen school, dated from `start` to `end` inclusive,
+    of the chosen class. The summary and the lists «Прибывшие» / «Выбывшие» read the same rows by this rule."""
+    mv = Movement
+    conds = [in_org(ctx, mv.organization_id), mv.date.between(start, end)]
+    if ctx.filters.class_id is not None:
+        conds.append(mv.class_id == ctx.filters.class_id)
+    return conds
+
+
 async def summary_query(ctx: ReportContext) -> ReportResult:
-    """A row per class grouped by grade: at period start, arrived, departed, at period end; grade subtotals."""
+    """A row per class grouped by grade: at period start, arrived, departed, at period end; grade subtotals.
+
+    Arrived and departed count the movement records (the rows of the lists); at the end = enrolled on the last
+    day; at the start = at the end − arrived + departed (before the first day's movements)."""
     start, end = await resolve_range(ctx)
-    e, c = Enrolment, SchoolClass
-    stmt = (
+    e, c, mv = Enrolment, SchoolClass, Movement
+    enrolled = (
+        select(e.class_id.label("class_id"), func.count().label("at_end"))
+        .where(in_org(ctx, e.organization_id), member_on(e.starts_on, e.ends_on, end))
+        .group_by(e.class_id)
+    )
+    # Classes that had anyone enrolled during the range (they show even with nobody left at its end).
+    present = select(e.class_id).where(
+        in_org(ctx, e.organization_id), member_during(e.starts_on, e.ends_on, start, end)
+    )
+    moved = (
         select(
-            c.id,
-            c.grade,
-            class_name(c).label("name"),
-            func.count().filter(member_on(e.starts_on, e.ends_on, start)).label("at_start"),
-            func.count().filter(e.starts_on > start, e.starts_on <= end).label("arrived"),
-            func.count().filter(e.ends_on >= start, e.ends_on < end).label("departed"),
-            func.count().filter(member_on(e.starts_on, e.ends_on, end)).label("at_end"),
+            mv.class_id.label("class_id"),
+            func.count().filter(mv.kind == "arrived").label("arrived"),
+            func.count().filter(mv.kind == "departed").label("departed"),
         )
-        .select_from(e)
-        .join(c, c.id == e.class_id)
-        .where(
-            in_org(ctx, e.organization_id),
-            member_during(e.starts_on, e.ends_on, start, end),
-        )
-        .group_by(c.id)
-        .order_by(c.grade, c.letter, c.id)
+        .where(*_movements_in_range(ctx, start, end))
+        .group_by(mv.class_id)
     )
     if ctx.filters.class_id is not None:
-        stmt = stmt.where(c.id == ctx.filters.class_id)
-    records = (await ctx.session.execute(stmt)).all()
+        enrolled = enrolled.where(e.class_id == ctx.filters.class_id)
+        present = present.where(e.class_id == ctx.filters.class_id)
+    at_end = {r.class_id: int(r.at_end) for r in await ctx.session.execute(enrolled)}
+    moves = {r.class_id: (int(r.arrived), int(r.departed)) for r in await ctx.session.execute(moved)}
+    ids = set(at_end) | {k for k in moves if k is not None}
+    classes = (
+        await ctx.session.execute(
+            select(c.id, c.grade, class_name(c).label("name"))
+            .where(in_org(ctx, c.organization_id), or_(c.id.in_(present), c.id.in_(ids)))
+            .order_by(c.grade, c.letter, c.id)
+        )
+    ).all()
     rows: list[dict[str, Any]] = []
     grade_rows: list[dict[str, Any]] = []
     grade: int | None = None
@@ -74,17 +96,31 @@ async def summary_query(ctx: ReportContext) -> ReportResult:
             }
         )
 
-    for r in records:
+    for r in classes:
         if r.grade != grade:
             close()
             grade, grade_rows = r.grade, []
-        row = {"_id": r.id, "class": r.name, **{f: int(r._mapping[f]) for f in FIELDS}}
+        arrived, departed = moves.get(r.id, (0, 0))
+        end_count = at_end.get(r.id, 0)
+        row = {
+            "_id": r.id,
+            "class": r.name,
+            "at_start": end_count - arrived + departed,
+            "arrived": arrived,
+            "departed": departed,
+            "at_end": end_count,
+        }
         grade_rows.append(row)
         rows.append(row)
     close()
     plain = [r for r in rows if r.get("_kind") is None]
-    totals = {"class": t(TOTAL, ctx.lang), **{f: sum(r[f] for r in plain) for f in FIELDS}} if plain else None
-    return ReportResult(rows=rows, count=len(plain), totals=totals)
+    n_classes = len(plain)
+    if None in moves:  # records without a class (the class was deleted or never sent): counted, not balanced
+        arrived, departed = moves[None]
+        plain.append({"class": None, "at_start": None, "arrived": arrived, "departed": departed, "at_end": None})
+        rows.append(plain[-1])
+    totals = {"class": t(TOTAL, ctx.lang), **{f: sum(r[f] or 0 for r in plain) for f in FIELDS}} if plain else None
+    return ReportResult(rows=rows, count=n_classes, totals=totals)
 
 
 register_school(
@@ -101,21 +137,26 @@ register_school(
             Col("at_end", T("На конец периода", "Кезең соңында", "At period end"), "int"),
         ),
         methodology=T(
-            "Источник: зачисления учеников в классы (с датами начала и окончания). На начало периода — ученики, "
-            "зачисленные в класс в первый день периода; прибыло — зачисления в класс, начавшиеся после первого и "
-            "не позже последнего дня периода; выбыло — зачисления, закончившиеся с первого до предпоследнего дня "
-            "периода (дата окончания — последний день в классе); на конец — зачисленные в последний день периода. "
-            "Для каждого класса на начало + прибыло − выбыло = на конец; переводы между классами школы считаются "
-            "выбытием из одного класса и прибытием в другой. Классы сгруппированы по параллелям со строкой итога; "
-            "строка «Всего» — сумма по классам. Период по умолчанию — последняя начавшаяся четверть.",
+            "Источник: записи о движении учеников (те же, что в отчётах «Прибывшие» и «Выбывшие») и зачисления в "
+            "классы. Прибыло и выбыло — записи о прибытии и выбытии с датой с первого по последний день периода "
+            "включительно (выбывший 02.11 во второй четверти, начавшейся 02.11, считается в ней и здесь, и в списке "
+            "«Выбывшие»); на конец периода — ученики, зачисленные в класс в последний день периода (дата окончания "
+            "зачисления — последний день в классе); на начало периода = на конец − прибыло + выбыло, то есть до "
+            "движений первого дня. Переводы между классами школы — выбытие из одного класса и прибытие в другой. "
+            "Записи без класса показаны отдельной строкой (класс «нет данных») и входят в «Всего». Классы "
+            "сгруппированы по параллелям со строкой итога; строка «Всего» — сумма по классам. Период по умолчанию — "
+            "последняя начавшаяся четверть.",
             "Дереккөз: оқушыларды сыныптарға қабылдау. Кезең басында + келді − кетті = кезең соңында; мектеп "
             "ішіндегі ауысулар бір сыныптан кету және басқасына келу болып саналады.",
-            "Source: enrolments of students in classes (with start and end dates). At start: students enrolled on "
-            "the period's first day; arrived: enrolments that start after the first and by the last day; departed: "
-            "enrolments that end from the first to the day before the last (the end date is the last day in the "
-            "class); at end: enrolled on the last day. For each class start + arrived − departed = end; a transfer "
-            "between classes of the school is a departure from one and an arrival in the other. Classes are "
-            "grouped by grade with a subtotal; «Total» adds the classes. Default period: the latest quarter started.",
+            "Source: the student movement records (the same rows as the reports «Arrived» and «Departed») and the "
+            "enrolments in classes. Arrived and departed: arrival and departure records dated from the period's first "
+            "to its last day inclusive (a student who left on 02.11 in a quarter that began on 02.11 counts in it, "
+            "here and in the list «Departed»); at end: students enrolled in the class on the period's last day (an "
+            "enrolment's end date is the last day in the class); at start = at end − arrived + departed, i.e. "
+            "before the first day's movements. A transfer between classes of the school is a departure from one "
+            "and an arrival in the other. Records without a class show on a line of their own (class «no data») "
+            "and count in «Total». Classes are grouped by grade with a subtotal; «Total» adds the classes. Default "
+            "period: the latest quarter started.",
         ),
         query=summary_query,
         count_label=T("Всего {n} {класс|класса|классов}", "Барлығы {n} сынып", "Total: {n} classes"),
@@ -141,11 +182,9 @@ def _list_query(kind: str) -> Any:
             .select_from(mv)
             .join(p, p.id == mv.student_person_id)
             .outerjoin(c, and_(c.id == mv.class_id))
-            .where(in_org(ctx, mv.organization_id), mv.kind == kind, mv.date.between(start, end))
+            .where(*_movements_in_range(ctx, start, end), mv.kind == kind)
             .order_by(mv.date, p.surname, p.first_name, mv.id)
         )
-        if ctx.filters.class_id is not None:
-            stmt = stmt.where(mv.class_id == ctx.filters.class_id)
         rows = [
             {
                 "_id": r.id,

@@ -6,7 +6,7 @@ import {
   type ColumnDef,
   type SortingState,
 } from "@tanstack/react-table";
-import { useMemo, useState } from "react";
+import { useMemo, useState, type CSSProperties } from "react";
 import { useTranslation } from "react-i18next";
 import { Link } from "react-router";
 import {
@@ -52,10 +52,17 @@ const NO_SORTING: SortingState = [];
 
 export function ReportTable({ columns, rows, totals, noData, print = false, offset = 0, caption }: Props) {
   const { t, i18n } = useTranslation();
-  const locale = i18n.resolvedLanguage === "en" ? "en-GB" : i18n.resolvedLanguage === "kk" ? "kk-KZ" : "ru-RU";
+  const lang = i18n.resolvedLanguage ?? "ru";
+  const locale = lang === "en" ? "en-GB" : lang === "kk" ? "kk-KZ" : "ru-RU";
   const leaves = useMemo(() => leafColumns(columns), [columns]);
   const header = useMemo(() => headerRows(columns), [columns]);
   const grouped = useMemo(() => rows.some(isSubtotal), [rows]);
+  // Frozen on the left while the table scrolls sideways: the № column and the name column after it.
+  const hasNumber = leaves.some((l) => l.id === NUMBER_COLUMN);
+  const nameColumn = useMemo(() => {
+    const first = leaves.find((l) => l.id !== NUMBER_COLUMN);
+    return first && !isNumericKind(first.kind) && leaves.length > 2 ? first.id : null;
+  }, [leaves]);
   const sortable = !print && !grouped;
   const [sorting, setSorting] = useState<SortingState>([]);
 
@@ -93,7 +100,7 @@ export function ReportTable({ columns, rows, totals, noData, print = false, offs
     if (leaf.id === NUMBER_COLUMN && sorted && index !== null) value = offset + index + 1;
     const missing = value === null || value === undefined || value === "";
     // Subtotal and totals lines leave cells they don't sum empty rather than saying «нет данных».
-    const text = missing && (subtotal || leaf.id === NUMBER_COLUMN) ? "" : formatCell(value, leaf.kind, noData, locale);
+    const text = missing && (subtotal || leaf.id === NUMBER_COLUMN) ? "" : formatCell(value, leaf.kind, noData, lang);
     const href = cellHref(row, leaf.id);
     const className = [
       numeric || leaf.id === NUMBER_COLUMN ? classes.num : "",
@@ -102,9 +109,20 @@ export function ReportTable({ columns, rows, totals, noData, print = false, offs
     ]
       .filter(Boolean)
       .join(" ");
+    const school = href && !print && !missing ? /^\/o\/(\d+)$/.exec(href) : null;
+    const sticky = leaf.id === NUMBER_COLUMN ? classes.stickyNo : leaf.id === nameColumn ? classes.stickyName : "";
     return (
-      <Table.Td key={leaf.id} className={className}>
+      <Table.Td key={leaf.id} className={[className, print ? "" : sticky].filter(Boolean).join(" ")}>
         {href && !print && !missing ? <Link to={href}>{text}</Link> : text}
+        {school && (
+          <Link
+            to={`/reports?organization_id=${school[1]}`}
+            className={classes.reportsLink}
+            aria-label={t("catalogue.forOrganization", { name: text })}
+          >
+            {t("report.reportsShort")}
+          </Link>
+        )}
       </Table.Td>
     );
   };
@@ -117,6 +135,7 @@ export function ReportTable({ columns, rows, totals, noData, print = false, offs
   const tableNode = (
     <Table
       className={print ? classes.printTable : classes.table}
+      style={{ "--no-width": hasNumber ? "48px" : "0px" } as CSSProperties}
       withColumnBorders
       withTableBorder
       striped={!grouped}
@@ -139,7 +158,13 @@ export function ReportTable({ columns, rows, totals, noData, print = false, offs
                   rowSpan={rowSpan > 1 ? rowSpan : undefined}
                   scope={leaf ? "col" : "colgroup"}
                   aria-sort={canSort ? sortLabel(column) : undefined}
-                  className={leaf ? classes.leafHead : classes.groupHead}
+                  className={[
+                    leaf ? classes.leafHead : classes.groupHead,
+                    !print && leaf && column.id === NUMBER_COLUMN ? `${classes.stickyNo} ${classes.stickyHead}` : "",
+                    !print && leaf && column.id === nameColumn ? `${classes.stickyName} ${classes.stickyHead}` : "",
+                  ]
+                    .filter(Boolean)
+                    .join(" ")}
                 >
                   {canSort ? (
                     <UnstyledButton
