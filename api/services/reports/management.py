@@ -192,7 +192,7 @@ ACTIVITY_METHODOLOGY: Text = {
         + REPORT_DATE_TEXT["en"]
         + " «Total» counts distinct persons; «Users» those of them who are registered users. A person with "
         "several roles (a teacher who is a parent) counts once in Total and Users but once in each role, so the "
-        "role columns may add up to more than Total. % = Users / Total × 100, truncated (1056 of 1772 is 59). "
+        "role columns may add up to more than Total. % = Users / Total × 100, truncated (1056 of 1772 = 59). "
         "Visits: distinct users who visited at least once during the day, the 7 days and the 30 days ending on the "
         "report date (calendar days in Astana time). The totals row counts distinct people: someone who belongs "
         "to two rows is counted once. Only educational organizations are counted. Data are updated as they arrive."
@@ -540,13 +540,20 @@ PERFORMANCE_METHODOLOGY: Text = {
     ),
     "kk": (
         "Дереккөз: таңдалған кезеңдегі қорытынды бағалар (тоқсандық немесе жылдық). Кезеңнің соңғы күніне ұйымның "
-        "сыныбына қабылданған оқушылар және олардың сыныбына бекітілген пәндер есепке алынады. Пән бойынша "
-        "аттестатталмаған — «а/е» немесе, кезең есеп күніне дейін аяқталса, қорытынды бағаның болмауы; кемінде бір "
-        "пән бойынша аттестатталмаған оқушы аттестатталмаған болып саналады. Үздіктер — барлық бағалары «5»; "
-        "екпінділер — тек «4» және «5»; үлгермейтіндер — «2» немесе «1» бар. Үлгерім % = (аттестатталғандар − "
-        "үлгермейтіндер) / аттестатталғандар × 100; сапа % = (үздіктер + екпінділер) / аттестатталғандар × 100; "
-        "пайыздардың бөлшек бөлігі алынып тасталады. ОДД = (100·n5 + 64·n4 + 36·n3 + 16·n2 + 7·n1) / бағалар саны. "
-        "Анықтамалар «Үлгерім: Мектеп» есебіндегідей. 1-сынып оқушылары бағаланбайды "
+        "сыныбына қабылданған оқушылар және олардың сыныбына бекітілген пәндер (сынып–пән–мұғалім) есепке алынады; "
+        "әр пән бойынша — осы ұйым қойған оқушының қорытынды бағасы (бірнеше болса — ең жоғарысы; олардың ішінде "
+        "«а/е» болса — «а/е»). Пән бойынша аттестатталмаған — «а/е» немесе, кезең есеп күніне дейін аяқталса, "
+        "қорытынды бағаның болмауы; кемінде бір пән бойынша аттестатталмаған оқушы — аттестатталмаған. "
+        "Аттестатталғандар — кемінде бір бағасы бар қалған оқушылар. Аттестатталғандардың ішінде: үздіктер — "
+        "барлық бағалары «5»; екпінділер — тек «4» және «5», «4» бар; бір «3»-пен — дәл бір «3», «2» мен «1» жоқ; "
+        "үлгермейтіндер — «2» немесе «1» бар. Үлгерім % = (аттестатталғандар − үлгермейтіндер) / аттестатталғандар "
+        "× 100; сапа % = (үздіктер + екпінділер) / аттестатталғандар × 100; пайыздар дөңгелектенбейді (бөлшек "
+        "бөлігі алынып тасталады). ОДД = (100·n5 + 64·n4 + 36·n3 + 16·n2 + 7·n1) / бағалар саны; орташа балл = "
+        "бағалар қосындысы / бағалар саны (оқушы мен пәнге бір баға); екеуі де үтірден кейін екі таңбамен "
+        "(жартысы жоғары қарай дөңгелектенеді). Анықтамалар «Үлгерім: Мектеп» есебіндегідей, ал ұйымның жолы сол "
+        "есептің қорытындысымен сәйкес келеді; жалғыз айырмашылық — әлі жүріп жатқан кезең үшін оқушылар есеп "
+        "күніндегі емес, кезеңнің соңғы күніндегі қабылдау бойынша алынады. Әдепкі кезең — қорытынды бағалары "
+        "бар басталған соңғы кезең; әдепкі есеп күні — бүгін. 1-сынып оқушылары бағаланбайды "
         "(бағасыз оқыту) және есепке алынбайды: олар оқушылар санына да, аттестатталмағандарға да кірмейді "
         "(мектепалды сыныптар да)."
     ),
@@ -564,8 +571,8 @@ PERFORMANCE_METHODOLOGY: Text = {
         "school», and an organization's row equals that report's total; the one difference: for a period still "
         "running, students are taken by their enrolment on the period's last day, not on the report date. The "
         "default period is the latest one that has started and has period marks; the default report date is today. "
-        "First-grade "
-        "students are not graded (teaching without marks) and are not counted: neither as students nor as not "
+        "Students of the 1st grade are not graded (teaching without marks) and are not counted: neither as "
+        "students nor as not "
         "attested (nor are pre-school students)."
     ),
 }
