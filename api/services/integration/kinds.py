@@ -262,10 +262,9 @@ def _in_subtree(org: str) -> str:
     return f"(SELECT o.path FROM organizations o WHERE o.id = {org}) @> ARRAY[{{root}}::int]"  # noqa: S608
 
 
-_OPEN_ENROLMENT = f"e.starts_on <= {TODAY_SQL} AND (e.ends_on IS NULL OR e.ends_on >= {TODAY_SQL})"
-_OPEN_POST = (
-    f"(x.started_on IS NULL OR x.started_on <= {TODAY_SQL}) AND (x.ended_on IS NULL OR x.ended_on >= {TODAY_SQL})"
-)
+# who belongs on a day: the one rule, is_member_on (migration 0311_reports, api.services.membership)
+_OPEN_ENROLMENT = f"is_member_on(e.starts_on, e.ends_on, {TODAY_SQL})"
+_OPEN_POST = f"is_member_on(x.started_on, x.ended_on, {TODAY_SQL})"
 
 
 def _current_links(pid: str, where: str) -> str:

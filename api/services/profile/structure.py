@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from sqlalchemy import literal, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -167,20 +165,19 @@ async def public_reception(session: AsyncSession, organization_id: int) -> list[
 async def get_leader_page(session: AsyncSession, organization_id: int, person_id: int) -> LeaderPage:
     """Личная страница руководителя: positions, contacts, reception hours; 404 for anyone not a leader here."""
     org = await get_public_org(session, organization_id)
-    today = date.today()
     positions = list(
         await session.scalars(
             select(StaffPost.position).where(
                 StaffPost.organization_id == org.id,
                 StaffPost.person_id == person_id,
                 StaffPost.role_kind.in_(("head", "deputy")),
-                current_post(today),
+                current_post(),
             )
         )
     )
     if not positions and org.head_person_id == person_id:
         # The head named on the card is published only while holding a post here (checked in SQL).
-        if await session.scalar(select(holds_post_in(org.id, literal(person_id), today))):
+        if await session.scalar(select(holds_post_in(org.id, literal(person_id)))):
             positions = ["Руководитель"]
     if not positions:
         raise NotFound(f"person {person_id} is not a leader of organization {organization_id}")
