@@ -118,6 +118,7 @@ export function ReportTable({ columns, rows, totals, noData, print = false, offs
           <Link
             to={`/reports?organization_id=${school[1]}`}
             className={classes.reportsLink}
+            data-cell-extra
             aria-label={t("catalogue.forOrganization", { name: text })}
           >
             {t("report.reportsShort")}
