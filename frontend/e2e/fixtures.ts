@@ -33,7 +33,7 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
     },
     { scope: "worker" },
   ],
-  app: async ({ signedIn }, use) => {
+  app: async ({ signedIn }, provide) => {
     const page = await signedIn.newPage();
     // Each tab starts in Russian (the language is kept in localStorage, shared by the worker's tabs).
     await page.addInitScript(() => {
@@ -43,7 +43,7 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
       }
     });
     await page.goto(`${baseUrl()}/reports`);
-    await use(page);
+    await provide(page);
     await page.close();
   },
 });

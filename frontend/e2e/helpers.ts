@@ -126,3 +126,44 @@ export const I18N_KEY = /\b(?:app|menu|auth|catalogue|report|filter|errors|profi
 export async function visibleText(page: Page): Promise<string> {
   return page.locator("body").innerText();
 }
+
+/** A string as a literal inside a RegExp. */
+export const esc = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+
+/** Click a report in the catalogue, as the menu of figure 6 shows it. */
+export async function openFromCatalogue(page: Page, r: { id: string; title: string; section: string }): Promise<void> {
+  await expect(page.getByRole("heading", { name: "Отчёты", level: 1 })).toBeVisible();
+  if (r.section === "management") {
+    await page.locator("section[aria-labelledby=cat-management]").getByRole("link", { name: new RegExp(`^${esc(r.title)}`) }).click();
+  } else {
+    const section = page.locator("section[aria-labelledby=cat-school]");
+    const at = r.title.indexOf(": ");
+    if (at < 0) {
+      await section.getByRole("link", { name: r.title, exact: true }).click();
+    } else {
+      const [head, label] = [r.title.slice(0, at), r.title.slice(at + 2)];
+      const card = section.locator("[class*=groupCard]").filter({ has: page.getByText(head, { exact: true }) });
+      await card.getByRole("link", { name: new RegExp(`^(${esc(label)}|${esc(r.title)})$`) }).first().click();
+    }
+  }
+  await expect(page).toHaveURL(new RegExp(`/reports/${esc(r.id)}(\\?|$)`));
+}
+
+/** Choose what the report waits for: the school, then the class or teacher it asks for. */
+export async function chooseWhatItNeeds(page: Page, r: { requires_organization: boolean }): Promise<void> {
+  const prompt = page.getByTestId("report-prompt");
+  if (r.requires_organization) {
+    await expect(prompt).toContainText("образовательной организации");
+    await expect(page.getByRole("alert")).toHaveCount(0);
+    await chooseFirst(page, "Образовательная организация");
+  }
+  const table = page.getByRole("region").filter({ has: page.locator("table") });
+  const asks = prompt.filter({ hasText: /класс|учител/ });
+  await expect(table.or(asks).first()).toBeVisible();
+  if (await asks.isVisible()) {
+    await expect(page.getByRole("alert")).toHaveCount(0);
+    await chooseFirst(page, (await asks.innerText()).includes("класс") ? "Класс" : "Учитель");
+  }
+  await expect(table).toBeVisible();
+}
+
