@@ -155,3 +155,11 @@ function validZone(timeZone: string): boolean {
     return false;
   }
 }
+
+/** An ISO date (yyyy-mm-dd) as the UI language writes it in tables: «19.12.2019» (ru, kk, as in the .xlsx), «19/12/2019» (en). */
+export function formatIsoDate(value: string, lang: string): string {
+  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
+  if (!match) return value;
+  const [, y, m, d] = match;
+  return lang === "en" ? `${d}/${m}/${y}` : `${d}.${m}.${y}`;
+}

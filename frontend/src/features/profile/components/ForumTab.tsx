@@ -23,12 +23,12 @@ export function ForumTab() {
   const data = forum.data;
   if (!data) return null;
   return (
-    <Group align="flex-start" wrap="nowrap" gap="lg">
-      <Stack w={260} gap="xs" component="nav" aria-label={t("forum.sections")}>
+    <Group align="flex-start" wrap="wrap" gap="lg">
+      <Stack w={{ base: "100%", sm: 260 }} gap="xs" component="nav" aria-label={t("forum.sections")}>
         <Title order={2} size="h4">{t("forum.sections")}</Title>
         {data.sections.length === 0 && <Text c="dimmed" size="sm">{t("forum.noSections")}</Text>}
         {data.sections.map((s) => (
-          <Anchor key={s.id} component="button" fw={s.id === sectionId ? 700 : 400} onClick={() => setParams({ section: String(s.id) })} ta="left">
+          <Anchor key={s.id} component="button" underline="always" fw={s.id === sectionId ? 700 : 400} onClick={() => setParams({ section: String(s.id) })} ta="left">
             {s.title} <Badge size="xs" variant="light">{s.topic_count}</Badge>
           </Anchor>
         ))}

@@ -56,7 +56,7 @@ export function OrganizationSite() {
           {org.parent_id && (
             <Text size="sm" c="dimmed">
               {t("site.parent")}:{" "}
-              <Anchor component={Link} to={`/o/${org.parent_id}`}>
+              <Anchor component={Link} to={`/o/${org.parent_id}`} underline="always">
                 #{org.parent_id}
               </Anchor>
             </Text>
@@ -73,12 +73,19 @@ export function OrganizationSite() {
             </Tabs.Tab>
           ))}
         </Tabs.List>
+        {/* One panel per tab (the tabs' aria-controls point at them); the route's page fills the active one. */}
+        {visible.map((name) => (
+          <Tabs.Panel key={name} value={name} keepMounted pt="md">
+            {name === tab && (
+              <Group align="flex-start" wrap="nowrap">
+                <div style={{ flex: 1, minWidth: 0 }}>
+                  <Outlet />
+                </div>
+              </Group>
+            )}
+          </Tabs.Panel>
+        ))}
       </Tabs>
-      <Group align="flex-start" wrap="nowrap">
-        <div style={{ flex: 1, minWidth: 0 }}>
-          <Outlet />
-        </div>
-      </Group>
     </Stack>
   );
 }

@@ -26,15 +26,15 @@ export function PeopleTab() {
   const people = usePeople(id, { category, q, online, page });
 
   return (
-    <Group align="flex-start" wrap="nowrap" gap="lg">
-      <Paper withBorder p="xs" w={220} component="nav" aria-label={t("people.categories")}>
+    <Group align="flex-start" wrap="wrap" gap="lg">
+      <Paper withBorder p="xs" w={{ base: "100%", sm: 220 }} component="nav" aria-label={t("people.categories")}>
         {CATEGORIES.map((c) => (
           <NavLink key={c} label={t(`people.${c}`)} active={c === category} onClick={() => { setCategory(c); setPage(1); }} component="button" />
         ))}
       </Paper>
-      <Stack style={{ flex: 1 }} gap="sm">
+      <Stack style={{ flex: 1, minWidth: 0 }} gap="sm">
         <Group align="flex-end">
-          <TextInput label={t("people.search")} type="search" value={search} onChange={(e) => { setSearch(e.currentTarget.value); setPage(1); }} w={320} />
+          <TextInput label={t("people.search")} type="search" value={search} onChange={(e) => { setSearch(e.currentTarget.value); setPage(1); }} w={{ base: "100%", sm: 320 }} />
           <Checkbox label={t("people.online")} checked={online} onChange={(e) => { setOnline(e.currentTarget.checked); setPage(1); }} />
         </Group>
         {people.isError && <Alert color="red" role="alert">{(people.error as Error).message}</Alert>}
@@ -48,7 +48,7 @@ export function PeopleTab() {
                 <Table.Td>
                   <Group gap={6} wrap="nowrap">
                     {p.registered ? (
-                      <Anchor c="green.8" fw={600} href={`#person-${p.person_id}`} title={t("people.registered")}>{p.full_name}</Anchor>
+                      <Anchor c="#166534" fw={600} href={`#person-${p.person_id}`} title={t("people.registered")}>{p.full_name}</Anchor>
                     ) : (
                       <Text size="sm" title={t("people.notRegistered")}>{p.full_name}</Text>
                     )}

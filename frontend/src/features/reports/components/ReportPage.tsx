@@ -65,7 +65,8 @@ export function ReportPage() {
   const entry = catalogue.data?.find((r) => r.id === reportId);
   const needsOrganization = Boolean(entry?.requires_organization && !query.organization_id);
   const firstClassPending = FIRST_CLASS_BY_DEFAULT.has(reportId) && Boolean(query.organization_id) && !query.class_id;
-  const report = useReport(reportId, query, lang, !needsOrganization && !firstClassPending);
+  // Run the report once the catalogue says what it needs (a report of one school waits for the school).
+  const report = useReport(reportId, query, lang, catalogue.isSuccess && !needsOrganization && !firstClassPending);
   const options = useFilterOptions(reportId, query, lang);
   const [methodology, { open, close }] = useDisclosure(false);
   const phone = useMediaQuery("(max-width: 48em)");
@@ -97,13 +98,15 @@ export function ReportPage() {
     setParams(toSearch(next as Record<string, string>), { replace });
   }
 
-  // The student matrix opens on one class: the first class of the latest year of the chosen school.
+  // The student matrix opens on one class: the first class of the latest year of the chosen school (past the
+  // 1st grade, whose pupils get no marks).
   const classes_ = options.data?.classes;
   useEffect(() => {
     if (!firstClassPending || !classes_ || options.isPlaceholderData) return;
     if (classes_.length === 0) return;
     const latest = Math.max(...classes_.map((c) => Number(c.parent_id ?? 0)));
-    const first = classes_.find((c) => Number(c.parent_id ?? 0) === latest) ?? classes_[0];
+    const current = classes_.filter((c) => Number(c.parent_id ?? 0) === latest);
+    const first = current.find((c) => !/^1\D/.test(c.name)) ?? current[0] ?? classes_[0];
     setParams(toSearch({ ...query, class_id: String(first.id) } as Record<string, string>), { replace: true });
   }, [firstClassPending, classes_, options.isPlaceholderData, query, setParams]);
 
