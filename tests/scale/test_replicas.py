@@ -223,7 +223,10 @@ async def test_a_lagging_standby_is_skipped(
     await asyncio.sleep(0.6)
     replicas.settings = replicas.settings.model_copy(update={"replica_max_lag_s": 0.5})
     try:
-        await replicas.check()
+        for _ in range(3):  # a check may fall between receiving and replaying a record (a checkpoint, say)
+            await replicas.check()
+            if replicas.replicas[0].healthy:
+                break
         assert replicas.replicas[0].healthy, replicas.replicas[0].reason
     finally:
         replicas.settings = replicas.settings.model_copy(update={"replica_max_lag_s": 300})
@@ -243,11 +246,13 @@ async def test_stopping_the_standby_mid_run_loses_no_request(
     warm, stopped = asyncio.Event(), asyncio.Event()
 
     async def worker() -> None:
-        for _ in range(15):
+        after_stop = 0
+        while after_stop < 10:  # keep going until 10 requests each have run after the standby stopped
             r = await client.get("/api/v1/reports/registry", headers=headers)
             statuses.append(r.status_code)
             if len(statuses) >= 20:
                 warm.set()
+            after_stop += stopped.is_set()
 
     async def stop_when_warm() -> None:
         await warm.wait()
@@ -258,5 +263,5 @@ async def test_stopping_the_standby_mid_run_loses_no_request(
 
     await asyncio.gather(stop_when_warm(), *(worker() for _ in range(8)))
     assert stopped.is_set()
-    assert len(statuses) == 120 and set(statuses) == {200}
+    assert len(statuses) >= 100 and set(statuses) == {200}
     assert not replicas.replicas[0].healthy
