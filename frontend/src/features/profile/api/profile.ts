@@ -40,6 +40,7 @@ export interface AdminBrief {
   user_id: number;
   person_id: number | null;
   full_name: string;
+  profile_admin?: boolean;
 }
 export interface NewsRead {
   id: number;
@@ -70,7 +71,9 @@ export interface WallRead {
 }
 export interface ProfileRead {
   organization: OrganizationCard;
+  parent?: OrgBrief | null;
   can_edit: boolean;
+  can_name_admins?: boolean;
   is_employee: boolean;
   leaders: LeaderBrief[];
   administrators: AdminBrief[];
