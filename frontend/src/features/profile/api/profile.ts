@@ -96,6 +96,7 @@ export interface UnitRead {
   phone: string | null;
   email: string | null;
   head: PersonBrief | null;
+  sort_order?: number;
 }
 export interface SubordinateRead extends OrgBrief {
   type_name_ru?: string | null;
@@ -234,9 +235,10 @@ function useSiteKey(organizationId: number, ...rest: unknown[]) {
   return ["profile", organizationId, status, ...rest];
 }
 
-export function useProfile(organizationId: number) {
+export function useProfile(organizationId: number, enabled = true) {
   return useQuery({
     queryKey: useSiteKey(organizationId, "profile"),
+    enabled,
     queryFn: () => request<ProfileRead>(`${base}/organizations/${organizationId}/profile`),
   });
 }
