@@ -44,7 +44,7 @@ from api.services.profile.access import (
     registered_sql,
 )
 from api.services.profile.files import file_read
-from api.services.profile.sanitize import clean_html
+from api.services.profile.sanitize import clean_html, linkify_html
 from api.services.scope import Principal
 from api.services.storage import delete_after_commit, get_storage
 
@@ -382,7 +382,7 @@ async def list_wall(
 async def post_wall(session: AsyncSession, principal: Principal, organization_id: int, body_html: str) -> WallRead:
     """Write on the wall (employees of the bodies above the organization); the text is sanitised."""
     org = await get_org_for_member(session, principal, organization_id)
-    body = clean_html(body_html)
+    body = linkify_html(body_html)
     if not body:
         raise InvalidInput("body_html", "nothing is left after removing unsafe markup")
     w = WallMessage(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import literal, select
+from sqlalchemy import exists, literal, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.errors import InvalidInput, NotFound
@@ -237,3 +237,23 @@ async def delete_reception(session: AsyncSession, principal: Principal, receptio
     await get_org_for_edit(session, principal, r.organization_id)
     await session.delete(r)
     await session.flush()
+
+
+async def staff_for_edit(session: AsyncSession, principal: Principal, organization_id: int) -> list[PersonBrief]:
+    """People with a current staff post in the organization: whom an editor may name a unit's head."""
+    org = await get_org_for_edit(session, principal, organization_id)
+    rows = (
+        await session.execute(
+            select(Person.id, person_name_sql(), Person.phone, Person.email)
+            .where(
+                exists().where(
+                    StaffPost.person_id == Person.id,
+                    StaffPost.organization_id == org.id,
+                    current_post(),
+                )
+            )
+            .order_by(Person.surname, Person.first_name, Person.id)
+            .limit(500)
+        )
+    ).all()
+    return [PersonBrief(person_id=r[0], full_name=r[1], phone=r[2], email=r[3]) for r in rows]
