@@ -66,6 +66,9 @@ async def app_client(cluster: ReplicatedCluster) -> AsyncIterator[tuple[Any, htt
         replica_check_interval_s=0.2,
         db_pool_size=4,
         db_max_overflow=4,
+        # Many requests of one user at once: the per-user report limit (api/services/limits.py) is not under test.
+        report_concurrency_per_user=64,
+        report_concurrency_total=64,
     )
     app = create_app(settings, database_url=cluster.primary_url)
     async with app.router.lifespan_context(app):
