@@ -147,7 +147,8 @@ def _report_filters(case: schemathesis.Case) -> None:
     any date reaches the report (the schema cannot say which report takes which filter)."""
     report_id = (case.path_parameters or {}).get("report_id")
     definitions = registry.load_all()
-    if report_id in definitions and case.query and not case.meta.generation.mode.is_negative:
+    negative = case.meta is not None and case.meta.generation.mode.is_negative
+    if report_id in definitions and case.query and not negative:
         allowed = COMMON_REPORT_PARAMS | set(definitions[report_id].filters)
         case.query = {k: v for k, v in case.query.items() if k in allowed}
 
