@@ -282,6 +282,28 @@ def record_denial(request: Request, status: int, code: str, message: str) -> Non
     pending.append(event)
 
 
+def record_after(
+    request: Request,
+    *,
+    action: str,
+    target_kind: str | None = None,
+    target_id: str | int | None = None,
+    details: dict[str, Any] | None = None,
+) -> None:
+    """Queue an event for `AuditWriter`, written after the request in a transaction of its own (for a refusal
+    whose own transaction is rolled back)."""
+    event = _event(
+        request,
+        action=action,
+        target_kind=target_kind,
+        target_id=target_id,
+        organization_id=None,
+        details=details,
+        actor=None,
+    )
+    request.scope.setdefault("state", {}).setdefault(_PENDING, []).append(event)
+
+
 class AuditWriter:
     """ASGI middleware: after a request has finished, write the audit events it queued (one row per event)."""
 

@@ -199,6 +199,16 @@ async def test_every_integration_write_is_audited(client: httpx.AsyncClient, db:
     assert events[2].details["unchanged"] == 1
 
 
+async def test_a_refused_batch_is_audited_too(client: httpx.AsyncClient, db: AsyncSession, xw: ExtWorld) -> None:
+    """The probe's refused hijack leaves a trace for the administrators (written after the request)."""
+    resp = await push(client, xw.headers, "persons", [{"external_id": "sb1", "surname": "HIJACKED", "first_name": "X"}])
+    assert problems(resp) == [(0, "external_id")]
+    event = await db.scalar(select(AuditEvent).where(AuditEvent.action == "integration.upsert.refused"))
+    assert event is not None and event.actor_kind == "token" and event.target_kind == "persons"
+    assert event.organization_id == xw.w.body_a.id
+    assert event.details["problems"] == 1 and event.details["first"][0]["field"] == "external_id"
+
+
 # ---- item 6: an IIN's existence outside the token's data is never revealed --------------------------------
 
 

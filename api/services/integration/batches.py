@@ -100,10 +100,30 @@ async def _audit(
     await audit.record(session, request, action=action, target_kind=ctx.kind, details=details)
 
 
+REFUSAL_PROBLEMS = 20  # problems named in the audit event of a refused batch
+
+
+def _audit_refusal(request: Request | None, kind_name: str, action: str, exc: InvalidInput) -> None:
+    """A refused batch writes nothing, but the attempt is logged (after the request, in its own transaction)."""
+    if request is not None:
+        details = {"problems": len(exc.details), "first": exc.details[:REFUSAL_PROBLEMS]}
+        audit.record_after(request, action=action, target_kind=kind_name, details=details)
+
+
 async def upsert(
     session: AsyncSession, token: TokenPrincipal, kind_name: str, items: Sequence[Any], request: Request | None = None
 ) -> BatchResult:
     """Create or update the batch's rows by external id; nothing is written unless every item is valid."""
+    try:
+        return await _upsert(session, token, kind_name, items, request)
+    except InvalidInput as exc:
+        _audit_refusal(request, kind_name, "integration.upsert.refused", exc)
+        raise
+
+
+async def _upsert(
+    session: AsyncSession, token: TokenPrincipal, kind_name: str, items: Sequence[Any], request: Request | None
+) -> BatchResult:
     kind = _kind(kind_name)
     ctx = Ctx(await driver_connection(session), token, kind_name)
     _check_allowed(ctx)
@@ -264,6 +284,16 @@ async def delete(
     session: AsyncSession, token: TokenPrincipal, kind_name: str, ext_ids: list[str], request: Request | None = None
 ) -> BatchResult:
     """Delete rows by external id (unknown ids count as unchanged); a deleted mark is journaled."""
+    try:
+        return await _delete(session, token, kind_name, ext_ids, request)
+    except InvalidInput as exc:
+        _audit_refusal(request, kind_name, "integration.delete.refused", exc)
+        raise
+
+
+async def _delete(
+    session: AsyncSession, token: TokenPrincipal, kind_name: str, ext_ids: list[str], request: Request | None
+) -> BatchResult:
     kind = _kind(kind_name)
     if not kind.deletable:
         raise InvalidInput("kind", f"{kind_name} cannot be deleted through the integration API")
