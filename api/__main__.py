@@ -55,6 +55,9 @@ def _serve(args: argparse.Namespace) -> int:
         port=settings.port,
         workers=workers,
         log_level="info",
+        # The app alone decides the client's IP (BILIM_TRUSTED_PROXIES, api.services.audit.client_ip): uvicorn
+        # would otherwise believe X-Forwarded-For from 127.0.0.1 and let any local client choose its address.
+        proxy_headers=False,
     )
     return 0
 

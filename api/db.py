@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import uuid
 from collections.abc import AsyncIterator
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlparse
 
-from sqlalchemy import text
-from sqlalchemy.engine import make_url
+from sqlalchemy import event, text
+from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 from sqlalchemy.pool import NullPool
 
@@ -49,7 +51,11 @@ def with_database(url: str, database: str) -> str:
 async def ensure_database(url: str) -> None:
     """Create the URL's database on its server when it does not exist yet."""
     target = make_url(url).database
-    admin = create_async_engine(with_database(url, "postgres"), isolation_level="AUTOCOMMIT")
+    admin = create_async_engine(
+        with_database(url, "postgres"),
+        isolation_level="AUTOCOMMIT",
+        connect_args=pooler_connect_args(get_settings()),
+    )
     try:
         async with admin.connect() as conn:
             exists = await conn.scalar(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": target})
@@ -71,9 +77,42 @@ def resolve_database_url(settings: Settings | None = None) -> str:
     return f"postgresql+asyncpg://{user}@/{DEFAULT_DB_NAME}?host={host}"
 
 
-def make_engine(url: str, settings: Settings | None = None, **overrides: Any) -> AsyncEngine:
+def _statement_name() -> str:
+    """A prepared statement name no other client of a pooled server connection can have used."""
+    return f"__asyncpg_{uuid.uuid4().hex}__"
+
+
+def pooler_connect_args(settings: Settings) -> dict[str, Any]:
+    """asyncpg arguments for a transaction pooler (PgBouncer): no statement caches, unique statement names.
+
+    Behind a transaction pooler consecutive transactions of one client connection run on different server
+    connections, so a statement prepared (and cached) in one is unknown, or named alike by another client, in the
+    next. SQLAlchemy prepares each statement in the transaction that runs it; the names only must not collide.
+    """
+    if settings.db_pooler != "pgbouncer":
+        return {}
+    return {
+        "statement_cache_size": 0,
+        "prepared_statement_cache_size": 0,
+        "prepared_statement_name_func": _statement_name,
+    }
+
+
+def make_engine(
+    url: str, settings: Settings | None = None, *, connect_timeout: float | None = None, **overrides: Any
+) -> AsyncEngine:
     """An engine with pre-ping, recycle, a bounded pool and a statement timeout."""
     settings = settings or get_settings()
+    server_settings = {
+        "statement_timeout": str(settings.db_statement_timeout_ms),
+        "application_name": "bilim-ouo",
+        "timezone": "UTC",
+    }
+    pooled = settings.db_pooler == "pgbouncer"
+    if pooled:
+        # PgBouncer refuses startup parameters it does not track (statement_timeout is one; application_name and
+        # TimeZone it tracks and restores per client): the timeout is set in every transaction instead (below).
+        del server_settings["statement_timeout"]
     opts: dict[str, Any] = {
         "pool_pre_ping": True,
         "pool_recycle": settings.db_pool_recycle_seconds,
@@ -81,16 +120,32 @@ def make_engine(url: str, settings: Settings | None = None, **overrides: Any) ->
         "max_overflow": settings.db_max_overflow,
         "pool_timeout": settings.db_pool_timeout_seconds,
         "connect_args": {
-            "server_settings": {
-                "statement_timeout": str(settings.db_statement_timeout_ms),
-                "application_name": "bilim-ouo",
-                "timezone": "UTC",
-            },
+            "server_settings": server_settings,
             "command_timeout": max(settings.db_statement_timeout_ms / 1000 + 5, 5),
+            **pooler_connect_args(settings),
+            **({"timeout": connect_timeout} if connect_timeout is not None else {}),
         },
     }
     opts.update(overrides)
-    return create_async_engine(url, **opts)
+    engine = create_async_engine(url, **opts)
+    if pooled:
+        _set_timeout_per_transaction(engine, settings.db_statement_timeout_ms)
+    return engine
+
+
+def _set_timeout_per_transaction(engine: AsyncEngine, milliseconds: int) -> None:
+    """Open every transaction with SET LOCAL statement_timeout (session state does not survive a pooler)."""
+    statement = f"SET LOCAL statement_timeout = {int(milliseconds)}"
+
+    @event.listens_for(engine.sync_engine, "begin")
+    def _begin(conn: Connection) -> None:
+        # The DBAPI cursor, not conn.execute: the SQLAlchemy transaction is still being begun. The asyncpg adapter
+        # opens the database transaction with this first statement, so it holds for the whole transaction.
+        cursor = conn.connection.cursor()
+        try:
+            cursor.execute(statement)
+        finally:
+            cursor.close()
 
 
 def run_migrations(url: str, target: str = "heads") -> None:
@@ -111,6 +166,10 @@ MIGRATION_LOCK_KEY = 0x62696C696D
 async def migrate(url: str) -> None:
     """Create the database if needed and bring it to the migration heads (one process at a time)."""
     await ensure_database(url)
+    settings = get_settings()
+    if settings.db_pooler == "pgbouncer":
+        await _migrate_behind_pooler(url, settings)
+        return
     # Several processes may start at once (`uvicorn --workers N` without `python -m api serve`): one migrates, the
     # others wait here and then find the heads. AUTOCOMMIT: the lock holder keeps no transaction open meanwhile.
     locker = create_async_engine(url, isolation_level="AUTOCOMMIT", poolclass=NullPool)
@@ -125,6 +184,18 @@ async def migrate(url: str) -> None:
         await locker.dispose()
 
 
+async def _migrate_behind_pooler(url: str, settings: Settings) -> None:
+    """migrate() through a transaction pooler: a session-level lock would stay on whichever server connection took
+    it, so the lock is a transaction-level one, held by a transaction kept open until the migrations are done."""
+    locker = create_async_engine(url, poolclass=NullPool, connect_args=pooler_connect_args(settings))
+    try:
+        async with locker.begin() as conn:
+            await conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK_KEY})
+            await asyncio.to_thread(run_migrations, url)
+    finally:
+        await locker.dispose()
+
+
 async def limit_statement_time(session: AsyncSession, milliseconds: int) -> None:
     """Cap every statement of the session's current transaction at `milliseconds` (SET LOCAL statement_timeout)."""
     # SET cannot take bind parameters; the value is an int, so formatting it in is safe.
@@ -135,6 +206,17 @@ async def limit_report_time(session: AsyncSession, settings: Settings | None = N
     """Apply the stricter report statement timeout (settings.db_report_statement_timeout_ms) to this transaction."""
     settings = settings or get_settings()
     await limit_statement_time(session, settings.db_report_statement_timeout_ms)
+
+
+# AsyncSession.info key naming the standby a session reads (api/replicas.py); absent on the primary.
+REPLICA_INFO_KEY = "replica"
+
+
+async def replica_data_as_of(session: AsyncSession) -> datetime | None:
+    """The standby's last replayed commit time when the session reads a standby, else None (the primary: now)."""
+    if session.info.get(REPLICA_INFO_KEY) is None:
+        return None
+    return await session.scalar(text("SELECT pg_last_xact_replay_timestamp()"))
 
 
 def sessionmaker_for(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:

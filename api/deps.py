@@ -10,7 +10,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.db import session_scope
-from api.errors import Forbidden, Unauthorized
+from api.errors import Forbidden, PasswordChangeRequired, Unauthorized
 from api.services.auth import authenticate_request
 from api.services.scope import Principal
 
@@ -40,10 +40,16 @@ async def optional_principal(
     return principal
 
 
-async def current_principal(principal: Principal | None = Depends(optional_principal)) -> Principal:
-    """The authenticated caller; 401 for anonymous requests."""
+# What a user with a one-time password may do: see who they are and set their own password.
+ALLOWED_BEFORE_PASSWORD_CHANGE = frozenset({"/api/v1/auth/me", "/api/v1/auth/password"})
+
+
+async def current_principal(request: Request, principal: Principal | None = Depends(optional_principal)) -> Principal:
+    """The authenticated caller; 401 for anonymous requests, 403 while a one-time password must be changed."""
     if principal is None:
         raise Unauthorized("authorization: log in first", headers={"WWW-Authenticate": "Bearer"})
+    if principal.must_change_password and request.url.path not in ALLOWED_BEFORE_PASSWORD_CHANGE:
+        raise PasswordChangeRequired("password: set your own password first (POST /api/v1/auth/password)")
     return principal
 
 

@@ -51,6 +51,10 @@ class Forbidden(DomainError):
     code = "forbidden"
 
 
+class PasswordChangeRequired(Forbidden):
+    code = "password_change_required"
+
+
 class Conflict(DomainError):
     status_code = 409
     code = "conflict"

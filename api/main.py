@@ -11,9 +11,11 @@ from fastapi.responses import FileResponse
 from fastapi.staticfiles import StaticFiles
 
 from api import __version__
+from api.body_limit import BodyLimit
 from api.config import PROJECT_ROOT, Settings, get_settings
 from api.db import make_engine, migrate, resolve_database_url, sessionmaker_for
 from api.errors import NotFound, envelope, install_error_handlers
+from api.replicas import ReplicaSet
 from api.routers import accounts as accounts_router
 from api.routers import audit as audit_router
 from api.routers import auth as auth_router
@@ -23,6 +25,7 @@ from api.routers import integration as integration_router
 from api.routers import profile as profile_router
 from api.routers import reports as reports_router
 from api.services.audit import AuditWriter
+from api.services.limits import ReportLimits
 from api.services.reports.xlsx import shutdown_export_pool
 
 API_PREFIX = "/api/v1"
@@ -72,9 +75,15 @@ def create_app(settings: Settings | None = None, database_url: str | None = None
         engine = make_engine(url, settings)
         app.state.engine = engine
         app.state.sessionmaker = sessionmaker_for(engine)
+        replicas = ReplicaSet.from_settings(settings)
+        app.state.replicas = replicas
+        if replicas is not None:
+            await replicas.start()
         try:
             yield
         finally:
+            if replicas is not None:
+                await replicas.close()
             await engine.dispose()
             shutdown_export_pool()
 
@@ -88,7 +97,9 @@ def create_app(settings: Settings | None = None, database_url: str | None = None
         lifespan=lifespan,
     )
     app.state.settings = settings
+    app.state.report_limits = ReportLimits.from_settings(settings)
     install_error_handlers(app)
+    app.add_middleware(BodyLimit)  # innermost: a 413 still passes the audit and the security headers
     app.add_middleware(AuditWriter)
     app.include_router(api_router())
 

@@ -132,7 +132,7 @@ l AS (
   SELECT l.organization_id, count(*) AS lessons, sum((SELECT count(*) FROM enrolments e WHERE e.class_id = l.class_id
            AND e.starts_on <= l.date AND (e.ends_on IS NULL OR e.ends_on >= l.date))) AS student_lessons
     FROM lessons l
-   WHERE l.status = 'held' AND l.date BETWEEN CAST(:d0 AS date) AND CAST(:d1 AS date)
+   WHERE lesson_held(l.status) AND l.date BETWEEN CAST(:d0 AS date) AND CAST(:d1 AS date)
      AND l.organization_id IN (SELECT id FROM s)
    GROUP BY 1
 ),

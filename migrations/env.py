@@ -8,7 +8,8 @@ from alembic import context
 from sqlalchemy.ext.asyncio import create_async_engine
 
 import api.models  # noqa: F401  (registers every table)
-from api.db import resolve_database_url
+from api.config import get_settings
+from api.db import pooler_connect_args, resolve_database_url
 from api.models.base import Base
 
 config = context.config
@@ -26,7 +27,7 @@ def _run(connection) -> None:  # type: ignore[no-untyped-def]
 
 
 async def _main() -> None:
-    engine = create_async_engine(_url())
+    engine = create_async_engine(_url(), connect_args=pooler_connect_args(get_settings()))
     async with engine.connect() as conn:
         await conn.run_sync(_run)
     await engine.dispose()

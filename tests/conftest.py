@@ -24,6 +24,8 @@ from api.config import Settings
 from api.db import ensure_database, resolve_database_url, run_migrations, with_database
 
 os.environ.setdefault("BILIM_ENVIRONMENT", "test")
+# The tests' own signing key (never the data folder's generated one).
+os.environ.setdefault("BILIM_SECRET_KEY", "tests-only-signing-key-" + uuid.uuid4().hex)
 
 
 def _server_url() -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import uuid
+from datetime import date
 
 from alembic import command
 from alembic.autogenerate import compare_metadata
@@ -116,14 +117,94 @@ def test_ungraded_grades_migration_fixes_the_performance_rows(database_url: str)
     try:
         cfg = _cfg(url)
         command.upgrade(cfg, "heads")
-        command.downgrade(cfg, "reports@-1")  # the reports branch at 0303_reports, the others at their heads
+        command.downgrade(cfg, "0303_reports")  # the reports branch at 0303_reports, the others at their heads
         ids = asyncio.run(_first_grade_data(url))
         assert asyncio.run(_period_rows(url, ids["grade1"])) > 0  # 0303 counted the 1st-grader
         command.upgrade(cfg, "heads")
         assert asyncio.run(_period_rows(url, ids["grade1"])) == 0
         assert asyncio.run(_period_rows(url, ids["grade5"])) > 0
         assert asyncio.run(_exact(url)) == {"rpt_student_period": [], "rpt_org_period_perf": []}
-        command.downgrade(cfg, "reports@-1")
+        command.downgrade(cfg, "0303_reports")
         assert asyncio.run(_period_rows(url, ids["grade1"])) == asyncio.run(_period_rows(url, ids["grade5"])) > 0
+    finally:
+        asyncio.run(_drop(url))
+
+
+async def _replaced_lesson_data(url: str) -> int:
+    """A class of 2 with a replaced lesson carrying an absence; returns the school's id."""
+    from api.models import Absence
+    from tests import factories as fx
+
+    eng = create_async_engine(url, poolclass=NullPool)
+    async with AsyncSession(eng) as db:
+        w = await fx.world(db)
+        year = await fx.academic_year(db, 2026)
+        cls = await fx.school_class(db, w.school_a, year, grade=5)
+        teacher, substitute = await fx.person(db), await fx.person(db)
+        a = await fx.assignment(db, cls, await fx.subject(db), teacher)
+        students = [await fx.person(db), await fx.person(db)]
+        for st in students:
+            await fx.enrol(db, cls, st)
+        lesson = await fx.lesson(db, a, date(2026, 9, 15), status="replaced", substitute_person_id=substitute.id)
+        await fx.add(
+            db,
+            Absence(
+                organization_id=w.school_a.id,
+                region_id=w.school_a.region_id,
+                class_id=cls.id,
+                lesson_id=lesson.id,
+                student_person_id=students[0].id,
+                date=lesson.date,
+                reason="illness",
+            ),
+        )
+        school_id = w.school_a.id
+        await db.commit()
+    await eng.dispose()
+    return school_id
+
+
+async def _attendance(url: str, school_id: int) -> tuple[int, int, int]:
+    eng = create_async_engine(url, poolclass=NullPool)
+    async with eng.connect() as conn:
+        row = (
+            await conn.execute(
+                text(
+                    "SELECT sum(lessons_held), sum(student_lessons), sum(abs_illness) FROM rpt_org_day_attendance "
+                    "WHERE organization_id = :o"
+                ),
+                {"o": school_id},
+            )
+        ).one()
+    await eng.dispose()
+    return (int(row[0] or 0), int(row[1] or 0), int(row[2] or 0))
+
+
+async def _attendance_exact(url: str) -> list:  # type: ignore[type-arg]
+    from api.services.reports.aggregates import differences
+
+    eng = create_async_engine(url, poolclass=NullPool)
+    async with AsyncSession(eng) as db:
+        out = await differences(db, "rpt_org_day_attendance")
+    await eng.dispose()
+    return out
+
+
+def test_replaced_lessons_migration_rebuilds_attendance(database_url: str) -> None:
+    """0310_reports on a database with data: a replaced lesson kept by the 0300 triggers added no lesson and no
+    student-lessons while its absence counted; after the upgrade it is a held lesson, exactly as recomputed."""
+    url = with_database(database_url, f"bilim_mig_{uuid.uuid4().hex[:8]}")
+    asyncio.run(ensure_database(url))
+    try:
+        cfg = _cfg(url)
+        command.upgrade(cfg, "heads")
+        command.downgrade(cfg, "0304_reports")
+        school = asyncio.run(_replaced_lesson_data(url))
+        assert asyncio.run(_attendance(url, school)) == (0, 0, 1)
+        command.upgrade(cfg, "heads")
+        assert asyncio.run(_attendance(url, school)) == (1, 2, 1)
+        assert asyncio.run(_attendance_exact(url)) == []
+        command.downgrade(cfg, "0304_reports")
+        assert asyncio.run(_attendance(url, school)) == (0, 0, 1)
     finally:
         asyncio.run(_drop(url))

@@ -7,6 +7,7 @@ from datetime import date, datetime
 
 from sqlalchemy import (
     BigInteger,
+    Boolean,
     CheckConstraint,
     Computed,
     Date,
@@ -209,6 +210,8 @@ class User(ExternalIdMixin, TimestampMixin, Base):
     app_role: Mapped[str | None] = mapped_column(String(16))
     status: Mapped[str] = mapped_column(String(16), default=AccountStatus.active)
     token_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # A one-time password set by an administrator: the owner must set their own before anything else.
+    must_change_password: Mapped[bool] = mapped_column(Boolean, default=False, server_default="false")
     registered_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     last_seen_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 

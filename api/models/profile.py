@@ -49,6 +49,20 @@ class TargetKind(enum.StrEnum):
     list = "list"
 
 
+class ProfileAdministrator(Base):
+    """Администратор профиля: an employee of a body named by its administrator to keep the body's site."""
+
+    __tablename__ = "profile_administrators"
+    __table_args__ = (
+        PrimaryKeyConstraint("organization_id", "user_id"),
+        Index("ix_profile_administrators_user_id", "user_id"),
+    )
+
+    organization_id: Mapped[int] = mapped_column(ForeignKey("organizations.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
 class NewsPost(TimestampMixin, Base):
     """Новость in an organization's profile: date, author, title, sanitised text and images."""
 
@@ -129,6 +143,8 @@ class Announcement(Base):
     target_district_id: Mapped[int | None] = mapped_column(ForeignKey("districts.id", ondelete="SET NULL"))
     target_type_id: Mapped[int | None] = mapped_column(ForeignKey("organization_types.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    # Отозвано: recipients no longer see a withdrawn announcement; the sender still does.
+    withdrawn_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 class AnnouncementRecipient(Base):

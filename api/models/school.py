@@ -6,6 +6,7 @@ import datetime as dt
 import enum
 
 from sqlalchemy import (
+    Boolean,
     CheckConstraint,
     Date,
     ForeignKey,
@@ -16,10 +17,12 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    func,
     text,
 )
 from sqlalchemy.dialects.postgresql import ExcludeConstraint
 from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.sql.elements import ColumnElement
 
 from api.models.base import Base, ExternalIdMixin, TimestampMixin, enum_check
 
@@ -38,6 +41,15 @@ class LessonStatus(enum.StrEnum):
     held = "held"
     cancelled = "cancelled"
     replaced = "replaced"
+
+
+def lesson_held(status: ColumnElement[str] | Mapped[str]) -> ColumnElement[bool]:
+    """Проведённый урок: it took place, with its own teacher or a substitute (held or replaced).
+
+    The one definition is the SQL function `lesson_held(status)` (migration 0310_reports), which the
+    aggregate triggers use too; PostgreSQL inlines it, so it costs nothing in a WHERE clause.
+    """
+    return func.lesson_held(status, type_=Boolean)
 
 
 class AcademicYear(Base):

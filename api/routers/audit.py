@@ -10,6 +10,7 @@ from fastapi import APIRouter, Query
 from api.deps import AdminUser, SessionDep
 from api.errors import InvalidInput
 from api.schemas.audit import AuditEventList, AuditEventRead
+from api.schemas.dates import SaneDateTime
 from api.services import audit
 
 router = APIRouter(tags=["audit"])
@@ -30,8 +31,8 @@ async def list_audit_events(
     organization_id: Annotated[int | None, Query(ge=1, le=2**31 - 1)] = None,
     target_kind: Annotated[str | None, Query(max_length=64)] = None,
     target_id: Annotated[str | None, Query(max_length=128)] = None,
-    since: Annotated[datetime | None, Query(description="From this moment (inclusive); naive means UTC")] = None,
-    until: Annotated[datetime | None, Query(description="Before this moment; naive means UTC")] = None,
+    since: Annotated[SaneDateTime | None, Query(description="From this moment (inclusive); naive means UTC")] = None,
+    until: Annotated[SaneDateTime | None, Query(description="Before this moment; naive means UTC")] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
     offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
 ) -> AuditEventList:

@@ -16,6 +16,7 @@ from api.schemas.profile import (
     AnnouncementWrite,
     FileRead,
     InformTargets,
+    Withdrawal,
 )
 from api.services.profile import inform
 
@@ -72,6 +73,24 @@ async def sent(
 async def get_announcement(announcement_id: int, session: SessionDep, principal: CurrentUser) -> AnnouncementRead:
     """One announcement sent to, or sent from within, the caller's organization."""
     return await inform.get(session, principal, announcement_id)
+
+
+@router.put("/announcements/{announcement_id}/withdrawn", response_model=AnnouncementRead)
+async def withdraw_announcement(
+    announcement_id: int, data: Withdrawal, session: SessionDep, principal: CurrentUser
+) -> AnnouncementRead:
+    """Withdraw a sent announcement (recipients no longer see it) or send it again (administrators and profile
+    administrators of the sender's body)."""
+    return await inform.withdraw(session, principal, announcement_id, data.withdrawn)
+
+
+@router.delete("/announcements/{announcement_id}", status_code=status.HTTP_204_NO_CONTENT)
+async def delete_announcement(
+    announcement_id: int, request: Request, session: SessionDep, principal: CurrentUser
+) -> Response:
+    """Delete a sent announcement with its attachments and reads."""
+    await inform.delete(session, settings_of(request), principal, announcement_id)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
 @router.post("/announcements/{announcement_id}/read", response_model=AnnouncementRead)

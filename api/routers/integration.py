@@ -151,8 +151,8 @@ async def revoke_token(token_id: int, session: SessionDep, admin: AdminUser) -> 
 def _add_kind(kind: Kind) -> None:
     body_type = Batch[kind.item]  # type: ignore[name-defined]
 
-    async def upsert(batch: body_type, session: SessionDep, token: TokenDep) -> BatchResult:
-        return await batches.upsert(session, token, kind.name, batch.items)
+    async def upsert(batch: body_type, request: Request, session: SessionDep, token: TokenDep) -> BatchResult:
+        return await batches.upsert(session, token, kind.name, batch.items, request)
 
     bulk.add_api_route(
         f"/{kind.name}",
@@ -169,8 +169,8 @@ def _add_kind(kind: Kind) -> None:
     )
     if kind.deletable:
 
-        async def delete(body: DeleteBatch, session: SessionDep, token: TokenDep) -> BatchResult:
-            return await batches.delete(session, token, kind.name, body.external_ids)
+        async def delete(body: DeleteBatch, request: Request, session: SessionDep, token: TokenDep) -> BatchResult:
+            return await batches.delete(session, token, kind.name, body.external_ids, request)
 
         bulk.add_api_route(
             f"/{kind.name}",

@@ -7,8 +7,10 @@ from typing import Annotated
 from fastapi import APIRouter, File, Query, Request, Response, UploadFile, status
 
 from api.config import Settings
-from api.deps import AdminUser, CurrentUser, OptionalUser, SessionDep
+from api.deps import CurrentUser, OptionalUser, SessionDep
+from api.replicas import PublicReadSession, ReplicaRoute
 from api.schemas.profile import (
+    DirectoryRead,
     FileRead,
     Moderation,
     NewsList,
@@ -21,14 +23,17 @@ from api.schemas.profile import (
     PageRead,
     PageUpdate,
     PageWrite,
+    ProfileAdminsRead,
+    ProfileAdminsWrite,
     ProfileRead,
     ProfileUpdate,
     WallRead,
     WallWrite,
 )
-from api.services.profile import content, documents
+from api.services.profile import admins, content, documents
+from api.services.profile import directory as directory_service
 
-router = APIRouter(tags=["profile"])
+router = APIRouter(tags=["profile"], route_class=ReplicaRoute)
 
 Page = Annotated[int, Query(ge=1, le=100_000, description="1-based page number")]
 PageSize = Annotated[int, Query(ge=1, le=100, description="rows per page")]
@@ -40,46 +45,73 @@ def settings_of(request: Request) -> Settings:
     return settings
 
 
+@router.get("/directory", response_model=DirectoryRead)
+async def directory(
+    session: SessionDep,
+    q: Annotated[str | None, Query(max_length=100, description="words of a name or a district")] = None,
+    limit: Annotated[int, Query(ge=1, le=100)] = 50,
+) -> DirectoryRead:
+    """The public directory of organizations: every management body and the organizations matching the search."""
+    return await directory_service.directory(session, (q or "").strip() or None, limit)
+
+
 @router.get("/organizations/{organization_id}/profile", response_model=ProfileRead)
-async def get_profile(organization_id: int, session: SessionDep, principal: OptionalUser) -> ProfileRead:
+async def get_profile(organization_id: int, session: PublicReadSession, principal: OptionalUser) -> ProfileRead:
     """Вкладка «Профиль» of any organization: card, contacts, leaders, administrators, news, pages, documents, wall."""
     return await content.get_profile(session, principal, organization_id)
 
 
 @router.patch("/organizations/{organization_id}/profile", response_model=OrganizationCard)
 async def update_profile(
-    organization_id: int, data: ProfileUpdate, session: SessionDep, principal: AdminUser
+    organization_id: int, data: ProfileUpdate, session: SessionDep, principal: CurrentUser
 ) -> OrganizationCard:
     """Change the description and contacts (administrators of the organization's body)."""
     return await content.update_profile(session, principal, organization_id, data)
 
 
+@router.get("/organizations/{organization_id}/profile-administrators", response_model=ProfileAdminsRead)
+async def list_profile_admins(organization_id: int, session: SessionDep, principal: CurrentUser) -> ProfileAdminsRead:
+    """Profile administrators of a body and the employees that may be named (administrators of the body)."""
+    return await admins.list_profile_admins(session, principal, organization_id)
+
+
+@router.put("/organizations/{organization_id}/profile-administrators", response_model=ProfileAdminsRead)
+async def set_profile_admins(
+    organization_id: int, data: ProfileAdminsWrite, session: SessionDep, principal: CurrentUser
+) -> ProfileAdminsRead:
+    """Name the body's profile administrators (the whole list): they edit the body's profile, documents, forum,
+    questions and announcements like its administrators."""
+    return await admins.set_profile_admins(session, principal, organization_id, data.user_ids)
+
+
 @router.get("/organizations/{organization_id}/news", response_model=NewsList)
-async def list_news(organization_id: int, session: SessionDep, page: Page = 1, page_size: PageSize = 20) -> NewsList:
+async def list_news(
+    organization_id: int, session: PublicReadSession, page: Page = 1, page_size: PageSize = 20
+) -> NewsList:
     """News of an organization, newest first."""
     return await content.list_news(session, organization_id, page, page_size)
 
 
 @router.post("/organizations/{organization_id}/news", response_model=NewsRead, status_code=status.HTTP_201_CREATED)
-async def create_news(organization_id: int, data: NewsWrite, session: SessionDep, principal: AdminUser) -> NewsRead:
+async def create_news(organization_id: int, data: NewsWrite, session: SessionDep, principal: CurrentUser) -> NewsRead:
     """Publish a news post (the text is sanitised)."""
     return await content.create_news(session, principal, organization_id, data)
 
 
 @router.get("/news/{news_id}", response_model=NewsRead)
-async def get_news(news_id: int, session: SessionDep) -> NewsRead:
+async def get_news(news_id: int, session: PublicReadSession) -> NewsRead:
     """One news post with its images."""
     return await content.get_news(session, news_id)
 
 
 @router.patch("/news/{news_id}", response_model=NewsRead)
-async def update_news(news_id: int, data: NewsUpdate, session: SessionDep, principal: AdminUser) -> NewsRead:
+async def update_news(news_id: int, data: NewsUpdate, session: SessionDep, principal: CurrentUser) -> NewsRead:
     """Change a news post."""
     return await content.update_news(session, principal, news_id, data)
 
 
 @router.delete("/news/{news_id}", status_code=status.HTTP_204_NO_CONTENT)
-async def delete_news(news_id: int, request: Request, session: SessionDep, principal: AdminUser) -> Response:
+async def delete_news(news_id: int, request: Request, session: SessionDep, principal: CurrentUser) -> Response:
     """Delete a news post with its images."""
     await content.delete_news(session, settings_of(request), principal, news_id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
@@ -90,7 +122,7 @@ async def add_news_image(
     news_id: int,
     request: Request,
     session: SessionDep,
-    principal: AdminUser,
+    principal: CurrentUser,
     file: Annotated[UploadFile, File(description="a PNG or JPEG image")],
 ) -> FileRead:
     """Attach an image (PNG or JPEG, checked by content) to a news post."""
@@ -98,39 +130,39 @@ async def add_news_image(
 
 
 @router.get("/organizations/{organization_id}/pages", response_model=list[PageBrief])
-async def list_pages(organization_id: int, session: SessionDep) -> list[PageBrief]:
+async def list_pages(organization_id: int, session: PublicReadSession) -> list[PageBrief]:
     """Interactive pages of an organization in their order."""
     return await content.list_pages(session, organization_id)
 
 
 @router.post("/organizations/{organization_id}/pages", response_model=PageRead, status_code=status.HTTP_201_CREATED)
-async def create_page(organization_id: int, data: PageWrite, session: SessionDep, principal: AdminUser) -> PageRead:
+async def create_page(organization_id: int, data: PageWrite, session: SessionDep, principal: CurrentUser) -> PageRead:
     """Create an interactive page (added at the end)."""
     return await content.create_page(session, principal, organization_id, data)
 
 
 @router.put("/organizations/{organization_id}/pages/order", response_model=list[PageBrief])
 async def order_pages(
-    organization_id: int, data: PageOrder, session: SessionDep, principal: AdminUser
+    organization_id: int, data: PageOrder, session: SessionDep, principal: CurrentUser
 ) -> list[PageBrief]:
     """Reorder the interactive pages: list every page id once, in the new order."""
     return await content.order_pages(session, principal, organization_id, data.ids)
 
 
 @router.get("/pages/{page_id}", response_model=PageRead)
-async def get_page(page_id: int, session: SessionDep) -> PageRead:
+async def get_page(page_id: int, session: PublicReadSession) -> PageRead:
     """One interactive page."""
     return await content.get_page(session, page_id)
 
 
 @router.patch("/pages/{page_id}", response_model=PageRead)
-async def update_page(page_id: int, data: PageUpdate, session: SessionDep, principal: AdminUser) -> PageRead:
+async def update_page(page_id: int, data: PageUpdate, session: SessionDep, principal: CurrentUser) -> PageRead:
     """Change an interactive page."""
     return await content.update_page(session, principal, page_id, data)
 
 
 @router.delete("/pages/{page_id}", status_code=status.HTTP_204_NO_CONTENT)
-async def delete_page(page_id: int, session: SessionDep, principal: AdminUser) -> Response:
+async def delete_page(page_id: int, session: SessionDep, principal: CurrentUser) -> Response:
     """Delete an interactive page."""
     await content.delete_page(session, principal, page_id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
@@ -151,7 +183,7 @@ async def post_wall(organization_id: int, data: WallWrite, session: SessionDep, 
 
 
 @router.patch("/wall/{message_id}", response_model=WallRead)
-async def moderate_wall(message_id: int, data: Moderation, session: SessionDep, principal: AdminUser) -> WallRead:
+async def moderate_wall(message_id: int, data: Moderation, session: SessionDep, principal: CurrentUser) -> WallRead:
     """Hide or show a wall message (administrators)."""
     return await content.moderate_wall(session, principal, message_id, bool(data.hidden))
 

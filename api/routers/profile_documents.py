@@ -6,19 +6,20 @@ from typing import Annotated
 
 from fastapi import APIRouter, File, Form, Query, Request, Response, UploadFile, status
 
-from api.deps import AdminUser, OptionalUser, SessionDep
+from api.deps import CurrentUser, OptionalUser, SessionDep
 from api.models import StoredFile
+from api.replicas import PublicReadSession, ReplicaRoute
 from api.routers.profile import settings_of
-from api.schemas.profile import DocumentsRead, FileRead, FolderRead, FolderWrite
+from api.schemas.profile import DocumentsRead, FileRead, FileUpdate, FolderRead, FolderWrite
 from api.services.profile import documents, files, uploads
 
-router = APIRouter(tags=["profile: documents"])
+router = APIRouter(tags=["profile: documents"], route_class=ReplicaRoute)
 
 
 @router.get("/organizations/{organization_id}/documents", response_model=DocumentsRead)
 async def list_documents(
     organization_id: int,
-    session: SessionDep,
+    session: PublicReadSession,
     principal: OptionalUser,
     folder_id: Annotated[int | None, Query(description="the folder to open; the root when omitted")] = None,
 ) -> DocumentsRead:
@@ -28,20 +29,20 @@ async def list_documents(
 
 @router.post("/organizations/{organization_id}/folders", response_model=FolderRead, status_code=status.HTTP_201_CREATED)
 async def create_folder(
-    organization_id: int, data: FolderWrite, session: SessionDep, principal: AdminUser
+    organization_id: int, data: FolderWrite, session: SessionDep, principal: CurrentUser
 ) -> FolderRead:
     """Create a folder."""
     return await documents.create_folder(session, principal, organization_id, data)
 
 
 @router.patch("/folders/{folder_id}", response_model=FolderRead)
-async def update_folder(folder_id: int, data: FolderWrite, session: SessionDep, principal: AdminUser) -> FolderRead:
+async def update_folder(folder_id: int, data: FolderWrite, session: SessionDep, principal: CurrentUser) -> FolderRead:
     """Rename or move a folder."""
     return await documents.rename_folder(session, principal, folder_id, data)
 
 
 @router.delete("/folders/{folder_id}", status_code=status.HTTP_204_NO_CONTENT)
-async def delete_folder(folder_id: int, request: Request, session: SessionDep, principal: AdminUser) -> Response:
+async def delete_folder(folder_id: int, request: Request, session: SessionDep, principal: CurrentUser) -> Response:
     """Delete a folder with everything in it."""
     await documents.delete_folder(session, settings_of(request), principal, folder_id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
@@ -52,7 +53,7 @@ async def upload_document(
     organization_id: int,
     request: Request,
     session: SessionDep,
-    principal: AdminUser,
+    principal: CurrentUser,
     file: Annotated[UploadFile, File(description="PDF, DOCX/XLSX/PPTX, DOC/XLS/PPT, ODT/ODS/ODP, PNG, JPEG, TXT/CSV")],
     folder_id: Annotated[int | None, Form(description="the folder; the root when omitted")] = None,
 ) -> FileRead:
@@ -81,8 +82,14 @@ def file_response(request: Request, f: StoredFile) -> Response:
     )
 
 
+@router.patch("/files/{file_id}", response_model=FileRead)
+async def update_file(file_id: int, data: FileUpdate, session: SessionDep, principal: CurrentUser) -> FileRead:
+    """Rename a document or move it to another folder."""
+    return await documents.update_document(session, principal, file_id, data)
+
+
 @router.delete("/files/{file_id}", status_code=status.HTTP_204_NO_CONTENT)
-async def delete_file(file_id: int, request: Request, session: SessionDep, principal: AdminUser) -> Response:
+async def delete_file(file_id: int, request: Request, session: SessionDep, principal: CurrentUser) -> Response:
     """Delete a document or a news image."""
     await documents.delete_document(session, settings_of(request), principal, file_id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)

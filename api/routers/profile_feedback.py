@@ -6,7 +6,8 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response, status
 
-from api.deps import AdminUser, OptionalUser, SessionDep
+from api.deps import CurrentUser, OptionalUser, SessionDep
+from api.replicas import PublicReadSession, ReplicaRoute
 from api.routers.profile import Page, PageSize, settings_of
 from api.schemas.profile import (
     FeedbackRead,
@@ -19,11 +20,11 @@ from api.schemas.profile import (
 from api.services.audit import client_ip
 from api.services.profile import feedback
 
-router = APIRouter(tags=["profile: feedback"])
+router = APIRouter(tags=["profile: feedback"], route_class=ReplicaRoute)
 
 
 @router.get("/organizations/{organization_id}/feedback", response_model=FeedbackRead)
-async def get_feedback(organization_id: int, session: SessionDep, principal: OptionalUser) -> FeedbackRead:
+async def get_feedback(organization_id: int, session: PublicReadSession, principal: OptionalUser) -> FeedbackRead:
     """Contacts, the reception schedule and the published questions with answers (public)."""
     return await feedback.get_feedback(session, principal, organization_id)
 
@@ -45,7 +46,7 @@ async def ask_question(
 async def list_questions(
     organization_id: int,
     session: SessionDep,
-    principal: AdminUser,
+    principal: CurrentUser,
     unanswered: Annotated[bool, Query(description="only questions without an answer")] = False,
     page: Page = 1,
     page_size: PageSize = 20,
@@ -56,14 +57,14 @@ async def list_questions(
 
 @router.patch("/questions/{question_id}", response_model=QuestionRead)
 async def answer_question(
-    question_id: int, data: QuestionAnswer, session: SessionDep, principal: AdminUser
+    question_id: int, data: QuestionAnswer, session: SessionDep, principal: CurrentUser
 ) -> QuestionRead:
     """Answer and/or publish a question (administrators)."""
     return await feedback.answer(session, principal, question_id, data)
 
 
 @router.delete("/questions/{question_id}", status_code=status.HTTP_204_NO_CONTENT)
-async def delete_question(question_id: int, session: SessionDep, principal: AdminUser) -> Response:
+async def delete_question(question_id: int, session: SessionDep, principal: CurrentUser) -> Response:
     """Delete a question (administrators)."""
     await feedback.delete_question(session, principal, question_id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)

@@ -6,7 +6,8 @@ from typing import Annotated
 
 from fastapi import APIRouter, Header, Response, status
 
-from api.deps import AdminUser, CurrentUser, OptionalUser, SessionDep
+from api.deps import CurrentUser, OptionalUser, SessionDep
+from api.replicas import PublicReadSession, ReplicaRoute
 from api.routers.profile import Page, PageSize
 from api.schemas.profile import (
     ForumRead,
@@ -22,13 +23,13 @@ from api.schemas.profile import (
 )
 from api.services.profile import forum
 
-router = APIRouter(tags=["profile: forum"])
+router = APIRouter(tags=["profile: forum"], route_class=ReplicaRoute)
 
 IfMatch = Annotated[str | None, Header(alias="If-Match", description="the post's ETag from GET")]
 
 
 @router.get("/organizations/{organization_id}/forum", response_model=ForumRead)
-async def get_forum(organization_id: int, session: SessionDep, principal: OptionalUser) -> ForumRead:
+async def get_forum(organization_id: int, session: PublicReadSession, principal: OptionalUser) -> ForumRead:
     """The forum's sections (public)."""
     return await forum.get_forum(session, principal, organization_id)
 
@@ -37,20 +38,22 @@ async def get_forum(organization_id: int, session: SessionDep, principal: Option
     "/organizations/{organization_id}/forum/sections", response_model=SectionRead, status_code=status.HTTP_201_CREATED
 )
 async def create_section(
-    organization_id: int, data: SectionWrite, session: SessionDep, principal: AdminUser
+    organization_id: int, data: SectionWrite, session: SessionDep, principal: CurrentUser
 ) -> SectionRead:
     """Add a section (administrators)."""
     return await forum.create_section(session, principal, organization_id, data)
 
 
 @router.put("/forum/sections/{section_id}", response_model=SectionRead)
-async def update_section(section_id: int, data: SectionWrite, session: SessionDep, principal: AdminUser) -> SectionRead:
+async def update_section(
+    section_id: int, data: SectionWrite, session: SessionDep, principal: CurrentUser
+) -> SectionRead:
     """Change a section (administrators)."""
     return await forum.update_section(session, principal, section_id, data)
 
 
 @router.delete("/forum/sections/{section_id}", status_code=status.HTTP_204_NO_CONTENT)
-async def delete_section(section_id: int, session: SessionDep, principal: AdminUser) -> Response:
+async def delete_section(section_id: int, session: SessionDep, principal: CurrentUser) -> Response:
     """Delete a section with its topics (administrators)."""
     await forum.delete_section(session, principal, section_id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
@@ -58,7 +61,7 @@ async def delete_section(section_id: int, session: SessionDep, principal: AdminU
 
 @router.get("/forum/sections/{section_id}/topics", response_model=TopicList)
 async def list_topics(
-    section_id: int, session: SessionDep, principal: OptionalUser, page: Page = 1, page_size: PageSize = 20
+    section_id: int, session: PublicReadSession, principal: OptionalUser, page: Page = 1, page_size: PageSize = 20
 ) -> TopicList:
     """Topics of a section, most recently active first (public)."""
     return await forum.list_topics(session, principal, section_id, page, page_size)
@@ -71,19 +74,19 @@ async def create_topic(section_id: int, data: TopicWrite, session: SessionDep, p
 
 
 @router.get("/forum/topics/{topic_id}", response_model=TopicDetail)
-async def get_topic(topic_id: int, session: SessionDep, principal: OptionalUser) -> TopicDetail:
+async def get_topic(topic_id: int, session: PublicReadSession, principal: OptionalUser) -> TopicDetail:
     """A topic with its posts (public)."""
     return await forum.get_topic(session, principal, topic_id)
 
 
 @router.patch("/forum/topics/{topic_id}", response_model=TopicDetail)
-async def moderate_topic(topic_id: int, data: Moderation, session: SessionDep, principal: AdminUser) -> TopicDetail:
+async def moderate_topic(topic_id: int, data: Moderation, session: SessionDep, principal: CurrentUser) -> TopicDetail:
     """Lock or hide a topic (administrators)."""
     return await forum.moderate_topic(session, principal, topic_id, data)
 
 
 @router.delete("/forum/topics/{topic_id}", status_code=status.HTTP_204_NO_CONTENT)
-async def delete_topic(topic_id: int, session: SessionDep, principal: AdminUser) -> Response:
+async def delete_topic(topic_id: int, session: SessionDep, principal: CurrentUser) -> Response:
     """Delete a topic with its posts (administrators)."""
     await forum.delete_topic(session, principal, topic_id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
@@ -127,7 +130,7 @@ async def update_post(
 
 
 @router.post("/forum/posts/{post_id}/moderation", response_model=PostRead)
-async def moderate_post(post_id: int, data: Moderation, session: SessionDep, principal: AdminUser) -> PostRead:
+async def moderate_post(post_id: int, data: Moderation, session: SessionDep, principal: CurrentUser) -> PostRead:
     """Hide or show a post (administrators)."""
     return await forum.moderate_post(session, principal, post_id, data)
 

@@ -6,18 +6,19 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from api.deps import CurrentUser, SessionDep
+from api.deps import CurrentUser
+from api.replicas import ReadSession, ReplicaRoute
 from api.routers.profile import Page
 from api.schemas.profile import PeopleCategory, PeopleList
 from api.services.profile import people
 
-router = APIRouter(tags=["profile: people"])
+router = APIRouter(tags=["profile: people"], route_class=ReplicaRoute)
 
 
 @router.get("/organizations/{organization_id}/people", response_model=PeopleList)
 async def list_people(
     organization_id: int,
-    session: SessionDep,
+    session: ReadSession,
     principal: CurrentUser,
     category: Annotated[
         PeopleCategory, Query(description="Все, Руководители, Администрация, Сотрудники ОО, …")

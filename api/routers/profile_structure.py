@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Response, status
 
-from api.deps import AdminUser, SessionDep
+from api.deps import CurrentUser, SessionDep
+from api.replicas import PublicReadSession, ReplicaRoute
 from api.schemas.profile import LeaderPage, ReceptionRead, ReceptionWrite, StructureRead, UnitRead, UnitWrite
 from api.services.profile import structure
 
-router = APIRouter(tags=["profile: structure"])
+router = APIRouter(tags=["profile: structure"], route_class=ReplicaRoute)
 
 
 @router.get("/organizations/{organization_id}/structure", response_model=StructureRead)
-async def get_structure(organization_id: int, session: SessionDep) -> StructureRead:
+async def get_structure(organization_id: int, session: PublicReadSession) -> StructureRead:
     """Units with their heads, subordinate organizations (with links to their profiles) and leaders."""
     return await structure.get_structure(session, organization_id)
 
@@ -24,19 +25,19 @@ async def get_leader(organization_id: int, person_id: int, session: SessionDep) 
 
 
 @router.post("/organizations/{organization_id}/units", response_model=UnitRead, status_code=status.HTTP_201_CREATED)
-async def create_unit(organization_id: int, data: UnitWrite, session: SessionDep, principal: AdminUser) -> UnitRead:
+async def create_unit(organization_id: int, data: UnitWrite, session: SessionDep, principal: CurrentUser) -> UnitRead:
     """Add a structural unit."""
     return await structure.create_unit(session, principal, organization_id, data)
 
 
 @router.put("/units/{unit_id}", response_model=UnitRead)
-async def update_unit(unit_id: int, data: UnitWrite, session: SessionDep, principal: AdminUser) -> UnitRead:
+async def update_unit(unit_id: int, data: UnitWrite, session: SessionDep, principal: CurrentUser) -> UnitRead:
     """Replace a structural unit."""
     return await structure.update_unit(session, principal, unit_id, data)
 
 
 @router.delete("/units/{unit_id}", status_code=status.HTTP_204_NO_CONTENT)
-async def delete_unit(unit_id: int, session: SessionDep, principal: AdminUser) -> Response:
+async def delete_unit(unit_id: int, session: SessionDep, principal: CurrentUser) -> Response:
     """Delete a structural unit with the units inside it."""
     await structure.delete_unit(session, principal, unit_id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
@@ -52,7 +53,7 @@ async def list_reception(organization_id: int, session: SessionDep) -> list[Rece
     "/organizations/{organization_id}/reception", response_model=ReceptionRead, status_code=status.HTTP_201_CREATED
 )
 async def create_reception(
-    organization_id: int, data: ReceptionWrite, session: SessionDep, principal: AdminUser
+    organization_id: int, data: ReceptionWrite, session: SessionDep, principal: CurrentUser
 ) -> ReceptionRead:
     """Add an entry to the reception schedule."""
     return await structure.create_reception(session, principal, organization_id, data)
@@ -60,14 +61,14 @@ async def create_reception(
 
 @router.put("/reception/{reception_id}", response_model=ReceptionRead)
 async def update_reception(
-    reception_id: int, data: ReceptionWrite, session: SessionDep, principal: AdminUser
+    reception_id: int, data: ReceptionWrite, session: SessionDep, principal: CurrentUser
 ) -> ReceptionRead:
     """Replace a reception schedule entry."""
     return await structure.update_reception(session, principal, reception_id, data)
 
 
 @router.delete("/reception/{reception_id}", status_code=status.HTTP_204_NO_CONTENT)
-async def delete_reception(reception_id: int, session: SessionDep, principal: AdminUser) -> Response:
+async def delete_reception(reception_id: int, session: SessionDep, principal: CurrentUser) -> Response:
     """Delete a reception schedule entry."""
     await structure.delete_reception(session, principal, reception_id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)

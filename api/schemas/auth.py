@@ -94,6 +94,7 @@ class MeResponse(BaseModel):
     person: MePerson | None
     organization: MeOrganization
     scope: MeScope
+    must_change_password: bool = False
 
 
 class AccountPersonCreate(_Input):

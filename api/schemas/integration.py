@@ -11,6 +11,7 @@ from typing_extensions import TypedDict  # pydantic needs this one on Python 3.1
 from api.models.journal import AbsenceReason, DocumentType, MovementKind
 from api.models.people import AccountStatus, QualificationCategory, RoleKind, Sex
 from api.models.school import LessonStatus
+from api.schemas.dates import RecordDate, SaneDate, SaneDateTime
 
 MAX_BATCH = 10_000
 MarkKindName = Literal["current", "sor", "soch", "quarter", "year", "exam"]
@@ -122,11 +123,11 @@ class OrganizationItem(Item):
     website: Text255 | None = None
     head_external_id: ExtId | None = None
     license_number: Annotated[str, StringConstraints(max_length=128)] | None = None
-    license_date: dt.date | None = None
+    license_date: RecordDate | None = None
     license_issuer: Text500 | None = None
     accreditation_number: Annotated[str, StringConstraints(max_length=128)] | None = None
-    accreditation_date: dt.date | None = None
-    accreditation_valid_until: dt.date | None = None
+    accreditation_date: RecordDate | None = None
+    accreditation_valid_until: RecordDate | None = None
 
 
 class PersonItem(Item):
@@ -136,7 +137,7 @@ class PersonItem(Item):
     first_name: Name
     patronymic: Annotated[str, StringConstraints(max_length=128)] | None = None
     sex: Sex | None = None
-    birth_date: dt.date | None = None
+    birth_date: RecordDate | None = None
     iin: Annotated[str, StringConstraints(min_length=12, max_length=12)] | None = None
     phone: Annotated[str, StringConstraints(max_length=64)] | None = None
     email: Text255 | None = None
@@ -150,8 +151,8 @@ class StaffPostItem(Item):
     position: Annotated[str, StringConstraints(min_length=1, max_length=255)]
     role_kind: RoleKind
     category: QualificationCategory = QualificationCategory.none
-    started_on: dt.date | None = None
-    ended_on: dt.date | None = None
+    started_on: RecordDate | None = None
+    ended_on: RecordDate | None = None
 
 
 class ClassItem(Item):
@@ -188,8 +189,8 @@ class EnrolmentItem(Item):
 
     class_external_id: ExtId
     student_external_id: ExtId
-    starts_on: dt.date
-    ends_on: dt.date | None = None
+    starts_on: SaneDate
+    ends_on: SaneDate | None = None
 
 
 class ParentLinkItem(Item):
@@ -206,15 +207,15 @@ class UserItem(Item):
     person_external_id: ExtId
     organization_external_id: ExtId
     status: AccountStatus = AccountStatus.active
-    registered_at: dt.datetime | None = None
-    last_seen_at: dt.datetime | None = None
+    registered_at: SaneDateTime | None = None
+    last_seen_at: SaneDateTime | None = None
 
 
 class LessonItem(Item):
     """A lesson of an assignment on a date; held, cancelled or replaced."""
 
     assignment_external_id: ExtId
-    date: dt.date
+    date: SaneDate
     number: int = Field(default=1, ge=0, le=12)
     topic: Annotated[str, StringConstraints(max_length=1000)] | None = None
     status: LessonStatus = LessonStatus.held
@@ -230,7 +231,7 @@ class HomeworkItem(Item):
     lesson_external_id: ExtId
     text: Annotated[str, StringConstraints(min_length=1, max_length=20_000)]
     minutes: int | None = Field(default=None, ge=0, le=600)
-    due_on: dt.date | None = None
+    due_on: SaneDate | None = None
 
 
 @with_config(ConfigDict(extra="forbid"))
@@ -250,9 +251,9 @@ class MarkItem(TypedDict):
     value: NotRequired[Annotated[int, Field(ge=1, le=5)] | None]
     not_attested: NotRequired[Annotated[bool, Field(description="«н/а» instead of a value (period marks only)")]]
     period_number: NotRequired[Annotated[int, Field(ge=1, le=4, description="the quarter, for quarter marks")] | None]
-    date: NotRequired[Annotated[dt.date, Field(description="defaults to the lesson's date")] | None]
+    date: NotRequired[Annotated[SaneDate, Field(description="defaults to the lesson's date")] | None]
     entered_by_external_id: NotRequired[ExtId | None]
-    entered_at: NotRequired[dt.datetime | None]
+    entered_at: NotRequired[SaneDateTime | None]
 
 
 class AbsenceItem(Item):
@@ -270,7 +271,7 @@ class MovementItem(Item):
     student_external_id: ExtId
     class_external_id: ExtId | None = None
     kind: MovementKind
-    date: dt.date
+    date: SaneDate
     counterpart: Text500 | None = None
     reason: Text500 | None = None
     order_number: Annotated[str, StringConstraints(max_length=64)] | None = None
@@ -285,7 +286,7 @@ class DocumentItem(Item):
     doc_type: DocumentType
     series: Annotated[str, StringConstraints(max_length=16)] = ""
     number: Annotated[str, StringConstraints(min_length=1, max_length=32)]
-    issued_on: dt.date
+    issued_on: SaneDate
     with_honours: bool = False
 
 
@@ -294,4 +295,4 @@ class VisitItem(Item):
 
     user_external_id: ExtId
     organization_external_id: ExtId | None = Field(default=None, description="defaults to the user's organization")
-    visited_at: dt.datetime
+    visited_at: SaneDateTime

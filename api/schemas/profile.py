@@ -7,6 +7,7 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
 
+from api.schemas.dates import SaneDate
 from api.services.profile.sanitize import plain_text
 
 HTML_MAX = 100_000
@@ -114,11 +115,25 @@ class LeaderBrief(_Read):
 
 
 class AdminBrief(_Read):
-    """Администратор профиля организации."""
+    """Администратор профиля организации: an administrator of the body or a named profile administrator."""
 
     user_id: int
     person_id: int | None
     full_name: str
+    profile_admin: bool = Field(default=False, description="named profile administrator (not a body administrator)")
+
+
+class ProfileAdminsRead(BaseModel):
+    """The named profile administrators of a body and the employees that may be named."""
+
+    items: list[AdminBrief]
+    candidates: list[AdminBrief]
+
+
+class ProfileAdminsWrite(_Write):
+    """The whole list of profile administrators: user ids of active employees of the body."""
+
+    user_ids: list[int] = Field(max_length=100)
 
 
 class NewsWrite(_Write):
@@ -215,7 +230,9 @@ class ProfileRead(BaseModel):
     """Вкладка «Профиль»: card, leaders, administrators, latest news, pages, newest documents, wall."""
 
     organization: OrganizationCard
+    parent: OrgBrief | None = None
     can_edit: bool
+    can_name_admins: bool = Field(default=False, description="the caller may name profile administrators")
     is_employee: bool
     leaders: list[LeaderBrief]
     administrators: list[AdminBrief]
@@ -267,6 +284,15 @@ class SubordinateRead(OrgBrief):
     type_name_ru: str | None = None
     district_name_ru: str | None = None
     profile_url: str
+    parent_id: int | None = None
+
+
+class DirectoryRead(BaseModel):
+    """The public directory: management bodies of the tree and the organizations matching a search."""
+
+    bodies: list[SubordinateRead]
+    items: list[SubordinateRead]
+    total: int
 
 
 class StructureRead(BaseModel):
@@ -361,6 +387,20 @@ class FolderWrite(_Write):
     @classmethod
     def _name(cls, v: str) -> str:
         if any(ord(c) < 32 for c in v) or "/" in v or "\\" in v:
+            raise ValueError("must not contain control characters or slashes")
+        return v
+
+
+class FileUpdate(_Write):
+    """Rename a document or move it to another folder (folder_id null: the root); omitted fields stay."""
+
+    name: Plain | None = Field(default=None, min_length=1, max_length=255)
+    folder_id: int | None = None
+
+    @field_validator("name")
+    @classmethod
+    def _name(cls, v: str | None) -> str | None:
+        if v is not None and (any(ord(c) < 32 for c in v) or "/" in v or "\\" in v):
             raise ValueError("must not contain control characters or slashes")
         return v
 
@@ -594,7 +634,7 @@ class AnnouncementWrite(_Write):
     title: Plain = Field(min_length=1, max_length=300)
     body_html: str = Field(min_length=1, max_length=HTML_MAX)
     importance: Literal["normal", "high", "urgent"] = "normal"
-    deadline: date | None = None
+    deadline: SaneDate | None = None
     target: Target
 
 
@@ -613,6 +653,13 @@ class AnnouncementRead(_Read):
     attachments: list[FileRead]
     recipients_count: int
     read_at: datetime | None = None
+    withdrawn_at: datetime | None = None
+
+
+class Withdrawal(_Write):
+    """Withdraw (true) or restore (false) a sent announcement."""
+
+    withdrawn: bool
 
 
 class AnnouncementList(BaseModel):

@@ -197,6 +197,8 @@ async def create_account(
         password_hash=password_hash,
         app_role=data.role,
         status=AccountStatus.active,
+        # Set by an administrator: a one-time password the owner must replace at the first login.
+        must_change_password=principal is not None,
     )
     session.add(user)
     await session.flush()
@@ -267,6 +269,7 @@ async def reset_password(
     user, org, _ = await _get(session, principal, account_id, for_update=True)
     _check_manageable(principal, user)
     user.password_hash = await asyncio.to_thread(hash_password, password)
+    user.must_change_password = True
     user.token_version += 1
     await session.flush()
     revoked = await revoke_user_sessions(session, user.id, "password_reset")

@@ -321,6 +321,10 @@ STUDENT_REPORTS = frozenset(
         "school.performance.class_teacher",
         "school.attendance.class_teacher",
         "school.movement.summary",
+        "school.movement.arrived",
+        "school.movement.departed",
+        "school.journal.history",
+        "school.admin.documents",
     }
 )
 STAFF_REPORTS = frozenset({"school.lists.staff"})
@@ -359,10 +363,19 @@ def read_event(request: Request) -> AuditEvent | None:
         action=action,
         target_kind=kind,
         target_id=target,
-        organization_id=None,
+        organization_id=_report_organization(kind, query),
         details=details,
         actor=None,
     )
+
+
+def _report_organization(target_kind: str, query: dict[str, str]) -> int | None:
+    """The school a report read was about (the report checked it is in the caller's scope), else None: the
+    actor's body."""
+    value = query.get("organization_id", "")
+    if target_kind != "report" or not value.isdigit() or len(value) > 9:
+        return None
+    return int(value)
 
 
 async def _write(scope: Scope, events: list[AuditEvent]) -> None:

@@ -20,7 +20,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from api.config import Settings
 from api.errors import DomainError, InvalidInput, TooManyRequests, Unauthorized
 from api.models import Organization, Person, User, Visit
-from api.models.auth import RefreshToken, ThrottleScope
+from api.models.auth import RefreshToken
 from api.models.organizations import MANAGEMENT_KINDS, OrganizationKind
 from api.models.people import AccountStatus
 from api.schemas.auth import MeOrganization, MePerson, MeResponse, MeScope
@@ -119,6 +119,7 @@ def _principal(user: User) -> Principal:
         organization_id=user.organization_id,
         role=user.app_role or "",
         username=user.username or "",
+        must_change_password=user.must_change_password,
     )
 
 
@@ -242,13 +243,11 @@ class _Account:
 async def _login_failure(
     session: AsyncSession,
     request: Request,
-    keys: list[tuple[ThrottleScope, str]],
-    now: datetime,
     name: str,
     account: _Account | None,
     reason: str,
 ) -> DomainError:
-    await throttle.register_failure(session, keys, now)
+    # The attempt was counted before the check (throttle.begin_attempt): nothing more to count here.
     await audit.record(
         session,
         request,
@@ -269,17 +268,18 @@ async def login(
 ) -> IssuedTokens | DomainError:
     """Check the credentials under throttling; a new token family on success, the error to answer otherwise.
 
-    Three steps, so that no database connection waits for Argon2id: read the throttle state and the account,
-    end that transaction; check the password on the hashing threads; write the outcome (throttle counters,
-    tokens, presence, a rehash, the audit event) in a new short transaction that the request commits.
-    Failures are returned, not raised, so that the failure counters and the audit event commit with the answer.
+    Three steps, so that no database connection waits for Argon2id: count the attempt on the throttle keys (or
+    refuse it, locked) and read the account, commit that transaction; check the password on the hashing threads;
+    write the outcome (tokens, presence, a rehash, the audit event, a success taking back its count) in a new
+    short transaction that the request commits. The attempt is counted before the check, so concurrent attempts
+    cannot all get past the limit. Failures are returned, not raised, so that the audit event commits with them.
     """
     now = _now()
     name = normalize_username(username)
     keys = throttle.keys_for(name, audit.client_ip(request))
-    until = await throttle.locked_until(session, keys, now)
-    if until is not None:
-        wait = throttle.retry_after_seconds(until, now)
+    attempt = await throttle.begin_attempt(session, keys, now)
+    if isinstance(attempt, throttle.Refused):
+        wait = attempt.retry_after
         await audit.record(
             session,
             request,
@@ -297,14 +297,14 @@ async def login(
         )
     ).first()
     account = _Account(row.id, row.organization_id, row.password_hash, row.status) if row is not None else None
-    # Only reads so far: end the transaction, so that the connection goes back to the pool during the check.
+    # Commit the count before the check, and give the connection back to the pool during the check.
     await session.commit()
 
     ok, new_hash = await check_password(password, account.password_hash if account is not None else None)
     now = _now()
     if account is None or not ok or account.status != AccountStatus.active:
         reason = "unknown user" if account is None else ("wrong password" if not ok else "account disabled")
-        return await _login_failure(session, request, keys, now, name, account, reason)
+        return await _login_failure(session, request, name, account, reason)
 
     # The account may have changed while the password was checked (disabled, new password, role taken away).
     user = await session.scalar(select(User).where(User.id == account.id))
@@ -314,7 +314,7 @@ async def login(
         or user.status != AccountStatus.active
         or user.password_hash != account.password_hash
     ):
-        return await _login_failure(session, request, keys, now, name, account, "account changed during login")
+        return await _login_failure(session, request, name, account, "account changed during login")
     if new_hash is not None:
         # Conditional: a concurrent login may have rehashed already, or a new password been set; that one stays.
         # updated_at stays too: a rehash is not an edit of the account.
@@ -326,7 +326,7 @@ async def login(
         )
         set_committed_value(user, "password_hash", new_hash)
 
-    await throttle.register_success(session, keys, now)
+    await throttle.register_success(session, attempt, now)
     issued = await _issue(session, settings, request, user, uuid.uuid4(), now)
     await record_presence(session, user, now)
     await audit.record(
@@ -351,25 +351,26 @@ async def change_password(
 ) -> IssuedTokens | DomainError:
     """Change one's own password (throttled like a login); every other session ends, this one gets new tokens."""
     now = _now()
+    keys = throttle.keys_for(normalize_username(principal.username), audit.client_ip(request))
+    attempt = await throttle.begin_attempt(session, keys, now)
+    if isinstance(attempt, throttle.Refused):
+        wait = attempt.retry_after
+        return TooManyRequests(f"too many wrong passwords: try again in {wait} s", headers={"Retry-After": str(wait)})
+    await session.commit()  # the attempt counts before the check, whatever happens next
     user = await session.scalar(select(User).where(User.id == principal.user_id).with_for_update())
     if user is None:
         raise Unauthorized("token: no longer valid")
-    keys = throttle.keys_for(normalize_username(user.username or ""), audit.client_ip(request))
-    until = await throttle.locked_until(session, keys, now)
-    if until is not None:
-        wait = throttle.retry_after_seconds(until, now)
-        return TooManyRequests(f"too many wrong passwords: try again in {wait} s", headers={"Retry-After": str(wait)})
     ok, _ = await check_password(current_password, user.password_hash)
     if not ok:
-        await throttle.register_failure(session, keys, now)
         return InvalidInput("current_password", "wrong password")
     if current_password == new_password:
         return InvalidInput("new_password", "must differ from the current password")
     user.password_hash = await hash_password(new_password)
+    user.must_change_password = False
     user.token_version += 1
     await session.flush()
     revoked = await revoke_user_sessions(session, user.id, "password_changed", now)
-    await throttle.register_success(session, keys, now)
+    await throttle.register_success(session, attempt, now)
     await audit.record(
         session,
         request,
@@ -494,6 +495,7 @@ async def me(session: AsyncSession, principal: Principal) -> MeResponse:
     return MeResponse(
         id=user.id,
         username=user.username or "",
+        must_change_password=user.must_change_password,
         role=principal.role,
         status=user.status,
         last_seen_at=user.last_seen_at,

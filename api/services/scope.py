@@ -20,6 +20,7 @@ class Principal:
     organization_id: int  # the management body; its subtree is the scope
     role: str  # "employee" | "admin"
     username: str
+    must_change_password: bool = False
 
     @property
     def is_admin(self) -> bool:

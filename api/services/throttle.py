@@ -1,15 +1,20 @@
-"""Login throttling: failed logins counted in PostgreSQL per IP, per account from an IP and per account.
+"""Login throttling: login attempts counted in PostgreSQL per account from an IP, per IP and per account.
 
 Three counters, so that one noisy IP locks out only itself and a single attacker can't lock a user
 out of their account from everywhere:
 
 - `account_ip`: an account from one IP — the common case (a person mistyping, or a guesser); locks first.
 - `ip`: one IP over all accounts — password spraying from one place.
-- `account`: one account from any IP — a distributed attack on one account; a high threshold.
+- `account`: one account from any IP — a distributed attack on one account; a high threshold and short locks,
+  so that it slows the attack without locking the owner out (one source's flood never gets this far: its own
+  `account_ip` lock stops it after 5, and refused attempts are not counted).
 
-A key locks when its failures reach the threshold; each further failure doubles the lock, up to a cap.
-Failures older than `window` no longer count. While a key is locked, attempts are refused with 429
-and Retry-After without checking the password (and without counting them).
+An attempt is counted atomically BEFORE its password is checked (`begin_attempt`: an upsert per counter, under
+its row lock, committed before the hashing), so concurrent attempts cannot all pass a check that none of them has
+counted yet. The attempt that reaches a threshold sets the lock itself; a success then takes back what it counted
+(`register_success`). A key locks when its count reaches the threshold; each further counted attempt doubles the
+lock, up to a cap. Counts older than `window` no longer count. While a key is locked, attempts are refused with
+429 and Retry-After without checking the password (and without counting them).
 """
 
 from __future__ import annotations
@@ -18,7 +23,7 @@ import math
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import case, delete, or_, select, tuple_, update
+from sqlalchemy import case, delete, func, or_, select, tuple_, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -37,7 +42,8 @@ class Policy:
 POLICIES: dict[ThrottleScope, Policy] = {
     ThrottleScope.account_ip: Policy(threshold=5, base_seconds=30, cap_seconds=15 * 60),
     ThrottleScope.ip: Policy(threshold=20, base_seconds=60, cap_seconds=30 * 60),
-    ThrottleScope.account: Policy(threshold=50, base_seconds=60, cap_seconds=30 * 60),
+    # Short: the owner of an account under a distributed attack waits seconds, not half an hour.
+    ThrottleScope.account: Policy(threshold=50, base_seconds=2, cap_seconds=30),
 }
 WINDOW = timedelta(minutes=30)  # failures older than this (since the last one) are forgotten
 FORGET_AFTER = timedelta(days=1)  # rows untouched this long are deleted
@@ -79,12 +85,32 @@ def retry_after_seconds(until: datetime, now: datetime) -> int:
     return max(1, math.ceil((until - now).total_seconds()))
 
 
-async def register_failure(
+@dataclass(frozen=True)
+class Attempt:
+    """A counted login attempt: its keys, and the locks it set itself (taken back if it succeeds)."""
+
+    keys: list[tuple[ThrottleScope, str]]
+    armed: dict[tuple[ThrottleScope, str], datetime]
+
+
+@dataclass(frozen=True)
+class Refused:
+    """A key is locked: the attempt is refused uncounted; retry after that many seconds."""
+
+    retry_after: int
+
+
+async def begin_attempt(
     session: AsyncSession, keys: list[tuple[ThrottleScope, str]], now: datetime
-) -> datetime | None:
-    """Count a failed login on every key; lock the keys that reached their threshold. Returns the latest lock."""
-    latest: datetime | None = None
-    # Always the same key order, so concurrent attempts take row locks in the same order (no deadlocks).
+) -> Attempt | Refused:
+    """Count an attempt on every key before its password is checked, or refuse it if a key is locked.
+
+    The caller commits before checking the password. Each upsert holds its row until then, and the keys are always
+    taken in the same order (no deadlocks), so concurrent attempts count one after another and the one that reaches
+    a threshold locks the key for all that follow. A refused attempt counts nowhere (its savepoint is rolled back).
+    """
+    armed: dict[tuple[ThrottleScope, str], datetime] = {}
+    savepoint = await session.begin_nested()
     for scope, key in keys:
         stale = LoginThrottle.last_failure_at < now - WINDOW
         stmt = (
@@ -98,10 +124,14 @@ async def register_failure(
                     "last_failure_at": now,
                 },
             )
-            .returning(LoginThrottle.failures)
+            .returning(LoginThrottle.failures, LoginThrottle.locked_until)
         )
-        failures = int((await session.execute(stmt)).scalar_one())
-        seconds = lock_seconds(POLICIES[scope], failures)
+        counted, locked = (await session.execute(stmt)).one()
+        if locked is not None and locked > now:
+            await savepoint.rollback()
+            until = await locked_until(session, keys, now)
+            return Refused(retry_after_seconds(until or locked, now))
+        seconds = lock_seconds(POLICIES[scope], int(counted))
         if seconds:
             until = now + timedelta(seconds=seconds)
             await session.execute(
@@ -109,22 +139,39 @@ async def register_failure(
                 .where(LoginThrottle.scope == str(scope), LoginThrottle.key == key)
                 .values(locked_until=until)
             )
-            latest = until if latest is None or until > latest else latest
-    return latest
+            armed[(scope, key)] = until
+    await savepoint.commit()
+    return Attempt(keys=keys, armed=armed)
 
 
-async def register_success(session: AsyncSession, keys: list[tuple[ThrottleScope, str]], now: datetime) -> None:
-    """Forget the account's failures after a successful login; the IP's counter keeps counting until it ages out.
+async def register_success(session: AsyncSession, attempt: Attempt, now: datetime) -> None:
+    """Forget the account's counts after a successful login, and take back the IP's count of this attempt.
 
-    Also drops rows nobody has touched for a day (an indexed range delete, usually empty).
+    A lock this attempt set itself goes too; one set by another attempt stays. Also drops rows nobody has touched
+    for a day (an indexed range delete, usually empty).
     """
-    account_keys = [(str(s), k) for s, k in keys if s != ThrottleScope.ip]
+    for scope, key in attempt.keys:  # the order of begin_attempt: no deadlocks with concurrent attempts
+        this_key = (LoginThrottle.scope == str(scope)) & (LoginThrottle.key == key)
+        armed = attempt.armed.get((scope, key))
+        own_or_no_lock = or_(LoginThrottle.locked_until.is_(None), LoginThrottle.locked_until <= now)
+        if armed is not None:
+            own_or_no_lock = or_(own_or_no_lock, LoginThrottle.locked_until == armed)
+        if scope == ThrottleScope.ip:
+            # The IP keeps counting failures until they age out; this success is not one of them.
+            unlock = case((LoginThrottle.locked_until == armed, None), else_=LoginThrottle.locked_until)
+            await session.execute(
+                update(LoginThrottle)
+                .where(this_key)
+                .values(
+                    failures=func.greatest(LoginThrottle.failures - 1, 0),
+                    locked_until=unlock if armed is not None else LoginThrottle.locked_until,
+                )
+            )
+        else:
+            await session.execute(delete(LoginThrottle).where(this_key, own_or_no_lock))
     await session.execute(
         delete(LoginThrottle).where(
-            or_(
-                tuple_(LoginThrottle.scope, LoginThrottle.key).in_(account_keys),
-                LoginThrottle.last_failure_at < now - FORGET_AFTER,
-            ),
+            LoginThrottle.last_failure_at < now - FORGET_AFTER,
             or_(LoginThrottle.locked_until.is_(None), LoginThrottle.locked_until <= now),
         )
     )

@@ -160,7 +160,7 @@ async def test_random_changes_keep_aggregates_exact(db: AsyncSession) -> None:
         elif op == "mark_del":
             await db.execute(text("DELETE FROM marks WHERE id IN (SELECT id FROM marks ORDER BY random() LIMIT 4)"))
         elif op == "abs_ins":
-            lesson = rng.choice(lessons_by_class[c.id][:4])  # the last lesson is toggled held ↔ cancelled
+            lesson = rng.choice(lessons_by_class[c.id][:4])  # the last lesson is toggled held → replaced → cancelled
             await db.execute(
                 text(
                     "INSERT INTO absences (organization_id, region_id, class_id, lesson_id, student_person_id, "
@@ -216,8 +216,10 @@ async def test_random_changes_keep_aggregates_exact(db: AsyncSession) -> None:
             lesson = lessons_by_class[c.id][4]
             await db.execute(
                 text(
-                    "UPDATE lessons SET status = CASE WHEN status = 'held' THEN 'cancelled' ELSE 'held' END "
-                    "WHERE id = :i"
+                    # held → replaced (by a substitute: held too) → cancelled → held
+                    "UPDATE lessons SET status = CASE status WHEN 'held' THEN 'replaced' WHEN 'replaced' "
+                    "THEN 'cancelled' ELSE 'held' END, substitute_person_id = CASE WHEN status = 'held' "
+                    "THEN teacher_person_id END WHERE id = :i"
                 ),
                 {"i": lesson.id},
             )

@@ -212,3 +212,62 @@ async def test_who_receives_by_district_and_by_type(client: httpx.AsyncClient, d
     assert r.status_code == 422 and r.json()["error"]["details"][0]["field"] == "target"
     r = await client.post(URL, json=body({"kind": "type", "type_id": 987654}), headers=s.h(s.admin_region))
     assert r.status_code == 422 and r.json()["error"]["details"][0]["field"] == "target.type_id"
+
+
+async def test_withdrawn_announcement_leaves_the_recipients(client: httpx.AsyncClient, db: AsyncSession) -> None:
+    s = await make_site(db)
+    sent = (await client.post(URL, json=body({"kind": "all"}), headers=s.h(s.admin_region))).json()
+    emp_region = await account(db, s.w.regional_body, "employee")
+    url = f"{URL}/{sent['id']}/withdrawn"
+    # Refusals: anonymous, a plain employee of the sender's body, an administrator below it, a recipient.
+    assert (await client.put(url, json={"withdrawn": True})).status_code == 401
+    assert (await client.put(url, json={"withdrawn": True}, headers=s.h(emp_region))).status_code == 403
+    assert (await client.put(url, json={"withdrawn": True}, headers=s.h(s.admin_a))).status_code == 404
+    assert (await client.put(url, json={"withdrawn": "x"}, headers=s.h(s.admin_region))).status_code == 422
+    assert [a["id"] for a in (await client.get("/api/v1/inform/inbox", headers=s.h(s.emp_a))).json()["items"]] == [
+        sent["id"]
+    ]
+    r = await client.put(url, json={"withdrawn": True}, headers=s.h(s.admin_region))
+    assert r.status_code == 200 and r.json()["withdrawn_at"] is not None
+    assert (await client.get("/api/v1/inform/inbox", headers=s.h(s.emp_a))).json()["items"] == []
+    assert (await client.get(f"{URL}/{sent['id']}", headers=s.h(s.emp_a))).status_code == 404
+    assert (await client.post(f"{URL}/{sent['id']}/read", headers=s.h(s.emp_a))).status_code == 404
+    # The sender still sees it, marked as withdrawn, and can send it again.
+    mine = (await client.get("/api/v1/inform/sent", headers=s.h(s.admin_region))).json()["items"]
+    assert mine[0]["id"] == sent["id"] and mine[0]["withdrawn_at"] is not None
+    assert (await client.put(url, json={"withdrawn": False}, headers=s.h(s.admin_region))).json()[
+        "withdrawn_at"
+    ] is None
+    assert len((await client.get("/api/v1/inform/inbox", headers=s.h(s.emp_a))).json()["items"]) == 1
+    # A profile administrator of the sender's body may withdraw it too.
+    named = await client.put(
+        f"/api/v1/organizations/{s.w.regional_body.id}/profile-administrators",
+        json={"user_ids": [emp_region.id]},
+        headers=s.h(s.admin_region),
+    )
+    assert named.status_code == 200
+    assert (await client.put(url, json={"withdrawn": True}, headers=s.h(emp_region))).status_code == 200
+
+
+async def test_deleted_announcement_takes_its_attachments(
+    client: httpx.AsyncClient, db: AsyncSession, uploads_dir: Path
+) -> None:
+    s = await make_site(db)
+    sent = (await client.post(URL, json=body({"kind": "all"}), headers=s.h(s.admin_region))).json()
+    up = await client.post(
+        f"{URL}/{sent['id']}/attachments",
+        files={"file": ("p.pdf", PDF, "application/pdf")},
+        headers=s.h(s.admin_region),
+    )
+    assert up.status_code == 201 and stored_count(uploads_dir) == 1
+    assert (await client.post(f"{URL}/{sent['id']}/read", headers=s.h(s.emp_a))).status_code == 200
+    assert (await client.delete(f"{URL}/{sent['id']}")).status_code == 401
+    assert (await client.delete(f"{URL}/{sent['id']}", headers=s.h(s.emp_a))).status_code == 404
+    assert (await client.delete(f"{URL}/{sent['id']}", headers=s.h(s.admin_b))).status_code == 404
+    emp_region = await account(db, s.w.regional_body, "employee")
+    assert (await client.delete(f"{URL}/{sent['id']}", headers=s.h(emp_region))).status_code == 403
+    assert (await client.delete(f"{URL}/{sent['id']}", headers=s.h(s.admin_region))).status_code == 204
+    assert (await client.get(f"{URL}/{sent['id']}", headers=s.h(s.admin_region))).status_code == 404
+    assert (await client.get("/api/v1/inform/inbox", headers=s.h(s.emp_a))).json()["items"] == []
+    assert (await client.get(up.json()["url"], headers=s.h(s.emp_a))).status_code == 404
+    assert (await client.delete(f"{URL}/{sent['id']}", headers=s.h(s.admin_region))).status_code == 404

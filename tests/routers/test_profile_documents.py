@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import io
+import struct
+import tracemalloc
 import zipfile
+import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -47,6 +50,10 @@ def odf(mime: str) -> bytes:
     return buf.getvalue()
 
 
+DOCX_TYPES = (
+    '<?xml version="1.0"?><Types><Override PartName="/word/document.xml" '
+    'ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>'
+)
 DOCX = ooxml("application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml", "word/document.xml")
 XLSX = ooxml("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml", "xl/workbook.xml")
 OLE = bytes.fromhex("d0cf11e0a1b11ae1") + b"\x00" * 504
@@ -358,3 +365,66 @@ async def test_uploads_whose_commit_fails_leave_nothing(
         assert await _send(app, "POST", f"/api/v1/news/{news['id']}/images", files=image, headers=hdr) == 500
     assert stored_count(uploads_dir) == 0
     assert await db.scalar(select(func.count()).select_from(StoredFile)) == 0
+
+
+def zip_bomb(unpacked_mib: int = 1024) -> bytes:
+    """A .docx whose [Content_Types].xml unpacks to `unpacked_mib` MiB of zeros (~1 KB per MiB on disk): the
+    deflate stream of one zero MiB is repeated, with a correct CRC, so that a reader without a bound accepts it."""
+    head = b'<?xml version="1.0"?><Types><Override ContentType="' + next(iter(uploads._OOXML_MAIN)).encode() + b'"/>'
+    zeros = b"\0" * (1 << 20)
+    c = zlib.compressobj(9, zlib.DEFLATED, -15)
+    first = c.compress(head) + c.compress(zeros) + c.flush(zlib.Z_FULL_FLUSH)
+    repeated = c.compress(zeros) + c.flush(zlib.Z_FULL_FLUSH)
+    stream = first + repeated * (unpacked_mib - 1) + c.flush()
+    crc = zlib.crc32(head)
+    for _ in range(unpacked_mib):
+        crc = zlib.crc32(zeros, crc)
+    name = b"[Content_Types].xml"
+    sizes = struct.pack("<III", crc, len(stream), len(head) + unpacked_mib * len(zeros))
+    local = b"PK\x03\x04" + struct.pack("<HHHHH", 20, 0, 8, 0, 0x21) + sizes + struct.pack("<HH", len(name), 0)
+    central = (
+        b"PK\x01\x02"
+        + struct.pack("<HHHHHH", 20, 20, 0, 8, 0, 0x21)
+        + sizes
+        + struct.pack("<HHHHHII", len(name), 0, 0, 0, 0, 0, 0)
+        + name
+    )
+    body = local + name + stream
+    return body + central + b"PK\x05\x06" + struct.pack("<HHHHIIH", 0, 0, 1, 1, len(central), len(body), 0)
+
+
+async def test_zip_bomb_is_refused_without_unpacking_it(
+    client: httpx.AsyncClient, db: AsyncSession, uploads_dir: Path
+) -> None:
+    bomb = zip_bomb()
+    assert len(bomb) < 2 * 1024 * 1024
+    # The sniffing reads at most MAX_ZIP_MEMBER_BYTES of the member: memory stays far below the 1 GiB it unpacks to.
+    tracemalloc.start()
+    try:
+        with pytest.raises(uploads.UnsupportedFile, match="unpacks to more than"):
+            uploads.detect(bomb, "bomb.docx")
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < 16 * 1024 * 1024, peak
+    s = await make_site(db)
+    r = await client.post(
+        f"/api/v1/organizations/{s.w.body_a.id}/documents",
+        files={"file": ("bomb.docx", bomb, "application/octet-stream")},
+        headers=s.h(s.admin_a),
+    )
+    assert r.status_code == 415, r.text
+    assert r.json()["error"]["details"][0]["field"] == "file"
+    assert stored_count(uploads_dir) == 0
+    # A smaller member (under the bound) is still read and recognised.
+    assert uploads.detect(DOCX, "ok.docx") == uploads.DOCX
+
+
+def test_zip_with_too_many_entries_is_refused() -> None:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:
+        zf.writestr("[Content_Types].xml", DOCX_TYPES)
+        for i in range(10_000):  # with [Content_Types].xml: one more than MAX_ZIP_ENTRIES
+            zf.writestr(f"p/{i}", b"")
+    with pytest.raises(uploads.UnsupportedFile, match="too many entries"):
+        uploads.detect(buf.getvalue(), "many.docx")

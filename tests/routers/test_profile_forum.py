@@ -141,3 +141,48 @@ async def test_delete_post_needs_if_match(client: httpx.AsyncClient, db: AsyncSe
     assert (
         await client.delete(f"/api/v1/forum/posts/{post['id']}", headers={**s.h(s.emp_a), "If-Match": post["etag"]})
     ).status_code == 204
+
+
+async def test_everything_under_a_hidden_topic_answers_as_the_topic(
+    client: httpx.AsyncClient, db: AsyncSession
+) -> None:
+    s = await make_site(db)
+    _, topic = await _topic(client, s)
+    tid, post = topic["topic"]["id"], topic["posts"][0]
+    url = f"/api/v1/forum/posts/{post['id']}"
+    hidden_reply = (
+        await client.post(f"/api/v1/forum/topics/{tid}/posts", json={"body_html": "спам"}, headers=s.h(s.emp_a))
+    ).json()
+    await client.post(
+        f"/api/v1/forum/posts/{hidden_reply['id']}/moderation", json={"hidden": True}, headers=s.h(s.admin_a)
+    )
+    # A reply to a hidden post is refused as if the post were not there.
+    r = await client.post(
+        f"/api/v1/forum/topics/{tid}/posts",
+        json={"body_html": "x", "parent_post_id": hidden_reply["id"]},
+        headers=s.h(s.emp_a),
+    )
+    assert r.status_code == 422 and r.json()["error"]["details"][0]["field"] == "parent_post_id"
+    hidden = await client.patch(f"/api/v1/forum/topics/{tid}", json={"hidden": True}, headers=s.h(s.admin_a))
+    assert hidden.status_code == 200
+    assert (await client.get(f"/api/v1/forum/topics/{tid}")).status_code == 404
+    # The post itself: anonymous, the author (not a moderator) and another body's employee all get 404.
+    for headers in ({}, s.h(s.emp_a), s.h(s.emp_b)):
+        r = await client.get(url, headers=headers)
+        assert r.status_code == 404, (headers, r.text)
+        assert "body_html" not in r.text and "error" in r.json()
+    # Edits, deletes and replies by the author answer as the topic does: 404, with or without If-Match.
+    for if_match in ({}, {"If-Match": post["etag"]}):
+        r = await client.patch(url, json={"body_html": "правка"}, headers={**s.h(s.emp_a), **if_match})
+        assert r.status_code == 404, r.text
+        assert (await client.delete(url, headers={**s.h(s.emp_a), **if_match})).status_code == 404
+    r = await client.post(
+        f"/api/v1/forum/topics/{tid}/posts",
+        json={"body_html": "ответ", "parent_post_id": post["id"]},
+        headers=s.h(s.emp_a),
+    )
+    assert r.status_code == 404
+    # The moderator still reads it; shown again, it is public again.
+    assert (await client.get(url, headers=s.h(s.admin_a))).status_code == 200
+    await client.patch(f"/api/v1/forum/topics/{tid}", json={"hidden": False}, headers=s.h(s.admin_a))
+    assert (await client.get(url)).json()["body_html"] == "<p>Когда каникулы?</p>"

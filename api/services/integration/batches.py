@@ -6,10 +6,12 @@ from collections.abc import Sequence
 from typing import Any
 
 import asyncpg
+from fastapi import Request
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.errors import InvalidInput, NotFound
 from api.schemas.integration import BatchResult
+from api.services import audit
 from api.services.integration.engine import (
     Ctx,
     Table,
@@ -51,7 +53,25 @@ def _refused(exc: asyncpg.PostgresError) -> InvalidInput:
     return InvalidInput("items", message, details=[{"field": rule, "message": message}])
 
 
-async def upsert(session: AsyncSession, token: TokenPrincipal, kind_name: str, items: Sequence[Any]) -> BatchResult:
+AUDITED_IDS = 1000  # external ids named in a batch's audit event; the total is always given
+
+
+async def _audit(
+    session: AsyncSession, request: Request | None, ctx: Ctx, action: str, result: BatchResult, changed: Sequence[str]
+) -> None:
+    """One audit event per accepted batch: the token (actor), the kind, the counts and the ids it changed."""
+    details: dict[str, Any] = result.model_dump()
+    details["external_ids"] = list(changed[:AUDITED_IDS])
+    details["external_ids_total"] = len(changed)
+    for key in ("iin_withheld",):
+        if key in ctx.notes:
+            details[key] = list(ctx.notes[key][:AUDITED_IDS])
+    await audit.record(session, request, action=action, target_kind=ctx.kind, details=details)
+
+
+async def upsert(
+    session: AsyncSession, token: TokenPrincipal, kind_name: str, items: Sequence[Any], request: Request | None = None
+) -> BatchResult:
     """Create or update the batch's rows by external id; nothing is written unless every item is valid."""
     kind = _kind(kind_name)
     ctx = Ctx(await driver_connection(session), token, kind_name)
@@ -66,19 +86,22 @@ async def upsert(session: AsyncSession, token: TokenPrincipal, kind_name: str, i
     ctx.raise_if_errors()
     try:
         if kind.table is ORG_TABLE:
-            created, updated = await _write_organizations(ctx, item_list, rows)
+            created, updated, changed = await _write_organizations(ctx, item_list, rows)
         elif kind.table is MARK_TABLE:
-            created, updated, outside = await _write_marks(ctx, ext_ids, rows)
+            created, updated, outside, changed = await _write_marks(ctx, ext_ids, rows)
             # Raising rolls the request's transaction back: nothing of the batch stays written.
             _outside_errors(ctx, ext_ids, outside, MARK_TABLE.outside_message)
             ctx.raise_if_errors()
         else:
-            created, updated, refused = await _write(ctx, kind.table, ext_ids, rows)
+            created, updated, refused, changed = await _write(ctx, kind.table, ext_ids, rows)
             _outside_errors(ctx, ext_ids, refused, kind.table.guard_message)
             ctx.raise_if_errors()
     except (asyncpg.IntegrityConstraintViolationError, asyncpg.DataError) as exc:
         raise _refused(exc) from exc
-    return BatchResult(kind=kind_name, created=created, updated=updated, unchanged=len(item_list) - created - updated)
+    updated += int(ctx.notes.get("extra_updated", 0))
+    result = BatchResult(kind=kind_name, created=created, updated=updated, unchanged=len(item_list) - created - updated)
+    await _audit(session, request, ctx, "integration.upsert", result, changed)
+    return result
 
 
 def _outside_errors(ctx: Ctx, ext_ids: list[str], outside: set[str], message: str) -> None:
@@ -88,34 +111,36 @@ def _outside_errors(ctx: Ctx, ext_ids: list[str], outside: set[str], message: st
                 ctx.error(i, "external_id", message)
 
 
-async def _write(ctx: Ctx, table: Table, ext_ids: list[str], rows: list[Row]) -> tuple[int, int, set[str]]:
-    """Upsert the rows; counts created and updated, and the external ids of changed rows the token may not change.
+async def _write(ctx: Ctx, table: Table, ext_ids: list[str], rows: list[Row]) -> tuple[int, int, set[str], list[str]]:
+    """Upsert the rows; counts created and updated, the external ids of changed rows the token may not change,
+    and the external ids of the rows created or changed.
 
-    The last is empty unless the table has a `change_guard`; the caller then refuses the batch (raising
+    The third is empty unless the table has a `change_guard`; the caller then refuses the batch (raising
     rolls the request's transaction back).
     """
     if not rows:
-        return 0, 0, set()
+        return 0, 0, set(), []
     types = [t for _, t in table.columns]
     params: list[Any] = [ctx.system, pg_array(ext_ids, "text"), *columns_of(rows, types)]
-    returning = "(old.id IS NULL) AS created"
+    returning = "(old.id IS NULL) AS created, new.external_id"
     refused = "NULL::text[]"
     if table.change_guard is not None:
-        returning += f", new.external_id, {table.guard_returning}"
+        returning += f", {table.guard_returning}"
         params.append(ctx.root)
         guard = table.change_guard.replace("{root}", f"${len(params)}")
         # IS NOT TRUE: a guard that comes out NULL (a missing organization's path) refuses.
         refused = f"array_agg(up.external_id) FILTER (WHERE NOT up.created AND ({guard}) IS NOT TRUE)"
     sql = (  # table and column names and the guard are ours; values are bound
         f"WITH up AS ({table.upsert_sql()} RETURNING {returning})"  # noqa: S608
-        f" SELECT count(*) FILTER (WHERE created), count(*) FILTER (WHERE NOT created), {refused} FROM up"
+        f" SELECT count(*) FILTER (WHERE created), count(*) FILTER (WHERE NOT created), {refused},"
+        f" (array_agg(up.external_id))[1:{AUDITED_IDS}] FROM up"
     )
     rec = await ctx.conn.fetchrow(sql, *params)
     assert rec is not None
-    return int(rec[0]), int(rec[1]), set(rec[2] or ())
+    return int(rec[0]), int(rec[1]), set(rec[2] or ()), list(rec[3] or ())
 
 
-async def _write_marks(ctx: Ctx, ext_ids: list[str], rows: list[Row]) -> tuple[int, int, set[str]]:
+async def _write_marks(ctx: Ctx, ext_ids: list[str], rows: list[Row]) -> tuple[int, int, set[str], list[str]]:
     """Upsert marks and journal every created or changed one in the same statement.
 
     Also answers the external ids of replaced marks that belonged to organizations outside the token's
@@ -124,7 +149,7 @@ async def _write_marks(ctx: Ctx, ext_ids: list[str], rows: list[Row]) -> tuple[i
     incoming one (whose class is in the subtree), so it always goes through DO UPDATE and shows up.
     """
     if not rows:
-        return 0, 0, set()
+        return 0, 0, set(), []
     n = len(MARK_TABLE.columns) + 3
     sql = (  # table and column names are ours; values are bound
         f"WITH up AS ({MARK_TABLE.upsert_sql()} RETURNING (old.id IS NULL) AS created,"  # noqa: S608
@@ -139,7 +164,8 @@ async def _write_marks(ctx: Ctx, ext_ids: list[str], rows: list[Row]) -> tuple[i
         f" {_MARK_VALUE.format(p='new_')}, entered_by_person_id, ${n} FROM up)"
         " SELECT count(*) FILTER (WHERE created), count(*) FILTER (WHERE NOT created),"
         " array_agg(external_id) FILTER (WHERE NOT created AND NOT EXISTS (SELECT 1 FROM organizations o"
-        f" WHERE o.id = old_organization_id AND o.path @> ARRAY[${n + 1}::int])) FROM up"
+        f" WHERE o.id = old_organization_id AND o.path @> ARRAY[${n + 1}::int])),"
+        f" (array_agg(external_id))[1:{AUDITED_IDS}] FROM up"
     )
     rec = await ctx.conn.fetchrow(
         sql,
@@ -150,14 +176,14 @@ async def _write_marks(ctx: Ctx, ext_ids: list[str], rows: list[Row]) -> tuple[i
         ctx.root,
     )
     assert rec is not None
-    return int(rec[0]), int(rec[1]), set(rec[2] or ())
+    return int(rec[0]), int(rec[1]), set(rec[2] or ()), list(rec[3] or ())
 
 
 def _changed_by(ctx: Ctx) -> str:
     return ctx.system[:255]
 
 
-async def _write_organizations(ctx: Ctx, items: list[Any], rows: list[Row]) -> tuple[int, int]:
+async def _write_organizations(ctx: Ctx, items: list[Any], rows: list[Row]) -> tuple[int, int, list[str]]:
     """Organizations go in level by level, so that a parent sent in the same batch exists before its children."""
     # Bind pre-existing organizations named by our id to their external id first.
     adopt = [(it.id, it.external_id) for it in items if it.id is not None]
@@ -171,13 +197,15 @@ async def _write_organizations(ctx: Ctx, items: list[Any], rows: list[Row]) -> t
         )
     pending = list(range(len(items)))
     created = updated = 0
+    changed: list[str] = []
     while pending:
         ready = [i for i in pending if rows[i][0] is not None]
         if not ready:  # cannot happen: prepare() only lets earlier in-batch parents through
             raise InvalidInput("parent_external_id", "a cycle of parents in the batch")
-        c, u, _ = await _write(ctx, ORG_TABLE, [items[i].external_id for i in ready], [rows[i] for i in ready])
+        c, u, _, ch = await _write(ctx, ORG_TABLE, [items[i].external_id for i in ready], [rows[i] for i in ready])
         created += c
         updated += u
+        changed += ch
         done = {items[i].external_id for i in ready}
         pending = [i for i in pending if i not in set(ready)]
         if not pending:
@@ -197,10 +225,12 @@ async def _write_organizations(ctx: Ctx, items: list[Any], rows: list[Row]) -> t
                 row[2] = parent["region_id"]
                 row[3] = row[3] if row[3] is not None else parent["district_id"]
                 rows[i] = tuple(row)
-    return created, updated
+    return created, updated, changed
 
 
-async def delete(session: AsyncSession, token: TokenPrincipal, kind_name: str, ext_ids: list[str]) -> BatchResult:
+async def delete(
+    session: AsyncSession, token: TokenPrincipal, kind_name: str, ext_ids: list[str], request: Request | None = None
+) -> BatchResult:
     """Delete rows by external id (unknown ids count as unchanged); a deleted mark is journaled."""
     kind = _kind(kind_name)
     if not kind.deletable:
@@ -215,6 +245,7 @@ async def delete(session: AsyncSession, token: TokenPrincipal, kind_name: str, e
     ctx.raise_if_errors()
     if not ext_ids:
         return BatchResult(kind=kind_name)
+    deleted_ids: list[str]
     try:
         if kind_name == "lessons":
             # Marks go with their lesson: delete them first, so that each is journaled.
@@ -225,27 +256,32 @@ async def delete(session: AsyncSession, token: TokenPrincipal, kind_name: str, e
                 ext_ids,
             )
         if kind_name == "marks":
-            deleted = await _delete_marks(ctx, "m.external_system = $1 AND m.external_id = ANY($2::text[])", ext_ids)
+            deleted_ids = await _delete_marks(
+                ctx, "m.external_system = $1 AND m.external_id = ANY($2::text[])", ext_ids
+            )
         else:
-            deleted = int(
-                await ctx.conn.fetchval(
-                    f"WITH d AS (DELETE FROM {kind.table.name} t"  # noqa: S608 - our table name, ids are bound
-                    " WHERE t.external_system = $1 AND t.external_id = ANY($2::text[]) RETURNING 1)"
-                    " SELECT count(*) FROM d",
+            deleted_ids = [
+                r[0]
+                for r in await ctx.conn.fetch(
+                    f"DELETE FROM {kind.table.name} t"  # noqa: S608 - our table name, ids are bound
+                    " WHERE t.external_system = $1 AND t.external_id = ANY($2::text[]) RETURNING t.external_id",
                     ctx.system,
                     ext_ids,
                 )
-            )
+            ]
     except (asyncpg.IntegrityConstraintViolationError, asyncpg.DataError) as exc:
         raise _refused(exc) from exc
-    return BatchResult(kind=kind_name, deleted=deleted, unchanged=len(ext_ids) - deleted)
+    result = BatchResult(kind=kind_name, deleted=len(deleted_ids), unchanged=len(ext_ids) - len(deleted_ids))
+    await _audit(session, request, ctx, "integration.delete", result, deleted_ids)
+    return result
 
 
-async def _delete_marks(ctx: Ctx, where: str, ext_ids: list[str]) -> int:
+async def _delete_marks(ctx: Ctx, where: str, ext_ids: list[str]) -> list[str]:
+    """Delete marks and journal each; answers the external ids of the deleted marks."""
     sql = (
         f"WITH d AS (DELETE FROM marks m WHERE {where} RETURNING m.*),"  # noqa: S608 - fixed conditions above
         f" journal AS ({_JOURNAL_INSERT} SELECT organization_id, region_id, id, class_id, subject_id,"
         f" student_person_id, date, kind, 'deleted', {_MARK_VALUE.format(p='')}, NULL, NULL, $3 FROM d)"
-        " SELECT count(*) FROM d"
+        " SELECT external_id FROM d"
     )
-    return int(await ctx.conn.fetchval(sql, ctx.system, ext_ids, _changed_by(ctx)))
+    return [r[0] for r in await ctx.conn.fetch(sql, ctx.system, ext_ids, _changed_by(ctx))]

@@ -45,6 +45,8 @@ class Ctx:
     token: TokenPrincipal
     kind: str
     errors: list[dict[str, Any]] = field(default_factory=list)
+    # What a kind's checks pass on to the write and to the batch's audit event (e.g. withheld ИИНs).
+    notes: dict[str, Any] = field(default_factory=dict)
 
     @property
     def system(self) -> str:

@@ -110,6 +110,7 @@ async def prepare_organizations(ctx: Ctx, items: list[s.OrganizationItem]) -> li
         )
     }
     rows: list[Row] = []
+    named_heads: list[tuple[int, int | None, str, int]] = []
     for i, it in enumerate(items):
         parent: Any = None
         if (it.parent_id is None) == (it.parent_external_id is None):
@@ -154,6 +155,8 @@ async def prepare_organizations(ctx: Ctx, items: list[s.OrganizationItem]) -> li
         _not_future(ctx, i, "license_date", it.license_date)
         _not_future(ctx, i, "accreditation_date", it.accreditation_date)
         head = ctx.ref(heads, i, "head_external_id", it.head_external_id, "person")
+        if head is not None:
+            named_heads.append((i, it.id, it.external_id, head["id"]))
         region_id = parent["region_id"] if parent is not None else None
         district_id = it.district_id if it.district_id is not None else (parent or {}).get("district_id")
         rows.append(
@@ -181,43 +184,126 @@ async def prepare_organizations(ctx: Ctx, items: list[s.OrganizationItem]) -> li
                 it.accreditation_valid_until,
             )
         )
+    await _check_heads(ctx, named_heads)
     return rows
+
+
+async def _check_heads(ctx: Ctx, named: list[tuple[int, int | None, str, int]]) -> None:
+    """A head must hold a current staff post in the organization (so one can't publish anyone as a head)."""
+    if not named:
+        return
+    posted = {
+        r[0]
+        for r in await ctx.conn.fetch(
+            "SELECT i.idx FROM unnest($1::int[], $2::int[], $3::text[], $4::int[]) AS i(idx, org_id, ext, head)"  # noqa: S608
+            " WHERE EXISTS (SELECT 1 FROM staff_posts x WHERE x.person_id = i.head AND x.organization_id ="
+            " coalesce(i.org_id, (SELECT o.id FROM organizations o WHERE o.external_system = $5"
+            f" AND o.external_id = i.ext)) AND {_OPEN_POST})",
+            [n[0] for n in named],
+            [n[1] for n in named],
+            [n[2] for n in named],
+            [n[3] for n in named],
+            ctx.system,
+        )
+    }
+    for i, _, _, _ in named:
+        if i not in posted:
+            ctx.error(
+                i,
+                "head_external_id",
+                "the head must hold a current staff post in this organization: send the organization without"
+                " its head, then the staff post, then the head",
+            )
 
 
 # ---- persons ---------------------------------------------------------------------------------------------
 
-# Who may change a person's record. A person belongs to the source system, not to one organization, so
-# the subtree is found through the person's links. A token may change an existing person when the person
-#   - is enrolled (now or ever) in a class of an organization of the token's subtree, or
-#   - has a staff post or a user account at an organization of the subtree, or
-#   - is the parent in a parent link of a child enrolled in the subtree, or
-#   - was created through the integration API by a token whose organization lies in the subtree, or
-#   - has none of these links anywhere and no recorded creator (nobody's data yet).
-# A new person may always be created (the token's organization is recorded as its creator), and a person
-# of another subtree may be sent unchanged (nothing is written, so a shared record can be re-sent).
-# Anything else is refused with 422 on `external_id` and nothing of the batch is written. Checked in the
-# statement that writes, on the rows the upsert really changes: no extra round trip, and a new or unchanged
-# row costs nothing.
-# The organization's path is read by a scalar subquery so that the planner can't turn the check into a join
-# led by the organization (with stale statistics it did: a bitmap of every enrolment of the subtree, per row).
-PERSON_GUARD = (
-    "(SELECT o.path FROM organizations o WHERE o.id = up.source_organization_id) @> ARRAY[{root}::int]"
-    " OR EXISTS (SELECT 1 FROM enrolments e WHERE e.student_person_id = up.id"
-    " AND (SELECT o.path FROM organizations o WHERE o.id = e.organization_id) @> ARRAY[{root}::int])"
-    " OR EXISTS (SELECT 1 FROM staff_posts x WHERE x.person_id = up.id"
-    " AND (SELECT o.path FROM organizations o WHERE o.id = x.organization_id) @> ARRAY[{root}::int])"
-    " OR EXISTS (SELECT 1 FROM users x WHERE x.person_id = up.id"
-    " AND (SELECT o.path FROM organizations o WHERE o.id = x.organization_id) @> ARRAY[{root}::int])"
-    " OR EXISTS (SELECT 1 FROM parent_links pl JOIN enrolments e ON e.student_person_id = pl.child_person_id"
-    " WHERE pl.parent_person_id = up.id"
-    " AND (SELECT o.path FROM organizations o WHERE o.id = e.organization_id) @> ARRAY[{root}::int])"
-    " OR (up.source_organization_id IS NULL"
-    " AND NOT EXISTS (SELECT 1 FROM enrolments e WHERE e.student_person_id = up.id)"
-    " AND NOT EXISTS (SELECT 1 FROM staff_posts x WHERE x.person_id = up.id)"
-    " AND NOT EXISTS (SELECT 1 FROM users x WHERE x.person_id = up.id)"
-    " AND NOT EXISTS (SELECT 1 FROM parent_links pl WHERE pl.parent_person_id = up.id"
-    " OR pl.child_person_id = up.id))"
+# Who may change a person's record. A person belongs to the source system, not to one organization, so the
+# subtree is found through the person's CURRENT memberships ("today" is the UTC date):
+#   - an open enrolment (starts_on <= today <= ends_on, NULL = open),
+#   - an open staff post (started_on NULL or <= today, ended_on NULL or >= today),
+#   - a parent link to a child with an open enrolment (the link lies where the child is enrolled).
+# A token may change an existing person
+#   - with current memberships: only when every one of them lies in the token's subtree (an ended or future
+#     post grants nothing; a student enrolled in another district is that district's, whatever posts or
+#     links a token adds here);
+#   - without any: only when the person was created by a token of the subtree or has no recorded creator,
+#     and every link the person ever had (enrolments, posts, accounts, enrolled children) lies in the subtree.
+# A school user account neither grants nor proves membership (a token may open one for any named person); an
+# account elsewhere counts as a link elsewhere. A person linked elsewhere (now or before) keeps their identity
+# fields: a token may fill an empty one but not overwrite one (422 on that field).
+# A new person may always be created (the token's organization is recorded as its creator), and a person of
+# another subtree may be sent unchanged (nothing is written, so a shared record can be re-sent).
+# Checked before the write (`person_facts`) with every reason, and again in the statement that writes
+# (`PERSON_GUARD`, on the rows the upsert really changes) so that a link added meanwhile can't slip through.
+# Organization paths are read by scalar subqueries so that the planner keeps the plan led by the person.
+TODAY_SQL = "(now() AT TIME ZONE 'UTC')::date"
+IDENTITY_FIELDS = ("surname", "first_name", "patronymic", "sex", "birth_date", "iin")
+
+
+def _in_subtree(org: str) -> str:
+    return f"(SELECT o.path FROM organizations o WHERE o.id = {org}) @> ARRAY[{{root}}::int]"  # noqa: S608
+
+
+_OPEN_ENROLMENT = f"e.starts_on <= {TODAY_SQL} AND (e.ends_on IS NULL OR e.ends_on >= {TODAY_SQL})"
+_OPEN_POST = (
+    f"(x.started_on IS NULL OR x.started_on <= {TODAY_SQL}) AND (x.ended_on IS NULL OR x.ended_on >= {TODAY_SQL})"
 )
+
+
+def _current_links(pid: str, where: str) -> str:
+    """SQL: the person `pid` has a current membership whose organization (alias `org`) satisfies `where`."""
+    enr = _in_subtree("e.organization_id")
+    post = _in_subtree("x.organization_id")
+    w_enr, w_post = where.format(org=enr), where.format(org=post)
+    return (
+        f"(EXISTS (SELECT 1 FROM enrolments e WHERE e.student_person_id = {pid} AND {_OPEN_ENROLMENT} AND {w_enr})"  # noqa: S608
+        f" OR EXISTS (SELECT 1 FROM staff_posts x WHERE x.person_id = {pid} AND {_OPEN_POST} AND {w_post})"
+        f" OR EXISTS (SELECT 1 FROM parent_links pl JOIN enrolments e ON e.student_person_id = pl.child_person_id"
+        f" WHERE pl.parent_person_id = {pid} AND {_OPEN_ENROLMENT} AND {w_enr}))"
+    )
+
+
+def _links_outside(pid: str) -> str:
+    """SQL: the person `pid` has (or had) any link to an organization outside the subtree."""
+    out = "({org}) IS NOT TRUE"
+    return (
+        f"(EXISTS (SELECT 1 FROM enrolments e WHERE e.student_person_id = {pid}"  # noqa: S608
+        f" AND {out.format(org=_in_subtree('e.organization_id'))})"
+        f" OR EXISTS (SELECT 1 FROM staff_posts x WHERE x.person_id = {pid}"
+        f" AND {out.format(org=_in_subtree('x.organization_id'))})"
+        f" OR EXISTS (SELECT 1 FROM users x WHERE x.person_id = {pid}"
+        f" AND {out.format(org=_in_subtree('x.organization_id'))})"
+        f" OR EXISTS (SELECT 1 FROM parent_links pl JOIN enrolments e ON e.student_person_id = pl.child_person_id"
+        f" WHERE pl.parent_person_id = {pid} AND {out.format(org=_in_subtree('e.organization_id'))}))"
+    )
+
+
+def _may_change(pid: str, source: str) -> str:
+    current_in = _current_links(pid, "{org}")
+    current_out = _current_links(pid, "({org}) IS NOT TRUE")
+    return (
+        f"(CASE WHEN {current_out} THEN false WHEN {current_in} THEN true"
+        f" ELSE ({source} IS NULL OR {_in_subtree(source)}) AND NOT {_links_outside(pid)} END)"
+    )
+
+
+PERSON_GUARD = _may_change("up.id", "up.source_organization_id")
+
+
+# One row per existing person: whether the token may change it, whether it is linked outside the subtree,
+# and whether it lies in the token's own data (a current membership or created by a token of the subtree).
+def _facts_sql() -> str:
+    may = _may_change("p.id", "p.source_organization_id")
+    own = f"({_current_links('p.id', '{org}')} OR {_in_subtree('p.source_organization_id')}) IS TRUE"
+    sql = (  # fragments of this module; values are bound
+        f"SELECT p.id, {may} AS may_change, {_links_outside('p.id')} AS linked_elsewhere, {own} AS own"  # noqa: S608
+        " FROM persons p WHERE p.id = ANY($1::int[])"
+    )
+    return sql.replace("{root}", "$2")
+
+
+PERSON_FACTS_SQL = _facts_sql()
 
 PERSON_TABLE = Table(
     "persons",
@@ -238,32 +324,102 @@ PERSON_TABLE = Table(
     guard_returning="new.id, new.source_organization_id",
     insert_only=frozenset({"source_organization_id"}),
     guard_message=(
-        "the person is linked only to organizations outside the token's subtree (no enrolment, staff post,"
-        " account or enrolled child there, not created by a token of the subtree) and may not be changed"
-        " from here; enrol them or give them a staff post in the subtree first"
+        "the person's current enrolments, staff posts or enrolled children lie outside the token's subtree"
+        " (or, with none, the person was created there or is linked there): they may not be changed from here"
     ),
     touch_updated_at=True,
 )
+PERSON_REFUSED = (
+    "the person has a current enrolment, staff post or enrolled child outside the token's subtree, or (with"
+    " none) was created or linked outside it: only a token whose subtree holds all of them may change the person"
+)
+_IDENTITY_LABEL = {
+    "surname": "surname",
+    "first_name": "first name",
+    "patronymic": "patronymic",
+    "sex": "sex",
+    "birth_date": "birth date",
+    "iin": "ИИН",
+}
 
 
 async def prepare_persons(ctx: Ctx, items: list[s.PersonItem]) -> list[Row]:
-    """ИИН valid and matching birth date and sex, unique among persons; birth date plausible.
+    """ИИН valid and matching birth date and sex; the person ours to change; identity kept when linked elsewhere.
 
-    Whether the token may change an existing person is checked in the write (`PERSON_GUARD`).
+    An ИИН held by another person is named only when that person lies in the token's own data; otherwise the
+    item is accepted, the ИИН is not stored (kept as it was) and the batch's audit event lists the item, so
+    that the answer never tells whether an ИИН exists outside the token's data.
     """
     region_id = await ctx.conn.fetchval("SELECT region_id FROM organizations WHERE id = $1", ctx.root)
-    iins = [it.iin for it in items if it.iin]
-    taken = {
-        r["iin"]: (r["external_system"], r["external_id"])
+    existing = {
+        r["external_id"]: r
         for r in await ctx.conn.fetch(
-            "SELECT iin, external_system, external_id FROM persons WHERE iin = ANY($1::text[])", iins
+            "SELECT id, external_id, surname, first_name, patronymic, sex, birth_date, iin, phone, email, region_id"
+            " FROM persons WHERE external_system = $1 AND external_id = ANY($2::text[])",
+            ctx.system,
+            [it.external_id for it in items],
         )
     }
+    wanted = [
+        (
+            it.surname,
+            it.first_name,
+            it.patronymic,
+            it.sex.value if it.sex else None,
+            it.birth_date,
+            it.iin,
+            it.phone,
+            it.email,
+            region_id,
+        )
+        for it in items
+    ]
+    compared = ("surname", "first_name", "patronymic", "sex", "birth_date", "iin", "phone", "email", "region_id")
+    changing = {
+        i: old
+        for i, it in enumerate(items)
+        if (old := existing.get(it.external_id)) is not None and tuple(old[c] for c in compared) != wanted[i]
+    }
+    facts = {
+        r["id"]: r for r in await ctx.conn.fetch(PERSON_FACTS_SQL, [old["id"] for old in changing.values()], ctx.root)
+    }
+    iins = [it.iin for it in items if it.iin]
+    holders = {
+        r["iin"]: r
+        for r in await ctx.conn.fetch(
+            "SELECT id, iin, external_system, external_id FROM persons WHERE iin = ANY($1::text[])", iins
+        )
+    }
+    holder_facts = {
+        r["id"]: r
+        for r in await ctx.conn.fetch(
+            PERSON_FACTS_SQL,
+            [h["id"] for h in holders.values() if h["external_system"] == ctx.system],
+            ctx.root,
+        )
+    }
+    withheld: list[str] = []
     seen: dict[str, int] = {}
     rows: list[Row] = []
     for i, it in enumerate(items):
         if it.birth_date is not None and not dt.date(1900, 1, 2) <= it.birth_date <= dt.date.today():
             ctx.error(i, "birth_date", f"{it.birth_date.isoformat()} is not a plausible birth date")
+        old = changing.get(i)
+        if old is not None:
+            fact = facts.get(old["id"])
+            if fact is None or not fact["may_change"]:
+                ctx.error(i, "external_id", PERSON_REFUSED)
+            elif fact["linked_elsewhere"]:
+                for name, new in zip(IDENTITY_FIELDS, (*wanted[i][:4], it.birth_date, it.iin), strict=True):
+                    if old[name] is not None and old[name] != new:
+                        ctx.error(
+                            i,
+                            name,
+                            f"the person is also linked to organizations outside the token's subtree: their"
+                            f" {_IDENTITY_LABEL[name]} is kept and may be changed only by a token whose subtree"
+                            " holds all of their links",
+                        )
+        store_iin = it.iin
         if it.iin is not None:
             if not iin_rules.is_valid(it.iin):
                 ctx.error(i, "iin", "not a valid ИИН (12 digits with a correct check digit)")
@@ -271,25 +427,31 @@ async def prepare_persons(ctx: Ctx, items: list[s.PersonItem]) -> list[Row]:
                 it.iin, it.birth_date, it.sex.value if it.sex else None
             ):
                 ctx.error(i, "iin", "does not match the birth date and sex")
-            owner = taken.get(it.iin)
-            if owner is not None and owner != (ctx.system, it.external_id):
-                ctx.error(i, "iin", "belongs to another person")
+            holder = holders.get(it.iin)
+            if holder is not None and (holder["external_system"], holder["external_id"]) != (
+                ctx.system,
+                it.external_id,
+            ):
+                fact = holder_facts.get(holder["id"])
+                if fact is not None and fact["own"]:
+                    ctx.error(i, "iin", f"belongs to another person of this system's data, {holder['external_id']!r}")
+                else:
+                    # Not ours to name: accepted without it (see the docstring).
+                    before = existing.get(it.external_id)
+                    store_iin = before["iin"] if before is not None else None
+                    withheld.append(it.external_id)
             j = seen.setdefault(it.iin, i)
             if j != i:
                 ctx.error(i, "iin", f"the same ИИН is already at index {j} of this batch")
-        rows.append(
-            (
-                it.surname,
-                it.first_name,
-                it.patronymic,
-                it.sex.value if it.sex else None,
-                it.birth_date,
-                it.iin,
-                it.phone,
-                it.email,
-                region_id,
-                ctx.root,
-            )
+        rows.append((*wanted[i][:5], store_iin, *wanted[i][6:], ctx.root))
+    if withheld:
+        ctx.notes["iin_withheld"] = withheld
+        # Counted as the stored ИИН would have been: an existing person whose only change was it is "updated".
+        held = set(withheld)
+        ctx.notes["extra_updated"] = sum(
+            1
+            for i, it in enumerate(items)
+            if it.external_id in held and i in changing and rows[i][:9] == tuple(changing[i][c] for c in compared)
         )
     return rows
 
@@ -710,18 +872,28 @@ async def prepare_lessons(ctx: Ctx, items: list[s.LessonItem]) -> list[Row]:
         )
     cancelled = [it.external_id for it in items if it.status == "cancelled"]
     if cancelled:
-        with_marks = {
-            r[0]
+        # a cancelled lesson was not held: it can carry no mark and no absence (REPORTS.md)
+        journal = {
+            r[0]: (r[1], r[2])
             for r in await ctx.conn.fetch(
-                "SELECT l.external_id FROM lessons l WHERE l.external_system = $1 AND l.external_id = ANY($2::text[])"
-                " AND EXISTS (SELECT 1 FROM marks m WHERE m.lesson_id = l.id)",
+                "SELECT l.external_id, (SELECT count(*) FROM marks m WHERE m.lesson_id = l.id),"
+                " (SELECT count(*) FROM absences a WHERE a.lesson_id = l.id)"
+                " FROM lessons l WHERE l.external_system = $1 AND l.external_id = ANY($2::text[])",
                 ctx.system,
                 cancelled,
             )
         }
         for i, it in enumerate(items):
-            if it.external_id in with_marks and it.status == "cancelled":
+            marks, absences = journal.get(it.external_id, (0, 0)) if it.status == "cancelled" else (0, 0)
+            if marks:
                 ctx.error(i, "status", "the lesson has marks and cannot be cancelled; delete its marks first")
+            if absences:
+                ctx.error(
+                    i,
+                    "status",
+                    f"lesson {it.external_id!r} has {absences} absence(s) and cannot be cancelled; "
+                    "delete its absences first",
+                )
     return rows
 
 

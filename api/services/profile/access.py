@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.errors import Forbidden, InvalidInput, NotFound
-from api.models import Organization, Person, User
+from api.models import Organization, Person, ProfileAdministrator, User
 from api.services.scope import Principal, get_org_in_scope
 
 
@@ -30,17 +30,35 @@ def is_employee_of(principal: Principal | None, org: Organization) -> bool:
     return principal is not None and principal.organization_id in (org.path or [])
 
 
-def can_edit(principal: Principal | None, org: Organization) -> bool:
-    """The caller administers a body whose subtree holds the organization."""
-    return principal is not None and principal.is_admin and is_employee_of(principal, org)
+async def is_profile_admin(session: AsyncSession, principal: Principal | None, org: Organization) -> bool:
+    """The caller is an employee of the organization named as one of its profile administrators."""
+    if principal is None or principal.organization_id != org.id:
+        return False
+    found = await session.scalar(
+        select(ProfileAdministrator.user_id).where(
+            ProfileAdministrator.organization_id == org.id, ProfileAdministrator.user_id == principal.user_id
+        )
+    )
+    return found is not None
+
+
+async def can_edit(session: AsyncSession, principal: Principal | None, org: Organization) -> bool:
+    """The caller administers a body whose subtree holds the organization, or is a profile administrator of it."""
+    if principal is None:
+        return False
+    if principal.is_admin and is_employee_of(principal, org):
+        return True
+    return await is_profile_admin(session, principal, org)
 
 
 async def get_org_for_edit(session: AsyncSession, principal: Principal, organization_id: int) -> Organization:
-    """The organization when the caller administers a body above (or at) it: 404 outside the caller's subtree
-    (checked in SQL, no hint that it exists), 403 for employees who are not administrators."""
+    """The organization when the caller may edit its profile: 404 outside the caller's subtree (checked in SQL,
+    no hint that it exists), 403 for employees who are neither administrators nor its profile administrators."""
     org = await get_org_in_scope(session, principal, organization_id)
-    if not principal.is_admin:
-        raise Forbidden("only administrators of this organization's management body may change it")
+    if not await can_edit(session, principal, org):
+        raise Forbidden(
+            "only administrators of this organization's management body or its profile administrators may change it"
+        )
     return org
 
 

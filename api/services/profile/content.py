@@ -19,6 +19,7 @@ from api.schemas.profile import (
     NewsUpdate,
     NewsWrite,
     OrganizationCard,
+    OrgBrief,
     PageBrief,
     PageRead,
     PageUpdate,
@@ -27,6 +28,7 @@ from api.schemas.profile import (
     ProfileUpdate,
     WallRead,
 )
+from api.services.profile import admins
 from api.services.profile.access import (
     can_edit,
     check_ids_unique,
@@ -110,7 +112,9 @@ async def administrators(session: AsyncSession, org: Organization) -> list[Admin
             .order_by(User.id)
         )
     ).all()
-    return [AdminBrief(user_id=r[0], person_id=r[1], full_name=r[2] or "") for r in rows]
+    return [AdminBrief(user_id=r[0], person_id=r[1], full_name=r[2] or "") for r in rows] + await admins.named(
+        session, org.id
+    )
 
 
 async def _images_by_news(session: AsyncSession, news_ids: list[int]) -> dict[int, list[StoredFile]]:
@@ -158,9 +162,12 @@ async def get_profile(session: AsyncSession, principal: Principal | None, organi
         .order_by(WallMessage.created_at.desc(), WallMessage.id.desc())
         .limit(20)
     )
+    parent = await session.get(Organization, org.parent_id) if org.parent_id is not None else None
     return ProfileRead(
         organization=OrganizationCard.model_validate(org),
-        can_edit=can_edit(principal, org),
+        parent=OrgBrief.model_validate(parent) if parent is not None else None,
+        can_edit=await can_edit(session, principal, org),
+        can_name_admins=admins.can_name_admins(principal, org),
         is_employee=is_employee_of(principal, org),
         leaders=await leaders(session, org),
         administrators=await administrators(session, org),
@@ -353,7 +360,7 @@ async def list_wall(
     org = await get_public_org(session, organization_id)
     limit, offset = paging(page, page_size)
     q = select(WallMessage).where(WallMessage.organization_id == org.id)
-    if not can_edit(principal, org):
+    if not await can_edit(session, principal, org):
         q = q.where(WallMessage.hidden.is_(False))
     rows = await session.scalars(
         q.order_by(WallMessage.created_at.desc(), WallMessage.id.desc()).limit(limit).offset(offset)
@@ -399,7 +406,7 @@ async def delete_wall(session: AsyncSession, principal: Principal, message_id: i
     """Delete a wall message: its author or an administrator of the organization."""
     w = await _wall_message(session, message_id)
     org = await get_org_for_member(session, principal, w.organization_id)
-    if w.author_user_id != principal.user_id and not can_edit(principal, org):
+    if w.author_user_id != principal.user_id and not await can_edit(session, principal, org):
         raise Forbidden("only the author or an administrator may delete this message")
     await session.delete(w)
     await session.flush()

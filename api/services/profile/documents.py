@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from api.config import Settings
 from api.errors import InvalidInput, NotFound
 from api.models import DocumentFolder, Organization, StoredFile
-from api.schemas.profile import DocumentsRead, FileRead, FolderRead, FolderWrite, OrgBrief
+from api.schemas.profile import DocumentsRead, FileRead, FileUpdate, FolderRead, FolderWrite, OrgBrief
 from api.services.profile.access import can_edit, get_org_for_edit, get_public_org
 from api.services.profile.content import news_for_edit
 from api.services.profile.files import delete_file, file_read, store_upload
@@ -70,7 +70,7 @@ async def list_documents(
         path=[FolderRead.model_validate(f) for f in path],
         folders=[FolderRead.model_validate(f) for f in folders],
         files=[file_read(f) for f in files],
-        can_edit=can_edit(principal, org),
+        can_edit=await can_edit(session, principal, org),
     )
 
 
@@ -153,6 +153,22 @@ async def delete_document(session: AsyncSession, settings: Settings, principal: 
     f, org = await public_file(session, file_id)
     await get_org_for_edit(session, principal, org.id)
     await delete_file(session, settings, f)
+
+
+async def update_document(session: AsyncSession, principal: Principal, file_id: int, data: FileUpdate) -> FileRead:
+    """Rename a document or move it to another folder of the same organization."""
+    f, org = await public_file(session, file_id)
+    await get_org_for_edit(session, principal, org.id)
+    if f.kind != "document":
+        raise InvalidInput("file_id", "only documents can be renamed or moved")
+    if data.name is not None:
+        f.name = data.name
+    if "folder_id" in data.model_fields_set:
+        if data.folder_id is not None:
+            await _folder(session, data.folder_id, org.id)
+        f.folder_id = data.folder_id
+    await session.flush()
+    return file_read(f)
 
 
 async def upload_news_image(

@@ -51,7 +51,7 @@ async def get_feedback(session: AsyncSession, principal: Principal | None, organ
         contacts=Contacts.model_validate(org),
         reception=await list_reception(session, org.id),
         faq=[FaqRead.model_validate(q) for q in faq],
-        can_edit=can_edit(principal, org),
+        can_edit=await can_edit(session, principal, org),
     )
 
 

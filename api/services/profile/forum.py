@@ -82,7 +82,7 @@ async def _section_reads(
 async def get_forum(session: AsyncSession, principal: Principal | None, organization_id: int) -> ForumRead:
     """The forum's sections with their topic counts."""
     org = await get_public_org(session, organization_id)
-    moderator = can_edit(principal, org)
+    moderator = await can_edit(session, principal, org)
     return ForumRead(
         organization=OrgBrief.model_validate(org),
         sections=await _section_reads(session, org.id, moderator),
@@ -148,7 +148,7 @@ async def list_topics(
 ) -> TopicList:
     """Topics of a section, most recently active first (hidden ones only for moderators)."""
     s, org = await _section(session, section_id)
-    moderator = can_edit(principal, org)
+    moderator = await can_edit(session, principal, org)
     cond = [ForumTopic.section_id == s.id]
     if not moderator:
         cond.append(ForumTopic.hidden.is_(False))
@@ -208,7 +208,7 @@ async def _topic(session: AsyncSession, topic_id: int) -> tuple[ForumTopic, Orga
 async def get_topic(session: AsyncSession, principal: Principal | None, topic_id: int) -> TopicDetail:
     """A topic with its posts (hidden topics and posts only for moderators)."""
     t, org = await _topic(session, topic_id)
-    moderator = can_edit(principal, org)
+    moderator = await can_edit(session, principal, org)
     if t.hidden and not moderator:
         raise NotFound(f"topic {topic_id} not found")
     q = select(ForumPost).where(ForumPost.topic_id == t.id)
@@ -229,14 +229,14 @@ async def create_post(session: AsyncSession, principal: Principal, topic_id: int
     """Post in a topic or reply to a post (employees; a locked topic takes posts from moderators only)."""
     t, org = await _topic(session, topic_id)
     await get_org_for_member(session, principal, org.id)
-    moderator = can_edit(principal, org)
+    moderator = await can_edit(session, principal, org)
     if t.hidden and not moderator:
         raise NotFound(f"topic {topic_id} not found")
     if t.locked and not moderator:
         raise Forbidden("the topic is locked")
     if data.parent_post_id is not None:
         parent = await session.get(ForumPost, data.parent_post_id)
-        if parent is None or parent.topic_id != t.id:
+        if parent is None or parent.topic_id != t.id or (parent.hidden and not moderator):
             raise InvalidInput("parent_post_id", f"post {data.parent_post_id} is not a post of this topic")
     p = ForumPost(
         topic_id=t.id,
@@ -253,31 +253,42 @@ async def create_post(session: AsyncSession, principal: Principal, topic_id: int
     return post_read(p)
 
 
+async def _check_visible(session: AsyncSession, principal: Principal | None, p: ForumPost) -> Organization:
+    """The post's organization; 404 (as for the topic itself) when the post or its topic is hidden and the caller
+    does not moderate it: nothing under a hidden topic is readable or editable by others, its author included."""
+    org = await get_public_org(session, p.organization_id)
+    if await can_edit(session, principal, org):
+        return org
+    topic_hidden = await session.scalar(select(ForumTopic.hidden).where(ForumTopic.id == p.topic_id))
+    if p.hidden or topic_hidden is not False:
+        raise NotFound(f"post {p.id} not found")
+    return org
+
+
 async def get_post(session: AsyncSession, principal: Principal | None, post_id: int) -> PostRead:
     """One post (its ETag is what an edit must send in If-Match)."""
     p = await session.get(ForumPost, post_id)
     if p is None:
         raise NotFound(f"post {post_id} not found")
-    if p.hidden:
-        org = await get_public_org(session, p.organization_id)
-        if not can_edit(principal, org):
-            raise NotFound(f"post {post_id} not found")
+    await _check_visible(session, principal, p)
     return post_read(p)
 
 
 async def _locked_post(session: AsyncSession, principal: Principal, post_id: int, if_match: str | None) -> ForumPost:
-    """The post locked FOR UPDATE: 404 outside the caller's subtree, then If-Match against its version (428/412)."""
+    """The post locked FOR UPDATE: 404 outside the caller's subtree or when hidden from the caller, then If-Match
+    against its version (428/412)."""
     org_id = await session.scalar(select(ForumPost.organization_id).where(ForumPost.id == post_id))
     if org_id is None:
         raise NotFound(f"post {post_id} not found")
     await get_org_for_member(session, principal, org_id)
-    if if_match is None or not if_match.strip():
-        raise PreconditionRequired("If-Match: send the post's ETag to edit it (GET the post first)")
     p = await session.scalar(
         select(ForumPost).where(ForumPost.id == post_id).with_for_update().execution_options(populate_existing=True)
     )
     if p is None:
         raise NotFound(f"post {post_id} not found")
+    await _check_visible(session, principal, p)
+    if if_match is None or not if_match.strip():
+        raise PreconditionRequired("If-Match: send the post's ETag to edit it (GET the post first)")
     tags = {tag.strip() for tag in if_match.split(",")}
     if "*" not in tags and etag(p) not in tags:
         raise PreconditionFailed(
@@ -293,10 +304,10 @@ async def update_post(
     """Edit a post: its author or an administrator; If-Match must carry the current ETag."""
     p = await _locked_post(session, principal, post_id, if_match)
     org = await get_public_org(session, p.organization_id)
-    if p.author_user_id != principal.user_id and not can_edit(principal, org):
+    if p.author_user_id != principal.user_id and not await can_edit(session, principal, org):
         raise Forbidden("only the author or an administrator may edit this post")
     t = await session.get(ForumTopic, p.topic_id)
-    if t is not None and t.locked and not can_edit(principal, org):
+    if t is not None and t.locked and not await can_edit(session, principal, org):
         raise Forbidden("the topic is locked")
     p.body_html = _clean_body(data.body_html)
     p.version = p.version + 1
@@ -325,7 +336,7 @@ async def delete_post(session: AsyncSession, principal: Principal, post_id: int,
     """Delete a post: its author or an administrator (If-Match required, as for edits)."""
     p = await _locked_post(session, principal, post_id, if_match)
     org = await get_public_org(session, p.organization_id)
-    if p.author_user_id != principal.user_id and not can_edit(principal, org):
+    if p.author_user_id != principal.user_id and not await can_edit(session, principal, org):
         raise Forbidden("only the author or an administrator may delete this post")
     await session.delete(p)
     await session.flush()

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from fastapi import UploadFile
@@ -48,6 +48,7 @@ from api.services.profile.access import check_ids_unique, display_name, get_org_
 from api.services.profile.files import file_read, store_upload
 from api.services.profile.sanitize import clean_html
 from api.services.scope import Principal, org_in_scope
+from api.services.storage import delete_after_commit, get_storage
 
 
 def and_subtree(sender_id: int) -> ColumnElement[bool]:
@@ -175,6 +176,7 @@ async def _read_schema(session: AsyncSession, rows: Sequence[Any]) -> list[Annou
             attachments=files[a.id],
             recipients_count=count,
             read_at=read_at,
+            withdrawn_at=a.withdrawn_at,
         )
         for a, sender, count, read_at in rows
     ]
@@ -198,7 +200,8 @@ def _visible(principal: Principal) -> ColumnElement[bool]:
         exists().where(
             AnnouncementRecipient.announcement_id == Announcement.id,
             AnnouncementRecipient.organization_id == principal.organization_id,
-        ),
+        )
+        & Announcement.withdrawn_at.is_(None),
         Announcement.sender_organization_id.in_(select(Organization.id).where(org_in_scope(principal))),
     )
 
@@ -257,7 +260,7 @@ async def inbox(
     cond: ColumnElement[bool] = exists().where(
         AnnouncementRecipient.announcement_id == Announcement.id,
         AnnouncementRecipient.organization_id == principal.organization_id,
-    )
+    ) & Announcement.withdrawn_at.is_(None)
     if unread_only:
         cond = cond & ~exists().where(
             AnnouncementRead.announcement_id == Announcement.id, AnnouncementRead.user_id == principal.user_id
@@ -385,6 +388,31 @@ async def add_attachment(
         announcement_id=a.id,
     )
     return file_read(row)
+
+
+async def _sent_for_edit(session: AsyncSession, principal: Principal, announcement_id: int) -> Announcement:
+    a = await _sent_in_scope(session, principal, announcement_id)
+    await get_org_for_edit(session, principal, a.sender_organization_id)
+    return a
+
+
+async def withdraw(
+    session: AsyncSession, principal: Principal, announcement_id: int, withdrawn: bool
+) -> AnnouncementSchema:
+    """Withdraw an announcement (its recipients stop seeing it) or send it again; the sender's body edits it."""
+    a = await _sent_for_edit(session, principal, announcement_id)
+    a.withdrawn_at = datetime.now(UTC) if withdrawn else None
+    await session.flush()
+    return await get(session, principal, a.id)
+
+
+async def delete(session: AsyncSession, settings: Settings, principal: Principal, announcement_id: int) -> None:
+    """Delete an announcement with its recipients, reads and attachments."""
+    a = await _sent_for_edit(session, principal, announcement_id)
+    keys = list(await session.scalars(select(StoredFile.storage_key).where(StoredFile.announcement_id == a.id)))
+    await session.delete(a)
+    await session.flush()
+    delete_after_commit(session, get_storage(settings), keys)
 
 
 async def attachment(session: AsyncSession, principal: Principal, file_id: int) -> StoredFile:

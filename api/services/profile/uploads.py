@@ -6,6 +6,7 @@ import io
 import re
 import unicodedata
 import zipfile
+import zlib
 from dataclasses import dataclass
 from urllib.parse import quote
 
@@ -91,19 +92,53 @@ def extension(name: str) -> str:
     return name.rsplit(".", 1)[-1].lower() if "." in name else ""
 
 
+# A zip is sniffed by reading two small members; a bomb («1 MB on disk, 1 GB unpacked») or a central directory
+# of a million entries must not cost the worker more than these bounds.
+MAX_ZIP_ENTRIES = 10_000
+MAX_ZIP_MEMBER_BYTES = 1024 * 1024
+MAX_ZIP_DIRECTORY_BYTES = 2 * 1024 * 1024  # 10,000 entries with names of up to ~150 characters
+_EOCD = b"PK\x05\x06"
+
+
+def _zip_directory(data: bytes) -> tuple[int, int] | None:
+    """(entries, central directory bytes) from the end-of-central-directory record, read before zipfile parses
+    the directory (0xFFFF entries or 0xFFFFFFFF bytes: a Zip64 archive, refused as too large)."""
+    at = data.rfind(_EOCD, max(0, len(data) - 22 - 65535))
+    if at < 0 or at + 22 > len(data):
+        return None
+    return int.from_bytes(data[at + 10 : at + 12], "little"), int.from_bytes(data[at + 12 : at + 16], "little")
+
+
+def _read_member(zf: zipfile.ZipFile, name: str) -> bytes:
+    """A member's bytes, decompressed in a streaming read that stops past MAX_ZIP_MEMBER_BYTES (415)."""
+    with zf.open(name) as member:
+        out = member.read(MAX_ZIP_MEMBER_BYTES + 1)
+    if len(out) > MAX_ZIP_MEMBER_BYTES:
+        raise UnsupportedFile(f"the archive's {name} unpacks to more than {MAX_ZIP_MEMBER_BYTES} bytes")
+    return out
+
+
 def _zip_format(data: bytes) -> FileFormat | None:
+    directory = _zip_directory(data)
+    if directory is None:
+        return None
+    entries, directory_bytes = directory
+    if entries > MAX_ZIP_ENTRIES or directory_bytes > MAX_ZIP_DIRECTORY_BYTES:
+        raise UnsupportedFile(f"the archive has too many entries (at most {MAX_ZIP_ENTRIES})")
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
             names = zf.namelist()
+            if len(names) > MAX_ZIP_ENTRIES:
+                raise UnsupportedFile(f"the archive has too many entries (at most {MAX_ZIP_ENTRIES})")
             if "mimetype" in names:
-                mime = zf.read("mimetype").decode("ascii", "replace").strip()
+                mime = _read_member(zf, "mimetype").decode("ascii", "replace").strip()
                 return _ODF.get(mime)
             if "[Content_Types].xml" in names:
-                types = zf.read("[Content_Types].xml").decode("utf-8", "replace")
+                types = _read_member(zf, "[Content_Types].xml").decode("utf-8", "replace")
                 for marker, fmt in _OOXML_MAIN.items():
                     if marker in types:
                         return fmt
-    except (zipfile.BadZipFile, KeyError, RuntimeError, ValueError, NotImplementedError, OSError):
+    except (zipfile.BadZipFile, zlib.error, KeyError, RuntimeError, ValueError, NotImplementedError, OSError, EOFError):
         return None
     return None
 

@@ -13,7 +13,7 @@ transition tables (migration `0300_reports`) in the same transaction as the raw 
 | `rpt_student_period` | organization, period, student | subjects of a graded class by period mark: 1–5, «н/а», none |
 | `rpt_org_period_perf` | organization, period | students by result (period running / ended), marks by value |
 | `rpt_student_current` | organization, period, student, subject | current marks dated in the period: count, sum |
-| `rpt_org_day_attendance` | organization, day | held lessons, student-lessons, absences by reason |
+| `rpt_org_day_attendance` | organization, day | held lessons (held or replaced), student-lessons, absences by reason |
 
 Distinct counts across organizations: a person (or visitor) belongs to several organizations only
 rarely, so per-organization counts are summed and the overcount is subtracted using only the
@@ -218,7 +218,7 @@ RAW: dict[str, str] = {
                    (SELECT count(*) FROM enrolments e WHERE e.class_id = l.class_id AND e.starts_on <= l.date
                       AND (e.ends_on IS NULL OR e.ends_on >= l.date)) AS student_lessons,
                    0 AS abs_illness, 0 AS abs_valid, 0 AS abs_unexcused, 0 AS abs_late
-              FROM lessons l WHERE l.status = 'held'
+              FROM lessons l WHERE lesson_held(l.status)
             UNION ALL
             SELECT organization_id, date, 0, 0, (reason = 'illness')::int, (reason = 'valid')::int,
                    (reason = 'unexcused')::int, (reason = 'late')::int

@@ -41,6 +41,7 @@ from typing import Any, Literal
 from sqlalchemy import ARRAY, ColumnElement, Integer, Select, and_, bindparam, func, literal, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from api.db import replica_data_as_of
 from api.errors import InvalidInput, NotFound
 from api.models import (
     AcademicYear,
@@ -54,6 +55,7 @@ from api.models import (
     StaffPost,
     Subject,
 )
+from api.schemas.dates import FIRST_DATE, LAST_DATE
 from api.services.reports import localtime
 from api.services.scope import Principal
 
@@ -342,9 +344,19 @@ class ReportContext:
 
 
 async def resolve_filters(
-    session: AsyncSession, principal: Principal, definition: ReportDefinition, params: ReportParams, lang: str
+    session: AsyncSession,
+    principal: Principal,
+    definition: ReportDefinition,
+    params: ReportParams,
+    lang: str,
+    *,
+    require_organization: bool = True,
 ) -> AppliedFilters:
-    """Check every filter value against the caller's scope; 404 for ids not found there, 422 for bad values."""
+    """Check every filter value against the caller's scope; 404 for ids not found there, 422 for bad values.
+
+    `require_organization=False` (the filter options): a report about one organization answers without one, so
+    that the organization can be chosen through the cascade.
+    """
     allowed = set(definition.filters)
     f = AppliedFilters()
     root = principal.organization_id
@@ -471,7 +483,7 @@ async def resolve_filters(
                 "name": lname(orow[0], orow[1]),
             }
         )
-    elif definition.requires_organization:
+    elif definition.requires_organization and require_organization:
         raise InvalidInput("organization_id", "the report is about one organization: choose it")
 
     if params.period_id is not None:
@@ -497,6 +509,10 @@ async def resolve_filters(
         f.period = PeriodInfo(prow.id, pname, prow.kind, prow.starts_on, prow.ends_on)
         f.names.append({"id": "period_id", "label": label("period_id"), "value": prow.id, "name": pname})
 
+    for name in ("date", "date_from", "date_to"):
+        value = getattr(params, name)
+        if value is not None and not FIRST_DATE <= value <= LAST_DATE:
+            raise InvalidInput(name, f"must be between {FIRST_DATE.isoformat()} and {LAST_DATE.isoformat()}")
     if params.date is not None:
         f.report_date = params.date
     if "date" in allowed:
@@ -680,8 +696,9 @@ async def run_report(
     ctx = ReportContext(session, principal, definition, lang, view, filters, params.page, params.page_size, unpaged)
     result = await definition.query(ctx)
     if result.data_as_of is None:
-        # The aggregates change in the writing transactions themselves: what this read sees is current now.
-        result.data_as_of = localtime.now()
+        # The aggregates change in the writing transactions themselves: what this read sees is current now, or, on
+        # a standby, as of the last commit it has replayed.
+        result.data_as_of = await replica_data_as_of(session) or localtime.now()
     result.data_as_of = localtime.local(result.data_as_of)
     if definition.numbered:
         no = ctx.offset

@@ -625,23 +625,30 @@ def attendance_columns(ctx: ReportContext) -> list[Col]:
 
 ATTENDANCE_METHODOLOGY: Text = {
     "ru": (
-        "Источник: уроки со статусом «проведён» и отметки о пропусках за выбранный период (четверть) или "
-        "диапазон дат включительно; по умолчанию — 30 дней, заканчивающихся датой отчёта. Ученико-уроки — для "
-        "каждого проведённого урока число учеников, зачисленных в класс на дату урока. Пропуски по причинам: "
-        "болезнь, уважительная, неуважительная; опоздания показаны отдельно и пропуском не считаются. "
-        "% посещаемости = (ученико-уроки − пропуски) / ученико-уроки × 100, дробная часть отбрасывается."
+        "Источник: проведённые уроки и отметки о пропусках за выбранный период (четверть) или диапазон дат "
+        "включительно; по умолчанию — 30 дней, заканчивающихся датой отчёта. Проведённый урок — урок со статусом "
+        "«проведён» или «заменён» (его провёл заменяющий учитель); отменённый урок не проведён, пропусков на нём "
+        "не бывает. Ученико-уроки — для каждого проведённого урока число учеников, зачисленных в класс на дату "
+        "урока. Пропуски по причинам: болезнь, уважительная, неуважительная; опоздания показаны отдельно и "
+        "пропуском не считаются. % посещаемости = (ученико-уроки − пропуски) / ученико-уроки × 100, дробная часть "
+        "отбрасывается."
     ),
     "kk": (
-        "Дереккөз: таңдалған кезеңдегі өткізілген сабақтар және сабақ жіберу белгілері. Кешігулер бөлек "
-        "көрсетіледі және жіберу болып саналмайды. Қатысу % = (оқушы-сабақтар − жіберулер) / оқушы-сабақтар × 100, "
-        "бөлшек бөлігі алынып тасталады."
+        "Дереккөз: таңдалған кезеңдегі (тоқсан) немесе күндер аралығындағы (шеттерін қоса) өткізілген сабақтар "
+        "және сабақ жіберу белгілері; әдепкі бойынша — есеп күнімен аяқталатын 30 күн. Өткізілген сабақ — "
+        "«өткізілді» немесе «ауыстырылды» (оны алмастырушы мұғалім өткізген) мәртебесіндегі сабақ; болдырылмаған "
+        "сабақ өткізілмеген, онда сабақ жіберу болмайды. Оқушы-сабақтар — әр өткізілген сабаққа сабақ күні "
+        "сыныпқа қабылданған оқушылар саны. Себептер бойынша жіберулер: ауруы, дәлелді, дәлелсіз; кешігулер бөлек "
+        "көрсетіледі және жіберу болып саналмайды. Қатысу % = (оқушы-сабақтар − жіберулер) / оқушы-сабақтар × "
+        "100, бөлшек бөлігі алынып тасталады."
     ),
     "en": (
-        "Source: lessons with status «held» and absence marks in the chosen period (quarter) or date range, bounds "
-        "included; by default the 30 days ending on the report date. Student-lessons: for each held lesson, the "
-        "students enrolled in the class on the lesson date. Absences by reason: illness, valid, unexcused; late "
-        "arrivals are shown apart and are not absences. % attendance = (student-lessons − absences) / "
-        "student-lessons × 100, truncated."
+        "Source: held lessons and absence marks in the chosen period (quarter) or date range, bounds included; by "
+        "default the 30 days ending on the report date. A held lesson is one with status «held» or «replaced» "
+        "(taught by a substitute); a cancelled lesson is not held and carries no absences. Student-lessons: for "
+        "each held lesson, the students enrolled in the class on the lesson date. Absences by reason: illness, "
+        "valid, unexcused; late arrivals are shown apart and are not absences. % attendance = (student-lessons − "
+        "absences) / student-lessons × 100, truncated."
     ),
 }
 

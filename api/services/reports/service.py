@@ -99,7 +99,7 @@ async def options(session: AsyncSession, principal: Principal, report_id: str, p
     """Cascade filter values in the caller's scope: each list is narrowed by the values chosen above it."""
     definition = registry.get(report_id)
     lang = params.lang
-    f: AppliedFilters = await resolve_filters(session, principal, definition, params, lang)
+    f: AppliedFilters = await resolve_filters(session, principal, definition, params, lang, require_organization=False)
     o = Organization
     root = principal.organization_id
 

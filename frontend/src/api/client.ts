@@ -1,22 +1,32 @@
 import createClient from "openapi-fetch";
+import i18n from "../i18n";
+import { localizeError, type ErrorEnvelope } from "./errors";
 import type { paths } from "./schema";
 import { authFetch } from "./session";
+
+export type { ErrorEnvelope };
 
 /** The typed API client generated from the backend's OpenAPI schema (`make api-client`). */
 export const api = createClient<paths>({ baseUrl: window.location.origin, fetch: authFetch });
 
-export interface ErrorEnvelope {
-  error?: { code?: string; message?: string; details?: { field?: string; message?: string }[] };
-}
-
-/** An API failure with the status and the server's message. */
+/**
+ * An API failure: the status, the server's envelope (`body`) and its English text (`serverMessage`, for logs).
+ * `message` is the error in the UI language at the time it is read (src/api/errors.ts), so every place that
+ * shows `error.message` shows a localized text, never the API's English.
+ */
 export class ApiError extends Error {
+  readonly serverMessage: string;
   constructor(
     readonly status: number,
     message: string,
     readonly body?: unknown,
   ) {
     super(message);
+    this.serverMessage = message;
+    Object.defineProperty(this, "message", {
+      get: () => localizeError(this.status, this.body, i18n.t.bind(i18n)).message,
+      configurable: true,
+    });
   }
 }
 

@@ -715,6 +715,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/directory": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Directory
+         * @description The public directory of organizations: every management body and the organizations matching the search.
+         */
+        get: operations["directory_api_v1_directory_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/organizations/{organization_id}/profile": {
         parameters: {
             query?: never;
@@ -737,6 +757,31 @@ export interface paths {
          * @description Change the description and contacts (administrators of the organization's body).
          */
         patch: operations["update_profile_api_v1_organizations__organization_id__profile_patch"];
+        trace?: never;
+    };
+    "/api/v1/organizations/{organization_id}/profile-administrators": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Profile Admins
+         * @description Profile administrators of a body and the employees that may be named (administrators of the body).
+         */
+        get: operations["list_profile_admins_api_v1_organizations__organization_id__profile_administrators_get"];
+        /**
+         * Set Profile Admins
+         * @description Name the body's profile administrators (the whole list): they edit the body's profile, documents, forum,
+         *     questions and announcements like its administrators.
+         */
+        put: operations["set_profile_admins_api_v1_organizations__organization_id__profile_administrators_put"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/api/v1/organizations/{organization_id}/news": {
@@ -1172,7 +1217,11 @@ export interface paths {
         delete: operations["delete_file_api_v1_files__file_id__delete"];
         options?: never;
         head?: never;
-        patch?: never;
+        /**
+         * Update File
+         * @description Rename a document or move it to another folder.
+         */
+        patch: operations["update_file_api_v1_files__file_id__patch"];
         trace?: never;
     };
     "/api/v1/organizations/{organization_id}/forum": {
@@ -1541,6 +1590,31 @@ export interface paths {
         get: operations["get_announcement_api_v1_inform_announcements__announcement_id__get"];
         put?: never;
         post?: never;
+        /**
+         * Delete Announcement
+         * @description Delete a sent announcement with its attachments and reads.
+         */
+        delete: operations["delete_announcement_api_v1_inform_announcements__announcement_id__delete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/inform/announcements/{announcement_id}/withdrawn": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Withdraw Announcement
+         * @description Withdraw a sent announcement (recipients no longer see it) or send it again (administrators and profile
+         *     administrators of the sender's body).
+         */
+        put: operations["withdraw_announcement_api_v1_inform_announcements__announcement_id__withdrawn_put"];
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -1746,7 +1820,7 @@ export interface components {
         };
         /**
          * AdminBrief
-         * @description Администратор профиля организации.
+         * @description Администратор профиля организации: an administrator of the body or a named profile administrator.
          */
         AdminBrief: {
             /** User Id */
@@ -1755,6 +1829,12 @@ export interface components {
             person_id: number | null;
             /** Full Name */
             full_name: string;
+            /**
+             * Profile Admin
+             * @description named profile administrator (not a body administrator)
+             * @default false
+             */
+            profile_admin: boolean;
         };
         /**
          * AnnouncementList
@@ -1801,6 +1881,8 @@ export interface components {
             recipients_count: number;
             /** Read At */
             read_at?: string | null;
+            /** Withdrawn At */
+            withdrawn_at?: string | null;
         };
         /**
          * AnnouncementReads
@@ -2103,6 +2185,18 @@ export interface components {
             external_ids: string[];
         };
         /**
+         * DirectoryRead
+         * @description The public directory: management bodies of the tree and the organizations matching a search.
+         */
+        DirectoryRead: {
+            /** Bodies */
+            bodies: components["schemas"]["SubordinateRead"][];
+            /** Items */
+            items: components["schemas"]["SubordinateRead"][];
+            /** Total */
+            total: number;
+        };
+        /**
          * DocumentItem
          * @description An issued education document (certificate of basic or general secondary education).
          */
@@ -2232,6 +2326,16 @@ export interface components {
             folder_id?: number | null;
             /** Url */
             url: string;
+        };
+        /**
+         * FileUpdate
+         * @description Rename a document or move it to another folder (folder_id null: the root); omitted fields stay.
+         */
+        FileUpdate: {
+            /** Name */
+            name?: string | null;
+            /** Folder Id */
+            folder_id?: number | null;
         };
         /**
          * FolderRead
@@ -2516,6 +2620,11 @@ export interface components {
             person: components["schemas"]["MePerson"] | null;
             organization: components["schemas"]["MeOrganization"];
             scope: components["schemas"]["MeScope"];
+            /**
+             * Must Change Password
+             * @default false
+             */
+            must_change_password: boolean;
         };
         /**
          * MeScope
@@ -3003,13 +3112,38 @@ export interface components {
             parent_post_id?: number | null;
         };
         /**
+         * ProfileAdminsRead
+         * @description The named profile administrators of a body and the employees that may be named.
+         */
+        ProfileAdminsRead: {
+            /** Items */
+            items: components["schemas"]["AdminBrief"][];
+            /** Candidates */
+            candidates: components["schemas"]["AdminBrief"][];
+        };
+        /**
+         * ProfileAdminsWrite
+         * @description The whole list of profile administrators: user ids of active employees of the body.
+         */
+        ProfileAdminsWrite: {
+            /** User Ids */
+            user_ids: number[];
+        };
+        /**
          * ProfileRead
          * @description Вкладка «Профиль»: card, leaders, administrators, latest news, pages, newest documents, wall.
          */
         ProfileRead: {
             organization: components["schemas"]["OrganizationCard"];
+            parent?: components["schemas"]["OrgBrief"] | null;
             /** Can Edit */
             can_edit: boolean;
+            /**
+             * Can Name Admins
+             * @description the caller may name profile administrators
+             * @default false
+             */
+            can_name_admins: boolean;
             /** Is Employee */
             is_employee: boolean;
             /** Leaders */
@@ -3454,6 +3588,8 @@ export interface components {
             district_name_ru?: string | null;
             /** Profile Url */
             profile_url: string;
+            /** Parent Id */
+            parent_id?: number | null;
         };
         /**
          * Target
@@ -3802,6 +3938,14 @@ export interface components {
         WallWrite: {
             /** Body Html */
             body_html: string;
+        };
+        /**
+         * Withdrawal
+         * @description Withdraw (true) or restore (false) a sent announcement.
+         */
+        Withdrawal: {
+            /** Withdrawn */
+            withdrawn: boolean;
         };
     };
     responses: never;
@@ -5135,9 +5279,11 @@ export interface operations {
                 organization_id?: number | null;
                 /** @description quarter or year */
                 period_id?: number | null;
-                /** @description report date (default today) */
+                /** @description report date (default today); 2000-01-01 … 2100-12-31 */
                 date?: string | null;
+                /** @description 2000-01-01 … 2100-12-31 */
                 date_from?: string | null;
+                /** @description 2000-01-01 … 2100-12-31 */
                 date_to?: string | null;
                 class_id?: number | null;
                 teacher_id?: number | null;
@@ -5188,9 +5334,11 @@ export interface operations {
                 organization_id?: number | null;
                 /** @description quarter or year */
                 period_id?: number | null;
-                /** @description report date (default today) */
+                /** @description report date (default today); 2000-01-01 … 2100-12-31 */
                 date?: string | null;
+                /** @description 2000-01-01 … 2100-12-31 */
                 date_from?: string | null;
+                /** @description 2000-01-01 … 2100-12-31 */
                 date_to?: string | null;
                 class_id?: number | null;
                 teacher_id?: number | null;
@@ -5243,9 +5391,11 @@ export interface operations {
                 organization_id?: number | null;
                 /** @description quarter or year */
                 period_id?: number | null;
-                /** @description report date (default today) */
+                /** @description report date (default today); 2000-01-01 … 2100-12-31 */
                 date?: string | null;
+                /** @description 2000-01-01 … 2100-12-31 */
                 date_from?: string | null;
+                /** @description 2000-01-01 … 2100-12-31 */
                 date_to?: string | null;
                 class_id?: number | null;
                 teacher_id?: number | null;
@@ -5296,9 +5446,11 @@ export interface operations {
                 organization_id?: number | null;
                 /** @description quarter or year */
                 period_id?: number | null;
-                /** @description report date (default today) */
+                /** @description report date (default today); 2000-01-01 … 2100-12-31 */
                 date?: string | null;
+                /** @description 2000-01-01 … 2100-12-31 */
                 date_from?: string | null;
+                /** @description 2000-01-01 … 2100-12-31 */
                 date_to?: string | null;
                 class_id?: number | null;
                 teacher_id?: number | null;
@@ -5376,6 +5528,39 @@ export interface operations {
             };
         };
     };
+    directory_api_v1_directory_get: {
+        parameters: {
+            query?: {
+                /** @description words of a name or a district */
+                q?: string | null;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DirectoryRead"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
     get_profile_api_v1_organizations__organization_id__profile_get: {
         parameters: {
             query?: never;
@@ -5429,6 +5614,72 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["OrganizationCard"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    list_profile_admins_api_v1_organizations__organization_id__profile_administrators_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                organization_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProfileAdminsRead"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    set_profile_admins_api_v1_organizations__organization_id__profile_administrators_put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                organization_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ProfileAdminsWrite"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProfileAdminsRead"];
                 };
             };
             /** @description Validation Error */
@@ -6535,6 +6786,41 @@ export interface operations {
             };
         };
     };
+    update_file_api_v1_files__file_id__patch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                file_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["FileUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FileRead"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
     get_forum_api_v1_organizations__organization_id__forum_get: {
         parameters: {
             query?: never;
@@ -7373,6 +7659,70 @@ export interface operations {
             cookie?: never;
         };
         requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AnnouncementRead"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    delete_announcement_api_v1_inform_announcements__announcement_id__delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                announcement_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    withdraw_announcement_api_v1_inform_announcements__announcement_id__withdrawn_put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                announcement_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Withdrawal"];
+            };
+        };
         responses: {
             /** @description Successful Response */
             200: {

@@ -81,12 +81,13 @@ async def test_journal(client: httpx.AsyncClient, db: AsyncSession) -> None:
     body = await get(client, c, "school.journal.keeping")
     keys = ("teacher", "held", "pct_topic", "pct_homework", "pct_marks", "marks", "pct_on_time", "late")
     # T1: L1, L3, L6 held, all with topic and homework, marks on L1 and L3; S1's «4» entered 8 days after L3.
-    # T2: L2 (no topic), L7; marks on L2 only.
+    # T2: L2 (no topic), L7, and L5 (T1's lesson that T2 taught as the substitute: no topic, no homework, no
+    # marks); marks on L2 only. L4 (cancelled) is not held.
     assert [[r[k] for k in keys] for r in body["rows"]] == [
         ["Иванова Анна Сергеевна", 3, 100, 100, 66, 4, 75, 1],
-        ["Петров Бахыт", 2, 50, 100, 50, 2, 100, 0],
+        ["Петров Бахыт", 3, 33, 66, 33, 2, 100, 0],
     ]
-    assert [body["totals"][k] for k in keys] == ["Всего", 5, 80, 100, 60, 6, 83, 1]
+    assert [body["totals"][k] for k in keys] == ["Всего", 6, 66, 83, 50, 6, 83, 1]
 
     body = await get(client, c, "school.journal.history")
     assert [{k: v for k, v in r.items() if not k.startswith("_")} for r in body["rows"]] == [

@@ -21,6 +21,7 @@ from api.models import (
     User,
 )
 from api.models.aggregates import ReportOrgPeople, ReportPersonOrg, ReportVisitDay
+from api.models.school import lesson_held
 from api.services.reports import localtime
 from api.services.reports.engine import (
     TOTAL,
@@ -371,8 +372,8 @@ async def completeness_query(ctx: ReportContext) -> ReportResult:
             select(
                 func.count(),
                 func.count().filter(ls.from_timetable),
-                func.count().filter(ls.status == "held"),
-                func.count().filter(ls.status == "held", func.coalesce(func.btrim(ls.topic), "") != ""),
+                func.count().filter(lesson_held(ls.status)),
+                func.count().filter(lesson_held(ls.status), func.coalesce(func.btrim(ls.topic), "") != ""),
             ).where(in_org(ctx, ls.organization_id), ls.date.between(start, end))
         )
     ).one()
@@ -439,14 +440,20 @@ register_school(
             "Проверочный список: по каждому виду данных — сколько записей заполнено из скольких и % (дробная часть "
             "отбрасывается; «нет данных», если записей нет). Ученики — с действующим зачислением; классы — где есть "
             "такие ученики; класс-предметы — назначения этих классов; уроки — уроки с датами в пределах периода или "
-            "диапазона (по умолчанию — последняя начавшаяся четверть): из расписания, и проведённые с темой; "
+            "диапазона (по умолчанию — последняя начавшаяся четверть): из расписания, и проведённые (со статусом "
+            "«проведён» или «заменён») с темой; "
             "сотрудники — с действующей должностью: зарегистрированы, имеют квалификационную категорию.",
-            "Тексеру тізімі: әр дерек түрі бойынша қанша жазба толтырылған, барлығы және % (бөлшек бөлігі алынып "
-            "тасталады). Сабақтар — кезеңдегі сабақтар.",
+            "Тексеру тізімі: әр дерек түрі бойынша қанша жазба толтырылған, барлығы қанша және % (бөлшек бөлігі "
+            "алынып тасталады; жазбалар болмаса — «деректер жоқ»). Оқушылар — қолданыстағы қабылдауы барлар; "
+            "сыныптар — осындай оқушылары барлар; сынып-пәндер — осы сыныптардың тағайындаулары; сабақтар — кезең "
+            "немесе күндер аралығы ішіндегі (әдепкі бойынша — басталған соңғы тоқсан) сабақтар: кестеден алынғандар, "
+            "және тақырыбы бар өткізілгендер («өткізілді» немесе «ауыстырылды» мәртебесіндегі); қызметкерлер — "
+            "қолданыстағы лауазымы барлар: тіркелгендер, біліктілік санаты барлар.",
             "A checklist: for each kind of data, how many records are filled of how many, and the % (truncated; «no "
             "data» when there are none). Students: with an open enrolment; classes: those with such students; class "
             "subjects: assignments of those classes; lessons dated within the period or date range (by default the "
-            "latest quarter started): from the timetable, and held ones with a topic; staff with an open post: "
+            "latest quarter started): from the timetable, and held ones (status «held» or «replaced») with a topic; "
+            "staff with an open post: "
             "registered, with a qualification category.",
         ),
         query=completeness_query,

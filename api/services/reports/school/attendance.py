@@ -10,6 +10,7 @@ from sqlalchemy import and_, func, literal_column, or_, select
 from api.errors import InvalidInput
 from api.models import Absence, Enrolment, Lesson, Person, SchoolClass, Subject
 from api.models.aggregates import ReportOrgDayAttendance
+from api.models.school import lesson_held
 from api.services.reports.engine import (
     TOTAL,
     ChartSpec,
@@ -66,24 +67,30 @@ def absence_columns(with_lessons: bool = True) -> tuple[Col, ...]:
 
 RULES: Text = {
     "ru": (
-        "Источник: уроки со статусом «проведён» и отметки о пропусках за выбранный период (четверть) или диапазон "
-        "дат включительно; по умолчанию — последняя начавшаяся четверть. Ученико-уроки — для каждого проведённого "
-        "урока число учеников, зачисленных в класс на дату урока. Пропуски по причинам: болезнь, уважительная, "
-        "неуважительная; опоздания показаны отдельно и пропуском не считаются. % посещаемости = (ученико-уроки − "
-        "пропуски) / ученико-уроки × 100, дробная часть отбрасывается."
+        "Источник: проведённые уроки и отметки о пропусках за выбранный период (четверть) или диапазон дат "
+        "включительно; по умолчанию — последняя начавшаяся четверть. Проведённый урок — урок со статусом "
+        "«проведён» или «заменён» (его провёл заменяющий учитель); отменённый урок не проведён, пропусков на нём "
+        "не бывает. Ученико-уроки — для каждого проведённого урока число учеников, зачисленных в класс на дату "
+        "урока. Пропуски по причинам: болезнь, уважительная, неуважительная; опоздания показаны отдельно и "
+        "пропуском не считаются. % посещаемости = (ученико-уроки − пропуски) / ученико-уроки × 100, дробная часть "
+        "отбрасывается."
     ),
     "kk": (
-        "Дереккөз: таңдалған кезеңдегі (тоқсан) немесе күндер аралығындағы өткізілген сабақтар және сабақ жіберу "
-        "белгілері. Оқушы-сабақтар — әр өткізілген сабаққа сол күні сыныпта оқитын оқушылар саны. Кешігулер бөлек "
-        "көрсетіледі. Қатысу % = (оқушы-сабақтар − жіберулер) / оқушы-сабақтар × 100, бөлшек бөлігі алынып "
-        "тасталады."
+        "Дереккөз: таңдалған кезеңдегі (тоқсан) немесе күндер аралығындағы (шеттерін қоса) өткізілген сабақтар "
+        "және сабақ жіберу белгілері; әдепкі бойынша — басталған соңғы тоқсан. Өткізілген сабақ — «өткізілді» "
+        "немесе «ауыстырылды» (оны алмастырушы мұғалім өткізген) мәртебесіндегі сабақ; болдырылмаған сабақ "
+        "өткізілмеген, онда сабақ жіберу болмайды. Оқушы-сабақтар — әр өткізілген сабаққа сабақ күні сыныпқа "
+        "қабылданған оқушылар саны. Себептер бойынша жіберулер: ауруы, дәлелді, дәлелсіз; кешігулер бөлек "
+        "көрсетіледі және жіберу болып саналмайды. Қатысу % = (оқушы-сабақтар − жіберулер) / оқушы-сабақтар × "
+        "100, бөлшек бөлігі алынып тасталады."
     ),
     "en": (
-        "Source: lessons with status «held» and absence marks in the chosen period (quarter) or date range, bounds "
-        "included; by default the latest quarter that has started. Student-lessons: for each held lesson, the "
-        "students enrolled in the class on the lesson date. Absences by reason: illness, valid, unexcused; late "
-        "arrivals are shown apart and are not absences. % attendance = (student-lessons − absences) / "
-        "student-lessons × 100, truncated."
+        "Source: held lessons and absence marks in the chosen period (quarter) or date range, bounds included; by "
+        "default the latest quarter that has started. A held lesson is one with status «held» or «replaced» "
+        "(taught by a substitute); a cancelled lesson is not held and carries no absences. Student-lessons: for "
+        "each held lesson, the students enrolled in the class on the lesson date. Absences by reason: illness, "
+        "valid, unexcused; late arrivals are shown apart and are not absences. % attendance = (student-lessons − "
+        "absences) / student-lessons × 100, truncated."
     ),
 }
 
@@ -112,7 +119,7 @@ async def _lesson_counts(ctx: ReportContext, start: Any, end: Any, keys: tuple[s
     are counted once per such group (an index lookup), so no lesson × student rows are ever formed.
     """
     ls, e = Lesson, Enrolment
-    conds = [in_org(ctx, ls.organization_id), ls.status == "held", ls.date.between(start, end)]
+    conds = [in_org(ctx, ls.organization_id), lesson_held(ls.status), ls.date.between(start, end)]
     if ctx.filters.class_id is not None:
         conds.append(ls.class_id == ctx.filters.class_id)
     if ctx.filters.subject_id is not None and "subject_id" in ctx.definition.filters:
@@ -380,7 +387,7 @@ async def class_teacher_query(ctx: ReportContext) -> ReportResult:
             ls,
             and_(
                 ls.class_id == e.class_id,
-                ls.status == "held",
+                lesson_held(ls.status),
                 ls.date.between(start, end),
                 _active(e, ls.date),
             ),

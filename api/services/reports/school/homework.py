@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import func, literal, select
 
 from api.models import Homework, Lesson, SchoolClass, Subject
+from api.models.school import lesson_held
 from api.services.reports.engine import TOTAL, Col, ReportContext, ReportDefinition, ReportResult, Text, View, t
 from api.services.reports.school.common import (
     CLASS,
@@ -38,12 +39,16 @@ RULES: Text = {
         "настраиваются (BILIM_HOMEWORK_NORMS). Период по умолчанию — последняя начавшаяся четверть."
     ),
     "kk": (
-        "Дереккөз: орындау уақыты көрсетілген үй тапсырмалары (минут). Күн жүктемесі — сол күнгі сабақтарда "
-        "берілген тапсырмалар минуттарының қосындысы. Оқу күніне орташа = минуттар / оқу күндері, бүтін минутпен "
-        "(жартысы жоғары дөңгелектенеді). "
-        "Нормадан тыс күндер — жүктеме параллель нормасынан асқан күндер. Әдепкі нормалар — ҚР БҒМ «Орта білім "
-        "беру ұйымдарында үй тапсырмасын ұйымдастыру және орындау жөніндегі әдістемелік ұсынымдар»: 1-сынып — 0, "
-        "2-сынып — 50, 3–4 — 70, 5–6 — 90, 7–9 — 110, 10–11(12) — 130 минут."
+        "Дереккөз: сабақтарға берілген, орындау уақыты көрсетілген үй тапсырмалары (минут; уақыты жоқ тапсырма 0 "
+        "деп есептеледі). Күн жүктемесі — сол күнгі сабақтарда берілген тапсырмалар минуттарының қосындысы "
+        "(келесі сабақтарға орындалады). Сыныптың оқу күндері — кезеңнің сыныпта өткізілген немесе ауыстырылған "
+        "сабақтары бар күндері. Оқу күніне орташа = минуттар қосындысы / оқу күндерінің саны, бүтін минутпен "
+        "(жартысы жоғары қарай дөңгелектенеді), тапсырмаға минут та солай. "
+        "Нормадан тыс күндер — жүктемесі параллель нормасынан көп оқу күндері. "
+        "Әдепкі нормалар (оқу күніне минут) — ҚР БҒМ «Орта білім беру ұйымдарында үй тапсырмасын ұйымдастыру және "
+        "орындау жөніндегі әдістемелік ұсынымдар», «Үй тапсырмасының ұсынылатын көлемі» қосымшасы: 1-сынып — "
+        "тапсырма берілмейді (0), 2-сынып — 50, 3–4 — 70, 5–6 — 90, 7–9 — 110, 10–11(12) — 130; нормалар "
+        "бапталады (BILIM_HOMEWORK_NORMS). Әдепкі кезең — басталған соңғы тоқсан."
     ),
     "en": (
         "Source: homework of lessons with the expected minutes (homework without minutes counts as 0). A day's "
@@ -89,7 +94,7 @@ async def class_days(ctx: ReportContext) -> tuple[list[Any], dict[tuple[int, Any
         select(ls.class_id, ls.date, func.coalesce(func.sum(hw.c.minutes), 0))
         .select_from(ls)
         .join(hw, literal(True))
-        .where(in_org(ctx, ls.organization_id), ls.date.between(start, end), ls.status != "cancelled")
+        .where(in_org(ctx, ls.organization_id), ls.date.between(start, end), lesson_held(ls.status))
         .group_by(ls.class_id, ls.date)
     )
     if ctx.filters.class_id is not None:
@@ -248,7 +253,7 @@ async def _subjects(ctx: ReportContext, classes: list[Any], load: dict[tuple[int
         .select_from(ls)
         .join(hw, literal(True))
         .join(Subject, Subject.id == ls.subject_id)
-        .where(in_org(ctx, ls.organization_id), ls.date.between(start, end), ls.status != "cancelled")
+        .where(in_org(ctx, ls.organization_id), ls.date.between(start, end), lesson_held(ls.status))
         .group_by(ls.class_id, ls.subject_id, name)
         .having(func.sum(hw.c.n) > 0)
     )

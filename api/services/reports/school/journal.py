@@ -5,9 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import Date, func, literal, select
+from sqlalchemy import Date, case, func, literal, literal_column, select
 
 from api.models import Homework, JournalChange, Lesson, Mark, Person, SchoolClass, Subject
+from api.models.school import LessonStatus, lesson_held
 from api.services.reports import localtime
 from api.services.reports.engine import TOTAL, Col, ReportContext, ReportDefinition, ReportResult, percent, t
 from api.services.reports.school.common import (
@@ -33,10 +34,12 @@ async def keeping_query(ctx: ReportContext) -> ReportResult:
     start, end = await resolve_range(ctx)
     days = settings().journal_on_time_days
     ls, h, m, p = Lesson, Homework, Mark, Person
-    conds = [in_org(ctx, ls.organization_id), ls.status == "held", ls.date.between(start, end)]
-    conds.append(ls.teacher_person_id.is_not(None))
+    # the teacher who taught the lesson and kept its journal page: the substitute of a replaced lesson
+    taught_by = case((ls.status == LessonStatus.replaced, ls.substitute_person_id), else_=ls.teacher_person_id)
+    conds = [in_org(ctx, ls.organization_id), lesson_held(ls.status), ls.date.between(start, end)]
+    conds.append(taught_by.is_not(None))
     if ctx.filters.teacher_id is not None:
-        conds.append(ls.teacher_person_id == ctx.filters.teacher_id)
+        conds.append(taught_by == ctx.filters.teacher_id)
     entered_day = func.cast(func.timezone(TZ, m.entered_at), Date)
     # per lesson, index lookups: its homework, its current marks and those entered on time
     hw = select(func.count().label("n")).where(h.lesson_id == ls.id, h.class_id == ls.class_id).lateral("hw")
@@ -50,7 +53,7 @@ async def keeping_query(ctx: ReportContext) -> ReportResult:
     )
     lessons = (
         select(
-            ls.teacher_person_id.label("pid"),
+            taught_by.label("pid"),
             func.count().label("held"),
             func.count().filter(func.coalesce(func.btrim(ls.topic), "") != "").label("topic"),
             func.count().filter(hw.c.n > 0).label("homework"),
@@ -62,7 +65,7 @@ async def keeping_query(ctx: ReportContext) -> ReportResult:
         .join(hw, literal(True))
         .join(mk, literal(True))
         .where(*conds)
-        .group_by(ls.teacher_person_id)
+        .group_by(literal_column("1"))
         .subquery("l")
     )
     # the teacher's name by an index lookup per row (a join would read all persons of the region)
@@ -128,16 +131,27 @@ register_school(
             Col("late", T("Поздних записей", "Кеш жазбалар", "Late entries"), "int"),
         ),
         methodology=T(
-            "Источник: уроки со статусом «проведён» с датами в пределах периода или диапазона (по умолчанию — "
-            "последняя начавшаяся четверть), по учителю урока. % с темой, с ДЗ (есть домашнее задание), с оценками "
-            "(есть хотя бы одна текущая оценка) = число таких уроков / проведено × 100. Оценка выставлена вовремя, "
-            "если дата её внесения (по времени Астаны) не позже даты урока плюс настроенное число дней "
-            "(BILIM_JOURNAL_ON_TIME_DAYS, по умолчанию 3); поздние записи — остальные текущие оценки этих уроков. "
-            "Проценты усекаются; «Всего» — суммы по учителям.",
-            "Дереккөз: кезеңдегі өткізілген сабақтар, сабақ мұғалімі бойынша. Тақырыбы, ҮТ, бағалары бар сабақтар "
-            "%; баға енгізу күні сабақ күнінен бастап бапталған күн санынан (әдепкі 3) кешікпесе — уақытында.",
-            "Source: lessons with status «held» dated within the period or date range (default: the latest quarter "
-            "started), by the lesson's teacher. % with topic, with homework, with marks (at least one current mark) "
+            "Источник: проведённые уроки (со статусом «проведён» или «заменён»; отменённые не считаются) с датами в "
+            "пределах периода или диапазона (по умолчанию — последняя начавшаяся четверть), по учителю, который "
+            "провёл урок: заменённый урок засчитывается заменяющему учителю (он ведёт страницу журнала этого урока); "
+            "у учителя по расписанию он виден в отчёте «Отмены и замены уроков». % с темой, с ДЗ (есть домашнее "
+            "задание), с оценками (есть хотя бы одна текущая оценка) = число таких уроков / проведено × 100. Оценка "
+            "выставлена вовремя, если дата её внесения (по времени Астаны) не позже даты урока плюс настроенное "
+            "число дней (BILIM_JOURNAL_ON_TIME_DAYS, по умолчанию 3); поздние записи — остальные текущие оценки "
+            "этих уроков. Проценты усекаются; «Всего» — суммы по учителям.",
+            "Дереккөз: кезең немесе күндер аралығы ішіндегі (әдепкі бойынша — басталған соңғы тоқсан) өткізілген "
+            "сабақтар («өткізілді» немесе «ауыстырылды» мәртебесіндегі; болдырылмағандары есептелмейді), сабақты "
+            "өткізген мұғалім бойынша: ауыстырылған сабақ алмастырушы мұғалімге есептеледі (сол сабақтың журнал "
+            "бетін ол жүргізеді); кесте бойынша мұғалімде ол «Сабақтарды болдырмау және ауыстыру» есебінде "
+            "көрінеді. Тақырыбы бар, ҮТ бар (үй тапсырмасы берілген), бағалары бар (кемінде бір ағымдағы баға) "
+            "сабақтар % = осындай сабақтар саны / өткізілген × 100. Баға енгізілген күн (Астана уақытымен) сабақ "
+            "күні мен бапталған күн санының (BILIM_JOURNAL_ON_TIME_DAYS, әдепкі 3) қосындысынан кешікпесе — баға "
+            "уақытында қойылған; кеш жазбалар — осы сабақтардың қалған ағымдағы бағалары. Пайыздар бөлшек бөлігінсіз; "
+            "«Барлығы» — мұғалімдер бойынша қосындылар.",
+            "Source: held lessons (status «held» or «replaced»; cancelled ones do not count) dated within the period "
+            "or date range (default: the latest quarter started), by the teacher who taught the lesson: a replaced "
+            "lesson counts for the substitute (who keeps that lesson's journal page); the planned teacher sees it in "
+            "«Cancelled and replaced lessons». % with topic, with homework, with marks (at least one current mark) "
             "= such lessons / held × 100. A mark is on time when the day it was entered (Astana time) is no later "
             "than the lesson date plus the configured days (BILIM_JOURNAL_ON_TIME_DAYS, default 3); late entries "
             "are the other current marks of those lessons. Percentages truncated; «Total» adds the teachers.",

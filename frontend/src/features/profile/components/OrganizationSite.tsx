@@ -1,6 +1,7 @@
 import { Alert, Anchor, Group, Skeleton, Stack, Tabs, Text, Title } from "@mantine/core";
 import { useTranslation } from "react-i18next";
 import { Link, Outlet, useLocation, useNavigate, useParams } from "react-router";
+import { useAuth } from "../../auth/components/AuthProvider";
 import { orgName, useProfile } from "../api/profile";
 
 const TABS = ["profile", "structure", "people", "documents", "forum", "feedback"] as const;
@@ -23,6 +24,8 @@ function currentTab(pathname: string): Tab {
 /** An organization's public site: its name and the tabs of the manual; «Люди» only for employees of its body. */
 export function OrganizationSite() {
   const { t, i18n } = useTranslation("profile");
+  const { t: tApp } = useTranslation();
+  const { status } = useAuth();
   const id = useOrganizationId();
   const profile = useProfile(id);
   const location = useLocation();
@@ -42,7 +45,14 @@ export function OrganizationSite() {
     <Stack gap="md">
       {org ? (
         <div>
-          <Title order={1}>{orgName(org, i18n.resolvedLanguage)}</Title>
+          <Group justify="space-between" align="flex-start" wrap="wrap" gap="xs">
+            <Title order={1}>{orgName(org, i18n.resolvedLanguage)}</Title>
+            {org.kind === "school" && status === "authenticated" && (
+              <Anchor component={Link} to={`/reports?organization_id=${org.id}`} fw={600} data-testid="school-reports-link">
+                {tApp("catalogue.schoolReports")} →
+              </Anchor>
+            )}
+          </Group>
           {org.parent_id && (
             <Text size="sm" c="dimmed">
               {t("site.parent")}:{" "}

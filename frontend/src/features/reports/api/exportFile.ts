@@ -1,3 +1,4 @@
+import { ApiError } from "../../../api/client";
 import { authFetch } from "../../../api/session";
 
 export interface ExportProgress {
@@ -42,14 +43,13 @@ export async function downloadExport(
   const url = `/api/v1/reports/${encodeURIComponent(reportId)}/export?${params}`;
   const response = await authFetch(url, { signal });
   if (!response.ok) {
-    let message = response.statusText;
+    let body: { error?: { message?: string } } | undefined;
     try {
-      const body = (await response.json()) as { error?: { message?: string } };
-      message = body.error?.message ?? message;
+      body = (await response.json()) as { error?: { message?: string } };
     } catch {
       /* not JSON */
     }
-    throw new Error(message);
+    throw new ApiError(response.status, body?.error?.message ?? response.statusText, body);
   }
   const length = Number(response.headers.get("Content-Length"));
   const total = Number.isFinite(length) && length > 0 ? length : null;

@@ -58,15 +58,20 @@ describe("headerRows", () => {
 
 describe("formatCell", () => {
   it("says «нет данных» for a missing value, never empty or null", () => {
-    expect(formatCell(null, "int", "нет данных", "ru-RU")).toBe("нет данных");
-    expect(formatCell(undefined, "text", "деректер жоқ", "kk-KZ")).toBe("деректер жоқ");
-    expect(formatCell("", "text", "no data", "en-GB")).toBe("no data");
+    expect(formatCell(null, "int", "нет данных", "ru")).toBe("нет данных");
+    expect(formatCell(undefined, "text", "деректер жоқ", "kk")).toBe("деректер жоқ");
+    expect(formatCell("", "text", "no data", "en")).toBe("no data");
   });
 
   it("keeps zero and shows averages with two decimals", () => {
-    expect(formatCell(0, "int", "нет данных", "ru-RU")).toBe("0");
-    expect(formatCell(4.5, "decimal", "нет данных", "en-GB")).toBe("4.50");
-    expect(formatCell(4.5, "decimal", "нет данных", "ru-RU")).toBe("4,50");
+    expect(formatCell(0, "int", "нет данных", "ru")).toBe("0");
+    expect(formatCell(4.5, "decimal", "нет данных", "en")).toBe("4.50");
+    expect(formatCell(4.5, "decimal", "нет данных", "ru")).toBe("4,50");
+  });
+
+  it("groups 4-digit numbers like 5-digit ones (no «8833» next to «13 945»)", () => {
+    expect(formatCell(8833, "int", "нет данных", "ru")).toBe("8\u00a0833");
+    expect(formatCell(13945, "int", "нет данных", "kk")).toBe("13\u00a0945");
   });
 });
 

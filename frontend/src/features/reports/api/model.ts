@@ -3,6 +3,7 @@
  * (`ReportJson` below); these helpers only walk its column tree and rows.
  */
 import type { components } from "../../../api/schema";
+import { formatNumber } from "../../../lib/format";
 
 type Schemas = components["schemas"];
 export type ReportJson = Schemas["ReportBody"];
@@ -56,13 +57,10 @@ export function isNumericKind(kind: string | undefined): boolean {
   return kind === "int" || kind === "percent" || kind === "decimal";
 }
 
-/** A cell's text: «нет данных» for a missing value, two decimals for averages. */
-export function formatCell(value: unknown, kind: string | undefined, noData: string, locale: string): string {
+/** A cell's text in the UI language `lang`: «нет данных» for a missing value, two decimals for averages. */
+export function formatCell(value: unknown, kind: string | undefined, noData: string, lang: string): string {
   if (value === null || value === undefined || value === "") return noData;
-  if (typeof value === "number") {
-    if (kind === "decimal") return value.toLocaleString(locale, { minimumFractionDigits: 2, maximumFractionDigits: 2 });
-    return value.toLocaleString(locale, { useGrouping: Math.abs(value) >= 10000 });
-  }
+  if (typeof value === "number") return formatNumber(value, lang, kind === "decimal" ? 2 : undefined);
   if (typeof value === "boolean") return value ? "✓" : "—";
   return String(value);
 }

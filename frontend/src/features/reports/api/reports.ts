@@ -26,6 +26,24 @@ export const ORGANIZATION_SCOPED: FilterName[] = ["class_id", "teacher_id", "sub
 
 export type ReportQuery = Partial<Record<FilterName | "view" | "page", string>>;
 
+/** What the user chose that follows them from report to report (through «← Все отчёты» and the catalogue). */
+export const CARRIED: FilterName[] = [...CASCADE, "class_id", "teacher_id"];
+
+/** The carried choices of a query (the school and its class or teacher), as a query string. */
+export function carriedSearch(query: ReportQuery): URLSearchParams {
+  const out = new URLSearchParams();
+  for (const name of CARRIED) if (query[name]) out.set(name, query[name]!);
+  return out;
+}
+
+/** The link of a report from the catalogue: the carried choices that report takes. */
+export function reportHref(id: string, filters: readonly string[], carried: URLSearchParams): string {
+  const params = new URLSearchParams();
+  for (const [name, value] of carried) if (filters.includes(name)) params.set(name, value);
+  const search = params.toString();
+  return `/reports/${encodeURIComponent(id)}${search ? `?${search}` : ""}`;
+}
+
 /** Filters and view from the URL's search params (unknown keys are ignored). */
 export function queryFromSearch(params: URLSearchParams): ReportQuery {
   const query: ReportQuery = {};
@@ -71,9 +89,10 @@ export function useCatalogue(lang: string) {
 }
 
 /** A report run with the filters and view from the URL. */
-export function useReport(reportId: string, query: ReportQuery, lang: string) {
+export function useReport(reportId: string, query: ReportQuery, lang: string, enabled = true) {
   return useQuery({
     queryKey: ["reports", "run", reportId, query, lang],
+    enabled,
     placeholderData: keepPreviousData,
     queryFn: async (): Promise<ReportJson> =>
       unwrap(
@@ -85,11 +104,12 @@ export function useReport(reportId: string, query: ReportQuery, lang: string) {
 }
 
 /** The cascade filter values within the user's scope, each list limited by the filters above it. */
-export function useFilterOptions(reportId: string, query: ReportQuery, lang: string) {
+export function useFilterOptions(reportId: string, query: ReportQuery, lang: string, enabled = true) {
   const cascade: ReportQuery = {};
   for (const name of [...CASCADE, "period_id"] as FilterName[]) if (query[name]) cascade[name] = query[name];
   return useQuery({
     queryKey: ["reports", "options", reportId, cascade, lang],
+    enabled,
     placeholderData: keepPreviousData,
     staleTime: 60_000,
     queryFn: async (): Promise<FilterOptionsJson> =>

@@ -1,9 +1,24 @@
-import { Alert, Anchor, Badge, Card, Group, SimpleGrid, Skeleton, Stack, Text, TextInput, Title } from "@mantine/core";
+import {
+  Alert,
+  Anchor,
+  Badge,
+  Button,
+  Card,
+  Group,
+  Paper,
+  SimpleGrid,
+  Skeleton,
+  Stack,
+  Text,
+  TextInput,
+  Title,
+} from "@mantine/core";
 import { useMemo, useState } from "react";
 import { useTranslation } from "react-i18next";
-import { Link } from "react-router";
+import { Link, useSearchParams } from "react-router";
+import { errorText } from "../../../api/errors";
 import type { CatalogueEntry } from "../api/model";
-import { useCatalogue } from "../api/reports";
+import { carriedSearch, queryFromSearch, reportHref, useCatalogue, useFilterOptions } from "../api/reports";
 import classes from "./CataloguePage.module.css";
 
 export interface CatalogueGroup {
@@ -60,8 +75,19 @@ export function groupSchoolReports(entries: CatalogueEntry[]): CatalogueGroup[] 
 /** The reports catalogue: management reports across organizations, then the reports of one organization. */
 export function CataloguePage() {
   const { t, i18n } = useTranslation();
-  const catalogue = useCatalogue(i18n.resolvedLanguage ?? "ru");
+  const lang = i18n.resolvedLanguage ?? "ru";
+  const catalogue = useCatalogue(lang);
   const [search, setSearch] = useState("");
+  // The school (and class or teacher) chosen in a report stays chosen here and in the reports opened from here.
+  const [params, setParams] = useSearchParams();
+  const carried = useMemo(() => carriedSearch(queryFromSearch(params)), [params]);
+  const organizationId = carried.get("organization_id");
+  const firstSchoolReport = catalogue.data?.find((r) => r.requires_organization)?.id ?? "school.about";
+  const orgOptions = useFilterOptions(firstSchoolReport, organizationId ? { organization_id: organizationId } : {}, lang, Boolean(organizationId));
+  const orgName = organizationId
+    ? (orgOptions.data?.organizations ?? []).find((o) => String(o.id) === organizationId)?.name
+    : undefined;
+  const href = (entry: CatalogueEntry) => reportHref(entry.id, entry.filters ?? [], carried);
 
   const { management, school } = useMemo(() => {
     const needle = search.trim().toLocaleLowerCase();
@@ -94,8 +120,19 @@ export function CataloguePage() {
 
       {catalogue.isError && (
         <Alert color="red" role="alert" title={t("app.error")}>
-          {(catalogue.error as Error).message}
+          {errorText(catalogue.error, t)}
         </Alert>
+      )}
+
+      {organizationId && (
+        <Paper withBorder radius="md" p="sm" data-testid="catalogue-organization">
+          <Group justify="space-between" wrap="wrap" gap="xs">
+            <Text fw={600}>{t("catalogue.forOrganization", { name: orgName ?? `#${organizationId}` })}</Text>
+            <Button variant="subtle" size="xs" onClick={() => setParams(new URLSearchParams())}>
+              {t("catalogue.otherOrganization")}
+            </Button>
+          </Group>
+        </Paper>
       )}
       {catalogue.isLoading && <Skeleton height={240} radius="md" />}
 
@@ -109,7 +146,7 @@ export function CataloguePage() {
               <Card
                 key={r.id}
                 component={Link}
-                to={`/reports/${encodeURIComponent(r.id)}`}
+                to={href(r)}
                 withBorder
                 radius="md"
                 padding="lg"
@@ -142,7 +179,7 @@ export function CataloguePage() {
             {school.map((group) => (
               <Card key={group.title} withBorder radius="md" padding="md" className={classes.groupCard}>
                 {group.reports.length === 1 && group.reports[0].label === group.title ? (
-                  <Anchor component={Link} to={`/reports/${encodeURIComponent(group.reports[0].entry.id)}`} fw={700}>
+                  <Anchor component={Link} to={href(group.reports[0].entry)} fw={700}>
                     {group.title}
                   </Anchor>
                 ) : (
@@ -153,8 +190,8 @@ export function CataloguePage() {
                     <ul className={classes.list}>
                   {group.reports.map(({ entry, label }) => (
                     <li key={entry.id}>
-                      <Anchor component={Link} to={`/reports/${encodeURIComponent(entry.id)}`}>
-                        {group.reports.length === 1 ? entry.title : label}
+                      <Anchor component={Link} to={href(entry)}>
+                          {group.reports.length === 1 ? entry.title : label}
                       </Anchor>
                     </li>
                       ))}

@@ -2,6 +2,7 @@ import { Button, Progress, Text } from "@mantine/core";
 import { notifications } from "@mantine/notifications";
 import { useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
+import { errorText } from "../../../api/errors";
 import { DownloadIcon } from "../../../app/icons";
 import { downloadExport, formatBytes, type ExportProgress } from "../api/exportFile";
 
@@ -18,7 +19,7 @@ export function ExportButton({ reportId, search }: { reportId: string; search: U
       const name = await downloadExport(reportId, search, setProgress, abort.current.signal);
       notifications.show({ color: "teal", message: t("report.exported", { name }) });
     } catch (e) {
-      notifications.show({ color: "red", title: t("report.exportFailed"), message: (e as Error).message });
+      notifications.show({ color: "red", title: t("report.exportFailed"), message: errorText(e, t) });
     } finally {
       setProgress(null);
     }

@@ -1,7 +1,8 @@
-import { Button, Group, Select, TextInput } from "@mantine/core";
+import { Button, Group, Select } from "@mantine/core";
 import { useTranslation } from "react-i18next";
 import type { FilterOptionsJson } from "../api/model";
 import type { FilterName, ReportQuery } from "../api/reports";
+import { DateFilter } from "./DateFilter";
 import { optionLists } from "./options";
 import classes from "./FiltersBar.module.css";
 
@@ -14,12 +15,16 @@ interface Props {
   loading: boolean;
   onChange: (name: FilterName, value: string | null) => void;
   onReset: () => void;
+  /** Localized errors shown under their field (e.g. «Дата «С» позже даты «По»» under «С даты»). */
+  errors?: Partial<Record<string, string>>;
+  /** The filter the report waits for (the school, then the class or teacher): marked as required. */
+  wanted?: FilterName | null;
 }
 
 const DATE_FILTERS: FilterName[] = ["date", "date_from", "date_to"];
 
 /** The cascade filters: each list holds only the values within the user's scope and the filters above. */
-export function FiltersBar({ filters, query, applied, options, loading, onChange, onReset }: Props) {
+export function FiltersBar({ filters, query, applied, options, loading, onChange, onReset, errors, wanted }: Props) {
   const { t } = useTranslation();
   const lists = optionLists(options);
   const active = filters.some((f) => query[f]);
@@ -31,12 +36,12 @@ export function FiltersBar({ filters, query, applied, options, loading, onChange
           const label = t(`filter.${name}`);
           if (DATE_FILTERS.includes(name)) {
             return (
-              <TextInput
+              <DateFilter
                 key={name}
-                type="date"
                 label={label}
                 value={query[name] ?? String(applied?.find((f) => f.id === name)?.value ?? "")}
-                onChange={(e) => onChange(name, e.currentTarget.value || null)}
+                error={errors?.[name]}
+                onCommit={(value) => onChange(name, value)}
               />
             );
           }
@@ -59,6 +64,9 @@ export function FiltersBar({ filters, query, applied, options, loading, onChange
               clearable
               nothingFoundMessage={t("catalogue.empty")}
               disabled={data.length === 0 && !value}
+              error={errors?.[name]}
+              withAsterisk={wanted === name}
+              data-wanted={wanted === name ? "true" : undefined}
               comboboxProps={{ withinPortal: true }}
               data-filter={name}
             />

@@ -4,6 +4,8 @@ import { useTranslation } from "react-i18next";
 import { Link, useParams, useSearchParams } from "react-router";
 import type { Row } from "../api/model";
 import { queryFromSearch, toSearch, useReport } from "../api/reports";
+import { errorText } from "../../../api/errors";
+import { formatNumbersIn } from "../../../lib/format";
 import { formatStamp } from "./ReportPage";
 import { ReportTable } from "./ReportTable";
 import classes from "./PrintPage.module.css";
@@ -25,7 +27,7 @@ export function PrintPage() {
   if (!data) {
     return (
       <Group justify="center" p="xl">
-        {report.isError ? <p role="alert">{(report.error as Error).message}</p> : <Loader aria-label={t("app.loading")} />}
+        {report.isError ? <p role="alert">{errorText(report.error, t)}</p> : <Loader aria-label={t("app.loading")} />}
       </Group>
     );
   }
@@ -66,7 +68,7 @@ export function PrintPage() {
             <dd>{formatStamp(data.data_as_of, lang, data.time_zone)}</dd>
           </div>
         </dl>
-        {data.count_label && <p className={classes.count}>{data.count_label}</p>}
+        {data.count_label && <p className={classes.count}>{formatNumbersIn(data.count_label, lang)}</p>}
       </header>
       <ReportTable
         columns={data.columns}

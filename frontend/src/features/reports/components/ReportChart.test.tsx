@@ -19,6 +19,7 @@ describe("ReportChart", () => {
         rows={[{ role: "Сотрудники", persons: 2 }]}
         columns={[{ id: "role", title: "Роль", kind: "text", children: [] }]}
         title="Диаграмма: Активность"
+        lang="ru"
       />,
     );
     await waitFor(() => expect(container.querySelector("svg")).not.toBeNull());

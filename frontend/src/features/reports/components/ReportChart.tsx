@@ -3,6 +3,7 @@ import { GridComponent, LegendComponent, TooltipComponent } from "echarts/compon
 import * as echarts from "echarts/core";
 import { SVGRenderer } from "echarts/renderers";
 import { useEffect, useRef } from "react";
+import { formatNumber } from "../../../lib/format";
 import { leafColumns, type ReportColumn, type Row } from "../api/model";
 
 echarts.use([BarChart, LineChart, GridComponent, LegendComponent, TooltipComponent, SVGRenderer]);
@@ -18,7 +19,19 @@ export interface ChartSpec {
 }
 
 /** The chart a report declares: its `series` drawn against `x`, from its own `points` or else the table rows. */
-export function ReportChart({ spec, rows, columns, title }: { spec: ChartSpec; rows: Row[]; columns: ReportColumn[]; title: string }) {
+export function ReportChart({
+  spec,
+  rows,
+  columns,
+  title,
+  lang,
+}: {
+  spec: ChartSpec;
+  rows: Row[];
+  columns: ReportColumn[];
+  title: string;
+  lang: string;
+}) {
   const ref = useRef<HTMLDivElement>(null);
   useEffect(() => {
     if (!ref.current || !spec.x || !spec.series?.length) return;
@@ -28,11 +41,11 @@ export function ReportChart({ spec, rows, columns, title }: { spec: ChartSpec; r
     const category = (r: Row) => String((points ? (r.label ?? r.x) : r[spec.x!]) ?? "");
     const chart = echarts.init(ref.current, undefined, { renderer: "svg" });
     chart.setOption({
-      tooltip: { trigger: "axis" },
+      tooltip: { trigger: "axis", valueFormatter: (v: unknown) => (typeof v === "number" ? formatNumber(v, lang) : "—") },
       legend: { top: 0 },
       grid: { left: 48, right: 16, top: 36, bottom: 56 },
       xAxis: { type: "category", data: data.map(category), axisLabel: { rotate: data.length > 12 ? 40 : 0 } },
-      yAxis: { type: "value" },
+      yAxis: { type: "value", axisLabel: { formatter: (v: number) => formatNumber(v, lang) } },
       color: ["#0b6e4f", "#d4a017", "#3b82f6", "#c2410c"],
       series: spec.series.map((id) => ({
         name: spec.series_labels?.[id] ?? titles.get(id) ?? id,
@@ -46,6 +59,6 @@ export function ReportChart({ spec, rows, columns, title }: { spec: ChartSpec; r
       window.removeEventListener("resize", resize);
       chart.dispose();
     };
-  }, [spec, rows, columns]);
+  }, [spec, rows, columns, lang]);
   return <div ref={ref} role="img" aria-label={title} style={{ width: "100%", height: 320 }} />;
 }

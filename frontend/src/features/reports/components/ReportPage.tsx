@@ -3,6 +3,7 @@ import {
   Anchor,
   Badge,
   Button,
+  Drawer,
   Group,
   Loader,
   Pagination,
@@ -13,13 +14,16 @@ import {
   Text,
   Title,
 } from "@mantine/core";
-import { useDisclosure } from "@mantine/hooks";
-import { lazy, Suspense, useMemo } from "react";
+import { useDisclosure, useMediaQuery } from "@mantine/hooks";
+import { lazy, Suspense, useEffect, useMemo } from "react";
 import { useTranslation } from "react-i18next";
 import { Link, useParams, useSearchParams } from "react-router";
+import { describeError } from "../../../api/errors";
 import { InfoIcon, PrintIcon } from "../../../app/icons";
+import { formatDateTime, formatNumbersIn } from "../../../lib/format";
 import type { Row } from "../api/model";
 import {
+  carriedSearch,
   FILTER_ORDER,
   queryFromSearch,
   toSearch,
@@ -42,16 +46,35 @@ const ReportChart = lazy(() => import("./ReportChart").then((m) => ({ default: m
 /** Format an ISO timestamp for the «данные на» line in the UI language, in the report's time zone (the one the
  * .xlsx and the print page use), whatever the browser's zone. */
 export function formatStamp(iso: string | null | undefined, lang: string, timeZone?: string): string {
-  if (!iso) return "";
+  return formatDateTime(wallClock(iso, timeZone), lang);
+}
+
+/** The wall-clock time of `iso` in `timeZone` as a browser-local Date, so that the formatter shows that zone's time. */
+function wallClock(iso: string | null | undefined, timeZone?: string): string | Date | null | undefined {
+  if (!iso || !timeZone) return iso;
   const d = new Date(iso);
   if (Number.isNaN(d.getTime())) return iso;
-  const locale = lang === "en" ? "en-GB" : lang === "kk" ? "kk-KZ" : "ru-RU";
   try {
-    return d.toLocaleString(locale, { dateStyle: "medium", timeStyle: "short", timeZone });
+    const fields: Intl.DateTimeFormatOptions = { year: "numeric", month: "numeric", day: "numeric" };
+    const parts = new Intl.DateTimeFormat("en-US", {
+      ...fields,
+      timeZone,
+      hour: "numeric",
+      minute: "numeric",
+      second: "numeric",
+      hourCycle: "h23",
+    }).formatToParts(d);
+    const n = (type: string) => Number(parts.find((p) => p.type === type)?.value);
+    return new Date(n("year"), n("month") - 1, n("day"), n("hour"), n("minute"), n("second"));
   } catch {
-    return d.toLocaleString(locale, { dateStyle: "medium", timeStyle: "short" }); // a zone the browser lacks
+    return d; // a zone the browser does not know: its own time
   }
 }
+
+/** Filters a report may wait for before it can be built (the school, then its class or teacher). */
+const PROMPTED: FilterName[] = ["organization_id", "class_id", "teacher_id"];
+/** Reports that open on one class by default (the first class of the latest year) rather than a prompt. */
+const FIRST_CLASS_BY_DEFAULT = new Set(["school.performance.students"]);
 
 /** A report: cascade filters, view switch, count line, table, chart, methodology, export and print. */
 export function ReportPage() {
@@ -62,19 +85,49 @@ export function ReportPage() {
   const query = useMemo(() => queryFromSearch(params), [params]);
   const catalogue = useCatalogue(lang);
   const entry = catalogue.data?.find((r) => r.id === reportId);
-  const report = useReport(reportId, query, lang);
+  const needsOrganization = Boolean(entry?.requires_organization && !query.organization_id);
+  const firstClassPending = FIRST_CLASS_BY_DEFAULT.has(reportId) && Boolean(query.organization_id) && !query.class_id;
+  const report = useReport(reportId, query, lang, !needsOrganization && !firstClassPending);
   const options = useFilterOptions(reportId, query, lang);
   const [methodology, { open, close }] = useDisclosure(false);
+  const phone = useMediaQuery("(max-width: 48em)");
+  const [drawer, drawerControls] = useDisclosure(false);
 
   const filterNames = ((entry?.filters ?? []) as string[]).filter((f): f is FilterName =>
     (FILTER_ORDER as readonly string[]).includes(f),
   );
-  const data = report.data;
-  const page = data?.page as { page: number; page_size: number; total_rows: number } | null | undefined;
-
-  function update(next: Record<string, string | undefined>) {
-    setParams(toSearch(next as Record<string, string>), { replace: false });
+  const failure = report.isError ? describeError(report.error, t) : null;
+  const optionsFailure = options.isError ? describeError(options.error, t) : null;
+  // The report waits for a choice (the school, then the class or teacher): a prompt, not an error.
+  const wanted: FilterName | null = needsOrganization
+    ? "organization_id"
+    : failure?.field && PROMPTED.includes(failure.field as FilterName) && !query[failure.field as FilterName] &&
+        failure.code === "invalid_input"
+      ? (failure.field as FilterName)
+      : null;
+  // An error about one filter is said once, under that filter; any other error in the alert.
+  const fieldErrors: Partial<Record<string, string>> = {};
+  for (const f of [optionsFailure, wanted ? null : failure]) {
+    if (f?.field && filterNames.includes(f.field as FilterName)) fieldErrors[f.field] = f.message;
   }
+  const alertFailure = failure && !wanted && !(failure.field && fieldErrors[failure.field]) ? failure : null;
+  const data = wanted ? undefined : report.data;
+  const page = data?.page as { page: number; page_size: number; total_rows: number } | null | undefined;
+  const backSearch = carriedSearch(query).toString();
+
+  function update(next: Record<string, string | undefined>, replace = false) {
+    setParams(toSearch(next as Record<string, string>), { replace });
+  }
+
+  // The student matrix opens on one class: the first class of the latest year of the chosen school.
+  const classes_ = options.data?.classes;
+  useEffect(() => {
+    if (!firstClassPending || !classes_ || options.isPlaceholderData) return;
+    if (classes_.length === 0) return;
+    const latest = Math.max(...classes_.map((c) => Number(c.parent_id ?? 0)));
+    const first = classes_.find((c) => Number(c.parent_id ?? 0) === latest) ?? classes_[0];
+    setParams(toSearch({ ...query, class_id: String(first.id) } as Record<string, string>), { replace: true });
+  }, [firstClassPending, classes_, options.isPlaceholderData, query, setParams]);
 
   const title = data?.title ?? entry?.title ?? reportId;
   const views = data?.views ?? [];
@@ -83,7 +136,7 @@ export function ReportPage() {
     <Stack gap="md" className={classes.page}>
       <Group justify="space-between" align="flex-start" wrap="wrap" gap="xs">
         <div>
-          <Anchor component={Link} to="/reports" size="sm">
+          <Anchor component={Link} to={backSearch ? `/reports?${backSearch}` : "/reports"} size="sm">
             ← {t("report.back")}
           </Anchor>
           <Title order={1} className={classes.title}>
@@ -94,42 +147,87 @@ export function ReportPage() {
           <Button variant="subtle" onClick={open} disabled={!data} leftSection={<InfoIcon />}>
             {t("report.howBuilt")}
           </Button>
-          <ExportButton reportId={reportId} search={toSearch(query, { lang })} />
-          <Button
-            component={Link}
-            to={`/reports/${encodeURIComponent(reportId)}/print?${toSearch(query)}`}
-            target="_blank"
-            rel="noopener"
-            variant="light"
-            leftSection={<PrintIcon />}
-          >
-            {t("report.print")}
-          </Button>
+          {data && (
+            <>
+              <ExportButton reportId={reportId} search={toSearch(query, { lang })} />
+              <Button
+                component={Link}
+                to={`/reports/${encodeURIComponent(reportId)}/print?${toSearch(query)}`}
+                target="_blank"
+                rel="noopener"
+                variant="light"
+                leftSection={<PrintIcon />}
+              >
+                {t("report.print")}
+              </Button>
+            </>
+          )}
         </Group>
       </Group>
 
-      {filterNames.length > 0 && (
-        <FiltersBar
-          filters={filterNames}
-          query={query}
-          applied={data?.filters}
-          options={options.data}
-          loading={options.isFetching}
-          onChange={(name, value) => update(withFilter(query, name, value))}
-          onReset={() => update(query.view ? { view: query.view } : {})}
-        />
+      {filterNames.length > 0 &&
+        (() => {
+          const bar = (
+            <FiltersBar
+              filters={filterNames}
+              query={query}
+              applied={data?.filters}
+              options={options.data}
+              loading={options.isFetching}
+              onChange={(name, value) => update(withFilter(query, name, value))}
+              onReset={() => update(query.view ? { view: query.view } : {})}
+              errors={fieldErrors}
+              wanted={wanted}
+            />
+          );
+          if (!phone) return bar;
+          const chosen = filterNames.filter((f) => query[f]).length;
+          return (
+            <>
+              <Button variant="default" onClick={drawerControls.open} aria-haspopup="dialog" fullWidth>
+                {t("report.openFilters")}
+                {chosen > 0 ? ` (${t("report.filtersChosen", { count: chosen })})` : ""}
+              </Button>
+              <Drawer
+                opened={drawer}
+                onClose={drawerControls.close}
+                title={t("report.filters")}
+                position="bottom"
+                size="85%"
+              >
+                {bar}
+              </Drawer>
+            </>
+          );
+        })()}
+
+      {wanted && (
+        <Alert color="teal" variant="light" title={t("report.promptTitle")} data-testid="report-prompt" role="status">
+          {wanted === "organization_id"
+            ? t("report.chooseOrganization")
+            : wanted === "class_id"
+              ? t("report.chooseClass")
+              : t("report.chooseTeacher")}
+          {phone && (
+            <Group mt="sm">
+              <Button size="xs" onClick={drawerControls.open}>
+                {t("report.openFilters")}
+              </Button>
+            </Group>
+          )}
+        </Alert>
       )}
 
-      {report.isError && (
+      {alertFailure && (
         <Alert color="red" title={t("app.error")} role="alert">
-          {(report.error as Error).message}{" "}
+          {alertFailure.message}{" "}
           <Button size="xs" variant="white" onClick={() => void report.refetch()}>
             {t("app.retry")}
           </Button>
         </Alert>
       )}
 
-      {!data && report.isLoading && <Skeleton height={320} radius="md" />}
+      {!data && !wanted && (report.isLoading || firstClassPending) && <Skeleton height={320} radius="md" />}
 
       {data && (
         <>
@@ -146,7 +244,7 @@ export function ReportPage() {
               )}
               {data.count_label && (
                 <Text fw={700} size="lg" data-testid="count-line" role="status">
-                  {data.count_label}
+                  {formatNumbersIn(data.count_label, lang)}
                 </Text>
               )}
               {report.isFetching && <Loader size="xs" aria-label={t("app.loading")} />}
@@ -168,6 +266,7 @@ export function ReportPage() {
                   rows={data.rows as Row[]}
                   columns={data.columns}
                   title={`${t("report.chart")}: ${title}`}
+                  lang={lang}
                 />
               </Suspense>
             </Paper>

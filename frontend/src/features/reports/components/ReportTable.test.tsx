@@ -39,7 +39,7 @@ describe("ReportTable", () => {
     expect(within(headerRows[0]).getByText("№").closest("th")).toHaveAttribute("rowspan", "2");
     expect(screen.getAllByText("нет данных")).toHaveLength(2);
     const total = screen.getByTestId("totals-row");
-    expect(within(total).getByText("3464")).toBeInTheDocument();
+    expect(within(total).getByText("3 464")).toBeInTheDocument();
     expect(within(total).queryByText("нет данных")).toBeNull();
     expect(screen.getByRole("link", { name: "Тест" })).toHaveAttribute("href", "/o/5");
   });
@@ -132,5 +132,21 @@ describe("groupSchoolReports", () => {
       ["Об организации", ["Об организации"]],
       ["Успеваемость", ["Школа", "Классы"]],
     ]);
+  });
+
+  it("freezes the № and name columns (header and cells) and links an organization row to its reports", () => {
+    renderTable();
+    const table = screen.getByRole("table");
+    expect(within(table).getByRole("columnheader", { name: /Район/ }).className).toMatch(/stickyName/);
+    expect(within(table).getByText("№").closest("th")!.className).toMatch(/stickyNo/);
+    const first = within(table).getByRole("link", { name: "Тест" }).closest("td")!;
+    expect(first.className).toMatch(/stickyName/);
+    const reports = within(first).getAllByRole("link").find((a) => a.getAttribute("href")?.startsWith("/reports"));
+    expect(reports).toHaveAttribute("href", "/reports?organization_id=5");
+  });
+
+  it("does not freeze columns in the print layout", () => {
+    renderTable({ print: true });
+    expect(screen.getByText("Тестовый район").closest("td")!.className).not.toMatch(/sticky/);
   });
 });

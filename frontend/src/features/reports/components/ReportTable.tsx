@@ -6,7 +6,7 @@ import {
   type ColumnDef,
   type SortingState,
 } from "@tanstack/react-table";
-import { useMemo, useState } from "react";
+import { useMemo, useState, type CSSProperties } from "react";
 import { useTranslation } from "react-i18next";
 import { Link } from "react-router";
 import {
@@ -65,11 +65,18 @@ export function ReportTable({
   notTaughtLegend,
 }: Props) {
   const { t, i18n } = useTranslation();
-  const locale = i18n.resolvedLanguage === "en" ? "en-GB" : i18n.resolvedLanguage === "kk" ? "kk-KZ" : "ru-RU";
+  const lang = i18n.resolvedLanguage ?? "ru";
+  const locale = lang === "en" ? "en-GB" : lang === "kk" ? "kk-KZ" : "ru-RU";
   const leaves = useMemo(() => leafColumns(columns), [columns]);
   const header = useMemo(() => headerRows(columns), [columns]);
   const grouped = useMemo(() => rows.some(isSubtotal), [rows]);
   const anyNotTaught = useMemo(() => rows.some((r) => notTaughtIds(r).length > 0), [rows]);
+  // Frozen on the left while the table scrolls sideways: the № column and the name column after it.
+  const hasNumber = leaves.some((l) => l.id === NUMBER_COLUMN);
+  const nameColumn = useMemo(() => {
+    const first = leaves.find((l) => l.id !== NUMBER_COLUMN);
+    return first && !isNumericKind(first.kind) && leaves.length > 2 ? first.id : null;
+  }, [leaves]);
   const sortable = !print && !grouped;
   const [sorting, setSorting] = useState<SortingState>([]);
 
@@ -112,7 +119,7 @@ export function ReportTable({
       ? notTaught
       : missing && (subtotal || leaf.id === NUMBER_COLUMN)
         ? ""
-        : formatCell(value, leaf.kind, noData, locale);
+        : formatCell(value, leaf.kind, noData, lang);
     const href = cellHref(row, leaf.id);
     const className = [
       numeric || leaf.id === NUMBER_COLUMN ? classes.num : "",
@@ -121,9 +128,20 @@ export function ReportTable({
     ]
       .filter(Boolean)
       .join(" ");
+    const school = href && !print && !missing ? /^\/o\/(\d+)$/.exec(href) : null;
+    const sticky = leaf.id === NUMBER_COLUMN ? classes.stickyNo : leaf.id === nameColumn ? classes.stickyName : "";
     return (
-      <Table.Td key={leaf.id} className={className}>
+      <Table.Td key={leaf.id} className={[className, print ? "" : sticky].filter(Boolean).join(" ")}>
         {href && !print && !missing ? <Link to={href}>{text}</Link> : text}
+        {school && (
+          <Link
+            to={`/reports?organization_id=${school[1]}`}
+            className={classes.reportsLink}
+            aria-label={t("catalogue.forOrganization", { name: text })}
+          >
+            {t("report.reportsShort")}
+          </Link>
+        )}
       </Table.Td>
     );
   };
@@ -136,6 +154,7 @@ export function ReportTable({
   const tableNode = (
     <Table
       className={print ? classes.printTable : classes.table}
+      style={{ "--no-width": hasNumber ? "48px" : "0px" } as CSSProperties}
       withColumnBorders
       withTableBorder
       striped={!grouped}
@@ -158,7 +177,14 @@ export function ReportTable({
                   rowSpan={rowSpan > 1 ? rowSpan : undefined}
                   scope={leaf ? "col" : "colgroup"}
                   aria-sort={canSort ? sortLabel(column) : undefined}
-                  className={leaf ? classes.leafHead : `${classes.groupHead} ${colSpan > 4 ? classes.wideGroup : ""}`}
+                  className={[
+                    leaf ? classes.leafHead : classes.groupHead,
+                    !leaf && colSpan > 4 ? classes.wideGroup : "",
+                    !print && leaf && column.id === NUMBER_COLUMN ? `${classes.stickyNo} ${classes.stickyHead}` : "",
+                    !print && leaf && column.id === nameColumn ? `${classes.stickyName} ${classes.stickyHead}` : "",
+                  ]
+                    .filter(Boolean)
+                    .join(" ")}
                 >
                   {canSort ? (
                     <UnstyledButton
