@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export HOST PORT
 
-.PHONY: spa dev api-client chromium frontend-test screenshots run test install lint typecheck pytest migrate clean backup restore bench-load bench-ingest bench-school-reports
+.PHONY: spa dev api-client chromium pgbouncer frontend-test screenshots run test install lint typecheck pytest fuzz migrate clean backup restore bench-load bench-ingest bench-school-reports
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -31,10 +31,15 @@ lint: install
 typecheck: install
 	$(VENV)/bin/mypy
 
-pytest: install
+pytest: install pgbouncer
 	$(VENV)/bin/pytest -q
 
 test: lint typecheck pytest frontend-test
+
+# Schemathesis per role with many examples per operation (nightly-sized; `make test` runs 3 per operation).
+FUZZ_EXAMPLES ?= 200
+fuzz: install
+	BILIM_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(VENV)/bin/pytest -q -p no:cacheprovider tests/security/test_schemathesis.py
 
 # The SPA (frontend/): npm ci and vite build run only when their inputs changed.
 NPM_STAMP := frontend/node_modules/.installed
@@ -63,6 +68,12 @@ api-client: install $(NPM_STAMP)
 chromium:
 	@test -x /usr/bin/chromium || { SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
 		$$SUDO apt-get update -q && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q chromium; }
+
+# Debian's PgBouncer: the pooler tests (tests/scale/test_pgbouncer.py) run the app behind it.
+pgbouncer:
+	@command -v pgbouncer >/dev/null || test -x /usr/sbin/pgbouncer || { SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+		DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q pgbouncer 2>/dev/null || { $$SUDO apt-get update -q && \
+		DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q pgbouncer; }; }
 
 frontend-test: install spa chromium
 	cd frontend && npx tsc --noEmit && npx eslint . && npx vitest run && npx playwright test

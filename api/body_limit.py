@@ -9,8 +9,10 @@ streams in and refused as soon as it passes the limit.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
-from fastapi import FastAPI
+from fastapi import FastAPI, params
+from fastapi.routing import APIRoute
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.config import MiB, Settings
@@ -25,17 +27,30 @@ class _TooLarge(Exception):
     pass
 
 
-def upload_routes(app: FastAPI) -> list[tuple[str, re.Pattern[str]]]:
-    """(method, path pattern) of the routes that take a file (multipart), read once from the OpenAPI schema."""
-    cached: list[tuple[str, re.Pattern[str]]] | None = getattr(app.state, "upload_routes", None)
+def _routes(app: FastAPI) -> Iterator[tuple[APIRoute, set[str], str]]:
+    """Every API route with its methods and full path (FastAPI ≥ 0.16x keeps included routers nested)."""
+    try:
+        from fastapi.routing import iter_route_contexts
+    except ImportError:  # older FastAPI: included routes are copied into app.routes
+        for route in app.routes:
+            if isinstance(route, APIRoute):
+                yield route, set(route.methods or ()), route.path
+        return
+    for ctx in iter_route_contexts(app.routes):
+        route = ctx.original_route
+        if isinstance(route, APIRoute) and ctx.path:
+            yield route, set(ctx.methods or ()), ctx.path
+
+
+def upload_routes(app: FastAPI) -> list[tuple[set[str], re.Pattern[str]]]:
+    """(methods, path pattern) of the routes that take a file (multipart), found once per app."""
+    cached: list[tuple[set[str], re.Pattern[str]]] | None = getattr(app.state, "upload_routes", None)
     if cached is None:
         cached = []
-        for path, operations in app.openapi().get("paths", {}).items():
-            for method, operation in operations.items():
-                content = (operation.get("requestBody") or {}).get("content", {})
-                if "multipart/form-data" in content:
-                    pattern = re.sub(r"\\\{[^/]+?\\\}", "[^/]+", re.escape(path))
-                    cached.append((method.upper(), re.compile(f"^{pattern}$")))
+        for route, methods, path in _routes(app):
+            if any(isinstance(p.field_info, params.File) for p in route.dependant.body_params):
+                pattern = re.sub(r"\\\{[^/]+?\\\}", "[^/]+", re.escape(path))
+                cached.append((methods, re.compile(f"^{pattern}$")))
         app.state.upload_routes = cached
     return cached
 
@@ -45,7 +60,7 @@ def body_limit(app: FastAPI, method: str, path: str) -> int:
     settings: Settings = app.state.settings
     if path.startswith(INTEGRATION_PREFIX):
         return settings.max_integration_body_bytes
-    if any(m == method and pattern.match(path) for m, pattern in upload_routes(app)):
+    if any(method in methods and pattern.match(path) for methods, pattern in upload_routes(app)):
         return max(UPLOAD_BODY_BYTES, settings.max_body_bytes)
     return settings.max_body_bytes
 

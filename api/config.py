@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import secrets
+from datetime import date
 from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -53,6 +54,8 @@ class Settings(BaseSettings):
     db_statement_timeout_ms: int = 15000
     # Reports get a stricter limit: a report that needs longer should read aggregates instead.
     db_report_statement_timeout_ms: int = 8000
+    # Fixes «today» (the region's calendar day, api.clock.today) for a demo shown as of a day, and for tests.
+    today: date | None = None
     # Reports and exports at once, per worker process (api/services/limits.py): per user (over it: 429) and in
     # all (the rest wait up to report_queue_seconds, then 503). Print pages count as exports.
     report_concurrency_per_user: int = Field(default=4, ge=1)

@@ -50,12 +50,12 @@ def with_database(url: str, database: str) -> str:
 
 async def ensure_database(url: str) -> None:
     """Create the URL's database on its server when it does not exist yet."""
+    if get_settings().db_pooler == "pgbouncer":
+        # A pooler serves the databases it is configured for; creating one (outside any transaction) is the
+        # server's business, not the pooler's.
+        return
     target = make_url(url).database
-    admin = create_async_engine(
-        with_database(url, "postgres"),
-        isolation_level="AUTOCOMMIT",
-        connect_args=pooler_connect_args(get_settings()),
-    )
+    admin = create_async_engine(with_database(url, "postgres"), isolation_level="AUTOCOMMIT")
     try:
         async with admin.connect() as conn:
             exists = await conn.scalar(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": target})
@@ -191,9 +191,21 @@ async def _migrate_behind_pooler(url: str, settings: Settings) -> None:
     try:
         async with locker.begin() as conn:
             await conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK_KEY})
-            await asyncio.to_thread(run_migrations, url)
+            # The migrations run in the lock's own transaction: waiting for a second server connection while
+            # holding one could wait forever on a small pool.
+            await conn.run_sync(_run_migrations_on, "heads")
     finally:
         await locker.dispose()
+
+
+def _run_migrations_on(connection: Connection, target: str) -> None:
+    from alembic import command
+    from alembic.config import Config
+
+    cfg = Config(str(PROJECT_ROOT / "alembic.ini"))
+    cfg.set_main_option("script_location", str(PROJECT_ROOT / "migrations"))
+    cfg.attributes["connection"] = connection
+    command.upgrade(cfg, target)
 
 
 async def limit_statement_time(session: AsyncSession, milliseconds: int) -> None:

@@ -123,12 +123,22 @@ def _loc_to_field(loc: tuple[Any, ...] | list[Any]) -> str:
     return ".".join(parts) or (str(loc[0]) if loc else "request")
 
 
+def error_message(err: Any) -> str:
+    """The words for one pydantic error: the NUL pattern of api.schemas.common gets its own, the rest pydantic's."""
+    from api.schemas.common import NO_NUL, NUL_MESSAGE  # late: the schemas import the services
+
+    if err.get("type") == "string_pattern_mismatch" and (err.get("ctx") or {}).get("pattern") == NO_NUL:
+        return NUL_MESSAGE
+    message = str(err.get("msg", "invalid"))
+    return message.removeprefix("Value error, ")
+
+
 def validation_details(errors: list[Any]) -> list[dict[str, Any]]:
     """Turn pydantic errors into [{field, message}] (and `index` for items of a batch)."""
     out: list[dict[str, Any]] = []
     for err in errors:
         loc = list(err.get("loc", ()))
-        item: dict[str, Any] = {"field": _loc_to_field(loc), "message": err.get("msg", "invalid")}
+        item: dict[str, Any] = {"field": _loc_to_field(loc), "message": error_message(err)}
         out.append(item)
     return out
 
@@ -160,9 +170,24 @@ def _refused_value(request: Request, exc: DBAPIError) -> tuple[str, str] | None:
     sqlstate = str(getattr(cause, "sqlstate", None) or getattr(orig, "sqlstate", None) or "")
     # Class 22, data exception: a value out of range, too long or malformed; division by zero is our own bug.
     if sqlstate.startswith("22") and sqlstate != "22012":
-        first_line = str(getattr(cause, "message", None) or message.splitlines()[0] if message else "")
-        return "request", (first_line[:200] or "a value is out of range for the database")
+        return "request", data_exception_words(sqlstate)
     return None
+
+
+def data_exception_words(sqlstate: str) -> str:
+    """Words for a value the database refused (SQLSTATE class 22), without the database's own text."""
+    if sqlstate in ("22021", "22P05"):
+        return "a text contains a character that cannot be stored (such as NUL)"
+    if sqlstate == "22001":
+        return "a text is too long for its field"
+    if sqlstate == "22003":
+        return "a number is out of range for its field"
+    if sqlstate in ("22007", "22008"):
+        return "a date or time is out of range or malformed"
+    return "a value is out of range or malformed"
+
+
+CONFLICT_WORDS = "the data conflicts with data already stored"
 
 
 def _raised_by_database_driver(exc: BaseException) -> bool:
@@ -212,12 +237,10 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(IntegrityError)
     async def _integrity(_: Request, exc: IntegrityError) -> JSONResponse:
-        # The database refused a row: a constraint the request broke. Name it, never echo SQL.
-        constraint = getattr(getattr(exc.orig, "__cause__", None), "constraint_name", None) or getattr(
-            exc.orig, "constraint_name", None
-        )
-        msg = f"the data breaks the rule {constraint}" if constraint else "the data breaks a database rule"
-        return envelope(409, "conflict", msg, [{"field": constraint or "request", "message": msg}])
+        # The database refused a row: a constraint the request broke that no check of ours foresaw. Answer in
+        # words, never with the database's text (the constraint goes to the server log).
+        log.info("integrity error left to the global handler: %s", constraint_name(exc))
+        return envelope(409, "conflict", CONFLICT_WORDS, [{"field": "request", "message": CONFLICT_WORDS}])
 
     @app.exception_handler(PoolTimeoutError)
     async def _pool(_: Request, exc: PoolTimeoutError) -> JSONResponse:
@@ -272,12 +295,11 @@ def install_error_handlers(app: FastAPI) -> None:
         # Code that runs SQL on the raw asyncpg connection (bulk paths) gets the same answers as the ORM's.
         sqlstate = str(getattr(exc, "sqlstate", "") or "")
         if sqlstate.startswith("22") and sqlstate != "22012":
-            reason = (str(exc).splitlines() or ["a value is out of range for the database"])[0][:200]
+            reason = data_exception_words(sqlstate)
             return envelope(422, "invalid_input", f"request: {reason}", [{"field": "request", "message": reason}])
         if sqlstate.startswith("23"):
-            constraint = getattr(exc, "constraint_name", None)
-            msg = f"the data breaks the rule {constraint}" if constraint else "the data breaks a database rule"
-            return envelope(409, "conflict", msg, [{"field": constraint or "request", "message": msg}])
+            log.info("integrity error left to the global handler: %s", getattr(exc, "constraint_name", None))
+            return envelope(409, "conflict", CONFLICT_WORDS, [{"field": "request", "message": CONFLICT_WORDS}])
         if sqlstate == "57014":
             return envelope(
                 503, "timeout", "the query took too long, try a narrower filter", headers={"Retry-After": "1"}

@@ -137,7 +137,7 @@ class ReplicaSet:
             self._set(replica, True, lag, "ok")
 
     def _set(self, replica: Replica, healthy: bool, lag: float | None, reason: str) -> None:
-        if healthy != replica.healthy or (not healthy and reason != replica.reason):
+        if healthy != replica.healthy or not replica.checked_at:  # changes only: not one line a second
             log.log(logging.INFO if healthy else logging.WARNING, "replica %s: %s", replica.name, reason)
         replica.healthy, replica.lag_s, replica.reason = healthy, lag, reason
         replica.checked_at = time.monotonic()

@@ -45,8 +45,7 @@ SELECT l.date, count(DISTINCT l.id) AS lessons, count(e.id) AS student_lessons,
        (SELECT count(*) FROM absences a WHERE a.organization_id = :o AND a.date = l.date
            AND a.reason <> 'late') AS absences
   FROM lessons l
-  LEFT JOIN enrolments e ON e.class_id = l.class_id AND e.starts_on <= l.date
-       AND (e.ends_on IS NULL OR e.ends_on >= l.date)
+  LEFT JOIN enrolments e ON e.class_id = l.class_id AND is_member_on(e.starts_on, e.ends_on, l.date)
  WHERE l.organization_id = :o AND lesson_held(l.status) AND l.date BETWEEN :d0 AND :d1
  GROUP BY l.date ORDER BY l.date
 """

@@ -12,9 +12,10 @@ process.env.BILIM_E2E_RUN ??= `${Date.now()}-${process.pid}`;
  */
 export default defineConfig({
   testDir: "e2e",
-  timeout: 240_000,
-  expect: { timeout: 30_000 },
-  workers: 1,
+  timeout: 120_000,
+  expect: { timeout: 20_000 },
+  // Two cores: two browsers against the one app and the one demo database of the run.
+  workers: Number(process.env.E2E_WORKERS ?? 2),
   retries: 0,
   reporter: [["list"]],
   globalSetup: "./e2e/global-setup.ts",

@@ -37,5 +37,8 @@ if context.is_offline_mode():
     context.configure(url=_url(), target_metadata=target_metadata, literal_binds=True)
     with context.begin_transaction():
         context.run_migrations()
+elif config.attributes.get("connection") is not None:
+    # A connection handed over by the caller, inside its transaction (api.db migrates so behind a pooler).
+    _run(config.attributes["connection"])
 else:
     asyncio.run(_main())

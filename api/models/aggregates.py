@@ -42,9 +42,11 @@ CATEGORY_RANKS: dict[str, int] = {
 
 
 class ReportPersonOrg(Base):
-    """A person's membership in an organization: staff (open post), student (open enrolment), parent of one.
+    """A person's membership in an organization over [valid_from, valid_to]: staff (a post), student (an
+    enrolment), parent of a student; roles, category and registration are constant over the segment
+    (±infinity for open ends; migration 0311_reports). Who belongs on a day D: the segment containing D.
 
-    `multi` marks persons who are members of two or more organizations: only they need the
+    `multi` marks persons who are members of two or more organizations (at any time): only they need the
     distinct-person correction when rows are summed across organizations.
     """
 
@@ -56,6 +58,8 @@ class ReportPersonOrg(Base):
 
     person_id: Mapped[int] = mapped_column(Integer, primary_key=True)
     organization_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    valid_from: Mapped[dt.date] = mapped_column(Date, primary_key=True)
+    valid_to: Mapped[dt.date] = mapped_column(Date)
     is_staff: Mapped[bool] = mapped_column(Boolean)
     is_student: Mapped[bool] = mapped_column(Boolean)
     is_parent: Mapped[bool] = mapped_column(Boolean)
@@ -66,11 +70,14 @@ class ReportPersonOrg(Base):
 
 
 class ReportOrgPeople(Base):
-    """Per organization: distinct persons and registered users, by role; staff by role kind and category."""
+    """Per organization and day: the change on that day of the distinct persons and registered users, by role,
+    and of staff by role kind and category. The counts on D = the sum of the changes on days ≤ D ('-infinity' for
+    memberships without a start), so they move when a start or end date is reached, with no write."""
 
     __tablename__ = "rpt_org_people"
 
     organization_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    day: Mapped[dt.date] = mapped_column(Date, primary_key=True)
     persons: Mapped[int] = mapped_column(Integer)
     users: Mapped[int] = mapped_column(Integer)
     staff: Mapped[int] = mapped_column(Integer)

@@ -96,8 +96,10 @@ async def refresh(
 @router.post("/logout", status_code=status.HTTP_204_NO_CONTENT)
 async def logout(request: Request, session: SessionDep, refresh_token: RefreshCookie = None) -> Response:
     """End this login: its refresh tokens are revoked and the cookie is cleared."""
+    # The login is named by the refresh cookie, or else by the bearer token; its access tokens end with it.
     settings = _settings(request)
-    await auth.logout(session, settings, refresh_token)
+    scheme, _, bearer = request.headers.get("authorization", "").partition(" ")
+    await auth.logout(session, settings, refresh_token, bearer.strip() if scheme.lower() == "bearer" else None)
     response = Response(status_code=status.HTTP_204_NO_CONTENT)
     _clear_cookie(response, settings)
     return response

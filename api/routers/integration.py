@@ -14,7 +14,7 @@ from fastapi.routing import APIRoute
 from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
 
 from api.deps import AdminUser, SessionDep
-from api.errors import InvalidInput, Unauthorized
+from api.errors import InvalidInput, Unauthorized, error_message
 from api.schemas.integration import (
     Batch,
     BatchResult,
@@ -34,7 +34,7 @@ def batch_details(errors: list[Any]) -> list[dict[str, Any]]:
     out: list[dict[str, Any]] = []
     for err in errors:
         loc = [p for p in err.get("loc", ()) if p != "body"]
-        detail: dict[str, Any] = {"message": err.get("msg", "invalid")}
+        detail: dict[str, Any] = {"message": error_message(err)}
         if len(loc) >= 2 and loc[0] in ("items", "external_ids") and isinstance(loc[1], int):
             detail["index"] = loc[1]
             rest = [str(p) for p in loc[2:]]
@@ -123,7 +123,7 @@ def _read(row: Any) -> TokenRead:
 
 
 @router.post("/tokens", response_model=TokenCreated, status_code=201)
-async def create_token(body: TokenCreate, session: SessionDep, admin: AdminUser) -> TokenCreated:
+async def create_token(body: TokenCreate, session: SessionDep, admin: AdminUser, request: Request) -> TokenCreated:
     """Create an API token for a school system (the token is shown in this answer only)."""
     row, secret = await tokens.create_token(
         session,
@@ -132,6 +132,7 @@ async def create_token(body: TokenCreate, session: SessionDep, admin: AdminUser)
         external_system=body.external_system,
         kinds=body.kinds,
         created_by=admin,
+        request=request,
     )
     return TokenCreated(**_read(row).model_dump(), token=secret)
 
@@ -143,9 +144,9 @@ async def list_tokens(session: SessionDep, admin: AdminUser) -> TokenList:
 
 
 @router.delete("/tokens/{token_id}", response_model=TokenRead)
-async def revoke_token(token_id: int, session: SessionDep, admin: AdminUser) -> TokenRead:
+async def revoke_token(token_id: int, session: SessionDep, admin: AdminUser, request: Request) -> TokenRead:
     """Revoke an API token; it stops working at once."""
-    return _read(await tokens.revoke_token(session, admin, token_id))
+    return _read(await tokens.revoke_token(session, admin, token_id, request))
 
 
 def _add_kind(kind: Kind) -> None:

@@ -6,7 +6,15 @@ from fastapi import APIRouter, Response, status
 
 from api.deps import CurrentUser, SessionDep
 from api.replicas import PublicReadSession, ReplicaRoute
-from api.schemas.profile import LeaderPage, ReceptionRead, ReceptionWrite, StructureRead, UnitRead, UnitWrite
+from api.schemas.profile import (
+    LeaderPage,
+    PersonBrief,
+    ReceptionRead,
+    ReceptionWrite,
+    StructureRead,
+    UnitRead,
+    UnitWrite,
+)
 from api.services.profile import structure
 
 router = APIRouter(tags=["profile: structure"], route_class=ReplicaRoute)
@@ -22,6 +30,12 @@ async def get_structure(organization_id: int, session: PublicReadSession) -> Str
 async def get_leader(organization_id: int, person_id: int, session: SessionDep) -> LeaderPage:
     """A leader's personal page: positions, contacts, reception hours."""
     return await structure.get_leader_page(session, organization_id, person_id)
+
+
+@router.get("/organizations/{organization_id}/staff", response_model=list[PersonBrief])
+async def list_staff(organization_id: int, session: SessionDep, principal: CurrentUser) -> list[PersonBrief]:
+    """The organization's current staff, for editors naming the heads of units (at most 500)."""
+    return await structure.staff_for_edit(session, principal, organization_id)
 
 
 @router.post("/organizations/{organization_id}/units", response_model=UnitRead, status_code=status.HTTP_201_CREATED)

@@ -5,21 +5,22 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Generic, Literal, NotRequired, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, with_config
+from pydantic import BaseModel, ConfigDict, Field, with_config
 from typing_extensions import TypedDict  # pydantic needs this one on Python 3.11
 
 from api.models.journal import AbsenceReason, DocumentType, MovementKind
 from api.models.people import AccountStatus, QualificationCategory, RoleKind, Sex
 from api.models.school import LessonStatus
+from api.schemas.common import Address, Email, Int4Id, Phone, Phones, Website, text
 from api.schemas.dates import RecordDate, SaneDate, SaneDateTime
 
 MAX_BATCH = 10_000
 MarkKindName = Literal["current", "sor", "soch", "quarter", "year", "exam"]
 
-ExtId = Annotated[str, StringConstraints(min_length=1, max_length=128)]
-Name = Annotated[str, StringConstraints(min_length=1, max_length=128, strip_whitespace=True)]
-Text255 = Annotated[str, StringConstraints(max_length=255)]
-Text500 = Annotated[str, StringConstraints(max_length=500)]
+ExtId = Annotated[str, text(min_length=1, max_length=128)]
+Name = Annotated[str, text(min_length=1, max_length=128, strip=True)]
+Text255 = Annotated[str, text(max_length=255)]
+Text500 = Annotated[str, text(max_length=500)]
 
 
 # ---- tokens -------------------------------------------------------------------------------------------------
@@ -30,9 +31,9 @@ class TokenCreate(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    name: Annotated[str, StringConstraints(min_length=1, max_length=255, strip_whitespace=True)]
-    organization_id: int
-    external_system: Annotated[str, StringConstraints(min_length=1, max_length=64, strip_whitespace=True)]
+    name: Annotated[str, text(min_length=1, max_length=255, strip=True)]
+    organization_id: Int4Id
+    external_system: Annotated[str, text(min_length=1, max_length=64, strip=True)]
     kinds: list[str] = Field(min_length=1, max_length=32)
 
 
@@ -44,7 +45,7 @@ class TokenRead(BaseModel):
     id: int
     name: str
     token_prefix: str
-    organization_id: int
+    organization_id: Int4Id
     external_system: str
     kinds: list[str]
     created_by_user_id: int | None
@@ -106,26 +107,27 @@ class BatchResult(BaseModel):
 class OrganizationItem(Item):
     """An organization (usually a school) under a parent named by external id, or by our id when it pre-exists."""
 
-    id: int | None = Field(default=None, description="our id of an existing organization to bind to external_id")
+    id: Int4Id | None = Field(default=None, description="our id of an existing organization to bind to external_id")
     parent_external_id: ExtId | None = None
-    parent_id: int | None = Field(default=None, description="our id of the parent (a management body)")
+    parent_id: Int4Id | None = Field(default=None, description="our id of the parent (a management body)")
     kind: Literal["school", "district_body", "regional_body"] = "school"
-    type_code: Annotated[str, StringConstraints(max_length=64)] | None = None
-    structure_code: Annotated[str, StringConstraints(max_length=64)] | None = None
-    district_id: int | None = None
-    name_ru: Annotated[str, StringConstraints(min_length=1, max_length=500, strip_whitespace=True)]
-    name_kk: Annotated[str, StringConstraints(max_length=500)] | None = None
+    type_code: Annotated[str, text(max_length=64)] | None = None
+    structure_code: Annotated[str, text(max_length=64)] | None = None
+    district_id: Int4Id | None = None
+    name_ru: Annotated[str, text(min_length=1, max_length=500, strip=True)]
+    name_kk: Annotated[str, text(max_length=500)] | None = None
     short_name: Text255 | None = None
-    postal_address: Text500 | None = None
-    building_address: Text500 | None = None
-    phones: Text255 | None = None
-    email: Text255 | None = None
-    website: Text255 | None = None
+    # Contacts: the same checks as the administrator's profile form (api.schemas.common).
+    postal_address: Address | None = None
+    building_address: Address | None = None
+    phones: Phones | None = None
+    email: Email | None = None
+    website: Website | None = None
     head_external_id: ExtId | None = None
-    license_number: Annotated[str, StringConstraints(max_length=128)] | None = None
+    license_number: Annotated[str, text(max_length=128)] | None = None
     license_date: RecordDate | None = None
     license_issuer: Text500 | None = None
-    accreditation_number: Annotated[str, StringConstraints(max_length=128)] | None = None
+    accreditation_number: Annotated[str, text(max_length=128)] | None = None
     accreditation_date: RecordDate | None = None
     accreditation_valid_until: RecordDate | None = None
 
@@ -135,12 +137,12 @@ class PersonItem(Item):
 
     surname: Name
     first_name: Name
-    patronymic: Annotated[str, StringConstraints(max_length=128)] | None = None
+    patronymic: Annotated[str, text(max_length=128)] | None = None
     sex: Sex | None = None
     birth_date: RecordDate | None = None
-    iin: Annotated[str, StringConstraints(min_length=12, max_length=12)] | None = None
-    phone: Annotated[str, StringConstraints(max_length=64)] | None = None
-    email: Text255 | None = None
+    iin: Annotated[str, text(min_length=12, max_length=12)] | None = None
+    phone: Phone | None = None
+    email: Email | None = None
 
 
 class StaffPostItem(Item):
@@ -148,7 +150,7 @@ class StaffPostItem(Item):
 
     organization_external_id: ExtId
     person_external_id: ExtId
-    position: Annotated[str, StringConstraints(min_length=1, max_length=255)]
+    position: Annotated[str, text(min_length=1, max_length=255)]
     role_kind: RoleKind
     category: QualificationCategory = QualificationCategory.none
     started_on: RecordDate | None = None
@@ -159,9 +161,9 @@ class ClassItem(Item):
     """A class of a school in an academic year (named by its name, e.g. 2026-2027)."""
 
     organization_external_id: ExtId
-    academic_year: Annotated[str, StringConstraints(min_length=1, max_length=32)]
+    academic_year: Annotated[str, text(min_length=1, max_length=32)]
     grade: int = Field(ge=0, le=12)
-    letter: Annotated[str, StringConstraints(max_length=8)] = ""
+    letter: Annotated[str, text(max_length=8)] = ""
     class_teacher_external_id: ExtId | None = None
 
 
@@ -169,10 +171,10 @@ class SubjectItem(Item):
     """A subject, of one organization or (without organization) of the system's common list."""
 
     organization_external_id: ExtId | None = None
-    name_ru: Annotated[str, StringConstraints(min_length=1, max_length=255)]
-    name_kk: Annotated[str, StringConstraints(min_length=1, max_length=255)]
+    name_ru: Annotated[str, text(min_length=1, max_length=255)]
+    name_kk: Annotated[str, text(min_length=1, max_length=255)]
     name_en: Text255 | None = None
-    short_name: Annotated[str, StringConstraints(max_length=64)] | None = None
+    short_name: Annotated[str, text(max_length=64)] | None = None
 
 
 class AssignmentItem(Item):
@@ -217,7 +219,7 @@ class LessonItem(Item):
     assignment_external_id: ExtId
     date: SaneDate
     number: int = Field(default=1, ge=0, le=12)
-    topic: Annotated[str, StringConstraints(max_length=1000)] | None = None
+    topic: Annotated[str, text(max_length=1000)] | None = None
     status: LessonStatus = LessonStatus.held
     teacher_external_id: ExtId | None = None
     substitute_external_id: ExtId | None = None
@@ -229,7 +231,7 @@ class HomeworkItem(Item):
     """Homework given on a lesson, with expected minutes."""
 
     lesson_external_id: ExtId
-    text: Annotated[str, StringConstraints(min_length=1, max_length=20_000)]
+    text: Annotated[str, text(min_length=1, max_length=20_000)]
     minutes: int | None = Field(default=None, ge=0, le=600)
     due_on: SaneDate | None = None
 
@@ -274,7 +276,7 @@ class MovementItem(Item):
     date: SaneDate
     counterpart: Text500 | None = None
     reason: Text500 | None = None
-    order_number: Annotated[str, StringConstraints(max_length=64)] | None = None
+    order_number: Annotated[str, text(max_length=64)] | None = None
 
 
 class DocumentItem(Item):
@@ -284,8 +286,8 @@ class DocumentItem(Item):
     student_external_id: ExtId
     class_external_id: ExtId | None = None
     doc_type: DocumentType
-    series: Annotated[str, StringConstraints(max_length=16)] = ""
-    number: Annotated[str, StringConstraints(min_length=1, max_length=32)]
+    series: Annotated[str, text(max_length=16)] = ""
+    number: Annotated[str, text(min_length=1, max_length=32)]
     issued_on: SaneDate
     with_honours: bool = False
 

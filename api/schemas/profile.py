@@ -3,26 +3,14 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Annotated, Literal
+from typing import Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from api.schemas.common import Address, Email, Phones, Plain, Website
 from api.schemas.dates import SaneDate
-from api.services.profile.sanitize import plain_text
 
 HTML_MAX = 100_000
-
-
-def _plain(v: str) -> str:
-    cleaned = plain_text(v)
-    if not cleaned:
-        raise ValueError("must contain text, not only markup")
-    return cleaned
-
-
-# Plain text (titles, names): tags are removed, so that nothing in it can ever render as markup.
-Plain = Annotated[str, AfterValidator(_plain)]
-PlainOrEmpty = Annotated[str, AfterValidator(plain_text)]
 
 
 class _Read(BaseModel):
@@ -31,14 +19,6 @@ class _Read(BaseModel):
 
 class _Write(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-
-
-def _email_or_none(v: str | None) -> str | None:
-    if v is None or v == "":
-        return None
-    if "@" not in v or v.startswith("@") or v.endswith("@") or any(c.isspace() for c in v):
-        raise ValueError("must be an e-mail address like name@example.kz")
-    return v
 
 
 class OrgBrief(_Read):
@@ -74,20 +54,12 @@ class ProfileUpdate(_Write):
     """Editable part of the profile: description (rich text) and contacts; omitted fields stay."""
 
     description: str | None = Field(default=None, max_length=HTML_MAX)
-    postal_address: PlainOrEmpty | None = Field(default=None, max_length=500)
-    building_address: PlainOrEmpty | None = Field(default=None, max_length=500)
-    phones: PlainOrEmpty | None = Field(default=None, max_length=255)
-    email: str | None = Field(default=None, max_length=255)
-    website: str | None = Field(default=None, max_length=255)
-
-    _email = field_validator("email")(_email_or_none)
-
-    @field_validator("website")
-    @classmethod
-    def _website(cls, v: str | None) -> str | None:
-        if v and not v.lower().startswith(("http://", "https://")):
-            raise ValueError("must start with http:// or https://")
-        return v or None
+    # The same checks as the integration API's organizations (api.schemas.common).
+    postal_address: Address | None = None
+    building_address: Address | None = None
+    phones: Phones | None = None
+    email: Email | None = None
+    website: Website | None = None
 
 
 class FileRead(_Read):
@@ -272,10 +244,8 @@ class UnitWrite(_Write):
     parent_unit_id: int | None = None
     head_person_id: int | None = None
     phone: str | None = Field(default=None, max_length=64)
-    email: str | None = Field(default=None, max_length=255)
+    email: Email | None = None
     sort_order: int = Field(default=0, ge=0, le=100_000)
-
-    _email = field_validator("email")(_email_or_none)
 
 
 class SubordinateRead(OrgBrief):
@@ -532,10 +502,8 @@ class QuestionWrite(_Write):
     """A question from anyone: name, optional e-mail, the question (plain text)."""
 
     author_name: Plain = Field(min_length=1, max_length=255)
-    author_email: str | None = Field(default=None, max_length=255)
+    author_email: Email | None = None
     question: Plain = Field(min_length=5, max_length=5000)
-
-    _email = field_validator("author_email")(_email_or_none)
 
 
 class QuestionAnswer(_Write):

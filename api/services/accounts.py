@@ -131,9 +131,13 @@ def _check_grantable(principal: Principal, role: str) -> None:
         )
 
 
-def _check_manageable(principal: Principal, user: User) -> None:
+def _check_manageable(principal: Principal, user: User, org: Organization) -> None:
     if _rank(user.app_role) > _rank(principal.role):
         raise Forbidden("you can't change an account whose role is above your own")
+    below = org.id != principal.organization_id and principal.organization_id in (org.path or [])
+    if user.app_role == AppRole.admin and user.id != principal.user_id and not below:
+        # Administrators of one body don't manage each other: the body above handles its own peers.
+        raise Forbidden("you can't change an administrator of your own body: ask the body above")
 
 
 async def _person_for_account(
@@ -225,7 +229,7 @@ async def update_account(
     user, org, person = await _get(session, principal, account_id, for_update=True)
     if data.role is None and data.organization_id is None and data.status is None:
         raise InvalidInput("request", "give at least one of role, organization_id, status")
-    _check_manageable(principal, user)
+    _check_manageable(principal, user, org)
     changes: dict[str, Any] = {}
     if data.role is not None and data.role != user.app_role:
         _check_grantable(principal, data.role)
@@ -266,8 +270,11 @@ async def reset_password(
     session: AsyncSession, principal: Principal, request: Request, account_id: int, password: str
 ) -> None:
     """Set a new password; the account's tokens and refresh tokens stop working at once."""
+    if account_id == principal.user_id:
+        # Without the current password a stolen access token would become the account: own password only there.
+        raise Forbidden("you can't set your own password here: use POST /api/v1/auth/password with the current one")
     user, org, _ = await _get(session, principal, account_id, for_update=True)
-    _check_manageable(principal, user)
+    _check_manageable(principal, user, org)
     user.password_hash = await asyncio.to_thread(hash_password, password)
     user.must_change_password = True
     user.token_version += 1

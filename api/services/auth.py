@@ -102,10 +102,32 @@ async def hash_password(password: str) -> str:
     return await asyncio.get_running_loop().run_in_executor(_hashing_pool(), passwords.hash_password, password)
 
 
+def _family(claims: dict[str, object]) -> uuid.UUID | None:
+    """The login (refresh-token family) an access token belongs to; None for tokens minted outside a login."""
+    value = claims.get("fam")
+    if value is None:
+        return None
+    try:
+        return uuid.UUID(str(value))
+    except ValueError as exc:
+        raise Unauthorized("token: malformed claims") from exc
+
+
 async def _active_user(session: AsyncSession, settings: Settings, token: str) -> User:
     claims = tokens.decode(settings, token, "access")
-    user = await session.scalar(select(User).where(User.id == int(claims["sub"])))
-    if user is None or user.status != AccountStatus.active or user.app_role is None:
+    family = _family(claims)
+    # A login ended by logout or by a refresh-token reuse has every refresh token of its family revoked: its
+    # access tokens end with it (checked in the same query as the user).
+    login_alive = (
+        exists().where(RefreshToken.family_id == family, RefreshToken.revoked_at.is_(None))
+        if family is not None
+        else literal(True)
+    )
+    row = (await session.execute(select(User, login_alive).where(User.id == int(claims["sub"])))).first()
+    if row is None or not row[1]:
+        raise Unauthorized("token: no longer valid")
+    user: User = row[0]
+    if user.status != AccountStatus.active or user.app_role is None:
         raise Unauthorized("token: no longer valid")
     if user.token_version != claims["ver"]:
         raise Unauthorized("token: no longer valid")
@@ -177,14 +199,15 @@ async def record_presence(session: AsyncSession, user: User, now: datetime | Non
     )
 
 
-def issue_access_token(settings: Settings, user: User) -> str:
-    """A short-lived access token for the user."""
+def issue_access_token(settings: Settings, user: User, family_id: uuid.UUID | None = None) -> str:
+    """A short-lived access token for the user; `fam` ties it to its login, so that it ends with that login."""
     return tokens.encode(
         settings,
         user_id=user.id,
         token_version=user.token_version,
         kind="access",
         ttl_seconds=settings.access_token_ttl_seconds,
+        extra={"fam": str(family_id)} if family_id is not None else None,
     )
 
 
@@ -219,7 +242,7 @@ async def _issue(
     )
     await session.flush()
     return IssuedTokens(
-        access_token=issue_access_token(settings, user),
+        access_token=issue_access_token(settings, user, family_id),
         expires_in=settings.access_token_ttl_seconds,
         refresh_token=refresh,
         refresh_expires_in=ttl,
@@ -425,12 +448,15 @@ async def refresh(
         raise Unauthorized("refresh token: revoked, log in again")
     if row.used_at is not None:
         revoked = await revoke_family(session, row.family_id, "reuse", now)
+        # With the user's body, so that its administrators (not only the ministry's) see it in their audit log.
+        organization_id = await session.scalar(select(User.organization_id).where(User.id == row.user_id))
         await audit.record(
             session,
             request,
             action="auth.refresh.reuse",
             target_kind="user",
             target_id=row.user_id,
+            organization_id=organization_id,
             details={"family_id": str(row.family_id), "revoked": revoked},
         )
         return Unauthorized("refresh token: already used; this login was ended everywhere, log in again")
@@ -451,15 +477,27 @@ async def refresh(
     return issued
 
 
-async def logout(session: AsyncSession, settings: Settings, token: str | None) -> None:
-    """End the login the refresh token belongs to (its whole family); unknown or expired tokens are ignored."""
-    if not token:
-        return
-    try:
-        tokens.decode(settings, token, "refresh")
-    except Unauthorized:
-        return
-    family = await session.scalar(select(RefreshToken.family_id).where(RefreshToken.token_hash == _token_hash(token)))
+async def logout(session: AsyncSession, settings: Settings, token: str | None, access_token: str | None = None) -> None:
+    """End the login the refresh token (or, without one, the bearer access token) belongs to: its whole family,
+    and with it every access token of that login. Unknown, expired or foreign tokens are ignored."""
+    family: uuid.UUID | None = None
+    if token:
+        try:
+            tokens.decode(settings, token, "refresh")
+        except Unauthorized:
+            return
+        family = await session.scalar(
+            select(RefreshToken.family_id).where(RefreshToken.token_hash == _token_hash(token))
+        )
+    elif access_token:
+        try:
+            claims = tokens.decode(settings, access_token, "access")
+            family = _family(claims)
+        except Unauthorized:
+            return
+        if family is not None:  # only a family of the token's own user
+            owner = await session.scalar(select(RefreshToken.user_id).where(RefreshToken.family_id == family).limit(1))
+            family = family if owner == int(claims["sub"]) else None
     if family is not None:
         await revoke_family(session, family, "logout")
 

@@ -71,8 +71,11 @@ test("an anonymous visitor reads the site, follows a school, downloads, reads th
   await expect(tabs.getByRole("tab", { name: "Профиль" })).toBeVisible();
   await expect(page.getByRole("article", { name: NEWS_TITLE })).toBeVisible();
   await expect(page.getByRole("article", { name: NEWS_TITLE })).not.toContainText("alert(1)");
-  // Люди is for employees of the body only: not offered to a visitor.
-  await expect(tabs.getByRole("tab")).toHaveText(["Профиль", "Структура", "Документы", "Форум", "Обратная связь"]);
+  // Люди is for employees of the body only: a visitor is told what it is and who may see it.
+  await expect(tabs.getByRole("tab")).toHaveText(["Профиль", "Структура", "Люди", "Документы", "Форум", "Обратная связь"]);
+  await tabs.getByRole("tab", { name: "Люди" }).click();
+  await expect(page.getByRole("status")).toContainText("сотрудники органа управления образованием");
+  await tabs.getByRole("tab", { name: "Профиль" }).click();
 
   // Структура: follow a subordinate school to its own profile (through a district body when the schools sit below it).
   const structure = async (id: number) =>

@@ -1,7 +1,7 @@
 import { expect, test } from "@playwright/test";
 import { readFileSync } from "node:fs";
 import readXlsxFile from "read-excel-file/node";
-import { apiToken, baseUrl, chooseFirst, countOf, logIn, shoot } from "./helpers";
+import { apiToken, baseUrl, cellTexts, chooseFirst, countOf, logIn, shoot } from "./helpers";
 
 test.describe.configure({ mode: "serial" });
 
@@ -55,7 +55,8 @@ test("the reports workspace: login, registry, cascade, views, export, print, act
   await expect(page.getByRole("textbox", { name: "Район", exact: true })).toHaveValue(district);
 
   // Export: the .xlsx downloads and holds the same organizations.
-  const names = (await page.locator("tbody tr:not([class*='subtotal']) td:nth-child(2)").allInnerTexts()).map((s) => s.trim());
+  const names: string[] = [];
+  for (const row of await page.locator("tbody tr:not([class*='subtotal'])").all()) names.push((await cellTexts(row))[1]);
   const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("button", { name: "Экспорт в Excel" }).click()]);
   expect(download.suggestedFilename()).toMatch(/\.xlsx$/);
   const file = await download.path();

@@ -34,7 +34,14 @@ class Crafted:
 
 
 async def _user(db: AsyncSession, p: Person, org: Organization) -> User:
-    return await fx.add(db, User(person_id=p.id, organization_id=org.id, region_id=org.region_id, status="active"))
+    # registered before the report date: a user counts from the day the account was registered
+    registered = datetime(2026, 9, 1, 6, tzinfo=UTC)
+    return await fx.add(
+        db,
+        User(
+            person_id=p.id, organization_id=org.id, region_id=org.region_id, status="active", registered_at=registered
+        ),
+    )
 
 
 async def _visit(db: AsyncSession, u: User, org: Organization, day: date) -> None:

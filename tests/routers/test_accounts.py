@@ -349,3 +349,48 @@ def test_create_user_command(database_url: str) -> None:
         role, password_hash, org = asyncio.run(_check_and_clean(org_id))
     assert role == "admin" and org == org_id
     assert password_hash is not None and password_hash.startswith("$argon2id$")
+
+
+async def test_an_admin_sets_their_own_password_only_with_the_current_one(
+    client: httpx.AsyncClient, db: AsyncSession
+) -> None:
+    w = await f.world(db)
+    admin = await f.app_user(db, w.regional_body, role="admin", username="self.reset")
+    r = await client.post(
+        f"{ACCOUNTS}/{admin.id}/password", headers=f.auth_headers(admin), json={"password": "taken-over-pass"}
+    )
+    assert r.status_code == 403 and "/auth/password" in r.json()["error"]["message"]
+    assert (await client.post(LOGIN, json={"username": "self.reset", "password": "secret-pass-1"})).status_code == 200
+
+
+async def test_administrators_of_one_body_do_not_manage_each_other(client: httpx.AsyncClient, db: AsyncSession) -> None:
+    w = await f.world(db)
+    admin = await f.app_user(db, w.regional_body, role="admin")
+    peer = await f.app_user(db, w.regional_body, role="admin", username="peer.admin")
+    colleague = await f.app_user(db, w.regional_body, username="peer.employee")
+    below = await f.app_user(db, w.body_a, role="admin", username="below.admin")
+    headers = f.auth_headers(admin)
+    refused = [
+        await client.patch(f"{ACCOUNTS}/{peer.id}", headers=headers, json={"status": "disabled"}),
+        await client.patch(f"{ACCOUNTS}/{peer.id}", headers=headers, json={"role": "employee"}),
+        await client.patch(f"{ACCOUNTS}/{peer.id}", headers=headers, json={"organization_id": w.body_a.id}),
+        await client.post(f"{ACCOUNTS}/{peer.id}/password", headers=headers, json={"password": "taken-over-pass"}),
+    ]
+    assert [r.status_code for r in refused] == [403] * 4, [r.text for r in refused]
+    stored = await db.scalar(select(User).where(User.id == peer.id).execution_options(populate_existing=True))
+    assert stored is not None and (stored.status, stored.app_role, stored.organization_id) == (
+        "active",
+        "admin",
+        w.regional_body.id,
+    )
+    # An employee of one's own body, and an administrator of a body below, are managed as before.
+    assert (
+        await client.patch(f"{ACCOUNTS}/{colleague.id}", headers=headers, json={"status": "disabled"})
+    ).status_code == 200
+    r = await client.post(f"{ACCOUNTS}/{below.id}/password", headers=headers, json={"password": "brand-new-pass"})
+    assert r.status_code == 204
+    assert (await client.patch(f"{ACCOUNTS}/{below.id}", headers=headers, json={"role": "employee"})).status_code == 200
+    # The body above handles them: the ministry's administrator may disable the regional one.
+    ministry_admin = await f.app_user(db, w.ministry, role="admin")
+    r = await client.patch(f"{ACCOUNTS}/{peer.id}", headers=f.auth_headers(ministry_admin), json={"status": "disabled"})
+    assert r.status_code == 200

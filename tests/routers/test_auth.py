@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.config import get_settings
 from api.models import User, Visit
+from api.models.audit import AuditEvent
 from api.models.auth import RefreshToken
 from api.services import tokens
 from tests import factories as f
@@ -401,3 +402,55 @@ async def test_guessing_the_current_password_is_throttled(client: httpx.AsyncCli
         for i in range(6)
     ]
     assert answers == [422] * 5 + [429]
+
+
+async def test_logout_ends_the_access_tokens_of_that_login_only(client: httpx.AsyncClient, db: AsyncSession) -> None:
+    w = await f.world(db)
+    await f.app_user(db, w.body_a, username="leaving.now")
+    leaving = await login(client, "leaving.now")
+    staying = await login(client, "leaving.now")  # another device: another login
+    access = leaving.json()["access_token"]
+    assert (await client.get(ME, headers=bearer(access))).status_code == 200
+    assert (await refresh_with(client, leaving.cookies[COOKIE], LOGOUT)).status_code == 204
+    assert (await client.get(ME, headers=bearer(access))).status_code == 401
+    assert (await client.get(ME, headers=bearer(staying.json()["access_token"]))).status_code == 200
+
+
+async def test_refresh_token_reuse_ends_the_access_tokens_of_that_login(
+    client: httpx.AsyncClient, db: AsyncSession
+) -> None:
+    w = await f.world(db)
+    user = await f.app_user(db, w.body_a, username="stolen.cookie")
+    first = await login(client, "stolen.cookie")
+    rotated = await refresh_with(client, first.cookies[COOKIE])
+    accesses = [first.json()["access_token"], rotated.json()["access_token"]]
+    assert all([(await client.get(ME, headers=bearer(a))).status_code == 200 for a in accesses])
+    assert (await refresh_with(client, first.cookies[COOKIE])).status_code == 401  # reuse: the login ends
+    assert [(await client.get(ME, headers=bearer(a))).status_code for a in accesses] == [401, 401]
+    # Audited with the user's body, so that the body's administrators see it.
+    event = await db.scalar(
+        select(AuditEvent).where(AuditEvent.action == "auth.refresh.reuse", AuditEvent.target_id == str(user.id))
+    )
+    assert event is not None and event.organization_id == w.body_a.id
+
+
+async def test_a_malformed_login_claim_is_401(client: httpx.AsyncClient, db: AsyncSession) -> None:
+    w = await f.world(db)
+    user = await f.app_user(db, w.body_a)
+    token = jwt.encode(_claims(user, fam="not-a-uuid"), get_settings().secret_key, algorithm="HS256")
+    assert (await client.get(ME, headers=bearer(token))).status_code == 401
+
+
+async def test_logout_with_only_the_bearer_token_ends_that_login(client: httpx.AsyncClient, db: AsyncSession) -> None:
+    w = await f.world(db)
+    await f.app_user(db, w.body_a, username="no.cookie")
+    await f.app_user(db, w.body_a, username="someone.else")
+    first = await login(client, "no.cookie")
+    theirs = await login(client, "someone.else")
+    client.cookies.clear()
+    access = first.json()["access_token"]
+    assert (await client.post(LOGOUT, headers=bearer(access))).status_code == 204
+    assert (await client.get(ME, headers=bearer(access))).status_code == 401
+    assert (await refresh_with(client, first.cookies[COOKIE])).status_code == 401
+    # Another user's login is untouched.
+    assert (await client.get(ME, headers=bearer(theirs.json()["access_token"]))).status_code == 200

@@ -40,6 +40,7 @@ async def edits(client: httpx.AsyncClient, s: Site, org_id: int, user: object) -
         "folder": (await client.post(f"{org}/folders", json={"name": "Приказы"}, headers=h)).status_code,
         "forum": (await client.post(f"{org}/forum/sections", json={"title": "Раздел"}, headers=h)).status_code,
         "questions": (await client.get(f"{org}/questions", headers=h)).status_code,
+        "staff": (await client.get(f"{org}/staff", headers=h)).status_code,
     }
 
 

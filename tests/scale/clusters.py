@@ -182,7 +182,7 @@ class PgBouncer:
         shutil.rmtree(self.root, ignore_errors=True)
 
 
-def start_pgbouncer(server_url: str, *, pool_size: int, run_as: str | None) -> PgBouncer:
+def start_pgbouncer(server_url: str, *, pool_size: int, run_as: str | None, reset: bool = False) -> PgBouncer:
     """pgbouncer (pool_mode=transaction, auth trust) on a free 127.0.0.1 port, for every database of the server."""
     binary = pgbouncer_binary()
     parsed = urlparse(server_url.replace("postgresql+asyncpg://", "postgresql://", 1))
@@ -209,9 +209,10 @@ def start_pgbouncer(server_url: str, *, pool_size: int, run_as: str | None) -> P
                 f"max_db_connections = {pool_size}",
                 "reserve_pool_size = 0",
                 "max_client_conn = 500",
-                # Statements the app prepared in a transaction are dropped when the server connection is released.
-                "server_reset_query = DEALLOCATE ALL",
-                "server_reset_query_always = 1",
+                # The app must not need the pooler's clean-up (unique statement names): the tests run without it by
+                # default. The README recommends it, so that statements don't pile up on the server connections.
+                f"server_reset_query = {'DEALLOCATE ALL' if reset else ''}",
+                f"server_reset_query_always = {int(reset)}",
                 f"logfile = {root / 'pgbouncer.log'}",
                 f"pidfile = {root / 'pgbouncer.pid'}",
                 "",

@@ -82,18 +82,17 @@ async def _seed(primary: AsyncEngine) -> tuple[fx.World, Any]:
     return w, user
 
 
-async def _caught_up(primary: AsyncEngine, standby: AsyncEngine, timeout: float = 10) -> None:
-    """Wait until the standby has replayed everything the primary has written so far."""
+async def _caught_up(primary: AsyncEngine, standby: AsyncEngine) -> None:
+    """Wait (up to 10 s) until the standby has replayed everything the primary has written so far."""
     async with primary.connect() as conn:
         target = await conn.scalar(text("SELECT pg_current_wal_lsn()::text"))
-    deadline = time.monotonic() + timeout
+    check = text("SELECT pg_last_wal_replay_lsn()::text::pg_lsn >= CAST(CAST(:t AS text) AS pg_lsn)")
     async with standby.connect() as conn:
-        while time.monotonic() < deadline:
-            done = await conn.scalar(text("SELECT pg_last_wal_replay_lsn()::text::pg_lsn >= CAST(CAST(:t AS text) AS pg_lsn)"), {"t": target})
-            if done:
+        for _ in range(500):
+            if await conn.scalar(check, {"t": target}):
                 return
             await asyncio.sleep(0.02)
-    raise AssertionError("the standby did not catch up")
+    raise AssertionError("the standby did not catch up in 10 s")
 
 
 async def _standby_scalar(standby: AsyncEngine, sql: str) -> Any:
@@ -224,7 +223,10 @@ async def test_a_lagging_standby_is_skipped(
     await asyncio.sleep(0.6)
     replicas.settings = replicas.settings.model_copy(update={"replica_max_lag_s": 0.5})
     try:
-        await replicas.check()
+        for _ in range(3):  # a check may fall between receiving and replaying a record (a checkpoint, say)
+            await replicas.check()
+            if replicas.replicas[0].healthy:
+                break
         assert replicas.replicas[0].healthy, replicas.replicas[0].reason
     finally:
         replicas.settings = replicas.settings.model_copy(update={"replica_max_lag_s": 300})
@@ -241,18 +243,19 @@ async def test_stopping_the_standby_mid_run_loses_no_request(
     await replicas.check()
     headers = fx.auth_headers(user)
     statuses: list[int] = []
-    stopped = asyncio.Event()
+    warm, stopped = asyncio.Event(), asyncio.Event()
 
     async def worker() -> None:
-        for _ in range(15):
+        after_stop = 0
+        while after_stop < 10:  # keep going until 10 requests each have run after the standby stopped
             r = await client.get("/api/v1/reports/registry", headers=headers)
             statuses.append(r.status_code)
-            if r.status_code != 200:
-                print(r.text)
+            if len(statuses) >= 20:
+                warm.set()
+            after_stop += stopped.is_set()
 
     async def stop_when_warm() -> None:
-        while len(statuses) < 20:
-            await asyncio.sleep(0.005)
+        await warm.wait()
         served = replicas.replicas[0].served
         assert served > 0
         await asyncio.to_thread(cluster.standby_ctl, "-m", "immediate", "stop")
@@ -260,5 +263,5 @@ async def test_stopping_the_standby_mid_run_loses_no_request(
 
     await asyncio.gather(stop_when_warm(), *(worker() for _ in range(8)))
     assert stopped.is_set()
-    assert len(statuses) == 120 and set(statuses) == {200}
+    assert len(statuses) >= 100 and set(statuses) == {200}
     assert not replicas.replicas[0].healthy

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from typing import Any
 
@@ -23,6 +24,8 @@ from api.services.integration.engine import (
 )
 from api.services.integration.kinds import KINDS, MARK_TABLE, ORG_TABLE, Kind, Row
 from api.services.integration.tokens import TokenPrincipal
+
+log = logging.getLogger("api.integration")
 
 # Journal rows for marks written by a statement whose CTE `up` returns old and new values of each mark.
 _MARK_VALUE = "CASE WHEN {p}not_attested THEN 'н/а' ELSE {p}value::text END"
@@ -46,23 +49,51 @@ def _check_allowed(ctx: Ctx) -> None:
         ctx.raise_if_errors()
 
 
+# Rules the checks before the write don't foresee (a race, or a case no check covers), in words: the field
+# they concern and why. The batch names no item then (the database doesn't say which row broke the rule).
+_RULES = {
+    "ck_organizations_no_cycle": ("parent_external_id", "the parents would make a cycle of organizations"),
+    "ck_organizations_body_has_region": (
+        "parent_external_id",
+        "a regional or district body needs a region, taken from its parent",
+    ),
+    "fk_organizations_district_in_region": ("district_id", "no such district in the region of the organization"),
+    "ex_enrolments_one_class_at_a_time": (
+        "starts_on",
+        "the student is already enrolled in another class for these dates",
+    ),
+}
+
+
 def _refused(exc: asyncpg.PostgresError) -> InvalidInput:
-    """A rule the checks above did not foresee, refused by the database: still a 422 naming the rule."""
-    rule = getattr(exc, "constraint_name", None) or "a database rule"
-    message = f"the batch breaks the rule {rule}: {exc.args[0] if exc.args else ''}".strip()
-    return InvalidInput("items", message, details=[{"field": rule, "message": message}])
+    """A rule the checks above did not foresee, refused by the database: still a 422, in words, no database text."""
+    rule = getattr(exc, "constraint_name", None)
+    log.info("integration batch refused by the database: %s %s", exc.sqlstate, rule)
+    field, message = _RULES.get(rule or "", ("items", ""))
+    if not message:
+        if isinstance(exc, asyncpg.DataError):
+            message = "a value is out of range or malformed for its field; nothing of the batch was written"
+        else:
+            message = "the batch conflicts with data already stored; nothing of the batch was written"
+    return InvalidInput(field, message, details=[{"field": field, "message": message}])
 
 
 AUDITED_IDS = 1000  # external ids named in a batch's audit event; the total is always given
 
 
 async def _audit(
-    session: AsyncSession, request: Request | None, ctx: Ctx, action: str, result: BatchResult, changed: Sequence[str]
+    session: AsyncSession,
+    request: Request | None,
+    ctx: Ctx,
+    action: str,
+    result: BatchResult,
+    changed: Sequence[str],
+    total: int,
 ) -> None:
     """One audit event per accepted batch: the token (actor), the kind, the counts and the ids it changed."""
     details: dict[str, Any] = result.model_dump()
     details["external_ids"] = list(changed[:AUDITED_IDS])
-    details["external_ids_total"] = len(changed)
+    details["external_ids_total"] = total
     for key in ("iin_withheld",):
         if key in ctx.notes:
             details[key] = list(ctx.notes[key][:AUDITED_IDS])
@@ -98,9 +129,10 @@ async def upsert(
             ctx.raise_if_errors()
     except (asyncpg.IntegrityConstraintViolationError, asyncpg.DataError) as exc:
         raise _refused(exc) from exc
+    written = created + updated
     updated += int(ctx.notes.get("extra_updated", 0))
     result = BatchResult(kind=kind_name, created=created, updated=updated, unchanged=len(item_list) - created - updated)
-    await _audit(session, request, ctx, "integration.upsert", result, changed)
+    await _audit(session, request, ctx, "integration.upsert", result, changed, written)
     return result
 
 
@@ -272,7 +304,7 @@ async def delete(
     except (asyncpg.IntegrityConstraintViolationError, asyncpg.DataError) as exc:
         raise _refused(exc) from exc
     result = BatchResult(kind=kind_name, deleted=len(deleted_ids), unchanged=len(ext_ids) - len(deleted_ids))
-    await _audit(session, request, ctx, "integration.delete", result, deleted_ids)
+    await _audit(session, request, ctx, "integration.delete", result, deleted_ids, len(deleted_ids))
     return result
 
 

@@ -102,7 +102,8 @@ class Ctx:
     async def organizations(self, ext_ids: Iterable[str | None]) -> dict[str, Record]:
         """Organizations by external id, with whether each lies in the token's subtree."""
         return await self._lookup(
-            "SELECT o.external_id, o.id, o.kind, o.region_id, o.district_id, o.path @> ARRAY[$3::int] AS in_scope"
+            "SELECT o.external_id, o.id, o.kind, o.region_id, o.district_id, o.path,"
+            " o.path @> ARRAY[$3::int] AS in_scope"
             " FROM organizations o WHERE o.external_system = $1 AND o.external_id = ANY($2::text::text[])",
             ext_ids,
             self.root,

@@ -84,12 +84,13 @@ async def prepare_organizations(ctx: Ctx, items: list[s.OrganizationItem]) -> li
     batch_ids = {it.external_id: i for i, it in enumerate(items)}
     parents = await ctx.organizations(it.parent_external_id for it in items)
     heads = await ctx.persons(it.head_external_id for it in items)
+    existing = await ctx.organizations(it.external_id for it in items)
     own_ids = [it.id for it in items if it.id is not None]
     parent_ids = [it.parent_id for it in items if it.parent_id is not None]
     by_id = {
         r["id"]: r
         for r in await ctx.conn.fetch(
-            "SELECT o.id, o.kind, o.region_id, o.district_id, o.external_system, o.external_id,"
+            "SELECT o.id, o.kind, o.region_id, o.district_id, o.external_system, o.external_id, o.path,"
             " o.path @> ARRAY[$2::int] AS in_scope FROM organizations o WHERE o.id = ANY($1::int[])",
             own_ids + parent_ids,
             ctx.root,
@@ -128,8 +129,26 @@ async def prepare_organizations(ctx: Ctx, items: list[s.OrganizationItem]) -> li
                 parent = {"id": None, "kind": items[j].kind, "region_id": None, "district_id": items[j].district_id}
         else:
             parent = ctx.ref(parents, i, "parent_external_id", it.parent_external_id, "organization")
+        parent_field = "parent_id" if it.parent_id is not None else "parent_external_id"
         if parent is not None and parent["kind"] == "school":
-            ctx.error(i, "parent_external_id", "an educational organization cannot be a parent")
+            ctx.error(i, parent_field, "an educational organization cannot be a parent")
+        own_id = (
+            it.id if it.id is not None else (existing[it.external_id]["id"] if it.external_id in existing else None)
+        )
+        if parent is not None and own_id is not None and own_id in (parent.get("path") or ()):
+            ctx.error(i, parent_field, "the parent lies under this organization (or is it): that would make a cycle")
+        if (
+            it.kind in ("regional_body", "district_body")
+            and parent is not None
+            and parent["id"] is not None
+            and parent["region_id"] is None
+        ):
+            ctx.error(
+                i,
+                parent_field,
+                "a regional or district body takes its region from its parent, and this parent has none:"
+                " a body directly under the ministry is not created through the integration API",
+            )
         if it.id is not None:
             own = by_id.get(it.id)
             if own is None or not own["in_scope"]:
@@ -149,8 +168,6 @@ async def prepare_organizations(ctx: Ctx, items: list[s.OrganizationItem]) -> li
             ctx.error(i, "structure_code", f"unknown organizational structure {it.structure_code!r}")
         if it.kind == "district_body" and it.district_id is None and (parent is None or parent["district_id"] is None):
             ctx.error(i, "district_id", "a district body needs its district")
-        if it.email is not None and "@" not in it.email.strip("@"):
-            ctx.error(i, "email", "not an e-mail address")
         check_dates(ctx, i, it.accreditation_date, it.accreditation_valid_until, "accreditation_valid_until")
         _not_future(ctx, i, "license_date", it.license_date)
         _not_future(ctx, i, "accreditation_date", it.accreditation_date)
@@ -245,10 +262,9 @@ def _in_subtree(org: str) -> str:
     return f"(SELECT o.path FROM organizations o WHERE o.id = {org}) @> ARRAY[{{root}}::int]"  # noqa: S608
 
 
-_OPEN_ENROLMENT = f"e.starts_on <= {TODAY_SQL} AND (e.ends_on IS NULL OR e.ends_on >= {TODAY_SQL})"
-_OPEN_POST = (
-    f"(x.started_on IS NULL OR x.started_on <= {TODAY_SQL}) AND (x.ended_on IS NULL OR x.ended_on >= {TODAY_SQL})"
-)
+# who belongs on a day: the one rule, is_member_on (migration 0311_reports, api.services.membership)
+_OPEN_ENROLMENT = f"is_member_on(e.starts_on, e.ends_on, {TODAY_SQL})"
+_OPEN_POST = f"is_member_on(x.started_on, x.ended_on, {TODAY_SQL})"
 
 
 def _current_links(pid: str, where: str) -> str:

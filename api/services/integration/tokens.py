@@ -7,11 +7,14 @@ import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
+from fastapi import Request
 from sqlalchemy import or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.errors import InvalidInput, NotFound, Unauthorized
 from api.models import ApiToken, Organization
+from api.models.audit import ActorKind
+from api.services import audit
 from api.services.scope import Principal, org_in_scope
 
 TOKEN_PREFIX = "bilim_"
@@ -48,6 +51,11 @@ class TokenPrincipal:
     kinds: frozenset[str]
 
 
+TOKEN_CREATE = "integration.token.create"
+TOKEN_REVOKE = "integration.token.revoke"
+COMMAND_LINE = audit.Actor(ActorKind.anonymous, name="command line (python -m api create-token)")
+
+
 def hash_token(token: str) -> str:
     """sha256 hex of the token (enough for 256 random bits; no salt needed)."""
     return hashlib.sha256(token.encode()).hexdigest()
@@ -79,8 +87,9 @@ async def create_token(
     external_system: str,
     kinds: list[str],
     created_by: Principal | None,
+    request: Request | None = None,
 ) -> tuple[ApiToken, str]:
-    """Create a token for the subtree of organization_id; returns the row and the token (shown only now)."""
+    """Create a token for the subtree of organization_id; returns the row and the token (shown only now). Audited."""
     query = select(Organization.id).where(Organization.id == organization_id)
     if created_by is not None:
         query = query.where(org_in_scope(created_by))
@@ -101,6 +110,21 @@ async def create_token(
     session.add(row)
     await session.flush()
     await session.refresh(row, ["created_at"])
+    await audit.record(
+        session,
+        request,
+        action=TOKEN_CREATE,
+        target_kind="api_token",
+        target_id=row.id,
+        organization_id=row.organization_id,
+        details={
+            "name": row.name,
+            "external_system": row.external_system,
+            "kinds": row.kinds,
+            "token_prefix": row.token_prefix,
+        },
+        actor=None if created_by is not None else COMMAND_LINE,
+    )
     return row, token
 
 
@@ -115,8 +139,10 @@ async def list_tokens(session: AsyncSession, principal: Principal) -> list[ApiTo
     return list((await session.scalars(query)).all())
 
 
-async def revoke_token(session: AsyncSession, principal: Principal, token_id: int) -> ApiToken:
-    """Revoke a token of the administrator's subtree (idempotent); 404 outside it."""
+async def revoke_token(
+    session: AsyncSession, principal: Principal, token_id: int, request: Request | None = None
+) -> ApiToken:
+    """Revoke a token of the administrator's subtree (idempotent; the revocation is audited); 404 outside it."""
     row = await session.scalar(
         select(ApiToken)
         .join(Organization, Organization.id == ApiToken.organization_id)
@@ -127,6 +153,15 @@ async def revoke_token(session: AsyncSession, principal: Principal, token_id: in
     if row.revoked_at is None:
         row.revoked_at = datetime.now(UTC)
         await session.flush()
+        await audit.record(
+            session,
+            request,
+            action=TOKEN_REVOKE,
+            target_kind="api_token",
+            target_id=row.id,
+            organization_id=row.organization_id,
+            details={"name": row.name, "external_system": row.external_system, "token_prefix": row.token_prefix},
+        )
     return row
 
 

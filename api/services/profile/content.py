@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import date
 
-from sqlalchemy import case, func, or_, select, update
+from sqlalchemy import ColumnElement, case, exists, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import InstrumentedAttribute
 
+from api.clock import today
 from api.config import Settings
 from api.errors import Forbidden, InvalidInput, NotFound
 from api.models import NewsPost, Organization, Person, ProfilePage, StaffPost, StoredFile, User, WallMessage
@@ -28,6 +29,7 @@ from api.schemas.profile import (
     ProfileUpdate,
     WallRead,
 )
+from api.services.membership import member_on
 from api.services.profile import admins
 from api.services.profile.access import (
     can_edit,
@@ -42,16 +44,25 @@ from api.services.profile.access import (
     registered_sql,
 )
 from api.services.profile.files import file_read
-from api.services.profile.sanitize import clean_html
+from api.services.profile.sanitize import clean_html, linkify_html
 from api.services.scope import Principal
 from api.services.storage import delete_after_commit, get_storage
 
 LEADER_ROLES = ("head", "deputy")
 
 
+def current_post() -> ColumnElement[bool]:
+    """A staff post held today (the one membership rule, api.services.membership)."""
+    return member_on(StaffPost.started_on, StaffPost.ended_on, today())
+
+
+def holds_post_in(org_id: int, person_id: ColumnElement[int] | InstrumentedAttribute[int]) -> ColumnElement[bool]:
+    """SQL: the person holds a current staff post in the organization (a head on the card is published only then)."""
+    return exists().where(StaffPost.organization_id == org_id, StaffPost.person_id == person_id, current_post())
+
+
 async def leaders(session: AsyncSession, org: Organization) -> list[LeaderBrief]:
     """Heads and deputies of the organization (current staff posts, plus the head named on the card)."""
-    today = date.today()
     rows = (
         await session.execute(
             select(
@@ -67,7 +78,7 @@ async def leaders(session: AsyncSession, org: Organization) -> list[LeaderBrief]
             .where(
                 StaffPost.organization_id == org.id,
                 StaffPost.role_kind.in_(LEADER_ROLES),
-                or_(StaffPost.ended_on.is_(None), StaffPost.ended_on >= today),
+                current_post(),
             )
             .order_by(case((StaffPost.role_kind == "head", 0), else_=1), Person.surname, Person.first_name)
         )
@@ -82,7 +93,7 @@ async def leaders(session: AsyncSession, org: Organization) -> list[LeaderBrief]
         head = (
             await session.execute(
                 select(Person.id, person_name_sql(), Person.phone, Person.email, registered_sql()).where(
-                    Person.id == org.head_person_id
+                    Person.id == org.head_person_id, holds_post_in(org.id, Person.id)
                 )
             )
         ).first()
@@ -371,7 +382,7 @@ async def list_wall(
 async def post_wall(session: AsyncSession, principal: Principal, organization_id: int, body_html: str) -> WallRead:
     """Write on the wall (employees of the bodies above the organization); the text is sanitised."""
     org = await get_org_for_member(session, principal, organization_id)
-    body = clean_html(body_html)
+    body = linkify_html(body_html)
     if not body:
         raise InvalidInput("body_html", "nothing is left after removing unsafe markup")
     w = WallMessage(

@@ -30,7 +30,7 @@ from api.services.profile.access import (
     is_employee_of,
     paging,
 )
-from api.services.profile.sanitize import clean_html
+from api.services.profile.sanitize import linkify_html
 from api.services.scope import Principal
 
 
@@ -57,7 +57,7 @@ def post_read(p: ForumPost) -> PostRead:
 
 
 def _clean_body(body_html: str) -> str:
-    body = clean_html(body_html)
+    body = linkify_html(body_html)
     if not body:
         raise InvalidInput("body_html", "nothing is left after removing unsafe markup")
     return body

@@ -29,7 +29,6 @@ from collections import defaultdict
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
-from datetime import date
 from typing import Any, TypeVar
 
 from sqlalchemy import (
@@ -51,9 +50,11 @@ from sqlalchemy import (
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
+from api.clock import today
 from api.errors import InvalidInput
 from api.models import Enrolment, Organization, ParentLink, Person, SchoolClass, StaffPost, User
 from api.schemas.profile import PeopleCategory, PeopleList, PersonOrg, PersonRow
+from api.services.membership import member_on
 from api.services.profile.access import paging
 from api.services.scope import Principal, get_org_in_scope
 
@@ -124,16 +125,16 @@ class _Scope:
         self.subtree = subtree(org, principal)
         # The subtree, read once, as a constant array: each membership probe tests it in a hash.
         self.ids = literal(subtree_ids, ARRAY(Integer))
-        self.today = date.today()
+        self.today = today()
 
     def in_subtree(self, column: Any) -> ColumnElement[bool]:
         return column == any_(self.ids)
 
     def current_staff(self) -> ColumnElement[bool]:
-        return or_(StaffPost.ended_on.is_(None), StaffPost.ended_on >= self.today)
+        return member_on(StaffPost.started_on, StaffPost.ended_on, self.today)
 
     def current_enrolment(self, e: Any = Enrolment) -> ColumnElement[bool]:
-        return or_(e.ends_on.is_(None), e.ends_on >= self.today)
+        return member_on(e.starts_on, e.ends_on, self.today)
 
     def sources(self, category: PeopleCategory, person: Any = None) -> list[Select[Any]]:
         """Where members of the category come from (person ids), most frequent first; for one person if given."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import re
 
 import nh3
 
@@ -39,3 +40,36 @@ def plain_text(text: str) -> str:
             break
         text = stripped
     return text.strip()
+
+
+_TAG = re.compile(r"(<[^>]*>)")
+_URL = re.compile(r"\b(https?://[^\s<>\"']+|www\.[^\s<>\"']+)", re.IGNORECASE)
+_TRAILING = ".,;:!?)»"
+
+
+def _link(match: re.Match[str]) -> str:
+    url = match.group(1)
+    tail = ""
+    while url and url[-1] in _TRAILING:
+        tail = url[-1] + tail
+        url = url[:-1]
+    href = url if url.lower().startswith("http") else f"https://{url}"
+    return f'<a href="{href}">{url}</a>{tail}'
+
+
+def linkify_html(html: str) -> str:
+    """Sanitised HTML in which bare web addresses of the text became links (rel="noopener noreferrer nofollow")."""
+    cleaned = clean_html(html)
+    out: list[str] = []
+    in_link = 0
+    for part in _TAG.split(cleaned):
+        if part.startswith("<"):
+            name = part[1:].lstrip("/").split(maxsplit=1)[0].rstrip(">").lower() if len(part) > 2 else ""
+            if name == "a":
+                in_link += -1 if part.startswith("</") else 1
+            out.append(part)
+        elif in_link <= 0:
+            out.append(_URL.sub(_link, part))
+        else:
+            out.append(part)
+    return clean_html("".join(out))

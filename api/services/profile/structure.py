@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
-
-from sqlalchemy import or_, select
+from sqlalchemy import exists, literal, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.errors import InvalidInput, NotFound
@@ -21,7 +19,7 @@ from api.schemas.profile import (
     UnitWrite,
 )
 from api.services.profile.access import get_org_for_edit, get_public_org, person_name_sql, registered_sql
-from api.services.profile.content import leaders
+from api.services.profile.content import current_post, holds_post_in, leaders
 from api.services.scope import Principal
 
 
@@ -167,19 +165,20 @@ async def public_reception(session: AsyncSession, organization_id: int) -> list[
 async def get_leader_page(session: AsyncSession, organization_id: int, person_id: int) -> LeaderPage:
     """Личная страница руководителя: positions, contacts, reception hours; 404 for anyone not a leader here."""
     org = await get_public_org(session, organization_id)
-    today = date.today()
     positions = list(
         await session.scalars(
             select(StaffPost.position).where(
                 StaffPost.organization_id == org.id,
                 StaffPost.person_id == person_id,
                 StaffPost.role_kind.in_(("head", "deputy")),
-                or_(StaffPost.ended_on.is_(None), StaffPost.ended_on >= today),
+                current_post(),
             )
         )
     )
     if not positions and org.head_person_id == person_id:
-        positions = ["Руководитель"]
+        # The head named on the card is published only while holding a post here (checked in SQL).
+        if await session.scalar(select(holds_post_in(org.id, literal(person_id)))):
+            positions = ["Руководитель"]
     if not positions:
         raise NotFound(f"person {person_id} is not a leader of organization {organization_id}")
     row = (
@@ -238,3 +237,23 @@ async def delete_reception(session: AsyncSession, principal: Principal, receptio
     await get_org_for_edit(session, principal, r.organization_id)
     await session.delete(r)
     await session.flush()
+
+
+async def staff_for_edit(session: AsyncSession, principal: Principal, organization_id: int) -> list[PersonBrief]:
+    """People with a current staff post in the organization: whom an editor may name a unit's head."""
+    org = await get_org_for_edit(session, principal, organization_id)
+    rows = (
+        await session.execute(
+            select(Person.id, person_name_sql(), Person.phone, Person.email)
+            .where(
+                exists().where(
+                    StaffPost.person_id == Person.id,
+                    StaffPost.organization_id == org.id,
+                    current_post(),
+                )
+            )
+            .order_by(Person.surname, Person.first_name, Person.id)
+            .limit(500)
+        )
+    ).all()
+    return [PersonBrief(person_id=r[0], full_name=r[1], phone=r[2], email=r[3]) for r in rows]

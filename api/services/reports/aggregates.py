@@ -5,8 +5,8 @@ transition tables (migration `0300_reports`) in the same transaction as the raw 
 
 | table | key | kept from |
 |---|---|---|
-| `rpt_person_org` | person, organization | open staff posts and enrolments, parents of enrolled children, users |
-| `rpt_org_people` | organization | `rpt_person_org`: persons, users, by role; staff by role kind and category |
+| `rpt_person_org` | person, organization, valid_from | staff posts, enrolments, parents of students, users: segments |
+| `rpt_org_people` | organization, day | change of the counts that day: persons, users, roles; staff by role, category |
 | `rpt_visit_days` | organization, user, day | visits (Asia/Almaty calendar day) |
 | `rpt_org_visit_windows` | organization, day | distinct visitors over 1 / 7 / 30 days ending on the day |
 | `rpt_multi_visitors` | user | users with visits for two or more organizations |
@@ -85,33 +85,55 @@ PEOPLE_COLUMNS = [
 
 # Recomputation of each aggregate from raw rows (used by rebuild_all and to check the triggers).
 RAW: dict[str, str] = {
-    # The same rule as rpt_person_memberships(ids) (migration 0301_reports), over every person at once.
+    # The same rule as rpt_person_memberships(ids) (migration 0311_reports), over every person at once: segments
+    # of a person's memberships in an organization, cut at every start, the day after every end and the day the
+    # first active account was registered; an empty start or end is open (±infinity), as is_member_on says.
     "rpt_person_org": """
         WITH m AS (
-          SELECT sp.person_id AS pid, sp.organization_id AS oid, true AS st, false AS su, false AS pa,
+          SELECT sp.person_id AS pid, sp.organization_id AS oid, coalesce(sp.started_on, '-infinity'::date) AS f,
+                 coalesce(sp.ended_on, 'infinity'::date) AS t, true AS st, false AS su, false AS pa,
                  rpt_role_bit(sp.role_kind) AS rb, rpt_category_rank(sp.category) AS cr
-            FROM staff_posts sp WHERE sp.ended_on IS NULL
+            FROM staff_posts sp
           UNION ALL
-          SELECT e.student_person_id, e.organization_id, false, true, false, 0, 0::smallint
-            FROM enrolments e WHERE e.ends_on IS NULL
+          SELECT e.student_person_id, e.organization_id, coalesce(e.starts_on, '-infinity'::date),
+                 coalesce(e.ends_on, 'infinity'::date), false, true, false, 0, 0::smallint
+            FROM enrolments e
           UNION ALL
-          SELECT pl.parent_person_id, e.organization_id, false, false, true, 0, 0::smallint
-            FROM parent_links pl
-            JOIN enrolments e ON e.student_person_id = pl.child_person_id AND e.ends_on IS NULL
+          SELECT pl.parent_person_id, e.organization_id, coalesce(e.starts_on, '-infinity'::date),
+                 coalesce(e.ends_on, 'infinity'::date), false, false, true, 0, 0::smallint
+            FROM parent_links pl JOIN enrolments e ON e.student_person_id = pl.child_person_id
+        ), reg AS (
+          SELECT u.person_id AS pid, min(rpt_visit_day(u.registered_at)) AS d
+            FROM users u WHERE u.status = 'active' AND u.person_id IS NOT NULL GROUP BY 1
+        ), po AS (
+          SELECT DISTINCT pid, oid FROM m
+        ), b AS (
+          SELECT pid, oid, f AS x FROM m
+          UNION SELECT pid, oid, t + 1 FROM m WHERE t < 'infinity'::date
+          UNION SELECT po.pid, po.oid, reg.d FROM po JOIN reg ON reg.pid = po.pid
+        ), seg AS (
+          SELECT pid, oid, x AS f,
+                 coalesce(lead(x) OVER (PARTITION BY pid, oid ORDER BY x) - 1, 'infinity'::date) AS t
+            FROM b
         ), g AS (
-          SELECT pid, oid, bool_or(st) AS st, bool_or(su) AS su, bool_or(pa) AS pa, bit_or(rb) AS rb, max(cr) AS cr
-            FROM m GROUP BY pid, oid
+          SELECT s.pid, s.oid, s.f, s.t, bool_or(m.st) AS st, bool_or(m.su) AS su, bool_or(m.pa) AS pa,
+                 bit_or(m.rb) AS rb, max(m.cr) AS cr
+            FROM seg s JOIN m ON m.pid = s.pid AND m.oid = s.oid AND m.f <= s.f AND m.t >= s.t
+           GROUP BY 1, 2, 3, 4
+        ), multi AS (
+          SELECT pid FROM po GROUP BY pid HAVING count(*) > 1
         )
-        SELECT g.pid AS person_id, g.oid AS organization_id, g.st AS is_staff, g.su AS is_student,
-               g.pa AS is_parent, (u.person_id IS NOT NULL) AS registered, g.rb AS staff_roles,
-               g.cr::smallint AS category_rank, count(*) OVER (PARTITION BY g.pid) > 1 AS multi
-          FROM g
-          LEFT JOIN (SELECT DISTINCT person_id FROM users WHERE status = 'active' AND person_id IS NOT NULL) u
-                 ON u.person_id = g.pid
+        SELECT g.pid AS person_id, g.oid AS organization_id, g.f AS valid_from, g.t AS valid_to,
+               g.st AS is_staff, g.su AS is_student, g.pa AS is_parent, coalesce(reg.d <= g.f, false) AS registered,
+               g.rb AS staff_roles, g.cr::smallint AS category_rank, g.pid IN (SELECT pid FROM multi) AS multi
+          FROM g LEFT JOIN reg ON reg.pid = g.pid
     """,
-    "rpt_org_people": "SELECT organization_id, "
-    + ", ".join(f"count(*) FILTER (WHERE {expr}) AS {c}" for c, expr in PEOPLE_COLUMNS)
-    + " FROM ({rpt_person_org}) m GROUP BY organization_id",
+    # The change of each count on a day: + where a segment starts, − the day after it ends.
+    "rpt_org_people": "SELECT m.organization_id, x.day, "
+    + ", ".join(f"coalesce(sum(x.s) FILTER (WHERE {expr}), 0)::int AS {c}" for c, expr in PEOPLE_COLUMNS)
+    + " FROM ({rpt_person_org}) m CROSS JOIN LATERAL (VALUES (m.valid_from, 1), "
+    "(CASE WHEN m.valid_to < 'infinity'::date THEN m.valid_to + 1 END, -1)) AS x(day, s) "
+    "WHERE x.day IS NOT NULL GROUP BY 1, 2",
     "rpt_visit_days": """
         SELECT organization_id, user_id, rpt_visit_day(visited_at) AS day, count(*)::int AS visits
           FROM visits GROUP BY 1, 2, 3
@@ -157,8 +179,7 @@ RAW: dict[str, str] = {
     "rpt_student_period": """
         WITH enr AS (
           SELECT e.organization_id AS o, p.id AS pid, e.student_person_id AS sid, e.class_id
-            FROM enrolments e JOIN periods p
-              ON e.starts_on <= p.ends_on AND (e.ends_on IS NULL OR e.ends_on >= p.ends_on)
+            FROM enrolments e JOIN periods p ON is_member_on(e.starts_on, e.ends_on, p.ends_on)
             JOIN classes c ON c.id = e.class_id AND rpt_graded_grade(c.grade)
         ), cs AS (
           SELECT DISTINCT class_id, subject_id FROM assignments
@@ -215,8 +236,8 @@ RAW: dict[str, str] = {
                sum(abs_late)::int AS abs_late
           FROM (
             SELECT l.organization_id, l.date AS day, 1 AS lessons_held,
-                   (SELECT count(*) FROM enrolments e WHERE e.class_id = l.class_id AND e.starts_on <= l.date
-                      AND (e.ends_on IS NULL OR e.ends_on >= l.date)) AS student_lessons,
+                   (SELECT count(*) FROM enrolments e WHERE e.class_id = l.class_id
+                      AND is_member_on(e.starts_on, e.ends_on, l.date)) AS student_lessons,
                    0 AS abs_illness, 0 AS abs_valid, 0 AS abs_unexcused, 0 AS abs_late
               FROM lessons l WHERE lesson_held(l.status)
             UNION ALL
@@ -229,7 +250,7 @@ RAW: dict[str, str] = {
 
 # Rows equal to zero are not kept (a missing row reads as zero).
 NONZERO: dict[str, str] = {
-    "rpt_org_people": "persons > 0",
+    "rpt_org_people": " OR ".join(f"{c} <> 0" for c, _ in PEOPLE_COLUMNS),
     "rpt_org_visit_windows": "d30 > 0",
     "rpt_org_period_perf": "students > 0",
     "rpt_student_current": "n > 0",

@@ -11,6 +11,8 @@ from __future__ import annotations
 import datetime as dt
 from zoneinfo import ZoneInfo
 
+from api import clock
+
 TIME_ZONE = "Asia/Almaty"
 TZ = ZoneInfo(TIME_ZONE)
 
@@ -33,5 +35,5 @@ def now() -> dt.datetime:
 
 
 def today() -> dt.date:
-    """Today's date in the reports' time zone (the default report date)."""
-    return now().date()
+    """Today's date in the reports' time zone (the default report date); `BILIM_TODAY` fixes it (api.clock)."""
+    return clock.today()

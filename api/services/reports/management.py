@@ -29,6 +29,7 @@ from api.models.aggregates import (
     ReportPersonOrg,
     ReportVisitDay,
 )
+from api.services.membership import REPORT_DATE_TEXT, RULE_TEXT, TODAY_TEXT
 from api.services.reports.aggregates import period_has_marks
 from api.services.reports.engine import (
     TOTAL,
@@ -159,10 +160,11 @@ def _with_total_label(ctx: ReportContext, totals: dict[str, Any] | None) -> dict
 ACTIVITY_METHODOLOGY: Text = {
     "ru": (
         "Источник: персоны и учётные записи подведомственных образовательных организаций и журнал визитов. "
-        "Персона относится к организации, если у неё есть действующая должность (сотрудник), действующее "
-        "зачисление в класс (ученик) или связь с ребёнком, который учится в этой организации (родитель). "
-        "«Всего» — число различных персон; «Польз.» — из них зарегистрированные пользователи (есть активная "
-        "учётная запись). Персона с несколькими ролями (учитель и родитель) считается один раз во «Всего» и "
+        + RULE_TEXT["ru"]
+        + " "
+        + REPORT_DATE_TEXT["ru"]
+        + " «Всего» — число различных персон; «Польз.» — из них зарегистрированные пользователи. Персона с "
+        "несколькими ролями (учитель и родитель) считается один раз во «Всего» и "
         "«Польз.», но в каждой своей роли, поэтому сумма по ролям может превышать «Всего». "
         "% = Польз. / Всего × 100, дробная часть отбрасывается (1056 из 1772 = 59). "
         "Визиты: число различных пользователей, заходивших хотя бы раз за день, за 7 дней и за 30 дней, "
@@ -172,17 +174,25 @@ ACTIVITY_METHODOLOGY: Text = {
     ),
     "kk": (
         "Дереккөз: бағынысты білім беру ұйымдарының персоналары, есептік жазбалары және кіру журналы. "
-        "«Барлығы» — әртүрлі персоналар саны; «Пайд.» — олардың ішінде тіркелген пайдаланушылар. Бірнеше рөлі "
-        "бар персона «Барлығы» бағанында бір рет, әр рөлінде бір реттен есептеледі. % = Пайд. / Барлығы × 100, "
-        "бөлшек бөлігі алынып тасталады. Кірулер: есеп күнімен аяқталатын күн, 7 күн және 30 күн ішінде кемінде "
-        "бір рет кірген әртүрлі пайдаланушылар саны. Қорытынды жол әртүрлі адамдарды санайды."
+        + RULE_TEXT["kk"]
+        + " "
+        + REPORT_DATE_TEXT["kk"]
+        + " «Барлығы» — әртүрлі персоналар саны; «Пайд.» — олардың ішінде тіркелген пайдаланушылар. Бірнеше "
+        "рөлі бар персона (ата-ана болып табылатын мұғалім) «Барлығы» мен «Пайд.» бағандарында бір рет, ал әр "
+        "рөлінде бір реттен есептеледі, сондықтан рөлдер бойынша қосынды «Барлығы»-дан асуы мүмкін. % = Пайд. / "
+        "Барлығы × 100, бөлшек бөлігі алынып тасталады (1772-ден 1056 = 59). Кірулер: есеп күнімен аяқталатын "
+        "күн, 7 күн және 30 күн ішінде кемінде бір рет кірген әртүрлі пайдаланушылар саны (Астана уақыты бойынша "
+        "күнтізбелік күндер). «Барлығы» жолы әртүрлі адамдарды санайды: екі ауданға немесе ұйымға жататын адам "
+        "қорытындыда бір рет есептеледі. Тек білім беру ұйымдары есептеледі. Деректер түскен сәтте жаңартылады."
     ),
     "en": (
-        "Source: persons and accounts of the subordinate schools and the visit log. A person belongs to a school "
-        "through an open staff post (staff), an open class enrolment (student) or a link to a child enrolled there "
-        "(parent). «Total» counts distinct persons; «Users» those of them with an active account. A person with "
+        "Source: persons and accounts of the subordinate schools and the visit log. "
+        + RULE_TEXT["en"]
+        + " "
+        + REPORT_DATE_TEXT["en"]
+        + " «Total» counts distinct persons; «Users» those of them who are registered users. A person with "
         "several roles (a teacher who is a parent) counts once in Total and Users but once in each role, so the "
-        "role columns may add up to more than Total. % = Users / Total × 100, truncated (1056 of 1772 is 59). "
+        "role columns may add up to more than Total. % = Users / Total × 100, truncated (1056 of 1772 = 59). "
         "Visits: distinct users who visited at least once during the day, the 7 days and the 30 days ending on the "
         "report date (calendar days in Astana time). The totals row counts distinct people: someone who belongs "
         "to two rows is counted once. Only educational organizations are counted. Data are updated as they arrive."
@@ -287,7 +297,7 @@ def person_corrections(ctx: ReportContext, schools: Any, flags: dict[str, str]) 
         )
         .select_from(m)
         .join(schools, schools.c.id == m.organization_id)
-        .where(m.multi)
+        .where(m.multi, m.valid_from <= DAY, m.valid_to >= DAY)
         .group_by(func.grouping_sets(tuple_(key, m.person_id), tuple_(m.person_id)))
         .subquery("multi_persons")
     )
@@ -335,18 +345,28 @@ def visit_corrections(ctx: ReportContext, schools: Any) -> Any:
     )
 
 
+def people_on_day(schools: Any, columns: list[str]) -> Any:
+    """LATERAL: a school's membership counts on the report day = the sum of their changes on days ≤ it
+    (`rpt_org_people`, migration 0311_reports): an index range per school."""
+    po = ReportOrgPeople
+    return (
+        select(*[func.sum(getattr(po, c)).label(c) for c in columns])
+        .where(po.organization_id == schools.c.id, po.day <= DAY)
+        .lateral("people")
+    )
+
+
 async def activity_query(ctx: ReportContext) -> ReportResult:
     """Persons, registered users by role and distinct visitors per district (or organization), with totals."""
-    po, vw = ReportOrgPeople, ReportOrgVisitWindow
+    vw = ReportOrgVisitWindow
     day = ctx.filters.report_date
 
     def parts(schools: Any) -> tuple[Any, list[Any], list[Any]]:
+        po = people_on_day(schools, [col for col, _ in PEOPLE_FIELDS.values()])
         return (
-            schools.outerjoin(po, po.organization_id == schools.c.id).outerjoin(
-                vw, and_(vw.organization_id == schools.c.id, vw.day == DAY)
-            ),
+            schools.join(po, literal(True)).outerjoin(vw, and_(vw.organization_id == schools.c.id, vw.day == DAY)),
             [
-                *[_sum(getattr(po, col), out) for out, (col, _) in PEOPLE_FIELDS.items()],
+                *[_sum(po.c[col], out) for out, (col, _) in PEOPLE_FIELDS.items()],
                 _sum(vw.d1, "visits_day"),
                 _sum(vw.d7, "visits_week"),
                 _sum(vw.d30, "visits_month"),
@@ -414,8 +434,11 @@ def staff_columns(ctx: ReportContext) -> list[Col]:
 
 STAFF_METHODOLOGY: Text = {
     "ru": (
-        "Источник: действующие должности сотрудников (без даты окончания) в подведомственных образовательных "
-        "организациях. «Всего сотрудников» — число различных персон. По должностям: персона с несколькими "
+        "Источник: должности сотрудников в подведомственных образовательных организациях. "
+        + RULE_TEXT["ru"]
+        + " "
+        + TODAY_TEXT["ru"]
+        + " «Всего сотрудников» — число различных персон. По должностям: персона с несколькими "
         "должностями (например, заместитель и учитель) учитывается в каждой из них, поэтому сумма может превышать "
         "«Всего». Категория персоны в организации — наивысшая из категорий её должностей там. «% с категорией» = "
         "персоны с категорией (педагог и выше) / всего сотрудников × 100, дробная часть отбрасывается. В строке "
@@ -423,12 +446,23 @@ STAFF_METHODOLOGY: Text = {
         "(в каждой своей должности и категории)."
     ),
     "kk": (
-        "Дереккөз: бағынысты білім беру ұйымдарындағы қызметкерлердің қолданыстағы лауазымдары. «Барлық "
-        "қызметкерлер» — әртүрлі персоналар саны; бірнеше лауазымы бар персона әр лауазымда есептеледі. "
-        "«Санаты барлардың %» бөлшек бөлігі алынып тасталады. Қорытынды жолда адам бір рет есептеледі."
+        "Дереккөз: бағынысты білім беру ұйымдарындағы қызметкерлердің лауазымдары. "
+        + RULE_TEXT["kk"]
+        + " "
+        + TODAY_TEXT["kk"]
+        + " «Барлық қызметкерлер» — әртүрлі персоналар саны. Лауазымдар бойынша: бірнеше лауазымы бар персона "
+        "(мысалы, орынбасар әрі мұғалім) әрқайсысында есептеледі, сондықтан қосынды «Барлығы»-дан асуы мүмкін. "
+        "Персонаның ұйымдағы санаты — ондағы лауазымдары санаттарының ең жоғарысы. «Санаты барлардың %» = санаты "
+        "бар (педагог және одан жоғары) персоналар / барлық қызметкерлер × 100, бөлшек бөлігі алынып тасталады. "
+        "«Барлығы» жолында және аудандар жолдарында бірнеше ұйымда жұмыс істейтін адам бір рет есептеледі (әр "
+        "лауазымы мен санатында)."
     ),
     "en": (
-        "Source: open staff posts (no end date) in the subordinate schools. «Staff» counts distinct persons. By "
+        "Source: staff posts in the subordinate schools. "
+        + RULE_TEXT["en"]
+        + " "
+        + TODAY_TEXT["en"]
+        + " «Staff» counts distinct persons. By "
         "role: a person with several posts (a deputy who also teaches) counts in each, so roles may add up to more "
         "than Staff. A person's category in a school is the highest category among their posts there. «% with a "
         "category» = persons with a category (pedagogue or higher) / staff × 100, truncated. District rows and "
@@ -439,7 +473,6 @@ STAFF_METHODOLOGY: Text = {
 
 async def staff_query(ctx: ReportContext) -> ReportResult:
     """Staff by role and qualification category per district (or organization), with distinct totals."""
-    po = ReportOrgPeople
     role_cols = [f"r_{k}" for k in ROLE_BITS]
     cat_cols = [f"c_{k}" for k in CATEGORY_RANKS]
     flags = {"staff": "is_staff", "with_category": "with_category"}
@@ -447,17 +480,18 @@ async def staff_query(ctx: ReportContext) -> ReportResult:
     flags.update({f"c_{k}": f"cat:{k}" for k in CATEGORY_RANKS})
 
     def parts(schools: Any) -> tuple[Any, list[Any], list[Any]]:
+        po = people_on_day(schools, ["staff", *role_cols, *cat_cols])
         return (
-            schools.outerjoin(po, po.organization_id == schools.c.id),
+            schools.join(po, literal(True)),
             [
-                _sum(po.staff, "staff"),
-                *[_sum(getattr(po, c), c) for c in role_cols + cat_cols],
-                _sum(po.staff - po.c_none, "with_category"),
+                _sum(po.c.staff, "staff"),
+                *[_sum(po.c[c], c) for c in role_cols + cat_cols],
+                _sum(po.c.staff - po.c.c_none, "with_category"),
             ],
             [person_corrections(ctx, schools, flags)],
         )
 
-    rows, totals = await run_grouped(ctx, parts)
+    rows, totals = await run_grouped(ctx, parts, {"report_day": ctx.filters.report_date})
     for row in [*rows, *([totals] if totals else [])]:
         row["pct_category"] = percent(row.pop("with_category"), row["staff"])
     return ReportResult(rows=rows, count=len(rows), totals=_with_total_label(ctx, totals))
@@ -506,13 +540,20 @@ PERFORMANCE_METHODOLOGY: Text = {
     ),
     "kk": (
         "Дереккөз: таңдалған кезеңдегі қорытынды бағалар (тоқсандық немесе жылдық). Кезеңнің соңғы күніне ұйымның "
-        "сыныбына қабылданған оқушылар және олардың сыныбына бекітілген пәндер есепке алынады. Пән бойынша "
-        "аттестатталмаған — «а/е» немесе, кезең есеп күніне дейін аяқталса, қорытынды бағаның болмауы; кемінде бір "
-        "пән бойынша аттестатталмаған оқушы аттестатталмаған болып саналады. Үздіктер — барлық бағалары «5»; "
-        "екпінділер — тек «4» және «5»; үлгермейтіндер — «2» немесе «1» бар. Үлгерім % = (аттестатталғандар − "
-        "үлгермейтіндер) / аттестатталғандар × 100; сапа % = (үздіктер + екпінділер) / аттестатталғандар × 100; "
-        "пайыздардың бөлшек бөлігі алынып тасталады. ОДД = (100·n5 + 64·n4 + 36·n3 + 16·n2 + 7·n1) / бағалар саны. "
-        "Анықтамалар «Үлгерім: Мектеп» есебіндегідей. 1-сынып оқушылары бағаланбайды "
+        "сыныбына қабылданған оқушылар және олардың сыныбына бекітілген пәндер (сынып–пән–мұғалім) есепке алынады; "
+        "әр пән бойынша — осы ұйым қойған оқушының қорытынды бағасы (бірнеше болса — ең жоғарысы; олардың ішінде "
+        "«а/е» болса — «а/е»). Пән бойынша аттестатталмаған — «а/е» немесе, кезең есеп күніне дейін аяқталса, "
+        "қорытынды бағаның болмауы; кемінде бір пән бойынша аттестатталмаған оқушы — аттестатталмаған. "
+        "Аттестатталғандар — кемінде бір бағасы бар қалған оқушылар. Аттестатталғандардың ішінде: үздіктер — "
+        "барлық бағалары «5»; екпінділер — тек «4» және «5», «4» бар; бір «3»-пен — дәл бір «3», «2» мен «1» жоқ; "
+        "үлгермейтіндер — «2» немесе «1» бар. Үлгерім % = (аттестатталғандар − үлгермейтіндер) / аттестатталғандар "
+        "× 100; сапа % = (үздіктер + екпінділер) / аттестатталғандар × 100; пайыздар дөңгелектенбейді (бөлшек "
+        "бөлігі алынып тасталады). ОДД = (100·n5 + 64·n4 + 36·n3 + 16·n2 + 7·n1) / бағалар саны; орташа балл = "
+        "бағалар қосындысы / бағалар саны (оқушы мен пәнге бір баға); екеуі де үтірден кейін екі таңбамен "
+        "(жартысы жоғары қарай дөңгелектенеді). Анықтамалар «Үлгерім: Мектеп» есебіндегідей, ал ұйымның жолы сол "
+        "есептің қорытындысымен сәйкес келеді; жалғыз айырмашылық — әлі жүріп жатқан кезең үшін оқушылар есеп "
+        "күніндегі емес, кезеңнің соңғы күніндегі қабылдау бойынша алынады. Әдепкі кезең — қорытынды бағалары "
+        "бар басталған соңғы кезең; әдепкі есеп күні — бүгін. 1-сынып оқушылары бағаланбайды "
         "(бағасыз оқыту) және есепке алынбайды: олар оқушылар санына да, аттестатталмағандарға да кірмейді "
         "(мектепалды сыныптар да)."
     ),
@@ -530,8 +571,8 @@ PERFORMANCE_METHODOLOGY: Text = {
         "school», and an organization's row equals that report's total; the one difference: for a period still "
         "running, students are taken by their enrolment on the period's last day, not on the report date. The "
         "default period is the latest one that has started and has period marks; the default report date is today. "
-        "First-grade "
-        "students are not graded (teaching without marks) and are not counted: neither as students nor as not "
+        "Students of the 1st grade are not graded (teaching without marks) and are not counted: neither as "
+        "students nor as not "
         "attested (nor are pre-school students)."
     ),
 }

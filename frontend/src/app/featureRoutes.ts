@@ -1,4 +1,5 @@
 import type { RouteObject } from "react-router";
+import { accountRoutes } from "../features/accounts/routes";
 import { informRoutes } from "../features/inform/routes";
 import { profileRoutes } from "../features/profile/routes";
 
@@ -14,4 +15,4 @@ import { profileRoutes } from "../features/profile/routes";
 export const publicRoutes: RouteObject[] = [...profileRoutes];
 
 /** Inside the top-menu layout, signed-in users only: e.g. Информирование (/inform). */
-export const workspaceRoutes: RouteObject[] = [...informRoutes];
+export const workspaceRoutes: RouteObject[] = [...informRoutes, ...accountRoutes];

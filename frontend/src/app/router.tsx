@@ -1,4 +1,4 @@
-import { Navigate, createBrowserRouter, type RouteObject } from "react-router";
+import { createBrowserRouter, type RouteObject } from "react-router";
 import { LoginPage } from "../features/auth/components/LoginPage";
 import { RequireAuth } from "../features/auth/components/RequireAuth";
 import { NotFoundPage } from "../features/layout/components/NotFoundPage";
@@ -6,6 +6,7 @@ import { WorkspaceLayout } from "../features/layout/components/WorkspaceLayout";
 import { CataloguePage } from "../features/reports/components/CataloguePage";
 import { PrintPage } from "../features/reports/components/PrintPage";
 import { ReportPage } from "../features/reports/components/ReportPage";
+import { HomeRoute } from "../features/profile/components/DirectoryPage";
 import { publicRoutes, workspaceRoutes } from "./featureRoutes";
 
 /** The route tree; other features add theirs in featureRoutes.ts. */
@@ -19,10 +20,10 @@ export const routes: RouteObject[] = [
     element: <WorkspaceLayout />,
     children: [
       ...publicRoutes,
+      { index: true, element: <HomeRoute /> },
       {
         element: <RequireAuth />,
         children: [
-          { index: true, element: <Navigate to="/reports" replace /> },
           { path: "/reports", element: <CataloguePage /> },
           { path: "/reports/:reportId", element: <ReportPage /> },
           ...workspaceRoutes,

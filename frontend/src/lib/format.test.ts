@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { formatDateTime, formatNumber, formatNumbersIn, KK_MONTHS, setLocaleProbe } from "./format";
+import { formatDateTime, formatIsoDate, formatNumber, formatNumbersIn, KK_MONTHS, setLocaleProbe } from "./format";
 
 const NB = "\u00a0";
 
@@ -59,5 +59,14 @@ describe("formatDateTime", () => {
   it("leaves empty and unreadable values alone", () => {
     expect(formatDateTime(null, "ru")).toBe("");
     expect(formatDateTime("nonsense", "ru")).toBe("nonsense");
+  });
+});
+
+describe("formatIsoDate", () => {
+  it("writes table dates as the .xlsx does, never ISO", () => {
+    expect(formatIsoDate("2019-12-19", "ru")).toBe("19.12.2019");
+    expect(formatIsoDate("2019-12-19", "kk")).toBe("19.12.2019");
+    expect(formatIsoDate("2019-12-19", "en")).toBe("19/12/2019");
+    expect(formatIsoDate("1А", "ru")).toBe("1А");
   });
 });

@@ -95,24 +95,71 @@ function toDate(value: string | Date): Date | null {
   return Number.isNaN(d.getTime()) ? null : d;
 }
 
-/** A date (and time) in the UI language: «5 дек. 2026 г., 08:08», «2026 ж. 5 желтоқсан, 08:08», «5 Dec 2026, 08:08». */
-export function formatDateTime(value: string | Date | null | undefined, lang: string, withTime = true): string {
+/** Calendar fields of `d` as seen in `timeZone` (the browser's own zone when none is given or it is unknown). */
+function fieldsIn(d: Date, timeZone?: string): { y: number; mo: number; day: number; h: number; mi: number } {
+  if (timeZone) {
+    try {
+      const parts = new Intl.DateTimeFormat("en-GB", {
+        timeZone,
+        year: "numeric",
+        month: "numeric",
+        day: "numeric",
+        hour: "numeric",
+        minute: "numeric",
+        hourCycle: "h23",
+      }).formatToParts(d);
+      const get = (type: string) => Number(parts.find((p) => p.type === type)?.value ?? 0);
+      return { y: get("year"), mo: get("month") - 1, day: get("day"), h: get("hour"), mi: get("minute") };
+    } catch {
+      // a zone the browser lacks: its own zone below
+    }
+  }
+  return { y: d.getFullYear(), mo: d.getMonth(), day: d.getDate(), h: d.getHours(), mi: d.getMinutes() };
+}
+
+/** A date (and time) in the UI language: «5 дек. 2026 г., 08:08», «2026 ж. 5 желтоқсан, 08:08», «5 Dec 2026, 08:08»;
+ * in `timeZone` when given (the report's zone), else the browser's. */
+export function formatDateTime(
+  value: string | Date | null | undefined,
+  lang: string,
+  withTime = true,
+  timeZone?: string,
+): string {
   if (!value) return "";
   const d = toDate(value);
   if (!d) return String(value);
   if (lang !== "en" && !intlHasLocale(lang)) {
+    const f = fieldsIn(d, timeZone);
     if (lang === "kk") {
-      const date = `${d.getFullYear()} ж. ${d.getDate()} ${KK_MONTHS[d.getMonth()]}`;
-      return withTime ? `${date}, ${pad(d.getHours())}:${pad(d.getMinutes())}` : date;
+      const date = `${f.y} ж. ${f.day} ${KK_MONTHS[f.mo]}`;
+      return withTime ? `${date}, ${pad(f.h)}:${pad(f.mi)}` : date;
     }
-    const date = `${pad(d.getDate())}.${pad(d.getMonth() + 1)}.${d.getFullYear()}`;
-    return withTime ? `${date}, ${pad(d.getHours())}:${pad(d.getMinutes())}` : date;
+    const date = `${pad(f.day)}.${pad(f.mo + 1)}.${f.y}`;
+    return withTime ? `${date}, ${pad(f.h)}:${pad(f.mi)}` : date;
   }
   const locale = LOCALES[lang] ?? lang;
+  const zone = timeZone && validZone(timeZone) ? { timeZone } : {};
   const options: Intl.DateTimeFormatOptions =
-    lang === "kk" ? { day: "numeric", month: "long", year: "numeric" } : { dateStyle: "medium" };
+    lang === "kk" ? { day: "numeric", month: "long", year: "numeric", ...zone } : { dateStyle: "medium", ...zone };
   const date = d.toLocaleDateString(locale, options);
   if (!withTime) return date;
-  const time = d.toLocaleTimeString(locale, { hour: "2-digit", minute: "2-digit", hour12: false });
+  const time = d.toLocaleTimeString(locale, { hour: "2-digit", minute: "2-digit", hour12: false, ...zone });
   return `${date}, ${time}`;
+}
+
+function validZone(timeZone: string): boolean {
+  try {
+    new Intl.DateTimeFormat("en-GB", { timeZone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** An ISO date (yyyy-mm-dd) as the UI language writes it in tables: «19.12.2019» (ru, kk, as in the .xlsx), «19/12/2019» (en). */
+export function formatIsoDate(value: string, lang: string): string {
+  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
+  if (!match) return value;
+  const [, y, m, d] = match;
+  return lang === "en" ? `${d}/${m}/${y}` : `${d}.${m}.${y}`;
 }

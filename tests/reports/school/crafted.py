@@ -284,6 +284,7 @@ async def build(db: AsyncSession) -> Crafted:
                 person_id=person.id,
                 status="active",
                 last_seen_at=seen,
+                registered_at=at(D(2025, 8, 25)),  # before every report date of the tests
             ),
         )
     for key, back in (("t1", 0), ("t1", 3), ("s1", 10), ("s2", 6), ("p1", 40)):

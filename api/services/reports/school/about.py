@@ -22,6 +22,7 @@ from api.models import (
 )
 from api.models.aggregates import ReportOrgPeople, ReportPersonOrg, ReportVisitDay
 from api.models.school import lesson_held
+from api.services.membership import REPORT_DATE_TEXT, RULE_TEXT, TODAY_TEXT, member_on
 from api.services.reports import localtime
 from api.services.reports.engine import (
     TOTAL,
@@ -79,6 +80,7 @@ async def about_query(ctx: ReportContext) -> ReportResult:
         )
     ).one()
     org = card[0]
+    day = ctx.filters.report_date
     e, c = Enrolment, SchoolClass
     level = func.least(func.greatest(c.grade, 4), 10)  # ≤4 → 4, 5–9 → as is, ≥10 → 10
     lv = (
@@ -92,15 +94,22 @@ async def about_query(ctx: ReportContext) -> ReportResult:
             )
             .select_from(e)
             .join(c, c.id == e.class_id)
-            .where(in_org(ctx, e.organization_id), e.ends_on.is_(None))
+            .where(in_org(ctx, e.organization_id), member_on(e.starts_on, e.ends_on, day))
         )
     ).one()
+    # the counts on the day: the sum of their changes on days up to it (rpt_org_people, migration 0311_reports)
+    op = ReportOrgPeople
+    people_cols = [c.name for c in op.__table__.c if c.name not in ("organization_id", "day")]
     ppl = (
-        await ctx.session.execute(select(ReportOrgPeople).where(in_org(ctx, ReportOrgPeople.organization_id)))
-    ).scalar_one_or_none()
+        await ctx.session.execute(
+            select(*[func.sum(getattr(op, c)).label(c) for c in people_cols]).where(
+                in_org(ctx, op.organization_id), op.day <= day
+            )
+        )
+    ).one()
 
     def pv(name: str) -> int:
-        return int(getattr(ppl, name)) if ppl is not None else 0
+        return int(getattr(ppl, name) or 0)
 
     def d(x: dt.date | None) -> str | None:
         return fmt(x) if x else None
@@ -151,21 +160,34 @@ register_school(
             Col("indicator", T("Показатель", "Көрсеткіш", "Indicator")),
             Col("value", T("Значение", "Мәні", "Value")),
         ),
-        methodology=T(
-            "Карточка организации из реестра и текущие количества. Классы и ученики — по действующим (не "
-            "закрытым) зачислениям; уровни: 1–4 (вместе с предшкольными), 5–9, 10–11(12) классы. Сотрудники — "
-            "персоны с действующей должностью; по ролям и категориям человек с несколькими должностями учитывается "
-            "в каждой своей роли, категория — высшая. Родители — связанные родители обучающихся. Всего персон — "
-            "ученики, сотрудники и родители без повторов; зарегистрированные — из них имеющие учётную запись; "
-            "% = зарегистрированные / персоны × 100, дробная часть отбрасывается. Данные на момент построения.",
-            "Ұйым карточкасы және ағымдағы сандар: сыныптар, деңгейлер бойынша оқушылар, рөлдер мен санаттар "
-            "бойынша қызметкерлер, ата-аналар, тіркелген пайдаланушылар және % (бөлшек бөлігі алынып тасталады).",
-            "The organization's registry card and current counts. Classes and students from open enrolments; "
-            "levels: grades 1–4 (with pre-school), 5–9, 10–11(12). Staff: persons with an open post; a person with "
-            "several posts counts in each of their roles, their category is the highest. Parents: linked parents "
-            "of the students. Persons: students, staff and parents without repeats; registered: those with an "
-            "account; % = registered / persons × 100, truncated. Current at the moment the report is built.",
-        ),
+        methodology={
+            "ru": "Карточка организации из реестра и количества на сегодня. "
+            + RULE_TEXT["ru"]
+            + " "
+            + TODAY_TEXT["ru"]
+            + " Классы — те, где есть такие ученики; уровни: 1–4 (вместе с предшкольными), 5–9, 10–11(12) классы. "
+            "По ролям и категориям сотрудник с несколькими должностями учитывается в каждой своей роли, категория — "
+            "высшая. Всего персон — ученики, сотрудники и родители без повторов; зарегистрированные — из них "
+            "имеющие активную учётную запись, зарегистрированную не позже сегодняшнего дня; % = зарегистрированные / "
+            "персоны × 100, дробная часть отбрасывается.",
+            "kk": "Тізілімнен алынған ұйым карточкасы және бүгінгі сандар. "
+            + RULE_TEXT["kk"]
+            + " "
+            + TODAY_TEXT["kk"]
+            + " Сыныптар — осындай оқушылары барлар; деңгейлер: 1–4 (мектепалдымен бірге), 5–9, 10–11(12) "
+            "сыныптар. Рөлдер мен санаттар бойынша бірнеше лауазымы бар қызметкер әр рөлінде есептеледі, санаты — "
+            "ең жоғарысы. Барлық тұлғалар — қайталаусыз оқушылар, қызметкерлер және ата-аналар; тіркелгендер — "
+            "олардың ішінде бүгіннен кешіктірмей тіркелген белсенді есептік жазбасы барлар; % = тіркелгендер / "
+            "тұлғалар × 100, бөлшек бөлігі алынып тасталады.",
+            "en": "The organization's registry card and today's counts. "
+            + RULE_TEXT["en"]
+            + " "
+            + TODAY_TEXT["en"]
+            + " Classes: those with such students; levels: grades 1–4 (with pre-school), 5–9, 10–11(12). By role "
+            "and category an employee with several posts counts in each of their roles, their category is the "
+            "highest. Persons: students, staff and parents without repeats; registered: those with an active "
+            "account registered on or before today; % = registered / persons × 100, truncated.",
+        },
         query=about_query,
         requires_organization=True,
         numbered=False,
@@ -194,7 +216,7 @@ async def activity_query(ctx: ReportContext) -> ReportResult:
                 ],
                 func.count().label("all_persons"),
                 func.count().filter(po.registered).label("all_users"),
-            ).where(in_org(ctx, po.organization_id))
+            ).where(in_org(ctx, po.organization_id), po.valid_from <= day, po.valid_to >= day)
         )
     ).one()
     visits = (
@@ -213,7 +235,10 @@ async def activity_query(ctx: ReportContext) -> ReportResult:
         )
         .select_from(visits)
         .outerjoin(u, u.id == visits.c.user_id)
-        .outerjoin(po, and_(po.person_id == u.person_id, po.organization_id == oid))
+        .outerjoin(
+            po,
+            and_(po.person_id == u.person_id, po.organization_id == oid, po.valid_from <= day, po.valid_to >= day),
+        )
         .subquery("w")
     )
     counts: dict[str, Any] = {}
@@ -305,17 +330,29 @@ register_school(
             ),
         ),
         methodology=T(
-            "Как отчёт «Активность» для одной организации, по ролям. Всего — персоны роли (сотрудники с действующей "
-            "должностью, ученики с действующим зачислением, их родители); Польз. — из них зарегистрированные; % = "
+            "Как отчёт «Активность» для одной организации, по ролям. "
+            + RULE_TEXT["ru"]
+            + " "
+            + REPORT_DATE_TEXT["ru"]
+            + " Всего — персоны роли; Польз. — из них зарегистрированные; % = "
             "Польз. / Всего × 100, дробная часть отбрасывается. Визиты — различные пользователи, заходившие в "
             "систему от имени организации хотя бы раз за день, 7 и 30 дней, заканчивающиеся датой отчёта "
             "(календарные дни по времени Астаны). Человек с несколькими ролями учитывается в каждой роли, а в строке "
             "«Всего» — один раз. Диаграмма — число различных посетителей по дням за 30 дней.",
-            "Бір ұйым үшін рөлдер бойынша «Белсенділік»: тұлғалар, тіркелгендер, %, есеп күнімен аяқталатын 1, 7 "
-            "және 30 күндегі әртүрлі келушілер; бірнеше рөлі бар адам «Барлығы» жолында бір рет саналады; "
-            "диаграмма — 30 күн бойы күнделікті келушілер.",
-            "As the «Activity» report for one organization, by role. Persons: staff with an open post, students "
-            "with an open enrolment, their parents; Users: those registered; % = users / persons × 100, truncated. "
+            "Бір ұйым үшін рөлдер бойынша «Белсенділік» есебі сияқты. "
+            + RULE_TEXT["kk"]
+            + " "
+            + REPORT_DATE_TEXT["kk"]
+            + " Барлығы — рөлдің тұлғалары; Пайд. — олардың ішінде тіркелгендер; % = Пайд. / Барлығы × 100, бөлшек "
+            "бөлігі алынып тасталады. Кірулер — есеп күнімен аяқталатын күн, 7 және 30 күн ішінде ұйым атынан кемінде "
+            "бір рет кірген әртүрлі пайдаланушылар (Астана уақыты бойынша күнтізбелік күндер). Бірнеше рөлі бар адам "
+            "әр рөлінде, ал «Барлығы» жолында бір рет есептеледі. Диаграмма — 30 күн бойы күн сайынғы әртүрлі "
+            "келушілер саны.",
+            "As the «Activity» report for one organization, by role. "
+            + RULE_TEXT["en"]
+            + " "
+            + REPORT_DATE_TEXT["en"]
+            + " Persons: the persons of the role; Users: those registered; % = users / persons × 100, truncated. "
             "Visits: distinct users who visited for the organization at least once during the day, the 7 and the "
             "30 days ending on the report date (calendar days in Astana time). A person with several roles counts "
             "in each role and once in «Total». The chart gives distinct visitors per day over the 30 days.",
@@ -338,7 +375,10 @@ async def completeness_query(ctx: ReportContext) -> ReportResult:
     start, end = await resolve_range(ctx)
     e, p, pl, u, c, a, ls, sp = Enrolment, Person, ParentLink, User, SchoolClass, Assignment, Lesson, StaffPost
     s = ctx.session
-    students = select(e.student_person_id.label("pid")).where(in_org(ctx, e.organization_id), e.ends_on.is_(None))
+    day = ctx.filters.report_date
+    students = select(e.student_person_id.label("pid")).where(
+        in_org(ctx, e.organization_id), member_on(e.starts_on, e.ends_on, day)
+    )
     st = students.distinct().subquery("st")
     r1 = (
         await s.execute(
@@ -352,7 +392,7 @@ async def completeness_query(ctx: ReportContext) -> ReportResult:
             .join(p, p.id == st.c.pid)
         )
     ).one()
-    cls = select(e.class_id).where(in_org(ctx, e.organization_id), e.ends_on.is_(None))
+    cls = select(e.class_id).where(in_org(ctx, e.organization_id), member_on(e.starts_on, e.ends_on, day))
     r2 = (
         await s.execute(
             select(func.count(), func.count().filter(c.class_teacher_person_id.is_not(None))).where(
@@ -379,14 +419,14 @@ async def completeness_query(ctx: ReportContext) -> ReportResult:
     ).one()
     staff = (
         select(sp.person_id)
-        .where(in_org(ctx, sp.organization_id), sp.ended_on.is_(None))
+        .where(in_org(ctx, sp.organization_id), member_on(sp.started_on, sp.ended_on, day))
         .group_by(sp.person_id)
         .subquery("staff")
     )
     cat = select(sp.id).where(
         sp.person_id == staff.c.person_id,
         in_org(ctx, sp.organization_id),
-        sp.ended_on.is_(None),
+        member_on(sp.started_on, sp.ended_on, day),
         sp.category != "none",
     )
     r5 = (
@@ -438,23 +478,27 @@ register_school(
         ),
         methodology=T(
             "Проверочный список: по каждому виду данных — сколько записей заполнено из скольких и % (дробная часть "
-            "отбрасывается; «нет данных», если записей нет). Ученики — с действующим зачислением; классы — где есть "
+            "отбрасывается; «нет данных», если записей нет). Ученики и сотрудники — те, кто относится к организации "
+            "сегодня (зачисление или должность действует: дата начала ≤ сегодня ≤ дата окончания, пустая дата не "
+            "ограничивает); классы — где есть "
             "такие ученики; класс-предметы — назначения этих классов; уроки — уроки с датами в пределах периода или "
             "диапазона (по умолчанию — последняя начавшаяся четверть): из расписания, и проведённые (со статусом "
             "«проведён» или «заменён») с темой; "
-            "сотрудники — с действующей должностью: зарегистрированы, имеют квалификационную категорию.",
+            "сотрудники — зарегистрированы, имеют квалификационную категорию.",
             "Тексеру тізімі: әр дерек түрі бойынша қанша жазба толтырылған, барлығы қанша және % (бөлшек бөлігі "
-            "алынып тасталады; жазбалар болмаса — «деректер жоқ»). Оқушылар — қолданыстағы қабылдауы барлар; "
+            "алынып тасталады; жазбалар болмаса — «деректер жоқ»). Оқушылар мен қызметкерлер — бүгін ұйымға "
+            "жататындар (қабылдауы не лауазымы күшінде: басталу күні ≤ бүгін ≤ аяқталу күні, бос күн шектемейді); "
             "сыныптар — осындай оқушылары барлар; сынып-пәндер — осы сыныптардың тағайындаулары; сабақтар — кезең "
             "немесе күндер аралығы ішіндегі (әдепкі бойынша — басталған соңғы тоқсан) сабақтар: кестеден алынғандар, "
             "және тақырыбы бар өткізілгендер («өткізілді» немесе «ауыстырылды» мәртебесіндегі); қызметкерлер — "
-            "қолданыстағы лауазымы барлар: тіркелгендер, біліктілік санаты барлар.",
+            "тіркелгендер, біліктілік санаты барлар.",
             "A checklist: for each kind of data, how many records are filled of how many, and the % (truncated; «no "
-            "data» when there are none). Students: with an open enrolment; classes: those with such students; class "
+            "data» when there are none). Students and staff: those who belong to the organization today (the "
+            "enrolment or post is in force: start ≤ today ≤ end, an empty date is open); classes: those with such "
+            "students; class "
             "subjects: assignments of those classes; lessons dated within the period or date range (by default the "
             "latest quarter started): from the timetable, and held ones (status «held» or «replaced») with a topic; "
-            "staff with an open post: "
-            "registered, with a qualification category.",
+            "staff: registered, with a qualification category.",
         ),
         query=completeness_query,
         count_label=T(

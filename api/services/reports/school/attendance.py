@@ -5,12 +5,13 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import and_, func, literal_column, or_, select
+from sqlalchemy import and_, func, literal_column, select
 
 from api.errors import InvalidInput
 from api.models import Absence, Enrolment, Lesson, Person, SchoolClass, Subject
 from api.models.aggregates import ReportOrgDayAttendance
 from api.models.school import lesson_held
+from api.services.membership import member_during, member_on
 from api.services.reports.engine import (
     TOTAL,
     ChartSpec,
@@ -109,7 +110,7 @@ def finish(row: dict[str, Any]) -> dict[str, Any]:
 
 
 def _active(e: Any, day: Any) -> Any:
-    return and_(e.starts_on <= day, or_(e.ends_on.is_(None), e.ends_on >= day))
+    return member_on(e.starts_on, e.ends_on, day)
 
 
 async def _lesson_counts(ctx: ReportContext, start: Any, end: Any, keys: tuple[str, ...]) -> dict[tuple, dict]:
@@ -206,7 +207,7 @@ register_school(
         methodology=_m(
             T(
                 "Строка на каждый класс с уроками или пропусками за период.",
-                "Әр сыныпқа бір жол.",
+                "Кезеңде сабақтары немесе жіберулері бар әр сыныпқа бір жол.",
                 "A row per class with lessons or absences in the period.",
             )
         ),
@@ -272,7 +273,8 @@ register_school(
             T(
                 "Строка на каждый учебный день (или неделю с понедельника, в пределах периода); график — % "
                 "посещаемости по дням. Данные — ежедневный агрегат посещаемости организации, обновляемый с журналом.",
-                "Әр оқу күніне (немесе аптаға) бір жол; график — күндер бойынша қатысу %.",
+                "Әр оқу күніне (немесе кезең шегінде дүйсенбіден басталатын әр аптаға) бір жол; график — күндер "
+                "бойынша қатысу %. Деректер — журналмен бірге жаңартылатын ұйымның күнделікті қатысу агрегаты.",
                 "A row per school day (or per week from Monday, clipped to the period); the chart plots % attendance. "
                 "Read from the organization's daily attendance aggregate, kept in step with the journal.",
             )
@@ -326,7 +328,7 @@ register_school(
         methodology=_m(
             T(
                 "Строка на каждую пару класс–предмет: уроки предмета в классе и пропуски этих уроков.",
-                "Әр сынып–пәнге бір жол.",
+                "Әр сынып–пән жұбына бір жол: сыныптағы пән сабақтары және олардан жіберулер.",
                 "A row per class and subject: the subject's lessons in the class and the absences from them.",
             )
         ),
@@ -395,8 +397,7 @@ async def class_teacher_query(ctx: ReportContext) -> ReportResult:
         .where(
             in_org(ctx, e.organization_id),
             e.class_id == class_id,
-            e.starts_on <= end,
-            or_(e.ends_on.is_(None), e.ends_on >= start),
+            member_during(e.starts_on, e.ends_on, start, end),
         )
         .group_by(p.id)
         .order_by(p.surname, p.first_name, p.id)
@@ -437,7 +438,9 @@ register_school(
                 "Один класс (обязательный фильтр «Класс»). «По ученикам» — строка на каждого ученика, состоявшего в "
                 "классе в пределах периода; ученико-уроки — проведённые уроки класса в дни, когда ученик был зачислен. "
                 "«По дням» — строка на каждый день с уроками или пропусками, с диаграммой пропусков по причинам.",
-                "Бір сынып: оқушылар бойынша немесе күндер бойынша.",
+                "Бір сынып («Сынып» сүзгісі міндетті). «Оқушылар бойынша» — кезең ішінде сыныпта болған әр оқушыға "
+                "жол; оқушы-сабақтар — оқушы қабылданған күндердегі сыныптың өткізілген сабақтары. «Күндер бойынша» "
+                "— сабақтар немесе жіберулер бар әр күнге жол, себептер бойынша жіберулер диаграммасымен.",
                 "One class (the class filter is required). «By student»: a row per student enrolled in the class at "
                 "some time within the period; student-lessons are the class's held lessons on days the student was "
                 "enrolled. «By day»: a row per day with lessons or absences, with a chart of absences by reason.",

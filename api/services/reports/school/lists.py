@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import and_, case, func, literal_column, or_, select
+from sqlalchemy import and_, case, func, literal_column, select
 from sqlalchemy.dialects.postgresql import aggregate_order_by
 
 from api.models import (
@@ -19,6 +19,7 @@ from api.models import (
     Subject,
     User,
 )
+from api.services.membership import member_on
 from api.services.reports.engine import Col, ReportContext, ReportDefinition, ReportResult, t
 from api.services.reports.localtime import fmt_local
 from api.services.reports.school.common import (
@@ -69,7 +70,7 @@ async def students_query(ctx: ReportContext) -> ReportResult:
     """A row per student enrolled on the report date: class, name, birth date, sex, registration, parents."""
     day = ctx.filters.report_date
     e, c, p, u = Enrolment, SchoolClass, Person, User
-    conds = [in_org(ctx, e.organization_id), e.starts_on <= day, or_(e.ends_on.is_(None), e.ends_on >= day)]
+    conds = [in_org(ctx, e.organization_id), member_on(e.starts_on, e.ends_on, day)]
     if ctx.filters.class_id is not None:
         conds.append(e.class_id == ctx.filters.class_id)
     total = int(await ctx.session.scalar(select(func.count()).select_from(e).where(*conds)) or 0)
@@ -135,8 +136,10 @@ register_school(
             "сегодня), по классам и фамилиям. Зарегистрирован — у ученика есть учётная запись; последний визит — "
             "время последнего входа в систему; родители — связанные с учеником родители (законные представители). "
             "Список постраничный; экспорт и печать содержат всех учеников.",
-            "Дереккөз: есеп күнінде әрекет ететін оқушыларды сыныптарға қабылдау. Тіркелген — есептік жазбасы бар; "
-            "ата-аналар — оқушымен байланыстырылған ата-аналар. Экспортта барлық оқушылар.",
+            "Дереккөз: оқушыларды ұйымның сыныптарына есеп күнінде (әдепкі бойынша — бүгін) күшіндегі қабылдау, "
+            "сыныптар мен тектер бойынша. Тіркелген — оқушының есептік жазбасы бар; соңғы кіру — жүйеге соңғы кірген "
+            "уақыты; ата-аналар — оқушымен байланыстырылған ата-аналар (заңды өкілдер). Тізім беттелген; экспорт пен "
+            "басып шығаруда барлық оқушылар бар.",
             "Source: enrolments of students in the organization's classes in force on the report date (default "
             "today), by class and surname. Registered: the student has an account; last visit: the last sign-in; "
             "parents: the parents (guardians) linked to the student. Paginated; export and print hold every student.",
@@ -159,8 +162,7 @@ async def staff_query(ctx: ReportContext) -> ReportResult:
     oid = ctx.filters.organization_id
     active = and_(
         in_org(ctx, sp.organization_id),
-        or_(sp.started_on.is_(None), sp.started_on <= day),
-        or_(sp.ended_on.is_(None), sp.ended_on >= day),
+        member_on(sp.started_on, sp.ended_on, day),
     )
     rank = case(*[(sp.category == k, v) for k, v in CATEGORY_RANK.items()], else_=0)
     posts = (
@@ -243,8 +245,11 @@ register_school(
             "высшая квалификационная категория по должностям; предметы — назначения учителя в классах учебного "
             "года, включающего дату отчёта; классное руководство — классы того же учебного года. Зарегистрирован "
             "— есть учётная запись. Список постраничный; экспорт и печать содержат всех сотрудников.",
-            "Дереккөз: есеп күнінде әрекет ететін қызметкерлер лауазымдары; бір адамға бір жол. Санаты — ең жоғары "
-            "біліктілік санаты; пәндер мен сынып жетекшілігі — есеп күнін қамтитын оқу жылы бойынша.",
+            "Дереккөз: ұйым қызметкерлерінің есеп күнінде (әдепкі бойынша — бүгін) күшіндегі лауазымдары; бір адамға "
+            "бір жол, тегі бойынша. Лауазымдар — оның ұйымдағы барлық лауазымдары; санаты — лауазымдары бойынша ең "
+            "жоғары біліктілік санаты; пәндер — мұғалімнің есеп күнін қамтитын оқу жылындағы сыныптардағы "
+            "тағайындаулары; сынып жетекшілігі — сол оқу жылының сыныптары. Тіркелген — есептік жазбасы бар. Тізім "
+            "беттелген; экспорт пен басып шығаруда барлық қызметкерлер бар.",
             "Source: posts of the organization's staff in force on the report date (default today); one row per "
             "person, by surname. Positions: all their posts here; category: the highest qualification category "
             "of their posts; subjects: the teacher's assignments in classes of the academic year containing the "

@@ -7,6 +7,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, and_, func, or_, select
 
 from api.models import Enrolment, Movement, Person, SchoolClass
+from api.services.membership import member_during, member_on
 from api.services.reports.engine import (
     TOTAL,
     Col,
@@ -50,12 +51,12 @@ async def summary_query(ctx: ReportContext) -> ReportResult:
     e, c, mv = Enrolment, SchoolClass, Movement
     enrolled = (
         select(e.class_id.label("class_id"), func.count().label("at_end"))
-        .where(in_org(ctx, e.organization_id), e.starts_on <= end, or_(e.ends_on.is_(None), e.ends_on >= end))
+        .where(in_org(ctx, e.organization_id), member_on(e.starts_on, e.ends_on, end))
         .group_by(e.class_id)
     )
     # Classes that had anyone enrolled during the range (they show even with nobody left at its end).
     present = select(e.class_id).where(
-        in_org(ctx, e.organization_id), e.starts_on <= end, or_(e.ends_on.is_(None), e.ends_on >= start)
+        in_org(ctx, e.organization_id), member_during(e.starts_on, e.ends_on, start, end)
     )
     moved = (
         select(
@@ -145,8 +146,15 @@ register_school(
             "Записи без класса показаны отдельной строкой (класс «нет данных») и входят в «Всего». Классы "
             "сгруппированы по параллелям со строкой итога; строка «Всего» — сумма по классам. Период по умолчанию — "
             "последняя начавшаяся четверть.",
-            "Дереккөз: оқушыларды сыныптарға қабылдау. Кезең басында + келді − кетті = кезең соңында; мектеп "
-            "ішіндегі ауысулар бір сыныптан кету және басқасына келу болып саналады.",
+            "Дереккөз: оқушылар қозғалысының жазбалары («Келгендер» және «Кеткендер» есептеріндегі жазбалар) және "
+            "сыныптарға қабылдау. Келді және кетті — кезеңнің бірінші күнінен соңғы күніне дейін (қоса алғанда) "
+            "күнімен келу және кету жазбалары (02.11 басталған екінші тоқсанда 02.11 кеткен оқушы осы тоқсанда "
+            "мұнда да, «Кеткендер» тізімінде де есептеледі); кезең соңында — кезеңнің соңғы күні сыныпқа "
+            "қабылданған оқушылар (қабылдаудың аяқталу күні — сыныптағы соңғы күні); кезең басында = соңында − "
+            "келді + кетті, яғни бірінші күннің қозғалыстарына дейін. Мектеп ішіндегі сыныптар арасындағы ауысулар "
+            "— бір сыныптан кету және басқасына келу. Сыныбы жоқ жазбалар жеке жолда көрсетіледі (сынып «деректер "
+            "жоқ») және «Барлығы»-ға кіреді. Сыныптар параллельдер бойынша қорытынды жолымен топталады; «Барлығы» "
+            "жолы — сыныптар бойынша қосынды. Әдепкі кезең — басталған соңғы тоқсан.",
             "Source: the student movement records (the same rows as the reports «Arrived» and «Departed») and the "
             "enrolments in classes. Arrived and departed: arrival and departure records dated from the period's first "
             "to its last day inclusive (a student who left on 02.11 in a quarter that began on 02.11 counts in it, "
@@ -208,7 +216,10 @@ _METH_LIST = {
         "Источник: записи о движении учеников ({what}) с датой в пределах периода или диапазона дат (по умолчанию "
         "— последняя начавшаяся четверть), по дате. Отсутствующие сведения — «нет данных»."
     ),
-    "kk": "Дереккөз: кезеңдегі оқушылар қозғалысының жазбалары ({what}), күні бойынша.",
+    "kk": (
+        "Дереккөз: кезең немесе күндер аралығы ішіндегі (әдепкі бойынша — басталған соңғы тоқсан) күнімен оқушылар "
+        "қозғалысының жазбалары ({what}), күні бойынша. Жоқ мәліметтер — «деректер жоқ»."
+    ),
     "en": (
         "Source: student movement records ({what}) dated within the period or date range (by default the latest "
         "quarter started), by date. Missing details show as «no data»."

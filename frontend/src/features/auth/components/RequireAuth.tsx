@@ -1,12 +1,14 @@
 import { Center, Loader, Stack, Text } from "@mantine/core";
 import { useTranslation } from "react-i18next";
 import { Navigate, Outlet, useLocation } from "react-router";
+import { useMe } from "../api/auth";
 import { useAuth } from "./AuthProvider";
 
 /** Shows its routes to a signed-in user; otherwise sends them to login with the way back in `next`. */
 export function RequireAuth() {
   const { status } = useAuth();
   const location = useLocation();
+  const me = useMe(status === "authenticated");
   const { t } = useTranslation();
   if (status === "restoring") {
     return (
@@ -21,6 +23,9 @@ export function RequireAuth() {
   if (status === "anonymous") {
     const next = location.pathname + location.search;
     return <Navigate to={`/login?next=${encodeURIComponent(next)}`} replace />;
+  }
+  if (me.data?.must_change_password && location.pathname !== "/account/password") {
+    return <Navigate to="/account/password" replace />;
   }
   return <Outlet />;
 }

@@ -16,6 +16,7 @@ export interface Announcement {
   attachments: FileRead[];
   recipients_count: number;
   read_at: string | null;
+  withdrawn_at?: string | null;
 }
 export interface AnnouncementList {
   items: Announcement[];

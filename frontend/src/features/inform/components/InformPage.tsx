@@ -5,6 +5,9 @@ import { Link, useParams } from "react-router";
 import { useMe } from "../../auth/api/auth";
 import { useAuth } from "../../auth/components/AuthProvider";
 import { downloadWithToken } from "../../profile/api/http";
+import { editApi } from "../../profile/api/edit";
+import { useProfile } from "../../profile/api/profile";
+import { DeleteButton, MutationError } from "../../profile/components/EditControls";
 import { RichText } from "../../profile/components/RichText";
 import {
   choiceName, draftTarget, informApi, reach, TARGET_KINDS, useAnnouncement, useAnnouncements, useInformMutation, useReaders, useTargets,
@@ -84,9 +87,35 @@ function Compose() {
   );
 }
 
+/** Withdraw (or send again) and delete an announcement the caller's body sent. */
+function SenderTools({ announcement }: { announcement: Announcement }) {
+  const { t } = useTranslation("profile");
+  const withdraw = useInformMutation(() => editApi.withdrawAnnouncement(announcement.id, !announcement.withdrawn_at));
+  const remove = useInformMutation(() => editApi.deleteAnnouncement(announcement.id));
+  return (
+    <Group gap={4} wrap="nowrap">
+      <Button size="xs" variant="subtle" aria-label={`${announcement.withdrawn_at ? t("edit.restore") : t("edit.withdraw")}: ${announcement.title}`}
+        loading={withdraw.isPending} onClick={() => withdraw.mutate(undefined)}>
+        {announcement.withdrawn_at ? t("edit.restore") : t("edit.withdraw")}
+      </Button>
+      <DeleteButton label={`${t("edit.delete")}: ${announcement.title}`} onConfirm={() => remove.mutate(undefined)} />
+      <MutationError error={withdraw.error ?? remove.error} />
+    </Group>
+  );
+}
+
+/** The caller may withdraw and delete what their body sent: its administrators and profile administrators. */
+function useCanManageSent(): boolean {
+  const { status } = useAuth();
+  const me = useMe(status === "authenticated");
+  const profile = useProfile(me.data?.organization.id ?? 0, Boolean(me.data));
+  return Boolean(me.data && (me.data.role === "admin" || profile.data?.can_edit));
+}
+
 function List({ box }: { box: "inbox" | "sent" }) {
   const { t, i18n } = useTranslation("profile");
   const list = useAnnouncements(box, 1);
+  const canManage = useCanManageSent();
   const fmt = new Intl.DateTimeFormat(i18n.resolvedLanguage, { dateStyle: "medium" });
   if (list.isError) return <Alert color="red" role="alert">{(list.error as Error).message}</Alert>;
   if (list.data?.items.length === 0) return <Text c="dimmed">{t("inform.empty")}</Text>;
@@ -100,6 +129,8 @@ function List({ box }: { box: "inbox" | "sent" }) {
             <Table.Td><Text size="sm">{box === "inbox" ? a.sender.name_ru : `${t("inform.recipients")}: ${a.recipients_count}`}</Text></Table.Td>
             <Table.Td><Text size="xs" c="dimmed">{fmt.format(new Date(a.created_at))}{a.deadline ? ` · ${t("inform.deadline")}: ${a.deadline}` : ""}</Text></Table.Td>
             {box === "inbox" && <Table.Td>{a.read_at ? <Badge color="green" variant="light">{t("inform.read")}</Badge> : <Badge color="blue">{t("inform.unread")}</Badge>}</Table.Td>}
+            {box === "sent" && <Table.Td>{a.withdrawn_at && <Badge color="red" variant="light">{t("edit.withdrawn")}</Badge>}</Table.Td>}
+            {box === "sent" && canManage && <Table.Td><SenderTools announcement={a} /></Table.Td>}
           </Table.Tr>
         ))}
       </Table.Tbody>

@@ -87,6 +87,8 @@ export function WorkspaceLayout() {
                   </UnstyledButton>
                 </Menu.Target>
                 <Menu.Dropdown>
+                  <Menu.Item component={NavLink} to="/account/password">{t("menu.password")}</Menu.Item>
+                  {me.data?.role === "admin" && <Menu.Item component={NavLink} to="/accounts">{t("menu.accounts")}</Menu.Item>}
                   <Menu.Item onClick={() => void signOut()}>{t("menu.logout")}</Menu.Item>
                 </Menu.Dropdown>
               </Menu>

@@ -40,6 +40,7 @@ export interface AdminBrief {
   user_id: number;
   person_id: number | null;
   full_name: string;
+  profile_admin?: boolean;
 }
 export interface NewsRead {
   id: number;
@@ -70,7 +71,9 @@ export interface WallRead {
 }
 export interface ProfileRead {
   organization: OrganizationCard;
+  parent?: OrgBrief | null;
   can_edit: boolean;
+  can_name_admins?: boolean;
   is_employee: boolean;
   leaders: LeaderBrief[];
   administrators: AdminBrief[];
@@ -93,6 +96,7 @@ export interface UnitRead {
   phone: string | null;
   email: string | null;
   head: PersonBrief | null;
+  sort_order?: number;
 }
 export interface SubordinateRead extends OrgBrief {
   type_name_ru?: string | null;
@@ -231,9 +235,10 @@ function useSiteKey(organizationId: number, ...rest: unknown[]) {
   return ["profile", organizationId, status, ...rest];
 }
 
-export function useProfile(organizationId: number) {
+export function useProfile(organizationId: number, enabled = true) {
   return useQuery({
     queryKey: useSiteKey(organizationId, "profile"),
+    enabled,
     queryFn: () => request<ProfileRead>(`${base}/organizations/${organizationId}/profile`),
   });
 }

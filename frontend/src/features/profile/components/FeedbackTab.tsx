@@ -1,9 +1,40 @@
-import { Alert, Button, Card, Group, SimpleGrid, Stack, Table, Text, TextInput, Textarea, Title } from "@mantine/core";
+import { Alert, Anchor, Badge, Button, Card, Group, SimpleGrid, Stack, Table, Text, TextInput, Textarea, Title } from "@mantine/core";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
-import { profileApi, useFeedback, useQuestions, useSiteMutation, type QuestionRead } from "../api/profile";
+import { editApi, websiteHref, type ReceptionWrite } from "../api/edit";
+import { profileApi, useFeedback, useQuestions, useSiteMutation, type QuestionRead, type ReceptionRead } from "../api/profile";
+import { DeleteButton, MutationError } from "./EditControls";
 import { useOrganizationId } from "./OrganizationSite";
 import { RichText } from "./RichText";
+
+function ReceptionEditor({ organizationId, row, sortOrder, onDone }: { organizationId: number; row?: ReceptionRead; sortOrder: number; onDone: () => void }) {
+  const { t } = useTranslation("profile");
+  const [form, setForm] = useState<ReceptionWrite>({
+    who: row?.who ?? "", position: row?.position ?? null, person_id: row?.person_id ?? null,
+    days: row?.days ?? "", hours: row?.hours ?? "", place: row?.place ?? null, sort_order: sortOrder,
+  });
+  const save = useSiteMutation(organizationId, () => {
+    const body = { ...form, position: form.position || null, place: form.place || null };
+    return row ? editApi.updateReception(row.id, body) : editApi.createReception(organizationId, body);
+  });
+  const text = (key: "who" | "position" | "days" | "hours" | "place", label: string, required = false) => (
+    <TextInput label={label} value={form[key] ?? ""} required={required} onChange={(e) => setForm({ ...form, [key]: e.currentTarget.value })} />
+  );
+  return (
+    <Card withBorder component="form" aria-label={row ? t("edit.edit") : t("edit.addReception")} onSubmit={(e: React.FormEvent) => { e.preventDefault(); save.mutate(undefined, { onSuccess: onDone }); }}>
+      <Stack gap="xs">
+        <Group grow>{text("who", t("feedback.who"), true)}{text("position", t("edit.position"))}</Group>
+        <Group grow>{text("days", t("feedback.days"), true)}{text("hours", t("feedback.hours"), true)}</Group>
+        {text("place", t("feedback.place"))}
+        <MutationError error={save.error} />
+        <Group>
+          <Button type="submit" size="xs" loading={save.isPending}>{t("edit.save")}</Button>
+          <Button size="xs" variant="default" onClick={onDone}>{t("edit.cancel")}</Button>
+        </Group>
+      </Stack>
+    </Card>
+  );
+}
 
 function AskForm({ organizationId }: { organizationId: number }) {
   const { t } = useTranslation("profile");
@@ -31,14 +62,24 @@ function AskForm({ organizationId }: { organizationId: number }) {
 function Incoming({ organizationId, question }: { organizationId: number; question: QuestionRead }) {
   const { t } = useTranslation("profile");
   const [answer, setAnswer] = useState(question.answer_html ?? "");
-  const save = useSiteMutation(organizationId, () => profileApi.answer(question.id, { answer_html: answer, published: true }));
+  const save = useSiteMutation(organizationId, (published: boolean) => profileApi.answer(question.id, { answer_html: answer, published }));
+  const unpublish = useSiteMutation(organizationId, () => editApi.answerQuestion(question.id, { published: false }));
+  const remove = useSiteMutation(organizationId, () => editApi.deleteQuestion(question.id));
   return (
-    <Card withBorder padding="sm">
-      <Text size="sm" fw={600}>{question.author_name}{question.author_email ? ` <${question.author_email}>` : ""}</Text>
+    <Card withBorder padding="sm" component="article" aria-label={question.question}>
+      <Group justify="space-between" wrap="nowrap">
+        <Text size="sm" fw={600}>{question.author_name}{question.author_email ? ` <${question.author_email}>` : ""}</Text>
+        <Badge variant="light" color={question.published ? "green" : "gray"}>{question.published ? t("profile.published") : question.answer_html ? t("edit.answered") : t("edit.notAnswered")}</Badge>
+      </Group>
       <Text size="sm" style={{ whiteSpace: "pre-wrap" }}>{question.question}</Text>
       <Textarea label={t("feedback.answer")} value={answer} onChange={(e) => setAnswer(e.currentTarget.value)} autosize minRows={2} mt="xs" />
-      {save.isError && <Alert color="red" role="alert">{(save.error as Error).message}</Alert>}
-      <Group mt="xs"><Button size="xs" disabled={!answer.trim()} loading={save.isPending} onClick={() => save.mutate(undefined)}>{t("feedback.publishAnswer")}</Button></Group>
+      <MutationError error={save.error ?? unpublish.error ?? remove.error} />
+      <Group mt="xs" gap="xs">
+        <Button size="xs" disabled={!answer.trim()} loading={save.isPending} onClick={() => save.mutate(true)}>{question.published ? t("edit.save") : t("feedback.publishAnswer")}</Button>
+        {!question.published && <Button size="xs" variant="default" disabled={!answer.trim()} onClick={() => save.mutate(false)}>{t("edit.save")}</Button>}
+        {question.published && <Button size="xs" variant="default" onClick={() => unpublish.mutate(undefined)}>{t("edit.unpublish")}</Button>}
+        <DeleteButton onConfirm={() => remove.mutate(undefined)} />
+      </Group>
     </Card>
   );
 }
@@ -50,6 +91,8 @@ export function FeedbackTab() {
   const feedback = useFeedback(id);
   const data = feedback.data;
   const questions = useQuestions(id, Boolean(data?.can_edit));
+  const [editing, setEditing] = useState<number | "new" | null>(null);
+  const removeRow = useSiteMutation(id, (rowId: number) => editApi.deleteReception(rowId));
   if (!data) return null;
   const c = data.contacts;
   return (
@@ -57,7 +100,8 @@ export function FeedbackTab() {
       <Stack gap="lg">
         <Card withBorder>
           <Title order={2} size="h4" mb="xs">{t("feedback.contacts")}</Title>
-          {[c.postal_address, c.building_address, c.phones, c.email, c.website].filter(Boolean).map((v) => <Text key={v!} size="sm">{v}</Text>)}
+          {[c.postal_address, c.building_address, c.phones, c.email].filter(Boolean).map((v) => <Text key={v!} size="sm">{v}</Text>)}
+          {websiteHref(c.website) && <Anchor size="sm" href={websiteHref(c.website) ?? undefined} target="_blank" rel="noopener noreferrer">{c.website}</Anchor>}
         </Card>
         <section aria-labelledby="reception">
           <Title order={2} size="h4" id="reception" mb="xs">{t("feedback.reception")}</Title>
@@ -65,12 +109,27 @@ export function FeedbackTab() {
             <Table withTableBorder striped>
               <Table.Thead><Table.Tr><Table.Th>{t("feedback.who")}</Table.Th><Table.Th>{t("feedback.days")}</Table.Th><Table.Th>{t("feedback.hours")}</Table.Th><Table.Th>{t("feedback.place")}</Table.Th></Table.Tr></Table.Thead>
               <Table.Tbody>
-                {data.reception.map((r) => (
-                  <Table.Tr key={r.id}><Table.Td>{r.who}{r.position ? `, ${r.position}` : ""}</Table.Td><Table.Td>{r.days}</Table.Td><Table.Td>{r.hours}</Table.Td><Table.Td>{r.place}</Table.Td></Table.Tr>
+                {data.reception.map((r, i) => editing === r.id ? (
+                  <Table.Tr key={r.id}><Table.Td colSpan={5}><ReceptionEditor organizationId={id} row={r} sortOrder={i} onDone={() => setEditing(null)} /></Table.Td></Table.Tr>
+                ) : (
+                  <Table.Tr key={r.id}>
+                    <Table.Td>{r.who}{r.position ? `, ${r.position}` : ""}</Table.Td><Table.Td>{r.days}</Table.Td><Table.Td>{r.hours}</Table.Td><Table.Td>{r.place}</Table.Td>
+                    {data.can_edit && (
+                      <Table.Td>
+                        <Group gap={2} wrap="nowrap">
+                          <Button size="xs" variant="subtle" aria-label={`${t("edit.edit")}: ${r.who}`} onClick={() => setEditing(r.id)}>{t("edit.edit")}</Button>
+                          <DeleteButton label={`${t("edit.delete")}: ${r.who}`} onConfirm={() => removeRow.mutate(r.id)} />
+                        </Group>
+                      </Table.Td>
+                    )}
+                  </Table.Tr>
                 ))}
               </Table.Tbody>
             </Table>
           )}
+          <MutationError error={removeRow.error} />
+          {data.can_edit && editing === "new" && <ReceptionEditor organizationId={id} sortOrder={data.reception.length} onDone={() => setEditing(null)} />}
+          {data.can_edit && editing !== "new" && <Button size="xs" variant="light" mt="xs" onClick={() => setEditing("new")}>{t("edit.addReception")}</Button>}
         </section>
         <AskForm organizationId={id} />
       </Stack>
@@ -92,7 +151,7 @@ export function FeedbackTab() {
           <section aria-labelledby="incoming">
             <Title order={2} size="h4" id="incoming" mb="xs">{t("feedback.incoming")}</Title>
             <Stack gap="sm">
-              {questions.data.items.filter((q) => !q.published).map((q) => <Incoming key={q.id} organizationId={id} question={q} />)}
+              {questions.data.items.map((q) => <Incoming key={`${q.id}-${q.answer_html ?? ""}`} organizationId={id} question={q} />)}
             </Stack>
           </section>
         )}

@@ -1,10 +1,44 @@
 import { Alert, Anchor, Badge, Button, Card, Group, Stack, Text, TextInput, Textarea, Title } from "@mantine/core";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
-import { Link, useParams, useSearchParams } from "react-router";
+import { Link, useNavigate, useParams, useSearchParams } from "react-router";
 import { ApiError } from "../../../api/client";
-import { profileApi, useForum, useSiteMutation, useTopic, useTopics, type PostRead } from "../api/profile";
+import { useMe } from "../../auth/api/auth";
+import { useAuth } from "../../auth/components/AuthProvider";
+import { editApi } from "../api/edit";
+import { profileApi, useForum, useSiteMutation, useTopic, useTopics, type PostRead, type SectionRead } from "../api/profile";
+import { DeleteButton, MutationError } from "./EditControls";
 import { useOrganizationId } from "./OrganizationSite";
+
+/** Rename or delete a forum section (moderators). */
+function SectionTools({ organizationId, section, onDeleted }: { organizationId: number; section: SectionRead; onDeleted: () => void }) {
+  const { t } = useTranslation("profile");
+  const [editing, setEditing] = useState(false);
+  const [title, setTitle] = useState(section.title);
+  const [description, setDescription] = useState(section.description ?? "");
+  const save = useSiteMutation(organizationId, () => editApi.updateSection(section.id, { title, description: description || null, sort_order: 0 }));
+  const remove = useSiteMutation(organizationId, () => editApi.deleteSection(section.id));
+  if (!editing) {
+    return (
+      <Group gap="xs">
+        <Button size="xs" variant="light" onClick={() => setEditing(true)}>{t("edit.editSection")}</Button>
+        <DeleteButton label={`${t("edit.delete")}: ${section.title}`} onConfirm={() => remove.mutate(undefined, { onSuccess: onDeleted })} />
+        <MutationError error={remove.error} />
+      </Group>
+    );
+  }
+  return (
+    <Stack gap="xs" component="form" aria-label={t("edit.editSection")} onSubmit={(e: React.FormEvent) => { e.preventDefault(); save.mutate(undefined, { onSuccess: () => setEditing(false) }); }}>
+      <TextInput label={t("edit.sectionTitle")} value={title} onChange={(e) => setTitle(e.currentTarget.value)} required />
+      <TextInput label={t("edit.sectionDescription")} value={description} onChange={(e) => setDescription(e.currentTarget.value)} />
+      <MutationError error={save.error} />
+      <Group>
+        <Button type="submit" size="xs" loading={save.isPending}>{t("edit.save")}</Button>
+        <Button size="xs" variant="default" onClick={() => setEditing(false)}>{t("edit.cancel")}</Button>
+      </Group>
+    </Stack>
+  );
+}
 import { RichText } from "./RichText";
 
 /** Вкладка «Форум»: sections, the topics of the chosen one; employees open topics, administrators add sections. */
@@ -23,12 +57,12 @@ export function ForumTab() {
   const data = forum.data;
   if (!data) return null;
   return (
-    <Group align="flex-start" wrap="nowrap" gap="lg">
-      <Stack w={260} gap="xs" component="nav" aria-label={t("forum.sections")}>
+    <Group align="flex-start" wrap="wrap" gap="lg">
+      <Stack w={{ base: "100%", sm: 260 }} gap="xs" component="nav" aria-label={t("forum.sections")}>
         <Title order={2} size="h4">{t("forum.sections")}</Title>
         {data.sections.length === 0 && <Text c="dimmed" size="sm">{t("forum.noSections")}</Text>}
         {data.sections.map((s) => (
-          <Anchor key={s.id} component="button" fw={s.id === sectionId ? 700 : 400} onClick={() => setParams({ section: String(s.id) })} ta="left">
+          <Anchor key={s.id} component="button" underline="always" fw={s.id === sectionId ? 700 : 400} onClick={() => setParams({ section: String(s.id) })} ta="left">
             {s.title} <Badge size="xs" variant="light">{s.topic_count}</Badge>
           </Anchor>
         ))}
@@ -41,12 +75,18 @@ export function ForumTab() {
       </Stack>
       <Stack style={{ flex: 1 }} gap="sm">
         <Title order={2} size="h4">{t("forum.topics")}</Title>
+        {data.can_moderate && topics.data && (
+          <SectionTools key={topics.data.section.id} organizationId={id} section={topics.data.section} onDeleted={() => setParams({})} />
+        )}
         {topics.data?.items.length === 0 && <Text c="dimmed">{t("forum.noTopics")}</Text>}
         {topics.data?.items.map((topic) => (
           <Card key={topic.id} withBorder padding="sm">
             <Group justify="space-between">
               <Anchor component={Link} to={`/o/${id}/topics/${topic.id}`} fw={600}>{topic.title}</Anchor>
-              {topic.locked && <Badge color="gray">{t("forum.locked")}</Badge>}
+              <Group gap={4}>
+                {topic.hidden && <Badge color="red" variant="light">{t("edit.hidden")}</Badge>}
+                {topic.locked && <Badge color="gray">{t("forum.locked")}</Badge>}
+              </Group>
             </Group>
             <Text size="xs" c="dimmed">{topic.author_name} · {t("forum.posts", { count: topic.post_count })}</Text>
           </Card>
@@ -67,11 +107,12 @@ export function ForumTab() {
   );
 }
 
-function Post({ post, canEdit, organizationId }: { post: PostRead; canEdit: boolean; organizationId: number }) {
+function Post({ post, canEdit, canModerate, organizationId }: { post: PostRead; canEdit: boolean; canModerate: boolean; organizationId: number }) {
   const { t, i18n } = useTranslation("profile");
   const [editing, setEditing] = useState(false);
   const [text, setText] = useState(post.body_html);
   const save = useSiteMutation(organizationId, () => profileApi.editPost(post, text));
+  const hide = useSiteMutation(organizationId, () => editApi.moderatePost(post.id, !post.hidden));
   const stale = save.error instanceof ApiError && save.error.status === 412;
   return (
     <Card withBorder padding="sm" ml={post.parent_post_id ? 32 : 0}>
@@ -85,7 +126,14 @@ function Post({ post, canEdit, organizationId }: { post: PostRead; canEdit: bool
       ) : (
         <RichText html={post.body_html} />
       )}
-      {canEdit && !editing && <Group><Button size="xs" variant="subtle" onClick={() => setEditing(true)}>{t("forum.edit")}</Button></Group>}
+      {post.hidden && <Badge color="red" variant="light">{t("edit.hidden")}</Badge>}
+      {(canEdit || canModerate) && !editing && (
+        <Group gap="xs">
+          {canEdit && <Button size="xs" variant="subtle" onClick={() => setEditing(true)}>{t("forum.edit")}</Button>}
+          {canModerate && <Button size="xs" variant="subtle" color="gray" loading={hide.isPending} onClick={() => hide.mutate(undefined)}>{post.hidden ? t("edit.show") : t("edit.hide")}</Button>}
+        </Group>
+      )}
+      <MutationError error={hide.error} />
     </Card>
   );
 }
@@ -99,6 +147,11 @@ export function TopicView() {
   const [reply, setReply] = useState("");
   const send = useSiteMutation(id, () => profileApi.reply(Number(topicId), { body_html: reply }));
   const lock = useSiteMutation(id, (locked: boolean) => profileApi.moderateTopic(Number(topicId), { locked }));
+  const hideTopic = useSiteMutation(id, (hidden: boolean) => editApi.moderateTopic(Number(topicId), { hidden }));
+  const removeTopic = useSiteMutation(id, () => editApi.deleteTopic(Number(topicId)));
+  const navigate = useNavigate();
+  const { status } = useAuth();
+  const me = useMe(status === "authenticated");
   if (topic.isError) return <Alert color="red" role="alert">{(topic.error as Error).message}</Alert>;
   const data = topic.data;
   if (!data) return null;
@@ -108,11 +161,19 @@ export function TopicView() {
       <Group justify="space-between">
         <Title order={2} size="h3">{data.topic.title}</Title>
         {data.can_moderate && (
-          <Button size="xs" variant="default" onClick={() => lock.mutate(!data.topic.locked)}>{data.topic.locked ? t("forum.unlock") : t("forum.lock")}</Button>
+          <Group gap="xs">
+            <Button size="xs" variant="default" onClick={() => lock.mutate(!data.topic.locked)}>{data.topic.locked ? t("forum.unlock") : t("forum.lock")}</Button>
+            <Button size="xs" variant="default" onClick={() => hideTopic.mutate(!data.topic.hidden)}>{data.topic.hidden ? t("edit.show") : t("edit.hide")}</Button>
+            <DeleteButton label={`${t("edit.delete")}: ${data.topic.title}`} onConfirm={() => removeTopic.mutate(undefined, { onSuccess: () => navigate(`/o/${id}/forum?section=${data.section.id}`) })} />
+          </Group>
         )}
       </Group>
       {data.topic.locked && <Badge color="gray">{t("forum.locked")}</Badge>}
-      {data.posts.map((p) => <Post key={p.id} post={p} organizationId={id} canEdit={data.can_moderate || (data.can_post && p.author_user_id !== null)} />)}
+      <MutationError error={lock.error ?? hideTopic.error ?? removeTopic.error} />
+      {data.posts.map((p) => (
+        <Post key={`${p.id}-${p.version}`} post={p} organizationId={id} canModerate={data.can_moderate}
+          canEdit={data.can_moderate || (data.can_post && me.data !== undefined && p.author_user_id === me.data.id)} />
+      ))}
       {data.can_post && (
         <form onSubmit={(e) => { e.preventDefault(); send.mutate(undefined, { onSuccess: () => setReply("") }); }}>
           <Stack gap="xs">

@@ -31,18 +31,21 @@ export function OrganizationSite() {
   const location = useLocation();
   const navigate = useNavigate();
   const tab = currentTab(location.pathname);
-  const visible = TABS.filter((name) => name !== "people" || profile.data?.is_employee);
+  // «Люди» is shown to everyone: to those who may not open it, it says what it is and who may.
+  const visible = TABS;
 
   if (profile.isError) {
     return (
-      <Alert color="red" role="alert" title={t("site.notFound")}>
-        {(profile.error as Error).message}
-      </Alert>
+      <Stack p={{ base: "sm", sm: "lg" }} maw={1400} mx="auto">
+        <Alert color="red" role="alert" title={t("site.notFound")}>
+          {(profile.error as Error).message}
+        </Alert>
+      </Stack>
     );
   }
   const org = profile.data?.organization;
   return (
-    <Stack gap="md">
+    <Stack gap="md" p={{ base: "sm", sm: "lg" }} maw={1400} mx="auto">
       {org ? (
         <div>
           <Group justify="space-between" align="flex-start" wrap="wrap" gap="xs">
@@ -53,11 +56,11 @@ export function OrganizationSite() {
               </Anchor>
             )}
           </Group>
-          {org.parent_id && (
+          {profile.data?.parent && (
             <Text size="sm" c="dimmed">
               {t("site.parent")}:{" "}
-              <Anchor component={Link} to={`/o/${org.parent_id}`}>
-                #{org.parent_id}
+              <Anchor component={Link} to={`/o/${profile.data.parent.id}`}>
+                {orgName(profile.data.parent, i18n.resolvedLanguage)}
               </Anchor>
             </Text>
           )}
@@ -73,12 +76,19 @@ export function OrganizationSite() {
             </Tabs.Tab>
           ))}
         </Tabs.List>
+        {/* One panel per tab (the tabs' aria-controls point at them); the route's page fills the active one. */}
+        {visible.map((name) => (
+          <Tabs.Panel key={name} value={name} keepMounted pt="md">
+            {name === tab && (
+              <Group align="flex-start" wrap="nowrap">
+                <div style={{ flex: 1, minWidth: 0 }}>
+                  <Outlet />
+                </div>
+              </Group>
+            )}
+          </Tabs.Panel>
+        ))}
       </Tabs>
-      <Group align="flex-start" wrap="nowrap">
-        <div style={{ flex: 1, minWidth: 0 }}>
-          <Outlet />
-        </div>
-      </Group>
     </Stack>
   );
 }

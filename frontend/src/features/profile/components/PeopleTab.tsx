@@ -2,7 +2,9 @@ import { Alert, Anchor, Badge, Button, Checkbox, Group, NavLink, Paper, Stack, T
 import { useDebouncedValue } from "@mantine/hooks";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
-import { usePeople, type PeopleCategory, type PersonRow } from "../api/profile";
+import { Link } from "react-router";
+import { useAuth } from "../../auth/components/AuthProvider";
+import { usePeople, useProfile, type PeopleCategory, type PersonRow } from "../api/profile";
 import { useOrganizationId } from "./OrganizationSite";
 
 const CATEGORIES: PeopleCategory[] = ["all", "leaders", "administration", "school_staff", "students", "parents"];
@@ -14,10 +16,28 @@ function roleLabel(t: (k: string) => string, m: PersonRow["memberships"][number]
   return `${m.organization_name} — ${role}${detail}`;
 }
 
-/** Вкладка «Люди» (employees of the management body only): categories, name search, presence, pages. */
+/** Вкладка «Люди»: the directory for employees of the body and the bodies above; others are told what it is. */
 export function PeopleTab() {
   const { t } = useTranslation("profile");
   const id = useOrganizationId();
+  const profile = useProfile(id);
+  const { status } = useAuth();
+  if (!profile.data) return null;
+  if (!profile.data.is_employee) {
+    return (
+      <Alert color="blue" title={t("peopleInfo.title")} role="status" maw={760}>
+        <Text size="sm">{status === "authenticated" ? t("peopleInfo.outsider") : t("peopleInfo.anonymous")}</Text>
+        {status !== "authenticated" && (
+          <Button component={Link} to={`/login?next=${encodeURIComponent(`/o/${id}/people`)}`} size="xs" mt="sm">{t("directory.signIn")}</Button>
+        )}
+      </Alert>
+    );
+  }
+  return <PeopleDirectory organizationId={id} />;
+}
+
+function PeopleDirectory({ organizationId: id }: { organizationId: number }) {
+  const { t } = useTranslation("profile");
   const [category, setCategory] = useState<PeopleCategory>("all");
   const [search, setSearch] = useState("");
   const [q] = useDebouncedValue(search, 300);
@@ -26,15 +46,15 @@ export function PeopleTab() {
   const people = usePeople(id, { category, q, online, page });
 
   return (
-    <Group align="flex-start" wrap="nowrap" gap="lg">
-      <Paper withBorder p="xs" w={220} component="nav" aria-label={t("people.categories")}>
+    <Group align="flex-start" wrap="wrap" gap="lg">
+      <Paper withBorder p="xs" w={{ base: "100%", sm: 220 }} component="nav" aria-label={t("people.categories")}>
         {CATEGORIES.map((c) => (
           <NavLink key={c} label={t(`people.${c}`)} active={c === category} onClick={() => { setCategory(c); setPage(1); }} component="button" />
         ))}
       </Paper>
-      <Stack style={{ flex: 1 }} gap="sm">
+      <Stack style={{ flex: 1, minWidth: 0 }} gap="sm">
         <Group align="flex-end">
-          <TextInput label={t("people.search")} type="search" value={search} onChange={(e) => { setSearch(e.currentTarget.value); setPage(1); }} w={320} />
+          <TextInput label={t("people.search")} type="search" value={search} onChange={(e) => { setSearch(e.currentTarget.value); setPage(1); }} w={{ base: "100%", sm: 320 }} />
           <Checkbox label={t("people.online")} checked={online} onChange={(e) => { setOnline(e.currentTarget.checked); setPage(1); }} />
         </Group>
         {people.isError && <Alert color="red" role="alert">{(people.error as Error).message}</Alert>}
@@ -48,7 +68,7 @@ export function PeopleTab() {
                 <Table.Td>
                   <Group gap={6} wrap="nowrap">
                     {p.registered ? (
-                      <Anchor c="green.8" fw={600} href={`#person-${p.person_id}`} title={t("people.registered")}>{p.full_name}</Anchor>
+                      <Anchor component={Link} c="green.8" fw={600} to={`/o/${p.memberships[0]?.organization_id ?? id}`} title={t("people.registered")}>{p.full_name}</Anchor>
                     ) : (
                       <Text size="sm" title={t("people.notRegistered")}>{p.full_name}</Text>
                     )}

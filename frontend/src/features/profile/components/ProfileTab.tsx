@@ -5,6 +5,8 @@ import { Link } from "react-router";
 import { useAuth } from "../../auth/components/AuthProvider";
 import { fileSize, profileApi, useProfile, useSiteMutation, type OrganizationCard } from "../api/profile";
 import { useOrganizationId } from "./OrganizationSite";
+import { websiteHref } from "../api/edit";
+import { AdminsCard, DeleteButton, NewsEditor, PagesCard, ProfileEditor } from "./EditControls";
 import { RichText } from "./RichText";
 
 function Contacts({ org }: { org: OrganizationCard }) {
@@ -25,8 +27,8 @@ function Contacts({ org }: { org: OrganizationCard }) {
             <Text span c="dimmed">
               {label}:
             </Text>{" "}
-            {label === t("profile.website") ? (
-              <Anchor href={value ?? undefined} target="_blank" rel="noopener noreferrer">
+            {label === t("profile.website") && websiteHref(value) ? (
+              <Anchor href={websiteHref(value) ?? undefined} target="_blank" rel="noopener noreferrer">
                 {value}
               </Anchor>
             ) : (
@@ -81,6 +83,8 @@ export function ProfileTab() {
   const { status } = useAuth();
   const profile = useProfile(id);
   const remove = useSiteMutation(id, (newsId: number) => profileApi.deleteNews(newsId));
+  const [editingProfile, setEditingProfile] = useState(false);
+  const [editingNews, setEditingNews] = useState<number | null>(null);
   const data = profile.data;
   if (!data) return null;
   const dateFmt = new Intl.DateTimeFormat(i18n.resolvedLanguage, { dateStyle: "long" });
@@ -88,8 +92,13 @@ export function ProfileTab() {
     <SimpleGrid cols={{ base: 1, md: 3 }} spacing="lg">
       <Stack gap="lg" style={{ gridColumn: "span 2" }}>
         <section aria-labelledby="about">
-          <Title order={2} size="h3" id="about">{t("profile.about")}</Title>
-          {data.organization.description ? <RichText html={data.organization.description} /> : <Text c="dimmed">{t("profile.noDescription")}</Text>}
+          <Group justify="space-between">
+            <Title order={2} size="h3" id="about">{t("profile.about")}</Title>
+            {data.can_edit && !editingProfile && <Button size="xs" variant="light" onClick={() => setEditingProfile(true)}>{t("edit.profileTitle")}</Button>}
+          </Group>
+          {editingProfile ? (
+            <ProfileEditor organizationId={id} org={data.organization} onDone={() => setEditingProfile(false)} />
+          ) : data.organization.description ? <RichText html={data.organization.description} /> : <Text c="dimmed">{t("profile.noDescription")}</Text>}
         </section>
         <section aria-labelledby="news">
           <Title order={2} size="h3" id="news" mb="sm">{t("profile.news")}</Title>
@@ -98,18 +107,27 @@ export function ProfileTab() {
           <Stack gap="md" mt="md">
             {data.news.map((n) => (
               <Card key={n.id} withBorder component="article" aria-label={n.title}>
-                <Title order={3} size="h4">{n.title}</Title>
-                <Text size="xs" c="dimmed" mb="xs">
-                  {dateFmt.format(new Date(n.published_at))} · {t("profile.author")}: {n.author_name}
-                </Text>
-                <RichText html={n.body_html} />
+                {editingNews === n.id ? (
+                  <NewsEditor organizationId={id} news={n} onDone={() => setEditingNews(null)} />
+                ) : (
+                  <>
+                    <Title order={3} size="h4">{n.title}</Title>
+                    <Text size="xs" c="dimmed" mb="xs">
+                      {dateFmt.format(new Date(n.published_at))} · {t("profile.author")}: {n.author_name}
+                    </Text>
+                    <RichText html={n.body_html} />
+                  </>
+                )}
                 {n.images.length > 0 && (
                   <Group mt="sm">
                     {n.images.map((img) => <Image key={img.id} src={img.url} alt={img.name} h={160} w="auto" radius="sm" />)}
                   </Group>
                 )}
-                {data.can_edit && (
-                  <Group mt="sm"><Button size="xs" variant="subtle" color="red" onClick={() => remove.mutate(n.id)}>{t("profile.delete")}</Button></Group>
+                {data.can_edit && editingNews !== n.id && (
+                  <Group mt="sm" gap="xs">
+                    <Button size="xs" variant="subtle" onClick={() => setEditingNews(n.id)}>{t("edit.edit")}</Button>
+                    <DeleteButton onConfirm={() => remove.mutate(n.id)} loading={remove.isPending} />
+                  </Group>
                 )}
               </Card>
             ))}
@@ -147,20 +165,8 @@ export function ProfileTab() {
             </Stack>
           </Card>
         )}
-        {data.administrators.length > 0 && (
-          <Card withBorder>
-            <Title order={2} size="h4" mb="xs">{t("profile.admins")}</Title>
-            {data.administrators.map((a) => <Text key={a.user_id} size="sm">{a.full_name}</Text>)}
-          </Card>
-        )}
-        {data.pages.length > 0 && (
-          <Card withBorder>
-            <Title order={2} size="h4" mb="xs">{t("profile.pages")}</Title>
-            <Stack gap={4}>
-              {data.pages.map((p) => <Anchor key={p.id} component={Link} to={`/o/${id}/pages/${p.id}`}>{p.title}</Anchor>)}
-            </Stack>
-          </Card>
-        )}
+        <AdminsCard organizationId={id} profile={data} />
+        <PagesCard organizationId={id} pages={data.pages} canEdit={data.can_edit} />
         <Card withBorder>
           <Title order={2} size="h4" mb="xs">{t("profile.latestDocs")}</Title>
           <Stack gap={4}>

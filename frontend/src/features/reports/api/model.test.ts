@@ -69,6 +69,10 @@ describe("formatCell", () => {
     expect(formatCell(4.5, "decimal", "нет данных", "ru")).toBe("4,50");
   });
 
+  it("writes ISO dates as dates of the UI language (as the .xlsx does)", () => {
+    expect(formatCell("2019-12-19", "text", "нет данных", "ru")).toBe("19.12.2019");
+  });
+
   it("groups 4-digit numbers like 5-digit ones (no «8833» next to «13 945»)", () => {
     expect(formatCell(8833, "int", "нет данных", "ru")).toBe("8\u00a0833");
     expect(formatCell(13945, "int", "нет данных", "kk")).toBe("13\u00a0945");

@@ -3,7 +3,7 @@
  * (`ReportJson` below); these helpers only walk its column tree and rows.
  */
 import type { components } from "../../../api/schema";
-import { formatNumber } from "../../../lib/format";
+import { formatIsoDate, formatNumber } from "../../../lib/format";
 
 type Schemas = components["schemas"];
 export type ReportJson = Schemas["ReportBody"];
@@ -62,7 +62,7 @@ export function formatCell(value: unknown, kind: string | undefined, noData: str
   if (value === null || value === undefined || value === "") return noData;
   if (typeof value === "number") return formatNumber(value, lang, kind === "decimal" ? 2 : undefined);
   if (typeof value === "boolean") return value ? "✓" : "—";
-  return String(value);
+  return formatIsoDate(String(value), lang);
 }
 
 /** Rows the engine marks as subtotal lines (`_kind: "subtotal"`) are not numbered or sorted. */

@@ -1,7 +1,10 @@
 import { MantineProvider } from "@mantine/core";
 import { fireEvent, render, screen } from "@testing-library/react";
-import { describe, expect, it, vi } from "vitest";
-import { DateFilter, isCommittableDate } from "./DateFilter";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { COMMIT_DELAY_MS, DateFilter, isCommittableDate } from "./DateFilter";
+
+beforeEach(() => void vi.useFakeTimers());
+afterEach(() => void vi.useRealTimers());
 
 function renderDate(value = "2026-09-01") {
   const onCommit = vi.fn();
@@ -19,8 +22,11 @@ describe("DateFilter", () => {
     fireEvent.change(input, { target: { value: "0002-11-01" } });
     fireEvent.change(input, { target: { value: "0020-11-01" } });
     fireEvent.change(input, { target: { value: "0202-11-01" } });
+    vi.advanceTimersByTime(COMMIT_DELAY_MS * 2);
     expect(onCommit).not.toHaveBeenCalled();
     fireEvent.change(input, { target: { value: "2025-11-01" } });
+    expect(onCommit).not.toHaveBeenCalled();
+    vi.advanceTimersByTime(COMMIT_DELAY_MS);
     expect(onCommit).toHaveBeenCalledTimes(1);
     expect(onCommit).toHaveBeenCalledWith("2025-11-01");
   });
@@ -37,7 +43,17 @@ describe("DateFilter", () => {
   it("commits a cleared field", () => {
     const { onCommit, input } = renderDate();
     fireEvent.change(input, { target: { value: "" } });
+    fireEvent.blur(input);
     expect(onCommit).toHaveBeenCalledWith(null);
+  });
+
+  it("waits while the user types a day or month into a complete date, and commits the last one on Enter", () => {
+    const { onCommit, input } = renderDate();
+    fireEvent.change(input, { target: { value: "2026-01-01" } });
+    fireEvent.change(input, { target: { value: "2026-11-01" } });
+    fireEvent.keyDown(input, { key: "Enter" });
+    expect(onCommit).toHaveBeenCalledTimes(1);
+    expect(onCommit).toHaveBeenCalledWith("2026-11-01");
   });
 
   it("accepts only complete dates of 2000–2100", () => {

@@ -18,8 +18,8 @@ describe("ReportChart", () => {
         }}
         rows={[{ role: "Сотрудники", persons: 2 }]}
         columns={[{ id: "role", title: "Роль", kind: "text", children: [] }]}
-        title="Диаграмма: Активность"
         lang="ru"
+        title="Диаграмма: Активность"
       />,
     );
     await waitFor(() => expect(container.querySelector("svg")).not.toBeNull());

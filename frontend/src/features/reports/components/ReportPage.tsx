@@ -46,29 +46,7 @@ const ReportChart = lazy(() => import("./ReportChart").then((m) => ({ default: m
 /** Format an ISO timestamp for the «данные на» line in the UI language, in the report's time zone (the one the
  * .xlsx and the print page use), whatever the browser's zone. */
 export function formatStamp(iso: string | null | undefined, lang: string, timeZone?: string): string {
-  return formatDateTime(wallClock(iso, timeZone), lang);
-}
-
-/** The wall-clock time of `iso` in `timeZone` as a browser-local Date, so that the formatter shows that zone's time. */
-function wallClock(iso: string | null | undefined, timeZone?: string): string | Date | null | undefined {
-  if (!iso || !timeZone) return iso;
-  const d = new Date(iso);
-  if (Number.isNaN(d.getTime())) return iso;
-  try {
-    const fields: Intl.DateTimeFormatOptions = { year: "numeric", month: "numeric", day: "numeric" };
-    const parts = new Intl.DateTimeFormat("en-US", {
-      ...fields,
-      timeZone,
-      hour: "numeric",
-      minute: "numeric",
-      second: "numeric",
-      hourCycle: "h23",
-    }).formatToParts(d);
-    const n = (type: string) => Number(parts.find((p) => p.type === type)?.value);
-    return new Date(n("year"), n("month") - 1, n("day"), n("hour"), n("minute"), n("second"));
-  } catch {
-    return d; // a zone the browser does not know: its own time
-  }
+  return formatDateTime(iso, lang, true, timeZone);
 }
 
 /** Filters a report may wait for before it can be built (the school, then its class or teacher). */
@@ -87,7 +65,8 @@ export function ReportPage() {
   const entry = catalogue.data?.find((r) => r.id === reportId);
   const needsOrganization = Boolean(entry?.requires_organization && !query.organization_id);
   const firstClassPending = FIRST_CLASS_BY_DEFAULT.has(reportId) && Boolean(query.organization_id) && !query.class_id;
-  const report = useReport(reportId, query, lang, !needsOrganization && !firstClassPending);
+  // Run the report once the catalogue says what it needs (a report of one school waits for the school).
+  const report = useReport(reportId, query, lang, catalogue.isSuccess && !needsOrganization && !firstClassPending);
   const options = useFilterOptions(reportId, query, lang);
   const [methodology, { open, close }] = useDisclosure(false);
   const phone = useMediaQuery("(max-width: 48em)");
@@ -119,13 +98,15 @@ export function ReportPage() {
     setParams(toSearch(next as Record<string, string>), { replace });
   }
 
-  // The student matrix opens on one class: the first class of the latest year of the chosen school.
+  // The student matrix opens on one class: the first class of the latest year of the chosen school (past the
+  // 1st grade, whose pupils get no marks).
   const classes_ = options.data?.classes;
   useEffect(() => {
     if (!firstClassPending || !classes_ || options.isPlaceholderData) return;
     if (classes_.length === 0) return;
     const latest = Math.max(...classes_.map((c) => Number(c.parent_id ?? 0)));
-    const first = classes_.find((c) => Number(c.parent_id ?? 0) === latest) ?? classes_[0];
+    const current = classes_.filter((c) => Number(c.parent_id ?? 0) === latest);
+    const first = current.find((c) => !/^1\D/.test(c.name)) ?? current[0] ?? classes_[0];
     setParams(toSearch({ ...query, class_id: String(first.id) } as Record<string, string>), { replace: true });
   }, [firstClassPending, classes_, options.isPlaceholderData, query, setParams]);
 

@@ -145,6 +145,16 @@ describe("groupSchoolReports", () => {
     expect(reports).toHaveAttribute("href", "/reports?organization_id=5");
   });
 
+  it("freezes the student's name rather than the class before it", () => {
+    renderTable({
+      columns: [col("no", "№"), col("class", "Класс", "text"), col("student", "Ученик", "text"), col("avg", "Балл", "decimal")],
+      rows: [{ no: 1, class: "2А", student: "Ермекова Бибигүл Мұхтаровна", avg: 4.5 }],
+      totals: null,
+    });
+    expect(screen.getByText("Ермекова Бибигүл Мұхтаровна").closest("td")!.className).toMatch(/stickyName/);
+    expect(screen.getByText("2А").closest("td")!.className).not.toMatch(/sticky/);
+  });
+
   it("does not freeze columns in the print layout", () => {
     renderTable({ print: true });
     expect(screen.getByText("Тестовый район").closest("td")!.className).not.toMatch(/sticky/);

@@ -70,13 +70,20 @@ export function ReportTable({
   const leaves = useMemo(() => leafColumns(columns), [columns]);
   const header = useMemo(() => headerRows(columns), [columns]);
   const grouped = useMemo(() => rows.some(isSubtotal), [rows]);
-  const anyNotTaught = useMemo(() => rows.some((r) => notTaughtIds(r).length > 0), [rows]);
   // Frozen on the left while the table scrolls sideways: the № column and the name column after it.
   const hasNumber = leaves.some((l) => l.id === NUMBER_COLUMN);
   const nameColumn = useMemo(() => {
-    const first = leaves.find((l) => l.id !== NUMBER_COLUMN);
-    return first && !isNumericKind(first.kind) && leaves.length > 2 ? first.id : null;
-  }, [leaves]);
+    if (leaves.length <= 2) return null;
+    // The name is the longest text among the first columns (the student rather than the class before it).
+    const candidates = leaves
+      .filter((l) => l.id !== NUMBER_COLUMN)
+      .slice(0, 3)
+      .filter((l) => !isNumericKind(l.kind) && l.kind !== "lines");
+    if (candidates.length === 0) return null;
+    const length = (id: string) => rows.slice(0, 50).reduce((n, r) => n + String(r[id] ?? "").length, 0);
+    return candidates.reduce((best, c) => (length(c.id) > length(best.id) ? c : best)).id;
+  }, [leaves, rows]);
+  const anyNotTaught = useMemo(() => rows.some((r) => notTaughtIds(r).length > 0), [rows]);
   const sortable = !print && !grouped;
   const [sorting, setSorting] = useState<SortingState>([]);
 
@@ -137,6 +144,7 @@ export function ReportTable({
           <Link
             to={`/reports?organization_id=${school[1]}`}
             className={classes.reportsLink}
+            data-cell-extra
             aria-label={t("catalogue.forOrganization", { name: text })}
           >
             {t("report.reportsShort")}
@@ -178,8 +186,7 @@ export function ReportTable({
                   scope={leaf ? "col" : "colgroup"}
                   aria-sort={canSort ? sortLabel(column) : undefined}
                   className={[
-                    leaf ? classes.leafHead : classes.groupHead,
-                    !leaf && colSpan > 4 ? classes.wideGroup : "",
+                    leaf ? classes.leafHead : `${classes.groupHead} ${colSpan > 4 ? classes.wideGroup : ""}`,
                     !print && leaf && column.id === NUMBER_COLUMN ? `${classes.stickyNo} ${classes.stickyHead}` : "",
                     !print && leaf && column.id === nameColumn ? `${classes.stickyName} ${classes.stickyHead}` : "",
                   ]
