@@ -72,8 +72,10 @@ def print_accounts() -> None:
 
 
 async def _main(url: str, args: argparse.Namespace, params: DemoParams) -> int:
+    from api.config import get_settings
     from api.db import migrate
     from api.services.demo.loader import DemoError, is_empty, load_demo
+    from api.services.demo.site import load_site_content
 
     await migrate(url)
     # No statement timeout: the big COPYs and checks of a 500-school region run for minutes.
@@ -88,6 +90,8 @@ async def _main(url: str, args: argparse.Namespace, params: DemoParams) -> int:
                 print_accounts()
                 return 0
             result = await load_demo(conn, params, replace=args.reset, bulk_mode=args.bulk_mode, log=print)
+            site_rows = await load_site_content(conn, get_settings(), params.seed, params.today)
+            print(f"site content: {site_rows} rows (news, pages, documents, forum, reception, questions)")
             server_cpu = _process_cpu(backend)
     except DemoError as exc:
         print(f"demo: {exc}")

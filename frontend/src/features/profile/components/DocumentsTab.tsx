@@ -62,7 +62,10 @@ export function DocumentsTab() {
   const [folderName, setFolderName] = useState("");
   const upload = useSiteMutation(id, (f: File) => profileApi.uploadDocument(id, f, folderId));
   const mkdir = useSiteMutation(id, (name: string) => profileApi.createFolder(id, name, folderId));
-  const [editingFile, setEditingFile] = useState<number | null>(null);
+  // The file being renamed, with the folder it was opened in: after a move the editor does not follow the file.
+  const [editing, setEditing] = useState<{ file: number; folder: number | null } | null>(null);
+  const editingFile = editing && editing.folder === folderId ? editing.file : null;
+  const setEditingFile = (file: number | null) => setEditing(file === null ? null : { file, folder: folderId });
   const data = docs.data;
   if (docs.isError) return <Alert color="red" role="alert">{(docs.error as Error).message}</Alert>;
   if (!data) return null;
