@@ -81,7 +81,7 @@ frontend-test: install spa chromium
 # Screenshots for the README (docs/screenshots/*.png, 1280 px) from the e2e run on a larger demo region.
 screenshots: install spa chromium
 	cd frontend && SCREENSHOTS=1 E2E_DEMO_ARGS="--schools 24 --parallels 1 --students-per-class 8-12" \
-		npx playwright test workspace.spec.ts
+		npx playwright test workspace.spec.ts flows.spec.ts phone.spec.ts
 
 # Backups (scripts/backup.py): `make backup` writes backups/bilim-<db>-<time>.tar (database + uploads);
 # `make restore BACKUP=backups/….tar [FORCE=1]` loads one into the app's database.

@@ -57,6 +57,16 @@ export async function chooseFirst(page: Page, label: string): Promise<string> {
   return text.trim();
 }
 
+/** Pick the first value of a filter whose label matches `pattern`; returns its label. */
+export async function chooseMatching(page: Page, label: string, pattern: RegExp): Promise<string> {
+  await page.getByRole("textbox", { name: label, exact: true }).click();
+  const option = page.getByRole("option", { name: pattern }).first();
+  await expect(option).toBeVisible();
+  const text = (await option.textContent()) ?? "";
+  await option.click();
+  return text.trim();
+}
+
 /** Log a browser context in through the API: its cookie jar gets the refresh cookie the SPA restores from. */
 export async function logInContext(context: BrowserContext, username = USERNAME): Promise<void> {
   const response = await context.request.post(`${baseUrl()}/api/v1/auth/login`, {

@@ -1,5 +1,5 @@
 import { expect, test } from "./fixtures";
-import { chooseFirst, openFromCatalogue, scrollsSideways } from "./helpers";
+import { chooseFirst, openFromCatalogue, scrollsSideways, shoot } from "./helpers";
 import type { Page } from "@playwright/test";
 
 /** A 390×844 phone: the report filters fold into a drawer and no page scrolls sideways. */
@@ -39,6 +39,7 @@ test("phone: a school report keeps its filters in a drawer; the wide table scrol
   await page.getByRole("button", { name: "Фильтры", exact: true }).first().click();
   const drawer = page.getByRole("dialog", { name: "Фильтры отчёта" });
   await expect(drawer).toBeVisible();
+  await shoot(page, "phone-filters");
   await chooseFirst(page, "Образовательная организация");
   await page.keyboard.press("Escape");
   await expect(drawer).toBeHidden();
@@ -46,6 +47,7 @@ test("phone: a school report keeps its filters in a drawer; the wide table scrol
   const region = page.getByRole("region").filter({ has: page.locator("table") });
   await expect(region.locator("tbody tr").first()).toBeVisible();
   await noSidewaysScroll(page);
+  await shoot(page, "phone-report");
 });
 
 test("phone: the registry does not scroll sideways", async ({ app: page }) => {
