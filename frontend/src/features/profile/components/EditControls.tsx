@@ -2,7 +2,7 @@ import { ActionIcon, Alert, Anchor, Button, Card, FileInput, Group, MultiSelect,
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { Link } from "react-router";
-import { editApi, useProfileAdmins } from "../api/edit";
+import { editApi, useProfileAdmins, websiteHref } from "../api/edit";
 import { useSiteMutation, type NewsRead, type OrganizationCard, type PageBrief, type ProfileRead } from "../api/profile";
 
 /** A delete button that asks once more before it deletes. */
@@ -38,7 +38,8 @@ export function ProfileEditor({ organizationId, org, onDone }: { organizationId:
     website: org.website ?? "",
   });
   const save = useSiteMutation(organizationId, () =>
-    editApi.updateProfile(organizationId, { ...form, email: form.email || null, website: form.website || null }),
+    // A website typed without a scheme gets https:// (the API keeps only http and https addresses).
+    editApi.updateProfile(organizationId, { ...form, email: form.email || null, website: websiteHref(form.website) ?? (form.website || null) }),
   );
   const field = (key: keyof typeof form, label: string) => (
     <TextInput label={label} value={form[key]} onChange={(e) => setForm({ ...form, [key]: e.currentTarget.value })} />
