@@ -15,6 +15,7 @@ from api.schemas.tree import (
     OrganizationCreate,
     OrganizationFields,
     OrganizationMove,
+    ReferenceItem,
     RegionCreate,
     RegionRead,
     RegionUpdate,
@@ -125,3 +126,13 @@ async def update_district(
     district_id: DistrictId, body: DistrictUpdate, principal: AdminUser, session: SessionDep, request: Request
 ) -> DistrictRead:
     return await tree.update_district(session, principal, request, district_id, body)
+
+
+@router.get("/organization-types", response_model=list[ReferenceItem])
+async def list_types(_: AdminUser, session: SessionDep) -> list[ReferenceItem]:
+    return await tree.list_types(session)
+
+
+@router.get("/organization-structures", response_model=list[ReferenceItem])
+async def list_structures(_: AdminUser, session: SessionDep) -> list[ReferenceItem]:
+    return await tree.list_structures(session)

@@ -105,3 +105,13 @@ class DistrictRead(BaseModel):
     name_ru: str
     name_kk: str
     kind: str
+
+
+class ReferenceItem(BaseModel):
+    """A value of a reference table (organization types, organizational structures)."""
+
+    id: int
+    code: str
+    name_ru: str
+    name_kk: str
+    name_en: str

@@ -28,6 +28,7 @@ from api.schemas.tree import (
     OrganizationCreate,
     OrganizationFields,
     OrganizationMove,
+    ReferenceItem,
     RegionCreate,
     RegionRead,
     RegionUpdate,
@@ -411,3 +412,13 @@ async def update_district(
     await session.flush()
     await _geo_record(session, request, "district", district.id, "updated")
     return DistrictRead.model_validate(district, from_attributes=True)
+
+
+async def list_types(session: AsyncSession) -> list[ReferenceItem]:
+    rows = await session.scalars(select(OrganizationType).order_by(OrganizationType.sort_order, OrganizationType.id))
+    return [ReferenceItem.model_validate(r, from_attributes=True) for r in rows]
+
+
+async def list_structures(session: AsyncSession) -> list[ReferenceItem]:
+    rows = await session.scalars(select(OrganizationStructure).order_by(OrganizationStructure.id))
+    return [ReferenceItem.model_validate(r, from_attributes=True) for r in rows]

@@ -32,6 +32,8 @@ async def test_create_edit_and_list_within_the_subtree(client: httpx.AsyncClient
         f"{TREE}/organizations/{school['id']}", headers=h, json={"phones": "8 700 000 00 00", "name_ru": "Школа №8"}
     )
     assert r.status_code == 200 and r.json()["name_ru"] == "Школа №8"
+    types = (await client.get(f"{TREE}/organization-types", headers=h)).json()
+    assert w.school_type.id in [t["id"] for t in types]
     names = [o["name_ru"] for o in (await client.get(f"{TREE}/organizations", headers=h)).json()]
     assert names == ["Школа А", "Школа №8"]
     actions = (
