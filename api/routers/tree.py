@@ -46,6 +46,12 @@ async def list_children(
     )
 
 
+@router.get("/bodies", response_model=list[TreeOrganization])
+async def list_bodies(principal: AdminUser, session: SessionDep) -> list[TreeOrganization]:
+    """The open management bodies of the subtree, in tree order."""
+    return await tree.list_bodies(session, principal)
+
+
 @router.post("/organizations", response_model=TreeOrganization, status_code=status.HTTP_201_CREATED)
 async def create_organization(
     body: OrganizationCreate, principal: AdminUser, session: SessionDep, request: Request

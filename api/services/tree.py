@@ -422,3 +422,21 @@ async def list_types(session: AsyncSession) -> list[ReferenceItem]:
 async def list_structures(session: AsyncSession) -> list[ReferenceItem]:
     rows = await session.scalars(select(OrganizationStructure).order_by(OrganizationStructure.id))
     return [ReferenceItem.model_validate(r, from_attributes=True) for r in rows]
+
+
+MAX_BODIES = 5000
+
+
+async def list_bodies(session: AsyncSession, principal: Principal) -> list[TreeOrganization]:
+    """The open management bodies of the subtree, in tree order (the parents a move or a create may name)."""
+    rows = await session.scalars(
+        select(Organization)
+        .where(
+            org_in_scope(principal),
+            Organization.kind != OrganizationKind.school,
+            Organization.closed_on.is_(None),
+        )
+        .order_by(Organization.path)
+        .limit(MAX_BODIES)
+    )
+    return [read(o) for o in rows]

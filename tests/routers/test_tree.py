@@ -52,6 +52,8 @@ async def test_create_edit_and_list_within_the_subtree(client: httpx.AsyncClient
     assert (
         await client.patch(f"{TREE}/organizations/{w.school_b.id}", headers=h, json={"phones": "1"})
     ).status_code == 404
+    bodies = (await client.get(f"{TREE}/bodies", headers=h)).json()
+    assert [b["id"] for b in bodies] == [w.body_a.id]
     # Employees don't keep the tree.
     employee = await f.app_user(db, w.body_a)
     r = await client.post(f"{TREE}/organizations", headers=f.auth_headers(employee), json=body)
