@@ -49,6 +49,7 @@ async def test_create_edit_and_list_within_the_subtree(client: httpx.AsyncClient
     r = await client.post(f"{TREE}/organizations", headers=h, json={**body, "parent_id": w.body_b.id, "type_id": 1})
     assert r.status_code == 422 and _details(r)[0][0] == "parent_id"
     assert (await client.get(f"{TREE}/organizations/{w.school_b.id}", headers=h)).status_code == 404
+    assert (await client.get(f"{TREE}/organizations?parent_id={w.body_b.id}", headers=h)).status_code == 404
     assert (
         await client.patch(f"{TREE}/organizations/{w.school_b.id}", headers=h, json={"phones": "1"})
     ).status_code == 404
