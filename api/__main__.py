@@ -110,6 +110,30 @@ def _demo(args: argparse.Namespace) -> int:
     return run(args)
 
 
+def _init_args(parser: argparse.ArgumentParser) -> None:
+    from api.services.setup import add_init_arguments
+
+    add_init_arguments(parser)
+
+
+def _init(args: argparse.Namespace) -> int:
+    from api.services.setup import run_init
+
+    return run_init(args)
+
+
+def _check_args(parser: argparse.ArgumentParser) -> None:
+    from api.services.settings_check import add_check_arguments
+
+    add_check_arguments(parser)
+
+
+def _check(args: argparse.Namespace) -> int:
+    from api.services.settings_check import run_check
+
+    return run_check(args)
+
+
 # name -> (help, add_arguments(parser), run(args) -> exit code)
 COMMANDS: dict[str, tuple[str, Callable[[argparse.ArgumentParser], None], Callable[[argparse.Namespace], int]]] = {
     "serve": (
@@ -123,6 +147,16 @@ COMMANDS: dict[str, tuple[str, Callable[[argparse.ArgumentParser], None], Callab
         "create an account of a management body (the first administrator)",
         _create_user_args,
         _create_user,
+    ),
+    "init": (
+        "first run of a real install: the top body (ministry or regional body) and its first administrator",
+        _init_args,
+        _init,
+    ),
+    "check": (
+        "print what is unsafe or missing in the settings (non-zero exit in prod when unsafe)",
+        _check_args,
+        _check,
     ),
     "demo": ("load the deterministic demo region (seed, scale, --reset)", _demo_args, _demo),
 }

@@ -24,6 +24,7 @@ from api.routers import inform as inform_router
 from api.routers import integration as integration_router
 from api.routers import profile as profile_router
 from api.routers import reports as reports_router
+from api.routers import tree as tree_router
 from api.services.audit import AuditWriter
 from api.services.limits import ReportLimits
 from api.services.reports.xlsx import shutdown_export_pool
@@ -54,6 +55,7 @@ def api_router() -> APIRouter:
     router.include_router(integration_router.router)
     router.include_router(auth_router.router)
     router.include_router(accounts_router.router)
+    router.include_router(tree_router.router)
     router.include_router(reports_router.router)
     router.include_router(audit_router.router)
     for profile_section in (profile_router, profile_structure, profile_people, profile_documents, profile_forum):

@@ -338,6 +338,10 @@ def _report_ids() -> list[str]:
 # Parameters that name no organization's object: every value listed is tried.
 UNSCOPED: dict[str, Callable[[], list[Any]]] = {
     "report_id": _report_ids,
+    # The geography (/api/v1/tree/regions, /districts) is shared reference data, not an organization's object: it is
+    # kept by the ministry and a region's body (tests/routers/test_tree.py checks who may change it).
+    "region_id": lambda: [1],
+    "district_id": lambda: [1],
 }
 
 # (METHOD, path) -> a request body, for routes where the generated one is not valid.

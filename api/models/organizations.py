@@ -70,7 +70,8 @@ class Organization(ExternalIdMixin, TimestampMixin, Base):
     __table_args__ = (
         CheckConstraint(enum_check("kind", OrganizationKind), name="kind"),
         CheckConstraint("parent_id IS NULL OR parent_id <> id", name="not_own_parent"),
-        CheckConstraint("kind = 'ministry' OR parent_id IS NOT NULL", name="parent_required"),
+        # The root of an install: the ministry, or a regional body for a regional install (`python -m api init`).
+        CheckConstraint("kind IN ('ministry', 'regional_body') OR parent_id IS NOT NULL", name="parent_required"),
         CheckConstraint(
             "kind <> 'school' OR (region_id IS NOT NULL AND type_id IS NOT NULL)",
             name="school_has_region_and_type",
@@ -124,6 +125,8 @@ class Organization(ExternalIdMixin, TimestampMixin, Base):
     accreditation_number: Mapped[str | None] = mapped_column(String(128))
     accreditation_date: Mapped[date | None] = mapped_column(Date)
     accreditation_valid_until: Mapped[date | None] = mapped_column(Date)
+    # Closed (ликвидирована, реорганизована): keeps its history, leaves the current registry and reports.
+    closed_on: Mapped[date | None] = mapped_column(Date)
 
     @property
     def is_management_body(self) -> bool:

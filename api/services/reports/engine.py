@@ -286,6 +286,7 @@ class ReportContext:
         conds: list[ColumnElement[bool]] = [
             o.path.contains(bindparam("scope_root", values["scope_root"], type_=ARRAY(Integer))),
             o.kind == "school",
+            o.closed_on.is_(None),  # a closed school keeps its history but leaves the current reports
         ]
         if "f_body" in values:
             conds.append(o.path.contains(bindparam("f_body", values["f_body"], type_=ARRAY(Integer))))

@@ -111,7 +111,7 @@ async def options(session: AsyncSession, principal: Principal, report_id: str, p
 
     def school_conds(level: int) -> list[ColumnElement[bool]]:
         """Conditions on schools from the cascade filters above `level` (0 body, 1 region, 2 district, 3 type)."""
-        conds: list[ColumnElement[bool]] = [o.path.contains([root]), o.kind == "school"]
+        conds: list[ColumnElement[bool]] = [o.path.contains([root]), o.kind == "school", o.closed_on.is_(None)]
         if level > 0 and f.body_id is not None:
             conds.append(o.path.contains([f.body_id]))
         if level > 1 and f.region_id is not None:

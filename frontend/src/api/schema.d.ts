@@ -595,6 +595,254 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/tree/organizations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Children
+         * @description The organizations directly below a body of the subtree.
+         */
+        get: operations["list_children_api_v1_tree_organizations_get"];
+        put?: never;
+        /**
+         * Create Organization
+         * @description A new regional or district body, or an educational organization, under a body of the subtree.
+         */
+        post: operations["create_organization_api_v1_tree_organizations_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tree/bodies": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Bodies
+         * @description The open management bodies of the subtree, in tree order.
+         */
+        get: operations["list_bodies_api_v1_tree_bodies_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tree/organizations/{organization_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get Organization */
+        get: operations["get_organization_api_v1_tree_organizations__organization_id__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Update Organization
+         * @description Edit names, addresses, contacts, type, structure (and a school's district).
+         */
+        patch: operations["update_organization_api_v1_tree_organizations__organization_id__patch"];
+        trace?: never;
+    };
+    "/api/v1/tree/organizations/{organization_id}/move": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Move Organization
+         * @description Move an organization, with everything below it, under another body of the subtree.
+         */
+        post: operations["move_organization_api_v1_tree_organizations__organization_id__move_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tree/organizations/{organization_id}/close": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Close Organization
+         * @description Close: the organization keeps its history and leaves the current reports (nothing is deleted).
+         */
+        post: operations["close_organization_api_v1_tree_organizations__organization_id__close_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tree/organizations/{organization_id}/reopen": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Reopen Organization */
+        post: operations["reopen_organization_api_v1_tree_organizations__organization_id__reopen_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tree/regions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List Regions */
+        get: operations["list_regions_api_v1_tree_regions_get"];
+        put?: never;
+        /**
+         * Create Region
+         * @description A region (область or город республиканского значения): administrators of the ministry.
+         */
+        post: operations["create_region_api_v1_tree_regions_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tree/regions/{region_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Update Region */
+        patch: operations["update_region_api_v1_tree_regions__region_id__patch"];
+        trace?: never;
+    };
+    "/api/v1/tree/regions/{region_id}/districts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List Districts */
+        get: operations["list_districts_api_v1_tree_regions__region_id__districts_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tree/districts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Create District
+         * @description A district (район or город областного значения): the ministry, or the region's own body.
+         */
+        post: operations["create_district_api_v1_tree_districts_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tree/districts/{district_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Update District */
+        patch: operations["update_district_api_v1_tree_districts__district_id__patch"];
+        trace?: never;
+    };
+    "/api/v1/tree/organization-types": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List Types */
+        get: operations["list_types_api_v1_tree_organization_types_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tree/organization-structures": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List Structures */
+        get: operations["list_structures_api_v1_tree_organization_structures_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/reports": {
         parameters: {
             query?: never;
@@ -2216,6 +2464,43 @@ export interface components {
             /** Total */
             total: number;
         };
+        /** DistrictCreate */
+        DistrictCreate: {
+            /** Region Id */
+            region_id: number;
+            /** Name Ru */
+            name_ru: string;
+            /** Name Kk */
+            name_kk: string;
+            /**
+             * Kind
+             * @default district
+             * @enum {string}
+             */
+            kind: "district" | "city";
+        };
+        /** DistrictRead */
+        DistrictRead: {
+            /** Id */
+            id: number;
+            /** Region Id */
+            region_id: number;
+            /** Name Ru */
+            name_ru: string;
+            /** Name Kk */
+            name_kk: string;
+            /** Kind */
+            kind: string;
+        };
+        /** DistrictUpdate */
+        DistrictUpdate: {
+            /** Name Ru */
+            name_ru?: string | null;
+            /** Name Kk */
+            name_kk?: string | null;
+            /** Kind */
+            kind?: ("district" | "city") | null;
+        };
         /**
          * DocumentItem
          * @description An issued education document (certificate of basic or general secondary education).
@@ -2828,6 +3113,81 @@ export interface components {
             /** District Id */
             district_id?: number | null;
         };
+        /** OrganizationClose */
+        OrganizationClose: {
+            /**
+             * Closed On
+             * @description default: today
+             */
+            closed_on?: string | null;
+        };
+        /**
+         * OrganizationCreate
+         * @description A new management body or educational organization under a body of the administrator's subtree.
+         */
+        OrganizationCreate: {
+            /** Name Ru */
+            name_ru: string;
+            /** Name Kk */
+            name_kk?: string | null;
+            /** Short Name */
+            short_name?: string | null;
+            /** Region Id */
+            region_id?: number | null;
+            /** District Id */
+            district_id?: number | null;
+            /** Type Id */
+            type_id?: number | null;
+            /** Structure Id */
+            structure_id?: number | null;
+            /** Postal Address */
+            postal_address?: string | null;
+            /** Building Address */
+            building_address?: string | null;
+            /** Phones */
+            phones?: string | null;
+            /** Email */
+            email?: string | null;
+            /** Website */
+            website?: string | null;
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "regional_body" | "district_body" | "school";
+            /** Parent Id */
+            parent_id: number;
+        };
+        /**
+         * OrganizationFields
+         * @description Editable fields of an organization (all optional in an edit).
+         */
+        OrganizationFields: {
+            /** Name Ru */
+            name_ru?: string | null;
+            /** Name Kk */
+            name_kk?: string | null;
+            /** Short Name */
+            short_name?: string | null;
+            /** Region Id */
+            region_id?: number | null;
+            /** District Id */
+            district_id?: number | null;
+            /** Type Id */
+            type_id?: number | null;
+            /** Structure Id */
+            structure_id?: number | null;
+            /** Postal Address */
+            postal_address?: string | null;
+            /** Building Address */
+            building_address?: string | null;
+            /** Phones */
+            phones?: string | null;
+            /** Email */
+            email?: string | null;
+            /** Website */
+            website?: string | null;
+        };
         /**
          * OrganizationItem
          * @description An organization (usually a school) under a parent named by external id, or by our id when it pre-exists.
@@ -2889,6 +3249,14 @@ export interface components {
             accreditation_date?: string | null;
             /** Accreditation Valid Until */
             accreditation_valid_until?: string | null;
+        };
+        /** OrganizationMove */
+        OrganizationMove: {
+            /**
+             * Parent Id
+             * @description the new parent: a management body of your subtree
+             */
+            parent_id: number;
         };
         /**
          * PageBrief
@@ -3347,6 +3715,55 @@ export interface components {
             read_count: number;
             /** Users Count */
             users_count: number;
+        };
+        /**
+         * ReferenceItem
+         * @description A value of a reference table (organization types, organizational structures).
+         */
+        ReferenceItem: {
+            /** Id */
+            id: number;
+            /** Code */
+            code: string;
+            /** Name Ru */
+            name_ru: string;
+            /** Name Kk */
+            name_kk: string;
+            /** Name En */
+            name_en: string;
+        };
+        /** RegionCreate */
+        RegionCreate: {
+            /** Name Ru */
+            name_ru: string;
+            /** Name Kk */
+            name_kk: string;
+            /**
+             * Kind
+             * @default oblast
+             * @enum {string}
+             */
+            kind: "oblast" | "city";
+        };
+        /** RegionRead */
+        RegionRead: {
+            /** Id */
+            id: number;
+            /** Name Ru */
+            name_ru: string;
+            /** Name Kk */
+            name_kk: string;
+            /** Kind */
+            kind: string;
+        };
+        /** RegionUpdate */
+        RegionUpdate: {
+            /** Name Ru */
+            name_ru?: string | null;
+            /** Name Kk */
+            name_kk?: string | null;
+            /** Kind */
+            kind?: ("oblast" | "city") | null;
         };
         /**
          * ReportBody
@@ -3834,6 +4251,43 @@ export interface components {
             title: string;
             /** Body Html */
             body_html: string;
+        };
+        /** TreeOrganization */
+        TreeOrganization: {
+            /** Id */
+            id: number;
+            /** Parent Id */
+            parent_id: number | null;
+            /** Path */
+            path: number[];
+            /** Kind */
+            kind: string;
+            /** Name Ru */
+            name_ru: string;
+            /** Name Kk */
+            name_kk: string | null;
+            /** Short Name */
+            short_name: string | null;
+            /** Region Id */
+            region_id: number | null;
+            /** District Id */
+            district_id: number | null;
+            /** Type Id */
+            type_id: number | null;
+            /** Structure Id */
+            structure_id: number | null;
+            /** Postal Address */
+            postal_address: string | null;
+            /** Building Address */
+            building_address: string | null;
+            /** Phones */
+            phones: string | null;
+            /** Email */
+            email: string | null;
+            /** Website */
+            website: string | null;
+            /** Closed On */
+            closed_on: string | null;
         };
         /**
          * UnitRead
@@ -5249,6 +5703,493 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    list_children_api_v1_tree_organizations_get: {
+        parameters: {
+            query?: {
+                /** @description default: your body */
+                parent_id?: number | null;
+                include_closed?: boolean;
+                limit?: number;
+                offset?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TreeOrganization"][];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    create_organization_api_v1_tree_organizations_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["OrganizationCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TreeOrganization"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    list_bodies_api_v1_tree_bodies_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TreeOrganization"][];
+                };
+            };
+        };
+    };
+    get_organization_api_v1_tree_organizations__organization_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description the organization id */
+                organization_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TreeOrganization"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    update_organization_api_v1_tree_organizations__organization_id__patch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description the organization id */
+                organization_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["OrganizationFields"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TreeOrganization"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    move_organization_api_v1_tree_organizations__organization_id__move_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description the organization id */
+                organization_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["OrganizationMove"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TreeOrganization"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    close_organization_api_v1_tree_organizations__organization_id__close_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description the organization id */
+                organization_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["OrganizationClose"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TreeOrganization"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    reopen_organization_api_v1_tree_organizations__organization_id__reopen_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description the organization id */
+                organization_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TreeOrganization"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    list_regions_api_v1_tree_regions_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RegionRead"][];
+                };
+            };
+        };
+    };
+    create_region_api_v1_tree_regions_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RegionCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RegionRead"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    update_region_api_v1_tree_regions__region_id__patch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                region_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RegionUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RegionRead"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    list_districts_api_v1_tree_regions__region_id__districts_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                region_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DistrictRead"][];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    create_district_api_v1_tree_districts_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DistrictCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DistrictRead"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    update_district_api_v1_tree_districts__district_id__patch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                district_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DistrictUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DistrictRead"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    list_types_api_v1_tree_organization_types_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReferenceItem"][];
+                };
+            };
+        };
+    };
+    list_structures_api_v1_tree_organization_structures_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReferenceItem"][];
                 };
             };
         };

@@ -2,6 +2,7 @@ import type { RouteObject } from "react-router";
 import { accountRoutes } from "../features/accounts/routes";
 import { informRoutes } from "../features/inform/routes";
 import { profileRoutes } from "../features/profile/routes";
+import { treeRoutes } from "../features/tree/routes";
 
 /**
  * Routes that other features plug into the app. Each feature exports its own RouteObject[] from
@@ -15,4 +16,4 @@ import { profileRoutes } from "../features/profile/routes";
 export const publicRoutes: RouteObject[] = [...profileRoutes];
 
 /** Inside the top-menu layout, signed-in users only: e.g. Информирование (/inform). */
-export const workspaceRoutes: RouteObject[] = [...informRoutes, ...accountRoutes];
+export const workspaceRoutes: RouteObject[] = [...informRoutes, ...accountRoutes, ...treeRoutes];

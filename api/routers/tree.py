@@ -1,0 +1,144 @@
+"""The tree of organizations and the geography, kept by administrators within their subtree: /api/v1/tree."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Query, Request, status
+
+from api.deps import AdminUser, SessionDep
+from api.schemas.tree import (
+    DistrictCreate,
+    DistrictRead,
+    DistrictUpdate,
+    OrganizationClose,
+    OrganizationCreate,
+    OrganizationFields,
+    OrganizationMove,
+    ReferenceItem,
+    RegionCreate,
+    RegionRead,
+    RegionUpdate,
+    TreeOrganization,
+)
+from api.services import tree
+
+router = APIRouter(prefix="/tree", tags=["tree"])
+
+MAX_ID = 2**31 - 1
+OrgId = Annotated[int, Path(gt=0, le=MAX_ID, description="the organization id")]
+RegionId = Annotated[int, Path(gt=0, le=MAX_ID)]
+DistrictId = Annotated[int, Path(gt=0, le=MAX_ID)]
+
+
+@router.get("/organizations", response_model=list[TreeOrganization])
+async def list_children(
+    principal: AdminUser,
+    session: SessionDep,
+    parent_id: Annotated[int | None, Query(gt=0, le=MAX_ID, description="default: your body")] = None,
+    include_closed: bool = False,
+    limit: Annotated[int, Query(ge=1, le=500)] = 200,
+    offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
+) -> list[TreeOrganization]:
+    """The organizations directly below a body of the subtree."""
+    return await tree.list_children(
+        session, principal, parent_id, include_closed=include_closed, limit=limit, offset=offset
+    )
+
+
+@router.get("/bodies", response_model=list[TreeOrganization])
+async def list_bodies(principal: AdminUser, session: SessionDep) -> list[TreeOrganization]:
+    """The open management bodies of the subtree, in tree order."""
+    return await tree.list_bodies(session, principal)
+
+
+@router.post("/organizations", response_model=TreeOrganization, status_code=status.HTTP_201_CREATED)
+async def create_organization(
+    body: OrganizationCreate, principal: AdminUser, session: SessionDep, request: Request
+) -> TreeOrganization:
+    """A new regional or district body, or an educational organization, under a body of the subtree."""
+    return await tree.create_organization(session, principal, request, body)
+
+
+@router.get("/organizations/{organization_id}", response_model=TreeOrganization)
+async def get_organization(organization_id: OrgId, principal: AdminUser, session: SessionDep) -> TreeOrganization:
+    return await tree.get_organization(session, principal, organization_id)
+
+
+@router.patch("/organizations/{organization_id}", response_model=TreeOrganization)
+async def update_organization(
+    organization_id: OrgId, body: OrganizationFields, principal: AdminUser, session: SessionDep, request: Request
+) -> TreeOrganization:
+    """Edit names, addresses, contacts, type, structure (and a school's district)."""
+    return await tree.update_organization(session, principal, request, organization_id, body)
+
+
+@router.post("/organizations/{organization_id}/move", response_model=TreeOrganization)
+async def move_organization(
+    organization_id: OrgId, body: OrganizationMove, principal: AdminUser, session: SessionDep, request: Request
+) -> TreeOrganization:
+    """Move an organization, with everything below it, under another body of the subtree."""
+    return await tree.move_organization(session, principal, request, organization_id, body)
+
+
+@router.post("/organizations/{organization_id}/close", response_model=TreeOrganization)
+async def close_organization(
+    organization_id: OrgId, body: OrganizationClose, principal: AdminUser, session: SessionDep, request: Request
+) -> TreeOrganization:
+    """Close: the organization keeps its history and leaves the current reports (nothing is deleted)."""
+    return await tree.close_organization(session, principal, request, organization_id, body)
+
+
+@router.post("/organizations/{organization_id}/reopen", response_model=TreeOrganization)
+async def reopen_organization(
+    organization_id: OrgId, principal: AdminUser, session: SessionDep, request: Request
+) -> TreeOrganization:
+    return await tree.reopen_organization(session, principal, request, organization_id)
+
+
+@router.get("/regions", response_model=list[RegionRead])
+async def list_regions(_: AdminUser, session: SessionDep) -> list[RegionRead]:
+    return await tree.list_regions(session)
+
+
+@router.post("/regions", response_model=RegionRead, status_code=status.HTTP_201_CREATED)
+async def create_region(body: RegionCreate, principal: AdminUser, session: SessionDep, request: Request) -> RegionRead:
+    """A region (область or город республиканского значения): administrators of the ministry."""
+    return await tree.create_region(session, principal, request, body)
+
+
+@router.patch("/regions/{region_id}", response_model=RegionRead)
+async def update_region(
+    region_id: RegionId, body: RegionUpdate, principal: AdminUser, session: SessionDep, request: Request
+) -> RegionRead:
+    return await tree.update_region(session, principal, request, region_id, body)
+
+
+@router.get("/regions/{region_id}/districts", response_model=list[DistrictRead])
+async def list_districts(region_id: RegionId, _: AdminUser, session: SessionDep) -> list[DistrictRead]:
+    return await tree.list_districts(session, region_id)
+
+
+@router.post("/districts", response_model=DistrictRead, status_code=status.HTTP_201_CREATED)
+async def create_district(
+    body: DistrictCreate, principal: AdminUser, session: SessionDep, request: Request
+) -> DistrictRead:
+    """A district (район or город областного значения): the ministry, or the region's own body."""
+    return await tree.create_district(session, principal, request, body)
+
+
+@router.patch("/districts/{district_id}", response_model=DistrictRead)
+async def update_district(
+    district_id: DistrictId, body: DistrictUpdate, principal: AdminUser, session: SessionDep, request: Request
+) -> DistrictRead:
+    return await tree.update_district(session, principal, request, district_id, body)
+
+
+@router.get("/organization-types", response_model=list[ReferenceItem])
+async def list_types(_: AdminUser, session: SessionDep) -> list[ReferenceItem]:
+    return await tree.list_types(session)
+
+
+@router.get("/organization-structures", response_model=list[ReferenceItem])
+async def list_structures(_: AdminUser, session: SessionDep) -> list[ReferenceItem]:
+    return await tree.list_structures(session)
