@@ -29,6 +29,10 @@ Text500 = Annotated[str, text(max_length=500)]
 TokenScope = Literal["read", "write"]
 
 
+def _write_only() -> list[TokenScope]:
+    return ["write"]
+
+
 class TokenCreate(BaseModel):
     """A new API token for the subtree of organization_id: its source system, its scopes and the kinds it may write.
 
@@ -41,7 +45,7 @@ class TokenCreate(BaseModel):
     name: Annotated[str, text(min_length=1, max_length=255, strip=True)]
     organization_id: Int4Id
     external_system: Annotated[str, text(min_length=1, max_length=64, strip=True)]
-    scopes: list[TokenScope] = Field(default_factory=lambda: ["write"], min_length=1, max_length=2)
+    scopes: list[TokenScope] = Field(default_factory=_write_only, min_length=1, max_length=2)
     kinds: list[str] = Field(default_factory=list, max_length=32)
 
 
