@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from api.db import session_scope
 from api.errors import Forbidden, PasswordChangeRequired, Unauthorized
 from api.services.auth import authenticate_request
+from api.services.integration.tokens import TOKEN_PREFIX
 from api.services.scope import Principal
 
 
@@ -35,6 +36,8 @@ async def optional_principal(
         return None
     if credentials.scheme.lower() != "bearer":
         raise Unauthorized("authorization: a bearer token is required")
+    if credentials.credentials.startswith(TOKEN_PREFIX):
+        return None  # an API token, not a user's session: the routes that take one (reports) check it themselves
     principal = await authenticate_request(session, request.app.state.settings, credentials.credentials)
     request.state.principal = principal
     return principal

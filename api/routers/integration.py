@@ -112,7 +112,13 @@ async def token_principal(
     return principal
 
 
-TokenDep = Annotated[TokenPrincipal, Depends(token_principal)]
+async def writer_principal(principal: Annotated[TokenPrincipal, Depends(token_principal)]) -> TokenPrincipal:
+    """A token that may write (scope `write`); 403 for a read-only token."""
+    tokens.require_scope(principal, "write")
+    return principal
+
+
+TokenDep = Annotated[TokenPrincipal, Depends(writer_principal)]
 
 router = APIRouter(prefix="/integration", tags=["integration"])
 bulk = APIRouter(route_class=BatchRoute)
@@ -131,6 +137,7 @@ async def create_token(body: TokenCreate, session: SessionDep, admin: AdminUser,
         organization_id=body.organization_id,
         external_system=body.external_system,
         kinds=body.kinds,
+        scopes=list(body.scopes),
         created_by=admin,
         request=request,
     )

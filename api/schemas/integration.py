@@ -26,15 +26,27 @@ Text500 = Annotated[str, text(max_length=500)]
 # ---- tokens -------------------------------------------------------------------------------------------------
 
 
+TokenScope = Literal["read", "write"]
+
+
+def _write_only() -> list[TokenScope]:
+    return ["write"]
+
+
 class TokenCreate(BaseModel):
-    """A new API token for the subtree of organization_id: its source system and the kinds it may write."""
+    """A new API token for the subtree of organization_id: its source system, its scopes and the kinds it may write.
+
+    `write` (the default) lets it send data of `kinds` (at least one kind); `read` lets it read the reports of its
+    subtree (JSON and CSV), as a user of the organization would; a read-only token needs no kinds.
+    """
 
     model_config = ConfigDict(extra="forbid")
 
     name: Annotated[str, text(min_length=1, max_length=255, strip=True)]
     organization_id: Int4Id
     external_system: Annotated[str, text(min_length=1, max_length=64, strip=True)]
-    kinds: list[str] = Field(min_length=1, max_length=32)
+    scopes: list[TokenScope] = Field(default_factory=_write_only, min_length=1, max_length=2)
+    kinds: list[str] = Field(default_factory=list, max_length=32)
 
 
 class TokenRead(BaseModel):
@@ -47,6 +59,7 @@ class TokenRead(BaseModel):
     token_prefix: str
     organization_id: Int4Id
     external_system: str
+    scopes: list[TokenScope]
     kinds: list[str]
     created_by_user_id: int | None
     created_at: dt.datetime

@@ -98,5 +98,10 @@ class ReportLimits:
 
 
 def user_key(user_id: int) -> str:
-    """The limiter key of a signed-in user (reports are for signed-in users only)."""
+    """The limiter key of a signed-in user."""
     return f"user:{user_id}"
+
+
+def token_key(token_id: int) -> str:
+    """The limiter key of a read API token (its own slots, apart from any user's)."""
+    return f"token:{token_id}"

@@ -68,6 +68,15 @@ test("the reports workspace: login, registry, cascade, views, export, print, act
   expect(cells).toContain("Наименование ОУ");
   for (const name of names) expect(cells).toContain(name);
 
+  // CSV, next to it: UTF-8 with BOM, «;»-separated for Excel in Russian, the same organizations.
+  const [csvDownload] = await Promise.all([page.waitForEvent("download"), page.getByRole("button", { name: /CSV/ }).click()]);
+  expect(csvDownload.suggestedFilename()).toMatch(/\.csv$/);
+  const csv = readFileSync(await csvDownload.path());
+  expect([...csv.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+  const csvText = csv.subarray(3).toString("utf-8");
+  expect(csvText.split("\r\n")[0]).toContain(";Наименование ОУ;");
+  for (const name of names) expect(csvText).toContain(name);
+
   // The print layout: title, applied filters, date, the table only, its header repeated on every page.
   const [sheet] = await Promise.all([page.waitForEvent("popup"), page.getByRole("link", { name: "Печать" }).click()]);
   await expect(sheet).toHaveURL(/\/reports\/registry\/print\?.*district_id=/);

@@ -155,11 +155,12 @@ async def test_token_is_not_a_session_and_a_session_is_not_a_token(
     # An API token on a browser endpoint: 401.
     resp = await client.get(f"{URL}/tokens", headers={"Authorization": f"Bearer {xw.token}"})
     assert resp.status_code == 401
-    # Nor can it read reports or the people directory, however it is sent.
-    for path in ("/api/v1/reports", f"/api/v1/organizations/{xw.w.body_a.id}/people"):
+    # Nor can it read the people directory, however it is sent; reports refuse a write-only token (403: it is
+    # known, but has no `read` scope, see test_read_tokens.py).
+    for path, status in (("/api/v1/reports", 403), (f"/api/v1/organizations/{xw.w.body_a.id}/people", 401)):
         for headers in ({"Authorization": f"Bearer {xw.token}"}, {"X-API-Token": xw.token}):
             resp = await client.get(path, headers=headers)
-            assert resp.status_code == 401, (path, resp.status_code)
+            assert resp.status_code == status, (path, resp.status_code)
     # A login session (JWT) on an integration endpoint: 401.
     admin = await f.app_user(db, xw.w.body_a, role="admin")
     resp = await client.post(f"{URL}/marks", json={"items": []}, headers=f.auth_headers(admin))
@@ -194,11 +195,21 @@ async def test_create_token_command(database_url: str) -> None:
         from api.config import get_settings
 
         get_settings.cache_clear()
-        args = argparse.Namespace(organization_id=org_id, system="cli", name="cli", kinds="marks,absences")
+        args = argparse.Namespace(
+            organization_id=org_id, system="cli", name="cli", kinds="marks,absences", scopes="write"
+        )
         token = await cli._create(args)
+        reader = argparse.Namespace(organization_id=org_id, system="cli", name="dwh", kinds=None, scopes="read,write")
+        read_token = await cli._create(reader)
         async with eng.begin() as conn:
             kinds = await conn.scalar(select(ApiToken.kinds).where(ApiToken.token_hash == tokens.hash_token(token)))
             assert sorted(kinds) == ["absences", "marks"]
+            row = (
+                await conn.execute(
+                    select(ApiToken.scopes, ApiToken.kinds).where(ApiToken.token_hash == tokens.hash_token(read_token))
+                )
+            ).one()
+            assert row.scopes == ["read", "write"] and len(row.kinds) == len(tokens.KINDS)
             await conn.execute(ApiToken.__table__.delete().where(ApiToken.organization_id == org_id))
             await conn.execute(Organization.__table__.delete().where(Organization.id == org_id))
     finally:

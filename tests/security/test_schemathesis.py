@@ -48,10 +48,11 @@ CREDENTIALS: dict[str, dict[str, str]] = {}
 
 
 def _requires_auth(route: APIRoute) -> bool:
-    """Whether the route depends on an authenticated caller (a login session or an API token)."""
+    """Whether the route depends on an authenticated caller (a login session, an API token, or either)."""
     from api.routers.integration import token_principal
+    from api.routers.reports import report_caller
 
-    required = {current_principal, token_principal}
+    required = {current_principal, token_principal, report_caller}
     stack = [route.dependant]
     while stack:
         dep = stack.pop()

@@ -14,16 +14,33 @@ def add_create_token_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--system", required=True, help="name of the source system (namespace of its external ids)")
     parser.add_argument("--name", required=True, help="what the token is for")
     parser.add_argument(
-        "--kinds",
-        default=",".join(KINDS),
-        help=f"comma-separated entity kinds the token may write (default: all: {','.join(KINDS)})",
+        "--scopes",
+        default="write",
+        help="comma-separated scopes: write (send data), read (read the reports of the subtree); default: write",
     )
+    parser.add_argument(
+        "--kinds",
+        default=None,
+        help=f"comma-separated entity kinds the token may write (default for a write token: all: {','.join(KINDS)})",
+    )
+
+
+def _split(value: str) -> list[str]:
+    return [v.strip() for v in value.split(",") if v.strip()]
+
+
+def _kinds(args: argparse.Namespace, scopes: list[str]) -> list[str]:
+    """The kinds asked for; all of them for a write token by default, none for a read-only one."""
+    if args.kinds is not None:
+        return _split(args.kinds)
+    return list(KINDS) if "write" in scopes else []
 
 
 async def _create(args: argparse.Namespace) -> str:
     from api.db import make_engine, migrate, resolve_database_url, sessionmaker_for
     from api.services.integration.tokens import create_token
 
+    scopes = _split(args.scopes)
     url = resolve_database_url()
     await migrate(url)
     engine = make_engine(url)
@@ -34,7 +51,8 @@ async def _create(args: argparse.Namespace) -> str:
                 name=args.name,
                 organization_id=args.organization_id,
                 external_system=args.system,
-                kinds=[k.strip() for k in args.kinds.split(",") if k.strip()],
+                kinds=_kinds(args, scopes),
+                scopes=scopes,
                 created_by=None,
             )
             await session.commit()

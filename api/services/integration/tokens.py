@@ -11,7 +11,7 @@ from fastapi import Request
 from sqlalchemy import or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from api.errors import InvalidInput, NotFound, Unauthorized
+from api.errors import Forbidden, InvalidInput, NotFound, Unauthorized
 from api.models import ApiToken, Organization
 from api.models.audit import ActorKind
 from api.services import audit
@@ -49,6 +49,7 @@ class TokenPrincipal:
     organization_id: int  # root of the subtree the token may write
     external_system: str
     kinds: frozenset[str]
+    scopes: frozenset[str] = frozenset({"write"})
 
 
 TOKEN_CREATE = "integration.token.create"
@@ -66,7 +67,25 @@ def new_token() -> str:
     return TOKEN_PREFIX + secrets.token_urlsafe(32)
 
 
-def _check_kinds(kinds: list[str]) -> list[str]:
+SCOPES = ("read", "write")
+
+
+def _check_scopes(scopes: list[str]) -> list[str]:
+    details = [
+        {"field": f"scopes.{i}", "message": f"unknown scope {s!r}; one of {', '.join(SCOPES)}"}
+        for i, s in enumerate(scopes)
+        if s not in SCOPES
+    ]
+    if details:
+        raise InvalidInput("scopes", details[0]["message"], details=details)
+    if not scopes:
+        raise InvalidInput("scopes", "name at least one scope: read, write")
+    return sorted(set(scopes))
+
+
+def _check_kinds(kinds: list[str], scopes: list[str]) -> list[str]:
+    if not kinds and "write" not in scopes:
+        return []  # a read-only token writes nothing
     details = [
         {"field": f"kinds.{i}", "message": f"unknown entity kind {k!r}; one of {', '.join(KINDS)}"}
         for i, k in enumerate(kinds)
@@ -87,6 +106,7 @@ async def create_token(
     external_system: str,
     kinds: list[str],
     created_by: Principal | None,
+    scopes: list[str] | None = None,
     request: Request | None = None,
 ) -> tuple[ApiToken, str]:
     """Create a token for the subtree of organization_id; returns the row and the token (shown only now). Audited."""
@@ -97,6 +117,8 @@ async def create_token(
         raise NotFound(f"organization {organization_id} not found")
     if not external_system.strip():
         raise InvalidInput("external_system", "must not be empty")
+    scopes = _check_scopes(["write"] if scopes is None else scopes)
+    kinds = _check_kinds(kinds, scopes)
     token = new_token()
     row = ApiToken(
         name=name,
@@ -104,7 +126,8 @@ async def create_token(
         token_prefix=token[: len(TOKEN_PREFIX) + 4],
         organization_id=organization_id,
         external_system=external_system.strip(),
-        kinds=_check_kinds(kinds),
+        kinds=kinds,
+        scopes=scopes,
         created_by_user_id=created_by.user_id if created_by else None,
     )
     session.add(row)
@@ -120,6 +143,7 @@ async def create_token(
         details={
             "name": row.name,
             "external_system": row.external_system,
+            "scopes": row.scopes,
             "kinds": row.kinds,
             "token_prefix": row.token_prefix,
         },
@@ -160,7 +184,12 @@ async def revoke_token(
             target_kind="api_token",
             target_id=row.id,
             organization_id=row.organization_id,
-            details={"name": row.name, "external_system": row.external_system, "token_prefix": row.token_prefix},
+            details={
+                "name": row.name,
+                "external_system": row.external_system,
+                "scopes": row.scopes,
+                "token_prefix": row.token_prefix,
+            },
         )
     return row
 
@@ -175,6 +204,7 @@ async def authenticate(session: AsyncSession, token: str) -> TokenPrincipal:
                 ApiToken.organization_id,
                 ApiToken.external_system,
                 ApiToken.kinds,
+                ApiToken.scopes,
                 ApiToken.last_used_at,
             ).where(ApiToken.token_hash == hash_token(token), ApiToken.revoked_at.is_(None))
         )
@@ -198,4 +228,23 @@ async def authenticate(session: AsyncSession, token: str) -> TokenPrincipal:
         organization_id=row.organization_id,
         external_system=row.external_system,
         kinds=frozenset(row.kinds),
+        scopes=frozenset(row.scopes),
+    )
+
+
+def require_scope(token: TokenPrincipal, scope: str) -> None:
+    """403 unless the token has the scope (`write` for the bulk endpoints, `read` for the reports)."""
+    if scope not in token.scopes:
+        raise Forbidden(f"token: this API token has no {scope!r} scope (it has: {', '.join(sorted(token.scopes))})")
+
+
+def reader(token: TokenPrincipal) -> Principal:
+    """What a read token may see: its organization's subtree, as an employee of that organization would."""
+    require_scope(token, "read")
+    return Principal(
+        user_id=0,  # no user: nothing in the reports reads it; the audit log names the token (request.state)
+        person_id=None,
+        organization_id=token.organization_id,
+        role="employee",
+        username=f"token:{token.name}",
     )

@@ -21,6 +21,7 @@ from api.models import (
     Subject,
 )
 from api.services.reports import localtime, registry
+from api.services.reports.csv_export import render_csv
 from api.services.reports.engine import (
     AppliedFilters,
     ReportParams,
@@ -63,7 +64,7 @@ def catalog(principal: Principal, lang: str) -> dict[str, Any]:
                 "views": [{"id": v.id, "title": t(v.title, lang)} for v in d.views],
                 "requires_organization": d.requires_organization,
                 "paginated": d.paginated,
-                "formats": ["json", "xlsx", "print"],
+                "formats": ["json", "xlsx", "csv", "print"],
             }
         )
     return {"items": items}
@@ -87,6 +88,20 @@ async def report_xlsx(
     content = await build_workbook_async(rep)
     stamp = localtime.local(rep.result.data_as_of).strftime("%Y%m%d") if rep.result.data_as_of else "report"
     return content, f"{report_id}-{stamp}.xlsx"
+
+
+async def report_csv(
+    session: AsyncSession, principal: Principal, report_id: str, params: ReportParams, *, delimiter: str = ","
+) -> tuple[str, str]:
+    """Run the report (all rows) and render it as CSV text (the router adds the BOM)."""
+    rep = await run_report(session, principal, registry.get(report_id), params, unpaged=True)
+    if len(rep.result.rows) > MAX_EXPORT_ROWS:
+        from api.errors import InvalidInput
+
+        raise InvalidInput("filters", f"more than {MAX_EXPORT_ROWS} rows: narrow the filters to export")
+    text = render_csv(rep, delimiter)
+    stamp = localtime.local(rep.result.data_as_of).strftime("%Y%m%d") if rep.result.data_as_of else "report"
+    return text, f"{report_id}-{stamp}.csv"
 
 
 async def report_html(session: AsyncSession, principal: Principal, report_id: str, params: ReportParams) -> str:

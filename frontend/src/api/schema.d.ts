@@ -912,7 +912,9 @@ export interface paths {
         };
         /**
          * Export Report
-         * @description The report as an .xlsx workbook (merged header tree, totals, frozen header), built off the event loop.
+         * @description The report as an .xlsx workbook (merged header tree, totals, frozen header), built off the event loop, or
+         *     as CSV: UTF-8 with BOM, one header line (group titles joined with « / »), the rows, then the totals row;
+         *     numbers as plain numbers with «.», a missing value as an empty field.
          */
         get: operations["export_report_api_v1_reports__report_id__export_get"];
         put?: never;
@@ -4081,7 +4083,10 @@ export interface components {
         };
         /**
          * TokenCreate
-         * @description A new API token for the subtree of organization_id: its source system and the kinds it may write.
+         * @description A new API token for the subtree of organization_id: its source system, its scopes and the kinds it may write.
+         *
+         *     `write` (the default) lets it send data of `kinds` (at least one kind); `read` lets it read the reports of its
+         *     subtree (JSON and CSV), as a user of the organization would; a read-only token needs no kinds.
          */
         TokenCreate: {
             /** Name */
@@ -4090,8 +4095,10 @@ export interface components {
             organization_id: number;
             /** External System */
             external_system: string;
+            /** Scopes */
+            scopes?: ("read" | "write")[];
             /** Kinds */
-            kinds: string[];
+            kinds?: string[];
         };
         /**
          * TokenCreated
@@ -4108,6 +4115,8 @@ export interface components {
             organization_id: number;
             /** External System */
             external_system: string;
+            /** Scopes */
+            scopes: ("read" | "write")[];
             /** Kinds */
             kinds: string[];
             /** Created By User Id */
@@ -4147,6 +4156,8 @@ export interface components {
             organization_id: number;
             /** External System */
             external_system: string;
+            /** Scopes */
+            scopes: ("read" | "write")[];
             /** Kinds */
             kinds: string[];
             /** Created By User Id */
@@ -6339,7 +6350,9 @@ export interface operations {
         parameters: {
             query?: {
                 /** @description export format */
-                format?: "xlsx";
+                format?: "xlsx" | "csv";
+                /** @description CSV field separator: `comma` (default) or `semicolon` (Excel in ru/kk locales) */
+                delimiter?: "comma" | "semicolon";
                 /** @description view (tab) of the report */
                 view?: string | null;
                 /** @description language of titles */
@@ -6379,6 +6392,7 @@ export interface operations {
                 };
                 content: {
                     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": unknown;
+                    "text/csv": unknown;
                 };
             };
             /** @description Validation Error */

@@ -109,6 +109,8 @@ export const en: Messages = {
     all: "All",
     view: "Report view",
     export: "Export to Excel",
+    exportCsv: "CSV",
+    exportCsvTitle: "Download as CSV (UTF-8, comma-separated)",
     exporting: "Preparing the file…",
     exported: "{{name}} downloaded",
     exportFailed: "Could not export the report",

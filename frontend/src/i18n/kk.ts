@@ -109,6 +109,8 @@ export const kk: Messages = {
     all: "Барлығы",
     view: "Есеп пішіні",
     export: "Excel-ге экспорттау",
+    exportCsv: "CSV",
+    exportCsvTitle: "CSV-ге түсіру (UTF-8, Excel үшін «;» бөлгіші)",
     exporting: "Файл дайындалуда…",
     exported: "{{name}} файлы жүктелді",
     exportFailed: "Есепті түсіру мүмкін болмады",

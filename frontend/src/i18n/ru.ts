@@ -107,6 +107,8 @@ export const ru = {
     all: "Все",
     view: "Форма отчёта",
     export: "Экспорт в Excel",
+    exportCsv: "CSV",
+    exportCsvTitle: "Выгрузить в CSV (UTF-8, разделитель «;» для Excel)",
     exporting: "Готовим файл…",
     exported: "Файл {{name}} загружен",
     exportFailed: "Не удалось выгрузить отчёт",

@@ -28,8 +28,19 @@ export function formatBytes(bytes: number): string {
   return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 }
 
+export type ExportFormat = "xlsx" | "csv";
+
+/** The query of an export: the report's filters, the format and, for CSV, the field separator. */
+export function exportParams(search: URLSearchParams, format: ExportFormat, lang: string): URLSearchParams {
+  const params = new URLSearchParams(search);
+  params.set("format", format);
+  // Excel in Russian and Kazakh locales splits CSV lines on «;», not on «,».
+  if (format === "csv" && lang !== "en") params.set("delimiter", "semicolon");
+  return params;
+}
+
 /**
- * Download the report's .xlsx: streamed in chunks (progress reported as it arrives, the page stays
+ * Download the report's .xlsx (or .csv): streamed in chunks (progress reported as it arrives, the page stays
  * responsive), then saved through a temporary object URL.
  */
 export async function downloadExport(
@@ -37,9 +48,10 @@ export async function downloadExport(
   search: URLSearchParams,
   onProgress: (p: ExportProgress) => void,
   signal?: AbortSignal,
+  format: ExportFormat = "xlsx",
+  lang = "ru",
 ): Promise<string> {
-  const params = new URLSearchParams(search);
-  params.set("format", "xlsx");
+  const params = exportParams(search, format, lang);
   const url = `/api/v1/reports/${encodeURIComponent(reportId)}/export?${params}`;
   const response = await authFetch(url, { signal });
   if (!response.ok) {
@@ -68,7 +80,7 @@ export async function downloadExport(
   } else {
     chunks.push(await response.blob());
   }
-  const name = fileNameFrom(response.headers.get("Content-Disposition"), `${reportId}.xlsx`);
+  const name = fileNameFrom(response.headers.get("Content-Disposition"), `${reportId}.${format}`);
   const blob = new Blob(chunks, {
     type: response.headers.get("Content-Type") ?? "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
   });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { queryFromSearch, toSearch, withFilter } from "./reports";
-import { fileNameFrom, formatBytes } from "./exportFile";
+import { exportParams, fileNameFrom, formatBytes } from "./exportFile";
 
 describe("filters in the URL", () => {
   it("reads known filters and the view, ignores the rest", () => {
@@ -32,6 +32,14 @@ describe("export", () => {
     expect(fileNameFrom('attachment; filename="registry-2026-11-28.xlsx"', "x.xlsx")).toBe("registry-2026-11-28.xlsx");
     expect(fileNameFrom("attachment; filename*=UTF-8''%D0%A0%D0%B5%D0%B5%D1%81%D1%82%D1%80.xlsx", "x.xlsx")).toBe("Реестр.xlsx");
     expect(fileNameFrom(null, "x.xlsx")).toBe("x.xlsx");
+  });
+
+  it("asks for CSV with «;» for Excel in ru and kk, with «,» in en, and keeps the filters", () => {
+    const search = new URLSearchParams("district_id=2&lang=ru");
+    expect(exportParams(search, "csv", "ru").toString()).toBe("district_id=2&lang=ru&format=csv&delimiter=semicolon");
+    expect(exportParams(search, "csv", "kk").get("delimiter")).toBe("semicolon");
+    expect(exportParams(search, "csv", "en").get("delimiter")).toBeNull();
+    expect(exportParams(search, "xlsx", "ru").toString()).toBe("district_id=2&lang=ru&format=xlsx");
   });
 
   it("formats sizes", () => {
