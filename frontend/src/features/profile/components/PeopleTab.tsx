@@ -68,7 +68,7 @@ function PeopleDirectory({ organizationId: id }: { organizationId: number }) {
                 <Table.Td>
                   <Group gap={6} wrap="nowrap">
                     {p.registered ? (
-                      <Anchor component={Link} c="green.8" fw={600} to={`/o/${p.memberships[0]?.organization_id ?? id}`} title={t("people.registered")}>{p.full_name}</Anchor>
+                      <Anchor component={Link} c="#166534" fw={600} to={`/o/${p.memberships[0]?.organization_id ?? id}`} title={t("people.registered")}>{p.full_name}</Anchor>
                     ) : (
                       <Text size="sm" title={t("people.notRegistered")}>{p.full_name}</Text>
                     )}
