@@ -8,7 +8,7 @@ enrolment, post or account. `xw.headers` is a token of district body A (the prob
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any
 
 import httpx
@@ -16,6 +16,7 @@ import pytest
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from api import clock
 from api.models import Enrolment, Organization, Person
 from api.models.audit import AuditEvent
 from api.services import iin
@@ -353,3 +354,30 @@ async def test_the_person_guard_applies_to_the_statement_that_writes(
     row = ("HIJACKED", sb1.first_name, None, sb1.sex, sb1.birth_date, sb1.iin, None, None, sb1.region_id, None)
     _, _, refused, _ = await _write(ctx, PERSON_TABLE, ["sb1"], [row])
     assert refused == {"sb1"}
+
+
+# ---- «today» is the region's calendar day, not the UTC one (issue 22) ---------------------------------------
+
+
+async def test_the_right_to_change_a_person_follows_the_almaty_date_not_the_utc_one(
+    client: httpx.AsyncClient, db: AsyncSession, xw: ExtWorld, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The student leaves school B on 20.11.2026 and joins school A (the token's subtree) on 21.11.2026.
+    mover = xw.student_b
+    await db.execute(
+        update(Enrolment).where(Enrolment.student_person_id == mover.id).values(ends_on=date(2026, 11, 20))
+    )
+    await f.enrol(db, xw.cls, mover, starts_on=date(2026, 11, 21))
+    same = {"external_id": "sb1", "surname": mover.surname, "first_name": mover.first_name, "sex": mover.sex,
+            "birth_date": mover.birth_date.isoformat(), "iin": mover.iin}  # fmt: skip
+    assert clock.get_settings().today is None  # the day comes from the instant, not from BILIM_TODAY
+    # 18:30 UTC on the 20th is 23:30 in Almaty: still school B's student, district A may not change the contacts.
+    monkeypatch.setattr(clock, "now", lambda: datetime(2026, 11, 20, 18, 30, tzinfo=UTC))
+    assert clock.today() == date(2026, 11, 20)
+    resp = await push(client, xw.headers, "persons", [{**same, "phone": "+7 701 222 33 44"}])
+    assert problems(resp) == [(0, "external_id")]
+    # 20:30 UTC on the 20th is already the 21st in Almaty: school A's student now (by UTC it would still be B's).
+    monkeypatch.setattr(clock, "now", lambda: datetime(2026, 11, 20, 20, 30, tzinfo=UTC))
+    assert clock.today() == date(2026, 11, 21)
+    ok = await push(client, xw.headers, "persons", [{**same, "phone": "+7 701 222 33 44"}])
+    assert ok.json()["updated"] == 1, ok.text

@@ -10,6 +10,7 @@ import asyncpg
 from fastapi import Request
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from api import clock
 from api.errors import InvalidInput, NotFound
 from api.schemas.integration import BatchResult
 from api.services import audit
@@ -180,6 +181,9 @@ async def _write(ctx: Ctx, table: Table, ext_ids: list[str], rows: list[Row]) ->
         returning += f", {table.guard_returning}"
         params.append(ctx.root)
         guard = table.change_guard.replace("{root}", f"${len(params)}")
+        if "{today}" in guard:  # «today» of the membership rule: the region's calendar day
+            params.append(clock.today())
+            guard = guard.replace("{today}", f"${len(params)}::date")
         # IS NOT TRUE: a guard that comes out NULL (a missing organization's path) refuses.
         refused = f"array_agg(up.external_id) FILTER (WHERE NOT up.created AND ({guard}) IS NOT TRUE)"
     sql = (  # table and column names and the guard are ours; values are bound

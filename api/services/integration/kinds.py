@@ -13,6 +13,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any, cast
 
+from api import clock
 from api.schemas import integration as s
 from api.services import iin as iin_rules
 from api.services.integration.engine import Ctx, Table, check_dates
@@ -33,7 +34,7 @@ class Kind:
 
 
 def _not_future(ctx: Ctx, index: int, field_name: str, value: dt.date | None, slack_days: int = 1) -> None:
-    if value is not None and value > dt.date.today() + dt.timedelta(days=slack_days):
+    if value is not None and value > clock.today() + dt.timedelta(days=slack_days):
         ctx.error(index, field_name, f"{value.isoformat()} lies in the future")
 
 
@@ -215,12 +216,13 @@ async def _check_heads(ctx: Ctx, named: list[tuple[int, int | None, str, int]]) 
             "SELECT i.idx FROM unnest($1::int[], $2::int[], $3::text[], $4::int[]) AS i(idx, org_id, ext, head)"  # noqa: S608
             " WHERE EXISTS (SELECT 1 FROM staff_posts x WHERE x.person_id = i.head AND x.organization_id ="
             " coalesce(i.org_id, (SELECT o.id FROM organizations o WHERE o.external_system = $5"
-            f" AND o.external_id = i.ext)) AND {_OPEN_POST})",
+            f" AND o.external_id = i.ext)) AND {_OPEN_POST.replace('{today}', '$6::date')})",
             [n[0] for n in named],
             [n[1] for n in named],
             [n[2] for n in named],
             [n[3] for n in named],
             ctx.system,
+            clock.today(),
         )
     }
     for i, _, _, _ in named:
@@ -254,7 +256,8 @@ async def _check_heads(ctx: Ctx, named: list[tuple[int, int | None, str, int]]) 
 # Checked before the write (`person_facts`) with every reason, and again in the statement that writes
 # (`PERSON_GUARD`, on the rows the upsert really changes) so that a link added meanwhile can't slip through.
 # Organization paths are read by scalar subqueries so that the planner keeps the plan led by the person.
-TODAY_SQL = "(now() AT TIME ZONE 'UTC')::date"
+# «today» is the region's calendar day (api.clock.today), bound at each execution: `{today}` stands for it.
+TODAY_SQL = "{today}"
 IDENTITY_FIELDS = ("surname", "first_name", "patronymic", "sex", "birth_date", "iin")
 
 
@@ -316,7 +319,7 @@ def _facts_sql() -> str:
         f"SELECT p.id, {may} AS may_change, {_links_outside('p.id')} AS linked_elsewhere, {own} AS own"  # noqa: S608
         " FROM persons p WHERE p.id = ANY($1::int[])"
     )
-    return sql.replace("{root}", "$2")
+    return sql.replace("{root}", "$2").replace("{today}", "$3::date")
 
 
 PERSON_FACTS_SQL = _facts_sql()
@@ -397,7 +400,10 @@ async def prepare_persons(ctx: Ctx, items: list[s.PersonItem]) -> list[Row]:
         if (old := existing.get(it.external_id)) is not None and tuple(old[c] for c in compared) != wanted[i]
     }
     facts = {
-        r["id"]: r for r in await ctx.conn.fetch(PERSON_FACTS_SQL, [old["id"] for old in changing.values()], ctx.root)
+        r["id"]: r
+        for r in await ctx.conn.fetch(
+            PERSON_FACTS_SQL, [old["id"] for old in changing.values()], ctx.root, clock.today()
+        )
     }
     iins = [it.iin for it in items if it.iin]
     holders = {
@@ -412,13 +418,14 @@ async def prepare_persons(ctx: Ctx, items: list[s.PersonItem]) -> list[Row]:
             PERSON_FACTS_SQL,
             [h["id"] for h in holders.values() if h["external_system"] == ctx.system],
             ctx.root,
+            clock.today(),
         )
     }
     withheld: list[str] = []
     seen: dict[str, int] = {}
     rows: list[Row] = []
     for i, it in enumerate(items):
-        if it.birth_date is not None and not dt.date(1900, 1, 2) <= it.birth_date <= dt.date.today():
+        if it.birth_date is not None and not dt.date(1900, 1, 2) <= it.birth_date <= clock.today():
             ctx.error(i, "birth_date", f"{it.birth_date.isoformat()} is not a plausible birth date")
         old = changing.get(i)
         if old is not None:
