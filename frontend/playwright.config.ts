@@ -16,8 +16,8 @@ export default defineConfig({
   expect: { timeout: 20_000 },
   // Two cores: two browsers against the one app and the one demo database of the run.
   workers: Number(process.env.E2E_WORKERS ?? 2),
-  // One retry: the suite runs 70+ browser tests on 2 cores; a retried test is still reported as flaky.
-  retries: 1,
+  // No retries: a test that fails once is a defect to fix, not to hide.
+  retries: 0,
   reporter: [["list"]],
   globalSetup: "./e2e/global-setup.ts",
   outputDir: join(tmpdir(), `bilim-e2e-${process.env.BILIM_E2E_RUN}`),
