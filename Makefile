@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export HOST PORT
 
-.PHONY: spa dev api-client chromium pgbouncer frontend-test screenshots run test install lint typecheck pytest fuzz migrate clean backup restore bench-load bench-ingest bench-school-reports
+.PHONY: bench spa dev api-client chromium pgbouncer frontend-test screenshots run test install lint typecheck pytest fuzz migrate clean backup restore bench-load bench-ingest bench-school-reports
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -108,6 +108,12 @@ clean:
 # comparison (python -m api demo --help for the scale options).
 bench-data: install
 	$(PY) -m api demo --database bilim_bench --schools 500 --if-empty --compare-naive 20000
+
+# Management reports at the benchmark region, read-only: p50/p95 through the HTTP API for today and for a past
+# report date (1 October of the school year; BENCH_PAST=YYYY-MM-DD to choose), next to the raw GROUP BY.
+bench: install
+	$(PY) bench/reports.py --database $(or $(BENCH_DB),bilim_bench) --only reports --no-freshness \
+		$(if $(BENCH_PAST),--past-date $(BENCH_PAST))
 
 # Management reports: p50/p95 through the HTTP API vs a raw GROUP BY, freshness of a pushed mark, a 100,000-row
 # export (bench/reports.py). BENCH_DB=bilim_bench by default (make bench-data loads it).

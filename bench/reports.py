@@ -87,7 +87,7 @@ SELECT s.district_id, count(DISTINCT sp.person_id) AS staff,
        count(DISTINCT sp.person_id) FILTER (WHERE sp.category = 'expert') AS experts,
        count(DISTINCT sp.person_id) FILTER (WHERE sp.category <> 'none') AS with_category
   FROM staff_posts sp JOIN s ON s.id = sp.organization_id
- WHERE is_member_on(sp.started_on, sp.ended_on, (now() AT TIME ZONE 'Asia/Almaty')::date)
+ WHERE is_member_on(sp.started_on, sp.ended_on, CAST(:d AS date))
  GROUP BY GROUPING SETS ((s.district_id), ())
 """
 
@@ -451,15 +451,30 @@ async def main(args: argparse.Namespace) -> None:
         f"database {args.database}: {ctx['schools']} schools in the region, ~{c['persons']:,} persons, "
         f"~{c['marks']:,} marks, ~{c['absences']:,} absences, ~{c['lessons']:,} lessons, ~{c['visits']:,} visits"
     )
-    port = _free_port()
-    env = dict(os.environ, DATABASE_URL=url, BILIM_ENVIRONMENT="dev")
-    server = _start_server(port, env)
+    past = args.past_date or _first_october(ctx["today"])
     try:
-        await _run(args, ctx, engine, port)
+        # Today, then a past report date: the app started with «today» fixed there (BILIM_TODAY), so every report
+        # counts on that day, the ones without a date filter (staff.composition, registry) included.
+        for label, day, fixed in (("today", ctx["today"], None), ("past report date", past, past)):
+            port = _free_port()
+            env = dict(os.environ, DATABASE_URL=url, BILIM_ENVIRONMENT="dev")
+            if fixed is not None:
+                env["BILIM_TODAY"] = fixed.isoformat()
+            server = _start_server(port, env)
+            try:
+                print(f"\n== {label}: {day} ==")
+                await _run(args, ctx, engine, port, day)
+            finally:
+                server.terminate()
+                server.wait(timeout=10)
     finally:
-        server.terminate()
-        server.wait(timeout=10)
         await engine.dispose()
+
+
+def _first_october(today: dt.date) -> dt.date:
+    """1 October of the school year `today` lies in (the previous one's before then)."""
+    oct1 = dt.date(today.year, 10, 1)
+    return oct1 if oct1 < today else dt.date(today.year - 1, 10, 1)
 
 
 def _start_server(port: int, env: dict[str, str]) -> subprocess.Popen[bytes]:
@@ -481,8 +496,8 @@ def _start_server(port: int, env: dict[str, str]) -> subprocess.Popen[bytes]:
     )
 
 
-async def _run(args: argparse.Namespace, ctx: dict[str, Any], engine: AsyncEngine, port: int) -> None:
-    """Latency of every management report and view, the raw GROUP BY, and freshness."""
+async def _run(args: argparse.Namespace, ctx: dict[str, Any], engine: AsyncEngine, port: int, day: dt.date) -> None:
+    """Latency of every management report and view on `day` (the app's «today»), the raw GROUP BY, freshness."""
     headers = {"Authorization": f"Bearer {_token(ctx['user_id'], ctx['version'])}"}
     async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", timeout=60) as client:
         for _ in range(300):
@@ -492,21 +507,15 @@ async def _run(args: argparse.Namespace, ctx: dict[str, Any], engine: AsyncEngin
             except httpx.TransportError:
                 pass
             await asyncio.sleep(0.2)
-        day = ctx["today"]
+        today = day == ctx["today"]
         period = ctx["period"]
         d1 = day
         d0 = day - dt.timedelta(days=29)
         cases = [
             ("registry", "", None, None),
-            ("activity", f"date={day}", RAW_ACTIVITY, {"root": ctx["root"], "d": day}),
             # a past report date reads the same aggregate (the counts on D = the changes up to D)
-            (
-                "activity",
-                f"date={day - dt.timedelta(days=90)}",
-                RAW_ACTIVITY,
-                {"root": ctx["root"], "d": day - dt.timedelta(days=90)},
-            ),
-            ("staff.composition", "", RAW_STAFF, {"root": ctx["root"]}),
+            ("activity", f"date={day}", RAW_ACTIVITY, {"root": ctx["root"], "d": day}),
+            ("staff.composition", "", RAW_STAFF, {"root": ctx["root"], "d": day}),
             (
                 "performance.organizations",
                 f"period_id={period.id}",
@@ -547,7 +556,8 @@ async def _run(args: argparse.Namespace, ctx: dict[str, Any], engine: AsyncEngin
             "(raw = one straightforward GROUP BY over the raw tables for the district view, median of "
             f"{args.raw_runs}; × = raw / API p95)\n"
         )
-        await _freshness(engine, client, ctx, headers)
+        if today and not args.no_freshness:
+            await _freshness(engine, client, ctx, headers)
 
 
 if __name__ == "__main__":
@@ -557,6 +567,12 @@ if __name__ == "__main__":
     parser.add_argument("--raw-runs", type=int, default=3, help="runs of each raw GROUP BY")
     parser.add_argument(
         "--only", choices=("reports", "export"), help="run only the report latencies (needs the database) or the export"
+    )
+    parser.add_argument(
+        "--past-date", type=dt.date.fromisoformat, help="the past report date (default: 1 October of the school year)"
+    )
+    parser.add_argument(
+        "--no-freshness", action="store_true", help="skip the freshness probe (it writes a mark): read-only run"
     )
     parser.add_argument("--export-rows", type=int, default=100_000, help="rows of the exported workbook")
     parser.add_argument(

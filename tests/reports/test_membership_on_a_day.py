@@ -240,3 +240,30 @@ async def test_counts_move_when_the_day_passes_a_date(client: httpx.AsyncClient,
         headers=fx.auth_headers(s["body"]),
     )
     assert r.json()["total"] == 2
+
+
+async def test_reports_without_a_date_filter_count_on_a_past_day_when_the_clock_stands_there(
+    client: httpx.AsyncClient, db: AsyncSession, clock: Any
+) -> None:
+    # staff.composition, «Об организации» and the profile count on «today»: with the clock at P they show P's people.
+    s = await school(client, db)
+    oid = s["w"].school_a.id
+    clock(P)
+    body = await get(client, s["region"], "staff.composition", view="all", organization_id=oid)
+    (row,) = body["rows"]
+    # t1 teacher (expert), t2 deputy, t4 teacher (pedagogue); t3 and t5 not started yet
+    assert (row["staff"], row["r_teacher"], row["r_deputy"], row["r_psychologist"]) == (3, 2, 1, 0)
+    assert (row["c_expert"], row["c_pedagogue"], row["c_none"], row["pct_category"]) == (1, 1, 1, 66)
+    body = await get(client, s["region"], "school.about", organization_id=oid)
+    v = {r["indicator"]: r["value"] for r in body["rows"]}
+    assert (v["Учеников"], v["Сотрудников"], v["— Учитель"], v["— Психолог"], v["Родителей"]) == (3, 3, 2, 0, 2)
+    assert (v["Всего персон"], v["Зарегистрированных пользователей"], v["% зарегистрированных"]) == (8, 2, 25)
+    assert await activity(client, s) == expected(ON_P, P)
+    for category, n in (("students", 3), ("parents", 2), ("school_staff", 3)):
+        r = await client.get(
+            f"/api/v1/organizations/{s['w'].body_a.id}/people",
+            params={"category": category},
+            headers=fx.auth_headers(s["body"]),
+        )
+        assert r.status_code == 200, r.text
+        assert r.json()["total"] == n, category

@@ -55,3 +55,27 @@ def test_the_check_catches_a_retelling() -> None:
     kk = "Үлгерім % есептеледі."
     numbers, _, signs = facts(ru)
     assert numbers - facts(kk)[0] and signs - facts(kk)[2]
+
+
+# Issue 22: every report that counts who belongs to an organization says the rule and on which day people count,
+# in each language.
+PEOPLE_REPORTS = {"activity", "staff.composition", "school.about", "school.activity"}
+
+
+@pytest.mark.parametrize("report_id", sorted(PEOPLE_REPORTS))
+@pytest.mark.parametrize("lang", ["ru", "kk", "en"])
+def test_methodology_says_on_which_day_people_count(report_id: str, lang: str) -> None:
+    from api.services.membership import REPORT_DATE_TEXT, RULE_TEXT, TODAY_TEXT
+
+    text = DEFINITIONS[report_id].methodology[lang]
+    assert RULE_TEXT[lang] in text
+    assert TODAY_TEXT[lang] in text or REPORT_DATE_TEXT[lang] in text
+    # a report with a report date says it counts on that date, not on today
+    has_date = "date" in DEFINITIONS[report_id].filters
+    assert (REPORT_DATE_TEXT[lang] in text) == has_date, (report_id, has_date)
+
+
+def test_the_people_reports_are_all_that_state_the_rule() -> None:
+    from api.services.membership import RULE_TEXT
+
+    assert {r for r, d in DEFINITIONS.items() if RULE_TEXT["ru"] in d.methodology["ru"]} == PEOPLE_REPORTS
