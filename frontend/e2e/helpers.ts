@@ -49,22 +49,30 @@ export function countOf(text: string): number {
 
 /** Pick the first value (other than the one chosen) of a cascade filter; returns its label. */
 export async function chooseFirst(page: Page, label: string): Promise<string> {
-  await page.getByRole("textbox", { name: label, exact: true }).click();
+  const box = page.getByRole("textbox", { name: label, exact: true });
+  await box.click();
   const option = page.getByRole("option").first();
   await expect(option).toBeVisible();
-  const text = (await option.textContent()) ?? "";
   await option.click();
-  return text.trim();
+  // What was chosen is what the field shows: the list may be re-rendered (its options loaded) between reading an
+  // option's text and the click, so the option's text is not the truth.
+  await expect(page.getByRole("listbox")).toHaveCount(0);
+  await expect(box).not.toHaveValue("");
+  return (await box.inputValue()).trim();
 }
 
 /** Pick the first value of a filter whose label matches `pattern`; returns its label. */
 export async function chooseMatching(page: Page, label: string, pattern: RegExp): Promise<string> {
-  await page.getByRole("textbox", { name: label, exact: true }).click();
+  const box = page.getByRole("textbox", { name: label, exact: true });
+  await box.click();
   const option = page.getByRole("option", { name: pattern }).first();
   await expect(option).toBeVisible();
-  const text = (await option.textContent()) ?? "";
   await option.click();
-  return text.trim();
+  // What was chosen is what the field shows: the list may be re-rendered (its options loaded) between reading an
+  // option's text and the click, so the option's text is not the truth.
+  await expect(page.getByRole("listbox")).toHaveCount(0);
+  await expect(box).not.toHaveValue("");
+  return (await box.inputValue()).trim();
 }
 
 /** Log a browser context in through the API: its cookie jar gets the refresh cookie the SPA restores from. */
