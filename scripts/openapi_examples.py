@@ -495,7 +495,7 @@ async def report_examples(client: httpx.AsyncClient, read: str, school_id: int) 
     return out
 
 
-async def generate(target_url: str, source_url: str) -> tuple[dict[str, Any], dict[str, Any]]:
+async def generate(target_url: str, source_url: str) -> tuple[dict[str, Any], dict[str, Any]]:  # noqa: PLR0915
     """Call the real endpoints of the target region; answer (integration examples, report examples)."""
     from api.main import create_app
 
@@ -555,8 +555,61 @@ async def generate(target_url: str, source_url: str) -> tuple[dict[str, Any], di
                 "read token",
             )["token"]
             integration = await integration_examples(client, batches, write, read)
+            integration.update(await token_examples(client, admin, region_body))
             reports = await report_examples(client, read, school_id)
-    return integration, reports
+            operations = await report_operation_examples(client, read, admin, school_id)
+    return {"operations": integration}, {"operations": operations, "reports": reports}
+
+
+def _masked(token: dict[str, Any]) -> dict[str, Any]:
+    """A created token with its secret replaced (same length, same prefix)."""
+    secret = token["token"]
+    return {**token, "token": secret[: len(token["token_prefix"])] + "x" * (len(secret) - len(token["token_prefix"]))}
+
+
+async def token_examples(client: httpx.AsyncClient, admin: dict[str, str], region_body: int) -> dict[str, Any]:
+    """Create, list and revoke an API token as the demo administrator."""
+    body = {
+        "name": "Kundelik school journal (marks and attendance)",
+        "organization_id": region_body,
+        "external_system": "kundelik-journal",
+        "scopes": ["write"],
+        "kinds": ["lessons", "homework", "marks", "absences"],
+    }
+    created = expect(await client.post(f"{PREFIX}/tokens", json=body, headers=admin), 201, "token")
+    listed = expect(await client.get(f"{PREFIX}/tokens", headers=admin), 200, "tokens")
+    revoked = expect(await client.delete(f"{PREFIX}/tokens/{created['id']}", headers=admin), 200, "revoke")
+    return {
+        f"POST {PREFIX}/tokens": {"request": body, "response": _masked(created)},
+        f"GET {PREFIX}/tokens": {"response": {"items": listed["items"][:ROWS_KEPT]}},
+        f"DELETE {PREFIX}/tokens/{{token_id}}": {"response": revoked},
+    }
+
+
+async def report_operation_examples(
+    client: httpx.AsyncClient, read: str, admin: dict[str, str], school_id: int
+) -> dict[str, Any]:
+    """The catalogue, filter options, CSV export and print page of one school report."""
+    headers = {"X-API-Token": read}
+    report, query = "school.performance.classes", {"lang": "en", "organization_id": school_id}
+    catalog = expect(await client.get("/api/v1/reports", params={"lang": "en"}, headers=headers), 200, "catalogue")
+    options = expect(await client.get(f"/api/v1/reports/{report}/options", params=query, headers=headers), 200, "o")
+    csv = await client.get(f"/api/v1/reports/{report}/export", params={**query, "format": "csv"}, headers=headers)
+    if csv.status_code != 200:
+        raise Failed(f"csv: {csv.status_code} {csv.text[:300]}")
+    page = await client.get(f"/api/v1/reports/{report}/print", params=query, headers=admin)
+    if page.status_code != 200:
+        raise Failed(f"print: {page.status_code} {page.text[:300]}")
+    lines = csv.content.decode("utf-8-sig").splitlines()
+    return {
+        "GET /api/v1/reports": {"response": {"items": catalog["items"][:ROWS_KEPT]}},
+        "GET /api/v1/reports/{report_id}/options": {"response": {k: v[:ROWS_KEPT] for k, v in options.items()}},
+        "GET /api/v1/reports/{report_id}/export": {
+            "media_type": "text/csv",
+            "response": "\n".join([*lines[: ROWS_KEPT + 1], lines[-1]]) + "\n",
+        },
+        "GET /api/v1/reports/{report_id}/print": {"media_type": "text/html", "response": page.text},
+    }
 
 
 def write_json(path: Path, data: dict[str, Any]) -> None:
@@ -583,8 +636,8 @@ def main() -> int:
         print(f"openapi examples: {exc}", file=sys.stderr)
         return 1
     EXAMPLES_DIR.mkdir(exist_ok=True)
-    write_json(INTEGRATION_FILE, {"operations": integration})
-    write_json(REPORTS_FILE, {"reports": reports})
+    write_json(INTEGRATION_FILE, integration)
+    write_json(REPORTS_FILE, reports)
     return 0
 
 
