@@ -3,6 +3,13 @@
 from __future__ import annotations
 
 from pydantic import BaseModel, Field
+from pydantic.json_schema import JsonDict
+
+
+def _optional_integer(schema: JsonDict) -> None:
+    schema.pop("default", None)
+    schema.pop("anyOf", None)
+    schema["type"] = "integer"
 
 
 class ErrorDetail(BaseModel):
@@ -10,11 +17,11 @@ class ErrorDetail(BaseModel):
 
     field: str = Field(description="the field (dotted path) the problem is about, `request` or `body` for the whole")
     message: str = Field(description="why, in English")
-    # Present only for batch items: never null on the wire, so the schema says `integer`, optional.
-    index: int = Field(
+    # Present only for batch items, never null on the wire: the schema says an optional integer.
+    index: int | None = Field(
         default=None,
         description="the position of the item in a batch (integration API)",
-        json_schema_extra=lambda schema: schema.pop("default", None),
+        json_schema_extra=_optional_integer,
     )
 
 
