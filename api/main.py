@@ -15,6 +15,7 @@ from api.body_limit import BodyLimit
 from api.config import PROJECT_ROOT, Settings, get_settings
 from api.db import make_engine, migrate, resolve_database_url, sessionmaker_for
 from api.errors import NotFound, envelope, install_error_handlers
+from api.openapi_docs import install_openapi_docs
 from api.replicas import ReplicaSet
 from api.routers import accounts as accounts_router
 from api.routers import audit as audit_router
@@ -104,6 +105,7 @@ def create_app(settings: Settings | None = None, database_url: str | None = None
     app.add_middleware(BodyLimit)  # innermost: a 413 still passes the audit and the security headers
     app.add_middleware(AuditWriter)
     app.include_router(api_router())
+    install_openapi_docs(app)
 
     @app.middleware("http")
     async def security_headers(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:

@@ -4,10 +4,10 @@
  * `errors.*`), and a generic localized one — never the raw English — for anything it does not know.
  */
 import type { TFunction } from "i18next";
+import type { components } from "./schema";
 
-export interface ErrorEnvelope {
-  error?: { code?: string; message?: string; details?: { field?: string; message?: string }[] };
-}
+/** The API's error envelope, as the OpenAPI schema declares it (api/schemas/errors.py). */
+export type ErrorEnvelope = components["schemas"]["ErrorEnvelope"];
 
 /** What the UI shows for an API error: one message, and the field it belongs to when there is one. */
 export interface LocalizedError {
@@ -76,7 +76,7 @@ export function fieldLabel(field: string, t: TFunction): string | null {
 
 /** The localized message of an API error (status + envelope). */
 export function localizeError(status: number, body: unknown, t: TFunction): LocalizedError {
-  const envelope = (body ?? {}) as ErrorEnvelope;
+  const envelope = (body ?? {}) as Partial<ErrorEnvelope>; // any body: a proxy's HTML error page too
   const known = new Set<string>(ERROR_CODES);
   const rawCode = envelope.error?.code;
   const code = rawCode && known.has(rawCode) ? rawCode : codeFromStatus(status);

@@ -2679,11 +2679,6 @@ export interface components {
             /** Can Post */
             can_post: boolean;
         };
-        /** HTTPValidationError */
-        HTTPValidationError: {
-            /** Detail */
-            detail?: components["schemas"]["ValidationError"][];
-        };
         /**
          * HealthRead
          * @description State of the service: database reachable, migrations at head, version.
@@ -4362,19 +4357,6 @@ export interface components {
             /** Last Seen At */
             last_seen_at?: string | null;
         };
-        /** ValidationError */
-        ValidationError: {
-            /** Location */
-            loc: (string | number)[];
-            /** Message */
-            msg: string;
-            /** Error Type */
-            type: string;
-            /** Input */
-            input?: unknown;
-            /** Context */
-            ctx?: Record<string, never>;
-        };
         /**
          * VisitItem
          * @description A user's visit to the school system.
@@ -4432,6 +4414,52 @@ export interface components {
             /** Withdrawn */
             withdrawn: boolean;
         };
+        /**
+         * ErrorBody
+         * @description What went wrong: a stable code, a message naming the field and the reason, and every problem found.
+         */
+        ErrorBody: {
+            /**
+             * Code
+             * @description stable machine-readable code: invalid_input, unauthorized, forbidden, not_found, …
+             */
+            code: string;
+            /**
+             * Message
+             * @description the first problem, `field: reason`
+             */
+            message: string;
+            /** Details */
+            details?: components["schemas"]["ErrorDetail"][];
+        };
+        /**
+         * ErrorDetail
+         * @description One problem: the field it is about and why; `index` is the item's position in a batch.
+         */
+        ErrorDetail: {
+            /**
+             * Field
+             * @description the field (dotted path) the problem is about, `request` or `body` for the whole
+             */
+            field: string;
+            /**
+             * Message
+             * @description why, in English
+             */
+            message: string;
+            /**
+             * Index
+             * @description the position of the item in a batch (integration API)
+             */
+            index?: number;
+        };
+        /**
+         * ErrorEnvelope
+         * @description The error envelope: `{"error": {"code", "message", "details": [{field, message, index?}]}}`.
+         */
+        ErrorEnvelope: {
+            error: components["schemas"]["ErrorBody"];
+        };
     };
     responses: never;
     parameters: never;
@@ -4476,7 +4504,116 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "created_at": "2026-12-05T18:40:44.624101Z",
+                     *           "created_by_user_id": 3,
+                     *           "external_system": "kundelik-journal",
+                     *           "id": 3,
+                     *           "kinds": [
+                     *             "absences",
+                     *             "homework",
+                     *             "lessons",
+                     *             "marks"
+                     *           ],
+                     *           "last_used_at": null,
+                     *           "name": "Kundelik school journal (marks and attendance)",
+                     *           "organization_id": 2,
+                     *           "revoked_at": null,
+                     *           "scopes": [
+                     *             "write"
+                     *           ],
+                     *           "token_prefix": "bilim_7Q7-"
+                     *         },
+                     *         {
+                     *           "created_at": "2026-12-05T18:40:43.248353Z",
+                     *           "created_by_user_id": 3,
+                     *           "external_system": "warehouse",
+                     *           "id": 2,
+                     *           "kinds": [],
+                     *           "last_used_at": null,
+                     *           "name": "Regional analytics warehouse",
+                     *           "organization_id": 2,
+                     *           "revoked_at": null,
+                     *           "scopes": [
+                     *             "read"
+                     *           ],
+                     *           "token_prefix": "bilim_M83E"
+                     *         },
+                     *         {
+                     *           "created_at": "2026-12-05T18:40:43.187818Z",
+                     *           "created_by_user_id": 3,
+                     *           "external_system": "kundelik",
+                     *           "id": 1,
+                     *           "kinds": [
+                     *             "absences",
+                     *             "assignments",
+                     *             "classes",
+                     *             "documents",
+                     *             "enrolments",
+                     *             "homework",
+                     *             "lessons",
+                     *             "marks",
+                     *             "movements",
+                     *             "organizations",
+                     *             "parent-links",
+                     *             "persons",
+                     *             "staff-posts",
+                     *             "subjects",
+                     *             "users",
+                     *             "visits"
+                     *           ],
+                     *           "last_used_at": "2026-12-05T18:40:43.274713Z",
+                     *           "name": "Kundelik school journal",
+                     *           "organization_id": 2,
+                     *           "revoked_at": null,
+                     *           "scopes": [
+                     *             "write"
+                     *           ],
+                     *           "token_prefix": "bilim_kvYf"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["TokenList"];
+                };
+            };
+            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "authorization: log in first",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "only an administrator of the management body may do this",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
@@ -4490,6 +4627,22 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "external_system": "kundelik-journal",
+                 *       "kinds": [
+                 *         "lessons",
+                 *         "homework",
+                 *         "marks",
+                 *         "absences"
+                 *       ],
+                 *       "name": "Kundelik school journal (marks and attendance)",
+                 *       "organization_id": 2,
+                 *       "scopes": [
+                 *         "write"
+                 *       ]
+                 *     }
+                 */
                 "application/json": components["schemas"]["TokenCreate"];
             };
         };
@@ -4500,16 +4653,135 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "created_at": "2026-12-05T18:40:44.624101Z",
+                     *       "created_by_user_id": 3,
+                     *       "external_system": "kundelik-journal",
+                     *       "id": 3,
+                     *       "kinds": [
+                     *         "absences",
+                     *         "homework",
+                     *         "lessons",
+                     *         "marks"
+                     *       ],
+                     *       "last_used_at": null,
+                     *       "name": "Kundelik school journal (marks and attendance)",
+                     *       "organization_id": 2,
+                     *       "revoked_at": null,
+                     *       "scopes": [
+                     *         "write"
+                     *       ],
+                     *       "token": "bilim_7Q7-xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+                     *       "token_prefix": "bilim_7Q7-"
+                     *     }
+                     */
                     "application/json": components["schemas"]["TokenCreated"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "authorization: log in first",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "only an administrator of the management body may do this",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Conflicts with data already stored (a duplicate, or a row that others still refer to). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "conflict",
+                     *         "message": "the data conflicts with data already stored",
+                     *         "details": [
+                     *           {
+                     *             "field": "request",
+                     *             "message": "the data conflicts with data already stored"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request body is larger than this route's limit; nothing was read or written. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "payload_too_large",
+                     *         "message": "request body: larger than the limit of 1048576 bytes for this route",
+                     *         "details": [
+                     *           {
+                     *             "field": "body",
+                     *             "message": "larger than the limit of 1048576 bytes for this route"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_input",
+                     *         "message": "date_from: Input should be a valid date or datetime, input is too short",
+                     *         "details": [
+                     *           {
+                     *             "field": "date_from",
+                     *             "message": "Input should be a valid date or datetime, input is too short"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
@@ -4531,16 +4803,129 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "created_at": "2026-12-05T18:40:44.624101Z",
+                     *       "created_by_user_id": 3,
+                     *       "external_system": "kundelik-journal",
+                     *       "id": 3,
+                     *       "kinds": [
+                     *         "absences",
+                     *         "homework",
+                     *         "lessons",
+                     *         "marks"
+                     *       ],
+                     *       "last_used_at": null,
+                     *       "name": "Kundelik school journal (marks and attendance)",
+                     *       "organization_id": 2,
+                     *       "revoked_at": "2026-12-05T18:40:44.650629Z",
+                     *       "scopes": [
+                     *         "write"
+                     *       ],
+                     *       "token_prefix": "bilim_7Q7-"
+                     *     }
+                     */
                     "application/json": components["schemas"]["TokenRead"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "authorization: log in first",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "only an administrator of the management body may do this",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found, or outside the caller's subtree (the two are not told apart). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "organization 4211 not found",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Conflicts with data already stored (a duplicate, or a row that others still refer to). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "conflict",
+                     *         "message": "the data conflicts with data already stored",
+                     *         "details": [
+                     *           {
+                     *             "field": "request",
+                     *             "message": "the data conflicts with data already stored"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_input",
+                     *         "message": "date_from: Input should be a valid date or datetime, input is too short",
+                     *         "details": [
+                     *           {
+                     *             "field": "date_from",
+                     *             "message": "Input should be a valid date or datetime, input is too short"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
@@ -4554,6 +4939,29 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "items": [
+                 *         {
+                 *           "accreditation_date": "2019-12-16",
+                 *           "accreditation_number": "№ 4151",
+                 *           "accreditation_valid_until": "2024-12-16",
+                 *           "building_address": "100565, Тестовый регион, г. Тест, ул. Ленина, 112",
+                 *           "district_id": 1,
+                 *           "email": "school7@edu.test.kz",
+                 *           "external_id": "school-7",
+                 *           "kind": "school",
+                 *           "name_kk": "№2 жалпы білім беретін орта мектеп",
+                 *           "name_ru": "Средняя общеобразовательная школа №2",
+                 *           "parent_id": 3,
+                 *           "phones": "8 (7212) 43-97-22",
+                 *           "postal_address": "100565, Тестовый регион, г. Тест, ул. Ленина, 112",
+                 *           "structure_code": "independent",
+                 *           "type_code": "general"
+                 *         }
+                 *       ]
+                 *     }
+                 */
                 "application/json": components["schemas"]["Batch_OrganizationItem_"];
             };
         };
@@ -4564,16 +4972,122 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "created": 1,
+                     *       "deleted": 0,
+                     *       "kind": "organizations",
+                     *       "unchanged": 0,
+                     *       "updated": 0
+                     *     }
+                     */
                     "application/json": components["schemas"]["BatchResult"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "authorization: send the API token in X-API-Token",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "token: this API token has no 'write' scope (it has: read)",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Conflicts with data already stored (a duplicate, or a row that others still refer to). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "conflict",
+                     *         "message": "the data conflicts with data already stored",
+                     *         "details": [
+                     *           {
+                     *             "field": "request",
+                     *             "message": "the data conflicts with data already stored"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request body is larger than this route's limit; nothing was read or written. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "payload_too_large",
+                     *         "message": "request body: larger than the limit of 1048576 bytes for this route",
+                     *         "details": [
+                     *           {
+                     *             "field": "body",
+                     *             "message": "larger than the limit of 1048576 bytes for this route"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_input",
+                     *         "details": [
+                     *           {
+                     *             "field": "name_ru",
+                     *             "index": 0,
+                     *             "message": "Field required"
+                     *           }
+                     *         ],
+                     *         "message": "items[0].name_ru: Field required"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
@@ -4587,6 +5101,59 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "items": [
+                 *         {
+                 *           "birth_date": "1986-12-15",
+                 *           "external_id": "person-364",
+                 *           "first_name": "Салтанат",
+                 *           "iin": "861215459744",
+                 *           "patronymic": "Маратовна",
+                 *           "phone": "+7 714 846 39 69",
+                 *           "sex": "F",
+                 *           "surname": "Калиева"
+                 *         },
+                 *         {
+                 *           "birth_date": "2018-06-07",
+                 *           "external_id": "person-406",
+                 *           "first_name": "Маргарита",
+                 *           "iin": "180607659262",
+                 *           "patronymic": "Антоновна",
+                 *           "sex": "F",
+                 *           "surname": "Соколова"
+                 *         },
+                 *         {
+                 *           "birth_date": "2018-06-27",
+                 *           "external_id": "person-411",
+                 *           "first_name": "Бауыржан",
+                 *           "iin": "180627583063",
+                 *           "patronymic": "Бақытжанович",
+                 *           "sex": "M",
+                 *           "surname": "Рысбеков"
+                 *         },
+                 *         {
+                 *           "birth_date": "1982-09-07",
+                 *           "external_id": "person-404",
+                 *           "first_name": "Екатерина",
+                 *           "iin": "820907476365",
+                 *           "patronymic": "Денисовна",
+                 *           "phone": "+7 702 944 17 68",
+                 *           "sex": "F",
+                 *           "surname": "Соколова"
+                 *         },
+                 *         {
+                 *           "birth_date": "2009-05-26",
+                 *           "external_id": "person-500",
+                 *           "first_name": "Вадим",
+                 *           "iin": "090526583399",
+                 *           "patronymic": "Фёдорович",
+                 *           "sex": "M",
+                 *           "surname": "Никитин"
+                 *         }
+                 *       ]
+                 *     }
+                 */
                 "application/json": components["schemas"]["Batch_PersonItem_"];
             };
         };
@@ -4597,16 +5164,122 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "created": 5,
+                     *       "deleted": 0,
+                     *       "kind": "persons",
+                     *       "unchanged": 0,
+                     *       "updated": 0
+                     *     }
+                     */
                     "application/json": components["schemas"]["BatchResult"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "authorization: send the API token in X-API-Token",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "token: this API token has no 'write' scope (it has: read)",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Conflicts with data already stored (a duplicate, or a row that others still refer to). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "conflict",
+                     *         "message": "the data conflicts with data already stored",
+                     *         "details": [
+                     *           {
+                     *             "field": "request",
+                     *             "message": "the data conflicts with data already stored"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request body is larger than this route's limit; nothing was read or written. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "payload_too_large",
+                     *         "message": "request body: larger than the limit of 1048576 bytes for this route",
+                     *         "details": [
+                     *           {
+                     *             "field": "body",
+                     *             "message": "larger than the limit of 1048576 bytes for this route"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_input",
+                     *         "details": [
+                     *           {
+                     *             "field": "surname",
+                     *             "index": 1,
+                     *             "message": "Field required"
+                     *           }
+                     *         ],
+                     *         "message": "items[1].surname: Field required"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
@@ -4620,6 +5293,21 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "items": [
+                 *         {
+                 *           "category": "moderator",
+                 *           "external_id": "post-106",
+                 *           "organization_external_id": "school-7",
+                 *           "person_external_id": "person-364",
+                 *           "position": "Учитель начальных классов",
+                 *           "role_kind": "teacher",
+                 *           "started_on": "2010-08-01"
+                 *         }
+                 *       ]
+                 *     }
+                 */
                 "application/json": components["schemas"]["Batch_StaffPostItem_"];
             };
         };
@@ -4630,16 +5318,122 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "created": 1,
+                     *       "deleted": 0,
+                     *       "kind": "staff-posts",
+                     *       "unchanged": 0,
+                     *       "updated": 0
+                     *     }
+                     */
                     "application/json": components["schemas"]["BatchResult"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "authorization: send the API token in X-API-Token",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "token: this API token has no 'write' scope (it has: read)",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Conflicts with data already stored (a duplicate, or a row that others still refer to). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "conflict",
+                     *         "message": "the data conflicts with data already stored",
+                     *         "details": [
+                     *           {
+                     *             "field": "request",
+                     *             "message": "the data conflicts with data already stored"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request body is larger than this route's limit; nothing was read or written. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "payload_too_large",
+                     *         "message": "request body: larger than the limit of 1048576 bytes for this route",
+                     *         "details": [
+                     *           {
+                     *             "field": "body",
+                     *             "message": "larger than the limit of 1048576 bytes for this route"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_input",
+                     *         "details": [
+                     *           {
+                     *             "field": "organization_external_id",
+                     *             "index": 0,
+                     *             "message": "Field required"
+                     *           }
+                     *         ],
+                     *         "message": "items[0].organization_external_id: Field required"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
@@ -4653,6 +5447,13 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "external_ids": [
+                 *         "post-106"
+                 *       ]
+                 *     }
+                 */
                 "application/json": components["schemas"]["DeleteBatch"];
             };
         };
@@ -4663,16 +5464,121 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "created": 0,
+                     *       "deleted": 1,
+                     *       "kind": "staff-posts",
+                     *       "unchanged": 0,
+                     *       "updated": 0
+                     *     }
+                     */
                     "application/json": components["schemas"]["BatchResult"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "authorization: send the API token in X-API-Token",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "token: this API token has no 'write' scope (it has: read)",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Conflicts with data already stored (a duplicate, or a row that others still refer to). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "conflict",
+                     *         "message": "the data conflicts with data already stored",
+                     *         "details": [
+                     *           {
+                     *             "field": "request",
+                     *             "message": "the data conflicts with data already stored"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request body is larger than this route's limit; nothing was read or written. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "payload_too_large",
+                     *         "message": "request body: larger than the limit of 1048576 bytes for this route",
+                     *         "details": [
+                     *           {
+                     *             "field": "body",
+                     *             "message": "larger than the limit of 1048576 bytes for this route"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_input",
+                     *         "message": "date_from: Input should be a valid date or datetime, input is too short",
+                     *         "details": [
+                     *           {
+                     *             "field": "date_from",
+                     *             "message": "Input should be a valid date or datetime, input is too short"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
@@ -4686,6 +5592,20 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "items": [
+                 *         {
+                 *           "academic_year": "2026-2027",
+                 *           "class_teacher_external_id": "person-364",
+                 *           "external_id": "class-29",
+                 *           "grade": 3,
+                 *           "letter": "А",
+                 *           "organization_external_id": "school-7"
+                 *         }
+                 *       ]
+                 *     }
+                 */
                 "application/json": components["schemas"]["Batch_ClassItem_"];
             };
         };
@@ -4696,16 +5616,122 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "created": 1,
+                     *       "deleted": 0,
+                     *       "kind": "classes",
+                     *       "unchanged": 0,
+                     *       "updated": 0
+                     *     }
+                     */
                     "application/json": components["schemas"]["BatchResult"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "authorization: send the API token in X-API-Token",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "token: this API token has no 'write' scope (it has: read)",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Conflicts with data already stored (a duplicate, or a row that others still refer to). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "conflict",
+                     *         "message": "the data conflicts with data already stored",
+                     *         "details": [
+                     *           {
+                     *             "field": "request",
+                     *             "message": "the data conflicts with data already stored"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request body is larger than this route's limit; nothing was read or written. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "payload_too_large",
+                     *         "message": "request body: larger than the limit of 1048576 bytes for this route",
+                     *         "details": [
+                     *           {
+                     *             "field": "body",
+                     *             "message": "larger than the limit of 1048576 bytes for this route"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_input",
+                     *         "details": [
+                     *           {
+                     *             "field": "organization_external_id",
+                     *             "index": 0,
+                     *             "message": "Field required"
+                     *           }
+                     *         ],
+                     *         "message": "items[0].organization_external_id: Field required"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
@@ -4719,6 +5745,20 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "items": [
+                 *         {
+                 *           "external_id": "subject-3",
+                 *           "name_en": "Russian language",
+                 *           "name_kk": "Орыс тілі",
+                 *           "name_ru": "Русский язык",
+                 *           "organization_external_id": "school-7",
+                 *           "short_name": "Рус. яз."
+                 *         }
+                 *       ]
+                 *     }
+                 */
                 "application/json": components["schemas"]["Batch_SubjectItem_"];
             };
         };
@@ -4729,16 +5769,122 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "created": 1,
+                     *       "deleted": 0,
+                     *       "kind": "subjects",
+                     *       "unchanged": 0,
+                     *       "updated": 0
+                     *     }
+                     */
                     "application/json": components["schemas"]["BatchResult"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "authorization: send the API token in X-API-Token",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "token: this API token has no 'write' scope (it has: read)",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Conflicts with data already stored (a duplicate, or a row that others still refer to). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "conflict",
+                     *         "message": "the data conflicts with data already stored",
+                     *         "details": [
+                     *           {
+                     *             "field": "request",
+                     *             "message": "the data conflicts with data already stored"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request body is larger than this route's limit; nothing was read or written. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "payload_too_large",
+                     *         "message": "request body: larger than the limit of 1048576 bytes for this route",
+                     *         "details": [
+                     *           {
+                     *             "field": "body",
+                     *             "message": "larger than the limit of 1048576 bytes for this route"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_input",
+                     *         "details": [
+                     *           {
+                     *             "field": "name_ru",
+                     *             "index": 0,
+                     *             "message": "Field required"
+                     *           }
+                     *         ],
+                     *         "message": "items[0].name_ru: Field required"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
@@ -4752,6 +5898,19 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "items": [
+                 *         {
+                 *           "class_external_id": "class-29",
+                 *           "external_id": "assignment-359",
+                 *           "hours_per_week": 4,
+                 *           "subject_external_id": "subject-3",
+                 *           "teacher_external_id": "person-364"
+                 *         }
+                 *       ]
+                 *     }
+                 */
                 "application/json": components["schemas"]["Batch_AssignmentItem_"];
             };
         };
@@ -4762,16 +5921,122 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "created": 1,
+                     *       "deleted": 0,
+                     *       "kind": "assignments",
+                     *       "unchanged": 0,
+                     *       "updated": 0
+                     *     }
+                     */
                     "application/json": components["schemas"]["BatchResult"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "authorization: send the API token in X-API-Token",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "token: this API token has no 'write' scope (it has: read)",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Conflicts with data already stored (a duplicate, or a row that others still refer to). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "conflict",
+                     *         "message": "the data conflicts with data already stored",
+                     *         "details": [
+                     *           {
+                     *             "field": "request",
+                     *             "message": "the data conflicts with data already stored"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request body is larger than this route's limit; nothing was read or written. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "payload_too_large",
+                     *         "message": "request body: larger than the limit of 1048576 bytes for this route",
+                     *         "details": [
+                     *           {
+                     *             "field": "body",
+                     *             "message": "larger than the limit of 1048576 bytes for this route"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_input",
+                     *         "details": [
+                     *           {
+                     *             "field": "class_external_id",
+                     *             "index": 0,
+                     *             "message": "Field required"
+                     *           }
+                     *         ],
+                     *         "message": "items[0].class_external_id: Field required"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
@@ -4785,6 +6050,25 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "items": [
+                 *         {
+                 *           "class_external_id": "class-29",
+                 *           "ends_on": "2026-10-11",
+                 *           "external_id": "enrolment-141",
+                 *           "starts_on": "2026-09-01",
+                 *           "student_external_id": "person-406"
+                 *         },
+                 *         {
+                 *           "class_external_id": "class-29",
+                 *           "external_id": "enrolment-143",
+                 *           "starts_on": "2026-09-01",
+                 *           "student_external_id": "person-411"
+                 *         }
+                 *       ]
+                 *     }
+                 */
                 "application/json": components["schemas"]["Batch_EnrolmentItem_"];
             };
         };
@@ -4795,16 +6079,122 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "created": 2,
+                     *       "deleted": 0,
+                     *       "kind": "enrolments",
+                     *       "unchanged": 0,
+                     *       "updated": 0
+                     *     }
+                     */
                     "application/json": components["schemas"]["BatchResult"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "authorization: send the API token in X-API-Token",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "token: this API token has no 'write' scope (it has: read)",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Conflicts with data already stored (a duplicate, or a row that others still refer to). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "conflict",
+                     *         "message": "the data conflicts with data already stored",
+                     *         "details": [
+                     *           {
+                     *             "field": "request",
+                     *             "message": "the data conflicts with data already stored"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request body is larger than this route's limit; nothing was read or written. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "payload_too_large",
+                     *         "message": "request body: larger than the limit of 1048576 bytes for this route",
+                     *         "details": [
+                     *           {
+                     *             "field": "body",
+                     *             "message": "larger than the limit of 1048576 bytes for this route"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_input",
+                     *         "details": [
+                     *           {
+                     *             "field": "class_external_id",
+                     *             "index": 1,
+                     *             "message": "Field required"
+                     *           }
+                     *         ],
+                     *         "message": "items[1].class_external_id: Field required"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
@@ -4818,6 +6208,13 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "external_ids": [
+                 *         "enrolment-143"
+                 *       ]
+                 *     }
+                 */
                 "application/json": components["schemas"]["DeleteBatch"];
             };
         };
@@ -4828,16 +6225,121 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "created": 0,
+                     *       "deleted": 1,
+                     *       "kind": "enrolments",
+                     *       "unchanged": 0,
+                     *       "updated": 0
+                     *     }
+                     */
                     "application/json": components["schemas"]["BatchResult"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "authorization: send the API token in X-API-Token",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "token: this API token has no 'write' scope (it has: read)",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Conflicts with data already stored (a duplicate, or a row that others still refer to). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "conflict",
+                     *         "message": "the data conflicts with data already stored",
+                     *         "details": [
+                     *           {
+                     *             "field": "request",
+                     *             "message": "the data conflicts with data already stored"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request body is larger than this route's limit; nothing was read or written. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "payload_too_large",
+                     *         "message": "request body: larger than the limit of 1048576 bytes for this route",
+                     *         "details": [
+                     *           {
+                     *             "field": "body",
+                     *             "message": "larger than the limit of 1048576 bytes for this route"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_input",
+                     *         "message": "date_from: Input should be a valid date or datetime, input is too short",
+                     *         "details": [
+                     *           {
+                     *             "field": "date_from",
+                     *             "message": "Input should be a valid date or datetime, input is too short"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
@@ -4851,6 +6353,18 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "items": [
+                 *         {
+                 *           "child_external_id": "person-406",
+                 *           "external_id": "parent-link-194",
+                 *           "parent_external_id": "person-404",
+                 *           "relation": "mother"
+                 *         }
+                 *       ]
+                 *     }
+                 */
                 "application/json": components["schemas"]["Batch_ParentLinkItem_"];
             };
         };
@@ -4861,16 +6375,122 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "created": 1,
+                     *       "deleted": 0,
+                     *       "kind": "parent-links",
+                     *       "unchanged": 0,
+                     *       "updated": 0
+                     *     }
+                     */
                     "application/json": components["schemas"]["BatchResult"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "authorization: send the API token in X-API-Token",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "token: this API token has no 'write' scope (it has: read)",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Conflicts with data already stored (a duplicate, or a row that others still refer to). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "conflict",
+                     *         "message": "the data conflicts with data already stored",
+                     *         "details": [
+                     *           {
+                     *             "field": "request",
+                     *             "message": "the data conflicts with data already stored"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request body is larger than this route's limit; nothing was read or written. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "payload_too_large",
+                     *         "message": "request body: larger than the limit of 1048576 bytes for this route",
+                     *         "details": [
+                     *           {
+                     *             "field": "body",
+                     *             "message": "larger than the limit of 1048576 bytes for this route"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_input",
+                     *         "details": [
+                     *           {
+                     *             "field": "parent_external_id",
+                     *             "index": 0,
+                     *             "message": "Field required"
+                     *           }
+                     *         ],
+                     *         "message": "items[0].parent_external_id: Field required"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
@@ -4884,6 +6504,13 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "external_ids": [
+                 *         "parent-link-194"
+                 *       ]
+                 *     }
+                 */
                 "application/json": components["schemas"]["DeleteBatch"];
             };
         };
@@ -4894,16 +6521,121 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "created": 0,
+                     *       "deleted": 1,
+                     *       "kind": "parent-links",
+                     *       "unchanged": 0,
+                     *       "updated": 0
+                     *     }
+                     */
                     "application/json": components["schemas"]["BatchResult"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "authorization: send the API token in X-API-Token",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "token: this API token has no 'write' scope (it has: read)",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Conflicts with data already stored (a duplicate, or a row that others still refer to). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "conflict",
+                     *         "message": "the data conflicts with data already stored",
+                     *         "details": [
+                     *           {
+                     *             "field": "request",
+                     *             "message": "the data conflicts with data already stored"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request body is larger than this route's limit; nothing was read or written. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "payload_too_large",
+                     *         "message": "request body: larger than the limit of 1048576 bytes for this route",
+                     *         "details": [
+                     *           {
+                     *             "field": "body",
+                     *             "message": "larger than the limit of 1048576 bytes for this route"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_input",
+                     *         "message": "date_from: Input should be a valid date or datetime, input is too short",
+                     *         "details": [
+                     *           {
+                     *             "field": "date_from",
+                     *             "message": "Input should be a valid date or datetime, input is too short"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
@@ -4917,6 +6649,36 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "items": [
+                 *         {
+                 *           "external_id": "user-236",
+                 *           "last_seen_at": "2026-11-14T12:24:00Z",
+                 *           "organization_external_id": "school-7",
+                 *           "person_external_id": "person-364",
+                 *           "registered_at": "2021-12-02T07:00:00Z",
+                 *           "status": "active"
+                 *         },
+                 *         {
+                 *           "external_id": "user-265",
+                 *           "last_seen_at": "2026-11-10T13:10:00Z",
+                 *           "organization_external_id": "school-7",
+                 *           "person_external_id": "person-404",
+                 *           "registered_at": "2021-02-27T07:00:00Z",
+                 *           "status": "active"
+                 *         },
+                 *         {
+                 *           "external_id": "user-266",
+                 *           "last_seen_at": "2026-10-14T11:34:00Z",
+                 *           "organization_external_id": "school-7",
+                 *           "person_external_id": "person-406",
+                 *           "registered_at": "2023-04-09T07:00:00Z",
+                 *           "status": "active"
+                 *         }
+                 *       ]
+                 *     }
+                 */
                 "application/json": components["schemas"]["Batch_UserItem_"];
             };
         };
@@ -4927,16 +6689,122 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "created": 3,
+                     *       "deleted": 0,
+                     *       "kind": "users",
+                     *       "unchanged": 0,
+                     *       "updated": 0
+                     *     }
+                     */
                     "application/json": components["schemas"]["BatchResult"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "authorization: send the API token in X-API-Token",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "token: this API token has no 'write' scope (it has: read)",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Conflicts with data already stored (a duplicate, or a row that others still refer to). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "conflict",
+                     *         "message": "the data conflicts with data already stored",
+                     *         "details": [
+                     *           {
+                     *             "field": "request",
+                     *             "message": "the data conflicts with data already stored"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request body is larger than this route's limit; nothing was read or written. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "payload_too_large",
+                     *         "message": "request body: larger than the limit of 1048576 bytes for this route",
+                     *         "details": [
+                     *           {
+                     *             "field": "body",
+                     *             "message": "larger than the limit of 1048576 bytes for this route"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_input",
+                     *         "details": [
+                     *           {
+                     *             "field": "person_external_id",
+                     *             "index": 1,
+                     *             "message": "Field required"
+                     *           }
+                     *         ],
+                     *         "message": "items[1].person_external_id: Field required"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
@@ -4950,6 +6818,30 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "items": [
+                 *         {
+                 *           "assignment_external_id": "assignment-359",
+                 *           "date": "2026-11-20",
+                 *           "external_id": "lesson-7203",
+                 *           "number": 3,
+                 *           "status": "held",
+                 *           "teacher_external_id": "person-364",
+                 *           "topic": "Работа над ошибками. Закрепление"
+                 *         },
+                 *         {
+                 *           "assignment_external_id": "assignment-359",
+                 *           "date": "2026-10-02",
+                 *           "external_id": "lesson-7065",
+                 *           "number": 3,
+                 *           "status": "held",
+                 *           "teacher_external_id": "person-364",
+                 *           "topic": "Работа над ошибками. Закрепление"
+                 *         }
+                 *       ]
+                 *     }
+                 */
                 "application/json": components["schemas"]["Batch_LessonItem_"];
             };
         };
@@ -4960,16 +6852,122 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "created": 2,
+                     *       "deleted": 0,
+                     *       "kind": "lessons",
+                     *       "unchanged": 0,
+                     *       "updated": 0
+                     *     }
+                     */
                     "application/json": components["schemas"]["BatchResult"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "authorization: send the API token in X-API-Token",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "token: this API token has no 'write' scope (it has: read)",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Conflicts with data already stored (a duplicate, or a row that others still refer to). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "conflict",
+                     *         "message": "the data conflicts with data already stored",
+                     *         "details": [
+                     *           {
+                     *             "field": "request",
+                     *             "message": "the data conflicts with data already stored"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request body is larger than this route's limit; nothing was read or written. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "payload_too_large",
+                     *         "message": "request body: larger than the limit of 1048576 bytes for this route",
+                     *         "details": [
+                     *           {
+                     *             "field": "body",
+                     *             "message": "larger than the limit of 1048576 bytes for this route"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_input",
+                     *         "details": [
+                     *           {
+                     *             "field": "assignment_external_id",
+                     *             "index": 1,
+                     *             "message": "Field required"
+                     *           }
+                     *         ],
+                     *         "message": "items[1].assignment_external_id: Field required"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
@@ -4983,6 +6981,13 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "external_ids": [
+                 *         "lesson-7065"
+                 *       ]
+                 *     }
+                 */
                 "application/json": components["schemas"]["DeleteBatch"];
             };
         };
@@ -4993,16 +6998,121 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "created": 0,
+                     *       "deleted": 1,
+                     *       "kind": "lessons",
+                     *       "unchanged": 0,
+                     *       "updated": 0
+                     *     }
+                     */
                     "application/json": components["schemas"]["BatchResult"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "authorization: send the API token in X-API-Token",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "token: this API token has no 'write' scope (it has: read)",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Conflicts with data already stored (a duplicate, or a row that others still refer to). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "conflict",
+                     *         "message": "the data conflicts with data already stored",
+                     *         "details": [
+                     *           {
+                     *             "field": "request",
+                     *             "message": "the data conflicts with data already stored"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request body is larger than this route's limit; nothing was read or written. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "payload_too_large",
+                     *         "message": "request body: larger than the limit of 1048576 bytes for this route",
+                     *         "details": [
+                     *           {
+                     *             "field": "body",
+                     *             "message": "larger than the limit of 1048576 bytes for this route"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_input",
+                     *         "message": "date_from: Input should be a valid date or datetime, input is too short",
+                     *         "details": [
+                     *           {
+                     *             "field": "date_from",
+                     *             "message": "Input should be a valid date or datetime, input is too short"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
@@ -5016,6 +7126,26 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "items": [
+                 *         {
+                 *           "due_on": "2026-10-06",
+                 *           "external_id": "homework-3963",
+                 *           "lesson_external_id": "lesson-7065",
+                 *           "minutes": 10,
+                 *           "text": "Повторить тему «Глагол»"
+                 *         },
+                 *         {
+                 *           "due_on": "2026-11-24",
+                 *           "external_id": "homework-4050",
+                 *           "lesson_external_id": "lesson-7203",
+                 *           "minutes": 10,
+                 *           "text": "§ 27, вопросы 1–6"
+                 *         }
+                 *       ]
+                 *     }
+                 */
                 "application/json": components["schemas"]["Batch_HomeworkItem_"];
             };
         };
@@ -5026,16 +7156,122 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "created": 2,
+                     *       "deleted": 0,
+                     *       "kind": "homework",
+                     *       "unchanged": 0,
+                     *       "updated": 0
+                     *     }
+                     */
                     "application/json": components["schemas"]["BatchResult"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "authorization: send the API token in X-API-Token",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "token: this API token has no 'write' scope (it has: read)",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Conflicts with data already stored (a duplicate, or a row that others still refer to). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "conflict",
+                     *         "message": "the data conflicts with data already stored",
+                     *         "details": [
+                     *           {
+                     *             "field": "request",
+                     *             "message": "the data conflicts with data already stored"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request body is larger than this route's limit; nothing was read or written. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "payload_too_large",
+                     *         "message": "request body: larger than the limit of 1048576 bytes for this route",
+                     *         "details": [
+                     *           {
+                     *             "field": "body",
+                     *             "message": "larger than the limit of 1048576 bytes for this route"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_input",
+                     *         "details": [
+                     *           {
+                     *             "field": "lesson_external_id",
+                     *             "index": 1,
+                     *             "message": "Field required"
+                     *           }
+                     *         ],
+                     *         "message": "items[1].lesson_external_id: Field required"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
@@ -5049,6 +7285,13 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "external_ids": [
+                 *         "homework-4050"
+                 *       ]
+                 *     }
+                 */
                 "application/json": components["schemas"]["DeleteBatch"];
             };
         };
@@ -5059,16 +7302,121 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "created": 0,
+                     *       "deleted": 1,
+                     *       "kind": "homework",
+                     *       "unchanged": 0,
+                     *       "updated": 0
+                     *     }
+                     */
                     "application/json": components["schemas"]["BatchResult"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "authorization: send the API token in X-API-Token",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "token: this API token has no 'write' scope (it has: read)",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Conflicts with data already stored (a duplicate, or a row that others still refer to). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "conflict",
+                     *         "message": "the data conflicts with data already stored",
+                     *         "details": [
+                     *           {
+                     *             "field": "request",
+                     *             "message": "the data conflicts with data already stored"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request body is larger than this route's limit; nothing was read or written. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "payload_too_large",
+                     *         "message": "request body: larger than the limit of 1048576 bytes for this route",
+                     *         "details": [
+                     *           {
+                     *             "field": "body",
+                     *             "message": "larger than the limit of 1048576 bytes for this route"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_input",
+                     *         "message": "date_from: Input should be a valid date or datetime, input is too short",
+                     *         "details": [
+                     *           {
+                     *             "field": "date_from",
+                     *             "message": "Input should be a valid date or datetime, input is too short"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
@@ -5082,6 +7430,44 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "items": [
+                 *         {
+                 *           "class_external_id": "class-29",
+                 *           "entered_at": "2026-10-02T11:20:00Z",
+                 *           "entered_by_external_id": "person-364",
+                 *           "external_id": "mark-10969",
+                 *           "kind": "current",
+                 *           "lesson_external_id": "lesson-7065",
+                 *           "student_external_id": "person-406",
+                 *           "subject_external_id": "subject-3",
+                 *           "value": 3
+                 *         },
+                 *         {
+                 *           "class_external_id": "class-29",
+                 *           "entered_at": "2026-11-20T06:00:00Z",
+                 *           "entered_by_external_id": "person-364",
+                 *           "external_id": "mark-11079",
+                 *           "kind": "current",
+                 *           "lesson_external_id": "lesson-7203",
+                 *           "student_external_id": "person-411",
+                 *           "subject_external_id": "subject-3",
+                 *           "value": 4
+                 *         },
+                 *         {
+                 *           "class_external_id": "class-29",
+                 *           "date": "2026-10-25",
+                 *           "external_id": "mark-11100",
+                 *           "kind": "quarter",
+                 *           "period_number": 1,
+                 *           "student_external_id": "person-411",
+                 *           "subject_external_id": "subject-3",
+                 *           "value": 3
+                 *         }
+                 *       ]
+                 *     }
+                 */
                 "application/json": components["schemas"]["Batch_MarkItem_"];
             };
         };
@@ -5092,16 +7478,122 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "created": 3,
+                     *       "deleted": 0,
+                     *       "kind": "marks",
+                     *       "unchanged": 0,
+                     *       "updated": 0
+                     *     }
+                     */
                     "application/json": components["schemas"]["BatchResult"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "authorization: send the API token in X-API-Token",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "token: this API token has no 'write' scope (it has: read)",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Conflicts with data already stored (a duplicate, or a row that others still refer to). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "conflict",
+                     *         "message": "the data conflicts with data already stored",
+                     *         "details": [
+                     *           {
+                     *             "field": "request",
+                     *             "message": "the data conflicts with data already stored"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request body is larger than this route's limit; nothing was read or written. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "payload_too_large",
+                     *         "message": "request body: larger than the limit of 1048576 bytes for this route",
+                     *         "details": [
+                     *           {
+                     *             "field": "body",
+                     *             "message": "larger than the limit of 1048576 bytes for this route"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_input",
+                     *         "details": [
+                     *           {
+                     *             "field": "student_external_id",
+                     *             "index": 1,
+                     *             "message": "Field required"
+                     *           }
+                     *         ],
+                     *         "message": "items[1].student_external_id: Field required"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
@@ -5115,6 +7607,13 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "external_ids": [
+                 *         "mark-11100"
+                 *       ]
+                 *     }
+                 */
                 "application/json": components["schemas"]["DeleteBatch"];
             };
         };
@@ -5125,16 +7624,121 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "created": 0,
+                     *       "deleted": 1,
+                     *       "kind": "marks",
+                     *       "unchanged": 0,
+                     *       "updated": 0
+                     *     }
+                     */
                     "application/json": components["schemas"]["BatchResult"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "authorization: send the API token in X-API-Token",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "token: this API token has no 'write' scope (it has: read)",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Conflicts with data already stored (a duplicate, or a row that others still refer to). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "conflict",
+                     *         "message": "the data conflicts with data already stored",
+                     *         "details": [
+                     *           {
+                     *             "field": "request",
+                     *             "message": "the data conflicts with data already stored"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request body is larger than this route's limit; nothing was read or written. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "payload_too_large",
+                     *         "message": "request body: larger than the limit of 1048576 bytes for this route",
+                     *         "details": [
+                     *           {
+                     *             "field": "body",
+                     *             "message": "larger than the limit of 1048576 bytes for this route"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_input",
+                     *         "message": "date_from: Input should be a valid date or datetime, input is too short",
+                     *         "details": [
+                     *           {
+                     *             "field": "date_from",
+                     *             "message": "Input should be a valid date or datetime, input is too short"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
@@ -5148,6 +7752,18 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "items": [
+                 *         {
+                 *           "external_id": "absence-1970",
+                 *           "lesson_external_id": "lesson-7065",
+                 *           "reason": "illness",
+                 *           "student_external_id": "person-411"
+                 *         }
+                 *       ]
+                 *     }
+                 */
                 "application/json": components["schemas"]["Batch_AbsenceItem_"];
             };
         };
@@ -5158,16 +7774,122 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "created": 1,
+                     *       "deleted": 0,
+                     *       "kind": "absences",
+                     *       "unchanged": 0,
+                     *       "updated": 0
+                     *     }
+                     */
                     "application/json": components["schemas"]["BatchResult"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "authorization: send the API token in X-API-Token",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "token: this API token has no 'write' scope (it has: read)",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Conflicts with data already stored (a duplicate, or a row that others still refer to). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "conflict",
+                     *         "message": "the data conflicts with data already stored",
+                     *         "details": [
+                     *           {
+                     *             "field": "request",
+                     *             "message": "the data conflicts with data already stored"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request body is larger than this route's limit; nothing was read or written. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "payload_too_large",
+                     *         "message": "request body: larger than the limit of 1048576 bytes for this route",
+                     *         "details": [
+                     *           {
+                     *             "field": "body",
+                     *             "message": "larger than the limit of 1048576 bytes for this route"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_input",
+                     *         "details": [
+                     *           {
+                     *             "field": "student_external_id",
+                     *             "index": 0,
+                     *             "message": "Field required"
+                     *           }
+                     *         ],
+                     *         "message": "items[0].student_external_id: Field required"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
@@ -5181,6 +7903,13 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "external_ids": [
+                 *         "absence-1970"
+                 *       ]
+                 *     }
+                 */
                 "application/json": components["schemas"]["DeleteBatch"];
             };
         };
@@ -5191,16 +7920,121 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "created": 0,
+                     *       "deleted": 1,
+                     *       "kind": "absences",
+                     *       "unchanged": 0,
+                     *       "updated": 0
+                     *     }
+                     */
                     "application/json": components["schemas"]["BatchResult"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "authorization: send the API token in X-API-Token",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "token: this API token has no 'write' scope (it has: read)",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Conflicts with data already stored (a duplicate, or a row that others still refer to). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "conflict",
+                     *         "message": "the data conflicts with data already stored",
+                     *         "details": [
+                     *           {
+                     *             "field": "request",
+                     *             "message": "the data conflicts with data already stored"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request body is larger than this route's limit; nothing was read or written. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "payload_too_large",
+                     *         "message": "request body: larger than the limit of 1048576 bytes for this route",
+                     *         "details": [
+                     *           {
+                     *             "field": "body",
+                     *             "message": "larger than the limit of 1048576 bytes for this route"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_input",
+                     *         "message": "date_from: Input should be a valid date or datetime, input is too short",
+                     *         "details": [
+                     *           {
+                     *             "field": "date_from",
+                     *             "message": "Input should be a valid date or datetime, input is too short"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
@@ -5214,6 +8048,23 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "items": [
+                 *         {
+                 *           "class_external_id": "class-29",
+                 *           "counterpart": "НИШ г. Кокшетау",
+                 *           "date": "2026-10-12",
+                 *           "external_id": "movement-24",
+                 *           "kind": "departed",
+                 *           "order_number": "№ 57-у",
+                 *           "organization_external_id": "school-7",
+                 *           "reason": "Смена места жительства",
+                 *           "student_external_id": "person-406"
+                 *         }
+                 *       ]
+                 *     }
+                 */
                 "application/json": components["schemas"]["Batch_MovementItem_"];
             };
         };
@@ -5224,16 +8075,122 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "created": 1,
+                     *       "deleted": 0,
+                     *       "kind": "movements",
+                     *       "unchanged": 0,
+                     *       "updated": 0
+                     *     }
+                     */
                     "application/json": components["schemas"]["BatchResult"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "authorization: send the API token in X-API-Token",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "token: this API token has no 'write' scope (it has: read)",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Conflicts with data already stored (a duplicate, or a row that others still refer to). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "conflict",
+                     *         "message": "the data conflicts with data already stored",
+                     *         "details": [
+                     *           {
+                     *             "field": "request",
+                     *             "message": "the data conflicts with data already stored"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request body is larger than this route's limit; nothing was read or written. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "payload_too_large",
+                     *         "message": "request body: larger than the limit of 1048576 bytes for this route",
+                     *         "details": [
+                     *           {
+                     *             "field": "body",
+                     *             "message": "larger than the limit of 1048576 bytes for this route"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_input",
+                     *         "details": [
+                     *           {
+                     *             "field": "organization_external_id",
+                     *             "index": 0,
+                     *             "message": "Field required"
+                     *           }
+                     *         ],
+                     *         "message": "items[0].organization_external_id: Field required"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
@@ -5247,6 +8204,13 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "external_ids": [
+                 *         "movement-24"
+                 *       ]
+                 *     }
+                 */
                 "application/json": components["schemas"]["DeleteBatch"];
             };
         };
@@ -5257,16 +8221,121 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "created": 0,
+                     *       "deleted": 1,
+                     *       "kind": "movements",
+                     *       "unchanged": 0,
+                     *       "updated": 0
+                     *     }
+                     */
                     "application/json": components["schemas"]["BatchResult"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "authorization: send the API token in X-API-Token",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "token: this API token has no 'write' scope (it has: read)",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Conflicts with data already stored (a duplicate, or a row that others still refer to). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "conflict",
+                     *         "message": "the data conflicts with data already stored",
+                     *         "details": [
+                     *           {
+                     *             "field": "request",
+                     *             "message": "the data conflicts with data already stored"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request body is larger than this route's limit; nothing was read or written. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "payload_too_large",
+                     *         "message": "request body: larger than the limit of 1048576 bytes for this route",
+                     *         "details": [
+                     *           {
+                     *             "field": "body",
+                     *             "message": "larger than the limit of 1048576 bytes for this route"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_input",
+                     *         "message": "date_from: Input should be a valid date or datetime, input is too short",
+                     *         "details": [
+                     *           {
+                     *             "field": "date_from",
+                     *             "message": "Input should be a valid date or datetime, input is too short"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
@@ -5280,6 +8349,22 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "items": [
+                 *         {
+                 *           "doc_type": "general_certificate",
+                 *           "external_id": "document-24",
+                 *           "issued_on": "2026-06-20",
+                 *           "number": "0000011",
+                 *           "organization_external_id": "school-7",
+                 *           "series": "ЖОБ",
+                 *           "student_external_id": "person-500",
+                 *           "with_honours": false
+                 *         }
+                 *       ]
+                 *     }
+                 */
                 "application/json": components["schemas"]["Batch_DocumentItem_"];
             };
         };
@@ -5290,16 +8375,122 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "created": 1,
+                     *       "deleted": 0,
+                     *       "kind": "documents",
+                     *       "unchanged": 0,
+                     *       "updated": 0
+                     *     }
+                     */
                     "application/json": components["schemas"]["BatchResult"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "authorization: send the API token in X-API-Token",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "token: this API token has no 'write' scope (it has: read)",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Conflicts with data already stored (a duplicate, or a row that others still refer to). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "conflict",
+                     *         "message": "the data conflicts with data already stored",
+                     *         "details": [
+                     *           {
+                     *             "field": "request",
+                     *             "message": "the data conflicts with data already stored"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request body is larger than this route's limit; nothing was read or written. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "payload_too_large",
+                     *         "message": "request body: larger than the limit of 1048576 bytes for this route",
+                     *         "details": [
+                     *           {
+                     *             "field": "body",
+                     *             "message": "larger than the limit of 1048576 bytes for this route"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_input",
+                     *         "details": [
+                     *           {
+                     *             "field": "organization_external_id",
+                     *             "index": 0,
+                     *             "message": "Field required"
+                     *           }
+                     *         ],
+                     *         "message": "items[0].organization_external_id: Field required"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
@@ -5313,6 +8504,13 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "external_ids": [
+                 *         "document-24"
+                 *       ]
+                 *     }
+                 */
                 "application/json": components["schemas"]["DeleteBatch"];
             };
         };
@@ -5323,16 +8521,121 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "created": 0,
+                     *       "deleted": 1,
+                     *       "kind": "documents",
+                     *       "unchanged": 0,
+                     *       "updated": 0
+                     *     }
+                     */
                     "application/json": components["schemas"]["BatchResult"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "authorization: send the API token in X-API-Token",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "token: this API token has no 'write' scope (it has: read)",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Conflicts with data already stored (a duplicate, or a row that others still refer to). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "conflict",
+                     *         "message": "the data conflicts with data already stored",
+                     *         "details": [
+                     *           {
+                     *             "field": "request",
+                     *             "message": "the data conflicts with data already stored"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request body is larger than this route's limit; nothing was read or written. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "payload_too_large",
+                     *         "message": "request body: larger than the limit of 1048576 bytes for this route",
+                     *         "details": [
+                     *           {
+                     *             "field": "body",
+                     *             "message": "larger than the limit of 1048576 bytes for this route"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_input",
+                     *         "message": "date_from: Input should be a valid date or datetime, input is too short",
+                     *         "details": [
+                     *           {
+                     *             "field": "date_from",
+                     *             "message": "Input should be a valid date or datetime, input is too short"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
@@ -5346,6 +8649,24 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "items": [
+                 *         {
+                 *           "external_id": "visit-2737",
+                 *           "organization_external_id": "school-7",
+                 *           "user_external_id": "user-236",
+                 *           "visited_at": "2026-11-14T12:24:00Z"
+                 *         },
+                 *         {
+                 *           "external_id": "visit-3221",
+                 *           "organization_external_id": "school-7",
+                 *           "user_external_id": "user-265",
+                 *           "visited_at": "2026-11-10T13:10:00Z"
+                 *         }
+                 *       ]
+                 *     }
+                 */
                 "application/json": components["schemas"]["Batch_VisitItem_"];
             };
         };
@@ -5356,16 +8677,122 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "created": 2,
+                     *       "deleted": 0,
+                     *       "kind": "visits",
+                     *       "unchanged": 0,
+                     *       "updated": 0
+                     *     }
+                     */
                     "application/json": components["schemas"]["BatchResult"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "authorization: send the API token in X-API-Token",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "token: this API token has no 'write' scope (it has: read)",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Conflicts with data already stored (a duplicate, or a row that others still refer to). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "conflict",
+                     *         "message": "the data conflicts with data already stored",
+                     *         "details": [
+                     *           {
+                     *             "field": "request",
+                     *             "message": "the data conflicts with data already stored"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request body is larger than this route's limit; nothing was read or written. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "payload_too_large",
+                     *         "message": "request body: larger than the limit of 1048576 bytes for this route",
+                     *         "details": [
+                     *           {
+                     *             "field": "body",
+                     *             "message": "larger than the limit of 1048576 bytes for this route"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_input",
+                     *         "details": [
+                     *           {
+                     *             "field": "user_external_id",
+                     *             "index": 1,
+                     *             "message": "Field required"
+                     *           }
+                     *         ],
+                     *         "message": "items[1].user_external_id: Field required"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
@@ -5397,15 +8824,63 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "authorization: log in first",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
             };
-            /** @description Validation Error */
+            /** @description The request body is larger than this route's limit; nothing was read or written. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "payload_too_large",
+                     *         "message": "request body: larger than the limit of 1048576 bytes for this route",
+                     *         "details": [
+                     *           {
+                     *             "field": "body",
+                     *             "message": "larger than the limit of 1048576 bytes for this route"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_input",
+                     *         "message": "date_from: Input should be a valid date or datetime, input is too short",
+                     *         "details": [
+                     *           {
+                     *             "field": "date_from",
+                     *             "message": "Input should be a valid date or datetime, input is too short"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
             /** @description too many failed logins; see Retry-After */
@@ -5413,7 +8888,18 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "too_many_requests",
+                     *         "message": "too many reports at once for this caller, try again",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
             };
         };
     };
@@ -5440,15 +8926,40 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "authorization: log in first",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
             };
-            /** @description Validation Error */
+            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_input",
+                     *         "message": "date_from: Input should be a valid date or datetime, input is too short",
+                     *         "details": [
+                     *           {
+                     *             "field": "date_from",
+                     *             "message": "Input should be a valid date or datetime, input is too short"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
             /** @description too many failed logins; see Retry-After */
@@ -5456,7 +8967,18 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "too_many_requests",
+                     *         "message": "too many reports at once for this caller, try again",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
             };
         };
     };
@@ -5476,13 +8998,27 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Validation Error */
+            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_input",
+                     *         "message": "date_from: Input should be a valid date or datetime, input is too short",
+                     *         "details": [
+                     *           {
+                     *             "field": "date_from",
+                     *             "message": "Input should be a valid date or datetime, input is too short"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
@@ -5509,19 +9045,105 @@ export interface operations {
                     "application/json": components["schemas"]["TokenResponse"];
                 };
             };
+            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "authorization: log in first",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "only an administrator of the management body may do this",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request body is larger than this route's limit; nothing was read or written. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "payload_too_large",
+                     *         "message": "request body: larger than the limit of 1048576 bytes for this route",
+                     *         "details": [
+                     *           {
+                     *             "field": "body",
+                     *             "message": "larger than the limit of 1048576 bytes for this route"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
             /** @description wrong current password, or a new one that is too short */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_input",
+                     *         "message": "date_from: Input should be a valid date or datetime, input is too short",
+                     *         "details": [
+                     *           {
+                     *             "field": "date_from",
+                     *             "message": "Input should be a valid date or datetime, input is too short"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
             };
             /** @description too many failed logins; see Retry-After */
             429: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "too_many_requests",
+                     *         "message": "too many reports at once for this caller, try again",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
             };
         };
     };
@@ -5541,6 +9163,42 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["MeResponse"];
+                };
+            };
+            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "authorization: log in first",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "only an administrator of the management body may do this",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
@@ -5572,13 +9230,63 @@ export interface operations {
                     "application/json": components["schemas"]["AccountList"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "authorization: log in first",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "only an administrator of the management body may do this",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_input",
+                     *         "message": "date_from: Input should be a valid date or datetime, input is too short",
+                     *         "details": [
+                     *           {
+                     *             "field": "date_from",
+                     *             "message": "Input should be a valid date or datetime, input is too short"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
@@ -5605,13 +9313,109 @@ export interface operations {
                     "application/json": components["schemas"]["AccountRead"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "authorization: log in first",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "only an administrator of the management body may do this",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Conflicts with data already stored (a duplicate, or a row that others still refer to). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "conflict",
+                     *         "message": "the data conflicts with data already stored",
+                     *         "details": [
+                     *           {
+                     *             "field": "request",
+                     *             "message": "the data conflicts with data already stored"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request body is larger than this route's limit; nothing was read or written. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "payload_too_large",
+                     *         "message": "request body: larger than the limit of 1048576 bytes for this route",
+                     *         "details": [
+                     *           {
+                     *             "field": "body",
+                     *             "message": "larger than the limit of 1048576 bytes for this route"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_input",
+                     *         "message": "date_from: Input should be a valid date or datetime, input is too short",
+                     *         "details": [
+                     *           {
+                     *             "field": "date_from",
+                     *             "message": "Input should be a valid date or datetime, input is too short"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
@@ -5637,13 +9441,81 @@ export interface operations {
                     "application/json": components["schemas"]["AccountRead"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "authorization: log in first",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "only an administrator of the management body may do this",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found, or outside the caller's subtree (the two are not told apart). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "organization 4211 not found",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_input",
+                     *         "message": "date_from: Input should be a valid date or datetime, input is too short",
+                     *         "details": [
+                     *           {
+                     *             "field": "date_from",
+                     *             "message": "Input should be a valid date or datetime, input is too short"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
@@ -5673,13 +9545,127 @@ export interface operations {
                     "application/json": components["schemas"]["AccountRead"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "authorization: log in first",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "only an administrator of the management body may do this",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found, or outside the caller's subtree (the two are not told apart). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "organization 4211 not found",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Conflicts with data already stored (a duplicate, or a row that others still refer to). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "conflict",
+                     *         "message": "the data conflicts with data already stored",
+                     *         "details": [
+                     *           {
+                     *             "field": "request",
+                     *             "message": "the data conflicts with data already stored"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request body is larger than this route's limit; nothing was read or written. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "payload_too_large",
+                     *         "message": "request body: larger than the limit of 1048576 bytes for this route",
+                     *         "details": [
+                     *           {
+                     *             "field": "body",
+                     *             "message": "larger than the limit of 1048576 bytes for this route"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_input",
+                     *         "message": "date_from: Input should be a valid date or datetime, input is too short",
+                     *         "details": [
+                     *           {
+                     *             "field": "date_from",
+                     *             "message": "Input should be a valid date or datetime, input is too short"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
@@ -5707,13 +9693,127 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Validation Error */
+            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "authorization: log in first",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "only an administrator of the management body may do this",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found, or outside the caller's subtree (the two are not told apart). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "organization 4211 not found",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Conflicts with data already stored (a duplicate, or a row that others still refer to). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "conflict",
+                     *         "message": "the data conflicts with data already stored",
+                     *         "details": [
+                     *           {
+                     *             "field": "request",
+                     *             "message": "the data conflicts with data already stored"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request body is larger than this route's limit; nothing was read or written. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "payload_too_large",
+                     *         "message": "request body: larger than the limit of 1048576 bytes for this route",
+                     *         "details": [
+                     *           {
+                     *             "field": "body",
+                     *             "message": "larger than the limit of 1048576 bytes for this route"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_input",
+                     *         "message": "date_from: Input should be a valid date or datetime, input is too short",
+                     *         "details": [
+                     *           {
+                     *             "field": "date_from",
+                     *             "message": "Input should be a valid date or datetime, input is too short"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
@@ -5742,13 +9842,63 @@ export interface operations {
                     "application/json": components["schemas"]["TreeOrganization"][];
                 };
             };
-            /** @description Validation Error */
+            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "authorization: log in first",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "only an administrator of the management body may do this",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_input",
+                     *         "message": "date_from: Input should be a valid date or datetime, input is too short",
+                     *         "details": [
+                     *           {
+                     *             "field": "date_from",
+                     *             "message": "Input should be a valid date or datetime, input is too short"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
@@ -5775,13 +9925,109 @@ export interface operations {
                     "application/json": components["schemas"]["TreeOrganization"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "authorization: log in first",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "only an administrator of the management body may do this",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Conflicts with data already stored (a duplicate, or a row that others still refer to). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "conflict",
+                     *         "message": "the data conflicts with data already stored",
+                     *         "details": [
+                     *           {
+                     *             "field": "request",
+                     *             "message": "the data conflicts with data already stored"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request body is larger than this route's limit; nothing was read or written. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "payload_too_large",
+                     *         "message": "request body: larger than the limit of 1048576 bytes for this route",
+                     *         "details": [
+                     *           {
+                     *             "field": "body",
+                     *             "message": "larger than the limit of 1048576 bytes for this route"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_input",
+                     *         "message": "date_from: Input should be a valid date or datetime, input is too short",
+                     *         "details": [
+                     *           {
+                     *             "field": "date_from",
+                     *             "message": "Input should be a valid date or datetime, input is too short"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
@@ -5802,6 +10048,42 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["TreeOrganization"][];
+                };
+            };
+            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "authorization: log in first",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "only an administrator of the management body may do this",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
@@ -5827,13 +10109,81 @@ export interface operations {
                     "application/json": components["schemas"]["TreeOrganization"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "authorization: log in first",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "only an administrator of the management body may do this",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found, or outside the caller's subtree (the two are not told apart). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "organization 4211 not found",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_input",
+                     *         "message": "date_from: Input should be a valid date or datetime, input is too short",
+                     *         "details": [
+                     *           {
+                     *             "field": "date_from",
+                     *             "message": "Input should be a valid date or datetime, input is too short"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
@@ -5863,13 +10213,127 @@ export interface operations {
                     "application/json": components["schemas"]["TreeOrganization"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "authorization: log in first",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "only an administrator of the management body may do this",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found, or outside the caller's subtree (the two are not told apart). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "organization 4211 not found",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Conflicts with data already stored (a duplicate, or a row that others still refer to). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "conflict",
+                     *         "message": "the data conflicts with data already stored",
+                     *         "details": [
+                     *           {
+                     *             "field": "request",
+                     *             "message": "the data conflicts with data already stored"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request body is larger than this route's limit; nothing was read or written. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "payload_too_large",
+                     *         "message": "request body: larger than the limit of 1048576 bytes for this route",
+                     *         "details": [
+                     *           {
+                     *             "field": "body",
+                     *             "message": "larger than the limit of 1048576 bytes for this route"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_input",
+                     *         "message": "date_from: Input should be a valid date or datetime, input is too short",
+                     *         "details": [
+                     *           {
+                     *             "field": "date_from",
+                     *             "message": "Input should be a valid date or datetime, input is too short"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
@@ -5899,13 +10363,127 @@ export interface operations {
                     "application/json": components["schemas"]["TreeOrganization"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "authorization: log in first",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "only an administrator of the management body may do this",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found, or outside the caller's subtree (the two are not told apart). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "organization 4211 not found",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Conflicts with data already stored (a duplicate, or a row that others still refer to). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "conflict",
+                     *         "message": "the data conflicts with data already stored",
+                     *         "details": [
+                     *           {
+                     *             "field": "request",
+                     *             "message": "the data conflicts with data already stored"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request body is larger than this route's limit; nothing was read or written. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "payload_too_large",
+                     *         "message": "request body: larger than the limit of 1048576 bytes for this route",
+                     *         "details": [
+                     *           {
+                     *             "field": "body",
+                     *             "message": "larger than the limit of 1048576 bytes for this route"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_input",
+                     *         "message": "date_from: Input should be a valid date or datetime, input is too short",
+                     *         "details": [
+                     *           {
+                     *             "field": "date_from",
+                     *             "message": "Input should be a valid date or datetime, input is too short"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
@@ -5935,13 +10513,127 @@ export interface operations {
                     "application/json": components["schemas"]["TreeOrganization"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "authorization: log in first",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "only an administrator of the management body may do this",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found, or outside the caller's subtree (the two are not told apart). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "organization 4211 not found",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Conflicts with data already stored (a duplicate, or a row that others still refer to). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "conflict",
+                     *         "message": "the data conflicts with data already stored",
+                     *         "details": [
+                     *           {
+                     *             "field": "request",
+                     *             "message": "the data conflicts with data already stored"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request body is larger than this route's limit; nothing was read or written. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "payload_too_large",
+                     *         "message": "request body: larger than the limit of 1048576 bytes for this route",
+                     *         "details": [
+                     *           {
+                     *             "field": "body",
+                     *             "message": "larger than the limit of 1048576 bytes for this route"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_input",
+                     *         "message": "date_from: Input should be a valid date or datetime, input is too short",
+                     *         "details": [
+                     *           {
+                     *             "field": "date_from",
+                     *             "message": "Input should be a valid date or datetime, input is too short"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
@@ -5967,13 +10659,104 @@ export interface operations {
                     "application/json": components["schemas"]["TreeOrganization"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "authorization: log in first",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "only an administrator of the management body may do this",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found, or outside the caller's subtree (the two are not told apart). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "organization 4211 not found",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Conflicts with data already stored (a duplicate, or a row that others still refer to). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "conflict",
+                     *         "message": "the data conflicts with data already stored",
+                     *         "details": [
+                     *           {
+                     *             "field": "request",
+                     *             "message": "the data conflicts with data already stored"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_input",
+                     *         "message": "date_from: Input should be a valid date or datetime, input is too short",
+                     *         "details": [
+                     *           {
+                     *             "field": "date_from",
+                     *             "message": "Input should be a valid date or datetime, input is too short"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
@@ -5994,6 +10777,42 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["RegionRead"][];
+                };
+            };
+            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "authorization: log in first",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "only an administrator of the management body may do this",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
@@ -6020,13 +10839,109 @@ export interface operations {
                     "application/json": components["schemas"]["RegionRead"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "authorization: log in first",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "only an administrator of the management body may do this",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Conflicts with data already stored (a duplicate, or a row that others still refer to). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "conflict",
+                     *         "message": "the data conflicts with data already stored",
+                     *         "details": [
+                     *           {
+                     *             "field": "request",
+                     *             "message": "the data conflicts with data already stored"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request body is larger than this route's limit; nothing was read or written. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "payload_too_large",
+                     *         "message": "request body: larger than the limit of 1048576 bytes for this route",
+                     *         "details": [
+                     *           {
+                     *             "field": "body",
+                     *             "message": "larger than the limit of 1048576 bytes for this route"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_input",
+                     *         "message": "date_from: Input should be a valid date or datetime, input is too short",
+                     *         "details": [
+                     *           {
+                     *             "field": "date_from",
+                     *             "message": "Input should be a valid date or datetime, input is too short"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
@@ -6055,13 +10970,127 @@ export interface operations {
                     "application/json": components["schemas"]["RegionRead"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "authorization: log in first",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "only an administrator of the management body may do this",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found, or outside the caller's subtree (the two are not told apart). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "organization 4211 not found",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Conflicts with data already stored (a duplicate, or a row that others still refer to). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "conflict",
+                     *         "message": "the data conflicts with data already stored",
+                     *         "details": [
+                     *           {
+                     *             "field": "request",
+                     *             "message": "the data conflicts with data already stored"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request body is larger than this route's limit; nothing was read or written. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "payload_too_large",
+                     *         "message": "request body: larger than the limit of 1048576 bytes for this route",
+                     *         "details": [
+                     *           {
+                     *             "field": "body",
+                     *             "message": "larger than the limit of 1048576 bytes for this route"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_input",
+                     *         "message": "date_from: Input should be a valid date or datetime, input is too short",
+                     *         "details": [
+                     *           {
+                     *             "field": "date_from",
+                     *             "message": "Input should be a valid date or datetime, input is too short"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
@@ -6086,13 +11115,81 @@ export interface operations {
                     "application/json": components["schemas"]["DistrictRead"][];
                 };
             };
-            /** @description Validation Error */
+            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "authorization: log in first",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "only an administrator of the management body may do this",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found, or outside the caller's subtree (the two are not told apart). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "organization 4211 not found",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_input",
+                     *         "message": "date_from: Input should be a valid date or datetime, input is too short",
+                     *         "details": [
+                     *           {
+                     *             "field": "date_from",
+                     *             "message": "Input should be a valid date or datetime, input is too short"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
@@ -6119,13 +11216,109 @@ export interface operations {
                     "application/json": components["schemas"]["DistrictRead"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "authorization: log in first",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "only an administrator of the management body may do this",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Conflicts with data already stored (a duplicate, or a row that others still refer to). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "conflict",
+                     *         "message": "the data conflicts with data already stored",
+                     *         "details": [
+                     *           {
+                     *             "field": "request",
+                     *             "message": "the data conflicts with data already stored"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request body is larger than this route's limit; nothing was read or written. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "payload_too_large",
+                     *         "message": "request body: larger than the limit of 1048576 bytes for this route",
+                     *         "details": [
+                     *           {
+                     *             "field": "body",
+                     *             "message": "larger than the limit of 1048576 bytes for this route"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_input",
+                     *         "message": "date_from: Input should be a valid date or datetime, input is too short",
+                     *         "details": [
+                     *           {
+                     *             "field": "date_from",
+                     *             "message": "Input should be a valid date or datetime, input is too short"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
@@ -6154,13 +11347,127 @@ export interface operations {
                     "application/json": components["schemas"]["DistrictRead"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "authorization: log in first",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "only an administrator of the management body may do this",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found, or outside the caller's subtree (the two are not told apart). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "organization 4211 not found",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Conflicts with data already stored (a duplicate, or a row that others still refer to). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "conflict",
+                     *         "message": "the data conflicts with data already stored",
+                     *         "details": [
+                     *           {
+                     *             "field": "request",
+                     *             "message": "the data conflicts with data already stored"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request body is larger than this route's limit; nothing was read or written. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "payload_too_large",
+                     *         "message": "request body: larger than the limit of 1048576 bytes for this route",
+                     *         "details": [
+                     *           {
+                     *             "field": "body",
+                     *             "message": "larger than the limit of 1048576 bytes for this route"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_input",
+                     *         "message": "date_from: Input should be a valid date or datetime, input is too short",
+                     *         "details": [
+                     *           {
+                     *             "field": "date_from",
+                     *             "message": "Input should be a valid date or datetime, input is too short"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
@@ -6183,6 +11490,42 @@ export interface operations {
                     "application/json": components["schemas"]["ReferenceItem"][];
                 };
             };
+            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "authorization: log in first",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "only an administrator of the management body may do this",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
         };
     };
     list_structures_api_v1_tree_organization_structures_get: {
@@ -6201,6 +11544,42 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ReferenceItem"][];
+                };
+            };
+            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "authorization: log in first",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "only an administrator of the management body may do this",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
@@ -6222,16 +11601,180 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "filters": [
+                     *             "body_id",
+                     *             "region_id",
+                     *             "district_id",
+                     *             "org_type_id",
+                     *             "organization_id",
+                     *             "date"
+                     *           ],
+                     *           "formats": [
+                     *             "json",
+                     *             "xlsx",
+                     *             "csv",
+                     *             "print"
+                     *           ],
+                     *           "id": "activity",
+                     *           "paginated": false,
+                     *           "requires_organization": false,
+                     *           "section": "management",
+                     *           "title": "Activity in Kundelik.kz",
+                     *           "titles": {
+                     *             "en": "Activity in Kundelik.kz",
+                     *             "kk": "Kundelik.kz-тегі белсенділік",
+                     *             "ru": "Активность в Kundelik.kz"
+                     *           },
+                     *           "views": [
+                     *             {
+                     *               "id": "districts",
+                     *               "title": "By district"
+                     *             },
+                     *             {
+                     *               "id": "all",
+                     *               "title": "All organizations"
+                     *             }
+                     *           ]
+                     *         },
+                     *         {
+                     *           "filters": [
+                     *             "body_id",
+                     *             "region_id",
+                     *             "district_id",
+                     *             "org_type_id",
+                     *             "organization_id"
+                     *           ],
+                     *           "formats": [
+                     *             "json",
+                     *             "xlsx",
+                     *             "csv",
+                     *             "print"
+                     *           ],
+                     *           "id": "staff.composition",
+                     *           "paginated": false,
+                     *           "requires_organization": false,
+                     *           "section": "management",
+                     *           "title": "Teaching staff",
+                     *           "titles": {
+                     *             "en": "Teaching staff",
+                     *             "kk": "Педагог кадрлар",
+                     *             "ru": "Педагогические кадры"
+                     *           },
+                     *           "views": [
+                     *             {
+                     *               "id": "districts",
+                     *               "title": "By district"
+                     *             },
+                     *             {
+                     *               "id": "all",
+                     *               "title": "All organizations"
+                     *             }
+                     *           ]
+                     *         },
+                     *         {
+                     *           "filters": [
+                     *             "body_id",
+                     *             "region_id",
+                     *             "district_id",
+                     *             "org_type_id",
+                     *             "organization_id",
+                     *             "period_id",
+                     *             "date"
+                     *           ],
+                     *           "formats": [
+                     *             "json",
+                     *             "xlsx",
+                     *             "csv",
+                     *             "print"
+                     *           ],
+                     *           "id": "performance.organizations",
+                     *           "paginated": false,
+                     *           "requires_organization": false,
+                     *           "section": "management",
+                     *           "title": "Performance by organization",
+                     *           "titles": {
+                     *             "en": "Performance by organization",
+                     *             "kk": "Ұйымдар бойынша үлгерім",
+                     *             "ru": "Успеваемость по организациям"
+                     *           },
+                     *           "views": [
+                     *             {
+                     *               "id": "districts",
+                     *               "title": "By district"
+                     *             },
+                     *             {
+                     *               "id": "all",
+                     *               "title": "All organizations"
+                     *             }
+                     *           ]
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["ReportCatalog"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "authorization: log in first",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "only an administrator of the management body may do this",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_input",
+                     *         "message": "date_from: Input should be a valid date or datetime, input is too short",
+                     *         "details": [
+                     *           {
+                     *             "field": "date_from",
+                     *             "message": "Input should be a valid date or datetime, input is too short"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
@@ -6277,16 +11820,216 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "bodies": [
+                     *         {
+                     *           "id": 2,
+                     *           "name": "Управление образования Тестового региона",
+                     *           "parent_id": 1
+                     *         },
+                     *         {
+                     *           "id": 3,
+                     *           "name": "Отдел образования города Тест",
+                     *           "parent_id": 2
+                     *         },
+                     *         {
+                     *           "id": 4,
+                     *           "name": "Отдел образования Тестового района",
+                     *           "parent_id": 2
+                     *         }
+                     *       ],
+                     *       "classes": [
+                     *         {
+                     *           "id": 1,
+                     *           "name": "1А",
+                     *           "parent_id": 2
+                     *         },
+                     *         {
+                     *           "id": 2,
+                     *           "name": "2А",
+                     *           "parent_id": 2
+                     *         },
+                     *         {
+                     *           "id": 3,
+                     *           "name": "3А",
+                     *           "parent_id": 2
+                     *         }
+                     *       ],
+                     *       "districts": [
+                     *         {
+                     *           "id": 1,
+                     *           "name": "Тест (город регионального значения)",
+                     *           "parent_id": 1
+                     *         },
+                     *         {
+                     *           "id": 2,
+                     *           "name": "Тестовый район",
+                     *           "parent_id": 1
+                     *         }
+                     *       ],
+                     *       "org_types": [
+                     *         {
+                     *           "id": 1,
+                     *           "name": "General education organization",
+                     *           "parent_id": null
+                     *         }
+                     *       ],
+                     *       "organizations": [
+                     *         {
+                     *           "id": 6,
+                     *           "name": "Берёзовская средняя школа",
+                     *           "parent_id": 2
+                     *         },
+                     *         {
+                     *           "id": 7,
+                     *           "name": "Средняя общеобразовательная школа №2",
+                     *           "parent_id": 1
+                     *         },
+                     *         {
+                     *           "id": 5,
+                     *           "name": "№1 Мектеп-гимназия",
+                     *           "parent_id": 1
+                     *         }
+                     *       ],
+                     *       "periods": [
+                     *         {
+                     *           "id": 6,
+                     *           "name": "Quarter 1 2026-2027",
+                     *           "parent_id": 2
+                     *         },
+                     *         {
+                     *           "id": 7,
+                     *           "name": "Quarter 2 2026-2027",
+                     *           "parent_id": 2
+                     *         },
+                     *         {
+                     *           "id": 8,
+                     *           "name": "Quarter 3 2026-2027",
+                     *           "parent_id": 2
+                     *         }
+                     *       ],
+                     *       "regions": [
+                     *         {
+                     *           "id": 1,
+                     *           "name": "Тестовый регион",
+                     *           "parent_id": null
+                     *         }
+                     *       ],
+                     *       "subjects": [
+                     *         {
+                     *           "id": 8,
+                     *           "name": "Algebra",
+                     *           "parent_id": null
+                     *         },
+                     *         {
+                     *           "id": 21,
+                     *           "name": "Arts and crafts",
+                     *           "parent_id": null
+                     *         },
+                     *         {
+                     *           "id": 23,
+                     *           "name": "Basic military and technological training",
+                     *           "parent_id": null
+                     *         }
+                     *       ],
+                     *       "teachers": [
+                     *         {
+                     *           "id": 58,
+                     *           "name": "Айтжанова Сабина Жандосовна",
+                     *           "parent_id": null
+                     *         },
+                     *         {
+                     *           "id": 65,
+                     *           "name": "Андреев Максим Александрович",
+                     *           "parent_id": null
+                     *         },
+                     *         {
+                     *           "id": 63,
+                     *           "name": "Ахметова Салтанат Серіковна",
+                     *           "parent_id": null
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["ReportOptions"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "authorization: log in first",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "only an administrator of the management body may do this",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found, or outside the caller's subtree (the two are not told apart). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "organization 4211 not found",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_input",
+                     *         "message": "date_from: Input should be a valid date or datetime, input is too short",
+                     *         "details": [
+                     *           {
+                     *             "field": "date_from",
+                     *             "message": "Input should be a valid date or datetime, input is too short"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
@@ -6335,13 +12078,99 @@ export interface operations {
                     "application/json": components["schemas"]["ReportBody"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "authorization: log in first",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "only an administrator of the management body may do this",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found, or outside the caller's subtree (the two are not told apart). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "organization 4211 not found",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_input",
+                     *         "message": "date_from: Input should be a valid date or datetime, input is too short",
+                     *         "details": [
+                     *           {
+                     *             "field": "date_from",
+                     *             "message": "Input should be a valid date or datetime, input is too short"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Too many requests from this caller: wait (see `Retry-After`) and try again. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "too_many_requests",
+                     *         "message": "too many reports at once for this caller, try again",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
@@ -6392,16 +12221,109 @@ export interface operations {
                 };
                 content: {
                     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": unknown;
+                    /**
+                     * @example No.,Class,Subject,Students,Excellent («5»),Good («4» and «5»),With one «3»,With «3»,Failing,Not attested,% success,% quality,Degree of learning (СОУ),Average mark
+                     *     1,2А,Arts and crafts,4,2,1,1,0,0,0,100,75,75,4.25
+                     *     2,2А,Digital literacy,4,2,2,0,0,0,0,100,100,82,4.5
+                     *     3,2А,English,4,1,3,0,0,0,0,100,100,73,4.25
+                     *     ,Total,,40,0,10,6,20,4,0,90,25,63.61,3.92
+                     */
                     "text/csv": unknown;
                 };
             };
-            /** @description Validation Error */
+            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "authorization: log in first",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "only an administrator of the management body may do this",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found, or outside the caller's subtree (the two are not told apart). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "organization 4211 not found",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_input",
+                     *         "message": "date_from: Input should be a valid date or datetime, input is too short",
+                     *         "details": [
+                     *           {
+                     *             "field": "date_from",
+                     *             "message": "Input should be a valid date or datetime, input is too short"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Too many requests from this caller: wait (see `Retry-After`) and try again. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "too_many_requests",
+                     *         "message": "too many reports at once for this caller, try again",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
@@ -6447,16 +12369,121 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example <!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Performance: Classes</title><style>
+                     *     @page { size: A4 landscape; margin: 12mm; }
+                     *     body { font-family: "PT Sans", Arial, sans-serif; font-size: 10pt; color: #000; }
+                     *     h1 { font-size: 14pt; margin: 0 0 4pt; }
+                     *     .caption { margin: 0 0 2pt; color: #333; }
+                     *     table { border-collapse: collapse; width: 100%; margin-top: 6pt; }
+                     *     th, td { border: 1px solid #555; padding: 2pt 4pt; vertical-align: top; }
+                     *     th { background: #e8eef4; text-align: center; }
+                     *     thead { display: table-header-group; }
+                     *     tr { page-break-inside: avoid; }
+                     *     td.num { text-align: right; }
+                     *     td.nodata { color: #777; font-style: italic; }
+                     *     td.na { text-align: center; color: #555; }
+                     *     .legend { margin-top: 4pt; }
+                     *     tr.subtotal td { font-weight: bold; font-style: italic; background: #f4f4f4; }
+                     *     tr.totals td { font-weight: bold; }
+                     *     </style></head><body><h1>Performance: Classes</h1><p class="caption">View: By period marks</p><p class="caption">School: №1 Мектеп-гимназия</p><p class="caption">Period: Quarter 1</p><p class="caption">Data as of: 05.12.2026 23:40</p><p class="caption"><b>Total: 140 class subjects</b></p><table><thead><tr><th>No.</th><th>Class</th><th>Subject</th><th>Students</th><th>Excellent («5»)</th><th>Good («4» and «5»)</th><th>With one «3»</th><th>With «3»</th><th>Failing</th><th>Not attested</th><th>% success</th><th>% quality</th><th>Degree of learning (СОУ)</th><th>Average mark</th></tr></thead><tbody><tr><td class="num">1</td><td>2А</td><td>Arts and crafts</td><td class="num">4</td><td class="num">2</td><td class="num">1</td><td class="num">1</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">75</td><td class="num">75.00</td><td class="num">4.25</td></tr><tr><td class="num">2</td><td>2А</td><td>Digital literacy</td><td class="num">4</td><td class="num">2</td><td class="num">2</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">100</td><td class="num">82.00</td><td class="num">4.50</td></tr><tr><td class="num">3</td><td>2А</td><td>English</td><td class="num">4</td><td class="num">1</td><td class="num">3</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">100</td><td class="num">73.00</td><td class="num">4.25</td></tr><tr><td class="num">4</td><td>2А</td><td>Kazakh language</td><td class="num">4</td><td class="num">0</td><td class="num">3</td><td class="num">1</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">75</td><td class="num">57.00</td><td class="num">3.75</td></tr><tr><td class="num">5</td><td>2А</td><td>Knowledge of the world</td><td class="num">4</td><td class="num">1</td><td class="num">3</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">100</td><td class="num">73.00</td><td class="num">4.25</td></tr><tr><td class="num">6</td><td>2А</td><td>Literary reading</td><td class="num">4</td><td class="num">1</td><td class="num">3</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">100</td><td class="num">73.00</td><td class="num">4.25</td></tr><tr><td class="num">7</td><td>2А</td><td>Mathematics</td><td class="num">4</td><td class="num">2</td><td class="num">2</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">100</td><td class="num">82.00</td><td class="num">4.50</td></tr><tr><td class="num">8</td><td>2А</td><td>Music</td><td class="num">4</td><td class="num">1</td><td class="num">1</td><td class="num">2</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">50</td><td class="num">59.00</td><td class="num">3.75</td></tr><tr><td class="num">9</td><td>2А</td><td>Natural science</td><td class="num">4</td><td class="num">3</td><td class="num">0</td><td class="num">1</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">75</td><td class="num">84.00</td><td class="num">4.50</td></tr><tr><td class="num">10</td><td>2А</td><td>Physical education</td><td class="num">4</td><td class="num">2</td><td class="num">2</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">100</td><td class="num">82.00</td><td class="num">4.50</td></tr><tr><td class="num">11</td><td>2А</td><td>Russian language</td><td class="num">4</td><td class="num">2</td><td class="num">1</td><td class="num">1</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">75</td><td class="num">75.00</td><td class="num">4.25</td></tr><tr><td class="num">12</td><td>3А</td><td>Arts and crafts</td><td class="num">5</td><td class="num">2</td><td class="num">1</td><td class="num">2</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">60</td><td class="num">67.20</td><td class="num">4.00</td></tr><tr><td class="num">13</td><td>3А</td><td>Digital literacy</td><td class="num">5</td><td class="num">2</td><td class="num">1</td><td class="num">2</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">60</td><td class="num">67.20</td><td class="num">4.00</td></tr><tr><td class="num">14</td><td>3А</td><td>English</td><td class="num">5</td><td class="num">1</td><td class="num">2</td><td class="num">2</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">60</td><td class="num">60.00</td><td class="num">3.80</td></tr><tr><td class="num">15</td><td>3А</td><td>Kazakh language</td><td class="num">5</td><td class="num">0</td><td class="num">4</td><td class="num">1</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">80</td><td class="num">58.40</td><td class="num">3.80</td></tr><tr><td class="num">16</td><td>3А</td><td>Knowledge of the world</td><td class="num">5</td><td class="num">1</td><td class="num">3</td><td class="num">1</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">80</td><td class="num">65.60</td><td class="num">4.00</td></tr><tr><td class="num">17</td><td>3А</td><td>Literary reading</td><td class="num">5</td><td class="num">1</td><td class="num">3</td><td class="num">1</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">80</td><td class="num">65.60</td><td class="num">4.00</td></tr><tr><td class="num">18</td><td>3А</td><td>Mathematics</td><td class="num">5</td><td class="num">1</td><td class="num">4</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">100</td><td class="num">71.20</td><td class="num">4.20</td></tr><tr><td class="num">19</td><td>3А</td><td>Music</td><td class="num">5</td><td class="num">3</td><td class="num">1</td><td class="num">1</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">80</td><td class="num">80.00</td><td class="num">4.40</td></tr><tr><td class="num">20</td><td>3А</td><td>Natural science</td><td class="num">5</td><td class="num">1</td><td class="num">2</td><td class="num">2</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">60</td><td class="num">60.00</td><td class="num">3.80</td></tr><tr><td class="num">21</td><td>3А</td><td>Physical education</td><td class="num">5</td><td class="num">1</td><td class="num">1</td><td class="num">3</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">40</td><td class="num">54.40</td><td class="num">3.60</td></tr><tr><td class="num">22</td><td>3А</td><td>Russian language</td><td class="num">5</td><td class="num">1</td><td class="num">3</td><td class="num">1</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">80</td><td class="num">65.60</td><td class="num">4.00</td></tr><tr><td class="num">23</td><td>4А</td><td>Arts and crafts</td><td class="num">3</td><td class="num">1</td><td class="num">1</td><td class="num">1</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">66</td><td class="num">66.67</td><td class="num">4.00</td></tr><tr><td class="num">24</td><td>4А</td><td>Digital literacy</td><td class="num">3</td><td class="num">0</td><td class="num">0</td><td class="num">3</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">0</td><td class="num">36.00</td><td class="num">3.00</td></tr><tr><td class="num">25</td><td>4А</td><td>English</td><td class="num">3</td><td class="num">0</td><td class="num">1</td><td class="num">2</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">33</td><td class="num">45.33</td><td class="num">3.33</td></tr><tr><td class="num">26</td><td>4А</td><td>Kazakh language</td><td class="num">3</td><td class="num">0</td><td class="num">2</td><td class="num">0</td><td class="num">0</td><td class="num">1</td><td class="num">0</td><td class="num">66</td><td class="num">66</td><td class="num">48.00</td><td class="num">3.33</td></tr><tr><td class="num">27</td><td>4А</td><td>Knowledge of the world</td><td class="num">3</td><td class="num">1</td><td class="num">0</td><td class="num">2</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">33</td><td class="num">57.33</td><td class="num">3.67</td></tr><tr><td class="num">28</td><td>4А</td><td>Literary reading</td><td class="num">3</td><td class="num">0</td><td class="num">1</td><td class="num">2</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">33</td><td class="num">45.33</td><td class="num">3.33</td></tr><tr><td class="num">29</td><td>4А</td><td>Mathematics</td><td class="num">3</td><td class="num">0</td><td class="num">1</td><td class="num">2</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">33</td><td class="num">45.33</td><td class="num">3.33</td></tr><tr><td class="num">30</td><td>4А</td><td>Music</td><td class="num">3</td><td class="num">0</td><td class="num">1</td><td class="num">2</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">33</td><td class="num">45.33</td><td class="num">3.33</td></tr><tr><td class="num">31</td><td>4А</td><td>Natural science</td><td class="num">3</td><td class="num">0</td><td class="num">1</td><td class="num">1</td><td class="num">0</td><td class="num">1</td><td class="num">0</td><td class="num">66</td><td class="num">33</td><td class="num">38.67</td><td class="num">3.00</td></tr><tr><td class="num">32</td><td>4А</td><td>Physical education</td><td class="num">3</td><td class="num">0</td><td class="num">1</td><td class="num">2</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">33</td><td class="num">45.33</td><td class="num">3.33</td></tr><tr><td class="num">33</td><td>4А</td><td>Russian language</td><td class="num">3</td><td class="num">0</td><td class="num">1</td><td class="num">2</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">33</td><td class="num">45.33</td><td class="num">3.33</td></tr><tr><td class="num">34</td><td>5А</td><td>Arts and crafts</td><td class="num">5</td><td class="num">2</td><td class="num">3</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">100</td><td class="num">78.40</td><td class="num">4.40</td></tr><tr><td class="num">35</td><td>5А</td><td>Computer science</td><td class="num">5</td><td class="num">3</td><td class="num">2</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">100</td><td class="num">85.60</td><td class="num">4.60</td></tr><tr><td class="num">36</td><td>5А</td><td>English</td><td class="num">5</td><td class="num">2</td><td class="num">3</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">100</td><td class="num">78.40</td><td class="num">4.40</td></tr><tr><td class="num">37</td><td>5А</td><td>History of Kazakhstan</td><td class="num">5</td><td class="num">2</td><td class="num">1</td><td class="num">2</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">60</td><td class="num">67.20</td><td class="num">4.00</td></tr><tr><td class="num">38</td><td>5А</td><td>Kazakh language</td><td class="num">5</td><td class="num">2</td><td class="num">3</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">100</td><td class="num">78.40</td><td class="num">4.40</td></tr><tr><td class="num">39</td><td>5А</td><td>Kazakh literature</td><td class="num">5</td><td class="num">3</td><td class="num">1</td><td class="num">1</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">80</td><td class="num">80.00</td><td class="num">4.40</td></tr><tr><td class="num">40</td><td>5А</td><td>Mathematics</td><td class="num">5</td><td class="num">1</td><td class="num">3</td><td class="num">1</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">80</td><td class="num">65.60</td><td class="num">4.00</td></tr><tr><td class="num">41</td><td>5А</td><td>Music</td><td class="num">5</td><td class="num">1</td><td class="num">3</td><td class="num">1</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">80</td><td class="num">65.60</td><td class="num">4.00</td></tr><tr><td class="num">42</td><td>5А</td><td>Natural science</td><td class="num">5</td><td class="num">3</td><td class="num">2</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">100</td><td class="num">85.60</td><td class="num">4.60</td></tr><tr><td class="num">43</td><td>5А</td><td>Physical education</td><td class="num">5</td><td class="num">2</td><td class="num">2</td><td class="num">1</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">80</td><td class="num">72.80</td><td class="num">4.20</td></tr><tr><td class="num">44</td><td>5А</td><td>Russian language</td><td class="num">5</td><td class="num">2</td><td class="num">2</td><td class="num">1</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">80</td><td class="num">72.80</td><td class="num">4.20</td></tr><tr><td class="num">45</td><td>5А</td><td>Russian literature</td><td class="num">5</td><td class="num">2</td><td class="num">2</td><td class="num">1</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">80</td><td class="num">72.80</td><td class="num">4.20</td></tr><tr><td class="num">46</td><td>5А</td><td>World history</td><td class="num">5</td><td class="num">2</td><td class="num">3</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">100</td><td class="num">78.40</td><td class="num">4.40</td></tr><tr><td class="num">47</td><td>6А</td><td>Arts and crafts</td><td class="num">4</td><td class="num">2</td><td class="num">2</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">100</td><td class="num">82.00</td><td class="num">4.50</td></tr><tr><td class="num">48</td><td>6А</td><td>Computer science</td><td class="num">4</td><td class="num">1</td><td class="num">0</td><td class="num">3</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">25</td><td class="num">52.00</td><td class="num">3.50</td></tr><tr><td class="num">49</td><td>6А</td><td>English</td><td class="num">4</td><td class="num">0</td><td class="num">3</td><td class="num">1</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">75</td><td class="num">57.00</td><td class="num">3.75</td></tr><tr><td class="num">50</td><td>6А</td><td>History of Kazakhstan</td><td class="num">4</td><td class="num">1</td><td class="num">0</td><td class="num">3</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">25</td><td class="num">52.00</td><td class="num">3.50</td></tr><tr><td class="num">51</td><td>6А</td><td>Kazakh language</td><td class="num">4</td><td class="num">0</td><td class="num">1</td><td class="num">3</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">25</td><td class="num">43.00</td><td class="num">3.25</td></tr><tr><td class="num">52</td><td>6А</td><td>Kazakh literature</td><td class="num">4</td><td class="num">0</td><td class="num">3</td><td class="num">1</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">75</td><td class="num">57.00</td><td class="num">3.75</td></tr><tr><td class="num">53</td><td>6А</td><td>Mathematics</td><td class="num">4</td><td class="num">0</td><td class="num">3</td><td class="num">1</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">75</td><td class="num">57.00</td><td class="num">3.75</td></tr><tr><td class="num">54</td><td>6А</td><td>Music</td><td class="num">4</td><td class="num">0</td><td class="num">2</td><td class="num">2</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">50</td><td class="num">50.00</td><td class="num">3.50</td></tr><tr><td class="num">55</td><td>6А</td><td>Natural science</td><td class="num">4</td><td class="num">0</td><td class="num">3</td><td class="num">1</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">75</td><td class="num">57.00</td><td class="num">3.75</td></tr><tr><td class="num">56</td><td>6А</td><td>Physical education</td><td class="num">4</td><td class="num">2</td><td class="num">2</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">100</td><td class="num">82.00</td><td class="num">4.50</td></tr><tr><td class="num">57</td><td>6А</td><td>Russian language</td><td class="num">4</td><td class="num">0</td><td class="num">3</td><td class="num">1</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">75</td><td class="num">57.00</td><td class="num">3.75</td></tr><tr><td class="num">58</td><td>6А</td><td>Russian literature</td><td class="num">4</td><td class="num">0</td><td class="num">4</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">100</td><td class="num">64.00</td><td class="num">4.00</td></tr><tr><td class="num">59</td><td>6А</td><td>World history</td><td class="num">4</td><td class="num">1</td><td class="num">2</td><td class="num">1</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">75</td><td class="num">66.00</td><td class="num">4.00</td></tr><tr><td class="num">60</td><td>7А</td><td>Algebra</td><td class="num">3</td><td class="num">0</td><td class="num">3</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">100</td><td class="num">64.00</td><td class="num">4.00</td></tr><tr><td class="num">61</td><td>7А</td><td>Arts and crafts</td><td class="num">3</td><td class="num">3</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">100</td><td class="num">100.00</td><td class="num">5.00</td></tr><tr><td class="num">62</td><td>7А</td><td>Biology</td><td class="num">3</td><td class="num">0</td><td class="num">3</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">100</td><td class="num">64.00</td><td class="num">4.00</td></tr><tr><td class="num">63</td><td>7А</td><td>Chemistry</td><td class="num">3</td><td class="num">1</td><td class="num">1</td><td class="num">1</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">66</td><td class="num">66.67</td><td class="num">4.00</td></tr><tr><td class="num">64</td><td>7А</td><td>Computer science</td><td class="num">3</td><td class="num">1</td><td class="num">1</td><td class="num">1</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">66</td><td class="num">66.67</td><td class="num">4.00</td></tr><tr><td class="num">65</td><td>7А</td><td>English</td><td class="num">3</td><td class="num">0</td><td class="num">3</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">100</td><td class="num">64.00</td><td class="num">4.00</td></tr><tr><td class="num">66</td><td>7А</td><td>Geography</td><td class="num">3</td><td class="num">1</td><td class="num">2</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">100</td><td class="num">76.00</td><td class="num">4.33</td></tr><tr><td class="num">67</td><td>7А</td><td>Geometry</td><td class="num">3</td><td class="num">1</td><td class="num">2</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">100</td><td class="num">76.00</td><td class="num">4.33</td></tr><tr><td class="num">68</td><td>7А</td><td>History of Kazakhstan</td><td class="num">3</td><td class="num">0</td><td class="num">2</td><td class="num">1</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">66</td><td class="num">54.67</td><td class="num">3.67</td></tr><tr><td class="num">69</td><td>7А</td><td>Kazakh language</td><td class="num">3</td><td class="num">0</td><td class="num">2</td><td class="num">1</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">66</td><td class="num">54.67</td><td class="num">3.67</td></tr><tr><td class="num">70</td><td>7А</td><td>Kazakh literature</td><td class="num">3</td><td class="num">1</td><td class="num">0</td><td class="num">2</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">33</td><td class="num">57.33</td><td class="num">3.67</td></tr><tr><td class="num">71</td><td>7А</td><td>Physical education</td><td class="num">3</td><td class="num">1</td><td class="num">2</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">100</td><td class="num">76.00</td><td class="num">4.33</td></tr><tr><td class="num">72</td><td>7А</td><td>Physics</td><td class="num">3</td><td class="num">0</td><td class="num">2</td><td class="num">1</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">66</td><td class="num">54.67</td><td class="num">3.67</td></tr><tr><td class="num">73</td><td>7А</td><td>Russian language</td><td class="num">3</td><td class="num">0</td><td class="num">2</td><td class="num">1</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">66</td><td class="num">54.67</td><td class="num">3.67</td></tr><tr><td class="num">74</td><td>7А</td><td>Russian literature</td><td class="num">3</td><td class="num">0</td><td class="num">2</td><td class="num">1</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">66</td><td class="num">54.67</td><td class="num">3.67</td></tr><tr><td class="num">75</td><td>7А</td><td>World history</td><td class="num">3</td><td class="num">1</td><td class="num">1</td><td class="num">1</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">66</td><td class="num">66.67</td><td class="num">4.00</td></tr><tr><td class="num">76</td><td>8А</td><td>Algebra</td><td class="num">3</td><td class="num">0</td><td class="num">2</td><td class="num">1</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">66</td><td class="num">54.67</td><td class="num">3.67</td></tr><tr><td class="num">77</td><td>8А</td><td>Arts and crafts</td><td class="num">3</td><td class="num">0</td><td class="num">2</td><td class="num">1</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">66</td><td class="num">54.67</td><td class="num">3.67</td></tr><tr><td class="num">78</td><td>8А</td><td>Biology</td><td class="num">3</td><td class="num">0</td><td class="num">2</td><td class="num">1</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">66</td><td class="num">54.67</td><td class="num">3.67</td></tr><tr><td class="num">79</td><td>8А</td><td>Chemistry</td><td class="num">3</td><td class="num">1</td><td class="num">1</td><td class="num">1</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">66</td><td class="num">66.67</td><td class="num">4.00</td></tr><tr><td class="num">80</td><td>8А</td><td>Computer science</td><td class="num">3</td><td class="num">0</td><td class="num">2</td><td class="num">1</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">66</td><td class="num">54.67</td><td class="num">3.67</td></tr><tr><td class="num">81</td><td>8А</td><td>English</td><td class="num">3</td><td class="num">0</td><td class="num">2</td><td class="num">1</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">66</td><td class="num">54.67</td><td class="num">3.67</td></tr><tr><td class="num">82</td><td>8А</td><td>Geography</td><td class="num">3</td><td class="num">0</td><td class="num">2</td><td class="num">0</td><td class="num">0</td><td class="num">1</td><td class="num">0</td><td class="num">66</td><td class="num">66</td><td class="num">48.00</td><td class="num">3.33</td></tr><tr><td class="num">83</td><td>8А</td><td>Geometry</td><td class="num">3</td><td class="num">0</td><td class="num">2</td><td class="num">1</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">66</td><td class="num">54.67</td><td class="num">3.67</td></tr><tr><td class="num">84</td><td>8А</td><td>History of Kazakhstan</td><td class="num">3</td><td class="num">1</td><td class="num">1</td><td class="num">1</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">66</td><td class="num">66.67</td><td class="num">4.00</td></tr><tr><td class="num">85</td><td>8А</td><td>Kazakh language</td><td class="num">3</td><td class="num">1</td><td class="num">1</td><td class="num">1</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">66</td><td class="num">66.67</td><td class="num">4.00</td></tr><tr><td class="num">86</td><td>8А</td><td>Kazakh literature</td><td class="num">3</td><td class="num">0</td><td class="num">2</td><td class="num">1</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">66</td><td class="num">54.67</td><td class="num">3.67</td></tr><tr><td class="num">87</td><td>8А</td><td>Physical education</td><td class="num">3</td><td class="num">1</td><td class="num">0</td><td class="num">2</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">33</td><td class="num">57.33</td><td class="num">3.67</td></tr><tr><td class="num">88</td><td>8А</td><td>Physics</td><td class="num">3</td><td class="num">0</td><td class="num">2</td><td class="num">1</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">66</td><td class="num">54.67</td><td class="num">3.67</td></tr><tr><td class="num">89</td><td>8А</td><td>Russian language</td><td class="num">3</td><td class="num">0</td><td class="num">2</td><td class="num">0</td><td class="num">0</td><td class="num">1</td><td class="num">0</td><td class="num">66</td><td class="num">66</td><td class="num">48.00</td><td class="num">3.33</td></tr><tr><td class="num">90</td><td>8А</td><td>Russian literature</td><td class="num">3</td><td class="num">0</td><td class="num">1</td><td class="num">2</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">33</td><td class="num">45.33</td><td class="num">3.33</td></tr><tr><td class="num">91</td><td>8А</td><td>World history</td><td class="num">3</td><td class="num">0</td><td class="num">2</td><td class="num">1</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">66</td><td class="num">54.67</td><td class="num">3.67</td></tr><tr><td class="num">92</td><td>9А</td><td>Algebra</td><td class="num">3</td><td class="num">1</td><td class="num">1</td><td class="num">1</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">66</td><td class="num">66.67</td><td class="num">4.00</td></tr><tr><td class="num">93</td><td>9А</td><td>Biology</td><td class="num">3</td><td class="num">0</td><td class="num">3</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">100</td><td class="num">64.00</td><td class="num">4.00</td></tr><tr><td class="num">94</td><td>9А</td><td>Chemistry</td><td class="num">3</td><td class="num">0</td><td class="num">2</td><td class="num">1</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">66</td><td class="num">54.67</td><td class="num">3.67</td></tr><tr><td class="num">95</td><td>9А</td><td>Computer science</td><td class="num">3</td><td class="num">0</td><td class="num">3</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">100</td><td class="num">64.00</td><td class="num">4.00</td></tr><tr><td class="num">96</td><td>9А</td><td>English</td><td class="num">3</td><td class="num">0</td><td class="num">1</td><td class="num">2</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">33</td><td class="num">45.33</td><td class="num">3.33</td></tr><tr><td class="num">97</td><td>9А</td><td>Fundamentals of law</td><td class="num">3</td><td class="num">1</td><td class="num">2</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">100</td><td class="num">76.00</td><td class="num">4.33</td></tr><tr><td class="num">98</td><td>9А</td><td>Geography</td><td class="num">3</td><td class="num">0</td><td class="num">3</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">100</td><td class="num">64.00</td><td class="num">4.00</td></tr><tr><td class="num">99</td><td>9А</td><td>Geometry</td><td class="num">3</td><td class="num">0</td><td class="num">2</td><td class="num">1</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">66</td><td class="num">54.67</td><td class="num">3.67</td></tr><tr><td class="num">100</td><td>9А</td><td>History of Kazakhstan</td><td class="num">3</td><td class="num">0</td><td class="num">3</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">100</td><td class="num">64.00</td><td class="num">4.00</td></tr><tr><td class="num">101</td><td>9А</td><td>Kazakh language</td><td class="num">3</td><td class="num">1</td><td class="num">2</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">100</td><td class="num">76.00</td><td class="num">4.33</td></tr><tr><td class="num">102</td><td>9А</td><td>Kazakh literature</td><td class="num">3</td><td class="num">0</td><td class="num">3</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">100</td><td class="num">64.00</td><td class="num">4.00</td></tr><tr><td class="num">103</td><td>9А</td><td>Physical education</td><td class="num">3</td><td class="num">1</td><td class="num">1</td><td class="num">1</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">66</td><td class="num">66.67</td><td class="num">4.00</td></tr><tr><td class="num">104</td><td>9А</td><td>Physics</td><td class="num">3</td><td class="num">0</td><td class="num">2</td><td class="num">1</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">66</td><td class="num">54.67</td><td class="num">3.67</td></tr><tr><td class="num">105</td><td>9А</td><td>Russian language</td><td class="num">3</td><td class="num">0</td><td class="num">3</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">100</td><td class="num">64.00</td><td class="num">4.00</td></tr><tr><td class="num">106</td><td>9А</td><td>Russian literature</td><td class="num">3</td><td class="num">0</td><td class="num">3</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">100</td><td class="num">64.00</td><td class="num">4.00</td></tr><tr><td class="num">107</td><td>9А</td><td>World history</td><td class="num">3</td><td class="num">0</td><td class="num">1</td><td class="num">2</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">33</td><td class="num">45.33</td><td class="num">3.33</td></tr><tr><td class="num">108</td><td>10А</td><td>Algebra</td><td class="num">5</td><td class="num">1</td><td class="num">1</td><td class="num">3</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">40</td><td class="num">54.40</td><td class="num">3.60</td></tr><tr><td class="num">109</td><td>10А</td><td>Basic military and technological training</td><td class="num">5</td><td class="num">1</td><td class="num">2</td><td class="num">2</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">60</td><td class="num">60.00</td><td class="num">3.80</td></tr><tr><td class="num">110</td><td>10А</td><td>Biology</td><td class="num">5</td><td class="num">1</td><td class="num">2</td><td class="num">2</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">60</td><td class="num">60.00</td><td class="num">3.80</td></tr><tr><td class="num">111</td><td>10А</td><td>Chemistry</td><td class="num">5</td><td class="num">2</td><td class="num">2</td><td class="num">1</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">80</td><td class="num">72.80</td><td class="num">4.20</td></tr><tr><td class="num">112</td><td>10А</td><td>Computer science</td><td class="num">5</td><td class="num">1</td><td class="num">1</td><td class="num">2</td><td class="num">0</td><td class="num">1</td><td class="num">0</td><td class="num">80</td><td class="num">40</td><td class="num">50.40</td><td class="num">3.40</td></tr><tr><td class="num">113</td><td>10А</td><td>English</td><td class="num">5</td><td class="num">1</td><td class="num">1</td><td class="num">3</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">40</td><td class="num">54.40</td><td class="num">3.60</td></tr><tr><td class="num">114</td><td>10А</td><td>Geography</td><td class="num">5</td><td class="num">1</td><td class="num">3</td><td class="num">1</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">80</td><td class="num">65.60</td><td class="num">4.00</td></tr><tr><td class="num">115</td><td>10А</td><td>Geometry</td><td class="num">5</td><td class="num">1</td><td class="num">2</td><td class="num">2</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">60</td><td class="num">60.00</td><td class="num">3.80</td></tr><tr><td class="num">116</td><td>10А</td><td>History of Kazakhstan</td><td class="num">5</td><td class="num">1</td><td class="num">2</td><td class="num">2</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">60</td><td class="num">60.00</td><td class="num">3.80</td></tr><tr><td class="num">117</td><td>10А</td><td>Kazakh language</td><td class="num">5</td><td class="num">1</td><td class="num">2</td><td class="num">2</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">60</td><td class="num">60.00</td><td class="num">3.80</td></tr><tr><td class="num">118</td><td>10А</td><td>Kazakh literature</td><td class="num">5</td><td class="num">0</td><td class="num">3</td><td class="num">2</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">60</td><td class="num">52.80</td><td class="num">3.60</td></tr><tr><td class="num">119</td><td>10А</td><td>Physical education</td><td class="num">5</td><td class="num">1</td><td class="num">1</td><td class="num">2</td><td class="num">0</td><td class="num">1</td><td class="num">0</td><td class="num">80</td><td class="num">40</td><td class="num">50.40</td><td class="num">3.40</td></tr><tr><td class="num">120</td><td>10А</td><td>Physics</td><td class="num">5</td><td class="num">1</td><td class="num">2</td><td class="num">2</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">60</td><td class="num">60.00</td><td class="num">3.80</td></tr><tr><td class="num">121</td><td>10А</td><td>Russian language</td><td class="num">5</td><td class="num">1</td><td class="num">1</td><td class="num">2</td><td class="num">0</td><td class="num">1</td><td class="num">0</td><td class="num">80</td><td class="num">40</td><td class="num">50.40</td><td class="num">3.40</td></tr><tr><td class="num">122</td><td>10А</td><td>Russian literature</td><td class="num">5</td><td class="num">1</td><td class="num">1</td><td class="num">3</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">40</td><td class="num">54.40</td><td class="num">3.60</td></tr><tr><td class="num">123</td><td>10А</td><td>World history</td><td class="num">5</td><td class="num">1</td><td class="num">2</td><td class="num">2</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">60</td><td class="num">60.00</td><td class="num">3.80</td></tr><tr><td class="num">124</td><td>11А</td><td>Algebra</td><td class="num">5</td><td class="num">1</td><td class="num">3</td><td class="num">1</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">80</td><td class="num">65.60</td><td class="num">4.00</td></tr><tr><td class="num">125</td><td>11А</td><td>Basic military and technological training</td><td class="num">5</td><td class="num">1</td><td class="num">2</td><td class="num">2</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">60</td><td class="num">60.00</td><td class="num">3.80</td></tr><tr><td class="num">126</td><td>11А</td><td>Biology</td><td class="num">5</td><td class="num">2</td><td class="num">2</td><td class="num">1</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">80</td><td class="num">72.80</td><td class="num">4.20</td></tr><tr><td class="num">127</td><td>11А</td><td>Chemistry</td><td class="num">5</td><td class="num">2</td><td class="num">1</td><td class="num">2</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">60</td><td class="num">67.20</td><td class="num">4.00</td></tr><tr><td class="num">128</td><td>11А</td><td>Computer science</td><td class="num">5</td><td class="num">0</td><td class="num">3</td><td class="num">2</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">60</td><td class="num">52.80</td><td class="num">3.60</td></tr><tr><td class="num">129</td><td>11А</td><td>English</td><td class="num">5</td><td class="num">1</td><td class="num">3</td><td class="num">1</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">80</td><td class="num">65.60</td><td class="num">4.00</td></tr><tr><td class="num">130</td><td>11А</td><td>Fundamentals of law</td><td class="num">5</td><td class="num">1</td><td class="num">3</td><td class="num">1</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">80</td><td class="num">65.60</td><td class="num">4.00</td></tr><tr><td class="num">131</td><td>11А</td><td>Geography</td><td class="num">5</td><td class="num">3</td><td class="num">2</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">100</td><td class="num">85.60</td><td class="num">4.60</td></tr><tr><td class="num">132</td><td>11А</td><td>Geometry</td><td class="num">5</td><td class="num">1</td><td class="num">3</td><td class="num">1</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">80</td><td class="num">65.60</td><td class="num">4.00</td></tr><tr><td class="num">133</td><td>11А</td><td>Graphics and design</td><td class="num">5</td><td class="num">0</td><td class="num">3</td><td class="num">2</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">60</td><td class="num">52.80</td><td class="num">3.60</td></tr><tr><td class="num">134</td><td>11А</td><td>History of Kazakhstan</td><td class="num">5</td><td class="num">2</td><td class="num">2</td><td class="num">1</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">80</td><td class="num">72.80</td><td class="num">4.20</td></tr><tr><td class="num">135</td><td>11А</td><td>Kazakh language</td><td class="num">5</td><td class="num">2</td><td class="num">2</td><td class="num">1</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">80</td><td class="num">72.80</td><td class="num">4.20</td></tr><tr><td class="num">136</td><td>11А</td><td>Kazakh literature</td><td class="num">5</td><td class="num">1</td><td class="num">3</td><td class="num">1</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">80</td><td class="num">65.60</td><td class="num">4.00</td></tr><tr><td class="num">137</td><td>11А</td><td>Physical education</td><td class="num">5</td><td class="num">1</td><td class="num">3</td><td class="num">1</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">80</td><td class="num">65.60</td><td class="num">4.00</td></tr><tr><td class="num">138</td><td>11А</td><td>Physics</td><td class="num">5</td><td class="num">1</td><td class="num">4</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">100</td><td class="num">71.20</td><td class="num">4.20</td></tr><tr><td class="num">139</td><td>11А</td><td>Russian language</td><td class="num">5</td><td class="num">1</td><td class="num">3</td><td class="num">1</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">80</td><td class="num">65.60</td><td class="num">4.00</td></tr><tr><td class="num">140</td><td>11А</td><td>Russian literature</td><td class="num">5</td><td class="num">2</td><td class="num">1</td><td class="num">2</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">60</td><td class="num">67.20</td><td class="num">4.00</td></tr><tr class="totals"><td></td><td>Total</td><td></td><td class="num">40</td><td class="num">0</td><td class="num">10</td><td class="num">6</td><td class="num">20</td><td class="num">4</td><td class="num">0</td><td class="num">90</td><td class="num">25</td><td class="num">63.61</td><td class="num">3.92</td></tr></tbody></table></body></html>
+                     */
                     "text/html": string;
                 };
             };
-            /** @description Validation Error */
+            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "authorization: log in first",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "only an administrator of the management body may do this",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found, or outside the caller's subtree (the two are not told apart). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "organization 4211 not found",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_input",
+                     *         "message": "date_from: Input should be a valid date or datetime, input is too short",
+                     *         "details": [
+                     *           {
+                     *             "field": "date_from",
+                     *             "message": "Input should be a valid date or datetime, input is too short"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Too many requests from this caller: wait (see `Retry-After`) and try again. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "too_many_requests",
+                     *         "message": "too many reports at once for this caller, try again",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
@@ -6492,13 +12519,63 @@ export interface operations {
                     "application/json": components["schemas"]["AuditEventList"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "authorization: log in first",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "only an administrator of the management body may do this",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_input",
+                     *         "message": "date_from: Input should be a valid date or datetime, input is too short",
+                     *         "details": [
+                     *           {
+                     *             "field": "date_from",
+                     *             "message": "Input should be a valid date or datetime, input is too short"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
@@ -6525,13 +12602,27 @@ export interface operations {
                     "application/json": components["schemas"]["DirectoryRead"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_input",
+                     *         "message": "date_from: Input should be a valid date or datetime, input is too short",
+                     *         "details": [
+                     *           {
+                     *             "field": "date_from",
+                     *             "message": "Input should be a valid date or datetime, input is too short"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
@@ -6556,13 +12647,45 @@ export interface operations {
                     "application/json": components["schemas"]["ProfileRead"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Not found, or outside the caller's subtree (the two are not told apart). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "organization 4211 not found",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_input",
+                     *         "message": "date_from: Input should be a valid date or datetime, input is too short",
+                     *         "details": [
+                     *           {
+                     *             "field": "date_from",
+                     *             "message": "Input should be a valid date or datetime, input is too short"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
@@ -6591,13 +12714,127 @@ export interface operations {
                     "application/json": components["schemas"]["OrganizationCard"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "authorization: log in first",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "only an administrator of the management body may do this",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found, or outside the caller's subtree (the two are not told apart). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "organization 4211 not found",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Conflicts with data already stored (a duplicate, or a row that others still refer to). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "conflict",
+                     *         "message": "the data conflicts with data already stored",
+                     *         "details": [
+                     *           {
+                     *             "field": "request",
+                     *             "message": "the data conflicts with data already stored"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request body is larger than this route's limit; nothing was read or written. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "payload_too_large",
+                     *         "message": "request body: larger than the limit of 1048576 bytes for this route",
+                     *         "details": [
+                     *           {
+                     *             "field": "body",
+                     *             "message": "larger than the limit of 1048576 bytes for this route"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_input",
+                     *         "message": "date_from: Input should be a valid date or datetime, input is too short",
+                     *         "details": [
+                     *           {
+                     *             "field": "date_from",
+                     *             "message": "Input should be a valid date or datetime, input is too short"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
@@ -6622,13 +12859,81 @@ export interface operations {
                     "application/json": components["schemas"]["ProfileAdminsRead"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "authorization: log in first",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "only an administrator of the management body may do this",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found, or outside the caller's subtree (the two are not told apart). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "organization 4211 not found",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_input",
+                     *         "message": "date_from: Input should be a valid date or datetime, input is too short",
+                     *         "details": [
+                     *           {
+                     *             "field": "date_from",
+                     *             "message": "Input should be a valid date or datetime, input is too short"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
@@ -6657,13 +12962,127 @@ export interface operations {
                     "application/json": components["schemas"]["ProfileAdminsRead"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "authorization: log in first",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "only an administrator of the management body may do this",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found, or outside the caller's subtree (the two are not told apart). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "organization 4211 not found",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Conflicts with data already stored (a duplicate, or a row that others still refer to). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "conflict",
+                     *         "message": "the data conflicts with data already stored",
+                     *         "details": [
+                     *           {
+                     *             "field": "request",
+                     *             "message": "the data conflicts with data already stored"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request body is larger than this route's limit; nothing was read or written. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "payload_too_large",
+                     *         "message": "request body: larger than the limit of 1048576 bytes for this route",
+                     *         "details": [
+                     *           {
+                     *             "field": "body",
+                     *             "message": "larger than the limit of 1048576 bytes for this route"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_input",
+                     *         "message": "date_from: Input should be a valid date or datetime, input is too short",
+                     *         "details": [
+                     *           {
+                     *             "field": "date_from",
+                     *             "message": "Input should be a valid date or datetime, input is too short"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
@@ -6693,13 +13112,45 @@ export interface operations {
                     "application/json": components["schemas"]["NewsList"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Not found, or outside the caller's subtree (the two are not told apart). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "organization 4211 not found",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_input",
+                     *         "message": "date_from: Input should be a valid date or datetime, input is too short",
+                     *         "details": [
+                     *           {
+                     *             "field": "date_from",
+                     *             "message": "Input should be a valid date or datetime, input is too short"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
@@ -6728,13 +13179,127 @@ export interface operations {
                     "application/json": components["schemas"]["NewsRead"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "authorization: log in first",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "only an administrator of the management body may do this",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found, or outside the caller's subtree (the two are not told apart). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "organization 4211 not found",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Conflicts with data already stored (a duplicate, or a row that others still refer to). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "conflict",
+                     *         "message": "the data conflicts with data already stored",
+                     *         "details": [
+                     *           {
+                     *             "field": "request",
+                     *             "message": "the data conflicts with data already stored"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request body is larger than this route's limit; nothing was read or written. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "payload_too_large",
+                     *         "message": "request body: larger than the limit of 1048576 bytes for this route",
+                     *         "details": [
+                     *           {
+                     *             "field": "body",
+                     *             "message": "larger than the limit of 1048576 bytes for this route"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_input",
+                     *         "message": "date_from: Input should be a valid date or datetime, input is too short",
+                     *         "details": [
+                     *           {
+                     *             "field": "date_from",
+                     *             "message": "Input should be a valid date or datetime, input is too short"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
@@ -6759,13 +13324,45 @@ export interface operations {
                     "application/json": components["schemas"]["NewsRead"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Not found, or outside the caller's subtree (the two are not told apart). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "organization 4211 not found",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_input",
+                     *         "message": "date_from: Input should be a valid date or datetime, input is too short",
+                     *         "details": [
+                     *           {
+                     *             "field": "date_from",
+                     *             "message": "Input should be a valid date or datetime, input is too short"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
@@ -6788,13 +13385,104 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Validation Error */
+            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "authorization: log in first",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "only an administrator of the management body may do this",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found, or outside the caller's subtree (the two are not told apart). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "organization 4211 not found",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Conflicts with data already stored (a duplicate, or a row that others still refer to). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "conflict",
+                     *         "message": "the data conflicts with data already stored",
+                     *         "details": [
+                     *           {
+                     *             "field": "request",
+                     *             "message": "the data conflicts with data already stored"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_input",
+                     *         "message": "date_from: Input should be a valid date or datetime, input is too short",
+                     *         "details": [
+                     *           {
+                     *             "field": "date_from",
+                     *             "message": "Input should be a valid date or datetime, input is too short"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
@@ -6823,13 +13511,127 @@ export interface operations {
                     "application/json": components["schemas"]["NewsRead"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "authorization: log in first",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "only an administrator of the management body may do this",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found, or outside the caller's subtree (the two are not told apart). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "organization 4211 not found",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Conflicts with data already stored (a duplicate, or a row that others still refer to). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "conflict",
+                     *         "message": "the data conflicts with data already stored",
+                     *         "details": [
+                     *           {
+                     *             "field": "request",
+                     *             "message": "the data conflicts with data already stored"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request body is larger than this route's limit; nothing was read or written. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "payload_too_large",
+                     *         "message": "request body: larger than the limit of 1048576 bytes for this route",
+                     *         "details": [
+                     *           {
+                     *             "field": "body",
+                     *             "message": "larger than the limit of 1048576 bytes for this route"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_input",
+                     *         "message": "date_from: Input should be a valid date or datetime, input is too short",
+                     *         "details": [
+                     *           {
+                     *             "field": "date_from",
+                     *             "message": "Input should be a valid date or datetime, input is too short"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
@@ -6858,13 +13660,127 @@ export interface operations {
                     "application/json": components["schemas"]["FileRead"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "authorization: log in first",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "only an administrator of the management body may do this",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found, or outside the caller's subtree (the two are not told apart). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "organization 4211 not found",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Conflicts with data already stored (a duplicate, or a row that others still refer to). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "conflict",
+                     *         "message": "the data conflicts with data already stored",
+                     *         "details": [
+                     *           {
+                     *             "field": "request",
+                     *             "message": "the data conflicts with data already stored"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request body is larger than this route's limit; nothing was read or written. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "payload_too_large",
+                     *         "message": "request body: larger than the limit of 1048576 bytes for this route",
+                     *         "details": [
+                     *           {
+                     *             "field": "body",
+                     *             "message": "larger than the limit of 1048576 bytes for this route"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_input",
+                     *         "message": "date_from: Input should be a valid date or datetime, input is too short",
+                     *         "details": [
+                     *           {
+                     *             "field": "date_from",
+                     *             "message": "Input should be a valid date or datetime, input is too short"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
@@ -6889,13 +13805,45 @@ export interface operations {
                     "application/json": components["schemas"]["PageBrief"][];
                 };
             };
-            /** @description Validation Error */
+            /** @description Not found, or outside the caller's subtree (the two are not told apart). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "organization 4211 not found",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_input",
+                     *         "message": "date_from: Input should be a valid date or datetime, input is too short",
+                     *         "details": [
+                     *           {
+                     *             "field": "date_from",
+                     *             "message": "Input should be a valid date or datetime, input is too short"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
@@ -6924,13 +13872,127 @@ export interface operations {
                     "application/json": components["schemas"]["PageRead"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "authorization: log in first",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "only an administrator of the management body may do this",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found, or outside the caller's subtree (the two are not told apart). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "organization 4211 not found",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Conflicts with data already stored (a duplicate, or a row that others still refer to). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "conflict",
+                     *         "message": "the data conflicts with data already stored",
+                     *         "details": [
+                     *           {
+                     *             "field": "request",
+                     *             "message": "the data conflicts with data already stored"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request body is larger than this route's limit; nothing was read or written. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "payload_too_large",
+                     *         "message": "request body: larger than the limit of 1048576 bytes for this route",
+                     *         "details": [
+                     *           {
+                     *             "field": "body",
+                     *             "message": "larger than the limit of 1048576 bytes for this route"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_input",
+                     *         "message": "date_from: Input should be a valid date or datetime, input is too short",
+                     *         "details": [
+                     *           {
+                     *             "field": "date_from",
+                     *             "message": "Input should be a valid date or datetime, input is too short"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
@@ -6959,13 +14021,127 @@ export interface operations {
                     "application/json": components["schemas"]["PageBrief"][];
                 };
             };
-            /** @description Validation Error */
+            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "authorization: log in first",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "only an administrator of the management body may do this",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found, or outside the caller's subtree (the two are not told apart). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "organization 4211 not found",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Conflicts with data already stored (a duplicate, or a row that others still refer to). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "conflict",
+                     *         "message": "the data conflicts with data already stored",
+                     *         "details": [
+                     *           {
+                     *             "field": "request",
+                     *             "message": "the data conflicts with data already stored"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request body is larger than this route's limit; nothing was read or written. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "payload_too_large",
+                     *         "message": "request body: larger than the limit of 1048576 bytes for this route",
+                     *         "details": [
+                     *           {
+                     *             "field": "body",
+                     *             "message": "larger than the limit of 1048576 bytes for this route"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_input",
+                     *         "message": "date_from: Input should be a valid date or datetime, input is too short",
+                     *         "details": [
+                     *           {
+                     *             "field": "date_from",
+                     *             "message": "Input should be a valid date or datetime, input is too short"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
@@ -6990,13 +14166,45 @@ export interface operations {
                     "application/json": components["schemas"]["PageRead"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Not found, or outside the caller's subtree (the two are not told apart). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "organization 4211 not found",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_input",
+                     *         "message": "date_from: Input should be a valid date or datetime, input is too short",
+                     *         "details": [
+                     *           {
+                     *             "field": "date_from",
+                     *             "message": "Input should be a valid date or datetime, input is too short"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
@@ -7019,13 +14227,104 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Validation Error */
+            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "authorization: log in first",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "only an administrator of the management body may do this",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found, or outside the caller's subtree (the two are not told apart). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "organization 4211 not found",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Conflicts with data already stored (a duplicate, or a row that others still refer to). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "conflict",
+                     *         "message": "the data conflicts with data already stored",
+                     *         "details": [
+                     *           {
+                     *             "field": "request",
+                     *             "message": "the data conflicts with data already stored"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_input",
+                     *         "message": "date_from: Input should be a valid date or datetime, input is too short",
+                     *         "details": [
+                     *           {
+                     *             "field": "date_from",
+                     *             "message": "Input should be a valid date or datetime, input is too short"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
@@ -7054,13 +14353,127 @@ export interface operations {
                     "application/json": components["schemas"]["PageRead"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "authorization: log in first",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "only an administrator of the management body may do this",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found, or outside the caller's subtree (the two are not told apart). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "organization 4211 not found",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Conflicts with data already stored (a duplicate, or a row that others still refer to). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "conflict",
+                     *         "message": "the data conflicts with data already stored",
+                     *         "details": [
+                     *           {
+                     *             "field": "request",
+                     *             "message": "the data conflicts with data already stored"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request body is larger than this route's limit; nothing was read or written. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "payload_too_large",
+                     *         "message": "request body: larger than the limit of 1048576 bytes for this route",
+                     *         "details": [
+                     *           {
+                     *             "field": "body",
+                     *             "message": "larger than the limit of 1048576 bytes for this route"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_input",
+                     *         "message": "date_from: Input should be a valid date or datetime, input is too short",
+                     *         "details": [
+                     *           {
+                     *             "field": "date_from",
+                     *             "message": "Input should be a valid date or datetime, input is too short"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
@@ -7090,13 +14503,45 @@ export interface operations {
                     "application/json": components["schemas"]["WallRead"][];
                 };
             };
-            /** @description Validation Error */
+            /** @description Not found, or outside the caller's subtree (the two are not told apart). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "organization 4211 not found",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_input",
+                     *         "message": "date_from: Input should be a valid date or datetime, input is too short",
+                     *         "details": [
+                     *           {
+                     *             "field": "date_from",
+                     *             "message": "Input should be a valid date or datetime, input is too short"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
@@ -7125,13 +14570,127 @@ export interface operations {
                     "application/json": components["schemas"]["WallRead"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "authorization: log in first",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "only an administrator of the management body may do this",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found, or outside the caller's subtree (the two are not told apart). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "organization 4211 not found",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Conflicts with data already stored (a duplicate, or a row that others still refer to). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "conflict",
+                     *         "message": "the data conflicts with data already stored",
+                     *         "details": [
+                     *           {
+                     *             "field": "request",
+                     *             "message": "the data conflicts with data already stored"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request body is larger than this route's limit; nothing was read or written. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "payload_too_large",
+                     *         "message": "request body: larger than the limit of 1048576 bytes for this route",
+                     *         "details": [
+                     *           {
+                     *             "field": "body",
+                     *             "message": "larger than the limit of 1048576 bytes for this route"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_input",
+                     *         "message": "date_from: Input should be a valid date or datetime, input is too short",
+                     *         "details": [
+                     *           {
+                     *             "field": "date_from",
+                     *             "message": "Input should be a valid date or datetime, input is too short"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
@@ -7154,13 +14713,104 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Validation Error */
+            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "authorization: log in first",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "only an administrator of the management body may do this",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found, or outside the caller's subtree (the two are not told apart). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "organization 4211 not found",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Conflicts with data already stored (a duplicate, or a row that others still refer to). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "conflict",
+                     *         "message": "the data conflicts with data already stored",
+                     *         "details": [
+                     *           {
+                     *             "field": "request",
+                     *             "message": "the data conflicts with data already stored"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_input",
+                     *         "message": "date_from: Input should be a valid date or datetime, input is too short",
+                     *         "details": [
+                     *           {
+                     *             "field": "date_from",
+                     *             "message": "Input should be a valid date or datetime, input is too short"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
@@ -7189,13 +14839,127 @@ export interface operations {
                     "application/json": components["schemas"]["WallRead"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "authorization: log in first",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "only an administrator of the management body may do this",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found, or outside the caller's subtree (the two are not told apart). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "organization 4211 not found",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Conflicts with data already stored (a duplicate, or a row that others still refer to). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "conflict",
+                     *         "message": "the data conflicts with data already stored",
+                     *         "details": [
+                     *           {
+                     *             "field": "request",
+                     *             "message": "the data conflicts with data already stored"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request body is larger than this route's limit; nothing was read or written. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "payload_too_large",
+                     *         "message": "request body: larger than the limit of 1048576 bytes for this route",
+                     *         "details": [
+                     *           {
+                     *             "field": "body",
+                     *             "message": "larger than the limit of 1048576 bytes for this route"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_input",
+                     *         "message": "date_from: Input should be a valid date or datetime, input is too short",
+                     *         "details": [
+                     *           {
+                     *             "field": "date_from",
+                     *             "message": "Input should be a valid date or datetime, input is too short"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
@@ -7220,13 +14984,45 @@ export interface operations {
                     "application/json": components["schemas"]["StructureRead"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Not found, or outside the caller's subtree (the two are not told apart). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "organization 4211 not found",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_input",
+                     *         "message": "date_from: Input should be a valid date or datetime, input is too short",
+                     *         "details": [
+                     *           {
+                     *             "field": "date_from",
+                     *             "message": "Input should be a valid date or datetime, input is too short"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
@@ -7252,13 +15048,45 @@ export interface operations {
                     "application/json": components["schemas"]["LeaderPage"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Not found, or outside the caller's subtree (the two are not told apart). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "organization 4211 not found",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_input",
+                     *         "message": "date_from: Input should be a valid date or datetime, input is too short",
+                     *         "details": [
+                     *           {
+                     *             "field": "date_from",
+                     *             "message": "Input should be a valid date or datetime, input is too short"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
@@ -7283,13 +15111,81 @@ export interface operations {
                     "application/json": components["schemas"]["PersonBrief"][];
                 };
             };
-            /** @description Validation Error */
+            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "authorization: log in first",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "only an administrator of the management body may do this",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found, or outside the caller's subtree (the two are not told apart). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "organization 4211 not found",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_input",
+                     *         "message": "date_from: Input should be a valid date or datetime, input is too short",
+                     *         "details": [
+                     *           {
+                     *             "field": "date_from",
+                     *             "message": "Input should be a valid date or datetime, input is too short"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
@@ -7318,13 +15214,127 @@ export interface operations {
                     "application/json": components["schemas"]["UnitRead"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "authorization: log in first",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "only an administrator of the management body may do this",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found, or outside the caller's subtree (the two are not told apart). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "organization 4211 not found",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Conflicts with data already stored (a duplicate, or a row that others still refer to). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "conflict",
+                     *         "message": "the data conflicts with data already stored",
+                     *         "details": [
+                     *           {
+                     *             "field": "request",
+                     *             "message": "the data conflicts with data already stored"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request body is larger than this route's limit; nothing was read or written. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "payload_too_large",
+                     *         "message": "request body: larger than the limit of 1048576 bytes for this route",
+                     *         "details": [
+                     *           {
+                     *             "field": "body",
+                     *             "message": "larger than the limit of 1048576 bytes for this route"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_input",
+                     *         "message": "date_from: Input should be a valid date or datetime, input is too short",
+                     *         "details": [
+                     *           {
+                     *             "field": "date_from",
+                     *             "message": "Input should be a valid date or datetime, input is too short"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
@@ -7353,13 +15363,127 @@ export interface operations {
                     "application/json": components["schemas"]["UnitRead"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "authorization: log in first",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "only an administrator of the management body may do this",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found, or outside the caller's subtree (the two are not told apart). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "organization 4211 not found",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Conflicts with data already stored (a duplicate, or a row that others still refer to). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "conflict",
+                     *         "message": "the data conflicts with data already stored",
+                     *         "details": [
+                     *           {
+                     *             "field": "request",
+                     *             "message": "the data conflicts with data already stored"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request body is larger than this route's limit; nothing was read or written. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "payload_too_large",
+                     *         "message": "request body: larger than the limit of 1048576 bytes for this route",
+                     *         "details": [
+                     *           {
+                     *             "field": "body",
+                     *             "message": "larger than the limit of 1048576 bytes for this route"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_input",
+                     *         "message": "date_from: Input should be a valid date or datetime, input is too short",
+                     *         "details": [
+                     *           {
+                     *             "field": "date_from",
+                     *             "message": "Input should be a valid date or datetime, input is too short"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
@@ -7382,13 +15506,104 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Validation Error */
+            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "authorization: log in first",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "only an administrator of the management body may do this",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found, or outside the caller's subtree (the two are not told apart). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "organization 4211 not found",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Conflicts with data already stored (a duplicate, or a row that others still refer to). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "conflict",
+                     *         "message": "the data conflicts with data already stored",
+                     *         "details": [
+                     *           {
+                     *             "field": "request",
+                     *             "message": "the data conflicts with data already stored"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_input",
+                     *         "message": "date_from: Input should be a valid date or datetime, input is too short",
+                     *         "details": [
+                     *           {
+                     *             "field": "date_from",
+                     *             "message": "Input should be a valid date or datetime, input is too short"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
@@ -7413,13 +15628,45 @@ export interface operations {
                     "application/json": components["schemas"]["ReceptionRead"][];
                 };
             };
-            /** @description Validation Error */
+            /** @description Not found, or outside the caller's subtree (the two are not told apart). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "organization 4211 not found",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_input",
+                     *         "message": "date_from: Input should be a valid date or datetime, input is too short",
+                     *         "details": [
+                     *           {
+                     *             "field": "date_from",
+                     *             "message": "Input should be a valid date or datetime, input is too short"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
@@ -7448,13 +15695,127 @@ export interface operations {
                     "application/json": components["schemas"]["ReceptionRead"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "authorization: log in first",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "only an administrator of the management body may do this",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found, or outside the caller's subtree (the two are not told apart). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "organization 4211 not found",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Conflicts with data already stored (a duplicate, or a row that others still refer to). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "conflict",
+                     *         "message": "the data conflicts with data already stored",
+                     *         "details": [
+                     *           {
+                     *             "field": "request",
+                     *             "message": "the data conflicts with data already stored"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request body is larger than this route's limit; nothing was read or written. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "payload_too_large",
+                     *         "message": "request body: larger than the limit of 1048576 bytes for this route",
+                     *         "details": [
+                     *           {
+                     *             "field": "body",
+                     *             "message": "larger than the limit of 1048576 bytes for this route"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_input",
+                     *         "message": "date_from: Input should be a valid date or datetime, input is too short",
+                     *         "details": [
+                     *           {
+                     *             "field": "date_from",
+                     *             "message": "Input should be a valid date or datetime, input is too short"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
@@ -7483,13 +15844,127 @@ export interface operations {
                     "application/json": components["schemas"]["ReceptionRead"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "authorization: log in first",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "only an administrator of the management body may do this",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found, or outside the caller's subtree (the two are not told apart). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "organization 4211 not found",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Conflicts with data already stored (a duplicate, or a row that others still refer to). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "conflict",
+                     *         "message": "the data conflicts with data already stored",
+                     *         "details": [
+                     *           {
+                     *             "field": "request",
+                     *             "message": "the data conflicts with data already stored"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request body is larger than this route's limit; nothing was read or written. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "payload_too_large",
+                     *         "message": "request body: larger than the limit of 1048576 bytes for this route",
+                     *         "details": [
+                     *           {
+                     *             "field": "body",
+                     *             "message": "larger than the limit of 1048576 bytes for this route"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_input",
+                     *         "message": "date_from: Input should be a valid date or datetime, input is too short",
+                     *         "details": [
+                     *           {
+                     *             "field": "date_from",
+                     *             "message": "Input should be a valid date or datetime, input is too short"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
@@ -7512,13 +15987,104 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Validation Error */
+            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "authorization: log in first",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "only an administrator of the management body may do this",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found, or outside the caller's subtree (the two are not told apart). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "organization 4211 not found",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Conflicts with data already stored (a duplicate, or a row that others still refer to). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "conflict",
+                     *         "message": "the data conflicts with data already stored",
+                     *         "details": [
+                     *           {
+                     *             "field": "request",
+                     *             "message": "the data conflicts with data already stored"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_input",
+                     *         "message": "date_from: Input should be a valid date or datetime, input is too short",
+                     *         "details": [
+                     *           {
+                     *             "field": "date_from",
+                     *             "message": "Input should be a valid date or datetime, input is too short"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
@@ -7553,13 +16119,81 @@ export interface operations {
                     "application/json": components["schemas"]["PeopleList"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "authorization: log in first",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "only an administrator of the management body may do this",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found, or outside the caller's subtree (the two are not told apart). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "organization 4211 not found",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_input",
+                     *         "message": "date_from: Input should be a valid date or datetime, input is too short",
+                     *         "details": [
+                     *           {
+                     *             "field": "date_from",
+                     *             "message": "Input should be a valid date or datetime, input is too short"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
@@ -7587,13 +16221,45 @@ export interface operations {
                     "application/json": components["schemas"]["DocumentsRead"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Not found, or outside the caller's subtree (the two are not told apart). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "organization 4211 not found",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_input",
+                     *         "message": "date_from: Input should be a valid date or datetime, input is too short",
+                     *         "details": [
+                     *           {
+                     *             "field": "date_from",
+                     *             "message": "Input should be a valid date or datetime, input is too short"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
@@ -7622,13 +16288,127 @@ export interface operations {
                     "application/json": components["schemas"]["FileRead"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "authorization: log in first",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "only an administrator of the management body may do this",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found, or outside the caller's subtree (the two are not told apart). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "organization 4211 not found",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Conflicts with data already stored (a duplicate, or a row that others still refer to). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "conflict",
+                     *         "message": "the data conflicts with data already stored",
+                     *         "details": [
+                     *           {
+                     *             "field": "request",
+                     *             "message": "the data conflicts with data already stored"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request body is larger than this route's limit; nothing was read or written. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "payload_too_large",
+                     *         "message": "request body: larger than the limit of 1048576 bytes for this route",
+                     *         "details": [
+                     *           {
+                     *             "field": "body",
+                     *             "message": "larger than the limit of 1048576 bytes for this route"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_input",
+                     *         "message": "date_from: Input should be a valid date or datetime, input is too short",
+                     *         "details": [
+                     *           {
+                     *             "field": "date_from",
+                     *             "message": "Input should be a valid date or datetime, input is too short"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
@@ -7657,13 +16437,127 @@ export interface operations {
                     "application/json": components["schemas"]["FolderRead"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "authorization: log in first",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "only an administrator of the management body may do this",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found, or outside the caller's subtree (the two are not told apart). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "organization 4211 not found",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Conflicts with data already stored (a duplicate, or a row that others still refer to). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "conflict",
+                     *         "message": "the data conflicts with data already stored",
+                     *         "details": [
+                     *           {
+                     *             "field": "request",
+                     *             "message": "the data conflicts with data already stored"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request body is larger than this route's limit; nothing was read or written. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "payload_too_large",
+                     *         "message": "request body: larger than the limit of 1048576 bytes for this route",
+                     *         "details": [
+                     *           {
+                     *             "field": "body",
+                     *             "message": "larger than the limit of 1048576 bytes for this route"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_input",
+                     *         "message": "date_from: Input should be a valid date or datetime, input is too short",
+                     *         "details": [
+                     *           {
+                     *             "field": "date_from",
+                     *             "message": "Input should be a valid date or datetime, input is too short"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
@@ -7686,13 +16580,104 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Validation Error */
+            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "authorization: log in first",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "only an administrator of the management body may do this",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found, or outside the caller's subtree (the two are not told apart). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "organization 4211 not found",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Conflicts with data already stored (a duplicate, or a row that others still refer to). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "conflict",
+                     *         "message": "the data conflicts with data already stored",
+                     *         "details": [
+                     *           {
+                     *             "field": "request",
+                     *             "message": "the data conflicts with data already stored"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_input",
+                     *         "message": "date_from: Input should be a valid date or datetime, input is too short",
+                     *         "details": [
+                     *           {
+                     *             "field": "date_from",
+                     *             "message": "Input should be a valid date or datetime, input is too short"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
@@ -7721,13 +16706,127 @@ export interface operations {
                     "application/json": components["schemas"]["FolderRead"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "authorization: log in first",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "only an administrator of the management body may do this",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found, or outside the caller's subtree (the two are not told apart). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "organization 4211 not found",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Conflicts with data already stored (a duplicate, or a row that others still refer to). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "conflict",
+                     *         "message": "the data conflicts with data already stored",
+                     *         "details": [
+                     *           {
+                     *             "field": "request",
+                     *             "message": "the data conflicts with data already stored"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request body is larger than this route's limit; nothing was read or written. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "payload_too_large",
+                     *         "message": "request body: larger than the limit of 1048576 bytes for this route",
+                     *         "details": [
+                     *           {
+                     *             "field": "body",
+                     *             "message": "larger than the limit of 1048576 bytes for this route"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_input",
+                     *         "message": "date_from: Input should be a valid date or datetime, input is too short",
+                     *         "details": [
+                     *           {
+                     *             "field": "date_from",
+                     *             "message": "Input should be a valid date or datetime, input is too short"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
@@ -7752,13 +16851,45 @@ export interface operations {
                     "application/octet-stream": unknown;
                 };
             };
-            /** @description Validation Error */
+            /** @description Not found, or outside the caller's subtree (the two are not told apart). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "organization 4211 not found",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_input",
+                     *         "message": "date_from: Input should be a valid date or datetime, input is too short",
+                     *         "details": [
+                     *           {
+                     *             "field": "date_from",
+                     *             "message": "Input should be a valid date or datetime, input is too short"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
@@ -7781,13 +16912,104 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Validation Error */
+            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "authorization: log in first",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "only an administrator of the management body may do this",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found, or outside the caller's subtree (the two are not told apart). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "organization 4211 not found",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Conflicts with data already stored (a duplicate, or a row that others still refer to). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "conflict",
+                     *         "message": "the data conflicts with data already stored",
+                     *         "details": [
+                     *           {
+                     *             "field": "request",
+                     *             "message": "the data conflicts with data already stored"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_input",
+                     *         "message": "date_from: Input should be a valid date or datetime, input is too short",
+                     *         "details": [
+                     *           {
+                     *             "field": "date_from",
+                     *             "message": "Input should be a valid date or datetime, input is too short"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
@@ -7816,13 +17038,127 @@ export interface operations {
                     "application/json": components["schemas"]["FileRead"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "authorization: log in first",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "only an administrator of the management body may do this",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found, or outside the caller's subtree (the two are not told apart). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "organization 4211 not found",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Conflicts with data already stored (a duplicate, or a row that others still refer to). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "conflict",
+                     *         "message": "the data conflicts with data already stored",
+                     *         "details": [
+                     *           {
+                     *             "field": "request",
+                     *             "message": "the data conflicts with data already stored"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request body is larger than this route's limit; nothing was read or written. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "payload_too_large",
+                     *         "message": "request body: larger than the limit of 1048576 bytes for this route",
+                     *         "details": [
+                     *           {
+                     *             "field": "body",
+                     *             "message": "larger than the limit of 1048576 bytes for this route"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_input",
+                     *         "message": "date_from: Input should be a valid date or datetime, input is too short",
+                     *         "details": [
+                     *           {
+                     *             "field": "date_from",
+                     *             "message": "Input should be a valid date or datetime, input is too short"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
@@ -7847,13 +17183,45 @@ export interface operations {
                     "application/json": components["schemas"]["ForumRead"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Not found, or outside the caller's subtree (the two are not told apart). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "organization 4211 not found",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_input",
+                     *         "message": "date_from: Input should be a valid date or datetime, input is too short",
+                     *         "details": [
+                     *           {
+                     *             "field": "date_from",
+                     *             "message": "Input should be a valid date or datetime, input is too short"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
@@ -7882,13 +17250,127 @@ export interface operations {
                     "application/json": components["schemas"]["SectionRead"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "authorization: log in first",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "only an administrator of the management body may do this",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found, or outside the caller's subtree (the two are not told apart). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "organization 4211 not found",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Conflicts with data already stored (a duplicate, or a row that others still refer to). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "conflict",
+                     *         "message": "the data conflicts with data already stored",
+                     *         "details": [
+                     *           {
+                     *             "field": "request",
+                     *             "message": "the data conflicts with data already stored"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request body is larger than this route's limit; nothing was read or written. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "payload_too_large",
+                     *         "message": "request body: larger than the limit of 1048576 bytes for this route",
+                     *         "details": [
+                     *           {
+                     *             "field": "body",
+                     *             "message": "larger than the limit of 1048576 bytes for this route"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_input",
+                     *         "message": "date_from: Input should be a valid date or datetime, input is too short",
+                     *         "details": [
+                     *           {
+                     *             "field": "date_from",
+                     *             "message": "Input should be a valid date or datetime, input is too short"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
@@ -7917,13 +17399,127 @@ export interface operations {
                     "application/json": components["schemas"]["SectionRead"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "authorization: log in first",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "only an administrator of the management body may do this",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found, or outside the caller's subtree (the two are not told apart). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "organization 4211 not found",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Conflicts with data already stored (a duplicate, or a row that others still refer to). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "conflict",
+                     *         "message": "the data conflicts with data already stored",
+                     *         "details": [
+                     *           {
+                     *             "field": "request",
+                     *             "message": "the data conflicts with data already stored"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request body is larger than this route's limit; nothing was read or written. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "payload_too_large",
+                     *         "message": "request body: larger than the limit of 1048576 bytes for this route",
+                     *         "details": [
+                     *           {
+                     *             "field": "body",
+                     *             "message": "larger than the limit of 1048576 bytes for this route"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_input",
+                     *         "message": "date_from: Input should be a valid date or datetime, input is too short",
+                     *         "details": [
+                     *           {
+                     *             "field": "date_from",
+                     *             "message": "Input should be a valid date or datetime, input is too short"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
@@ -7946,13 +17542,104 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Validation Error */
+            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "authorization: log in first",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "only an administrator of the management body may do this",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found, or outside the caller's subtree (the two are not told apart). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "organization 4211 not found",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Conflicts with data already stored (a duplicate, or a row that others still refer to). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "conflict",
+                     *         "message": "the data conflicts with data already stored",
+                     *         "details": [
+                     *           {
+                     *             "field": "request",
+                     *             "message": "the data conflicts with data already stored"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_input",
+                     *         "message": "date_from: Input should be a valid date or datetime, input is too short",
+                     *         "details": [
+                     *           {
+                     *             "field": "date_from",
+                     *             "message": "Input should be a valid date or datetime, input is too short"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
@@ -7982,13 +17669,45 @@ export interface operations {
                     "application/json": components["schemas"]["TopicList"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Not found, or outside the caller's subtree (the two are not told apart). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "organization 4211 not found",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_input",
+                     *         "message": "date_from: Input should be a valid date or datetime, input is too short",
+                     *         "details": [
+                     *           {
+                     *             "field": "date_from",
+                     *             "message": "Input should be a valid date or datetime, input is too short"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
@@ -8017,13 +17736,127 @@ export interface operations {
                     "application/json": components["schemas"]["TopicDetail"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "authorization: log in first",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "only an administrator of the management body may do this",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found, or outside the caller's subtree (the two are not told apart). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "organization 4211 not found",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Conflicts with data already stored (a duplicate, or a row that others still refer to). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "conflict",
+                     *         "message": "the data conflicts with data already stored",
+                     *         "details": [
+                     *           {
+                     *             "field": "request",
+                     *             "message": "the data conflicts with data already stored"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request body is larger than this route's limit; nothing was read or written. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "payload_too_large",
+                     *         "message": "request body: larger than the limit of 1048576 bytes for this route",
+                     *         "details": [
+                     *           {
+                     *             "field": "body",
+                     *             "message": "larger than the limit of 1048576 bytes for this route"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_input",
+                     *         "message": "date_from: Input should be a valid date or datetime, input is too short",
+                     *         "details": [
+                     *           {
+                     *             "field": "date_from",
+                     *             "message": "Input should be a valid date or datetime, input is too short"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
@@ -8048,13 +17881,45 @@ export interface operations {
                     "application/json": components["schemas"]["TopicDetail"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Not found, or outside the caller's subtree (the two are not told apart). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "organization 4211 not found",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_input",
+                     *         "message": "date_from: Input should be a valid date or datetime, input is too short",
+                     *         "details": [
+                     *           {
+                     *             "field": "date_from",
+                     *             "message": "Input should be a valid date or datetime, input is too short"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
@@ -8077,13 +17942,104 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Validation Error */
+            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "authorization: log in first",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "only an administrator of the management body may do this",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found, or outside the caller's subtree (the two are not told apart). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "organization 4211 not found",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Conflicts with data already stored (a duplicate, or a row that others still refer to). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "conflict",
+                     *         "message": "the data conflicts with data already stored",
+                     *         "details": [
+                     *           {
+                     *             "field": "request",
+                     *             "message": "the data conflicts with data already stored"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_input",
+                     *         "message": "date_from: Input should be a valid date or datetime, input is too short",
+                     *         "details": [
+                     *           {
+                     *             "field": "date_from",
+                     *             "message": "Input should be a valid date or datetime, input is too short"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
@@ -8112,13 +18068,127 @@ export interface operations {
                     "application/json": components["schemas"]["TopicDetail"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "authorization: log in first",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "only an administrator of the management body may do this",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found, or outside the caller's subtree (the two are not told apart). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "organization 4211 not found",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Conflicts with data already stored (a duplicate, or a row that others still refer to). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "conflict",
+                     *         "message": "the data conflicts with data already stored",
+                     *         "details": [
+                     *           {
+                     *             "field": "request",
+                     *             "message": "the data conflicts with data already stored"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request body is larger than this route's limit; nothing was read or written. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "payload_too_large",
+                     *         "message": "request body: larger than the limit of 1048576 bytes for this route",
+                     *         "details": [
+                     *           {
+                     *             "field": "body",
+                     *             "message": "larger than the limit of 1048576 bytes for this route"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_input",
+                     *         "message": "date_from: Input should be a valid date or datetime, input is too short",
+                     *         "details": [
+                     *           {
+                     *             "field": "date_from",
+                     *             "message": "Input should be a valid date or datetime, input is too short"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
@@ -8147,13 +18217,127 @@ export interface operations {
                     "application/json": components["schemas"]["PostRead"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "authorization: log in first",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "only an administrator of the management body may do this",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found, or outside the caller's subtree (the two are not told apart). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "organization 4211 not found",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Conflicts with data already stored (a duplicate, or a row that others still refer to). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "conflict",
+                     *         "message": "the data conflicts with data already stored",
+                     *         "details": [
+                     *           {
+                     *             "field": "request",
+                     *             "message": "the data conflicts with data already stored"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request body is larger than this route's limit; nothing was read or written. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "payload_too_large",
+                     *         "message": "request body: larger than the limit of 1048576 bytes for this route",
+                     *         "details": [
+                     *           {
+                     *             "field": "body",
+                     *             "message": "larger than the limit of 1048576 bytes for this route"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_input",
+                     *         "message": "date_from: Input should be a valid date or datetime, input is too short",
+                     *         "details": [
+                     *           {
+                     *             "field": "date_from",
+                     *             "message": "Input should be a valid date or datetime, input is too short"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
@@ -8178,13 +18362,45 @@ export interface operations {
                     "application/json": components["schemas"]["PostRead"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Not found, or outside the caller's subtree (the two are not told apart). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "organization 4211 not found",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_input",
+                     *         "message": "date_from: Input should be a valid date or datetime, input is too short",
+                     *         "details": [
+                     *           {
+                     *             "field": "date_from",
+                     *             "message": "Input should be a valid date or datetime, input is too short"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
@@ -8210,20 +18426,122 @@ export interface operations {
                 };
                 content?: never;
             };
+            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "authorization: log in first",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "only an administrator of the management body may do this",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found, or outside the caller's subtree (the two are not told apart). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "organization 4211 not found",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Conflicts with data already stored (a duplicate, or a row that others still refer to). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "conflict",
+                     *         "message": "the data conflicts with data already stored",
+                     *         "details": [
+                     *           {
+                     *             "field": "request",
+                     *             "message": "the data conflicts with data already stored"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
             /** @description the post changed since the ETag */
             412: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "http_error",
+                     *         "message": "the post changed since the ETag",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
             };
-            /** @description Validation Error */
+            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_input",
+                     *         "message": "date_from: Input should be a valid date or datetime, input is too short",
+                     *         "details": [
+                     *           {
+                     *             "field": "date_from",
+                     *             "message": "Input should be a valid date or datetime, input is too short"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
             /** @description If-Match is missing */
@@ -8231,7 +18549,18 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "http_error",
+                     *         "message": "If-Match is missing",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
             };
         };
     };
@@ -8262,20 +18591,145 @@ export interface operations {
                     "application/json": components["schemas"]["PostRead"];
                 };
             };
+            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "authorization: log in first",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "only an administrator of the management body may do this",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found, or outside the caller's subtree (the two are not told apart). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "organization 4211 not found",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Conflicts with data already stored (a duplicate, or a row that others still refer to). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "conflict",
+                     *         "message": "the data conflicts with data already stored",
+                     *         "details": [
+                     *           {
+                     *             "field": "request",
+                     *             "message": "the data conflicts with data already stored"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
             /** @description the post changed since the ETag */
             412: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "http_error",
+                     *         "message": "the post changed since the ETag",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
             };
-            /** @description Validation Error */
+            /** @description The request body is larger than this route's limit; nothing was read or written. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "payload_too_large",
+                     *         "message": "request body: larger than the limit of 1048576 bytes for this route",
+                     *         "details": [
+                     *           {
+                     *             "field": "body",
+                     *             "message": "larger than the limit of 1048576 bytes for this route"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_input",
+                     *         "message": "date_from: Input should be a valid date or datetime, input is too short",
+                     *         "details": [
+                     *           {
+                     *             "field": "date_from",
+                     *             "message": "Input should be a valid date or datetime, input is too short"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
             /** @description If-Match is missing */
@@ -8283,7 +18737,18 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "http_error",
+                     *         "message": "If-Match is missing",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
             };
         };
     };
@@ -8311,13 +18776,127 @@ export interface operations {
                     "application/json": components["schemas"]["PostRead"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "authorization: log in first",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "only an administrator of the management body may do this",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found, or outside the caller's subtree (the two are not told apart). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "organization 4211 not found",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Conflicts with data already stored (a duplicate, or a row that others still refer to). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "conflict",
+                     *         "message": "the data conflicts with data already stored",
+                     *         "details": [
+                     *           {
+                     *             "field": "request",
+                     *             "message": "the data conflicts with data already stored"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request body is larger than this route's limit; nothing was read or written. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "payload_too_large",
+                     *         "message": "request body: larger than the limit of 1048576 bytes for this route",
+                     *         "details": [
+                     *           {
+                     *             "field": "body",
+                     *             "message": "larger than the limit of 1048576 bytes for this route"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_input",
+                     *         "message": "date_from: Input should be a valid date or datetime, input is too short",
+                     *         "details": [
+                     *           {
+                     *             "field": "date_from",
+                     *             "message": "Input should be a valid date or datetime, input is too short"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
@@ -8342,13 +18921,45 @@ export interface operations {
                     "application/json": components["schemas"]["FeedbackRead"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Not found, or outside the caller's subtree (the two are not told apart). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "organization 4211 not found",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_input",
+                     *         "message": "date_from: Input should be a valid date or datetime, input is too short",
+                     *         "details": [
+                     *           {
+                     *             "field": "date_from",
+                     *             "message": "Input should be a valid date or datetime, input is too short"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
@@ -8380,13 +18991,81 @@ export interface operations {
                     "application/json": components["schemas"]["QuestionList"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "authorization: log in first",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "only an administrator of the management body may do this",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found, or outside the caller's subtree (the two are not told apart). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "organization 4211 not found",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_input",
+                     *         "message": "date_from: Input should be a valid date or datetime, input is too short",
+                     *         "details": [
+                     *           {
+                     *             "field": "date_from",
+                     *             "message": "Input should be a valid date or datetime, input is too short"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
@@ -8415,13 +19094,91 @@ export interface operations {
                     "application/json": components["schemas"]["QuestionAccepted"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Not found, or outside the caller's subtree (the two are not told apart). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "organization 4211 not found",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Conflicts with data already stored (a duplicate, or a row that others still refer to). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "conflict",
+                     *         "message": "the data conflicts with data already stored",
+                     *         "details": [
+                     *           {
+                     *             "field": "request",
+                     *             "message": "the data conflicts with data already stored"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request body is larger than this route's limit; nothing was read or written. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "payload_too_large",
+                     *         "message": "request body: larger than the limit of 1048576 bytes for this route",
+                     *         "details": [
+                     *           {
+                     *             "field": "body",
+                     *             "message": "larger than the limit of 1048576 bytes for this route"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_input",
+                     *         "message": "date_from: Input should be a valid date or datetime, input is too short",
+                     *         "details": [
+                     *           {
+                     *             "field": "date_from",
+                     *             "message": "Input should be a valid date or datetime, input is too short"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
             /** @description too many questions from this address */
@@ -8429,7 +19186,18 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "too_many_requests",
+                     *         "message": "too many reports at once for this caller, try again",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
             };
         };
     };
@@ -8451,13 +19219,104 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Validation Error */
+            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "authorization: log in first",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "only an administrator of the management body may do this",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found, or outside the caller's subtree (the two are not told apart). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "organization 4211 not found",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Conflicts with data already stored (a duplicate, or a row that others still refer to). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "conflict",
+                     *         "message": "the data conflicts with data already stored",
+                     *         "details": [
+                     *           {
+                     *             "field": "request",
+                     *             "message": "the data conflicts with data already stored"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_input",
+                     *         "message": "date_from: Input should be a valid date or datetime, input is too short",
+                     *         "details": [
+                     *           {
+                     *             "field": "date_from",
+                     *             "message": "Input should be a valid date or datetime, input is too short"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
@@ -8486,13 +19345,127 @@ export interface operations {
                     "application/json": components["schemas"]["QuestionRead"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "authorization: log in first",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "only an administrator of the management body may do this",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found, or outside the caller's subtree (the two are not told apart). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "organization 4211 not found",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Conflicts with data already stored (a duplicate, or a row that others still refer to). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "conflict",
+                     *         "message": "the data conflicts with data already stored",
+                     *         "details": [
+                     *           {
+                     *             "field": "request",
+                     *             "message": "the data conflicts with data already stored"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request body is larger than this route's limit; nothing was read or written. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "payload_too_large",
+                     *         "message": "request body: larger than the limit of 1048576 bytes for this route",
+                     *         "details": [
+                     *           {
+                     *             "field": "body",
+                     *             "message": "larger than the limit of 1048576 bytes for this route"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_input",
+                     *         "message": "date_from: Input should be a valid date or datetime, input is too short",
+                     *         "details": [
+                     *           {
+                     *             "field": "date_from",
+                     *             "message": "Input should be a valid date or datetime, input is too short"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
@@ -8513,6 +19486,42 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["InformTargets"];
+                };
+            };
+            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "authorization: log in first",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "only an administrator of the management body may do this",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
@@ -8539,13 +19548,109 @@ export interface operations {
                     "application/json": components["schemas"]["AnnouncementRead"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "authorization: log in first",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "only an administrator of the management body may do this",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Conflicts with data already stored (a duplicate, or a row that others still refer to). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "conflict",
+                     *         "message": "the data conflicts with data already stored",
+                     *         "details": [
+                     *           {
+                     *             "field": "request",
+                     *             "message": "the data conflicts with data already stored"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request body is larger than this route's limit; nothing was read or written. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "payload_too_large",
+                     *         "message": "request body: larger than the limit of 1048576 bytes for this route",
+                     *         "details": [
+                     *           {
+                     *             "field": "body",
+                     *             "message": "larger than the limit of 1048576 bytes for this route"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_input",
+                     *         "message": "date_from: Input should be a valid date or datetime, input is too short",
+                     *         "details": [
+                     *           {
+                     *             "field": "date_from",
+                     *             "message": "Input should be a valid date or datetime, input is too short"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
@@ -8574,13 +19679,127 @@ export interface operations {
                     "application/json": components["schemas"]["FileRead"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "authorization: log in first",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "only an administrator of the management body may do this",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found, or outside the caller's subtree (the two are not told apart). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "organization 4211 not found",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Conflicts with data already stored (a duplicate, or a row that others still refer to). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "conflict",
+                     *         "message": "the data conflicts with data already stored",
+                     *         "details": [
+                     *           {
+                     *             "field": "request",
+                     *             "message": "the data conflicts with data already stored"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request body is larger than this route's limit; nothing was read or written. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "payload_too_large",
+                     *         "message": "request body: larger than the limit of 1048576 bytes for this route",
+                     *         "details": [
+                     *           {
+                     *             "field": "body",
+                     *             "message": "larger than the limit of 1048576 bytes for this route"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_input",
+                     *         "message": "date_from: Input should be a valid date or datetime, input is too short",
+                     *         "details": [
+                     *           {
+                     *             "field": "date_from",
+                     *             "message": "Input should be a valid date or datetime, input is too short"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
@@ -8610,13 +19829,63 @@ export interface operations {
                     "application/json": components["schemas"]["AnnouncementList"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "authorization: log in first",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "only an administrator of the management body may do this",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_input",
+                     *         "message": "date_from: Input should be a valid date or datetime, input is too short",
+                     *         "details": [
+                     *           {
+                     *             "field": "date_from",
+                     *             "message": "Input should be a valid date or datetime, input is too short"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
@@ -8644,13 +19913,63 @@ export interface operations {
                     "application/json": components["schemas"]["AnnouncementList"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "authorization: log in first",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "only an administrator of the management body may do this",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_input",
+                     *         "message": "date_from: Input should be a valid date or datetime, input is too short",
+                     *         "details": [
+                     *           {
+                     *             "field": "date_from",
+                     *             "message": "Input should be a valid date or datetime, input is too short"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
@@ -8675,13 +19994,81 @@ export interface operations {
                     "application/json": components["schemas"]["AnnouncementRead"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "authorization: log in first",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "only an administrator of the management body may do this",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found, or outside the caller's subtree (the two are not told apart). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "organization 4211 not found",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_input",
+                     *         "message": "date_from: Input should be a valid date or datetime, input is too short",
+                     *         "details": [
+                     *           {
+                     *             "field": "date_from",
+                     *             "message": "Input should be a valid date or datetime, input is too short"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
@@ -8704,13 +20091,104 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Validation Error */
+            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "authorization: log in first",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "only an administrator of the management body may do this",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found, or outside the caller's subtree (the two are not told apart). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "organization 4211 not found",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Conflicts with data already stored (a duplicate, or a row that others still refer to). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "conflict",
+                     *         "message": "the data conflicts with data already stored",
+                     *         "details": [
+                     *           {
+                     *             "field": "request",
+                     *             "message": "the data conflicts with data already stored"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_input",
+                     *         "message": "date_from: Input should be a valid date or datetime, input is too short",
+                     *         "details": [
+                     *           {
+                     *             "field": "date_from",
+                     *             "message": "Input should be a valid date or datetime, input is too short"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
@@ -8739,13 +20217,127 @@ export interface operations {
                     "application/json": components["schemas"]["AnnouncementRead"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "authorization: log in first",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "only an administrator of the management body may do this",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found, or outside the caller's subtree (the two are not told apart). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "organization 4211 not found",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Conflicts with data already stored (a duplicate, or a row that others still refer to). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "conflict",
+                     *         "message": "the data conflicts with data already stored",
+                     *         "details": [
+                     *           {
+                     *             "field": "request",
+                     *             "message": "the data conflicts with data already stored"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request body is larger than this route's limit; nothing was read or written. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "payload_too_large",
+                     *         "message": "request body: larger than the limit of 1048576 bytes for this route",
+                     *         "details": [
+                     *           {
+                     *             "field": "body",
+                     *             "message": "larger than the limit of 1048576 bytes for this route"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_input",
+                     *         "message": "date_from: Input should be a valid date or datetime, input is too short",
+                     *         "details": [
+                     *           {
+                     *             "field": "date_from",
+                     *             "message": "Input should be a valid date or datetime, input is too short"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
@@ -8770,13 +20362,104 @@ export interface operations {
                     "application/json": components["schemas"]["AnnouncementRead"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "authorization: log in first",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "only an administrator of the management body may do this",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found, or outside the caller's subtree (the two are not told apart). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "organization 4211 not found",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Conflicts with data already stored (a duplicate, or a row that others still refer to). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "conflict",
+                     *         "message": "the data conflicts with data already stored",
+                     *         "details": [
+                     *           {
+                     *             "field": "request",
+                     *             "message": "the data conflicts with data already stored"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_input",
+                     *         "message": "date_from: Input should be a valid date or datetime, input is too short",
+                     *         "details": [
+                     *           {
+                     *             "field": "date_from",
+                     *             "message": "Input should be a valid date or datetime, input is too short"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
@@ -8801,13 +20484,81 @@ export interface operations {
                     "application/json": components["schemas"]["AnnouncementReads"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "authorization: log in first",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "only an administrator of the management body may do this",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found, or outside the caller's subtree (the two are not told apart). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "organization 4211 not found",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_input",
+                     *         "message": "date_from: Input should be a valid date or datetime, input is too short",
+                     *         "details": [
+                     *           {
+                     *             "field": "date_from",
+                     *             "message": "Input should be a valid date or datetime, input is too short"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
@@ -8832,13 +20583,81 @@ export interface operations {
                     "application/octet-stream": unknown;
                 };
             };
-            /** @description Validation Error */
+            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "authorization: log in first",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "only an administrator of the management body may do this",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found, or outside the caller's subtree (the two are not told apart). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "organization 4211 not found",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_input",
+                     *         "message": "date_from: Input should be a valid date or datetime, input is too short",
+                     *         "details": [
+                     *           {
+                     *             "field": "date_from",
+                     *             "message": "Input should be a valid date or datetime, input is too short"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
