@@ -24,7 +24,7 @@ from fastapi import APIRouter, FastAPI
 from sqlalchemy import text
 
 from api.config import Settings
-from api.db import ensure_database, limit_report_time, run_migrations
+from api.db import ensure_database, run_migrations
 from api.deps import SessionDep
 from api.main import create_app
 
@@ -91,12 +91,6 @@ def app_with_slow_route(url: str, **settings: Any) -> FastAPI:
         await session.execute(
             text("SELECT count(*) FROM (SELECT g FROM generate_series(1, 200000) g ORDER BY g DESC) s")
         )
-        return {"ok": True}
-
-    @probe.get("/api/v1/_probe/report")
-    async def report(session: SessionDep, seconds: float = 1.0) -> dict[str, bool]:
-        await limit_report_time(session, app.state.settings)
-        await session.execute(text("SELECT pg_sleep(:s)"), {"s": seconds})
         return {"ok": True}
 
     # Before the SPA's catch-all route.
@@ -185,14 +179,10 @@ async def test_exhausted_pool_answers_503_after_the_pool_timeout_and_recovers(ru
     assert r.status_code == 200
 
 
-@pytest.mark.parametrize(
-    "running", [{"db_statement_timeout_ms": 3000, "db_report_statement_timeout_ms": 500}], indirect=True
-)
-async def test_statement_timeouts_answer_503_and_reports_have_the_stricter_one(running: httpx.AsyncClient):
-    # Two seconds are under the general limit (3 s): a timeout here is the report limit (0.5 s) at work.
-    r = await running.get("/api/v1/_probe/report?seconds=2")
-    assert_envelope_503(r, "timeout")
-    # Outside a report a second is fine ...
+@pytest.mark.parametrize("running", [{"db_statement_timeout_ms": 3000}], indirect=True)
+async def test_statement_timeouts_answer_503(running: httpx.AsyncClient):
+    # The reports' stricter limit is tested on a real report run (tests/reports/test_report_time_limit.py).
+    # A second is fine ...
     r = await running.get("/api/v1/_probe/sleep?seconds=1")
     assert r.status_code == 200
     # ... and the general limit holds too.

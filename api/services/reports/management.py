@@ -45,7 +45,6 @@ from api.services.reports.engine import (
     percent,
     t,
 )
-from api.services.reports.registry import register
 
 CASCADE_FILTERS = ("body_id", "region_id", "district_id", "org_type_id", "organization_id")
 VIEWS = (
@@ -736,19 +735,17 @@ async def attendance_query(ctx: ReportContext) -> ReportResult:
 def _definition(
     id: str, title: Text, columns: Any, methodology: Text, query: Any, filters: tuple[str, ...]
 ) -> ReportDefinition:
-    return register(
-        ReportDefinition(
-            id=id,
-            title=title,
-            section="management",
-            filters=CASCADE_FILTERS + filters,
-            views=VIEWS,
-            columns=columns,
-            methodology=methodology,
-            query=query,
-            count_label=None,
-            view_count_labels=COUNT_LABELS,
-        )
+    return ReportDefinition(
+        id=id,
+        title=title,
+        section="management",
+        filters=CASCADE_FILTERS + filters,
+        views=VIEWS,
+        columns=columns,
+        methodology=methodology,
+        query=query,
+        count_label=None,
+        view_count_labels=COUNT_LABELS,
     )
 
 

@@ -10,7 +10,6 @@ from sqlalchemy import func, select
 from api.models import Organization, OrganizationStructure, OrganizationType, Person
 from api.services.reports import localtime
 from api.services.reports.engine import NO_DATA, Col, ReportContext, ReportDefinition, ReportResult, View, t
-from api.services.reports.registry import register
 
 COLUMNS = (
     Col("name", {"ru": "Наименование ОУ", "kk": "БҰ атауы", "en": "Organization"}),
@@ -201,23 +200,21 @@ async def query(ctx: ReportContext) -> ReportResult:
     return ReportResult(rows=rows, count=len(records))
 
 
-DEFINITION = register(
-    ReportDefinition(
-        id="registry",
-        title={
-            "ru": "Реестр образовательных организаций",
-            "kk": "Білім беру ұйымдарының тізілімі",
-            "en": "Registry of educational organizations",
-        },
-        section="management",
-        filters=("body_id", "region_id", "district_id", "org_type_id", "organization_id"),
-        views=(
-            View("all", {"ru": "По всем ОУ", "kk": "Барлық БҰ бойынша", "en": "All organizations"}),
-            View("by_type", {"ru": "ОУ по типам", "kk": "БҰ түрлері бойынша", "en": "By type"}),
-        ),
-        columns=COLUMNS,
-        methodology=METHODOLOGY,
-        query=query,
-        count_label={"ru": "Всего {n} ОУ", "kk": "Барлығы {n} БҰ", "en": "Total: {n} organizations"},
-    )
+DEFINITION = ReportDefinition(
+    id="registry",
+    title={
+        "ru": "Реестр образовательных организаций",
+        "kk": "Білім беру ұйымдарының тізілімі",
+        "en": "Registry of educational organizations",
+    },
+    section="management",
+    filters=("body_id", "region_id", "district_id", "org_type_id", "organization_id"),
+    views=(
+        View("all", {"ru": "По всем ОУ", "kk": "Барлық БҰ бойынша", "en": "All organizations"}),
+        View("by_type", {"ru": "ОУ по типам", "kk": "БҰ түрлері бойынша", "en": "By type"}),
+    ),
+    columns=COLUMNS,
+    methodology=METHODOLOGY,
+    query=query,
+    count_label={"ru": "Всего {n} ОУ", "kk": "Барлығы {n} БҰ", "en": "Total: {n} organizations"},
 )

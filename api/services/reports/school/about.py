@@ -36,7 +36,7 @@ from api.services.reports.engine import (
     t,
 )
 from api.services.reports.org_registry import valid_until
-from api.services.reports.school.common import ORG, TIMED, T, fmt, full_name, in_org, register_school, resolve_range
+from api.services.reports.school.common import ORG, TIMED, T, fmt, full_name, in_org, resolve_range, school_report
 from api.services.reports.school.lists import CATEGORIES
 
 ROLES = {
@@ -150,7 +150,7 @@ async def about_query(ctx: ReportContext) -> ReportResult:
     return ReportResult(rows=rows, count=1)
 
 
-register_school(
+ABOUT = school_report(
     ReportDefinition(
         id="school.about",
         title=T("Об организации", "Ұйым туралы", "About the organization"),
@@ -302,7 +302,7 @@ async def activity_query(ctx: ReportContext) -> ReportResult:
     return ReportResult(rows=rows, count=len(rows), totals=totals, chart=chart)
 
 
-register_school(
+ACTIVITY = school_report(
     ReportDefinition(
         id="school.activity",
         title=T("Активность", "Белсенділік", "Activity"),
@@ -464,7 +464,7 @@ async def completeness_query(ctx: ReportContext) -> ReportResult:
     return ReportResult(rows=rows, count=len(rows))
 
 
-register_school(
+DATA_COMPLETENESS = school_report(
     ReportDefinition(
         id="school.data_completeness",
         title=T("Наполненность данными", "Деректермен толтырылуы", "Data completeness"),

@@ -20,8 +20,8 @@ from api.services.reports.school.common import (
     class_name,
     full_name,
     in_org,
-    register_school,
     resolve_range,
+    school_report,
     yes_no,
 )
 
@@ -141,7 +141,7 @@ async def lesson_changes_query(ctx: ReportContext) -> ReportResult:
     return ReportResult(rows=rows, count=len(rows))
 
 
-register_school(
+ADMIN_LESSON_CHANGES = school_report(
     ReportDefinition(
         id="school.admin.lesson_changes",
         title=T(
@@ -237,7 +237,7 @@ async def documents_query(ctx: ReportContext) -> ReportResult:
     return ReportResult(rows=rows, count=len(rows))
 
 
-register_school(
+ADMIN_DOCUMENTS = school_report(
     ReportDefinition(
         id="school.admin.documents",
         title=T(

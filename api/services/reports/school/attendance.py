@@ -35,8 +35,8 @@ from api.services.reports.school.common import (
     fmt,
     full_name,
     in_org,
-    register_school,
     resolve_range,
+    school_report,
 )
 
 REASONS = ("illness", "valid", "unexcused")
@@ -197,7 +197,7 @@ async def summary_query(ctx: ReportContext) -> ReportResult:
     return ReportResult(rows=rows, count=len(rows), totals=_sum_rows(rows, "class", ctx.lang) if rows else None)
 
 
-register_school(
+ATTENDANCE_SUMMARY = school_report(
     ReportDefinition(
         id="school.attendance.summary",
         title=T("Посещаемость: Сводка", "Қатысу: Жиынтық", "Attendance: Summary"),
@@ -258,7 +258,7 @@ async def school_query(ctx: ReportContext) -> ReportResult:
     )
 
 
-register_school(
+ATTENDANCE_SCHOOL = school_report(
     ReportDefinition(
         id="school.attendance.school",
         title=T("Посещаемость: Школа", "Қатысу: Мектеп", "Attendance: School"),
@@ -318,7 +318,7 @@ async def classes_query(ctx: ReportContext) -> ReportResult:
     return ReportResult(rows=rows, count=len(rows), totals=_sum_rows(rows, "class", ctx.lang) if rows else None)
 
 
-register_school(
+ATTENDANCE_CLASSES = school_report(
     ReportDefinition(
         id="school.attendance.classes",
         title=T("Посещаемость: Классы", "Қатысу: Сыныптар", "Attendance: Classes"),
@@ -418,7 +418,7 @@ async def class_teacher_query(ctx: ReportContext) -> ReportResult:
     return ReportResult(rows=rows, count=len(rows), totals=totals)
 
 
-register_school(
+ATTENDANCE_CLASS_TEACHER = school_report(
     ReportDefinition(
         id="school.attendance.class_teacher",
         title=T(

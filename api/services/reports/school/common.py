@@ -24,7 +24,6 @@ from api.services.reports.engine import (
     Text,
     t,
 )
-from api.services.reports.registry import register
 
 # Filters of a report about one organization over time.
 ORG = ("region_id", "district_id", "org_type_id", "organization_id")
@@ -215,8 +214,8 @@ NOT_TAUGHT_NOTE = T(
 )
 
 
-def register_school(definition: ReportDefinition, not_taught: bool = False) -> ReportDefinition:
-    """Register a school report whose statements are planned for the actual filter values.
+def school_report(definition: ReportDefinition, not_taught: bool = False) -> ReportDefinition:
+    """A school report whose statements are planned for the actual filter values.
 
     asyncpg prepares statements, and after a few runs PostgreSQL may switch to a generic plan that ignores
     the chosen organization and period; for one school's rows that plan can be a hundred times slower.
@@ -231,4 +230,4 @@ def register_school(definition: ReportDefinition, not_taught: bool = False) -> R
         await ctx.session.execute(text("SET LOCAL plan_cache_mode = force_custom_plan"))
         return await inner(ctx)
 
-    return register(dataclasses.replace(definition, query=query))
+    return dataclasses.replace(definition, query=query)

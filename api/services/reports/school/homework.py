@@ -20,8 +20,8 @@ from api.services.reports.school.common import (
     class_name,
     dec2,
     in_org,
-    register_school,
     resolve_range,
+    school_report,
     settings,
 )
 
@@ -160,7 +160,7 @@ async def school_query(ctx: ReportContext) -> ReportResult:
     return ReportResult(rows=rows, count=len(rows), totals=totals)
 
 
-register_school(
+HOMEWORK_SCHOOL = school_report(
     ReportDefinition(
         id="school.homework.school",
         title=T("Время на выполнение ДЗ: Школа", "Үй тапсырмасына уақыт: Мектеп", "Homework time: School"),
@@ -282,7 +282,7 @@ async def _subjects(ctx: ReportContext, classes: list[Any], load: dict[tuple[int
     return ReportResult(rows=rows, count=len(rows))
 
 
-register_school(
+HOMEWORK_CLASSES = school_report(
     ReportDefinition(
         id="school.homework.classes",
         title=T("Время на выполнение ДЗ: Классы", "Үй тапсырмасына уақыт: Сыныптар", "Homework time: Classes"),

@@ -21,8 +21,8 @@ from api.services.reports.school.common import (
     class_name,
     full_name,
     in_org,
-    register_school,
     resolve_range,
+    school_report,
     settings,
 )
 
@@ -108,7 +108,7 @@ async def keeping_query(ctx: ReportContext) -> ReportResult:
     return ReportResult(rows=rows, count=len(rows), totals=totals)
 
 
-register_school(
+JOURNAL_KEEPING = school_report(
     ReportDefinition(
         id="school.journal.keeping",
         title=T("Статистика ведения ЭЖД", "ЭСЖ жүргізу статистикасы", "Journal keeping statistics"),
@@ -242,7 +242,7 @@ async def history_query(ctx: ReportContext) -> ReportResult:
     return ReportResult(rows=rows, count=total, total_rows=total)
 
 
-register_school(
+JOURNAL_HISTORY = school_report(
     ReportDefinition(
         id="school.journal.history",
         title=T("История изменений журнала", "Журнал өзгерістерінің тарихы", "Journal change history"),

@@ -30,7 +30,7 @@ from api.services.reports.school.common import (
     class_name,
     full_name,
     in_org,
-    register_school,
+    school_report,
     yes_no,
 )
 
@@ -116,7 +116,7 @@ async def students_query(ctx: ReportContext) -> ReportResult:
     return ReportResult(rows=rows, count=total, total_rows=total)
 
 
-register_school(
+LISTS_STUDENTS = school_report(
     ReportDefinition(
         id="school.lists.students",
         title=T("Списки: Ученики", "Тізімдер: Оқушылар", "Lists: Students"),
@@ -224,7 +224,7 @@ async def staff_query(ctx: ReportContext) -> ReportResult:
     return ReportResult(rows=rows, count=total, total_rows=total)
 
 
-register_school(
+LISTS_STAFF = school_report(
     ReportDefinition(
         id="school.lists.staff",
         title=T("Списки: Сотрудники", "Тізімдер: Қызметкерлер", "Lists: Staff"),

@@ -17,9 +17,9 @@ from api.services.reports.school.common import (
     class_name,
     dec2,
     in_org,
-    register_school,
     resolve_period,
     resolve_range,
+    school_report,
     taught,
 )
 
@@ -128,7 +128,7 @@ async def statistics_query(ctx: ReportContext) -> ReportResult:
     return ReportResult(rows=rows, count=len(rows), totals=totals, chart=chart)
 
 
-register_school(
+MARKS_STATISTICS = school_report(
     ReportDefinition(
         id="school.marks.statistics",
         title=T("Статистика оценок", "Бағалар статистикасы", "Mark statistics"),
@@ -250,7 +250,7 @@ async def average_query(ctx: ReportContext) -> ReportResult:
     return ReportResult(rows=rows, count=len(rows), totals=totals)
 
 
-register_school(
+MARKS_AVERAGE = school_report(
     ReportDefinition(
         id="school.marks.average",
         title=T("Средний балл", "Орташа балл", "Average mark"),

@@ -25,8 +25,8 @@ from api.services.reports.school.common import (
     class_name,
     full_name,
     in_org,
-    register_school,
     resolve_range,
+    school_report,
 )
 
 FIELDS = ("at_start", "arrived", "departed", "at_end")
@@ -123,7 +123,7 @@ async def summary_query(ctx: ReportContext) -> ReportResult:
     return ReportResult(rows=rows, count=n_classes, totals=totals)
 
 
-register_school(
+MOVEMENT_SUMMARY = school_report(
     ReportDefinition(
         id="school.movement.summary",
         title=T("Движение учеников: Сводка", "Оқушылар қозғалысы: Жиынтық", "Student movement: Summary"),
@@ -226,6 +226,7 @@ _METH_LIST = {
     ),
 }
 
+LISTS: list[ReportDefinition] = []
 for _kind, _title, _where, _what, _count in (
     (
         "arrived",
@@ -244,16 +245,18 @@ for _kind, _title, _where, _what, _count in (
 ):
     _cols = [Col("date", DATE), Col("student", STUDENT), Col("class", CLASS), Col("counterpart", _where)]
     _cols += [_ORDER, _REASON] if _kind == "arrived" else [_REASON, _ORDER]
-    register_school(
-        ReportDefinition(
-            id=f"school.movement.{_kind}",
-            title=_title,
-            section="school",
-            filters=(*TIMED, "class_id"),
-            columns=tuple(_cols),
-            methodology={k: v.format(what=_what[k]) for k, v in _METH_LIST.items()},
-            query=_list_query(_kind),
-            count_label=_count,
-            requires_organization=True,
+    LISTS.append(
+        school_report(
+            ReportDefinition(
+                id=f"school.movement.{_kind}",
+                title=_title,
+                section="school",
+                filters=(*TIMED, "class_id"),
+                columns=tuple(_cols),
+                methodology={k: v.format(what=_what[k]) for k, v in _METH_LIST.items()},
+                query=_list_query(_kind),
+                count_label=_count,
+                requires_organization=True,
+            )
         )
     )

@@ -37,8 +37,8 @@ from api.services.reports.school.common import (
     full_name,
     in_org,
     q2,
-    register_school,
     resolve_period,
+    school_report,
     taught,
 )
 
@@ -342,7 +342,7 @@ async def school_query(ctx: ReportContext) -> ReportResult:
     return ReportResult(rows=rows, count=len(rows), totals=_total(ctx, "class", total))
 
 
-register_school(
+PERFORMANCE_SCHOOL = school_report(
     ReportDefinition(
         id="school.performance.school",
         title=T("Успеваемость: Школа", "Үлгерім: Мектеп", "Performance: School"),
@@ -394,7 +394,7 @@ async def classes_query(ctx: ReportContext) -> ReportResult:
     return await _class_subject_rows(ctx, None)
 
 
-register_school(
+PERFORMANCE_CLASSES = school_report(
     ReportDefinition(
         id="school.performance.classes",
         title=T("Успеваемость: Классы", "Үлгерім: Сыныптар", "Performance: Classes"),
@@ -430,7 +430,7 @@ async def subject_teacher_query(ctx: ReportContext) -> ReportResult:
     return await _class_subject_rows(ctx, ctx.filters.teacher_id)
 
 
-register_school(
+PERFORMANCE_SUBJECT_TEACHER = school_report(
     ReportDefinition(
         id="school.performance.subject_teacher",
         title=T(
@@ -568,7 +568,7 @@ async def students_query(ctx: ReportContext) -> ReportResult:
     return ReportResult(rows=rows, count=total_rows, total_rows=total_rows)
 
 
-register_school(
+PERFORMANCE_STUDENTS = school_report(
     ReportDefinition(
         id="school.performance.students",
         title=T("Успеваемость: Ученики", "Үлгерім: Оқушылар", "Performance: Students"),
@@ -684,7 +684,7 @@ async def class_teacher_query(ctx: ReportContext) -> ReportResult:
     return ReportResult(rows=rows, count=len(rows), totals=totals)
 
 
-register_school(
+PERFORMANCE_CLASS_TEACHER = school_report(
     ReportDefinition(
         id="school.performance.class_teacher",
         title=T(
