@@ -27,6 +27,7 @@ migrate: install
 lint: install
 	$(VENV)/bin/ruff check api tests migrations
 	$(VENV)/bin/ruff format --check api tests
+	$(VENV)/bin/lint-imports
 
 typecheck: install
 	$(VENV)/bin/mypy

@@ -71,13 +71,13 @@ def _migrate(_: argparse.Namespace) -> int:
 
 
 def _create_token_args(parser: argparse.ArgumentParser) -> None:
-    from api.services.integration.cli import add_create_token_arguments
+    from api.cli.tokens import add_create_token_arguments
 
     add_create_token_arguments(parser)
 
 
 def _create_token(args: argparse.Namespace) -> int:
-    from api.services.integration.cli import run_create_token
+    from api.cli.tokens import run_create_token
 
     return run_create_token(args)
 
@@ -87,25 +87,25 @@ def _no_args(_: argparse.ArgumentParser) -> None:
 
 
 def _create_user_args(parser: argparse.ArgumentParser) -> None:
-    from api.services.accounts import add_create_user_arguments
+    from api.cli.accounts import add_create_user_arguments
 
     add_create_user_arguments(parser)
 
 
 def _create_user(args: argparse.Namespace) -> int:
-    from api.services.accounts import run_create_user
+    from api.cli.accounts import run_create_user
 
     return run_create_user(args)
 
 
 def _demo_args(parser: argparse.ArgumentParser) -> None:
-    from api.services.demo.cli import add_arguments
+    from api.cli.demo import add_arguments
 
     add_arguments(parser)
 
 
 def _demo(args: argparse.Namespace) -> int:
-    from api.services.demo.cli import run
+    from api.cli.demo import run
 
     return run(args)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Callable
 from typing import Any
 
 import asyncpg
@@ -207,14 +208,23 @@ def _out_of_resources(sqlstate: str) -> JSONResponse:
     return envelope(503, "service_unavailable", "the database is busy, try again", headers={"Retry-After": "1"})
 
 
-def install_error_handlers(app: FastAPI) -> None:
-    """Register the handlers that turn every error into the envelope."""
+# Called with (request, status, code, message) for each refused request.
+DenialRecorder = Callable[[Request, int, str, str], None]
+
+
+def _no_denial_log(request: Request, status: int, code: str, message: str) -> None:
+    return None
+
+
+def install_error_handlers(app: FastAPI, record_denial: DenialRecorder = _no_denial_log) -> None:
+    """Register the handlers that turn every error into the envelope; refusals (401/403/404) go to `record_denial`.
+
+    The app passes `api.services.audit.record_denial` (errors sit below the services: they do not import them).
+    """
 
     @app.exception_handler(DomainError)
     async def _domain(request: Request, exc: DomainError) -> JSONResponse:
         if exc.status_code in (401, 403, 404):
-            from api.services.audit import record_denial  # late: the audit service imports the models
-
             record_denial(request, exc.status_code, exc.code, exc.message)
         return envelope(exc.status_code, exc.code, exc.message, exc.details, exc.headers)
 
@@ -230,8 +240,6 @@ def install_error_handlers(app: FastAPI) -> None:
             exc.status_code, "http_error"
         )
         if exc.status_code in (401, 403):
-            from api.services.audit import record_denial  # late: the audit service imports the models
-
             record_denial(request, exc.status_code, code, str(exc.detail))
         return envelope(exc.status_code, code, str(exc.detail), headers=getattr(exc, "headers", None))
 

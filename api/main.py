@@ -26,7 +26,7 @@ from api.routers import integration as integration_router
 from api.routers import profile as profile_router
 from api.routers import reports as reports_router
 from api.routers import tree as tree_router
-from api.services.audit import AuditWriter
+from api.services.audit import AuditWriter, record_denial
 from api.services.limits import ReportLimits
 from api.services.reports.xlsx import shutdown_export_pool
 
@@ -101,7 +101,7 @@ def create_app(settings: Settings | None = None, database_url: str | None = None
     )
     app.state.settings = settings
     app.state.report_limits = ReportLimits.from_settings(settings)
-    install_error_handlers(app)
+    install_error_handlers(app, record_denial)
     app.add_middleware(BodyLimit)  # innermost: a 413 still passes the audit and the security headers
     app.add_middleware(AuditWriter)
     app.include_router(api_router())

@@ -12,7 +12,7 @@ from typing import Annotated
 
 from pydantic import AfterValidator, Field, StringConstraints
 
-from api.services.profile.sanitize import plain_text
+from api.sanitize import plain_text
 
 # Any text without U+0000; a mismatch is reported as "contains a NUL character" (api.errors.error_message).
 NO_NUL = r"^[^\x00]*$"

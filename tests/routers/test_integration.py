@@ -182,7 +182,7 @@ async def test_create_token_command(database_url: str) -> None:
     from sqlalchemy.ext.asyncio import create_async_engine
     from sqlalchemy.pool import NullPool
 
-    from api.services.integration import cli
+    from api.cli import tokens as cli
 
     eng = create_async_engine(database_url, poolclass=NullPool)
     async with eng.begin() as conn:

@@ -14,8 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from sqlalchemy.pool import NullPool
 
 from api.db import ensure_database, run_migrations, with_database
-from api.services import iin
-from api.services.demo import (
+from api.demo import (
     DEMO_ACCOUNTS,
     DEMO_PASSWORD,
     DemoError,
@@ -24,7 +23,8 @@ from api.services.demo import (
     fingerprint,
     load_demo,
 )
-from api.services.demo.loader import raw_connection
+from api.demo.loader import raw_connection
+from api.services import iin
 from api.services.passwords import verify_password
 
 TODAY = date(2026, 11, 6)  # the first quarter has ended, the second runs
@@ -449,7 +449,7 @@ async def test_the_load_is_one_transaction(demo_urls: dict[str, str]) -> None:
 
 def test_command_line_options_are_checked(capsys: pytest.CaptureFixture[str]) -> None:
     from api.__main__ import main
-    from api.services.demo.cli import _range
+    from api.cli.demo import _range
 
     assert _range("15-30") == (15, 30) and _range("20") == (20, 20)
     with pytest.raises(SystemExit) as exc:

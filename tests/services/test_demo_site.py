@@ -6,7 +6,7 @@ import io
 import re
 import zipfile
 
-from api.services.demo.site import docx_bytes, pdf_bytes
+from api.demo.site import docx_bytes, pdf_bytes
 from api.services.profile import uploads
 
 

@@ -12,6 +12,7 @@ from api.clock import today
 from api.config import Settings
 from api.errors import Forbidden, InvalidInput, NotFound
 from api.models import NewsPost, Organization, Person, ProfilePage, StaffPost, StoredFile, User, WallMessage
+from api.sanitize import clean_html, linkify_html
 from api.schemas.profile import (
     AdminBrief,
     LeaderBrief,
@@ -44,7 +45,6 @@ from api.services.profile.access import (
     registered_sql,
 )
 from api.services.profile.files import file_read
-from api.services.profile.sanitize import clean_html, linkify_html
 from api.services.scope import Principal
 from api.services.storage import delete_after_commit, get_storage
 

@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from api.config import Settings
 from api.errors import InvalidInput, NotFound, TooManyRequests
 from api.models import Question
+from api.sanitize import clean_html
 from api.schemas.profile import (
     Contacts,
     FaqRead,
@@ -24,7 +25,6 @@ from api.schemas.profile import (
     QuestionWrite,
 )
 from api.services.profile.access import can_edit, get_org_for_edit, get_public_org, paging
-from api.services.profile.sanitize import clean_html
 from api.services.profile.structure import list_reception
 from api.services.scope import Principal
 

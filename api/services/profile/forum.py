@@ -7,6 +7,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.errors import Forbidden, InvalidInput, NotFound, PreconditionFailed, PreconditionRequired
 from api.models import ForumPost, ForumSection, ForumTopic, Organization
+from api.sanitize import linkify_html
 from api.schemas.profile import (
     ForumRead,
     Moderation,
@@ -30,7 +31,6 @@ from api.services.profile.access import (
     is_employee_of,
     paging,
 )
-from api.services.profile.sanitize import linkify_html
 from api.services.scope import Principal
 
 

@@ -31,6 +31,7 @@ from api.models import (
     StoredFile,
     User,
 )
+from api.sanitize import clean_html
 from api.schemas.profile import (
     AnnouncementList,
     AnnouncementReads,
@@ -46,7 +47,6 @@ from api.schemas.profile import (
 from api.schemas.profile import AnnouncementRead as AnnouncementSchema
 from api.services.profile.access import check_ids_unique, display_name, get_org_for_edit, paging
 from api.services.profile.files import file_read, store_upload
-from api.services.profile.sanitize import clean_html
 from api.services.scope import Principal, org_in_scope
 from api.services.storage import delete_after_commit, get_storage
 

@@ -1,7 +1,7 @@
 """The deterministic demo region: generator (plain Python), COPY loader, set-based rule checks."""
 
-from api.services.demo.generator import DEMO_ACCOUNTS, DEMO_PASSWORD, DemoAccount, DemoParams
-from api.services.demo.loader import (
+from api.demo.generator import DEMO_ACCOUNTS, DEMO_PASSWORD, DemoAccount, DemoParams
+from api.demo.loader import (
     DemoError,
     DemoResult,
     DemoValidationError,

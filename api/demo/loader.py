@@ -14,8 +14,8 @@ import asyncpg
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
-from api.services.demo import catalog, checks
-from api.services.demo.generator import (
+from api.demo import catalog, checks
+from api.demo.generator import (
     COLUMNS,
     DEMO_ACCOUNTS,
     DEMO_PASSWORD,

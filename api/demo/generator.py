@@ -10,8 +10,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 
+from api.demo import catalog, names
 from api.services import iin as iin_codes
-from api.services.demo import catalog, names
 
 Row = tuple[object, ...]
 Rows = dict[str, list[Row]]

@@ -12,7 +12,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import create_async_engine
 from sqlalchemy.pool import NullPool
 
-from api.services.demo.generator import DEMO_ACCOUNTS, DEMO_PASSWORD, DemoParams
+from api.demo.generator import DEMO_ACCOUNTS, DEMO_PASSWORD, DemoParams
 
 
 def _range(text: str) -> tuple[int, int]:
@@ -74,8 +74,8 @@ def print_accounts() -> None:
 async def _main(url: str, args: argparse.Namespace, params: DemoParams) -> int:
     from api.config import get_settings
     from api.db import migrate
-    from api.services.demo.loader import DemoError, is_empty, load_demo
-    from api.services.demo.site import load_site_content
+    from api.demo.loader import DemoError, is_empty, load_demo
+    from api.demo.site import load_site_content
 
     await migrate(url)
     # No statement timeout: the big COPYs and checks of a 500-school region run for minutes.
@@ -129,7 +129,7 @@ def _process_cpu(pid: int) -> float | None:
 
 
 async def _compare_naive(url: str, sample: int, bulk_rate: float) -> None:
-    from api.services.demo.loader import naive_insert_rate
+    from api.demo.loader import naive_insert_rate
 
     engine = create_async_engine(url, poolclass=NullPool)
     try:
