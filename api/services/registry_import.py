@@ -90,9 +90,10 @@ class Problem:
     column: str
     code: str
     message: str
+    value: str | None = None
 
     def as_dict(self) -> dict[str, Any]:
-        return {"row": self.row, "column": self.column, "code": self.code, "message": self.message}
+        return {"row": self.row, "column": self.column, "code": self.code, "message": self.message, "value": self.value}
 
 
 @dataclass
@@ -289,7 +290,14 @@ async def plan(session: AsyncSession, principal: Principal, data: bytes, filenam
         existing = by_name.get(key)
         values: dict[str, Any] = {"name_ru": existing.name_ru if existing else name}
 
-        def ref(col: str, table_: dict[str, int], code: str, row_no: int = row_no, row: list[Any] = row) -> None:
+        def ref(
+            col: str,
+            table_: dict[str, int],
+            code: str,
+            row_no: int = row_no,
+            row: list[Any] = row,
+            values: dict[str, Any] = values,
+        ) -> None:
             text = get(row, col)
             if col not in columns:
                 return
@@ -298,7 +306,7 @@ async def plan(session: AsyncSession, principal: Principal, data: bytes, filenam
                 return
             found = table_.get(norm(text))
             if found is None:
-                problems.append(Problem(row_no, names[col], code, f"unknown value «{text}»"))
+                problems.append(Problem(row_no, names[col], code, f"unknown value «{text}»", text))
             else:
                 values[f"{col}_id"] = found
 
@@ -308,7 +316,9 @@ async def plan(session: AsyncSession, principal: Principal, data: bytes, filenam
         if "parent" in columns and get(row, "parent") is not None:
             wanted = bodies.get(norm(get(row, "parent")))
             if wanted is None:
-                problems.append(Problem(row_no, names["parent"], "unknown_parent", f"«{get(row, 'parent')}»"))
+                problems.append(
+                    Problem(row_no, names["parent"], "unknown_parent", "not a body of your subtree", get(row, "parent"))
+                )
             elif existing is None:
                 parent = wanted
         if existing is None and parent is None:
@@ -334,24 +344,26 @@ async def plan(session: AsyncSession, principal: Principal, data: bytes, filenam
                     try:
                         values[f"{prefix}_{k}"] = _date(v)
                     except ValueError:
-                        problems.append(Problem(row_no, names[col], "bad_date", f"«{v}» is not a date dd.mm.yyyy"))
+                        problems.append(Problem(row_no, names[col], "bad_date", "not a date dd.mm.yyyy", v))
                 else:
                     values[f"{prefix}_{k}"] = document_number(v) if k == "number" else v
         region_id = (existing.region_id if existing else None) or (parent.region_id if parent else None)
         if "district" in columns:
             text = get(row, "district")
             if text is not None:
-                found = districts.get((region_id or 0, norm(text)))
-                if found is None:
-                    problems.append(Problem(row_no, names["district"], "unknown_district", f"«{text}»"))
+                district_id = districts.get((region_id or 0, norm(text)))
+                if district_id is None:
+                    problems.append(
+                        Problem(row_no, names["district"], "unknown_district", "not a district of the region", text)
+                    )
                 else:
-                    values["district_id"] = found
+                    values["district_id"] = district_id
         if (
             existing is None
             and values.get("type_id") is None
             and not any(p.row == row_no and p.code == "unknown_type" for p in problems)
         ):
-            problems.append(Problem(row_no, names.get("type", "type"), "required", "a new school needs its type"))
+            problems.append(Problem(row_no, names.get("type", "type"), "type_required", "a new school needs its type"))
         if existing is None and region_id is None and parent is not None:
             problems.append(Problem(row_no, names["name"], "no_region", "the parent body has no region"))
         if len(problems) > before:
