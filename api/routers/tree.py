@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, Query, Request, status
+from fastapi import APIRouter, File, Form, Path, Query, Request, UploadFile, status
 
 from api.deps import AdminUser, SessionDep
 from api.schemas.tree import (
@@ -21,7 +21,9 @@ from api.schemas.tree import (
     RegionUpdate,
     TreeOrganization,
 )
+from api.services import registry_import as importer
 from api.services import tree
+from api.services.profile import uploads
 
 router = APIRouter(prefix="/tree", tags=["tree"])
 
@@ -142,3 +144,20 @@ async def list_types(_: AdminUser, session: SessionDep) -> list[ReferenceItem]:
 @router.get("/organization-structures", response_model=list[ReferenceItem])
 async def list_structures(_: AdminUser, session: SessionDep) -> list[ReferenceItem]:
     return await tree.list_structures(session)
+
+
+@router.post("/registry-import")
+async def registry_import(
+    principal: AdminUser,
+    session: SessionDep,
+    request: Request,
+    file: Annotated[UploadFile, File(description="the registry as .xlsx or .csv (the registry report's columns)")],
+    confirm_hash: Annotated[
+        str | None, Form(max_length=64, description="the preview's file_hash: apply the file (all or nothing)")
+    ] = None,
+) -> dict[str, Any]:
+    """Preview (no confirm_hash: nothing is written) or apply an import of the registry of schools."""
+    data = await uploads.read_limited(file, importer.MAX_BYTES)
+    return await importer.run(
+        session, principal, request, data, file.filename or "registry.xlsx", confirm_hash=confirm_hash
+    )

@@ -843,6 +843,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/tree/registry-import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Registry Import
+         * @description Preview (no confirm_hash: nothing is written) or apply an import of the registry of schools.
+         */
+        post: operations["registry_import_api_v1_tree_registry_import_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/reports": {
         parameters: {
             query?: never;
@@ -2395,6 +2415,19 @@ export interface components {
              * @description a PNG or JPEG image
              */
             file: string;
+        };
+        /** Body_registry_import_api_v1_tree_registry_import_post */
+        Body_registry_import_api_v1_tree_registry_import_post: {
+            /**
+             * File
+             * @description the registry as .xlsx or .csv (the registry report's columns)
+             */
+            file: string;
+            /**
+             * Confirm Hash
+             * @description the preview's file_hash: apply the file (all or nothing)
+             */
+            confirm_hash?: string | null;
         };
         /** Body_upload_document_api_v1_organizations__organization_id__documents_post */
         Body_upload_document_api_v1_organizations__organization_id__documents_post: {
@@ -11580,6 +11613,41 @@ export interface operations {
                      *     }
                      */
                     "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    registry_import_api_v1_tree_registry_import_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["Body_registry_import_api_v1_tree_registry_import_post"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
                 };
             };
         };

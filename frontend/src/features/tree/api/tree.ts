@@ -1,5 +1,6 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { api, unwrap } from "../../../api/client";
+import { request } from "../../profile/api/http";
 import type { components } from "../../../api/schema";
 
 type S = components["schemas"];
@@ -61,3 +62,22 @@ export const treeApi = {
   reopen: async (id: number) => unwrap(await api.POST("/api/v1/tree/organizations/{organization_id}/reopen", path(id))),
   createDistrict: async (body: DistrictCreate) => unwrap(await api.POST("/api/v1/tree/districts", { body })),
 };
+
+export interface ImportProblem { row: number; column: string; code: string; message: string; value?: string | null }
+export interface ImportPreview {
+  file_hash: string;
+  rows: number;
+  creates: { row: number; name: string; parent: string }[];
+  changes: { row: number; organization_id: number; name: string; fields: { field: string; old: unknown; new: unknown }[] }[];
+  unchanged: number;
+  problems: ImportProblem[];
+  applied: boolean;
+}
+
+/** Preview (hash null: nothing is written) or apply the registry file. */
+export async function registryImport(file: File, confirmHash: string | null): Promise<ImportPreview> {
+  const form = new FormData();
+  form.append("file", file);
+  if (confirmHash) form.append("confirm_hash", confirmHash);
+  return request<ImportPreview>("/api/v1/tree/registry-import", { method: "POST", body: form });
+}

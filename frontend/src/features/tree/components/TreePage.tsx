@@ -7,6 +7,7 @@ import {
   treeApi, useBodies, useChildren, useDistricts, useOrganization, useRegions, useTreeMutation, useTypes,
   type OrganizationCreate, type TreeOrganization,
 } from "../api/tree";
+import { RegistryImport } from "./RegistryImport";
 
 type ChildKind = OrganizationCreate["kind"];
 const CHILD_KINDS: Record<string, ChildKind[]> = {
@@ -151,6 +152,7 @@ export function TreePage() {
   const me = useMe(auth === "authenticated");
   const [trail, setTrail] = useState<{ id: number; name: string }[]>([]);
   const [includeClosed, setIncludeClosed] = useState(false);
+  const [importing, setImporting] = useState(false);
   const rootId = me.data?.organization.id;
   const currentId = trail.length ? trail[trail.length - 1].id : rootId;
   const current = useOrganization(currentId);
@@ -160,7 +162,11 @@ export function TreePage() {
     && (me.data?.organization.kind === "ministry" || me.data?.organization.kind === "regional_body");
   return (
     <Stack gap="md" p={{ base: "sm", sm: "lg" }} maw={1400} mx="auto">
-      <Title order={1}>{t("tree.title")}</Title>
+      <Group justify="space-between">
+        <Title order={1}>{t("tree.title")}</Title>
+        {!importing && <Button variant="light" onClick={() => setImporting(true)}>{t("registryImport.open")}</Button>}
+      </Group>
+      {importing && <RegistryImport onClose={() => setImporting(false)} />}
       <Breadcrumbs>
         <Anchor component="button" type="button" onClick={() => setTrail([])}>{me.data?.organization.name_ru ?? "…"}</Anchor>
         {trail.map((x, i) => (
