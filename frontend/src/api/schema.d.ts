@@ -551,6 +551,47 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/accounts/bulk/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Preview Bulk
+         * @description What an .xlsx of people would create in the administrator's subtree, and its problems; writes nothing.
+         */
+        post: operations["preview_bulk_api_v1_accounts_bulk_preview_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/accounts/bulk": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Create Bulk
+         * @description Create every account of the file or none (422 naming row and column); the answer is the only copy of the
+         *     one-time passwords, as an .xlsx; each account must change its password at the first login.
+         */
+        post: operations["create_bulk_api_v1_accounts_bulk_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/accounts/{account_id}": {
         parameters: {
             query?: never;
@@ -2396,6 +2437,22 @@ export interface components {
              */
             file: string;
         };
+        /** Body_create_bulk_api_v1_accounts_bulk_post */
+        Body_create_bulk_api_v1_accounts_bulk_post: {
+            /**
+             * File
+             * @description an .xlsx of surname, name, patronymic, body, position, role, login
+             */
+            file: string;
+        };
+        /** Body_preview_bulk_api_v1_accounts_bulk_preview_post */
+        Body_preview_bulk_api_v1_accounts_bulk_preview_post: {
+            /**
+             * File
+             * @description an .xlsx of surname, name, patronymic, body, position, role, login
+             */
+            file: string;
+        };
         /** Body_upload_document_api_v1_organizations__organization_id__documents_post */
         Body_upload_document_api_v1_organizations__organization_id__documents_post: {
             /**
@@ -2408,6 +2465,73 @@ export interface components {
              * @description the folder; the root when omitted
              */
             folder_id?: number | null;
+        };
+        /** BulkPreview */
+        BulkPreview: {
+            /** Rows */
+            rows: components["schemas"]["BulkRow"][];
+            /** Problems */
+            problems: components["schemas"]["BulkProblem"][];
+            /** Max Rows */
+            max_rows: number;
+        };
+        /**
+         * BulkProblem
+         * @description A problem of the file: its row (as the spreadsheet numbers it), column and a code the SPA words.
+         */
+        BulkProblem: {
+            /**
+             * Row
+             * @description the sheet's row number; none for the whole file
+             */
+            row: number | null;
+            /**
+             * Column
+             * @description surname, first_name, patronymic, body, position, role or username
+             */
+            column: string | null;
+            /**
+             * Column Letter
+             * @description the column as the spreadsheet names it (A, B, …)
+             */
+            column_letter?: string | null;
+            /**
+             * Code
+             * @description missing_column, empty, too_many_rows, required, too_long, unknown_body, ambiguous_body, unknown_role, role_above_own, login_invalid, login_taken, login_repeated
+             */
+            code: string;
+            /**
+             * Message
+             * @description the problem in English (the SPA shows the code in the user's language)
+             */
+            message: string;
+        };
+        /**
+         * BulkRow
+         * @description An account the file would create.
+         */
+        BulkRow: {
+            /** Row */
+            row: number;
+            /** Surname */
+            surname: string;
+            /** First Name */
+            first_name: string;
+            /** Patronymic */
+            patronymic: string | null;
+            /** Organization Id */
+            organization_id: number | null;
+            /** Organization Name */
+            organization_name: string;
+            /** Position */
+            position: string | null;
+            /** Role */
+            role: string;
+            /**
+             * Username
+             * @description the login given, or the one generated
+             */
+            username: string | null;
         };
         /**
          * ClassItem
@@ -3219,6 +3343,11 @@ export interface components {
             type_code?: string | null;
             /** Structure Code */
             structure_code?: string | null;
+            /**
+             * Region Id
+             * @description the region (geography) of a body or school directly under the ministry; below, the parent's
+             */
+            region_id?: number | null;
             /** District Id */
             district_id?: number | null;
             /** Name Ru */
@@ -5603,6 +5732,72 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["AccountRead"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    preview_bulk_api_v1_accounts_bulk_preview_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["Body_preview_bulk_api_v1_accounts_bulk_preview_post"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BulkPreview"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    create_bulk_api_v1_accounts_bulk_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["Body_create_bulk_api_v1_accounts_bulk_post"];
+            };
+        };
+        responses: {
+            /** @description the logins and one-time passwords, delivered once */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": unknown;
                 };
             };
             /** @description Validation Error */
