@@ -48,7 +48,9 @@ HEADERS: dict[str, tuple[str, ...]] = {
     "username": ("логин", "login", "username", "user name", "пайдаланушы аты"),
 }
 ROLES: dict[str, str] = {
-    **dict.fromkeys(("сотрудник", "работник", "пользователь", "қызметкер", "пайдаланушы", "employee", "user", ""), AppRole.employee),
+    **dict.fromkeys(
+        ("сотрудник", "работник", "пользователь", "қызметкер", "пайдаланушы", "employee", "user", ""), AppRole.employee
+    ),
     **dict.fromkeys(("администратор", "админ", "әкімші", "әкімшісі", "admin", "administrator"), AppRole.admin),
 }
 _TRANSLIT = {
