@@ -55,7 +55,9 @@ test("an administrator uploads a list of people, fixes the file, creates the acc
   await page.getByRole("link", { name: "Загрузить списком" }).click();
   await expect(page.getByRole("heading", { name: "Учётные записи списком", level: 1 })).toBeVisible();
 
-  await page.getByLabel("Файл .xlsx").setInputFiles(bad);
+  const chooserbad = page.waitForEvent("filechooser");
+  await page.getByLabel("Файл .xlsx").click();
+  await (await chooserbad).setFiles(bad);
   await page.getByRole("button", { name: "Проверить" }).click();
   const problem = page.getByTestId("bulk-problem");
   await expect(problem).toHaveCount(1);
@@ -64,7 +66,9 @@ test("an administrator uploads a list of people, fixes the file, creates the acc
   await expect(problem).toContainText("Нет такого действующего органа управления");
   await expect(page.getByRole("button", { name: /^Создать учётные записи/ })).toHaveCount(0);
 
-  await page.getByLabel("Файл .xlsx").setInputFiles(good);
+  const choosergood = page.waitForEvent("filechooser");
+  await page.getByLabel("Файл .xlsx").click();
+  await (await choosergood).setFiles(good);
   await page.getByRole("button", { name: "Проверить" }).click();
   await expect(page.getByTestId("bulk-problem")).toHaveCount(0);
   await expect(page.getByTestId("bulk-row")).toHaveCount(2);
