@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query, Request, Response, status
+from fastapi import APIRouter, File, Path, Query, Request, Response, UploadFile, status
 
 from api.deps import AdminUser, SessionDep
+from api.schemas.accounts_bulk import BulkPreview
 from api.schemas.auth import AccountCreate, AccountList, AccountRead, AccountUpdate, PasswordReset, Role, Status
-from api.services import accounts
+from api.services import accounts, accounts_bulk
+from api.services.profile.uploads import DOWNLOAD_HEADERS, content_disposition, read_limited
 
 router = APIRouter(prefix="/accounts", tags=["accounts"])
 
@@ -48,6 +50,35 @@ async def create_account(
 ) -> AccountRead:
     """Create an account of a management body in the administrator's subtree (never a role above their own)."""
     return await accounts.create_account(session, principal, request, body)
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+BulkFile = Annotated[UploadFile, File(description="an .xlsx of surname, name, patronymic, body, position, role, login")]
+
+
+@router.post("/bulk/preview", response_model=BulkPreview)
+async def preview_bulk(file: BulkFile, principal: AdminUser, session: SessionDep) -> BulkPreview:
+    """What an .xlsx of people would create in the administrator's subtree, and its problems; writes nothing."""
+    content = await read_limited(file, accounts_bulk.MAX_BYTES)
+    return await accounts_bulk.preview(session, principal, content)
+
+
+@router.post(
+    "/bulk",
+    response_class=Response,
+    responses={200: {"content": {XLSX: {}}, "description": "the logins and one-time passwords, delivered once"}},
+)
+async def create_bulk(file: BulkFile, principal: AdminUser, session: SessionDep, request: Request) -> Response:
+    """Create every account of the file or none (422 naming row and column); the answer is the only copy of the
+    one-time passwords, as an .xlsx; each account must change its password at the first login."""
+    content = await read_limited(file, accounts_bulk.MAX_BYTES)
+    data = await accounts_bulk.create(session, principal, request, content)
+    headers = {
+        **DOWNLOAD_HEADERS,
+        "Content-Disposition": content_disposition("accounts-passwords.xlsx"),
+        "Cache-Control": "no-store",
+    }
+    return Response(data, media_type=XLSX, headers=headers)
 
 
 @router.get("/{account_id}", response_model=AccountRead)

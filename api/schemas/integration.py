@@ -126,6 +126,10 @@ class OrganizationItem(Item):
     kind: Literal["school", "district_body", "regional_body"] = "school"
     type_code: Annotated[str, text(max_length=64)] | None = None
     structure_code: Annotated[str, text(max_length=64)] | None = None
+    region_id: Int4Id | None = Field(
+        default=None,
+        description="the region (geography) of a body or school directly under the ministry; below, the parent's",
+    )
     district_id: Int4Id | None = None
     name_ru: Annotated[str, text(min_length=1, max_length=500, strip=True)]
     name_kk: Annotated[str, text(max_length=500)] | None = None

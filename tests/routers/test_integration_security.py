@@ -329,9 +329,33 @@ async def test_a_regional_body_without_a_region_is_refused_in_words(
     token_ministry = await token_for(db, xw.w.ministry.id)
     body = {"external_id": "rb", "parent_id": xw.w.ministry.id, "kind": "regional_body", "name_ru": "Управление"}
     resp = await push(client, token_ministry, "organizations", [body])
-    assert problems(resp) == [(0, "parent_id")]
-    assert "region" in messages(resp)[0]
+    assert problems(resp) == [(0, "region_id")]
+    assert "needs its region" in messages(resp)[0]
     assert_words(resp)
+    # An unknown region, a district on a regional body, and a region other than the parent's: named, in words.
+    bad = [
+        {**body, "region_id": 987654321},
+        {**body, "external_id": "rb2", "region_id": xw.w.region.id, "district_id": xw.w.district_a.id},
+        {"external_id": "d1", "parent_id": xw.w.regional_body.id, "kind": "district_body", "name_ru": "Отдел",
+         "region_id": 987654321, "district_id": xw.w.district_a.id},
+    ]  # fmt: skip
+    resp = await push(client, token_ministry, "organizations", bad)
+    assert problems(resp) == [(0, "region_id"), (1, "district_id"), (2, "region_id")]
+    assert "must be the region of the parent body" in messages(resp)[2]
+    assert_words(resp)
+    # Named, the region binds the body, and a district body sent after it in the batch takes that region.
+    region = await f.region(db, name_ru="Вторая область")
+    district = await f.district(db, region, name_ru="Второй район")
+    items = [
+        {**body, "region_id": region.id},
+        {"external_id": "db", "parent_external_id": "rb", "kind": "district_body", "name_ru": "Отдел",
+         "district_id": district.id},
+    ]  # fmt: skip
+    resp = await push(client, token_ministry, "organizations", items)
+    assert resp.json()["created"] == 2, resp.text
+    created = (await db.execute(select(Organization.region_id, Organization.district_id).where(
+        Organization.external_id.in_(["rb", "db"])).order_by(Organization.external_id.desc()))).all()  # fmt: skip
+    assert [tuple(r) for r in created] == [(region.id, None), (region.id, district.id)]
 
 
 async def test_a_rule_left_to_the_database_is_answered_without_its_text(

@@ -55,8 +55,8 @@ def _check_allowed(ctx: Ctx) -> None:
 _RULES = {
     "ck_organizations_no_cycle": ("parent_external_id", "the parents would make a cycle of organizations"),
     "ck_organizations_body_has_region": (
-        "parent_external_id",
-        "a regional or district body needs a region, taken from its parent",
+        "region_id",
+        "a regional or district body needs a region: its parent's, or region_id under the ministry",
     ),
     "fk_organizations_district_in_region": ("district_id", "no such district in the region of the organization"),
     "ex_enrolments_one_class_at_a_time": (

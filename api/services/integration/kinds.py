@@ -80,6 +80,31 @@ ORG_TABLE = Table(
 )
 
 
+def _bind_region(ctx: Ctx, i: int, it: s.OrganizationItem, parent: Any, regions: set[int]) -> int | None:
+    """The region of an organization, as the tree binds it (api.services.tree._place), with the same messages.
+
+    Below a body that has a region, the organization lies in it (a different region_id is refused); directly
+    under the ministry (a parent with no region), the item names its region, which must exist.
+    """
+    if it.kind == "regional_body" and it.district_id is not None:
+        ctx.error(i, "district_id", "a regional body has no district")
+    if parent is None:
+        return it.region_id
+    if parent["region_id"] is not None:
+        if it.region_id is not None and it.region_id != parent["region_id"]:
+            ctx.error(i, "region_id", f"must be the region of the parent body ({parent['region_id']})")
+        return int(parent["region_id"])
+    if it.region_id is None:
+        if it.kind in ("regional_body", "district_body"):
+            ctx.error(i, "region_id", "a management body below the ministry needs its region")
+        else:
+            ctx.error(i, "region_id", "an educational organization needs its region")
+        return None
+    if it.region_id not in regions:
+        ctx.error(i, "region_id", f"no region {it.region_id}")
+    return it.region_id
+
+
 async def prepare_organizations(ctx: Ctx, items: list[s.OrganizationItem]) -> list[Row]:
     """Parents must exist (or come earlier in the batch) inside the subtree; schools need a type."""
     batch_ids = {it.external_id: i for i, it in enumerate(items)}
@@ -111,6 +136,13 @@ async def prepare_organizations(ctx: Ctx, items: list[s.OrganizationItem]) -> li
             [it.structure_code for it in items if it.structure_code],
         )
     }
+    regions = set(
+        await ctx.conn.fetchval(
+            "SELECT coalesce(array_agg(id), '{}') FROM regions WHERE id = ANY($1::int[])",
+            [it.region_id for it in items if it.region_id is not None],
+        )
+    )
+    resolved_regions: dict[int, int | None] = {}
     rows: list[Row] = []
     named_heads: list[tuple[int, int | None, str, int]] = []
     for i, it in enumerate(items):
@@ -127,7 +159,12 @@ async def prepare_organizations(ctx: Ctx, items: list[s.OrganizationItem]) -> li
             if j >= i:
                 ctx.error(i, "parent_external_id", f"the parent comes later in the batch (index {j}); put it first")
             else:
-                parent = {"id": None, "kind": items[j].kind, "region_id": None, "district_id": items[j].district_id}
+                parent = {
+                    "id": None,
+                    "kind": items[j].kind,
+                    "region_id": resolved_regions.get(j),
+                    "district_id": items[j].district_id,
+                }
         else:
             parent = ctx.ref(parents, i, "parent_external_id", it.parent_external_id, "organization")
         parent_field = "parent_id" if it.parent_id is not None else "parent_external_id"
@@ -138,18 +175,8 @@ async def prepare_organizations(ctx: Ctx, items: list[s.OrganizationItem]) -> li
         )
         if parent is not None and own_id is not None and own_id in (parent.get("path") or ()):
             ctx.error(i, parent_field, "the parent lies under this organization (or is it): that would make a cycle")
-        if (
-            it.kind in ("regional_body", "district_body")
-            and parent is not None
-            and parent["id"] is not None
-            and parent["region_id"] is None
-        ):
-            ctx.error(
-                i,
-                parent_field,
-                "a regional or district body takes its region from its parent, and this parent has none:"
-                " a body directly under the ministry is not created through the integration API",
-            )
+        region_id = _bind_region(ctx, i, it, parent, regions)
+        resolved_regions[i] = region_id
         if it.id is not None:
             own = by_id.get(it.id)
             if own is None or not own["in_scope"]:
@@ -175,7 +202,6 @@ async def prepare_organizations(ctx: Ctx, items: list[s.OrganizationItem]) -> li
         head = ctx.ref(heads, i, "head_external_id", it.head_external_id, "person")
         if head is not None:
             named_heads.append((i, it.id, it.external_id, head["id"]))
-        region_id = parent["region_id"] if parent is not None else None
         district_id = it.district_id if it.district_id is not None else (parent or {}).get("district_id")
         rows.append(
             (

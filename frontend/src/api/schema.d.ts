@@ -551,6 +551,47 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/accounts/bulk/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Preview Bulk
+         * @description What an .xlsx of people would create in the administrator's subtree, and its problems; writes nothing.
+         */
+        post: operations["preview_bulk_api_v1_accounts_bulk_preview_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/accounts/bulk": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Create Bulk
+         * @description Create every account of the file or none (422 naming row and column); the answer is the only copy of the
+         *     one-time passwords, as an .xlsx; each account must change its password at the first login.
+         */
+        post: operations["create_bulk_api_v1_accounts_bulk_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/accounts/{account_id}": {
         parameters: {
             query?: never;
@@ -837,26 +878,6 @@ export interface paths {
         get: operations["list_structures_api_v1_tree_organization_structures_get"];
         put?: never;
         post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/tree/registry-import": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /**
-         * Registry Import
-         * @description Preview (no confirm_hash: nothing is written) or apply an import of the registry of schools.
-         */
-        post: operations["registry_import_api_v1_tree_registry_import_post"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2416,18 +2437,21 @@ export interface components {
              */
             file: string;
         };
-        /** Body_registry_import_api_v1_tree_registry_import_post */
-        Body_registry_import_api_v1_tree_registry_import_post: {
+        /** Body_create_bulk_api_v1_accounts_bulk_post */
+        Body_create_bulk_api_v1_accounts_bulk_post: {
             /**
              * File
-             * @description the registry as .xlsx or .csv (the registry report's columns)
+             * @description an .xlsx of surname, name, patronymic, body, position, role, login
              */
             file: string;
+        };
+        /** Body_preview_bulk_api_v1_accounts_bulk_preview_post */
+        Body_preview_bulk_api_v1_accounts_bulk_preview_post: {
             /**
-             * Confirm Hash
-             * @description the preview's file_hash: apply the file (all or nothing)
+             * File
+             * @description an .xlsx of surname, name, patronymic, body, position, role, login
              */
-            confirm_hash?: string | null;
+            file: string;
         };
         /** Body_upload_document_api_v1_organizations__organization_id__documents_post */
         Body_upload_document_api_v1_organizations__organization_id__documents_post: {
@@ -2441,6 +2465,73 @@ export interface components {
              * @description the folder; the root when omitted
              */
             folder_id?: number | null;
+        };
+        /** BulkPreview */
+        BulkPreview: {
+            /** Rows */
+            rows: components["schemas"]["BulkRow"][];
+            /** Problems */
+            problems: components["schemas"]["BulkProblem"][];
+            /** Max Rows */
+            max_rows: number;
+        };
+        /**
+         * BulkProblem
+         * @description A problem of the file: its row (as the spreadsheet numbers it), column and a code the SPA words.
+         */
+        BulkProblem: {
+            /**
+             * Row
+             * @description the sheet's row number; none for the whole file
+             */
+            row: number | null;
+            /**
+             * Column
+             * @description surname, first_name, patronymic, body, position, role or username
+             */
+            column: string | null;
+            /**
+             * Column Letter
+             * @description the column as the spreadsheet names it (A, B, …)
+             */
+            column_letter?: string | null;
+            /**
+             * Code
+             * @description missing_column, empty, too_many_rows, required, too_long, unknown_body, ambiguous_body, unknown_role, role_above_own, login_invalid, login_taken, login_repeated
+             */
+            code: string;
+            /**
+             * Message
+             * @description the problem in English (the SPA shows the code in the user's language)
+             */
+            message: string;
+        };
+        /**
+         * BulkRow
+         * @description An account the file would create.
+         */
+        BulkRow: {
+            /** Row */
+            row: number;
+            /** Surname */
+            surname: string;
+            /** First Name */
+            first_name: string;
+            /** Patronymic */
+            patronymic: string | null;
+            /** Organization Id */
+            organization_id: number | null;
+            /** Organization Name */
+            organization_name: string;
+            /** Position */
+            position: string | null;
+            /** Role */
+            role: string;
+            /**
+             * Username
+             * @description the login given, or the one generated
+             */
+            username: string | null;
         };
         /**
          * ClassItem
@@ -2711,6 +2802,11 @@ export interface components {
             can_moderate: boolean;
             /** Can Post */
             can_post: boolean;
+        };
+        /** HTTPValidationError */
+        HTTPValidationError: {
+            /** Detail */
+            detail?: components["schemas"]["ValidationError"][];
         };
         /**
          * HealthRead
@@ -3247,6 +3343,11 @@ export interface components {
             type_code?: string | null;
             /** Structure Code */
             structure_code?: string | null;
+            /**
+             * Region Id
+             * @description the region (geography) of a body or school directly under the ministry; below, the parent's
+             */
+            region_id?: number | null;
             /** District Id */
             district_id?: number | null;
             /** Name Ru */
@@ -4390,6 +4491,19 @@ export interface components {
             /** Last Seen At */
             last_seen_at?: string | null;
         };
+        /** ValidationError */
+        ValidationError: {
+            /** Location */
+            loc: (string | number)[];
+            /** Message */
+            msg: string;
+            /** Error Type */
+            type: string;
+            /** Input */
+            input?: unknown;
+            /** Context */
+            ctx?: Record<string, never>;
+        };
         /**
          * VisitItem
          * @description A user's visit to the school system.
@@ -4447,52 +4561,6 @@ export interface components {
             /** Withdrawn */
             withdrawn: boolean;
         };
-        /**
-         * ErrorBody
-         * @description What went wrong: a stable code, a message naming the field and the reason, and every problem found.
-         */
-        ErrorBody: {
-            /**
-             * Code
-             * @description stable machine-readable code: invalid_input, unauthorized, forbidden, not_found, …
-             */
-            code: string;
-            /**
-             * Message
-             * @description the first problem, `field: reason`
-             */
-            message: string;
-            /** Details */
-            details?: components["schemas"]["ErrorDetail"][];
-        };
-        /**
-         * ErrorDetail
-         * @description One problem: the field it is about and why; `index` is the item's position in a batch.
-         */
-        ErrorDetail: {
-            /**
-             * Field
-             * @description the field (dotted path) the problem is about, `request` or `body` for the whole
-             */
-            field: string;
-            /**
-             * Message
-             * @description why, in English
-             */
-            message: string;
-            /**
-             * Index
-             * @description the position of the item in a batch (integration API)
-             */
-            index?: number;
-        };
-        /**
-         * ErrorEnvelope
-         * @description The error envelope: `{"error": {"code", "message", "details": [{field, message, index?}]}}`.
-         */
-        ErrorEnvelope: {
-            error: components["schemas"]["ErrorBody"];
-        };
     };
     responses: never;
     parameters: never;
@@ -4537,116 +4605,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    /**
-                     * @example {
-                     *       "items": [
-                     *         {
-                     *           "created_at": "2026-12-05T18:40:44.624101Z",
-                     *           "created_by_user_id": 3,
-                     *           "external_system": "kundelik-journal",
-                     *           "id": 3,
-                     *           "kinds": [
-                     *             "absences",
-                     *             "homework",
-                     *             "lessons",
-                     *             "marks"
-                     *           ],
-                     *           "last_used_at": null,
-                     *           "name": "Kundelik school journal (marks and attendance)",
-                     *           "organization_id": 2,
-                     *           "revoked_at": null,
-                     *           "scopes": [
-                     *             "write"
-                     *           ],
-                     *           "token_prefix": "bilim_7Q7-"
-                     *         },
-                     *         {
-                     *           "created_at": "2026-12-05T18:40:43.248353Z",
-                     *           "created_by_user_id": 3,
-                     *           "external_system": "warehouse",
-                     *           "id": 2,
-                     *           "kinds": [],
-                     *           "last_used_at": null,
-                     *           "name": "Regional analytics warehouse",
-                     *           "organization_id": 2,
-                     *           "revoked_at": null,
-                     *           "scopes": [
-                     *             "read"
-                     *           ],
-                     *           "token_prefix": "bilim_M83E"
-                     *         },
-                     *         {
-                     *           "created_at": "2026-12-05T18:40:43.187818Z",
-                     *           "created_by_user_id": 3,
-                     *           "external_system": "kundelik",
-                     *           "id": 1,
-                     *           "kinds": [
-                     *             "absences",
-                     *             "assignments",
-                     *             "classes",
-                     *             "documents",
-                     *             "enrolments",
-                     *             "homework",
-                     *             "lessons",
-                     *             "marks",
-                     *             "movements",
-                     *             "organizations",
-                     *             "parent-links",
-                     *             "persons",
-                     *             "staff-posts",
-                     *             "subjects",
-                     *             "users",
-                     *             "visits"
-                     *           ],
-                     *           "last_used_at": "2026-12-05T18:40:43.274713Z",
-                     *           "name": "Kundelik school journal",
-                     *           "organization_id": 2,
-                     *           "revoked_at": null,
-                     *           "scopes": [
-                     *             "write"
-                     *           ],
-                     *           "token_prefix": "bilim_kvYf"
-                     *         }
-                     *       ]
-                     *     }
-                     */
                     "application/json": components["schemas"]["TokenList"];
-                };
-            };
-            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "unauthorized",
-                     *         "message": "authorization: log in first",
-                     *         "details": []
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "forbidden",
-                     *         "message": "only an administrator of the management body may do this",
-                     *         "details": []
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
@@ -4660,22 +4619,6 @@ export interface operations {
         };
         requestBody: {
             content: {
-                /**
-                 * @example {
-                 *       "external_system": "kundelik-journal",
-                 *       "kinds": [
-                 *         "lessons",
-                 *         "homework",
-                 *         "marks",
-                 *         "absences"
-                 *       ],
-                 *       "name": "Kundelik school journal (marks and attendance)",
-                 *       "organization_id": 2,
-                 *       "scopes": [
-                 *         "write"
-                 *       ]
-                 *     }
-                 */
                 "application/json": components["schemas"]["TokenCreate"];
             };
         };
@@ -4686,135 +4629,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    /**
-                     * @example {
-                     *       "created_at": "2026-12-05T18:40:44.624101Z",
-                     *       "created_by_user_id": 3,
-                     *       "external_system": "kundelik-journal",
-                     *       "id": 3,
-                     *       "kinds": [
-                     *         "absences",
-                     *         "homework",
-                     *         "lessons",
-                     *         "marks"
-                     *       ],
-                     *       "last_used_at": null,
-                     *       "name": "Kundelik school journal (marks and attendance)",
-                     *       "organization_id": 2,
-                     *       "revoked_at": null,
-                     *       "scopes": [
-                     *         "write"
-                     *       ],
-                     *       "token": "bilim_7Q7-xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
-                     *       "token_prefix": "bilim_7Q7-"
-                     *     }
-                     */
                     "application/json": components["schemas"]["TokenCreated"];
                 };
             };
-            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "unauthorized",
-                     *         "message": "authorization: log in first",
-                     *         "details": []
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "forbidden",
-                     *         "message": "only an administrator of the management body may do this",
-                     *         "details": []
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Conflicts with data already stored (a duplicate, or a row that others still refer to). */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "conflict",
-                     *         "message": "the data conflicts with data already stored",
-                     *         "details": [
-                     *           {
-                     *             "field": "request",
-                     *             "message": "the data conflicts with data already stored"
-                     *           }
-                     *         ]
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description The request body is larger than this route's limit; nothing was read or written. */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "payload_too_large",
-                     *         "message": "request body: larger than the limit of 1048576 bytes for this route",
-                     *         "details": [
-                     *           {
-                     *             "field": "body",
-                     *             "message": "larger than the limit of 1048576 bytes for this route"
-                     *           }
-                     *         ]
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
+            /** @description Validation Error */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "invalid_input",
-                     *         "message": "date_from: Input should be a valid date or datetime, input is too short",
-                     *         "details": [
-                     *           {
-                     *             "field": "date_from",
-                     *             "message": "Input should be a valid date or datetime, input is too short"
-                     *           }
-                     *         ]
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": components["schemas"]["HTTPValidationError"];
                 };
             };
         };
@@ -4836,129 +4660,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    /**
-                     * @example {
-                     *       "created_at": "2026-12-05T18:40:44.624101Z",
-                     *       "created_by_user_id": 3,
-                     *       "external_system": "kundelik-journal",
-                     *       "id": 3,
-                     *       "kinds": [
-                     *         "absences",
-                     *         "homework",
-                     *         "lessons",
-                     *         "marks"
-                     *       ],
-                     *       "last_used_at": null,
-                     *       "name": "Kundelik school journal (marks and attendance)",
-                     *       "organization_id": 2,
-                     *       "revoked_at": "2026-12-05T18:40:44.650629Z",
-                     *       "scopes": [
-                     *         "write"
-                     *       ],
-                     *       "token_prefix": "bilim_7Q7-"
-                     *     }
-                     */
                     "application/json": components["schemas"]["TokenRead"];
                 };
             };
-            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "unauthorized",
-                     *         "message": "authorization: log in first",
-                     *         "details": []
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "forbidden",
-                     *         "message": "only an administrator of the management body may do this",
-                     *         "details": []
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Not found, or outside the caller's subtree (the two are not told apart). */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "not_found",
-                     *         "message": "organization 4211 not found",
-                     *         "details": []
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Conflicts with data already stored (a duplicate, or a row that others still refer to). */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "conflict",
-                     *         "message": "the data conflicts with data already stored",
-                     *         "details": [
-                     *           {
-                     *             "field": "request",
-                     *             "message": "the data conflicts with data already stored"
-                     *           }
-                     *         ]
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
+            /** @description Validation Error */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "invalid_input",
-                     *         "message": "date_from: Input should be a valid date or datetime, input is too short",
-                     *         "details": [
-                     *           {
-                     *             "field": "date_from",
-                     *             "message": "Input should be a valid date or datetime, input is too short"
-                     *           }
-                     *         ]
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": components["schemas"]["HTTPValidationError"];
                 };
             };
         };
@@ -4972,29 +4683,6 @@ export interface operations {
         };
         requestBody: {
             content: {
-                /**
-                 * @example {
-                 *       "items": [
-                 *         {
-                 *           "accreditation_date": "2019-12-16",
-                 *           "accreditation_number": "№ 4151",
-                 *           "accreditation_valid_until": "2024-12-16",
-                 *           "building_address": "100565, Тестовый регион, г. Тест, ул. Ленина, 112",
-                 *           "district_id": 1,
-                 *           "email": "school7@edu.test.kz",
-                 *           "external_id": "school-7",
-                 *           "kind": "school",
-                 *           "name_kk": "№2 жалпы білім беретін орта мектеп",
-                 *           "name_ru": "Средняя общеобразовательная школа №2",
-                 *           "parent_id": 3,
-                 *           "phones": "8 (7212) 43-97-22",
-                 *           "postal_address": "100565, Тестовый регион, г. Тест, ул. Ленина, 112",
-                 *           "structure_code": "independent",
-                 *           "type_code": "general"
-                 *         }
-                 *       ]
-                 *     }
-                 */
                 "application/json": components["schemas"]["Batch_OrganizationItem_"];
             };
         };
@@ -5005,122 +4693,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    /**
-                     * @example {
-                     *       "created": 1,
-                     *       "deleted": 0,
-                     *       "kind": "organizations",
-                     *       "unchanged": 0,
-                     *       "updated": 0
-                     *     }
-                     */
                     "application/json": components["schemas"]["BatchResult"];
                 };
             };
-            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "unauthorized",
-                     *         "message": "authorization: send the API token in X-API-Token",
-                     *         "details": []
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "forbidden",
-                     *         "message": "token: this API token has no 'write' scope (it has: read)",
-                     *         "details": []
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Conflicts with data already stored (a duplicate, or a row that others still refer to). */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "conflict",
-                     *         "message": "the data conflicts with data already stored",
-                     *         "details": [
-                     *           {
-                     *             "field": "request",
-                     *             "message": "the data conflicts with data already stored"
-                     *           }
-                     *         ]
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description The request body is larger than this route's limit; nothing was read or written. */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "payload_too_large",
-                     *         "message": "request body: larger than the limit of 1048576 bytes for this route",
-                     *         "details": [
-                     *           {
-                     *             "field": "body",
-                     *             "message": "larger than the limit of 1048576 bytes for this route"
-                     *           }
-                     *         ]
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
+            /** @description Validation Error */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "invalid_input",
-                     *         "details": [
-                     *           {
-                     *             "field": "name_ru",
-                     *             "index": 0,
-                     *             "message": "Field required"
-                     *           }
-                     *         ],
-                     *         "message": "items[0].name_ru: Field required"
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": components["schemas"]["HTTPValidationError"];
                 };
             };
         };
@@ -5134,59 +4716,6 @@ export interface operations {
         };
         requestBody: {
             content: {
-                /**
-                 * @example {
-                 *       "items": [
-                 *         {
-                 *           "birth_date": "1986-12-15",
-                 *           "external_id": "person-364",
-                 *           "first_name": "Салтанат",
-                 *           "iin": "861215459744",
-                 *           "patronymic": "Маратовна",
-                 *           "phone": "+7 714 846 39 69",
-                 *           "sex": "F",
-                 *           "surname": "Калиева"
-                 *         },
-                 *         {
-                 *           "birth_date": "2018-06-07",
-                 *           "external_id": "person-406",
-                 *           "first_name": "Маргарита",
-                 *           "iin": "180607659262",
-                 *           "patronymic": "Антоновна",
-                 *           "sex": "F",
-                 *           "surname": "Соколова"
-                 *         },
-                 *         {
-                 *           "birth_date": "2018-06-27",
-                 *           "external_id": "person-411",
-                 *           "first_name": "Бауыржан",
-                 *           "iin": "180627583063",
-                 *           "patronymic": "Бақытжанович",
-                 *           "sex": "M",
-                 *           "surname": "Рысбеков"
-                 *         },
-                 *         {
-                 *           "birth_date": "1982-09-07",
-                 *           "external_id": "person-404",
-                 *           "first_name": "Екатерина",
-                 *           "iin": "820907476365",
-                 *           "patronymic": "Денисовна",
-                 *           "phone": "+7 702 944 17 68",
-                 *           "sex": "F",
-                 *           "surname": "Соколова"
-                 *         },
-                 *         {
-                 *           "birth_date": "2009-05-26",
-                 *           "external_id": "person-500",
-                 *           "first_name": "Вадим",
-                 *           "iin": "090526583399",
-                 *           "patronymic": "Фёдорович",
-                 *           "sex": "M",
-                 *           "surname": "Никитин"
-                 *         }
-                 *       ]
-                 *     }
-                 */
                 "application/json": components["schemas"]["Batch_PersonItem_"];
             };
         };
@@ -5197,122 +4726,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    /**
-                     * @example {
-                     *       "created": 5,
-                     *       "deleted": 0,
-                     *       "kind": "persons",
-                     *       "unchanged": 0,
-                     *       "updated": 0
-                     *     }
-                     */
                     "application/json": components["schemas"]["BatchResult"];
                 };
             };
-            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "unauthorized",
-                     *         "message": "authorization: send the API token in X-API-Token",
-                     *         "details": []
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "forbidden",
-                     *         "message": "token: this API token has no 'write' scope (it has: read)",
-                     *         "details": []
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Conflicts with data already stored (a duplicate, or a row that others still refer to). */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "conflict",
-                     *         "message": "the data conflicts with data already stored",
-                     *         "details": [
-                     *           {
-                     *             "field": "request",
-                     *             "message": "the data conflicts with data already stored"
-                     *           }
-                     *         ]
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description The request body is larger than this route's limit; nothing was read or written. */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "payload_too_large",
-                     *         "message": "request body: larger than the limit of 1048576 bytes for this route",
-                     *         "details": [
-                     *           {
-                     *             "field": "body",
-                     *             "message": "larger than the limit of 1048576 bytes for this route"
-                     *           }
-                     *         ]
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
+            /** @description Validation Error */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "invalid_input",
-                     *         "details": [
-                     *           {
-                     *             "field": "surname",
-                     *             "index": 1,
-                     *             "message": "Field required"
-                     *           }
-                     *         ],
-                     *         "message": "items[1].surname: Field required"
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": components["schemas"]["HTTPValidationError"];
                 };
             };
         };
@@ -5326,21 +4749,6 @@ export interface operations {
         };
         requestBody: {
             content: {
-                /**
-                 * @example {
-                 *       "items": [
-                 *         {
-                 *           "category": "moderator",
-                 *           "external_id": "post-106",
-                 *           "organization_external_id": "school-7",
-                 *           "person_external_id": "person-364",
-                 *           "position": "Учитель начальных классов",
-                 *           "role_kind": "teacher",
-                 *           "started_on": "2010-08-01"
-                 *         }
-                 *       ]
-                 *     }
-                 */
                 "application/json": components["schemas"]["Batch_StaffPostItem_"];
             };
         };
@@ -5351,122 +4759,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    /**
-                     * @example {
-                     *       "created": 1,
-                     *       "deleted": 0,
-                     *       "kind": "staff-posts",
-                     *       "unchanged": 0,
-                     *       "updated": 0
-                     *     }
-                     */
                     "application/json": components["schemas"]["BatchResult"];
                 };
             };
-            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "unauthorized",
-                     *         "message": "authorization: send the API token in X-API-Token",
-                     *         "details": []
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "forbidden",
-                     *         "message": "token: this API token has no 'write' scope (it has: read)",
-                     *         "details": []
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Conflicts with data already stored (a duplicate, or a row that others still refer to). */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "conflict",
-                     *         "message": "the data conflicts with data already stored",
-                     *         "details": [
-                     *           {
-                     *             "field": "request",
-                     *             "message": "the data conflicts with data already stored"
-                     *           }
-                     *         ]
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description The request body is larger than this route's limit; nothing was read or written. */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "payload_too_large",
-                     *         "message": "request body: larger than the limit of 1048576 bytes for this route",
-                     *         "details": [
-                     *           {
-                     *             "field": "body",
-                     *             "message": "larger than the limit of 1048576 bytes for this route"
-                     *           }
-                     *         ]
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
+            /** @description Validation Error */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "invalid_input",
-                     *         "details": [
-                     *           {
-                     *             "field": "organization_external_id",
-                     *             "index": 0,
-                     *             "message": "Field required"
-                     *           }
-                     *         ],
-                     *         "message": "items[0].organization_external_id: Field required"
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": components["schemas"]["HTTPValidationError"];
                 };
             };
         };
@@ -5480,13 +4782,6 @@ export interface operations {
         };
         requestBody: {
             content: {
-                /**
-                 * @example {
-                 *       "external_ids": [
-                 *         "post-106"
-                 *       ]
-                 *     }
-                 */
                 "application/json": components["schemas"]["DeleteBatch"];
             };
         };
@@ -5497,121 +4792,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    /**
-                     * @example {
-                     *       "created": 0,
-                     *       "deleted": 1,
-                     *       "kind": "staff-posts",
-                     *       "unchanged": 0,
-                     *       "updated": 0
-                     *     }
-                     */
                     "application/json": components["schemas"]["BatchResult"];
                 };
             };
-            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "unauthorized",
-                     *         "message": "authorization: send the API token in X-API-Token",
-                     *         "details": []
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "forbidden",
-                     *         "message": "token: this API token has no 'write' scope (it has: read)",
-                     *         "details": []
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Conflicts with data already stored (a duplicate, or a row that others still refer to). */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "conflict",
-                     *         "message": "the data conflicts with data already stored",
-                     *         "details": [
-                     *           {
-                     *             "field": "request",
-                     *             "message": "the data conflicts with data already stored"
-                     *           }
-                     *         ]
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description The request body is larger than this route's limit; nothing was read or written. */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "payload_too_large",
-                     *         "message": "request body: larger than the limit of 1048576 bytes for this route",
-                     *         "details": [
-                     *           {
-                     *             "field": "body",
-                     *             "message": "larger than the limit of 1048576 bytes for this route"
-                     *           }
-                     *         ]
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
+            /** @description Validation Error */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "invalid_input",
-                     *         "message": "date_from: Input should be a valid date or datetime, input is too short",
-                     *         "details": [
-                     *           {
-                     *             "field": "date_from",
-                     *             "message": "Input should be a valid date or datetime, input is too short"
-                     *           }
-                     *         ]
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": components["schemas"]["HTTPValidationError"];
                 };
             };
         };
@@ -5625,20 +4815,6 @@ export interface operations {
         };
         requestBody: {
             content: {
-                /**
-                 * @example {
-                 *       "items": [
-                 *         {
-                 *           "academic_year": "2026-2027",
-                 *           "class_teacher_external_id": "person-364",
-                 *           "external_id": "class-29",
-                 *           "grade": 3,
-                 *           "letter": "А",
-                 *           "organization_external_id": "school-7"
-                 *         }
-                 *       ]
-                 *     }
-                 */
                 "application/json": components["schemas"]["Batch_ClassItem_"];
             };
         };
@@ -5649,122 +4825,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    /**
-                     * @example {
-                     *       "created": 1,
-                     *       "deleted": 0,
-                     *       "kind": "classes",
-                     *       "unchanged": 0,
-                     *       "updated": 0
-                     *     }
-                     */
                     "application/json": components["schemas"]["BatchResult"];
                 };
             };
-            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "unauthorized",
-                     *         "message": "authorization: send the API token in X-API-Token",
-                     *         "details": []
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "forbidden",
-                     *         "message": "token: this API token has no 'write' scope (it has: read)",
-                     *         "details": []
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Conflicts with data already stored (a duplicate, or a row that others still refer to). */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "conflict",
-                     *         "message": "the data conflicts with data already stored",
-                     *         "details": [
-                     *           {
-                     *             "field": "request",
-                     *             "message": "the data conflicts with data already stored"
-                     *           }
-                     *         ]
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description The request body is larger than this route's limit; nothing was read or written. */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "payload_too_large",
-                     *         "message": "request body: larger than the limit of 1048576 bytes for this route",
-                     *         "details": [
-                     *           {
-                     *             "field": "body",
-                     *             "message": "larger than the limit of 1048576 bytes for this route"
-                     *           }
-                     *         ]
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
+            /** @description Validation Error */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "invalid_input",
-                     *         "details": [
-                     *           {
-                     *             "field": "organization_external_id",
-                     *             "index": 0,
-                     *             "message": "Field required"
-                     *           }
-                     *         ],
-                     *         "message": "items[0].organization_external_id: Field required"
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": components["schemas"]["HTTPValidationError"];
                 };
             };
         };
@@ -5778,20 +4848,6 @@ export interface operations {
         };
         requestBody: {
             content: {
-                /**
-                 * @example {
-                 *       "items": [
-                 *         {
-                 *           "external_id": "subject-3",
-                 *           "name_en": "Russian language",
-                 *           "name_kk": "Орыс тілі",
-                 *           "name_ru": "Русский язык",
-                 *           "organization_external_id": "school-7",
-                 *           "short_name": "Рус. яз."
-                 *         }
-                 *       ]
-                 *     }
-                 */
                 "application/json": components["schemas"]["Batch_SubjectItem_"];
             };
         };
@@ -5802,122 +4858,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    /**
-                     * @example {
-                     *       "created": 1,
-                     *       "deleted": 0,
-                     *       "kind": "subjects",
-                     *       "unchanged": 0,
-                     *       "updated": 0
-                     *     }
-                     */
                     "application/json": components["schemas"]["BatchResult"];
                 };
             };
-            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "unauthorized",
-                     *         "message": "authorization: send the API token in X-API-Token",
-                     *         "details": []
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "forbidden",
-                     *         "message": "token: this API token has no 'write' scope (it has: read)",
-                     *         "details": []
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Conflicts with data already stored (a duplicate, or a row that others still refer to). */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "conflict",
-                     *         "message": "the data conflicts with data already stored",
-                     *         "details": [
-                     *           {
-                     *             "field": "request",
-                     *             "message": "the data conflicts with data already stored"
-                     *           }
-                     *         ]
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description The request body is larger than this route's limit; nothing was read or written. */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "payload_too_large",
-                     *         "message": "request body: larger than the limit of 1048576 bytes for this route",
-                     *         "details": [
-                     *           {
-                     *             "field": "body",
-                     *             "message": "larger than the limit of 1048576 bytes for this route"
-                     *           }
-                     *         ]
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
+            /** @description Validation Error */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "invalid_input",
-                     *         "details": [
-                     *           {
-                     *             "field": "name_ru",
-                     *             "index": 0,
-                     *             "message": "Field required"
-                     *           }
-                     *         ],
-                     *         "message": "items[0].name_ru: Field required"
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": components["schemas"]["HTTPValidationError"];
                 };
             };
         };
@@ -5931,19 +4881,6 @@ export interface operations {
         };
         requestBody: {
             content: {
-                /**
-                 * @example {
-                 *       "items": [
-                 *         {
-                 *           "class_external_id": "class-29",
-                 *           "external_id": "assignment-359",
-                 *           "hours_per_week": 4,
-                 *           "subject_external_id": "subject-3",
-                 *           "teacher_external_id": "person-364"
-                 *         }
-                 *       ]
-                 *     }
-                 */
                 "application/json": components["schemas"]["Batch_AssignmentItem_"];
             };
         };
@@ -5954,122 +4891,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    /**
-                     * @example {
-                     *       "created": 1,
-                     *       "deleted": 0,
-                     *       "kind": "assignments",
-                     *       "unchanged": 0,
-                     *       "updated": 0
-                     *     }
-                     */
                     "application/json": components["schemas"]["BatchResult"];
                 };
             };
-            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "unauthorized",
-                     *         "message": "authorization: send the API token in X-API-Token",
-                     *         "details": []
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "forbidden",
-                     *         "message": "token: this API token has no 'write' scope (it has: read)",
-                     *         "details": []
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Conflicts with data already stored (a duplicate, or a row that others still refer to). */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "conflict",
-                     *         "message": "the data conflicts with data already stored",
-                     *         "details": [
-                     *           {
-                     *             "field": "request",
-                     *             "message": "the data conflicts with data already stored"
-                     *           }
-                     *         ]
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description The request body is larger than this route's limit; nothing was read or written. */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "payload_too_large",
-                     *         "message": "request body: larger than the limit of 1048576 bytes for this route",
-                     *         "details": [
-                     *           {
-                     *             "field": "body",
-                     *             "message": "larger than the limit of 1048576 bytes for this route"
-                     *           }
-                     *         ]
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
+            /** @description Validation Error */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "invalid_input",
-                     *         "details": [
-                     *           {
-                     *             "field": "class_external_id",
-                     *             "index": 0,
-                     *             "message": "Field required"
-                     *           }
-                     *         ],
-                     *         "message": "items[0].class_external_id: Field required"
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": components["schemas"]["HTTPValidationError"];
                 };
             };
         };
@@ -6083,25 +4914,6 @@ export interface operations {
         };
         requestBody: {
             content: {
-                /**
-                 * @example {
-                 *       "items": [
-                 *         {
-                 *           "class_external_id": "class-29",
-                 *           "ends_on": "2026-10-11",
-                 *           "external_id": "enrolment-141",
-                 *           "starts_on": "2026-09-01",
-                 *           "student_external_id": "person-406"
-                 *         },
-                 *         {
-                 *           "class_external_id": "class-29",
-                 *           "external_id": "enrolment-143",
-                 *           "starts_on": "2026-09-01",
-                 *           "student_external_id": "person-411"
-                 *         }
-                 *       ]
-                 *     }
-                 */
                 "application/json": components["schemas"]["Batch_EnrolmentItem_"];
             };
         };
@@ -6112,122 +4924,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    /**
-                     * @example {
-                     *       "created": 2,
-                     *       "deleted": 0,
-                     *       "kind": "enrolments",
-                     *       "unchanged": 0,
-                     *       "updated": 0
-                     *     }
-                     */
                     "application/json": components["schemas"]["BatchResult"];
                 };
             };
-            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "unauthorized",
-                     *         "message": "authorization: send the API token in X-API-Token",
-                     *         "details": []
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "forbidden",
-                     *         "message": "token: this API token has no 'write' scope (it has: read)",
-                     *         "details": []
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Conflicts with data already stored (a duplicate, or a row that others still refer to). */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "conflict",
-                     *         "message": "the data conflicts with data already stored",
-                     *         "details": [
-                     *           {
-                     *             "field": "request",
-                     *             "message": "the data conflicts with data already stored"
-                     *           }
-                     *         ]
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description The request body is larger than this route's limit; nothing was read or written. */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "payload_too_large",
-                     *         "message": "request body: larger than the limit of 1048576 bytes for this route",
-                     *         "details": [
-                     *           {
-                     *             "field": "body",
-                     *             "message": "larger than the limit of 1048576 bytes for this route"
-                     *           }
-                     *         ]
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
+            /** @description Validation Error */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "invalid_input",
-                     *         "details": [
-                     *           {
-                     *             "field": "class_external_id",
-                     *             "index": 1,
-                     *             "message": "Field required"
-                     *           }
-                     *         ],
-                     *         "message": "items[1].class_external_id: Field required"
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": components["schemas"]["HTTPValidationError"];
                 };
             };
         };
@@ -6241,13 +4947,6 @@ export interface operations {
         };
         requestBody: {
             content: {
-                /**
-                 * @example {
-                 *       "external_ids": [
-                 *         "enrolment-143"
-                 *       ]
-                 *     }
-                 */
                 "application/json": components["schemas"]["DeleteBatch"];
             };
         };
@@ -6258,121 +4957,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    /**
-                     * @example {
-                     *       "created": 0,
-                     *       "deleted": 1,
-                     *       "kind": "enrolments",
-                     *       "unchanged": 0,
-                     *       "updated": 0
-                     *     }
-                     */
                     "application/json": components["schemas"]["BatchResult"];
                 };
             };
-            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "unauthorized",
-                     *         "message": "authorization: send the API token in X-API-Token",
-                     *         "details": []
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "forbidden",
-                     *         "message": "token: this API token has no 'write' scope (it has: read)",
-                     *         "details": []
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Conflicts with data already stored (a duplicate, or a row that others still refer to). */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "conflict",
-                     *         "message": "the data conflicts with data already stored",
-                     *         "details": [
-                     *           {
-                     *             "field": "request",
-                     *             "message": "the data conflicts with data already stored"
-                     *           }
-                     *         ]
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description The request body is larger than this route's limit; nothing was read or written. */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "payload_too_large",
-                     *         "message": "request body: larger than the limit of 1048576 bytes for this route",
-                     *         "details": [
-                     *           {
-                     *             "field": "body",
-                     *             "message": "larger than the limit of 1048576 bytes for this route"
-                     *           }
-                     *         ]
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
+            /** @description Validation Error */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "invalid_input",
-                     *         "message": "date_from: Input should be a valid date or datetime, input is too short",
-                     *         "details": [
-                     *           {
-                     *             "field": "date_from",
-                     *             "message": "Input should be a valid date or datetime, input is too short"
-                     *           }
-                     *         ]
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": components["schemas"]["HTTPValidationError"];
                 };
             };
         };
@@ -6386,18 +4980,6 @@ export interface operations {
         };
         requestBody: {
             content: {
-                /**
-                 * @example {
-                 *       "items": [
-                 *         {
-                 *           "child_external_id": "person-406",
-                 *           "external_id": "parent-link-194",
-                 *           "parent_external_id": "person-404",
-                 *           "relation": "mother"
-                 *         }
-                 *       ]
-                 *     }
-                 */
                 "application/json": components["schemas"]["Batch_ParentLinkItem_"];
             };
         };
@@ -6408,122 +4990,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    /**
-                     * @example {
-                     *       "created": 1,
-                     *       "deleted": 0,
-                     *       "kind": "parent-links",
-                     *       "unchanged": 0,
-                     *       "updated": 0
-                     *     }
-                     */
                     "application/json": components["schemas"]["BatchResult"];
                 };
             };
-            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "unauthorized",
-                     *         "message": "authorization: send the API token in X-API-Token",
-                     *         "details": []
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "forbidden",
-                     *         "message": "token: this API token has no 'write' scope (it has: read)",
-                     *         "details": []
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Conflicts with data already stored (a duplicate, or a row that others still refer to). */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "conflict",
-                     *         "message": "the data conflicts with data already stored",
-                     *         "details": [
-                     *           {
-                     *             "field": "request",
-                     *             "message": "the data conflicts with data already stored"
-                     *           }
-                     *         ]
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description The request body is larger than this route's limit; nothing was read or written. */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "payload_too_large",
-                     *         "message": "request body: larger than the limit of 1048576 bytes for this route",
-                     *         "details": [
-                     *           {
-                     *             "field": "body",
-                     *             "message": "larger than the limit of 1048576 bytes for this route"
-                     *           }
-                     *         ]
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
+            /** @description Validation Error */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "invalid_input",
-                     *         "details": [
-                     *           {
-                     *             "field": "parent_external_id",
-                     *             "index": 0,
-                     *             "message": "Field required"
-                     *           }
-                     *         ],
-                     *         "message": "items[0].parent_external_id: Field required"
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": components["schemas"]["HTTPValidationError"];
                 };
             };
         };
@@ -6537,13 +5013,6 @@ export interface operations {
         };
         requestBody: {
             content: {
-                /**
-                 * @example {
-                 *       "external_ids": [
-                 *         "parent-link-194"
-                 *       ]
-                 *     }
-                 */
                 "application/json": components["schemas"]["DeleteBatch"];
             };
         };
@@ -6554,121 +5023,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    /**
-                     * @example {
-                     *       "created": 0,
-                     *       "deleted": 1,
-                     *       "kind": "parent-links",
-                     *       "unchanged": 0,
-                     *       "updated": 0
-                     *     }
-                     */
                     "application/json": components["schemas"]["BatchResult"];
                 };
             };
-            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "unauthorized",
-                     *         "message": "authorization: send the API token in X-API-Token",
-                     *         "details": []
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "forbidden",
-                     *         "message": "token: this API token has no 'write' scope (it has: read)",
-                     *         "details": []
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Conflicts with data already stored (a duplicate, or a row that others still refer to). */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "conflict",
-                     *         "message": "the data conflicts with data already stored",
-                     *         "details": [
-                     *           {
-                     *             "field": "request",
-                     *             "message": "the data conflicts with data already stored"
-                     *           }
-                     *         ]
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description The request body is larger than this route's limit; nothing was read or written. */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "payload_too_large",
-                     *         "message": "request body: larger than the limit of 1048576 bytes for this route",
-                     *         "details": [
-                     *           {
-                     *             "field": "body",
-                     *             "message": "larger than the limit of 1048576 bytes for this route"
-                     *           }
-                     *         ]
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
+            /** @description Validation Error */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "invalid_input",
-                     *         "message": "date_from: Input should be a valid date or datetime, input is too short",
-                     *         "details": [
-                     *           {
-                     *             "field": "date_from",
-                     *             "message": "Input should be a valid date or datetime, input is too short"
-                     *           }
-                     *         ]
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": components["schemas"]["HTTPValidationError"];
                 };
             };
         };
@@ -6682,36 +5046,6 @@ export interface operations {
         };
         requestBody: {
             content: {
-                /**
-                 * @example {
-                 *       "items": [
-                 *         {
-                 *           "external_id": "user-236",
-                 *           "last_seen_at": "2026-11-14T12:24:00Z",
-                 *           "organization_external_id": "school-7",
-                 *           "person_external_id": "person-364",
-                 *           "registered_at": "2021-12-02T07:00:00Z",
-                 *           "status": "active"
-                 *         },
-                 *         {
-                 *           "external_id": "user-265",
-                 *           "last_seen_at": "2026-11-10T13:10:00Z",
-                 *           "organization_external_id": "school-7",
-                 *           "person_external_id": "person-404",
-                 *           "registered_at": "2021-02-27T07:00:00Z",
-                 *           "status": "active"
-                 *         },
-                 *         {
-                 *           "external_id": "user-266",
-                 *           "last_seen_at": "2026-10-14T11:34:00Z",
-                 *           "organization_external_id": "school-7",
-                 *           "person_external_id": "person-406",
-                 *           "registered_at": "2023-04-09T07:00:00Z",
-                 *           "status": "active"
-                 *         }
-                 *       ]
-                 *     }
-                 */
                 "application/json": components["schemas"]["Batch_UserItem_"];
             };
         };
@@ -6722,122 +5056,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    /**
-                     * @example {
-                     *       "created": 3,
-                     *       "deleted": 0,
-                     *       "kind": "users",
-                     *       "unchanged": 0,
-                     *       "updated": 0
-                     *     }
-                     */
                     "application/json": components["schemas"]["BatchResult"];
                 };
             };
-            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "unauthorized",
-                     *         "message": "authorization: send the API token in X-API-Token",
-                     *         "details": []
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "forbidden",
-                     *         "message": "token: this API token has no 'write' scope (it has: read)",
-                     *         "details": []
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Conflicts with data already stored (a duplicate, or a row that others still refer to). */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "conflict",
-                     *         "message": "the data conflicts with data already stored",
-                     *         "details": [
-                     *           {
-                     *             "field": "request",
-                     *             "message": "the data conflicts with data already stored"
-                     *           }
-                     *         ]
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description The request body is larger than this route's limit; nothing was read or written. */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "payload_too_large",
-                     *         "message": "request body: larger than the limit of 1048576 bytes for this route",
-                     *         "details": [
-                     *           {
-                     *             "field": "body",
-                     *             "message": "larger than the limit of 1048576 bytes for this route"
-                     *           }
-                     *         ]
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
+            /** @description Validation Error */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "invalid_input",
-                     *         "details": [
-                     *           {
-                     *             "field": "person_external_id",
-                     *             "index": 1,
-                     *             "message": "Field required"
-                     *           }
-                     *         ],
-                     *         "message": "items[1].person_external_id: Field required"
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": components["schemas"]["HTTPValidationError"];
                 };
             };
         };
@@ -6851,30 +5079,6 @@ export interface operations {
         };
         requestBody: {
             content: {
-                /**
-                 * @example {
-                 *       "items": [
-                 *         {
-                 *           "assignment_external_id": "assignment-359",
-                 *           "date": "2026-11-20",
-                 *           "external_id": "lesson-7203",
-                 *           "number": 3,
-                 *           "status": "held",
-                 *           "teacher_external_id": "person-364",
-                 *           "topic": "Работа над ошибками. Закрепление"
-                 *         },
-                 *         {
-                 *           "assignment_external_id": "assignment-359",
-                 *           "date": "2026-10-02",
-                 *           "external_id": "lesson-7065",
-                 *           "number": 3,
-                 *           "status": "held",
-                 *           "teacher_external_id": "person-364",
-                 *           "topic": "Работа над ошибками. Закрепление"
-                 *         }
-                 *       ]
-                 *     }
-                 */
                 "application/json": components["schemas"]["Batch_LessonItem_"];
             };
         };
@@ -6885,122 +5089,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    /**
-                     * @example {
-                     *       "created": 2,
-                     *       "deleted": 0,
-                     *       "kind": "lessons",
-                     *       "unchanged": 0,
-                     *       "updated": 0
-                     *     }
-                     */
                     "application/json": components["schemas"]["BatchResult"];
                 };
             };
-            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "unauthorized",
-                     *         "message": "authorization: send the API token in X-API-Token",
-                     *         "details": []
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "forbidden",
-                     *         "message": "token: this API token has no 'write' scope (it has: read)",
-                     *         "details": []
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Conflicts with data already stored (a duplicate, or a row that others still refer to). */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "conflict",
-                     *         "message": "the data conflicts with data already stored",
-                     *         "details": [
-                     *           {
-                     *             "field": "request",
-                     *             "message": "the data conflicts with data already stored"
-                     *           }
-                     *         ]
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description The request body is larger than this route's limit; nothing was read or written. */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "payload_too_large",
-                     *         "message": "request body: larger than the limit of 1048576 bytes for this route",
-                     *         "details": [
-                     *           {
-                     *             "field": "body",
-                     *             "message": "larger than the limit of 1048576 bytes for this route"
-                     *           }
-                     *         ]
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
+            /** @description Validation Error */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "invalid_input",
-                     *         "details": [
-                     *           {
-                     *             "field": "assignment_external_id",
-                     *             "index": 1,
-                     *             "message": "Field required"
-                     *           }
-                     *         ],
-                     *         "message": "items[1].assignment_external_id: Field required"
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": components["schemas"]["HTTPValidationError"];
                 };
             };
         };
@@ -7014,13 +5112,6 @@ export interface operations {
         };
         requestBody: {
             content: {
-                /**
-                 * @example {
-                 *       "external_ids": [
-                 *         "lesson-7065"
-                 *       ]
-                 *     }
-                 */
                 "application/json": components["schemas"]["DeleteBatch"];
             };
         };
@@ -7031,121 +5122,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    /**
-                     * @example {
-                     *       "created": 0,
-                     *       "deleted": 1,
-                     *       "kind": "lessons",
-                     *       "unchanged": 0,
-                     *       "updated": 0
-                     *     }
-                     */
                     "application/json": components["schemas"]["BatchResult"];
                 };
             };
-            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "unauthorized",
-                     *         "message": "authorization: send the API token in X-API-Token",
-                     *         "details": []
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "forbidden",
-                     *         "message": "token: this API token has no 'write' scope (it has: read)",
-                     *         "details": []
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Conflicts with data already stored (a duplicate, or a row that others still refer to). */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "conflict",
-                     *         "message": "the data conflicts with data already stored",
-                     *         "details": [
-                     *           {
-                     *             "field": "request",
-                     *             "message": "the data conflicts with data already stored"
-                     *           }
-                     *         ]
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description The request body is larger than this route's limit; nothing was read or written. */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "payload_too_large",
-                     *         "message": "request body: larger than the limit of 1048576 bytes for this route",
-                     *         "details": [
-                     *           {
-                     *             "field": "body",
-                     *             "message": "larger than the limit of 1048576 bytes for this route"
-                     *           }
-                     *         ]
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
+            /** @description Validation Error */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "invalid_input",
-                     *         "message": "date_from: Input should be a valid date or datetime, input is too short",
-                     *         "details": [
-                     *           {
-                     *             "field": "date_from",
-                     *             "message": "Input should be a valid date or datetime, input is too short"
-                     *           }
-                     *         ]
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": components["schemas"]["HTTPValidationError"];
                 };
             };
         };
@@ -7159,26 +5145,6 @@ export interface operations {
         };
         requestBody: {
             content: {
-                /**
-                 * @example {
-                 *       "items": [
-                 *         {
-                 *           "due_on": "2026-10-06",
-                 *           "external_id": "homework-3963",
-                 *           "lesson_external_id": "lesson-7065",
-                 *           "minutes": 10,
-                 *           "text": "Повторить тему «Глагол»"
-                 *         },
-                 *         {
-                 *           "due_on": "2026-11-24",
-                 *           "external_id": "homework-4050",
-                 *           "lesson_external_id": "lesson-7203",
-                 *           "minutes": 10,
-                 *           "text": "§ 27, вопросы 1–6"
-                 *         }
-                 *       ]
-                 *     }
-                 */
                 "application/json": components["schemas"]["Batch_HomeworkItem_"];
             };
         };
@@ -7189,122 +5155,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    /**
-                     * @example {
-                     *       "created": 2,
-                     *       "deleted": 0,
-                     *       "kind": "homework",
-                     *       "unchanged": 0,
-                     *       "updated": 0
-                     *     }
-                     */
                     "application/json": components["schemas"]["BatchResult"];
                 };
             };
-            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "unauthorized",
-                     *         "message": "authorization: send the API token in X-API-Token",
-                     *         "details": []
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "forbidden",
-                     *         "message": "token: this API token has no 'write' scope (it has: read)",
-                     *         "details": []
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Conflicts with data already stored (a duplicate, or a row that others still refer to). */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "conflict",
-                     *         "message": "the data conflicts with data already stored",
-                     *         "details": [
-                     *           {
-                     *             "field": "request",
-                     *             "message": "the data conflicts with data already stored"
-                     *           }
-                     *         ]
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description The request body is larger than this route's limit; nothing was read or written. */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "payload_too_large",
-                     *         "message": "request body: larger than the limit of 1048576 bytes for this route",
-                     *         "details": [
-                     *           {
-                     *             "field": "body",
-                     *             "message": "larger than the limit of 1048576 bytes for this route"
-                     *           }
-                     *         ]
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
+            /** @description Validation Error */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "invalid_input",
-                     *         "details": [
-                     *           {
-                     *             "field": "lesson_external_id",
-                     *             "index": 1,
-                     *             "message": "Field required"
-                     *           }
-                     *         ],
-                     *         "message": "items[1].lesson_external_id: Field required"
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": components["schemas"]["HTTPValidationError"];
                 };
             };
         };
@@ -7318,13 +5178,6 @@ export interface operations {
         };
         requestBody: {
             content: {
-                /**
-                 * @example {
-                 *       "external_ids": [
-                 *         "homework-4050"
-                 *       ]
-                 *     }
-                 */
                 "application/json": components["schemas"]["DeleteBatch"];
             };
         };
@@ -7335,121 +5188,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    /**
-                     * @example {
-                     *       "created": 0,
-                     *       "deleted": 1,
-                     *       "kind": "homework",
-                     *       "unchanged": 0,
-                     *       "updated": 0
-                     *     }
-                     */
                     "application/json": components["schemas"]["BatchResult"];
                 };
             };
-            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "unauthorized",
-                     *         "message": "authorization: send the API token in X-API-Token",
-                     *         "details": []
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "forbidden",
-                     *         "message": "token: this API token has no 'write' scope (it has: read)",
-                     *         "details": []
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Conflicts with data already stored (a duplicate, or a row that others still refer to). */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "conflict",
-                     *         "message": "the data conflicts with data already stored",
-                     *         "details": [
-                     *           {
-                     *             "field": "request",
-                     *             "message": "the data conflicts with data already stored"
-                     *           }
-                     *         ]
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description The request body is larger than this route's limit; nothing was read or written. */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "payload_too_large",
-                     *         "message": "request body: larger than the limit of 1048576 bytes for this route",
-                     *         "details": [
-                     *           {
-                     *             "field": "body",
-                     *             "message": "larger than the limit of 1048576 bytes for this route"
-                     *           }
-                     *         ]
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
+            /** @description Validation Error */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "invalid_input",
-                     *         "message": "date_from: Input should be a valid date or datetime, input is too short",
-                     *         "details": [
-                     *           {
-                     *             "field": "date_from",
-                     *             "message": "Input should be a valid date or datetime, input is too short"
-                     *           }
-                     *         ]
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": components["schemas"]["HTTPValidationError"];
                 };
             };
         };
@@ -7463,44 +5211,6 @@ export interface operations {
         };
         requestBody: {
             content: {
-                /**
-                 * @example {
-                 *       "items": [
-                 *         {
-                 *           "class_external_id": "class-29",
-                 *           "entered_at": "2026-10-02T11:20:00Z",
-                 *           "entered_by_external_id": "person-364",
-                 *           "external_id": "mark-10969",
-                 *           "kind": "current",
-                 *           "lesson_external_id": "lesson-7065",
-                 *           "student_external_id": "person-406",
-                 *           "subject_external_id": "subject-3",
-                 *           "value": 3
-                 *         },
-                 *         {
-                 *           "class_external_id": "class-29",
-                 *           "entered_at": "2026-11-20T06:00:00Z",
-                 *           "entered_by_external_id": "person-364",
-                 *           "external_id": "mark-11079",
-                 *           "kind": "current",
-                 *           "lesson_external_id": "lesson-7203",
-                 *           "student_external_id": "person-411",
-                 *           "subject_external_id": "subject-3",
-                 *           "value": 4
-                 *         },
-                 *         {
-                 *           "class_external_id": "class-29",
-                 *           "date": "2026-10-25",
-                 *           "external_id": "mark-11100",
-                 *           "kind": "quarter",
-                 *           "period_number": 1,
-                 *           "student_external_id": "person-411",
-                 *           "subject_external_id": "subject-3",
-                 *           "value": 3
-                 *         }
-                 *       ]
-                 *     }
-                 */
                 "application/json": components["schemas"]["Batch_MarkItem_"];
             };
         };
@@ -7511,122 +5221,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    /**
-                     * @example {
-                     *       "created": 3,
-                     *       "deleted": 0,
-                     *       "kind": "marks",
-                     *       "unchanged": 0,
-                     *       "updated": 0
-                     *     }
-                     */
                     "application/json": components["schemas"]["BatchResult"];
                 };
             };
-            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "unauthorized",
-                     *         "message": "authorization: send the API token in X-API-Token",
-                     *         "details": []
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "forbidden",
-                     *         "message": "token: this API token has no 'write' scope (it has: read)",
-                     *         "details": []
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Conflicts with data already stored (a duplicate, or a row that others still refer to). */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "conflict",
-                     *         "message": "the data conflicts with data already stored",
-                     *         "details": [
-                     *           {
-                     *             "field": "request",
-                     *             "message": "the data conflicts with data already stored"
-                     *           }
-                     *         ]
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description The request body is larger than this route's limit; nothing was read or written. */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "payload_too_large",
-                     *         "message": "request body: larger than the limit of 1048576 bytes for this route",
-                     *         "details": [
-                     *           {
-                     *             "field": "body",
-                     *             "message": "larger than the limit of 1048576 bytes for this route"
-                     *           }
-                     *         ]
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
+            /** @description Validation Error */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "invalid_input",
-                     *         "details": [
-                     *           {
-                     *             "field": "student_external_id",
-                     *             "index": 1,
-                     *             "message": "Field required"
-                     *           }
-                     *         ],
-                     *         "message": "items[1].student_external_id: Field required"
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": components["schemas"]["HTTPValidationError"];
                 };
             };
         };
@@ -7640,13 +5244,6 @@ export interface operations {
         };
         requestBody: {
             content: {
-                /**
-                 * @example {
-                 *       "external_ids": [
-                 *         "mark-11100"
-                 *       ]
-                 *     }
-                 */
                 "application/json": components["schemas"]["DeleteBatch"];
             };
         };
@@ -7657,121 +5254,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    /**
-                     * @example {
-                     *       "created": 0,
-                     *       "deleted": 1,
-                     *       "kind": "marks",
-                     *       "unchanged": 0,
-                     *       "updated": 0
-                     *     }
-                     */
                     "application/json": components["schemas"]["BatchResult"];
                 };
             };
-            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "unauthorized",
-                     *         "message": "authorization: send the API token in X-API-Token",
-                     *         "details": []
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "forbidden",
-                     *         "message": "token: this API token has no 'write' scope (it has: read)",
-                     *         "details": []
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Conflicts with data already stored (a duplicate, or a row that others still refer to). */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "conflict",
-                     *         "message": "the data conflicts with data already stored",
-                     *         "details": [
-                     *           {
-                     *             "field": "request",
-                     *             "message": "the data conflicts with data already stored"
-                     *           }
-                     *         ]
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description The request body is larger than this route's limit; nothing was read or written. */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "payload_too_large",
-                     *         "message": "request body: larger than the limit of 1048576 bytes for this route",
-                     *         "details": [
-                     *           {
-                     *             "field": "body",
-                     *             "message": "larger than the limit of 1048576 bytes for this route"
-                     *           }
-                     *         ]
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
+            /** @description Validation Error */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "invalid_input",
-                     *         "message": "date_from: Input should be a valid date or datetime, input is too short",
-                     *         "details": [
-                     *           {
-                     *             "field": "date_from",
-                     *             "message": "Input should be a valid date or datetime, input is too short"
-                     *           }
-                     *         ]
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": components["schemas"]["HTTPValidationError"];
                 };
             };
         };
@@ -7785,18 +5277,6 @@ export interface operations {
         };
         requestBody: {
             content: {
-                /**
-                 * @example {
-                 *       "items": [
-                 *         {
-                 *           "external_id": "absence-1970",
-                 *           "lesson_external_id": "lesson-7065",
-                 *           "reason": "illness",
-                 *           "student_external_id": "person-411"
-                 *         }
-                 *       ]
-                 *     }
-                 */
                 "application/json": components["schemas"]["Batch_AbsenceItem_"];
             };
         };
@@ -7807,122 +5287,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    /**
-                     * @example {
-                     *       "created": 1,
-                     *       "deleted": 0,
-                     *       "kind": "absences",
-                     *       "unchanged": 0,
-                     *       "updated": 0
-                     *     }
-                     */
                     "application/json": components["schemas"]["BatchResult"];
                 };
             };
-            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "unauthorized",
-                     *         "message": "authorization: send the API token in X-API-Token",
-                     *         "details": []
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "forbidden",
-                     *         "message": "token: this API token has no 'write' scope (it has: read)",
-                     *         "details": []
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Conflicts with data already stored (a duplicate, or a row that others still refer to). */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "conflict",
-                     *         "message": "the data conflicts with data already stored",
-                     *         "details": [
-                     *           {
-                     *             "field": "request",
-                     *             "message": "the data conflicts with data already stored"
-                     *           }
-                     *         ]
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description The request body is larger than this route's limit; nothing was read or written. */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "payload_too_large",
-                     *         "message": "request body: larger than the limit of 1048576 bytes for this route",
-                     *         "details": [
-                     *           {
-                     *             "field": "body",
-                     *             "message": "larger than the limit of 1048576 bytes for this route"
-                     *           }
-                     *         ]
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
+            /** @description Validation Error */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "invalid_input",
-                     *         "details": [
-                     *           {
-                     *             "field": "student_external_id",
-                     *             "index": 0,
-                     *             "message": "Field required"
-                     *           }
-                     *         ],
-                     *         "message": "items[0].student_external_id: Field required"
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": components["schemas"]["HTTPValidationError"];
                 };
             };
         };
@@ -7936,13 +5310,6 @@ export interface operations {
         };
         requestBody: {
             content: {
-                /**
-                 * @example {
-                 *       "external_ids": [
-                 *         "absence-1970"
-                 *       ]
-                 *     }
-                 */
                 "application/json": components["schemas"]["DeleteBatch"];
             };
         };
@@ -7953,121 +5320,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    /**
-                     * @example {
-                     *       "created": 0,
-                     *       "deleted": 1,
-                     *       "kind": "absences",
-                     *       "unchanged": 0,
-                     *       "updated": 0
-                     *     }
-                     */
                     "application/json": components["schemas"]["BatchResult"];
                 };
             };
-            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "unauthorized",
-                     *         "message": "authorization: send the API token in X-API-Token",
-                     *         "details": []
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "forbidden",
-                     *         "message": "token: this API token has no 'write' scope (it has: read)",
-                     *         "details": []
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Conflicts with data already stored (a duplicate, or a row that others still refer to). */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "conflict",
-                     *         "message": "the data conflicts with data already stored",
-                     *         "details": [
-                     *           {
-                     *             "field": "request",
-                     *             "message": "the data conflicts with data already stored"
-                     *           }
-                     *         ]
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description The request body is larger than this route's limit; nothing was read or written. */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "payload_too_large",
-                     *         "message": "request body: larger than the limit of 1048576 bytes for this route",
-                     *         "details": [
-                     *           {
-                     *             "field": "body",
-                     *             "message": "larger than the limit of 1048576 bytes for this route"
-                     *           }
-                     *         ]
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
+            /** @description Validation Error */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "invalid_input",
-                     *         "message": "date_from: Input should be a valid date or datetime, input is too short",
-                     *         "details": [
-                     *           {
-                     *             "field": "date_from",
-                     *             "message": "Input should be a valid date or datetime, input is too short"
-                     *           }
-                     *         ]
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": components["schemas"]["HTTPValidationError"];
                 };
             };
         };
@@ -8081,23 +5343,6 @@ export interface operations {
         };
         requestBody: {
             content: {
-                /**
-                 * @example {
-                 *       "items": [
-                 *         {
-                 *           "class_external_id": "class-29",
-                 *           "counterpart": "НИШ г. Кокшетау",
-                 *           "date": "2026-10-12",
-                 *           "external_id": "movement-24",
-                 *           "kind": "departed",
-                 *           "order_number": "№ 57-у",
-                 *           "organization_external_id": "school-7",
-                 *           "reason": "Смена места жительства",
-                 *           "student_external_id": "person-406"
-                 *         }
-                 *       ]
-                 *     }
-                 */
                 "application/json": components["schemas"]["Batch_MovementItem_"];
             };
         };
@@ -8108,122 +5353,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    /**
-                     * @example {
-                     *       "created": 1,
-                     *       "deleted": 0,
-                     *       "kind": "movements",
-                     *       "unchanged": 0,
-                     *       "updated": 0
-                     *     }
-                     */
                     "application/json": components["schemas"]["BatchResult"];
                 };
             };
-            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "unauthorized",
-                     *         "message": "authorization: send the API token in X-API-Token",
-                     *         "details": []
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "forbidden",
-                     *         "message": "token: this API token has no 'write' scope (it has: read)",
-                     *         "details": []
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Conflicts with data already stored (a duplicate, or a row that others still refer to). */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "conflict",
-                     *         "message": "the data conflicts with data already stored",
-                     *         "details": [
-                     *           {
-                     *             "field": "request",
-                     *             "message": "the data conflicts with data already stored"
-                     *           }
-                     *         ]
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description The request body is larger than this route's limit; nothing was read or written. */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "payload_too_large",
-                     *         "message": "request body: larger than the limit of 1048576 bytes for this route",
-                     *         "details": [
-                     *           {
-                     *             "field": "body",
-                     *             "message": "larger than the limit of 1048576 bytes for this route"
-                     *           }
-                     *         ]
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
+            /** @description Validation Error */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "invalid_input",
-                     *         "details": [
-                     *           {
-                     *             "field": "organization_external_id",
-                     *             "index": 0,
-                     *             "message": "Field required"
-                     *           }
-                     *         ],
-                     *         "message": "items[0].organization_external_id: Field required"
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": components["schemas"]["HTTPValidationError"];
                 };
             };
         };
@@ -8237,13 +5376,6 @@ export interface operations {
         };
         requestBody: {
             content: {
-                /**
-                 * @example {
-                 *       "external_ids": [
-                 *         "movement-24"
-                 *       ]
-                 *     }
-                 */
                 "application/json": components["schemas"]["DeleteBatch"];
             };
         };
@@ -8254,121 +5386,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    /**
-                     * @example {
-                     *       "created": 0,
-                     *       "deleted": 1,
-                     *       "kind": "movements",
-                     *       "unchanged": 0,
-                     *       "updated": 0
-                     *     }
-                     */
                     "application/json": components["schemas"]["BatchResult"];
                 };
             };
-            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "unauthorized",
-                     *         "message": "authorization: send the API token in X-API-Token",
-                     *         "details": []
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "forbidden",
-                     *         "message": "token: this API token has no 'write' scope (it has: read)",
-                     *         "details": []
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Conflicts with data already stored (a duplicate, or a row that others still refer to). */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "conflict",
-                     *         "message": "the data conflicts with data already stored",
-                     *         "details": [
-                     *           {
-                     *             "field": "request",
-                     *             "message": "the data conflicts with data already stored"
-                     *           }
-                     *         ]
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description The request body is larger than this route's limit; nothing was read or written. */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "payload_too_large",
-                     *         "message": "request body: larger than the limit of 1048576 bytes for this route",
-                     *         "details": [
-                     *           {
-                     *             "field": "body",
-                     *             "message": "larger than the limit of 1048576 bytes for this route"
-                     *           }
-                     *         ]
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
+            /** @description Validation Error */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "invalid_input",
-                     *         "message": "date_from: Input should be a valid date or datetime, input is too short",
-                     *         "details": [
-                     *           {
-                     *             "field": "date_from",
-                     *             "message": "Input should be a valid date or datetime, input is too short"
-                     *           }
-                     *         ]
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": components["schemas"]["HTTPValidationError"];
                 };
             };
         };
@@ -8382,22 +5409,6 @@ export interface operations {
         };
         requestBody: {
             content: {
-                /**
-                 * @example {
-                 *       "items": [
-                 *         {
-                 *           "doc_type": "general_certificate",
-                 *           "external_id": "document-24",
-                 *           "issued_on": "2026-06-20",
-                 *           "number": "0000011",
-                 *           "organization_external_id": "school-7",
-                 *           "series": "ЖОБ",
-                 *           "student_external_id": "person-500",
-                 *           "with_honours": false
-                 *         }
-                 *       ]
-                 *     }
-                 */
                 "application/json": components["schemas"]["Batch_DocumentItem_"];
             };
         };
@@ -8408,122 +5419,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    /**
-                     * @example {
-                     *       "created": 1,
-                     *       "deleted": 0,
-                     *       "kind": "documents",
-                     *       "unchanged": 0,
-                     *       "updated": 0
-                     *     }
-                     */
                     "application/json": components["schemas"]["BatchResult"];
                 };
             };
-            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "unauthorized",
-                     *         "message": "authorization: send the API token in X-API-Token",
-                     *         "details": []
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "forbidden",
-                     *         "message": "token: this API token has no 'write' scope (it has: read)",
-                     *         "details": []
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Conflicts with data already stored (a duplicate, or a row that others still refer to). */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "conflict",
-                     *         "message": "the data conflicts with data already stored",
-                     *         "details": [
-                     *           {
-                     *             "field": "request",
-                     *             "message": "the data conflicts with data already stored"
-                     *           }
-                     *         ]
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description The request body is larger than this route's limit; nothing was read or written. */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "payload_too_large",
-                     *         "message": "request body: larger than the limit of 1048576 bytes for this route",
-                     *         "details": [
-                     *           {
-                     *             "field": "body",
-                     *             "message": "larger than the limit of 1048576 bytes for this route"
-                     *           }
-                     *         ]
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
+            /** @description Validation Error */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "invalid_input",
-                     *         "details": [
-                     *           {
-                     *             "field": "organization_external_id",
-                     *             "index": 0,
-                     *             "message": "Field required"
-                     *           }
-                     *         ],
-                     *         "message": "items[0].organization_external_id: Field required"
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": components["schemas"]["HTTPValidationError"];
                 };
             };
         };
@@ -8537,13 +5442,6 @@ export interface operations {
         };
         requestBody: {
             content: {
-                /**
-                 * @example {
-                 *       "external_ids": [
-                 *         "document-24"
-                 *       ]
-                 *     }
-                 */
                 "application/json": components["schemas"]["DeleteBatch"];
             };
         };
@@ -8554,121 +5452,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    /**
-                     * @example {
-                     *       "created": 0,
-                     *       "deleted": 1,
-                     *       "kind": "documents",
-                     *       "unchanged": 0,
-                     *       "updated": 0
-                     *     }
-                     */
                     "application/json": components["schemas"]["BatchResult"];
                 };
             };
-            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "unauthorized",
-                     *         "message": "authorization: send the API token in X-API-Token",
-                     *         "details": []
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "forbidden",
-                     *         "message": "token: this API token has no 'write' scope (it has: read)",
-                     *         "details": []
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Conflicts with data already stored (a duplicate, or a row that others still refer to). */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "conflict",
-                     *         "message": "the data conflicts with data already stored",
-                     *         "details": [
-                     *           {
-                     *             "field": "request",
-                     *             "message": "the data conflicts with data already stored"
-                     *           }
-                     *         ]
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description The request body is larger than this route's limit; nothing was read or written. */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "payload_too_large",
-                     *         "message": "request body: larger than the limit of 1048576 bytes for this route",
-                     *         "details": [
-                     *           {
-                     *             "field": "body",
-                     *             "message": "larger than the limit of 1048576 bytes for this route"
-                     *           }
-                     *         ]
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
+            /** @description Validation Error */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "invalid_input",
-                     *         "message": "date_from: Input should be a valid date or datetime, input is too short",
-                     *         "details": [
-                     *           {
-                     *             "field": "date_from",
-                     *             "message": "Input should be a valid date or datetime, input is too short"
-                     *           }
-                     *         ]
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": components["schemas"]["HTTPValidationError"];
                 };
             };
         };
@@ -8682,24 +5475,6 @@ export interface operations {
         };
         requestBody: {
             content: {
-                /**
-                 * @example {
-                 *       "items": [
-                 *         {
-                 *           "external_id": "visit-2737",
-                 *           "organization_external_id": "school-7",
-                 *           "user_external_id": "user-236",
-                 *           "visited_at": "2026-11-14T12:24:00Z"
-                 *         },
-                 *         {
-                 *           "external_id": "visit-3221",
-                 *           "organization_external_id": "school-7",
-                 *           "user_external_id": "user-265",
-                 *           "visited_at": "2026-11-10T13:10:00Z"
-                 *         }
-                 *       ]
-                 *     }
-                 */
                 "application/json": components["schemas"]["Batch_VisitItem_"];
             };
         };
@@ -8710,122 +5485,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    /**
-                     * @example {
-                     *       "created": 2,
-                     *       "deleted": 0,
-                     *       "kind": "visits",
-                     *       "unchanged": 0,
-                     *       "updated": 0
-                     *     }
-                     */
                     "application/json": components["schemas"]["BatchResult"];
                 };
             };
-            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "unauthorized",
-                     *         "message": "authorization: send the API token in X-API-Token",
-                     *         "details": []
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "forbidden",
-                     *         "message": "token: this API token has no 'write' scope (it has: read)",
-                     *         "details": []
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Conflicts with data already stored (a duplicate, or a row that others still refer to). */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "conflict",
-                     *         "message": "the data conflicts with data already stored",
-                     *         "details": [
-                     *           {
-                     *             "field": "request",
-                     *             "message": "the data conflicts with data already stored"
-                     *           }
-                     *         ]
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description The request body is larger than this route's limit; nothing was read or written. */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "payload_too_large",
-                     *         "message": "request body: larger than the limit of 1048576 bytes for this route",
-                     *         "details": [
-                     *           {
-                     *             "field": "body",
-                     *             "message": "larger than the limit of 1048576 bytes for this route"
-                     *           }
-                     *         ]
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
+            /** @description Validation Error */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "invalid_input",
-                     *         "details": [
-                     *           {
-                     *             "field": "user_external_id",
-                     *             "index": 1,
-                     *             "message": "Field required"
-                     *           }
-                     *         ],
-                     *         "message": "items[1].user_external_id: Field required"
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": components["schemas"]["HTTPValidationError"];
                 };
             };
         };
@@ -8857,63 +5526,15 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "unauthorized",
-                     *         "message": "authorization: log in first",
-                     *         "details": []
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
+                content?: never;
             };
-            /** @description The request body is larger than this route's limit; nothing was read or written. */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "payload_too_large",
-                     *         "message": "request body: larger than the limit of 1048576 bytes for this route",
-                     *         "details": [
-                     *           {
-                     *             "field": "body",
-                     *             "message": "larger than the limit of 1048576 bytes for this route"
-                     *           }
-                     *         ]
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
+            /** @description Validation Error */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "invalid_input",
-                     *         "message": "date_from: Input should be a valid date or datetime, input is too short",
-                     *         "details": [
-                     *           {
-                     *             "field": "date_from",
-                     *             "message": "Input should be a valid date or datetime, input is too short"
-                     *           }
-                     *         ]
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": components["schemas"]["HTTPValidationError"];
                 };
             };
             /** @description too many failed logins; see Retry-After */
@@ -8921,18 +5542,7 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "too_many_requests",
-                     *         "message": "too many reports at once for this caller, try again",
-                     *         "details": []
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
+                content?: never;
             };
         };
     };
@@ -8959,40 +5569,15 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "unauthorized",
-                     *         "message": "authorization: log in first",
-                     *         "details": []
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
+                content?: never;
             };
-            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
+            /** @description Validation Error */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "invalid_input",
-                     *         "message": "date_from: Input should be a valid date or datetime, input is too short",
-                     *         "details": [
-                     *           {
-                     *             "field": "date_from",
-                     *             "message": "Input should be a valid date or datetime, input is too short"
-                     *           }
-                     *         ]
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": components["schemas"]["HTTPValidationError"];
                 };
             };
             /** @description too many failed logins; see Retry-After */
@@ -9000,18 +5585,7 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "too_many_requests",
-                     *         "message": "too many reports at once for this caller, try again",
-                     *         "details": []
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
+                content?: never;
             };
         };
     };
@@ -9031,27 +5605,13 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
+            /** @description Validation Error */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "invalid_input",
-                     *         "message": "date_from: Input should be a valid date or datetime, input is too short",
-                     *         "details": [
-                     *           {
-                     *             "field": "date_from",
-                     *             "message": "Input should be a valid date or datetime, input is too short"
-                     *           }
-                     *         ]
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": components["schemas"]["HTTPValidationError"];
                 };
             };
         };
@@ -9078,105 +5638,19 @@ export interface operations {
                     "application/json": components["schemas"]["TokenResponse"];
                 };
             };
-            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "unauthorized",
-                     *         "message": "authorization: log in first",
-                     *         "details": []
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "forbidden",
-                     *         "message": "only an administrator of the management body may do this",
-                     *         "details": []
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description The request body is larger than this route's limit; nothing was read or written. */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "payload_too_large",
-                     *         "message": "request body: larger than the limit of 1048576 bytes for this route",
-                     *         "details": [
-                     *           {
-                     *             "field": "body",
-                     *             "message": "larger than the limit of 1048576 bytes for this route"
-                     *           }
-                     *         ]
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
             /** @description wrong current password, or a new one that is too short */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "invalid_input",
-                     *         "message": "date_from: Input should be a valid date or datetime, input is too short",
-                     *         "details": [
-                     *           {
-                     *             "field": "date_from",
-                     *             "message": "Input should be a valid date or datetime, input is too short"
-                     *           }
-                     *         ]
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
+                content?: never;
             };
             /** @description too many failed logins; see Retry-After */
             429: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "too_many_requests",
-                     *         "message": "too many reports at once for this caller, try again",
-                     *         "details": []
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
+                content?: never;
             };
         };
     };
@@ -9196,42 +5670,6 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["MeResponse"];
-                };
-            };
-            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "unauthorized",
-                     *         "message": "authorization: log in first",
-                     *         "details": []
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "forbidden",
-                     *         "message": "only an administrator of the management body may do this",
-                     *         "details": []
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
@@ -9263,63 +5701,13 @@ export interface operations {
                     "application/json": components["schemas"]["AccountList"];
                 };
             };
-            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "unauthorized",
-                     *         "message": "authorization: log in first",
-                     *         "details": []
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "forbidden",
-                     *         "message": "only an administrator of the management body may do this",
-                     *         "details": []
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
+            /** @description Validation Error */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "invalid_input",
-                     *         "message": "date_from: Input should be a valid date or datetime, input is too short",
-                     *         "details": [
-                     *           {
-                     *             "field": "date_from",
-                     *             "message": "Input should be a valid date or datetime, input is too short"
-                     *           }
-                     *         ]
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": components["schemas"]["HTTPValidationError"];
                 };
             };
         };
@@ -9346,109 +5734,79 @@ export interface operations {
                     "application/json": components["schemas"]["AccountRead"];
                 };
             };
-            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "unauthorized",
-                     *         "message": "authorization: log in first",
-                     *         "details": []
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "forbidden",
-                     *         "message": "only an administrator of the management body may do this",
-                     *         "details": []
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Conflicts with data already stored (a duplicate, or a row that others still refer to). */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "conflict",
-                     *         "message": "the data conflicts with data already stored",
-                     *         "details": [
-                     *           {
-                     *             "field": "request",
-                     *             "message": "the data conflicts with data already stored"
-                     *           }
-                     *         ]
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description The request body is larger than this route's limit; nothing was read or written. */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "payload_too_large",
-                     *         "message": "request body: larger than the limit of 1048576 bytes for this route",
-                     *         "details": [
-                     *           {
-                     *             "field": "body",
-                     *             "message": "larger than the limit of 1048576 bytes for this route"
-                     *           }
-                     *         ]
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
+            /** @description Validation Error */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "invalid_input",
-                     *         "message": "date_from: Input should be a valid date or datetime, input is too short",
-                     *         "details": [
-                     *           {
-                     *             "field": "date_from",
-                     *             "message": "Input should be a valid date or datetime, input is too short"
-                     *           }
-                     *         ]
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    preview_bulk_api_v1_accounts_bulk_preview_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["Body_preview_bulk_api_v1_accounts_bulk_preview_post"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BulkPreview"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    create_bulk_api_v1_accounts_bulk_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["Body_create_bulk_api_v1_accounts_bulk_post"];
+            };
+        };
+        responses: {
+            /** @description the logins and one-time passwords, delivered once */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": unknown;
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
                 };
             };
         };
@@ -9474,81 +5832,13 @@ export interface operations {
                     "application/json": components["schemas"]["AccountRead"];
                 };
             };
-            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "unauthorized",
-                     *         "message": "authorization: log in first",
-                     *         "details": []
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "forbidden",
-                     *         "message": "only an administrator of the management body may do this",
-                     *         "details": []
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Not found, or outside the caller's subtree (the two are not told apart). */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "not_found",
-                     *         "message": "organization 4211 not found",
-                     *         "details": []
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
+            /** @description Validation Error */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "invalid_input",
-                     *         "message": "date_from: Input should be a valid date or datetime, input is too short",
-                     *         "details": [
-                     *           {
-                     *             "field": "date_from",
-                     *             "message": "Input should be a valid date or datetime, input is too short"
-                     *           }
-                     *         ]
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": components["schemas"]["HTTPValidationError"];
                 };
             };
         };
@@ -9578,127 +5868,13 @@ export interface operations {
                     "application/json": components["schemas"]["AccountRead"];
                 };
             };
-            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "unauthorized",
-                     *         "message": "authorization: log in first",
-                     *         "details": []
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "forbidden",
-                     *         "message": "only an administrator of the management body may do this",
-                     *         "details": []
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Not found, or outside the caller's subtree (the two are not told apart). */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "not_found",
-                     *         "message": "organization 4211 not found",
-                     *         "details": []
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Conflicts with data already stored (a duplicate, or a row that others still refer to). */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "conflict",
-                     *         "message": "the data conflicts with data already stored",
-                     *         "details": [
-                     *           {
-                     *             "field": "request",
-                     *             "message": "the data conflicts with data already stored"
-                     *           }
-                     *         ]
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description The request body is larger than this route's limit; nothing was read or written. */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "payload_too_large",
-                     *         "message": "request body: larger than the limit of 1048576 bytes for this route",
-                     *         "details": [
-                     *           {
-                     *             "field": "body",
-                     *             "message": "larger than the limit of 1048576 bytes for this route"
-                     *           }
-                     *         ]
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
+            /** @description Validation Error */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "invalid_input",
-                     *         "message": "date_from: Input should be a valid date or datetime, input is too short",
-                     *         "details": [
-                     *           {
-                     *             "field": "date_from",
-                     *             "message": "Input should be a valid date or datetime, input is too short"
-                     *           }
-                     *         ]
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": components["schemas"]["HTTPValidationError"];
                 };
             };
         };
@@ -9726,127 +5902,13 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "unauthorized",
-                     *         "message": "authorization: log in first",
-                     *         "details": []
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "forbidden",
-                     *         "message": "only an administrator of the management body may do this",
-                     *         "details": []
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Not found, or outside the caller's subtree (the two are not told apart). */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "not_found",
-                     *         "message": "organization 4211 not found",
-                     *         "details": []
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Conflicts with data already stored (a duplicate, or a row that others still refer to). */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "conflict",
-                     *         "message": "the data conflicts with data already stored",
-                     *         "details": [
-                     *           {
-                     *             "field": "request",
-                     *             "message": "the data conflicts with data already stored"
-                     *           }
-                     *         ]
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description The request body is larger than this route's limit; nothing was read or written. */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "payload_too_large",
-                     *         "message": "request body: larger than the limit of 1048576 bytes for this route",
-                     *         "details": [
-                     *           {
-                     *             "field": "body",
-                     *             "message": "larger than the limit of 1048576 bytes for this route"
-                     *           }
-                     *         ]
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
+            /** @description Validation Error */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "invalid_input",
-                     *         "message": "date_from: Input should be a valid date or datetime, input is too short",
-                     *         "details": [
-                     *           {
-                     *             "field": "date_from",
-                     *             "message": "Input should be a valid date or datetime, input is too short"
-                     *           }
-                     *         ]
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": components["schemas"]["HTTPValidationError"];
                 };
             };
         };
@@ -9875,63 +5937,13 @@ export interface operations {
                     "application/json": components["schemas"]["TreeOrganization"][];
                 };
             };
-            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "unauthorized",
-                     *         "message": "authorization: log in first",
-                     *         "details": []
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "forbidden",
-                     *         "message": "only an administrator of the management body may do this",
-                     *         "details": []
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
+            /** @description Validation Error */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "invalid_input",
-                     *         "message": "date_from: Input should be a valid date or datetime, input is too short",
-                     *         "details": [
-                     *           {
-                     *             "field": "date_from",
-                     *             "message": "Input should be a valid date or datetime, input is too short"
-                     *           }
-                     *         ]
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": components["schemas"]["HTTPValidationError"];
                 };
             };
         };
@@ -9958,109 +5970,13 @@ export interface operations {
                     "application/json": components["schemas"]["TreeOrganization"];
                 };
             };
-            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "unauthorized",
-                     *         "message": "authorization: log in first",
-                     *         "details": []
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "forbidden",
-                     *         "message": "only an administrator of the management body may do this",
-                     *         "details": []
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Conflicts with data already stored (a duplicate, or a row that others still refer to). */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "conflict",
-                     *         "message": "the data conflicts with data already stored",
-                     *         "details": [
-                     *           {
-                     *             "field": "request",
-                     *             "message": "the data conflicts with data already stored"
-                     *           }
-                     *         ]
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description The request body is larger than this route's limit; nothing was read or written. */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "payload_too_large",
-                     *         "message": "request body: larger than the limit of 1048576 bytes for this route",
-                     *         "details": [
-                     *           {
-                     *             "field": "body",
-                     *             "message": "larger than the limit of 1048576 bytes for this route"
-                     *           }
-                     *         ]
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
+            /** @description Validation Error */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "invalid_input",
-                     *         "message": "date_from: Input should be a valid date or datetime, input is too short",
-                     *         "details": [
-                     *           {
-                     *             "field": "date_from",
-                     *             "message": "Input should be a valid date or datetime, input is too short"
-                     *           }
-                     *         ]
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": components["schemas"]["HTTPValidationError"];
                 };
             };
         };
@@ -10081,42 +5997,6 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["TreeOrganization"][];
-                };
-            };
-            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "unauthorized",
-                     *         "message": "authorization: log in first",
-                     *         "details": []
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "forbidden",
-                     *         "message": "only an administrator of the management body may do this",
-                     *         "details": []
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
@@ -10142,81 +6022,13 @@ export interface operations {
                     "application/json": components["schemas"]["TreeOrganization"];
                 };
             };
-            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "unauthorized",
-                     *         "message": "authorization: log in first",
-                     *         "details": []
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "forbidden",
-                     *         "message": "only an administrator of the management body may do this",
-                     *         "details": []
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Not found, or outside the caller's subtree (the two are not told apart). */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "not_found",
-                     *         "message": "organization 4211 not found",
-                     *         "details": []
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
+            /** @description Validation Error */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "invalid_input",
-                     *         "message": "date_from: Input should be a valid date or datetime, input is too short",
-                     *         "details": [
-                     *           {
-                     *             "field": "date_from",
-                     *             "message": "Input should be a valid date or datetime, input is too short"
-                     *           }
-                     *         ]
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": components["schemas"]["HTTPValidationError"];
                 };
             };
         };
@@ -10246,127 +6058,13 @@ export interface operations {
                     "application/json": components["schemas"]["TreeOrganization"];
                 };
             };
-            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "unauthorized",
-                     *         "message": "authorization: log in first",
-                     *         "details": []
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "forbidden",
-                     *         "message": "only an administrator of the management body may do this",
-                     *         "details": []
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Not found, or outside the caller's subtree (the two are not told apart). */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "not_found",
-                     *         "message": "organization 4211 not found",
-                     *         "details": []
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Conflicts with data already stored (a duplicate, or a row that others still refer to). */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "conflict",
-                     *         "message": "the data conflicts with data already stored",
-                     *         "details": [
-                     *           {
-                     *             "field": "request",
-                     *             "message": "the data conflicts with data already stored"
-                     *           }
-                     *         ]
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description The request body is larger than this route's limit; nothing was read or written. */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "payload_too_large",
-                     *         "message": "request body: larger than the limit of 1048576 bytes for this route",
-                     *         "details": [
-                     *           {
-                     *             "field": "body",
-                     *             "message": "larger than the limit of 1048576 bytes for this route"
-                     *           }
-                     *         ]
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
+            /** @description Validation Error */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "invalid_input",
-                     *         "message": "date_from: Input should be a valid date or datetime, input is too short",
-                     *         "details": [
-                     *           {
-                     *             "field": "date_from",
-                     *             "message": "Input should be a valid date or datetime, input is too short"
-                     *           }
-                     *         ]
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": components["schemas"]["HTTPValidationError"];
                 };
             };
         };
@@ -10396,127 +6094,13 @@ export interface operations {
                     "application/json": components["schemas"]["TreeOrganization"];
                 };
             };
-            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "unauthorized",
-                     *         "message": "authorization: log in first",
-                     *         "details": []
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "forbidden",
-                     *         "message": "only an administrator of the management body may do this",
-                     *         "details": []
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Not found, or outside the caller's subtree (the two are not told apart). */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "not_found",
-                     *         "message": "organization 4211 not found",
-                     *         "details": []
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Conflicts with data already stored (a duplicate, or a row that others still refer to). */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "conflict",
-                     *         "message": "the data conflicts with data already stored",
-                     *         "details": [
-                     *           {
-                     *             "field": "request",
-                     *             "message": "the data conflicts with data already stored"
-                     *           }
-                     *         ]
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description The request body is larger than this route's limit; nothing was read or written. */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "payload_too_large",
-                     *         "message": "request body: larger than the limit of 1048576 bytes for this route",
-                     *         "details": [
-                     *           {
-                     *             "field": "body",
-                     *             "message": "larger than the limit of 1048576 bytes for this route"
-                     *           }
-                     *         ]
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
+            /** @description Validation Error */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "invalid_input",
-                     *         "message": "date_from: Input should be a valid date or datetime, input is too short",
-                     *         "details": [
-                     *           {
-                     *             "field": "date_from",
-                     *             "message": "Input should be a valid date or datetime, input is too short"
-                     *           }
-                     *         ]
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": components["schemas"]["HTTPValidationError"];
                 };
             };
         };
@@ -10546,127 +6130,13 @@ export interface operations {
                     "application/json": components["schemas"]["TreeOrganization"];
                 };
             };
-            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "unauthorized",
-                     *         "message": "authorization: log in first",
-                     *         "details": []
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "forbidden",
-                     *         "message": "only an administrator of the management body may do this",
-                     *         "details": []
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Not found, or outside the caller's subtree (the two are not told apart). */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "not_found",
-                     *         "message": "organization 4211 not found",
-                     *         "details": []
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Conflicts with data already stored (a duplicate, or a row that others still refer to). */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "conflict",
-                     *         "message": "the data conflicts with data already stored",
-                     *         "details": [
-                     *           {
-                     *             "field": "request",
-                     *             "message": "the data conflicts with data already stored"
-                     *           }
-                     *         ]
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description The request body is larger than this route's limit; nothing was read or written. */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "payload_too_large",
-                     *         "message": "request body: larger than the limit of 1048576 bytes for this route",
-                     *         "details": [
-                     *           {
-                     *             "field": "body",
-                     *             "message": "larger than the limit of 1048576 bytes for this route"
-                     *           }
-                     *         ]
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
+            /** @description Validation Error */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "invalid_input",
-                     *         "message": "date_from: Input should be a valid date or datetime, input is too short",
-                     *         "details": [
-                     *           {
-                     *             "field": "date_from",
-                     *             "message": "Input should be a valid date or datetime, input is too short"
-                     *           }
-                     *         ]
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": components["schemas"]["HTTPValidationError"];
                 };
             };
         };
@@ -10692,104 +6162,13 @@ export interface operations {
                     "application/json": components["schemas"]["TreeOrganization"];
                 };
             };
-            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "unauthorized",
-                     *         "message": "authorization: log in first",
-                     *         "details": []
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "forbidden",
-                     *         "message": "only an administrator of the management body may do this",
-                     *         "details": []
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Not found, or outside the caller's subtree (the two are not told apart). */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "not_found",
-                     *         "message": "organization 4211 not found",
-                     *         "details": []
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Conflicts with data already stored (a duplicate, or a row that others still refer to). */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "conflict",
-                     *         "message": "the data conflicts with data already stored",
-                     *         "details": [
-                     *           {
-                     *             "field": "request",
-                     *             "message": "the data conflicts with data already stored"
-                     *           }
-                     *         ]
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
+            /** @description Validation Error */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "invalid_input",
-                     *         "message": "date_from: Input should be a valid date or datetime, input is too short",
-                     *         "details": [
-                     *           {
-                     *             "field": "date_from",
-                     *             "message": "Input should be a valid date or datetime, input is too short"
-                     *           }
-                     *         ]
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": components["schemas"]["HTTPValidationError"];
                 };
             };
         };
@@ -10810,42 +6189,6 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["RegionRead"][];
-                };
-            };
-            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "unauthorized",
-                     *         "message": "authorization: log in first",
-                     *         "details": []
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "forbidden",
-                     *         "message": "only an administrator of the management body may do this",
-                     *         "details": []
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
@@ -10872,109 +6215,13 @@ export interface operations {
                     "application/json": components["schemas"]["RegionRead"];
                 };
             };
-            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "unauthorized",
-                     *         "message": "authorization: log in first",
-                     *         "details": []
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "forbidden",
-                     *         "message": "only an administrator of the management body may do this",
-                     *         "details": []
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Conflicts with data already stored (a duplicate, or a row that others still refer to). */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "conflict",
-                     *         "message": "the data conflicts with data already stored",
-                     *         "details": [
-                     *           {
-                     *             "field": "request",
-                     *             "message": "the data conflicts with data already stored"
-                     *           }
-                     *         ]
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description The request body is larger than this route's limit; nothing was read or written. */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "payload_too_large",
-                     *         "message": "request body: larger than the limit of 1048576 bytes for this route",
-                     *         "details": [
-                     *           {
-                     *             "field": "body",
-                     *             "message": "larger than the limit of 1048576 bytes for this route"
-                     *           }
-                     *         ]
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
+            /** @description Validation Error */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "invalid_input",
-                     *         "message": "date_from: Input should be a valid date or datetime, input is too short",
-                     *         "details": [
-                     *           {
-                     *             "field": "date_from",
-                     *             "message": "Input should be a valid date or datetime, input is too short"
-                     *           }
-                     *         ]
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": components["schemas"]["HTTPValidationError"];
                 };
             };
         };
@@ -11003,127 +6250,13 @@ export interface operations {
                     "application/json": components["schemas"]["RegionRead"];
                 };
             };
-            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "unauthorized",
-                     *         "message": "authorization: log in first",
-                     *         "details": []
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "forbidden",
-                     *         "message": "only an administrator of the management body may do this",
-                     *         "details": []
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Not found, or outside the caller's subtree (the two are not told apart). */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "not_found",
-                     *         "message": "organization 4211 not found",
-                     *         "details": []
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Conflicts with data already stored (a duplicate, or a row that others still refer to). */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "conflict",
-                     *         "message": "the data conflicts with data already stored",
-                     *         "details": [
-                     *           {
-                     *             "field": "request",
-                     *             "message": "the data conflicts with data already stored"
-                     *           }
-                     *         ]
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description The request body is larger than this route's limit; nothing was read or written. */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "payload_too_large",
-                     *         "message": "request body: larger than the limit of 1048576 bytes for this route",
-                     *         "details": [
-                     *           {
-                     *             "field": "body",
-                     *             "message": "larger than the limit of 1048576 bytes for this route"
-                     *           }
-                     *         ]
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
+            /** @description Validation Error */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "invalid_input",
-                     *         "message": "date_from: Input should be a valid date or datetime, input is too short",
-                     *         "details": [
-                     *           {
-                     *             "field": "date_from",
-                     *             "message": "Input should be a valid date or datetime, input is too short"
-                     *           }
-                     *         ]
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": components["schemas"]["HTTPValidationError"];
                 };
             };
         };
@@ -11148,81 +6281,13 @@ export interface operations {
                     "application/json": components["schemas"]["DistrictRead"][];
                 };
             };
-            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "unauthorized",
-                     *         "message": "authorization: log in first",
-                     *         "details": []
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "forbidden",
-                     *         "message": "only an administrator of the management body may do this",
-                     *         "details": []
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Not found, or outside the caller's subtree (the two are not told apart). */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "not_found",
-                     *         "message": "organization 4211 not found",
-                     *         "details": []
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
+            /** @description Validation Error */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "invalid_input",
-                     *         "message": "date_from: Input should be a valid date or datetime, input is too short",
-                     *         "details": [
-                     *           {
-                     *             "field": "date_from",
-                     *             "message": "Input should be a valid date or datetime, input is too short"
-                     *           }
-                     *         ]
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": components["schemas"]["HTTPValidationError"];
                 };
             };
         };
@@ -11249,109 +6314,13 @@ export interface operations {
                     "application/json": components["schemas"]["DistrictRead"];
                 };
             };
-            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "unauthorized",
-                     *         "message": "authorization: log in first",
-                     *         "details": []
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "forbidden",
-                     *         "message": "only an administrator of the management body may do this",
-                     *         "details": []
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Conflicts with data already stored (a duplicate, or a row that others still refer to). */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "conflict",
-                     *         "message": "the data conflicts with data already stored",
-                     *         "details": [
-                     *           {
-                     *             "field": "request",
-                     *             "message": "the data conflicts with data already stored"
-                     *           }
-                     *         ]
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description The request body is larger than this route's limit; nothing was read or written. */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "payload_too_large",
-                     *         "message": "request body: larger than the limit of 1048576 bytes for this route",
-                     *         "details": [
-                     *           {
-                     *             "field": "body",
-                     *             "message": "larger than the limit of 1048576 bytes for this route"
-                     *           }
-                     *         ]
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
+            /** @description Validation Error */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "invalid_input",
-                     *         "message": "date_from: Input should be a valid date or datetime, input is too short",
-                     *         "details": [
-                     *           {
-                     *             "field": "date_from",
-                     *             "message": "Input should be a valid date or datetime, input is too short"
-                     *           }
-                     *         ]
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": components["schemas"]["HTTPValidationError"];
                 };
             };
         };
@@ -11380,127 +6349,13 @@ export interface operations {
                     "application/json": components["schemas"]["DistrictRead"];
                 };
             };
-            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "unauthorized",
-                     *         "message": "authorization: log in first",
-                     *         "details": []
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "forbidden",
-                     *         "message": "only an administrator of the management body may do this",
-                     *         "details": []
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Not found, or outside the caller's subtree (the two are not told apart). */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "not_found",
-                     *         "message": "organization 4211 not found",
-                     *         "details": []
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Conflicts with data already stored (a duplicate, or a row that others still refer to). */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "conflict",
-                     *         "message": "the data conflicts with data already stored",
-                     *         "details": [
-                     *           {
-                     *             "field": "request",
-                     *             "message": "the data conflicts with data already stored"
-                     *           }
-                     *         ]
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description The request body is larger than this route's limit; nothing was read or written. */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "payload_too_large",
-                     *         "message": "request body: larger than the limit of 1048576 bytes for this route",
-                     *         "details": [
-                     *           {
-                     *             "field": "body",
-                     *             "message": "larger than the limit of 1048576 bytes for this route"
-                     *           }
-                     *         ]
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
+            /** @description Validation Error */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "invalid_input",
-                     *         "message": "date_from: Input should be a valid date or datetime, input is too short",
-                     *         "details": [
-                     *           {
-                     *             "field": "date_from",
-                     *             "message": "Input should be a valid date or datetime, input is too short"
-                     *           }
-                     *         ]
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": components["schemas"]["HTTPValidationError"];
                 };
             };
         };
@@ -11523,42 +6378,6 @@ export interface operations {
                     "application/json": components["schemas"]["ReferenceItem"][];
                 };
             };
-            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "unauthorized",
-                     *         "message": "authorization: log in first",
-                     *         "details": []
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "forbidden",
-                     *         "message": "only an administrator of the management body may do this",
-                     *         "details": []
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
         };
     };
     list_structures_api_v1_tree_organization_structures_get: {
@@ -11577,77 +6396,6 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ReferenceItem"][];
-                };
-            };
-            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "unauthorized",
-                     *         "message": "authorization: log in first",
-                     *         "details": []
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "forbidden",
-                     *         "message": "only an administrator of the management body may do this",
-                     *         "details": []
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-        };
-    };
-    registry_import_api_v1_tree_registry_import_post: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "multipart/form-data": components["schemas"]["Body_registry_import_api_v1_tree_registry_import_post"];
-            };
-        };
-        responses: {
-            /** @description Successful Response */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
-                };
-            };
-            /** @description Validation Error */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
                 };
             };
         };
@@ -11669,180 +6417,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    /**
-                     * @example {
-                     *       "items": [
-                     *         {
-                     *           "filters": [
-                     *             "body_id",
-                     *             "region_id",
-                     *             "district_id",
-                     *             "org_type_id",
-                     *             "organization_id",
-                     *             "date"
-                     *           ],
-                     *           "formats": [
-                     *             "json",
-                     *             "xlsx",
-                     *             "csv",
-                     *             "print"
-                     *           ],
-                     *           "id": "activity",
-                     *           "paginated": false,
-                     *           "requires_organization": false,
-                     *           "section": "management",
-                     *           "title": "Activity in Kundelik.kz",
-                     *           "titles": {
-                     *             "en": "Activity in Kundelik.kz",
-                     *             "kk": "Kundelik.kz-тегі белсенділік",
-                     *             "ru": "Активность в Kundelik.kz"
-                     *           },
-                     *           "views": [
-                     *             {
-                     *               "id": "districts",
-                     *               "title": "By district"
-                     *             },
-                     *             {
-                     *               "id": "all",
-                     *               "title": "All organizations"
-                     *             }
-                     *           ]
-                     *         },
-                     *         {
-                     *           "filters": [
-                     *             "body_id",
-                     *             "region_id",
-                     *             "district_id",
-                     *             "org_type_id",
-                     *             "organization_id"
-                     *           ],
-                     *           "formats": [
-                     *             "json",
-                     *             "xlsx",
-                     *             "csv",
-                     *             "print"
-                     *           ],
-                     *           "id": "staff.composition",
-                     *           "paginated": false,
-                     *           "requires_organization": false,
-                     *           "section": "management",
-                     *           "title": "Teaching staff",
-                     *           "titles": {
-                     *             "en": "Teaching staff",
-                     *             "kk": "Педагог кадрлар",
-                     *             "ru": "Педагогические кадры"
-                     *           },
-                     *           "views": [
-                     *             {
-                     *               "id": "districts",
-                     *               "title": "By district"
-                     *             },
-                     *             {
-                     *               "id": "all",
-                     *               "title": "All organizations"
-                     *             }
-                     *           ]
-                     *         },
-                     *         {
-                     *           "filters": [
-                     *             "body_id",
-                     *             "region_id",
-                     *             "district_id",
-                     *             "org_type_id",
-                     *             "organization_id",
-                     *             "period_id",
-                     *             "date"
-                     *           ],
-                     *           "formats": [
-                     *             "json",
-                     *             "xlsx",
-                     *             "csv",
-                     *             "print"
-                     *           ],
-                     *           "id": "performance.organizations",
-                     *           "paginated": false,
-                     *           "requires_organization": false,
-                     *           "section": "management",
-                     *           "title": "Performance by organization",
-                     *           "titles": {
-                     *             "en": "Performance by organization",
-                     *             "kk": "Ұйымдар бойынша үлгерім",
-                     *             "ru": "Успеваемость по организациям"
-                     *           },
-                     *           "views": [
-                     *             {
-                     *               "id": "districts",
-                     *               "title": "By district"
-                     *             },
-                     *             {
-                     *               "id": "all",
-                     *               "title": "All organizations"
-                     *             }
-                     *           ]
-                     *         }
-                     *       ]
-                     *     }
-                     */
                     "application/json": components["schemas"]["ReportCatalog"];
                 };
             };
-            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "unauthorized",
-                     *         "message": "authorization: log in first",
-                     *         "details": []
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "forbidden",
-                     *         "message": "only an administrator of the management body may do this",
-                     *         "details": []
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
+            /** @description Validation Error */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "invalid_input",
-                     *         "message": "date_from: Input should be a valid date or datetime, input is too short",
-                     *         "details": [
-                     *           {
-                     *             "field": "date_from",
-                     *             "message": "Input should be a valid date or datetime, input is too short"
-                     *           }
-                     *         ]
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": components["schemas"]["HTTPValidationError"];
                 };
             };
         };
@@ -11888,216 +6472,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    /**
-                     * @example {
-                     *       "bodies": [
-                     *         {
-                     *           "id": 2,
-                     *           "name": "Управление образования Тестового региона",
-                     *           "parent_id": 1
-                     *         },
-                     *         {
-                     *           "id": 3,
-                     *           "name": "Отдел образования города Тест",
-                     *           "parent_id": 2
-                     *         },
-                     *         {
-                     *           "id": 4,
-                     *           "name": "Отдел образования Тестового района",
-                     *           "parent_id": 2
-                     *         }
-                     *       ],
-                     *       "classes": [
-                     *         {
-                     *           "id": 1,
-                     *           "name": "1А",
-                     *           "parent_id": 2
-                     *         },
-                     *         {
-                     *           "id": 2,
-                     *           "name": "2А",
-                     *           "parent_id": 2
-                     *         },
-                     *         {
-                     *           "id": 3,
-                     *           "name": "3А",
-                     *           "parent_id": 2
-                     *         }
-                     *       ],
-                     *       "districts": [
-                     *         {
-                     *           "id": 1,
-                     *           "name": "Тест (город регионального значения)",
-                     *           "parent_id": 1
-                     *         },
-                     *         {
-                     *           "id": 2,
-                     *           "name": "Тестовый район",
-                     *           "parent_id": 1
-                     *         }
-                     *       ],
-                     *       "org_types": [
-                     *         {
-                     *           "id": 1,
-                     *           "name": "General education organization",
-                     *           "parent_id": null
-                     *         }
-                     *       ],
-                     *       "organizations": [
-                     *         {
-                     *           "id": 6,
-                     *           "name": "Берёзовская средняя школа",
-                     *           "parent_id": 2
-                     *         },
-                     *         {
-                     *           "id": 7,
-                     *           "name": "Средняя общеобразовательная школа №2",
-                     *           "parent_id": 1
-                     *         },
-                     *         {
-                     *           "id": 5,
-                     *           "name": "№1 Мектеп-гимназия",
-                     *           "parent_id": 1
-                     *         }
-                     *       ],
-                     *       "periods": [
-                     *         {
-                     *           "id": 6,
-                     *           "name": "Quarter 1 2026-2027",
-                     *           "parent_id": 2
-                     *         },
-                     *         {
-                     *           "id": 7,
-                     *           "name": "Quarter 2 2026-2027",
-                     *           "parent_id": 2
-                     *         },
-                     *         {
-                     *           "id": 8,
-                     *           "name": "Quarter 3 2026-2027",
-                     *           "parent_id": 2
-                     *         }
-                     *       ],
-                     *       "regions": [
-                     *         {
-                     *           "id": 1,
-                     *           "name": "Тестовый регион",
-                     *           "parent_id": null
-                     *         }
-                     *       ],
-                     *       "subjects": [
-                     *         {
-                     *           "id": 8,
-                     *           "name": "Algebra",
-                     *           "parent_id": null
-                     *         },
-                     *         {
-                     *           "id": 21,
-                     *           "name": "Arts and crafts",
-                     *           "parent_id": null
-                     *         },
-                     *         {
-                     *           "id": 23,
-                     *           "name": "Basic military and technological training",
-                     *           "parent_id": null
-                     *         }
-                     *       ],
-                     *       "teachers": [
-                     *         {
-                     *           "id": 58,
-                     *           "name": "Айтжанова Сабина Жандосовна",
-                     *           "parent_id": null
-                     *         },
-                     *         {
-                     *           "id": 65,
-                     *           "name": "Андреев Максим Александрович",
-                     *           "parent_id": null
-                     *         },
-                     *         {
-                     *           "id": 63,
-                     *           "name": "Ахметова Салтанат Серіковна",
-                     *           "parent_id": null
-                     *         }
-                     *       ]
-                     *     }
-                     */
                     "application/json": components["schemas"]["ReportOptions"];
                 };
             };
-            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "unauthorized",
-                     *         "message": "authorization: log in first",
-                     *         "details": []
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "forbidden",
-                     *         "message": "only an administrator of the management body may do this",
-                     *         "details": []
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Not found, or outside the caller's subtree (the two are not told apart). */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "not_found",
-                     *         "message": "organization 4211 not found",
-                     *         "details": []
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
+            /** @description Validation Error */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "invalid_input",
-                     *         "message": "date_from: Input should be a valid date or datetime, input is too short",
-                     *         "details": [
-                     *           {
-                     *             "field": "date_from",
-                     *             "message": "Input should be a valid date or datetime, input is too short"
-                     *           }
-                     *         ]
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": components["schemas"]["HTTPValidationError"];
                 };
             };
         };
@@ -12146,99 +6530,13 @@ export interface operations {
                     "application/json": components["schemas"]["ReportBody"];
                 };
             };
-            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "unauthorized",
-                     *         "message": "authorization: log in first",
-                     *         "details": []
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "forbidden",
-                     *         "message": "only an administrator of the management body may do this",
-                     *         "details": []
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Not found, or outside the caller's subtree (the two are not told apart). */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "not_found",
-                     *         "message": "organization 4211 not found",
-                     *         "details": []
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
+            /** @description Validation Error */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "invalid_input",
-                     *         "message": "date_from: Input should be a valid date or datetime, input is too short",
-                     *         "details": [
-                     *           {
-                     *             "field": "date_from",
-                     *             "message": "Input should be a valid date or datetime, input is too short"
-                     *           }
-                     *         ]
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Too many requests from this caller: wait (see `Retry-After`) and try again. */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "too_many_requests",
-                     *         "message": "too many reports at once for this caller, try again",
-                     *         "details": []
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": components["schemas"]["HTTPValidationError"];
                 };
             };
         };
@@ -12289,109 +6587,16 @@ export interface operations {
                 };
                 content: {
                     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": unknown;
-                    /**
-                     * @example No.,Class,Subject,Students,Excellent («5»),Good («4» and «5»),With one «3»,With «3»,Failing,Not attested,% success,% quality,Degree of learning (СОУ),Average mark
-                     *     1,2А,Arts and crafts,4,2,1,1,0,0,0,100,75,75,4.25
-                     *     2,2А,Digital literacy,4,2,2,0,0,0,0,100,100,82,4.5
-                     *     3,2А,English,4,1,3,0,0,0,0,100,100,73,4.25
-                     *     ,Total,,40,0,10,6,20,4,0,90,25,63.61,3.92
-                     */
                     "text/csv": unknown;
                 };
             };
-            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "unauthorized",
-                     *         "message": "authorization: log in first",
-                     *         "details": []
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "forbidden",
-                     *         "message": "only an administrator of the management body may do this",
-                     *         "details": []
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Not found, or outside the caller's subtree (the two are not told apart). */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "not_found",
-                     *         "message": "organization 4211 not found",
-                     *         "details": []
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
+            /** @description Validation Error */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "invalid_input",
-                     *         "message": "date_from: Input should be a valid date or datetime, input is too short",
-                     *         "details": [
-                     *           {
-                     *             "field": "date_from",
-                     *             "message": "Input should be a valid date or datetime, input is too short"
-                     *           }
-                     *         ]
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Too many requests from this caller: wait (see `Retry-After`) and try again. */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "too_many_requests",
-                     *         "message": "too many reports at once for this caller, try again",
-                     *         "details": []
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": components["schemas"]["HTTPValidationError"];
                 };
             };
         };
@@ -12437,121 +6642,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    /**
-                     * @example <!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Performance: Classes</title><style>
-                     *     @page { size: A4 landscape; margin: 12mm; }
-                     *     body { font-family: "PT Sans", Arial, sans-serif; font-size: 10pt; color: #000; }
-                     *     h1 { font-size: 14pt; margin: 0 0 4pt; }
-                     *     .caption { margin: 0 0 2pt; color: #333; }
-                     *     table { border-collapse: collapse; width: 100%; margin-top: 6pt; }
-                     *     th, td { border: 1px solid #555; padding: 2pt 4pt; vertical-align: top; }
-                     *     th { background: #e8eef4; text-align: center; }
-                     *     thead { display: table-header-group; }
-                     *     tr { page-break-inside: avoid; }
-                     *     td.num { text-align: right; }
-                     *     td.nodata { color: #777; font-style: italic; }
-                     *     td.na { text-align: center; color: #555; }
-                     *     .legend { margin-top: 4pt; }
-                     *     tr.subtotal td { font-weight: bold; font-style: italic; background: #f4f4f4; }
-                     *     tr.totals td { font-weight: bold; }
-                     *     </style></head><body><h1>Performance: Classes</h1><p class="caption">View: By period marks</p><p class="caption">School: №1 Мектеп-гимназия</p><p class="caption">Period: Quarter 1</p><p class="caption">Data as of: 05.12.2026 23:40</p><p class="caption"><b>Total: 140 class subjects</b></p><table><thead><tr><th>No.</th><th>Class</th><th>Subject</th><th>Students</th><th>Excellent («5»)</th><th>Good («4» and «5»)</th><th>With one «3»</th><th>With «3»</th><th>Failing</th><th>Not attested</th><th>% success</th><th>% quality</th><th>Degree of learning (СОУ)</th><th>Average mark</th></tr></thead><tbody><tr><td class="num">1</td><td>2А</td><td>Arts and crafts</td><td class="num">4</td><td class="num">2</td><td class="num">1</td><td class="num">1</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">75</td><td class="num">75.00</td><td class="num">4.25</td></tr><tr><td class="num">2</td><td>2А</td><td>Digital literacy</td><td class="num">4</td><td class="num">2</td><td class="num">2</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">100</td><td class="num">82.00</td><td class="num">4.50</td></tr><tr><td class="num">3</td><td>2А</td><td>English</td><td class="num">4</td><td class="num">1</td><td class="num">3</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">100</td><td class="num">73.00</td><td class="num">4.25</td></tr><tr><td class="num">4</td><td>2А</td><td>Kazakh language</td><td class="num">4</td><td class="num">0</td><td class="num">3</td><td class="num">1</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">75</td><td class="num">57.00</td><td class="num">3.75</td></tr><tr><td class="num">5</td><td>2А</td><td>Knowledge of the world</td><td class="num">4</td><td class="num">1</td><td class="num">3</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">100</td><td class="num">73.00</td><td class="num">4.25</td></tr><tr><td class="num">6</td><td>2А</td><td>Literary reading</td><td class="num">4</td><td class="num">1</td><td class="num">3</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">100</td><td class="num">73.00</td><td class="num">4.25</td></tr><tr><td class="num">7</td><td>2А</td><td>Mathematics</td><td class="num">4</td><td class="num">2</td><td class="num">2</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">100</td><td class="num">82.00</td><td class="num">4.50</td></tr><tr><td class="num">8</td><td>2А</td><td>Music</td><td class="num">4</td><td class="num">1</td><td class="num">1</td><td class="num">2</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">50</td><td class="num">59.00</td><td class="num">3.75</td></tr><tr><td class="num">9</td><td>2А</td><td>Natural science</td><td class="num">4</td><td class="num">3</td><td class="num">0</td><td class="num">1</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">75</td><td class="num">84.00</td><td class="num">4.50</td></tr><tr><td class="num">10</td><td>2А</td><td>Physical education</td><td class="num">4</td><td class="num">2</td><td class="num">2</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">100</td><td class="num">82.00</td><td class="num">4.50</td></tr><tr><td class="num">11</td><td>2А</td><td>Russian language</td><td class="num">4</td><td class="num">2</td><td class="num">1</td><td class="num">1</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">75</td><td class="num">75.00</td><td class="num">4.25</td></tr><tr><td class="num">12</td><td>3А</td><td>Arts and crafts</td><td class="num">5</td><td class="num">2</td><td class="num">1</td><td class="num">2</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">60</td><td class="num">67.20</td><td class="num">4.00</td></tr><tr><td class="num">13</td><td>3А</td><td>Digital literacy</td><td class="num">5</td><td class="num">2</td><td class="num">1</td><td class="num">2</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">60</td><td class="num">67.20</td><td class="num">4.00</td></tr><tr><td class="num">14</td><td>3А</td><td>English</td><td class="num">5</td><td class="num">1</td><td class="num">2</td><td class="num">2</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">60</td><td class="num">60.00</td><td class="num">3.80</td></tr><tr><td class="num">15</td><td>3А</td><td>Kazakh language</td><td class="num">5</td><td class="num">0</td><td class="num">4</td><td class="num">1</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">80</td><td class="num">58.40</td><td class="num">3.80</td></tr><tr><td class="num">16</td><td>3А</td><td>Knowledge of the world</td><td class="num">5</td><td class="num">1</td><td class="num">3</td><td class="num">1</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">80</td><td class="num">65.60</td><td class="num">4.00</td></tr><tr><td class="num">17</td><td>3А</td><td>Literary reading</td><td class="num">5</td><td class="num">1</td><td class="num">3</td><td class="num">1</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">80</td><td class="num">65.60</td><td class="num">4.00</td></tr><tr><td class="num">18</td><td>3А</td><td>Mathematics</td><td class="num">5</td><td class="num">1</td><td class="num">4</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">100</td><td class="num">71.20</td><td class="num">4.20</td></tr><tr><td class="num">19</td><td>3А</td><td>Music</td><td class="num">5</td><td class="num">3</td><td class="num">1</td><td class="num">1</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">80</td><td class="num">80.00</td><td class="num">4.40</td></tr><tr><td class="num">20</td><td>3А</td><td>Natural science</td><td class="num">5</td><td class="num">1</td><td class="num">2</td><td class="num">2</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">60</td><td class="num">60.00</td><td class="num">3.80</td></tr><tr><td class="num">21</td><td>3А</td><td>Physical education</td><td class="num">5</td><td class="num">1</td><td class="num">1</td><td class="num">3</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">40</td><td class="num">54.40</td><td class="num">3.60</td></tr><tr><td class="num">22</td><td>3А</td><td>Russian language</td><td class="num">5</td><td class="num">1</td><td class="num">3</td><td class="num">1</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">80</td><td class="num">65.60</td><td class="num">4.00</td></tr><tr><td class="num">23</td><td>4А</td><td>Arts and crafts</td><td class="num">3</td><td class="num">1</td><td class="num">1</td><td class="num">1</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">66</td><td class="num">66.67</td><td class="num">4.00</td></tr><tr><td class="num">24</td><td>4А</td><td>Digital literacy</td><td class="num">3</td><td class="num">0</td><td class="num">0</td><td class="num">3</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">0</td><td class="num">36.00</td><td class="num">3.00</td></tr><tr><td class="num">25</td><td>4А</td><td>English</td><td class="num">3</td><td class="num">0</td><td class="num">1</td><td class="num">2</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">33</td><td class="num">45.33</td><td class="num">3.33</td></tr><tr><td class="num">26</td><td>4А</td><td>Kazakh language</td><td class="num">3</td><td class="num">0</td><td class="num">2</td><td class="num">0</td><td class="num">0</td><td class="num">1</td><td class="num">0</td><td class="num">66</td><td class="num">66</td><td class="num">48.00</td><td class="num">3.33</td></tr><tr><td class="num">27</td><td>4А</td><td>Knowledge of the world</td><td class="num">3</td><td class="num">1</td><td class="num">0</td><td class="num">2</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">33</td><td class="num">57.33</td><td class="num">3.67</td></tr><tr><td class="num">28</td><td>4А</td><td>Literary reading</td><td class="num">3</td><td class="num">0</td><td class="num">1</td><td class="num">2</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">33</td><td class="num">45.33</td><td class="num">3.33</td></tr><tr><td class="num">29</td><td>4А</td><td>Mathematics</td><td class="num">3</td><td class="num">0</td><td class="num">1</td><td class="num">2</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">33</td><td class="num">45.33</td><td class="num">3.33</td></tr><tr><td class="num">30</td><td>4А</td><td>Music</td><td class="num">3</td><td class="num">0</td><td class="num">1</td><td class="num">2</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">33</td><td class="num">45.33</td><td class="num">3.33</td></tr><tr><td class="num">31</td><td>4А</td><td>Natural science</td><td class="num">3</td><td class="num">0</td><td class="num">1</td><td class="num">1</td><td class="num">0</td><td class="num">1</td><td class="num">0</td><td class="num">66</td><td class="num">33</td><td class="num">38.67</td><td class="num">3.00</td></tr><tr><td class="num">32</td><td>4А</td><td>Physical education</td><td class="num">3</td><td class="num">0</td><td class="num">1</td><td class="num">2</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">33</td><td class="num">45.33</td><td class="num">3.33</td></tr><tr><td class="num">33</td><td>4А</td><td>Russian language</td><td class="num">3</td><td class="num">0</td><td class="num">1</td><td class="num">2</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">33</td><td class="num">45.33</td><td class="num">3.33</td></tr><tr><td class="num">34</td><td>5А</td><td>Arts and crafts</td><td class="num">5</td><td class="num">2</td><td class="num">3</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">100</td><td class="num">78.40</td><td class="num">4.40</td></tr><tr><td class="num">35</td><td>5А</td><td>Computer science</td><td class="num">5</td><td class="num">3</td><td class="num">2</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">100</td><td class="num">85.60</td><td class="num">4.60</td></tr><tr><td class="num">36</td><td>5А</td><td>English</td><td class="num">5</td><td class="num">2</td><td class="num">3</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">100</td><td class="num">78.40</td><td class="num">4.40</td></tr><tr><td class="num">37</td><td>5А</td><td>History of Kazakhstan</td><td class="num">5</td><td class="num">2</td><td class="num">1</td><td class="num">2</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">60</td><td class="num">67.20</td><td class="num">4.00</td></tr><tr><td class="num">38</td><td>5А</td><td>Kazakh language</td><td class="num">5</td><td class="num">2</td><td class="num">3</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">100</td><td class="num">78.40</td><td class="num">4.40</td></tr><tr><td class="num">39</td><td>5А</td><td>Kazakh literature</td><td class="num">5</td><td class="num">3</td><td class="num">1</td><td class="num">1</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">80</td><td class="num">80.00</td><td class="num">4.40</td></tr><tr><td class="num">40</td><td>5А</td><td>Mathematics</td><td class="num">5</td><td class="num">1</td><td class="num">3</td><td class="num">1</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">80</td><td class="num">65.60</td><td class="num">4.00</td></tr><tr><td class="num">41</td><td>5А</td><td>Music</td><td class="num">5</td><td class="num">1</td><td class="num">3</td><td class="num">1</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">80</td><td class="num">65.60</td><td class="num">4.00</td></tr><tr><td class="num">42</td><td>5А</td><td>Natural science</td><td class="num">5</td><td class="num">3</td><td class="num">2</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">100</td><td class="num">85.60</td><td class="num">4.60</td></tr><tr><td class="num">43</td><td>5А</td><td>Physical education</td><td class="num">5</td><td class="num">2</td><td class="num">2</td><td class="num">1</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">80</td><td class="num">72.80</td><td class="num">4.20</td></tr><tr><td class="num">44</td><td>5А</td><td>Russian language</td><td class="num">5</td><td class="num">2</td><td class="num">2</td><td class="num">1</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">80</td><td class="num">72.80</td><td class="num">4.20</td></tr><tr><td class="num">45</td><td>5А</td><td>Russian literature</td><td class="num">5</td><td class="num">2</td><td class="num">2</td><td class="num">1</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">80</td><td class="num">72.80</td><td class="num">4.20</td></tr><tr><td class="num">46</td><td>5А</td><td>World history</td><td class="num">5</td><td class="num">2</td><td class="num">3</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">100</td><td class="num">78.40</td><td class="num">4.40</td></tr><tr><td class="num">47</td><td>6А</td><td>Arts and crafts</td><td class="num">4</td><td class="num">2</td><td class="num">2</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">100</td><td class="num">82.00</td><td class="num">4.50</td></tr><tr><td class="num">48</td><td>6А</td><td>Computer science</td><td class="num">4</td><td class="num">1</td><td class="num">0</td><td class="num">3</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">25</td><td class="num">52.00</td><td class="num">3.50</td></tr><tr><td class="num">49</td><td>6А</td><td>English</td><td class="num">4</td><td class="num">0</td><td class="num">3</td><td class="num">1</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">75</td><td class="num">57.00</td><td class="num">3.75</td></tr><tr><td class="num">50</td><td>6А</td><td>History of Kazakhstan</td><td class="num">4</td><td class="num">1</td><td class="num">0</td><td class="num">3</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">25</td><td class="num">52.00</td><td class="num">3.50</td></tr><tr><td class="num">51</td><td>6А</td><td>Kazakh language</td><td class="num">4</td><td class="num">0</td><td class="num">1</td><td class="num">3</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">25</td><td class="num">43.00</td><td class="num">3.25</td></tr><tr><td class="num">52</td><td>6А</td><td>Kazakh literature</td><td class="num">4</td><td class="num">0</td><td class="num">3</td><td class="num">1</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">75</td><td class="num">57.00</td><td class="num">3.75</td></tr><tr><td class="num">53</td><td>6А</td><td>Mathematics</td><td class="num">4</td><td class="num">0</td><td class="num">3</td><td class="num">1</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">75</td><td class="num">57.00</td><td class="num">3.75</td></tr><tr><td class="num">54</td><td>6А</td><td>Music</td><td class="num">4</td><td class="num">0</td><td class="num">2</td><td class="num">2</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">50</td><td class="num">50.00</td><td class="num">3.50</td></tr><tr><td class="num">55</td><td>6А</td><td>Natural science</td><td class="num">4</td><td class="num">0</td><td class="num">3</td><td class="num">1</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">75</td><td class="num">57.00</td><td class="num">3.75</td></tr><tr><td class="num">56</td><td>6А</td><td>Physical education</td><td class="num">4</td><td class="num">2</td><td class="num">2</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">100</td><td class="num">82.00</td><td class="num">4.50</td></tr><tr><td class="num">57</td><td>6А</td><td>Russian language</td><td class="num">4</td><td class="num">0</td><td class="num">3</td><td class="num">1</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">75</td><td class="num">57.00</td><td class="num">3.75</td></tr><tr><td class="num">58</td><td>6А</td><td>Russian literature</td><td class="num">4</td><td class="num">0</td><td class="num">4</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">100</td><td class="num">64.00</td><td class="num">4.00</td></tr><tr><td class="num">59</td><td>6А</td><td>World history</td><td class="num">4</td><td class="num">1</td><td class="num">2</td><td class="num">1</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">75</td><td class="num">66.00</td><td class="num">4.00</td></tr><tr><td class="num">60</td><td>7А</td><td>Algebra</td><td class="num">3</td><td class="num">0</td><td class="num">3</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">100</td><td class="num">64.00</td><td class="num">4.00</td></tr><tr><td class="num">61</td><td>7А</td><td>Arts and crafts</td><td class="num">3</td><td class="num">3</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">100</td><td class="num">100.00</td><td class="num">5.00</td></tr><tr><td class="num">62</td><td>7А</td><td>Biology</td><td class="num">3</td><td class="num">0</td><td class="num">3</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">100</td><td class="num">64.00</td><td class="num">4.00</td></tr><tr><td class="num">63</td><td>7А</td><td>Chemistry</td><td class="num">3</td><td class="num">1</td><td class="num">1</td><td class="num">1</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">66</td><td class="num">66.67</td><td class="num">4.00</td></tr><tr><td class="num">64</td><td>7А</td><td>Computer science</td><td class="num">3</td><td class="num">1</td><td class="num">1</td><td class="num">1</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">66</td><td class="num">66.67</td><td class="num">4.00</td></tr><tr><td class="num">65</td><td>7А</td><td>English</td><td class="num">3</td><td class="num">0</td><td class="num">3</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">100</td><td class="num">64.00</td><td class="num">4.00</td></tr><tr><td class="num">66</td><td>7А</td><td>Geography</td><td class="num">3</td><td class="num">1</td><td class="num">2</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">100</td><td class="num">76.00</td><td class="num">4.33</td></tr><tr><td class="num">67</td><td>7А</td><td>Geometry</td><td class="num">3</td><td class="num">1</td><td class="num">2</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">100</td><td class="num">76.00</td><td class="num">4.33</td></tr><tr><td class="num">68</td><td>7А</td><td>History of Kazakhstan</td><td class="num">3</td><td class="num">0</td><td class="num">2</td><td class="num">1</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">66</td><td class="num">54.67</td><td class="num">3.67</td></tr><tr><td class="num">69</td><td>7А</td><td>Kazakh language</td><td class="num">3</td><td class="num">0</td><td class="num">2</td><td class="num">1</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">66</td><td class="num">54.67</td><td class="num">3.67</td></tr><tr><td class="num">70</td><td>7А</td><td>Kazakh literature</td><td class="num">3</td><td class="num">1</td><td class="num">0</td><td class="num">2</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">33</td><td class="num">57.33</td><td class="num">3.67</td></tr><tr><td class="num">71</td><td>7А</td><td>Physical education</td><td class="num">3</td><td class="num">1</td><td class="num">2</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">100</td><td class="num">76.00</td><td class="num">4.33</td></tr><tr><td class="num">72</td><td>7А</td><td>Physics</td><td class="num">3</td><td class="num">0</td><td class="num">2</td><td class="num">1</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">66</td><td class="num">54.67</td><td class="num">3.67</td></tr><tr><td class="num">73</td><td>7А</td><td>Russian language</td><td class="num">3</td><td class="num">0</td><td class="num">2</td><td class="num">1</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">66</td><td class="num">54.67</td><td class="num">3.67</td></tr><tr><td class="num">74</td><td>7А</td><td>Russian literature</td><td class="num">3</td><td class="num">0</td><td class="num">2</td><td class="num">1</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">66</td><td class="num">54.67</td><td class="num">3.67</td></tr><tr><td class="num">75</td><td>7А</td><td>World history</td><td class="num">3</td><td class="num">1</td><td class="num">1</td><td class="num">1</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">66</td><td class="num">66.67</td><td class="num">4.00</td></tr><tr><td class="num">76</td><td>8А</td><td>Algebra</td><td class="num">3</td><td class="num">0</td><td class="num">2</td><td class="num">1</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">66</td><td class="num">54.67</td><td class="num">3.67</td></tr><tr><td class="num">77</td><td>8А</td><td>Arts and crafts</td><td class="num">3</td><td class="num">0</td><td class="num">2</td><td class="num">1</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">66</td><td class="num">54.67</td><td class="num">3.67</td></tr><tr><td class="num">78</td><td>8А</td><td>Biology</td><td class="num">3</td><td class="num">0</td><td class="num">2</td><td class="num">1</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">66</td><td class="num">54.67</td><td class="num">3.67</td></tr><tr><td class="num">79</td><td>8А</td><td>Chemistry</td><td class="num">3</td><td class="num">1</td><td class="num">1</td><td class="num">1</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">66</td><td class="num">66.67</td><td class="num">4.00</td></tr><tr><td class="num">80</td><td>8А</td><td>Computer science</td><td class="num">3</td><td class="num">0</td><td class="num">2</td><td class="num">1</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">66</td><td class="num">54.67</td><td class="num">3.67</td></tr><tr><td class="num">81</td><td>8А</td><td>English</td><td class="num">3</td><td class="num">0</td><td class="num">2</td><td class="num">1</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">66</td><td class="num">54.67</td><td class="num">3.67</td></tr><tr><td class="num">82</td><td>8А</td><td>Geography</td><td class="num">3</td><td class="num">0</td><td class="num">2</td><td class="num">0</td><td class="num">0</td><td class="num">1</td><td class="num">0</td><td class="num">66</td><td class="num">66</td><td class="num">48.00</td><td class="num">3.33</td></tr><tr><td class="num">83</td><td>8А</td><td>Geometry</td><td class="num">3</td><td class="num">0</td><td class="num">2</td><td class="num">1</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">66</td><td class="num">54.67</td><td class="num">3.67</td></tr><tr><td class="num">84</td><td>8А</td><td>History of Kazakhstan</td><td class="num">3</td><td class="num">1</td><td class="num">1</td><td class="num">1</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">66</td><td class="num">66.67</td><td class="num">4.00</td></tr><tr><td class="num">85</td><td>8А</td><td>Kazakh language</td><td class="num">3</td><td class="num">1</td><td class="num">1</td><td class="num">1</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">66</td><td class="num">66.67</td><td class="num">4.00</td></tr><tr><td class="num">86</td><td>8А</td><td>Kazakh literature</td><td class="num">3</td><td class="num">0</td><td class="num">2</td><td class="num">1</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">66</td><td class="num">54.67</td><td class="num">3.67</td></tr><tr><td class="num">87</td><td>8А</td><td>Physical education</td><td class="num">3</td><td class="num">1</td><td class="num">0</td><td class="num">2</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">33</td><td class="num">57.33</td><td class="num">3.67</td></tr><tr><td class="num">88</td><td>8А</td><td>Physics</td><td class="num">3</td><td class="num">0</td><td class="num">2</td><td class="num">1</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">66</td><td class="num">54.67</td><td class="num">3.67</td></tr><tr><td class="num">89</td><td>8А</td><td>Russian language</td><td class="num">3</td><td class="num">0</td><td class="num">2</td><td class="num">0</td><td class="num">0</td><td class="num">1</td><td class="num">0</td><td class="num">66</td><td class="num">66</td><td class="num">48.00</td><td class="num">3.33</td></tr><tr><td class="num">90</td><td>8А</td><td>Russian literature</td><td class="num">3</td><td class="num">0</td><td class="num">1</td><td class="num">2</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">33</td><td class="num">45.33</td><td class="num">3.33</td></tr><tr><td class="num">91</td><td>8А</td><td>World history</td><td class="num">3</td><td class="num">0</td><td class="num">2</td><td class="num">1</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">66</td><td class="num">54.67</td><td class="num">3.67</td></tr><tr><td class="num">92</td><td>9А</td><td>Algebra</td><td class="num">3</td><td class="num">1</td><td class="num">1</td><td class="num">1</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">66</td><td class="num">66.67</td><td class="num">4.00</td></tr><tr><td class="num">93</td><td>9А</td><td>Biology</td><td class="num">3</td><td class="num">0</td><td class="num">3</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">100</td><td class="num">64.00</td><td class="num">4.00</td></tr><tr><td class="num">94</td><td>9А</td><td>Chemistry</td><td class="num">3</td><td class="num">0</td><td class="num">2</td><td class="num">1</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">66</td><td class="num">54.67</td><td class="num">3.67</td></tr><tr><td class="num">95</td><td>9А</td><td>Computer science</td><td class="num">3</td><td class="num">0</td><td class="num">3</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">100</td><td class="num">64.00</td><td class="num">4.00</td></tr><tr><td class="num">96</td><td>9А</td><td>English</td><td class="num">3</td><td class="num">0</td><td class="num">1</td><td class="num">2</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">33</td><td class="num">45.33</td><td class="num">3.33</td></tr><tr><td class="num">97</td><td>9А</td><td>Fundamentals of law</td><td class="num">3</td><td class="num">1</td><td class="num">2</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">100</td><td class="num">76.00</td><td class="num">4.33</td></tr><tr><td class="num">98</td><td>9А</td><td>Geography</td><td class="num">3</td><td class="num">0</td><td class="num">3</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">100</td><td class="num">64.00</td><td class="num">4.00</td></tr><tr><td class="num">99</td><td>9А</td><td>Geometry</td><td class="num">3</td><td class="num">0</td><td class="num">2</td><td class="num">1</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">66</td><td class="num">54.67</td><td class="num">3.67</td></tr><tr><td class="num">100</td><td>9А</td><td>History of Kazakhstan</td><td class="num">3</td><td class="num">0</td><td class="num">3</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">100</td><td class="num">64.00</td><td class="num">4.00</td></tr><tr><td class="num">101</td><td>9А</td><td>Kazakh language</td><td class="num">3</td><td class="num">1</td><td class="num">2</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">100</td><td class="num">76.00</td><td class="num">4.33</td></tr><tr><td class="num">102</td><td>9А</td><td>Kazakh literature</td><td class="num">3</td><td class="num">0</td><td class="num">3</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">100</td><td class="num">64.00</td><td class="num">4.00</td></tr><tr><td class="num">103</td><td>9А</td><td>Physical education</td><td class="num">3</td><td class="num">1</td><td class="num">1</td><td class="num">1</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">66</td><td class="num">66.67</td><td class="num">4.00</td></tr><tr><td class="num">104</td><td>9А</td><td>Physics</td><td class="num">3</td><td class="num">0</td><td class="num">2</td><td class="num">1</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">66</td><td class="num">54.67</td><td class="num">3.67</td></tr><tr><td class="num">105</td><td>9А</td><td>Russian language</td><td class="num">3</td><td class="num">0</td><td class="num">3</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">100</td><td class="num">64.00</td><td class="num">4.00</td></tr><tr><td class="num">106</td><td>9А</td><td>Russian literature</td><td class="num">3</td><td class="num">0</td><td class="num">3</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">100</td><td class="num">64.00</td><td class="num">4.00</td></tr><tr><td class="num">107</td><td>9А</td><td>World history</td><td class="num">3</td><td class="num">0</td><td class="num">1</td><td class="num">2</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">33</td><td class="num">45.33</td><td class="num">3.33</td></tr><tr><td class="num">108</td><td>10А</td><td>Algebra</td><td class="num">5</td><td class="num">1</td><td class="num">1</td><td class="num">3</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">40</td><td class="num">54.40</td><td class="num">3.60</td></tr><tr><td class="num">109</td><td>10А</td><td>Basic military and technological training</td><td class="num">5</td><td class="num">1</td><td class="num">2</td><td class="num">2</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">60</td><td class="num">60.00</td><td class="num">3.80</td></tr><tr><td class="num">110</td><td>10А</td><td>Biology</td><td class="num">5</td><td class="num">1</td><td class="num">2</td><td class="num">2</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">60</td><td class="num">60.00</td><td class="num">3.80</td></tr><tr><td class="num">111</td><td>10А</td><td>Chemistry</td><td class="num">5</td><td class="num">2</td><td class="num">2</td><td class="num">1</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">80</td><td class="num">72.80</td><td class="num">4.20</td></tr><tr><td class="num">112</td><td>10А</td><td>Computer science</td><td class="num">5</td><td class="num">1</td><td class="num">1</td><td class="num">2</td><td class="num">0</td><td class="num">1</td><td class="num">0</td><td class="num">80</td><td class="num">40</td><td class="num">50.40</td><td class="num">3.40</td></tr><tr><td class="num">113</td><td>10А</td><td>English</td><td class="num">5</td><td class="num">1</td><td class="num">1</td><td class="num">3</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">40</td><td class="num">54.40</td><td class="num">3.60</td></tr><tr><td class="num">114</td><td>10А</td><td>Geography</td><td class="num">5</td><td class="num">1</td><td class="num">3</td><td class="num">1</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">80</td><td class="num">65.60</td><td class="num">4.00</td></tr><tr><td class="num">115</td><td>10А</td><td>Geometry</td><td class="num">5</td><td class="num">1</td><td class="num">2</td><td class="num">2</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">60</td><td class="num">60.00</td><td class="num">3.80</td></tr><tr><td class="num">116</td><td>10А</td><td>History of Kazakhstan</td><td class="num">5</td><td class="num">1</td><td class="num">2</td><td class="num">2</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">60</td><td class="num">60.00</td><td class="num">3.80</td></tr><tr><td class="num">117</td><td>10А</td><td>Kazakh language</td><td class="num">5</td><td class="num">1</td><td class="num">2</td><td class="num">2</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">60</td><td class="num">60.00</td><td class="num">3.80</td></tr><tr><td class="num">118</td><td>10А</td><td>Kazakh literature</td><td class="num">5</td><td class="num">0</td><td class="num">3</td><td class="num">2</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">60</td><td class="num">52.80</td><td class="num">3.60</td></tr><tr><td class="num">119</td><td>10А</td><td>Physical education</td><td class="num">5</td><td class="num">1</td><td class="num">1</td><td class="num">2</td><td class="num">0</td><td class="num">1</td><td class="num">0</td><td class="num">80</td><td class="num">40</td><td class="num">50.40</td><td class="num">3.40</td></tr><tr><td class="num">120</td><td>10А</td><td>Physics</td><td class="num">5</td><td class="num">1</td><td class="num">2</td><td class="num">2</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">60</td><td class="num">60.00</td><td class="num">3.80</td></tr><tr><td class="num">121</td><td>10А</td><td>Russian language</td><td class="num">5</td><td class="num">1</td><td class="num">1</td><td class="num">2</td><td class="num">0</td><td class="num">1</td><td class="num">0</td><td class="num">80</td><td class="num">40</td><td class="num">50.40</td><td class="num">3.40</td></tr><tr><td class="num">122</td><td>10А</td><td>Russian literature</td><td class="num">5</td><td class="num">1</td><td class="num">1</td><td class="num">3</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">40</td><td class="num">54.40</td><td class="num">3.60</td></tr><tr><td class="num">123</td><td>10А</td><td>World history</td><td class="num">5</td><td class="num">1</td><td class="num">2</td><td class="num">2</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">60</td><td class="num">60.00</td><td class="num">3.80</td></tr><tr><td class="num">124</td><td>11А</td><td>Algebra</td><td class="num">5</td><td class="num">1</td><td class="num">3</td><td class="num">1</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">80</td><td class="num">65.60</td><td class="num">4.00</td></tr><tr><td class="num">125</td><td>11А</td><td>Basic military and technological training</td><td class="num">5</td><td class="num">1</td><td class="num">2</td><td class="num">2</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">60</td><td class="num">60.00</td><td class="num">3.80</td></tr><tr><td class="num">126</td><td>11А</td><td>Biology</td><td class="num">5</td><td class="num">2</td><td class="num">2</td><td class="num">1</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">80</td><td class="num">72.80</td><td class="num">4.20</td></tr><tr><td class="num">127</td><td>11А</td><td>Chemistry</td><td class="num">5</td><td class="num">2</td><td class="num">1</td><td class="num">2</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">60</td><td class="num">67.20</td><td class="num">4.00</td></tr><tr><td class="num">128</td><td>11А</td><td>Computer science</td><td class="num">5</td><td class="num">0</td><td class="num">3</td><td class="num">2</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">60</td><td class="num">52.80</td><td class="num">3.60</td></tr><tr><td class="num">129</td><td>11А</td><td>English</td><td class="num">5</td><td class="num">1</td><td class="num">3</td><td class="num">1</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">80</td><td class="num">65.60</td><td class="num">4.00</td></tr><tr><td class="num">130</td><td>11А</td><td>Fundamentals of law</td><td class="num">5</td><td class="num">1</td><td class="num">3</td><td class="num">1</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">80</td><td class="num">65.60</td><td class="num">4.00</td></tr><tr><td class="num">131</td><td>11А</td><td>Geography</td><td class="num">5</td><td class="num">3</td><td class="num">2</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">100</td><td class="num">85.60</td><td class="num">4.60</td></tr><tr><td class="num">132</td><td>11А</td><td>Geometry</td><td class="num">5</td><td class="num">1</td><td class="num">3</td><td class="num">1</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">80</td><td class="num">65.60</td><td class="num">4.00</td></tr><tr><td class="num">133</td><td>11А</td><td>Graphics and design</td><td class="num">5</td><td class="num">0</td><td class="num">3</td><td class="num">2</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">60</td><td class="num">52.80</td><td class="num">3.60</td></tr><tr><td class="num">134</td><td>11А</td><td>History of Kazakhstan</td><td class="num">5</td><td class="num">2</td><td class="num">2</td><td class="num">1</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">80</td><td class="num">72.80</td><td class="num">4.20</td></tr><tr><td class="num">135</td><td>11А</td><td>Kazakh language</td><td class="num">5</td><td class="num">2</td><td class="num">2</td><td class="num">1</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">80</td><td class="num">72.80</td><td class="num">4.20</td></tr><tr><td class="num">136</td><td>11А</td><td>Kazakh literature</td><td class="num">5</td><td class="num">1</td><td class="num">3</td><td class="num">1</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">80</td><td class="num">65.60</td><td class="num">4.00</td></tr><tr><td class="num">137</td><td>11А</td><td>Physical education</td><td class="num">5</td><td class="num">1</td><td class="num">3</td><td class="num">1</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">80</td><td class="num">65.60</td><td class="num">4.00</td></tr><tr><td class="num">138</td><td>11А</td><td>Physics</td><td class="num">5</td><td class="num">1</td><td class="num">4</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">100</td><td class="num">71.20</td><td class="num">4.20</td></tr><tr><td class="num">139</td><td>11А</td><td>Russian language</td><td class="num">5</td><td class="num">1</td><td class="num">3</td><td class="num">1</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">80</td><td class="num">65.60</td><td class="num">4.00</td></tr><tr><td class="num">140</td><td>11А</td><td>Russian literature</td><td class="num">5</td><td class="num">2</td><td class="num">1</td><td class="num">2</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">60</td><td class="num">67.20</td><td class="num">4.00</td></tr><tr class="totals"><td></td><td>Total</td><td></td><td class="num">40</td><td class="num">0</td><td class="num">10</td><td class="num">6</td><td class="num">20</td><td class="num">4</td><td class="num">0</td><td class="num">90</td><td class="num">25</td><td class="num">63.61</td><td class="num">3.92</td></tr></tbody></table></body></html>
-                     */
                     "text/html": string;
                 };
             };
-            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "unauthorized",
-                     *         "message": "authorization: log in first",
-                     *         "details": []
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "forbidden",
-                     *         "message": "only an administrator of the management body may do this",
-                     *         "details": []
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Not found, or outside the caller's subtree (the two are not told apart). */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "not_found",
-                     *         "message": "organization 4211 not found",
-                     *         "details": []
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
+            /** @description Validation Error */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "invalid_input",
-                     *         "message": "date_from: Input should be a valid date or datetime, input is too short",
-                     *         "details": [
-                     *           {
-                     *             "field": "date_from",
-                     *             "message": "Input should be a valid date or datetime, input is too short"
-                     *           }
-                     *         ]
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Too many requests from this caller: wait (see `Retry-After`) and try again. */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "too_many_requests",
-                     *         "message": "too many reports at once for this caller, try again",
-                     *         "details": []
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": components["schemas"]["HTTPValidationError"];
                 };
             };
         };
@@ -12587,63 +6687,13 @@ export interface operations {
                     "application/json": components["schemas"]["AuditEventList"];
                 };
             };
-            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "unauthorized",
-                     *         "message": "authorization: log in first",
-                     *         "details": []
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "forbidden",
-                     *         "message": "only an administrator of the management body may do this",
-                     *         "details": []
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
+            /** @description Validation Error */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "invalid_input",
-                     *         "message": "date_from: Input should be a valid date or datetime, input is too short",
-                     *         "details": [
-                     *           {
-                     *             "field": "date_from",
-                     *             "message": "Input should be a valid date or datetime, input is too short"
-                     *           }
-                     *         ]
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": components["schemas"]["HTTPValidationError"];
                 };
             };
         };
@@ -12670,27 +6720,13 @@ export interface operations {
                     "application/json": components["schemas"]["DirectoryRead"];
                 };
             };
-            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
+            /** @description Validation Error */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "invalid_input",
-                     *         "message": "date_from: Input should be a valid date or datetime, input is too short",
-                     *         "details": [
-                     *           {
-                     *             "field": "date_from",
-                     *             "message": "Input should be a valid date or datetime, input is too short"
-                     *           }
-                     *         ]
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": components["schemas"]["HTTPValidationError"];
                 };
             };
         };
@@ -12715,45 +6751,13 @@ export interface operations {
                     "application/json": components["schemas"]["ProfileRead"];
                 };
             };
-            /** @description Not found, or outside the caller's subtree (the two are not told apart). */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "not_found",
-                     *         "message": "organization 4211 not found",
-                     *         "details": []
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
+            /** @description Validation Error */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "invalid_input",
-                     *         "message": "date_from: Input should be a valid date or datetime, input is too short",
-                     *         "details": [
-                     *           {
-                     *             "field": "date_from",
-                     *             "message": "Input should be a valid date or datetime, input is too short"
-                     *           }
-                     *         ]
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": components["schemas"]["HTTPValidationError"];
                 };
             };
         };
@@ -12782,127 +6786,13 @@ export interface operations {
                     "application/json": components["schemas"]["OrganizationCard"];
                 };
             };
-            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "unauthorized",
-                     *         "message": "authorization: log in first",
-                     *         "details": []
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "forbidden",
-                     *         "message": "only an administrator of the management body may do this",
-                     *         "details": []
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Not found, or outside the caller's subtree (the two are not told apart). */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "not_found",
-                     *         "message": "organization 4211 not found",
-                     *         "details": []
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Conflicts with data already stored (a duplicate, or a row that others still refer to). */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "conflict",
-                     *         "message": "the data conflicts with data already stored",
-                     *         "details": [
-                     *           {
-                     *             "field": "request",
-                     *             "message": "the data conflicts with data already stored"
-                     *           }
-                     *         ]
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description The request body is larger than this route's limit; nothing was read or written. */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "payload_too_large",
-                     *         "message": "request body: larger than the limit of 1048576 bytes for this route",
-                     *         "details": [
-                     *           {
-                     *             "field": "body",
-                     *             "message": "larger than the limit of 1048576 bytes for this route"
-                     *           }
-                     *         ]
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
+            /** @description Validation Error */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "invalid_input",
-                     *         "message": "date_from: Input should be a valid date or datetime, input is too short",
-                     *         "details": [
-                     *           {
-                     *             "field": "date_from",
-                     *             "message": "Input should be a valid date or datetime, input is too short"
-                     *           }
-                     *         ]
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": components["schemas"]["HTTPValidationError"];
                 };
             };
         };
@@ -12927,81 +6817,13 @@ export interface operations {
                     "application/json": components["schemas"]["ProfileAdminsRead"];
                 };
             };
-            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "unauthorized",
-                     *         "message": "authorization: log in first",
-                     *         "details": []
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "forbidden",
-                     *         "message": "only an administrator of the management body may do this",
-                     *         "details": []
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Not found, or outside the caller's subtree (the two are not told apart). */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "not_found",
-                     *         "message": "organization 4211 not found",
-                     *         "details": []
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
+            /** @description Validation Error */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "invalid_input",
-                     *         "message": "date_from: Input should be a valid date or datetime, input is too short",
-                     *         "details": [
-                     *           {
-                     *             "field": "date_from",
-                     *             "message": "Input should be a valid date or datetime, input is too short"
-                     *           }
-                     *         ]
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": components["schemas"]["HTTPValidationError"];
                 };
             };
         };
@@ -13030,127 +6852,13 @@ export interface operations {
                     "application/json": components["schemas"]["ProfileAdminsRead"];
                 };
             };
-            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "unauthorized",
-                     *         "message": "authorization: log in first",
-                     *         "details": []
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "forbidden",
-                     *         "message": "only an administrator of the management body may do this",
-                     *         "details": []
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Not found, or outside the caller's subtree (the two are not told apart). */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "not_found",
-                     *         "message": "organization 4211 not found",
-                     *         "details": []
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Conflicts with data already stored (a duplicate, or a row that others still refer to). */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "conflict",
-                     *         "message": "the data conflicts with data already stored",
-                     *         "details": [
-                     *           {
-                     *             "field": "request",
-                     *             "message": "the data conflicts with data already stored"
-                     *           }
-                     *         ]
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description The request body is larger than this route's limit; nothing was read or written. */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "payload_too_large",
-                     *         "message": "request body: larger than the limit of 1048576 bytes for this route",
-                     *         "details": [
-                     *           {
-                     *             "field": "body",
-                     *             "message": "larger than the limit of 1048576 bytes for this route"
-                     *           }
-                     *         ]
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
+            /** @description Validation Error */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "invalid_input",
-                     *         "message": "date_from: Input should be a valid date or datetime, input is too short",
-                     *         "details": [
-                     *           {
-                     *             "field": "date_from",
-                     *             "message": "Input should be a valid date or datetime, input is too short"
-                     *           }
-                     *         ]
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": components["schemas"]["HTTPValidationError"];
                 };
             };
         };
@@ -13180,45 +6888,13 @@ export interface operations {
                     "application/json": components["schemas"]["NewsList"];
                 };
             };
-            /** @description Not found, or outside the caller's subtree (the two are not told apart). */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "not_found",
-                     *         "message": "organization 4211 not found",
-                     *         "details": []
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
+            /** @description Validation Error */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "invalid_input",
-                     *         "message": "date_from: Input should be a valid date or datetime, input is too short",
-                     *         "details": [
-                     *           {
-                     *             "field": "date_from",
-                     *             "message": "Input should be a valid date or datetime, input is too short"
-                     *           }
-                     *         ]
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": components["schemas"]["HTTPValidationError"];
                 };
             };
         };
@@ -13247,127 +6923,13 @@ export interface operations {
                     "application/json": components["schemas"]["NewsRead"];
                 };
             };
-            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "unauthorized",
-                     *         "message": "authorization: log in first",
-                     *         "details": []
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "forbidden",
-                     *         "message": "only an administrator of the management body may do this",
-                     *         "details": []
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Not found, or outside the caller's subtree (the two are not told apart). */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "not_found",
-                     *         "message": "organization 4211 not found",
-                     *         "details": []
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Conflicts with data already stored (a duplicate, or a row that others still refer to). */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "conflict",
-                     *         "message": "the data conflicts with data already stored",
-                     *         "details": [
-                     *           {
-                     *             "field": "request",
-                     *             "message": "the data conflicts with data already stored"
-                     *           }
-                     *         ]
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description The request body is larger than this route's limit; nothing was read or written. */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "payload_too_large",
-                     *         "message": "request body: larger than the limit of 1048576 bytes for this route",
-                     *         "details": [
-                     *           {
-                     *             "field": "body",
-                     *             "message": "larger than the limit of 1048576 bytes for this route"
-                     *           }
-                     *         ]
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
+            /** @description Validation Error */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "invalid_input",
-                     *         "message": "date_from: Input should be a valid date or datetime, input is too short",
-                     *         "details": [
-                     *           {
-                     *             "field": "date_from",
-                     *             "message": "Input should be a valid date or datetime, input is too short"
-                     *           }
-                     *         ]
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": components["schemas"]["HTTPValidationError"];
                 };
             };
         };
@@ -13392,45 +6954,13 @@ export interface operations {
                     "application/json": components["schemas"]["NewsRead"];
                 };
             };
-            /** @description Not found, or outside the caller's subtree (the two are not told apart). */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "not_found",
-                     *         "message": "organization 4211 not found",
-                     *         "details": []
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
+            /** @description Validation Error */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "invalid_input",
-                     *         "message": "date_from: Input should be a valid date or datetime, input is too short",
-                     *         "details": [
-                     *           {
-                     *             "field": "date_from",
-                     *             "message": "Input should be a valid date or datetime, input is too short"
-                     *           }
-                     *         ]
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": components["schemas"]["HTTPValidationError"];
                 };
             };
         };
@@ -13453,104 +6983,13 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "unauthorized",
-                     *         "message": "authorization: log in first",
-                     *         "details": []
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "forbidden",
-                     *         "message": "only an administrator of the management body may do this",
-                     *         "details": []
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Not found, or outside the caller's subtree (the two are not told apart). */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "not_found",
-                     *         "message": "organization 4211 not found",
-                     *         "details": []
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Conflicts with data already stored (a duplicate, or a row that others still refer to). */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "conflict",
-                     *         "message": "the data conflicts with data already stored",
-                     *         "details": [
-                     *           {
-                     *             "field": "request",
-                     *             "message": "the data conflicts with data already stored"
-                     *           }
-                     *         ]
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
+            /** @description Validation Error */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "invalid_input",
-                     *         "message": "date_from: Input should be a valid date or datetime, input is too short",
-                     *         "details": [
-                     *           {
-                     *             "field": "date_from",
-                     *             "message": "Input should be a valid date or datetime, input is too short"
-                     *           }
-                     *         ]
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": components["schemas"]["HTTPValidationError"];
                 };
             };
         };
@@ -13579,127 +7018,13 @@ export interface operations {
                     "application/json": components["schemas"]["NewsRead"];
                 };
             };
-            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "unauthorized",
-                     *         "message": "authorization: log in first",
-                     *         "details": []
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "forbidden",
-                     *         "message": "only an administrator of the management body may do this",
-                     *         "details": []
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Not found, or outside the caller's subtree (the two are not told apart). */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "not_found",
-                     *         "message": "organization 4211 not found",
-                     *         "details": []
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Conflicts with data already stored (a duplicate, or a row that others still refer to). */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "conflict",
-                     *         "message": "the data conflicts with data already stored",
-                     *         "details": [
-                     *           {
-                     *             "field": "request",
-                     *             "message": "the data conflicts with data already stored"
-                     *           }
-                     *         ]
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description The request body is larger than this route's limit; nothing was read or written. */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "payload_too_large",
-                     *         "message": "request body: larger than the limit of 1048576 bytes for this route",
-                     *         "details": [
-                     *           {
-                     *             "field": "body",
-                     *             "message": "larger than the limit of 1048576 bytes for this route"
-                     *           }
-                     *         ]
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
+            /** @description Validation Error */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "invalid_input",
-                     *         "message": "date_from: Input should be a valid date or datetime, input is too short",
-                     *         "details": [
-                     *           {
-                     *             "field": "date_from",
-                     *             "message": "Input should be a valid date or datetime, input is too short"
-                     *           }
-                     *         ]
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": components["schemas"]["HTTPValidationError"];
                 };
             };
         };
@@ -13728,127 +7053,13 @@ export interface operations {
                     "application/json": components["schemas"]["FileRead"];
                 };
             };
-            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "unauthorized",
-                     *         "message": "authorization: log in first",
-                     *         "details": []
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "forbidden",
-                     *         "message": "only an administrator of the management body may do this",
-                     *         "details": []
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Not found, or outside the caller's subtree (the two are not told apart). */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "not_found",
-                     *         "message": "organization 4211 not found",
-                     *         "details": []
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Conflicts with data already stored (a duplicate, or a row that others still refer to). */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "conflict",
-                     *         "message": "the data conflicts with data already stored",
-                     *         "details": [
-                     *           {
-                     *             "field": "request",
-                     *             "message": "the data conflicts with data already stored"
-                     *           }
-                     *         ]
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description The request body is larger than this route's limit; nothing was read or written. */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "payload_too_large",
-                     *         "message": "request body: larger than the limit of 1048576 bytes for this route",
-                     *         "details": [
-                     *           {
-                     *             "field": "body",
-                     *             "message": "larger than the limit of 1048576 bytes for this route"
-                     *           }
-                     *         ]
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
+            /** @description Validation Error */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "invalid_input",
-                     *         "message": "date_from: Input should be a valid date or datetime, input is too short",
-                     *         "details": [
-                     *           {
-                     *             "field": "date_from",
-                     *             "message": "Input should be a valid date or datetime, input is too short"
-                     *           }
-                     *         ]
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": components["schemas"]["HTTPValidationError"];
                 };
             };
         };
@@ -13873,45 +7084,13 @@ export interface operations {
                     "application/json": components["schemas"]["PageBrief"][];
                 };
             };
-            /** @description Not found, or outside the caller's subtree (the two are not told apart). */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "not_found",
-                     *         "message": "organization 4211 not found",
-                     *         "details": []
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
+            /** @description Validation Error */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "invalid_input",
-                     *         "message": "date_from: Input should be a valid date or datetime, input is too short",
-                     *         "details": [
-                     *           {
-                     *             "field": "date_from",
-                     *             "message": "Input should be a valid date or datetime, input is too short"
-                     *           }
-                     *         ]
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": components["schemas"]["HTTPValidationError"];
                 };
             };
         };
@@ -13940,127 +7119,13 @@ export interface operations {
                     "application/json": components["schemas"]["PageRead"];
                 };
             };
-            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "unauthorized",
-                     *         "message": "authorization: log in first",
-                     *         "details": []
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "forbidden",
-                     *         "message": "only an administrator of the management body may do this",
-                     *         "details": []
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Not found, or outside the caller's subtree (the two are not told apart). */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "not_found",
-                     *         "message": "organization 4211 not found",
-                     *         "details": []
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Conflicts with data already stored (a duplicate, or a row that others still refer to). */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "conflict",
-                     *         "message": "the data conflicts with data already stored",
-                     *         "details": [
-                     *           {
-                     *             "field": "request",
-                     *             "message": "the data conflicts with data already stored"
-                     *           }
-                     *         ]
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description The request body is larger than this route's limit; nothing was read or written. */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "payload_too_large",
-                     *         "message": "request body: larger than the limit of 1048576 bytes for this route",
-                     *         "details": [
-                     *           {
-                     *             "field": "body",
-                     *             "message": "larger than the limit of 1048576 bytes for this route"
-                     *           }
-                     *         ]
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
+            /** @description Validation Error */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "invalid_input",
-                     *         "message": "date_from: Input should be a valid date or datetime, input is too short",
-                     *         "details": [
-                     *           {
-                     *             "field": "date_from",
-                     *             "message": "Input should be a valid date or datetime, input is too short"
-                     *           }
-                     *         ]
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": components["schemas"]["HTTPValidationError"];
                 };
             };
         };
@@ -14089,127 +7154,13 @@ export interface operations {
                     "application/json": components["schemas"]["PageBrief"][];
                 };
             };
-            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "unauthorized",
-                     *         "message": "authorization: log in first",
-                     *         "details": []
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "forbidden",
-                     *         "message": "only an administrator of the management body may do this",
-                     *         "details": []
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Not found, or outside the caller's subtree (the two are not told apart). */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "not_found",
-                     *         "message": "organization 4211 not found",
-                     *         "details": []
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Conflicts with data already stored (a duplicate, or a row that others still refer to). */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "conflict",
-                     *         "message": "the data conflicts with data already stored",
-                     *         "details": [
-                     *           {
-                     *             "field": "request",
-                     *             "message": "the data conflicts with data already stored"
-                     *           }
-                     *         ]
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description The request body is larger than this route's limit; nothing was read or written. */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "payload_too_large",
-                     *         "message": "request body: larger than the limit of 1048576 bytes for this route",
-                     *         "details": [
-                     *           {
-                     *             "field": "body",
-                     *             "message": "larger than the limit of 1048576 bytes for this route"
-                     *           }
-                     *         ]
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
+            /** @description Validation Error */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "invalid_input",
-                     *         "message": "date_from: Input should be a valid date or datetime, input is too short",
-                     *         "details": [
-                     *           {
-                     *             "field": "date_from",
-                     *             "message": "Input should be a valid date or datetime, input is too short"
-                     *           }
-                     *         ]
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": components["schemas"]["HTTPValidationError"];
                 };
             };
         };
@@ -14234,45 +7185,13 @@ export interface operations {
                     "application/json": components["schemas"]["PageRead"];
                 };
             };
-            /** @description Not found, or outside the caller's subtree (the two are not told apart). */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "not_found",
-                     *         "message": "organization 4211 not found",
-                     *         "details": []
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
+            /** @description Validation Error */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "invalid_input",
-                     *         "message": "date_from: Input should be a valid date or datetime, input is too short",
-                     *         "details": [
-                     *           {
-                     *             "field": "date_from",
-                     *             "message": "Input should be a valid date or datetime, input is too short"
-                     *           }
-                     *         ]
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": components["schemas"]["HTTPValidationError"];
                 };
             };
         };
@@ -14295,104 +7214,13 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "unauthorized",
-                     *         "message": "authorization: log in first",
-                     *         "details": []
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "forbidden",
-                     *         "message": "only an administrator of the management body may do this",
-                     *         "details": []
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Not found, or outside the caller's subtree (the two are not told apart). */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "not_found",
-                     *         "message": "organization 4211 not found",
-                     *         "details": []
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Conflicts with data already stored (a duplicate, or a row that others still refer to). */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "conflict",
-                     *         "message": "the data conflicts with data already stored",
-                     *         "details": [
-                     *           {
-                     *             "field": "request",
-                     *             "message": "the data conflicts with data already stored"
-                     *           }
-                     *         ]
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
+            /** @description Validation Error */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "invalid_input",
-                     *         "message": "date_from: Input should be a valid date or datetime, input is too short",
-                     *         "details": [
-                     *           {
-                     *             "field": "date_from",
-                     *             "message": "Input should be a valid date or datetime, input is too short"
-                     *           }
-                     *         ]
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": components["schemas"]["HTTPValidationError"];
                 };
             };
         };
@@ -14421,127 +7249,13 @@ export interface operations {
                     "application/json": components["schemas"]["PageRead"];
                 };
             };
-            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "unauthorized",
-                     *         "message": "authorization: log in first",
-                     *         "details": []
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "forbidden",
-                     *         "message": "only an administrator of the management body may do this",
-                     *         "details": []
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Not found, or outside the caller's subtree (the two are not told apart). */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "not_found",
-                     *         "message": "organization 4211 not found",
-                     *         "details": []
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Conflicts with data already stored (a duplicate, or a row that others still refer to). */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "conflict",
-                     *         "message": "the data conflicts with data already stored",
-                     *         "details": [
-                     *           {
-                     *             "field": "request",
-                     *             "message": "the data conflicts with data already stored"
-                     *           }
-                     *         ]
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description The request body is larger than this route's limit; nothing was read or written. */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "payload_too_large",
-                     *         "message": "request body: larger than the limit of 1048576 bytes for this route",
-                     *         "details": [
-                     *           {
-                     *             "field": "body",
-                     *             "message": "larger than the limit of 1048576 bytes for this route"
-                     *           }
-                     *         ]
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
+            /** @description Validation Error */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "invalid_input",
-                     *         "message": "date_from: Input should be a valid date or datetime, input is too short",
-                     *         "details": [
-                     *           {
-                     *             "field": "date_from",
-                     *             "message": "Input should be a valid date or datetime, input is too short"
-                     *           }
-                     *         ]
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": components["schemas"]["HTTPValidationError"];
                 };
             };
         };
@@ -14571,45 +7285,13 @@ export interface operations {
                     "application/json": components["schemas"]["WallRead"][];
                 };
             };
-            /** @description Not found, or outside the caller's subtree (the two are not told apart). */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "not_found",
-                     *         "message": "organization 4211 not found",
-                     *         "details": []
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
+            /** @description Validation Error */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "invalid_input",
-                     *         "message": "date_from: Input should be a valid date or datetime, input is too short",
-                     *         "details": [
-                     *           {
-                     *             "field": "date_from",
-                     *             "message": "Input should be a valid date or datetime, input is too short"
-                     *           }
-                     *         ]
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": components["schemas"]["HTTPValidationError"];
                 };
             };
         };
@@ -14638,127 +7320,13 @@ export interface operations {
                     "application/json": components["schemas"]["WallRead"];
                 };
             };
-            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "unauthorized",
-                     *         "message": "authorization: log in first",
-                     *         "details": []
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "forbidden",
-                     *         "message": "only an administrator of the management body may do this",
-                     *         "details": []
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Not found, or outside the caller's subtree (the two are not told apart). */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "not_found",
-                     *         "message": "organization 4211 not found",
-                     *         "details": []
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Conflicts with data already stored (a duplicate, or a row that others still refer to). */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "conflict",
-                     *         "message": "the data conflicts with data already stored",
-                     *         "details": [
-                     *           {
-                     *             "field": "request",
-                     *             "message": "the data conflicts with data already stored"
-                     *           }
-                     *         ]
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description The request body is larger than this route's limit; nothing was read or written. */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "payload_too_large",
-                     *         "message": "request body: larger than the limit of 1048576 bytes for this route",
-                     *         "details": [
-                     *           {
-                     *             "field": "body",
-                     *             "message": "larger than the limit of 1048576 bytes for this route"
-                     *           }
-                     *         ]
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
+            /** @description Validation Error */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "invalid_input",
-                     *         "message": "date_from: Input should be a valid date or datetime, input is too short",
-                     *         "details": [
-                     *           {
-                     *             "field": "date_from",
-                     *             "message": "Input should be a valid date or datetime, input is too short"
-                     *           }
-                     *         ]
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": components["schemas"]["HTTPValidationError"];
                 };
             };
         };
@@ -14781,104 +7349,13 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "unauthorized",
-                     *         "message": "authorization: log in first",
-                     *         "details": []
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "forbidden",
-                     *         "message": "only an administrator of the management body may do this",
-                     *         "details": []
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Not found, or outside the caller's subtree (the two are not told apart). */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "not_found",
-                     *         "message": "organization 4211 not found",
-                     *         "details": []
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Conflicts with data already stored (a duplicate, or a row that others still refer to). */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "conflict",
-                     *         "message": "the data conflicts with data already stored",
-                     *         "details": [
-                     *           {
-                     *             "field": "request",
-                     *             "message": "the data conflicts with data already stored"
-                     *           }
-                     *         ]
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
+            /** @description Validation Error */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "invalid_input",
-                     *         "message": "date_from: Input should be a valid date or datetime, input is too short",
-                     *         "details": [
-                     *           {
-                     *             "field": "date_from",
-                     *             "message": "Input should be a valid date or datetime, input is too short"
-                     *           }
-                     *         ]
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": components["schemas"]["HTTPValidationError"];
                 };
             };
         };
@@ -14907,127 +7384,13 @@ export interface operations {
                     "application/json": components["schemas"]["WallRead"];
                 };
             };
-            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "unauthorized",
-                     *         "message": "authorization: log in first",
-                     *         "details": []
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "forbidden",
-                     *         "message": "only an administrator of the management body may do this",
-                     *         "details": []
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Not found, or outside the caller's subtree (the two are not told apart). */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "not_found",
-                     *         "message": "organization 4211 not found",
-                     *         "details": []
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Conflicts with data already stored (a duplicate, or a row that others still refer to). */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "conflict",
-                     *         "message": "the data conflicts with data already stored",
-                     *         "details": [
-                     *           {
-                     *             "field": "request",
-                     *             "message": "the data conflicts with data already stored"
-                     *           }
-                     *         ]
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description The request body is larger than this route's limit; nothing was read or written. */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "payload_too_large",
-                     *         "message": "request body: larger than the limit of 1048576 bytes for this route",
-                     *         "details": [
-                     *           {
-                     *             "field": "body",
-                     *             "message": "larger than the limit of 1048576 bytes for this route"
-                     *           }
-                     *         ]
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
+            /** @description Validation Error */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "invalid_input",
-                     *         "message": "date_from: Input should be a valid date or datetime, input is too short",
-                     *         "details": [
-                     *           {
-                     *             "field": "date_from",
-                     *             "message": "Input should be a valid date or datetime, input is too short"
-                     *           }
-                     *         ]
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": components["schemas"]["HTTPValidationError"];
                 };
             };
         };
@@ -15052,45 +7415,13 @@ export interface operations {
                     "application/json": components["schemas"]["StructureRead"];
                 };
             };
-            /** @description Not found, or outside the caller's subtree (the two are not told apart). */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "not_found",
-                     *         "message": "organization 4211 not found",
-                     *         "details": []
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
+            /** @description Validation Error */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "invalid_input",
-                     *         "message": "date_from: Input should be a valid date or datetime, input is too short",
-                     *         "details": [
-                     *           {
-                     *             "field": "date_from",
-                     *             "message": "Input should be a valid date or datetime, input is too short"
-                     *           }
-                     *         ]
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": components["schemas"]["HTTPValidationError"];
                 };
             };
         };
@@ -15116,45 +7447,13 @@ export interface operations {
                     "application/json": components["schemas"]["LeaderPage"];
                 };
             };
-            /** @description Not found, or outside the caller's subtree (the two are not told apart). */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "not_found",
-                     *         "message": "organization 4211 not found",
-                     *         "details": []
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
+            /** @description Validation Error */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "invalid_input",
-                     *         "message": "date_from: Input should be a valid date or datetime, input is too short",
-                     *         "details": [
-                     *           {
-                     *             "field": "date_from",
-                     *             "message": "Input should be a valid date or datetime, input is too short"
-                     *           }
-                     *         ]
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": components["schemas"]["HTTPValidationError"];
                 };
             };
         };
@@ -15179,81 +7478,13 @@ export interface operations {
                     "application/json": components["schemas"]["PersonBrief"][];
                 };
             };
-            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "unauthorized",
-                     *         "message": "authorization: log in first",
-                     *         "details": []
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "forbidden",
-                     *         "message": "only an administrator of the management body may do this",
-                     *         "details": []
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Not found, or outside the caller's subtree (the two are not told apart). */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "not_found",
-                     *         "message": "organization 4211 not found",
-                     *         "details": []
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
+            /** @description Validation Error */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "invalid_input",
-                     *         "message": "date_from: Input should be a valid date or datetime, input is too short",
-                     *         "details": [
-                     *           {
-                     *             "field": "date_from",
-                     *             "message": "Input should be a valid date or datetime, input is too short"
-                     *           }
-                     *         ]
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": components["schemas"]["HTTPValidationError"];
                 };
             };
         };
@@ -15282,127 +7513,13 @@ export interface operations {
                     "application/json": components["schemas"]["UnitRead"];
                 };
             };
-            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "unauthorized",
-                     *         "message": "authorization: log in first",
-                     *         "details": []
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "forbidden",
-                     *         "message": "only an administrator of the management body may do this",
-                     *         "details": []
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Not found, or outside the caller's subtree (the two are not told apart). */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "not_found",
-                     *         "message": "organization 4211 not found",
-                     *         "details": []
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Conflicts with data already stored (a duplicate, or a row that others still refer to). */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "conflict",
-                     *         "message": "the data conflicts with data already stored",
-                     *         "details": [
-                     *           {
-                     *             "field": "request",
-                     *             "message": "the data conflicts with data already stored"
-                     *           }
-                     *         ]
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description The request body is larger than this route's limit; nothing was read or written. */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "payload_too_large",
-                     *         "message": "request body: larger than the limit of 1048576 bytes for this route",
-                     *         "details": [
-                     *           {
-                     *             "field": "body",
-                     *             "message": "larger than the limit of 1048576 bytes for this route"
-                     *           }
-                     *         ]
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
+            /** @description Validation Error */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "invalid_input",
-                     *         "message": "date_from: Input should be a valid date or datetime, input is too short",
-                     *         "details": [
-                     *           {
-                     *             "field": "date_from",
-                     *             "message": "Input should be a valid date or datetime, input is too short"
-                     *           }
-                     *         ]
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": components["schemas"]["HTTPValidationError"];
                 };
             };
         };
@@ -15431,127 +7548,13 @@ export interface operations {
                     "application/json": components["schemas"]["UnitRead"];
                 };
             };
-            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "unauthorized",
-                     *         "message": "authorization: log in first",
-                     *         "details": []
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "forbidden",
-                     *         "message": "only an administrator of the management body may do this",
-                     *         "details": []
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Not found, or outside the caller's subtree (the two are not told apart). */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "not_found",
-                     *         "message": "organization 4211 not found",
-                     *         "details": []
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Conflicts with data already stored (a duplicate, or a row that others still refer to). */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "conflict",
-                     *         "message": "the data conflicts with data already stored",
-                     *         "details": [
-                     *           {
-                     *             "field": "request",
-                     *             "message": "the data conflicts with data already stored"
-                     *           }
-                     *         ]
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description The request body is larger than this route's limit; nothing was read or written. */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "payload_too_large",
-                     *         "message": "request body: larger than the limit of 1048576 bytes for this route",
-                     *         "details": [
-                     *           {
-                     *             "field": "body",
-                     *             "message": "larger than the limit of 1048576 bytes for this route"
-                     *           }
-                     *         ]
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
+            /** @description Validation Error */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "invalid_input",
-                     *         "message": "date_from: Input should be a valid date or datetime, input is too short",
-                     *         "details": [
-                     *           {
-                     *             "field": "date_from",
-                     *             "message": "Input should be a valid date or datetime, input is too short"
-                     *           }
-                     *         ]
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": components["schemas"]["HTTPValidationError"];
                 };
             };
         };
@@ -15574,104 +7577,13 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "unauthorized",
-                     *         "message": "authorization: log in first",
-                     *         "details": []
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "forbidden",
-                     *         "message": "only an administrator of the management body may do this",
-                     *         "details": []
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Not found, or outside the caller's subtree (the two are not told apart). */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "not_found",
-                     *         "message": "organization 4211 not found",
-                     *         "details": []
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Conflicts with data already stored (a duplicate, or a row that others still refer to). */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "conflict",
-                     *         "message": "the data conflicts with data already stored",
-                     *         "details": [
-                     *           {
-                     *             "field": "request",
-                     *             "message": "the data conflicts with data already stored"
-                     *           }
-                     *         ]
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
+            /** @description Validation Error */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "invalid_input",
-                     *         "message": "date_from: Input should be a valid date or datetime, input is too short",
-                     *         "details": [
-                     *           {
-                     *             "field": "date_from",
-                     *             "message": "Input should be a valid date or datetime, input is too short"
-                     *           }
-                     *         ]
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": components["schemas"]["HTTPValidationError"];
                 };
             };
         };
@@ -15696,45 +7608,13 @@ export interface operations {
                     "application/json": components["schemas"]["ReceptionRead"][];
                 };
             };
-            /** @description Not found, or outside the caller's subtree (the two are not told apart). */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "not_found",
-                     *         "message": "organization 4211 not found",
-                     *         "details": []
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
+            /** @description Validation Error */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "invalid_input",
-                     *         "message": "date_from: Input should be a valid date or datetime, input is too short",
-                     *         "details": [
-                     *           {
-                     *             "field": "date_from",
-                     *             "message": "Input should be a valid date or datetime, input is too short"
-                     *           }
-                     *         ]
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": components["schemas"]["HTTPValidationError"];
                 };
             };
         };
@@ -15763,127 +7643,13 @@ export interface operations {
                     "application/json": components["schemas"]["ReceptionRead"];
                 };
             };
-            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "unauthorized",
-                     *         "message": "authorization: log in first",
-                     *         "details": []
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "forbidden",
-                     *         "message": "only an administrator of the management body may do this",
-                     *         "details": []
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Not found, or outside the caller's subtree (the two are not told apart). */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "not_found",
-                     *         "message": "organization 4211 not found",
-                     *         "details": []
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Conflicts with data already stored (a duplicate, or a row that others still refer to). */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "conflict",
-                     *         "message": "the data conflicts with data already stored",
-                     *         "details": [
-                     *           {
-                     *             "field": "request",
-                     *             "message": "the data conflicts with data already stored"
-                     *           }
-                     *         ]
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description The request body is larger than this route's limit; nothing was read or written. */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "payload_too_large",
-                     *         "message": "request body: larger than the limit of 1048576 bytes for this route",
-                     *         "details": [
-                     *           {
-                     *             "field": "body",
-                     *             "message": "larger than the limit of 1048576 bytes for this route"
-                     *           }
-                     *         ]
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
+            /** @description Validation Error */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "invalid_input",
-                     *         "message": "date_from: Input should be a valid date or datetime, input is too short",
-                     *         "details": [
-                     *           {
-                     *             "field": "date_from",
-                     *             "message": "Input should be a valid date or datetime, input is too short"
-                     *           }
-                     *         ]
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": components["schemas"]["HTTPValidationError"];
                 };
             };
         };
@@ -15912,127 +7678,13 @@ export interface operations {
                     "application/json": components["schemas"]["ReceptionRead"];
                 };
             };
-            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "unauthorized",
-                     *         "message": "authorization: log in first",
-                     *         "details": []
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "forbidden",
-                     *         "message": "only an administrator of the management body may do this",
-                     *         "details": []
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Not found, or outside the caller's subtree (the two are not told apart). */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "not_found",
-                     *         "message": "organization 4211 not found",
-                     *         "details": []
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Conflicts with data already stored (a duplicate, or a row that others still refer to). */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "conflict",
-                     *         "message": "the data conflicts with data already stored",
-                     *         "details": [
-                     *           {
-                     *             "field": "request",
-                     *             "message": "the data conflicts with data already stored"
-                     *           }
-                     *         ]
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description The request body is larger than this route's limit; nothing was read or written. */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "payload_too_large",
-                     *         "message": "request body: larger than the limit of 1048576 bytes for this route",
-                     *         "details": [
-                     *           {
-                     *             "field": "body",
-                     *             "message": "larger than the limit of 1048576 bytes for this route"
-                     *           }
-                     *         ]
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
+            /** @description Validation Error */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "invalid_input",
-                     *         "message": "date_from: Input should be a valid date or datetime, input is too short",
-                     *         "details": [
-                     *           {
-                     *             "field": "date_from",
-                     *             "message": "Input should be a valid date or datetime, input is too short"
-                     *           }
-                     *         ]
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": components["schemas"]["HTTPValidationError"];
                 };
             };
         };
@@ -16055,104 +7707,13 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "unauthorized",
-                     *         "message": "authorization: log in first",
-                     *         "details": []
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "forbidden",
-                     *         "message": "only an administrator of the management body may do this",
-                     *         "details": []
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Not found, or outside the caller's subtree (the two are not told apart). */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "not_found",
-                     *         "message": "organization 4211 not found",
-                     *         "details": []
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Conflicts with data already stored (a duplicate, or a row that others still refer to). */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "conflict",
-                     *         "message": "the data conflicts with data already stored",
-                     *         "details": [
-                     *           {
-                     *             "field": "request",
-                     *             "message": "the data conflicts with data already stored"
-                     *           }
-                     *         ]
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
+            /** @description Validation Error */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "invalid_input",
-                     *         "message": "date_from: Input should be a valid date or datetime, input is too short",
-                     *         "details": [
-                     *           {
-                     *             "field": "date_from",
-                     *             "message": "Input should be a valid date or datetime, input is too short"
-                     *           }
-                     *         ]
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": components["schemas"]["HTTPValidationError"];
                 };
             };
         };
@@ -16187,81 +7748,13 @@ export interface operations {
                     "application/json": components["schemas"]["PeopleList"];
                 };
             };
-            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "unauthorized",
-                     *         "message": "authorization: log in first",
-                     *         "details": []
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "forbidden",
-                     *         "message": "only an administrator of the management body may do this",
-                     *         "details": []
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Not found, or outside the caller's subtree (the two are not told apart). */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "not_found",
-                     *         "message": "organization 4211 not found",
-                     *         "details": []
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
+            /** @description Validation Error */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "invalid_input",
-                     *         "message": "date_from: Input should be a valid date or datetime, input is too short",
-                     *         "details": [
-                     *           {
-                     *             "field": "date_from",
-                     *             "message": "Input should be a valid date or datetime, input is too short"
-                     *           }
-                     *         ]
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": components["schemas"]["HTTPValidationError"];
                 };
             };
         };
@@ -16289,45 +7782,13 @@ export interface operations {
                     "application/json": components["schemas"]["DocumentsRead"];
                 };
             };
-            /** @description Not found, or outside the caller's subtree (the two are not told apart). */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "not_found",
-                     *         "message": "organization 4211 not found",
-                     *         "details": []
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
+            /** @description Validation Error */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "invalid_input",
-                     *         "message": "date_from: Input should be a valid date or datetime, input is too short",
-                     *         "details": [
-                     *           {
-                     *             "field": "date_from",
-                     *             "message": "Input should be a valid date or datetime, input is too short"
-                     *           }
-                     *         ]
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": components["schemas"]["HTTPValidationError"];
                 };
             };
         };
@@ -16356,127 +7817,13 @@ export interface operations {
                     "application/json": components["schemas"]["FileRead"];
                 };
             };
-            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "unauthorized",
-                     *         "message": "authorization: log in first",
-                     *         "details": []
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "forbidden",
-                     *         "message": "only an administrator of the management body may do this",
-                     *         "details": []
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Not found, or outside the caller's subtree (the two are not told apart). */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "not_found",
-                     *         "message": "organization 4211 not found",
-                     *         "details": []
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Conflicts with data already stored (a duplicate, or a row that others still refer to). */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "conflict",
-                     *         "message": "the data conflicts with data already stored",
-                     *         "details": [
-                     *           {
-                     *             "field": "request",
-                     *             "message": "the data conflicts with data already stored"
-                     *           }
-                     *         ]
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description The request body is larger than this route's limit; nothing was read or written. */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "payload_too_large",
-                     *         "message": "request body: larger than the limit of 1048576 bytes for this route",
-                     *         "details": [
-                     *           {
-                     *             "field": "body",
-                     *             "message": "larger than the limit of 1048576 bytes for this route"
-                     *           }
-                     *         ]
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
+            /** @description Validation Error */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "invalid_input",
-                     *         "message": "date_from: Input should be a valid date or datetime, input is too short",
-                     *         "details": [
-                     *           {
-                     *             "field": "date_from",
-                     *             "message": "Input should be a valid date or datetime, input is too short"
-                     *           }
-                     *         ]
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": components["schemas"]["HTTPValidationError"];
                 };
             };
         };
@@ -16505,127 +7852,13 @@ export interface operations {
                     "application/json": components["schemas"]["FolderRead"];
                 };
             };
-            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "unauthorized",
-                     *         "message": "authorization: log in first",
-                     *         "details": []
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "forbidden",
-                     *         "message": "only an administrator of the management body may do this",
-                     *         "details": []
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Not found, or outside the caller's subtree (the two are not told apart). */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "not_found",
-                     *         "message": "organization 4211 not found",
-                     *         "details": []
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Conflicts with data already stored (a duplicate, or a row that others still refer to). */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "conflict",
-                     *         "message": "the data conflicts with data already stored",
-                     *         "details": [
-                     *           {
-                     *             "field": "request",
-                     *             "message": "the data conflicts with data already stored"
-                     *           }
-                     *         ]
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description The request body is larger than this route's limit; nothing was read or written. */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "payload_too_large",
-                     *         "message": "request body: larger than the limit of 1048576 bytes for this route",
-                     *         "details": [
-                     *           {
-                     *             "field": "body",
-                     *             "message": "larger than the limit of 1048576 bytes for this route"
-                     *           }
-                     *         ]
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
+            /** @description Validation Error */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "invalid_input",
-                     *         "message": "date_from: Input should be a valid date or datetime, input is too short",
-                     *         "details": [
-                     *           {
-                     *             "field": "date_from",
-                     *             "message": "Input should be a valid date or datetime, input is too short"
-                     *           }
-                     *         ]
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": components["schemas"]["HTTPValidationError"];
                 };
             };
         };
@@ -16648,104 +7881,13 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "unauthorized",
-                     *         "message": "authorization: log in first",
-                     *         "details": []
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "forbidden",
-                     *         "message": "only an administrator of the management body may do this",
-                     *         "details": []
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Not found, or outside the caller's subtree (the two are not told apart). */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "not_found",
-                     *         "message": "organization 4211 not found",
-                     *         "details": []
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Conflicts with data already stored (a duplicate, or a row that others still refer to). */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "conflict",
-                     *         "message": "the data conflicts with data already stored",
-                     *         "details": [
-                     *           {
-                     *             "field": "request",
-                     *             "message": "the data conflicts with data already stored"
-                     *           }
-                     *         ]
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
+            /** @description Validation Error */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "invalid_input",
-                     *         "message": "date_from: Input should be a valid date or datetime, input is too short",
-                     *         "details": [
-                     *           {
-                     *             "field": "date_from",
-                     *             "message": "Input should be a valid date or datetime, input is too short"
-                     *           }
-                     *         ]
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": components["schemas"]["HTTPValidationError"];
                 };
             };
         };
@@ -16774,127 +7916,13 @@ export interface operations {
                     "application/json": components["schemas"]["FolderRead"];
                 };
             };
-            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "unauthorized",
-                     *         "message": "authorization: log in first",
-                     *         "details": []
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "forbidden",
-                     *         "message": "only an administrator of the management body may do this",
-                     *         "details": []
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Not found, or outside the caller's subtree (the two are not told apart). */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "not_found",
-                     *         "message": "organization 4211 not found",
-                     *         "details": []
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Conflicts with data already stored (a duplicate, or a row that others still refer to). */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "conflict",
-                     *         "message": "the data conflicts with data already stored",
-                     *         "details": [
-                     *           {
-                     *             "field": "request",
-                     *             "message": "the data conflicts with data already stored"
-                     *           }
-                     *         ]
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description The request body is larger than this route's limit; nothing was read or written. */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "payload_too_large",
-                     *         "message": "request body: larger than the limit of 1048576 bytes for this route",
-                     *         "details": [
-                     *           {
-                     *             "field": "body",
-                     *             "message": "larger than the limit of 1048576 bytes for this route"
-                     *           }
-                     *         ]
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
+            /** @description Validation Error */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "invalid_input",
-                     *         "message": "date_from: Input should be a valid date or datetime, input is too short",
-                     *         "details": [
-                     *           {
-                     *             "field": "date_from",
-                     *             "message": "Input should be a valid date or datetime, input is too short"
-                     *           }
-                     *         ]
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": components["schemas"]["HTTPValidationError"];
                 };
             };
         };
@@ -16919,45 +7947,13 @@ export interface operations {
                     "application/octet-stream": unknown;
                 };
             };
-            /** @description Not found, or outside the caller's subtree (the two are not told apart). */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "not_found",
-                     *         "message": "organization 4211 not found",
-                     *         "details": []
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
+            /** @description Validation Error */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "invalid_input",
-                     *         "message": "date_from: Input should be a valid date or datetime, input is too short",
-                     *         "details": [
-                     *           {
-                     *             "field": "date_from",
-                     *             "message": "Input should be a valid date or datetime, input is too short"
-                     *           }
-                     *         ]
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": components["schemas"]["HTTPValidationError"];
                 };
             };
         };
@@ -16980,104 +7976,13 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "unauthorized",
-                     *         "message": "authorization: log in first",
-                     *         "details": []
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "forbidden",
-                     *         "message": "only an administrator of the management body may do this",
-                     *         "details": []
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Not found, or outside the caller's subtree (the two are not told apart). */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "not_found",
-                     *         "message": "organization 4211 not found",
-                     *         "details": []
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Conflicts with data already stored (a duplicate, or a row that others still refer to). */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "conflict",
-                     *         "message": "the data conflicts with data already stored",
-                     *         "details": [
-                     *           {
-                     *             "field": "request",
-                     *             "message": "the data conflicts with data already stored"
-                     *           }
-                     *         ]
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
+            /** @description Validation Error */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "invalid_input",
-                     *         "message": "date_from: Input should be a valid date or datetime, input is too short",
-                     *         "details": [
-                     *           {
-                     *             "field": "date_from",
-                     *             "message": "Input should be a valid date or datetime, input is too short"
-                     *           }
-                     *         ]
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": components["schemas"]["HTTPValidationError"];
                 };
             };
         };
@@ -17106,127 +8011,13 @@ export interface operations {
                     "application/json": components["schemas"]["FileRead"];
                 };
             };
-            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "unauthorized",
-                     *         "message": "authorization: log in first",
-                     *         "details": []
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "forbidden",
-                     *         "message": "only an administrator of the management body may do this",
-                     *         "details": []
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Not found, or outside the caller's subtree (the two are not told apart). */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "not_found",
-                     *         "message": "organization 4211 not found",
-                     *         "details": []
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Conflicts with data already stored (a duplicate, or a row that others still refer to). */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "conflict",
-                     *         "message": "the data conflicts with data already stored",
-                     *         "details": [
-                     *           {
-                     *             "field": "request",
-                     *             "message": "the data conflicts with data already stored"
-                     *           }
-                     *         ]
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description The request body is larger than this route's limit; nothing was read or written. */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "payload_too_large",
-                     *         "message": "request body: larger than the limit of 1048576 bytes for this route",
-                     *         "details": [
-                     *           {
-                     *             "field": "body",
-                     *             "message": "larger than the limit of 1048576 bytes for this route"
-                     *           }
-                     *         ]
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
+            /** @description Validation Error */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "invalid_input",
-                     *         "message": "date_from: Input should be a valid date or datetime, input is too short",
-                     *         "details": [
-                     *           {
-                     *             "field": "date_from",
-                     *             "message": "Input should be a valid date or datetime, input is too short"
-                     *           }
-                     *         ]
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": components["schemas"]["HTTPValidationError"];
                 };
             };
         };
@@ -17251,45 +8042,13 @@ export interface operations {
                     "application/json": components["schemas"]["ForumRead"];
                 };
             };
-            /** @description Not found, or outside the caller's subtree (the two are not told apart). */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "not_found",
-                     *         "message": "organization 4211 not found",
-                     *         "details": []
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
+            /** @description Validation Error */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "invalid_input",
-                     *         "message": "date_from: Input should be a valid date or datetime, input is too short",
-                     *         "details": [
-                     *           {
-                     *             "field": "date_from",
-                     *             "message": "Input should be a valid date or datetime, input is too short"
-                     *           }
-                     *         ]
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": components["schemas"]["HTTPValidationError"];
                 };
             };
         };
@@ -17318,127 +8077,13 @@ export interface operations {
                     "application/json": components["schemas"]["SectionRead"];
                 };
             };
-            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "unauthorized",
-                     *         "message": "authorization: log in first",
-                     *         "details": []
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "forbidden",
-                     *         "message": "only an administrator of the management body may do this",
-                     *         "details": []
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Not found, or outside the caller's subtree (the two are not told apart). */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "not_found",
-                     *         "message": "organization 4211 not found",
-                     *         "details": []
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Conflicts with data already stored (a duplicate, or a row that others still refer to). */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "conflict",
-                     *         "message": "the data conflicts with data already stored",
-                     *         "details": [
-                     *           {
-                     *             "field": "request",
-                     *             "message": "the data conflicts with data already stored"
-                     *           }
-                     *         ]
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description The request body is larger than this route's limit; nothing was read or written. */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "payload_too_large",
-                     *         "message": "request body: larger than the limit of 1048576 bytes for this route",
-                     *         "details": [
-                     *           {
-                     *             "field": "body",
-                     *             "message": "larger than the limit of 1048576 bytes for this route"
-                     *           }
-                     *         ]
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
+            /** @description Validation Error */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "invalid_input",
-                     *         "message": "date_from: Input should be a valid date or datetime, input is too short",
-                     *         "details": [
-                     *           {
-                     *             "field": "date_from",
-                     *             "message": "Input should be a valid date or datetime, input is too short"
-                     *           }
-                     *         ]
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": components["schemas"]["HTTPValidationError"];
                 };
             };
         };
@@ -17467,127 +8112,13 @@ export interface operations {
                     "application/json": components["schemas"]["SectionRead"];
                 };
             };
-            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "unauthorized",
-                     *         "message": "authorization: log in first",
-                     *         "details": []
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "forbidden",
-                     *         "message": "only an administrator of the management body may do this",
-                     *         "details": []
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Not found, or outside the caller's subtree (the two are not told apart). */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "not_found",
-                     *         "message": "organization 4211 not found",
-                     *         "details": []
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Conflicts with data already stored (a duplicate, or a row that others still refer to). */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "conflict",
-                     *         "message": "the data conflicts with data already stored",
-                     *         "details": [
-                     *           {
-                     *             "field": "request",
-                     *             "message": "the data conflicts with data already stored"
-                     *           }
-                     *         ]
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description The request body is larger than this route's limit; nothing was read or written. */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "payload_too_large",
-                     *         "message": "request body: larger than the limit of 1048576 bytes for this route",
-                     *         "details": [
-                     *           {
-                     *             "field": "body",
-                     *             "message": "larger than the limit of 1048576 bytes for this route"
-                     *           }
-                     *         ]
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
+            /** @description Validation Error */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "invalid_input",
-                     *         "message": "date_from: Input should be a valid date or datetime, input is too short",
-                     *         "details": [
-                     *           {
-                     *             "field": "date_from",
-                     *             "message": "Input should be a valid date or datetime, input is too short"
-                     *           }
-                     *         ]
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": components["schemas"]["HTTPValidationError"];
                 };
             };
         };
@@ -17610,104 +8141,13 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "unauthorized",
-                     *         "message": "authorization: log in first",
-                     *         "details": []
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "forbidden",
-                     *         "message": "only an administrator of the management body may do this",
-                     *         "details": []
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Not found, or outside the caller's subtree (the two are not told apart). */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "not_found",
-                     *         "message": "organization 4211 not found",
-                     *         "details": []
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Conflicts with data already stored (a duplicate, or a row that others still refer to). */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "conflict",
-                     *         "message": "the data conflicts with data already stored",
-                     *         "details": [
-                     *           {
-                     *             "field": "request",
-                     *             "message": "the data conflicts with data already stored"
-                     *           }
-                     *         ]
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
+            /** @description Validation Error */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "invalid_input",
-                     *         "message": "date_from: Input should be a valid date or datetime, input is too short",
-                     *         "details": [
-                     *           {
-                     *             "field": "date_from",
-                     *             "message": "Input should be a valid date or datetime, input is too short"
-                     *           }
-                     *         ]
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": components["schemas"]["HTTPValidationError"];
                 };
             };
         };
@@ -17737,45 +8177,13 @@ export interface operations {
                     "application/json": components["schemas"]["TopicList"];
                 };
             };
-            /** @description Not found, or outside the caller's subtree (the two are not told apart). */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "not_found",
-                     *         "message": "organization 4211 not found",
-                     *         "details": []
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
+            /** @description Validation Error */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "invalid_input",
-                     *         "message": "date_from: Input should be a valid date or datetime, input is too short",
-                     *         "details": [
-                     *           {
-                     *             "field": "date_from",
-                     *             "message": "Input should be a valid date or datetime, input is too short"
-                     *           }
-                     *         ]
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": components["schemas"]["HTTPValidationError"];
                 };
             };
         };
@@ -17804,127 +8212,13 @@ export interface operations {
                     "application/json": components["schemas"]["TopicDetail"];
                 };
             };
-            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "unauthorized",
-                     *         "message": "authorization: log in first",
-                     *         "details": []
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "forbidden",
-                     *         "message": "only an administrator of the management body may do this",
-                     *         "details": []
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Not found, or outside the caller's subtree (the two are not told apart). */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "not_found",
-                     *         "message": "organization 4211 not found",
-                     *         "details": []
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Conflicts with data already stored (a duplicate, or a row that others still refer to). */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "conflict",
-                     *         "message": "the data conflicts with data already stored",
-                     *         "details": [
-                     *           {
-                     *             "field": "request",
-                     *             "message": "the data conflicts with data already stored"
-                     *           }
-                     *         ]
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description The request body is larger than this route's limit; nothing was read or written. */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "payload_too_large",
-                     *         "message": "request body: larger than the limit of 1048576 bytes for this route",
-                     *         "details": [
-                     *           {
-                     *             "field": "body",
-                     *             "message": "larger than the limit of 1048576 bytes for this route"
-                     *           }
-                     *         ]
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
+            /** @description Validation Error */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "invalid_input",
-                     *         "message": "date_from: Input should be a valid date or datetime, input is too short",
-                     *         "details": [
-                     *           {
-                     *             "field": "date_from",
-                     *             "message": "Input should be a valid date or datetime, input is too short"
-                     *           }
-                     *         ]
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": components["schemas"]["HTTPValidationError"];
                 };
             };
         };
@@ -17949,45 +8243,13 @@ export interface operations {
                     "application/json": components["schemas"]["TopicDetail"];
                 };
             };
-            /** @description Not found, or outside the caller's subtree (the two are not told apart). */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "not_found",
-                     *         "message": "organization 4211 not found",
-                     *         "details": []
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
+            /** @description Validation Error */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "invalid_input",
-                     *         "message": "date_from: Input should be a valid date or datetime, input is too short",
-                     *         "details": [
-                     *           {
-                     *             "field": "date_from",
-                     *             "message": "Input should be a valid date or datetime, input is too short"
-                     *           }
-                     *         ]
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": components["schemas"]["HTTPValidationError"];
                 };
             };
         };
@@ -18010,104 +8272,13 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "unauthorized",
-                     *         "message": "authorization: log in first",
-                     *         "details": []
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "forbidden",
-                     *         "message": "only an administrator of the management body may do this",
-                     *         "details": []
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Not found, or outside the caller's subtree (the two are not told apart). */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "not_found",
-                     *         "message": "organization 4211 not found",
-                     *         "details": []
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Conflicts with data already stored (a duplicate, or a row that others still refer to). */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "conflict",
-                     *         "message": "the data conflicts with data already stored",
-                     *         "details": [
-                     *           {
-                     *             "field": "request",
-                     *             "message": "the data conflicts with data already stored"
-                     *           }
-                     *         ]
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
+            /** @description Validation Error */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "invalid_input",
-                     *         "message": "date_from: Input should be a valid date or datetime, input is too short",
-                     *         "details": [
-                     *           {
-                     *             "field": "date_from",
-                     *             "message": "Input should be a valid date or datetime, input is too short"
-                     *           }
-                     *         ]
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": components["schemas"]["HTTPValidationError"];
                 };
             };
         };
@@ -18136,127 +8307,13 @@ export interface operations {
                     "application/json": components["schemas"]["TopicDetail"];
                 };
             };
-            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "unauthorized",
-                     *         "message": "authorization: log in first",
-                     *         "details": []
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "forbidden",
-                     *         "message": "only an administrator of the management body may do this",
-                     *         "details": []
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Not found, or outside the caller's subtree (the two are not told apart). */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "not_found",
-                     *         "message": "organization 4211 not found",
-                     *         "details": []
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Conflicts with data already stored (a duplicate, or a row that others still refer to). */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "conflict",
-                     *         "message": "the data conflicts with data already stored",
-                     *         "details": [
-                     *           {
-                     *             "field": "request",
-                     *             "message": "the data conflicts with data already stored"
-                     *           }
-                     *         ]
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description The request body is larger than this route's limit; nothing was read or written. */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "payload_too_large",
-                     *         "message": "request body: larger than the limit of 1048576 bytes for this route",
-                     *         "details": [
-                     *           {
-                     *             "field": "body",
-                     *             "message": "larger than the limit of 1048576 bytes for this route"
-                     *           }
-                     *         ]
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
+            /** @description Validation Error */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "invalid_input",
-                     *         "message": "date_from: Input should be a valid date or datetime, input is too short",
-                     *         "details": [
-                     *           {
-                     *             "field": "date_from",
-                     *             "message": "Input should be a valid date or datetime, input is too short"
-                     *           }
-                     *         ]
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": components["schemas"]["HTTPValidationError"];
                 };
             };
         };
@@ -18285,127 +8342,13 @@ export interface operations {
                     "application/json": components["schemas"]["PostRead"];
                 };
             };
-            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "unauthorized",
-                     *         "message": "authorization: log in first",
-                     *         "details": []
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "forbidden",
-                     *         "message": "only an administrator of the management body may do this",
-                     *         "details": []
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Not found, or outside the caller's subtree (the two are not told apart). */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "not_found",
-                     *         "message": "organization 4211 not found",
-                     *         "details": []
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Conflicts with data already stored (a duplicate, or a row that others still refer to). */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "conflict",
-                     *         "message": "the data conflicts with data already stored",
-                     *         "details": [
-                     *           {
-                     *             "field": "request",
-                     *             "message": "the data conflicts with data already stored"
-                     *           }
-                     *         ]
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description The request body is larger than this route's limit; nothing was read or written. */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "payload_too_large",
-                     *         "message": "request body: larger than the limit of 1048576 bytes for this route",
-                     *         "details": [
-                     *           {
-                     *             "field": "body",
-                     *             "message": "larger than the limit of 1048576 bytes for this route"
-                     *           }
-                     *         ]
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
+            /** @description Validation Error */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "invalid_input",
-                     *         "message": "date_from: Input should be a valid date or datetime, input is too short",
-                     *         "details": [
-                     *           {
-                     *             "field": "date_from",
-                     *             "message": "Input should be a valid date or datetime, input is too short"
-                     *           }
-                     *         ]
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": components["schemas"]["HTTPValidationError"];
                 };
             };
         };
@@ -18430,45 +8373,13 @@ export interface operations {
                     "application/json": components["schemas"]["PostRead"];
                 };
             };
-            /** @description Not found, or outside the caller's subtree (the two are not told apart). */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "not_found",
-                     *         "message": "organization 4211 not found",
-                     *         "details": []
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
+            /** @description Validation Error */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "invalid_input",
-                     *         "message": "date_from: Input should be a valid date or datetime, input is too short",
-                     *         "details": [
-                     *           {
-                     *             "field": "date_from",
-                     *             "message": "Input should be a valid date or datetime, input is too short"
-                     *           }
-                     *         ]
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": components["schemas"]["HTTPValidationError"];
                 };
             };
         };
@@ -18494,122 +8405,20 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "unauthorized",
-                     *         "message": "authorization: log in first",
-                     *         "details": []
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "forbidden",
-                     *         "message": "only an administrator of the management body may do this",
-                     *         "details": []
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Not found, or outside the caller's subtree (the two are not told apart). */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "not_found",
-                     *         "message": "organization 4211 not found",
-                     *         "details": []
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Conflicts with data already stored (a duplicate, or a row that others still refer to). */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "conflict",
-                     *         "message": "the data conflicts with data already stored",
-                     *         "details": [
-                     *           {
-                     *             "field": "request",
-                     *             "message": "the data conflicts with data already stored"
-                     *           }
-                     *         ]
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
             /** @description the post changed since the ETag */
             412: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "http_error",
-                     *         "message": "the post changed since the ETag",
-                     *         "details": []
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
+                content?: never;
             };
-            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
+            /** @description Validation Error */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "invalid_input",
-                     *         "message": "date_from: Input should be a valid date or datetime, input is too short",
-                     *         "details": [
-                     *           {
-                     *             "field": "date_from",
-                     *             "message": "Input should be a valid date or datetime, input is too short"
-                     *           }
-                     *         ]
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": components["schemas"]["HTTPValidationError"];
                 };
             };
             /** @description If-Match is missing */
@@ -18617,18 +8426,7 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "http_error",
-                     *         "message": "If-Match is missing",
-                     *         "details": []
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
+                content?: never;
             };
         };
     };
@@ -18659,145 +8457,20 @@ export interface operations {
                     "application/json": components["schemas"]["PostRead"];
                 };
             };
-            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "unauthorized",
-                     *         "message": "authorization: log in first",
-                     *         "details": []
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "forbidden",
-                     *         "message": "only an administrator of the management body may do this",
-                     *         "details": []
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Not found, or outside the caller's subtree (the two are not told apart). */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "not_found",
-                     *         "message": "organization 4211 not found",
-                     *         "details": []
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Conflicts with data already stored (a duplicate, or a row that others still refer to). */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "conflict",
-                     *         "message": "the data conflicts with data already stored",
-                     *         "details": [
-                     *           {
-                     *             "field": "request",
-                     *             "message": "the data conflicts with data already stored"
-                     *           }
-                     *         ]
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
             /** @description the post changed since the ETag */
             412: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "http_error",
-                     *         "message": "the post changed since the ETag",
-                     *         "details": []
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
+                content?: never;
             };
-            /** @description The request body is larger than this route's limit; nothing was read or written. */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "payload_too_large",
-                     *         "message": "request body: larger than the limit of 1048576 bytes for this route",
-                     *         "details": [
-                     *           {
-                     *             "field": "body",
-                     *             "message": "larger than the limit of 1048576 bytes for this route"
-                     *           }
-                     *         ]
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
+            /** @description Validation Error */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "invalid_input",
-                     *         "message": "date_from: Input should be a valid date or datetime, input is too short",
-                     *         "details": [
-                     *           {
-                     *             "field": "date_from",
-                     *             "message": "Input should be a valid date or datetime, input is too short"
-                     *           }
-                     *         ]
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": components["schemas"]["HTTPValidationError"];
                 };
             };
             /** @description If-Match is missing */
@@ -18805,18 +8478,7 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "http_error",
-                     *         "message": "If-Match is missing",
-                     *         "details": []
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
+                content?: never;
             };
         };
     };
@@ -18844,127 +8506,13 @@ export interface operations {
                     "application/json": components["schemas"]["PostRead"];
                 };
             };
-            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "unauthorized",
-                     *         "message": "authorization: log in first",
-                     *         "details": []
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "forbidden",
-                     *         "message": "only an administrator of the management body may do this",
-                     *         "details": []
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Not found, or outside the caller's subtree (the two are not told apart). */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "not_found",
-                     *         "message": "organization 4211 not found",
-                     *         "details": []
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Conflicts with data already stored (a duplicate, or a row that others still refer to). */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "conflict",
-                     *         "message": "the data conflicts with data already stored",
-                     *         "details": [
-                     *           {
-                     *             "field": "request",
-                     *             "message": "the data conflicts with data already stored"
-                     *           }
-                     *         ]
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description The request body is larger than this route's limit; nothing was read or written. */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "payload_too_large",
-                     *         "message": "request body: larger than the limit of 1048576 bytes for this route",
-                     *         "details": [
-                     *           {
-                     *             "field": "body",
-                     *             "message": "larger than the limit of 1048576 bytes for this route"
-                     *           }
-                     *         ]
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
+            /** @description Validation Error */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "invalid_input",
-                     *         "message": "date_from: Input should be a valid date or datetime, input is too short",
-                     *         "details": [
-                     *           {
-                     *             "field": "date_from",
-                     *             "message": "Input should be a valid date or datetime, input is too short"
-                     *           }
-                     *         ]
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": components["schemas"]["HTTPValidationError"];
                 };
             };
         };
@@ -18989,45 +8537,13 @@ export interface operations {
                     "application/json": components["schemas"]["FeedbackRead"];
                 };
             };
-            /** @description Not found, or outside the caller's subtree (the two are not told apart). */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "not_found",
-                     *         "message": "organization 4211 not found",
-                     *         "details": []
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
+            /** @description Validation Error */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "invalid_input",
-                     *         "message": "date_from: Input should be a valid date or datetime, input is too short",
-                     *         "details": [
-                     *           {
-                     *             "field": "date_from",
-                     *             "message": "Input should be a valid date or datetime, input is too short"
-                     *           }
-                     *         ]
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": components["schemas"]["HTTPValidationError"];
                 };
             };
         };
@@ -19059,81 +8575,13 @@ export interface operations {
                     "application/json": components["schemas"]["QuestionList"];
                 };
             };
-            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "unauthorized",
-                     *         "message": "authorization: log in first",
-                     *         "details": []
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "forbidden",
-                     *         "message": "only an administrator of the management body may do this",
-                     *         "details": []
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Not found, or outside the caller's subtree (the two are not told apart). */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "not_found",
-                     *         "message": "organization 4211 not found",
-                     *         "details": []
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
+            /** @description Validation Error */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "invalid_input",
-                     *         "message": "date_from: Input should be a valid date or datetime, input is too short",
-                     *         "details": [
-                     *           {
-                     *             "field": "date_from",
-                     *             "message": "Input should be a valid date or datetime, input is too short"
-                     *           }
-                     *         ]
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": components["schemas"]["HTTPValidationError"];
                 };
             };
         };
@@ -19162,91 +8610,13 @@ export interface operations {
                     "application/json": components["schemas"]["QuestionAccepted"];
                 };
             };
-            /** @description Not found, or outside the caller's subtree (the two are not told apart). */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "not_found",
-                     *         "message": "organization 4211 not found",
-                     *         "details": []
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Conflicts with data already stored (a duplicate, or a row that others still refer to). */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "conflict",
-                     *         "message": "the data conflicts with data already stored",
-                     *         "details": [
-                     *           {
-                     *             "field": "request",
-                     *             "message": "the data conflicts with data already stored"
-                     *           }
-                     *         ]
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description The request body is larger than this route's limit; nothing was read or written. */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "payload_too_large",
-                     *         "message": "request body: larger than the limit of 1048576 bytes for this route",
-                     *         "details": [
-                     *           {
-                     *             "field": "body",
-                     *             "message": "larger than the limit of 1048576 bytes for this route"
-                     *           }
-                     *         ]
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
+            /** @description Validation Error */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "invalid_input",
-                     *         "message": "date_from: Input should be a valid date or datetime, input is too short",
-                     *         "details": [
-                     *           {
-                     *             "field": "date_from",
-                     *             "message": "Input should be a valid date or datetime, input is too short"
-                     *           }
-                     *         ]
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": components["schemas"]["HTTPValidationError"];
                 };
             };
             /** @description too many questions from this address */
@@ -19254,18 +8624,7 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "too_many_requests",
-                     *         "message": "too many reports at once for this caller, try again",
-                     *         "details": []
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
+                content?: never;
             };
         };
     };
@@ -19287,104 +8646,13 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "unauthorized",
-                     *         "message": "authorization: log in first",
-                     *         "details": []
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "forbidden",
-                     *         "message": "only an administrator of the management body may do this",
-                     *         "details": []
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Not found, or outside the caller's subtree (the two are not told apart). */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "not_found",
-                     *         "message": "organization 4211 not found",
-                     *         "details": []
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Conflicts with data already stored (a duplicate, or a row that others still refer to). */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "conflict",
-                     *         "message": "the data conflicts with data already stored",
-                     *         "details": [
-                     *           {
-                     *             "field": "request",
-                     *             "message": "the data conflicts with data already stored"
-                     *           }
-                     *         ]
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
+            /** @description Validation Error */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "invalid_input",
-                     *         "message": "date_from: Input should be a valid date or datetime, input is too short",
-                     *         "details": [
-                     *           {
-                     *             "field": "date_from",
-                     *             "message": "Input should be a valid date or datetime, input is too short"
-                     *           }
-                     *         ]
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": components["schemas"]["HTTPValidationError"];
                 };
             };
         };
@@ -19413,127 +8681,13 @@ export interface operations {
                     "application/json": components["schemas"]["QuestionRead"];
                 };
             };
-            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "unauthorized",
-                     *         "message": "authorization: log in first",
-                     *         "details": []
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "forbidden",
-                     *         "message": "only an administrator of the management body may do this",
-                     *         "details": []
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Not found, or outside the caller's subtree (the two are not told apart). */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "not_found",
-                     *         "message": "organization 4211 not found",
-                     *         "details": []
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Conflicts with data already stored (a duplicate, or a row that others still refer to). */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "conflict",
-                     *         "message": "the data conflicts with data already stored",
-                     *         "details": [
-                     *           {
-                     *             "field": "request",
-                     *             "message": "the data conflicts with data already stored"
-                     *           }
-                     *         ]
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description The request body is larger than this route's limit; nothing was read or written. */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "payload_too_large",
-                     *         "message": "request body: larger than the limit of 1048576 bytes for this route",
-                     *         "details": [
-                     *           {
-                     *             "field": "body",
-                     *             "message": "larger than the limit of 1048576 bytes for this route"
-                     *           }
-                     *         ]
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
+            /** @description Validation Error */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "invalid_input",
-                     *         "message": "date_from: Input should be a valid date or datetime, input is too short",
-                     *         "details": [
-                     *           {
-                     *             "field": "date_from",
-                     *             "message": "Input should be a valid date or datetime, input is too short"
-                     *           }
-                     *         ]
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": components["schemas"]["HTTPValidationError"];
                 };
             };
         };
@@ -19554,42 +8708,6 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["InformTargets"];
-                };
-            };
-            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "unauthorized",
-                     *         "message": "authorization: log in first",
-                     *         "details": []
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "forbidden",
-                     *         "message": "only an administrator of the management body may do this",
-                     *         "details": []
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
@@ -19616,109 +8734,13 @@ export interface operations {
                     "application/json": components["schemas"]["AnnouncementRead"];
                 };
             };
-            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "unauthorized",
-                     *         "message": "authorization: log in first",
-                     *         "details": []
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "forbidden",
-                     *         "message": "only an administrator of the management body may do this",
-                     *         "details": []
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Conflicts with data already stored (a duplicate, or a row that others still refer to). */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "conflict",
-                     *         "message": "the data conflicts with data already stored",
-                     *         "details": [
-                     *           {
-                     *             "field": "request",
-                     *             "message": "the data conflicts with data already stored"
-                     *           }
-                     *         ]
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description The request body is larger than this route's limit; nothing was read or written. */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "payload_too_large",
-                     *         "message": "request body: larger than the limit of 1048576 bytes for this route",
-                     *         "details": [
-                     *           {
-                     *             "field": "body",
-                     *             "message": "larger than the limit of 1048576 bytes for this route"
-                     *           }
-                     *         ]
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
+            /** @description Validation Error */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "invalid_input",
-                     *         "message": "date_from: Input should be a valid date or datetime, input is too short",
-                     *         "details": [
-                     *           {
-                     *             "field": "date_from",
-                     *             "message": "Input should be a valid date or datetime, input is too short"
-                     *           }
-                     *         ]
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": components["schemas"]["HTTPValidationError"];
                 };
             };
         };
@@ -19747,127 +8769,13 @@ export interface operations {
                     "application/json": components["schemas"]["FileRead"];
                 };
             };
-            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "unauthorized",
-                     *         "message": "authorization: log in first",
-                     *         "details": []
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "forbidden",
-                     *         "message": "only an administrator of the management body may do this",
-                     *         "details": []
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Not found, or outside the caller's subtree (the two are not told apart). */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "not_found",
-                     *         "message": "organization 4211 not found",
-                     *         "details": []
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Conflicts with data already stored (a duplicate, or a row that others still refer to). */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "conflict",
-                     *         "message": "the data conflicts with data already stored",
-                     *         "details": [
-                     *           {
-                     *             "field": "request",
-                     *             "message": "the data conflicts with data already stored"
-                     *           }
-                     *         ]
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description The request body is larger than this route's limit; nothing was read or written. */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "payload_too_large",
-                     *         "message": "request body: larger than the limit of 1048576 bytes for this route",
-                     *         "details": [
-                     *           {
-                     *             "field": "body",
-                     *             "message": "larger than the limit of 1048576 bytes for this route"
-                     *           }
-                     *         ]
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
+            /** @description Validation Error */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "invalid_input",
-                     *         "message": "date_from: Input should be a valid date or datetime, input is too short",
-                     *         "details": [
-                     *           {
-                     *             "field": "date_from",
-                     *             "message": "Input should be a valid date or datetime, input is too short"
-                     *           }
-                     *         ]
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": components["schemas"]["HTTPValidationError"];
                 };
             };
         };
@@ -19897,63 +8805,13 @@ export interface operations {
                     "application/json": components["schemas"]["AnnouncementList"];
                 };
             };
-            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "unauthorized",
-                     *         "message": "authorization: log in first",
-                     *         "details": []
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "forbidden",
-                     *         "message": "only an administrator of the management body may do this",
-                     *         "details": []
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
+            /** @description Validation Error */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "invalid_input",
-                     *         "message": "date_from: Input should be a valid date or datetime, input is too short",
-                     *         "details": [
-                     *           {
-                     *             "field": "date_from",
-                     *             "message": "Input should be a valid date or datetime, input is too short"
-                     *           }
-                     *         ]
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": components["schemas"]["HTTPValidationError"];
                 };
             };
         };
@@ -19981,63 +8839,13 @@ export interface operations {
                     "application/json": components["schemas"]["AnnouncementList"];
                 };
             };
-            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "unauthorized",
-                     *         "message": "authorization: log in first",
-                     *         "details": []
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "forbidden",
-                     *         "message": "only an administrator of the management body may do this",
-                     *         "details": []
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
+            /** @description Validation Error */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "invalid_input",
-                     *         "message": "date_from: Input should be a valid date or datetime, input is too short",
-                     *         "details": [
-                     *           {
-                     *             "field": "date_from",
-                     *             "message": "Input should be a valid date or datetime, input is too short"
-                     *           }
-                     *         ]
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": components["schemas"]["HTTPValidationError"];
                 };
             };
         };
@@ -20062,81 +8870,13 @@ export interface operations {
                     "application/json": components["schemas"]["AnnouncementRead"];
                 };
             };
-            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "unauthorized",
-                     *         "message": "authorization: log in first",
-                     *         "details": []
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "forbidden",
-                     *         "message": "only an administrator of the management body may do this",
-                     *         "details": []
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Not found, or outside the caller's subtree (the two are not told apart). */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "not_found",
-                     *         "message": "organization 4211 not found",
-                     *         "details": []
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
+            /** @description Validation Error */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "invalid_input",
-                     *         "message": "date_from: Input should be a valid date or datetime, input is too short",
-                     *         "details": [
-                     *           {
-                     *             "field": "date_from",
-                     *             "message": "Input should be a valid date or datetime, input is too short"
-                     *           }
-                     *         ]
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": components["schemas"]["HTTPValidationError"];
                 };
             };
         };
@@ -20159,104 +8899,13 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "unauthorized",
-                     *         "message": "authorization: log in first",
-                     *         "details": []
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "forbidden",
-                     *         "message": "only an administrator of the management body may do this",
-                     *         "details": []
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Not found, or outside the caller's subtree (the two are not told apart). */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "not_found",
-                     *         "message": "organization 4211 not found",
-                     *         "details": []
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Conflicts with data already stored (a duplicate, or a row that others still refer to). */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "conflict",
-                     *         "message": "the data conflicts with data already stored",
-                     *         "details": [
-                     *           {
-                     *             "field": "request",
-                     *             "message": "the data conflicts with data already stored"
-                     *           }
-                     *         ]
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
+            /** @description Validation Error */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "invalid_input",
-                     *         "message": "date_from: Input should be a valid date or datetime, input is too short",
-                     *         "details": [
-                     *           {
-                     *             "field": "date_from",
-                     *             "message": "Input should be a valid date or datetime, input is too short"
-                     *           }
-                     *         ]
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": components["schemas"]["HTTPValidationError"];
                 };
             };
         };
@@ -20285,127 +8934,13 @@ export interface operations {
                     "application/json": components["schemas"]["AnnouncementRead"];
                 };
             };
-            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "unauthorized",
-                     *         "message": "authorization: log in first",
-                     *         "details": []
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "forbidden",
-                     *         "message": "only an administrator of the management body may do this",
-                     *         "details": []
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Not found, or outside the caller's subtree (the two are not told apart). */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "not_found",
-                     *         "message": "organization 4211 not found",
-                     *         "details": []
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Conflicts with data already stored (a duplicate, or a row that others still refer to). */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "conflict",
-                     *         "message": "the data conflicts with data already stored",
-                     *         "details": [
-                     *           {
-                     *             "field": "request",
-                     *             "message": "the data conflicts with data already stored"
-                     *           }
-                     *         ]
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description The request body is larger than this route's limit; nothing was read or written. */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "payload_too_large",
-                     *         "message": "request body: larger than the limit of 1048576 bytes for this route",
-                     *         "details": [
-                     *           {
-                     *             "field": "body",
-                     *             "message": "larger than the limit of 1048576 bytes for this route"
-                     *           }
-                     *         ]
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
+            /** @description Validation Error */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "invalid_input",
-                     *         "message": "date_from: Input should be a valid date or datetime, input is too short",
-                     *         "details": [
-                     *           {
-                     *             "field": "date_from",
-                     *             "message": "Input should be a valid date or datetime, input is too short"
-                     *           }
-                     *         ]
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": components["schemas"]["HTTPValidationError"];
                 };
             };
         };
@@ -20430,104 +8965,13 @@ export interface operations {
                     "application/json": components["schemas"]["AnnouncementRead"];
                 };
             };
-            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "unauthorized",
-                     *         "message": "authorization: log in first",
-                     *         "details": []
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "forbidden",
-                     *         "message": "only an administrator of the management body may do this",
-                     *         "details": []
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Not found, or outside the caller's subtree (the two are not told apart). */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "not_found",
-                     *         "message": "organization 4211 not found",
-                     *         "details": []
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Conflicts with data already stored (a duplicate, or a row that others still refer to). */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "conflict",
-                     *         "message": "the data conflicts with data already stored",
-                     *         "details": [
-                     *           {
-                     *             "field": "request",
-                     *             "message": "the data conflicts with data already stored"
-                     *           }
-                     *         ]
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
+            /** @description Validation Error */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "invalid_input",
-                     *         "message": "date_from: Input should be a valid date or datetime, input is too short",
-                     *         "details": [
-                     *           {
-                     *             "field": "date_from",
-                     *             "message": "Input should be a valid date or datetime, input is too short"
-                     *           }
-                     *         ]
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": components["schemas"]["HTTPValidationError"];
                 };
             };
         };
@@ -20552,81 +8996,13 @@ export interface operations {
                     "application/json": components["schemas"]["AnnouncementReads"];
                 };
             };
-            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "unauthorized",
-                     *         "message": "authorization: log in first",
-                     *         "details": []
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "forbidden",
-                     *         "message": "only an administrator of the management body may do this",
-                     *         "details": []
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Not found, or outside the caller's subtree (the two are not told apart). */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "not_found",
-                     *         "message": "organization 4211 not found",
-                     *         "details": []
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
+            /** @description Validation Error */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "invalid_input",
-                     *         "message": "date_from: Input should be a valid date or datetime, input is too short",
-                     *         "details": [
-                     *           {
-                     *             "field": "date_from",
-                     *             "message": "Input should be a valid date or datetime, input is too short"
-                     *           }
-                     *         ]
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": components["schemas"]["HTTPValidationError"];
                 };
             };
         };
@@ -20651,81 +9027,13 @@ export interface operations {
                     "application/octet-stream": unknown;
                 };
             };
-            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "unauthorized",
-                     *         "message": "authorization: log in first",
-                     *         "details": []
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "forbidden",
-                     *         "message": "only an administrator of the management body may do this",
-                     *         "details": []
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Not found, or outside the caller's subtree (the two are not told apart). */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "not_found",
-                     *         "message": "organization 4211 not found",
-                     *         "details": []
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
+            /** @description Validation Error */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "invalid_input",
-                     *         "message": "date_from: Input should be a valid date or datetime, input is too short",
-                     *         "details": [
-                     *           {
-                     *             "field": "date_from",
-                     *             "message": "Input should be a valid date or datetime, input is too short"
-                     *           }
-                     *         ]
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": components["schemas"]["HTTPValidationError"];
                 };
             };
         };

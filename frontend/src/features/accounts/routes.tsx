@@ -1,9 +1,11 @@
 import type { RouteObject } from "react-router";
 import { AccountsPage } from "./components/AccountsPage";
+import { BulkAccountsPage } from "./components/BulkAccountsPage";
 import { PasswordPage } from "./components/PasswordPage";
 
 /** Signed in: one's own password (/account/password) and, for administrators, the accounts (/accounts). */
 export const accountRoutes: RouteObject[] = [
   { path: "/account/password", element: <PasswordPage /> },
   { path: "/accounts", element: <AccountsPage /> },
+  { path: "/accounts/bulk", element: <BulkAccountsPage /> },
 ];

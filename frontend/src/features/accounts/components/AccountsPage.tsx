@@ -2,6 +2,7 @@ import { Alert, Badge, Button, Card, Code, Group, SegmentedControl, Select, Simp
 import { useDebouncedValue } from "@mantine/hooks";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
+import { Link } from "react-router";
 import { useMe } from "../../auth/api/auth";
 import { useAuth } from "../../auth/components/AuthProvider";
 import { useDirectory, type DirectoryEntry } from "../../profile/api/edit";
@@ -147,7 +148,10 @@ export function AccountsPage() {
   const onIssued = (username: string, password: string) => setIssued({ username, password });
   return (
     <Stack gap="md" p={{ base: "sm", sm: "lg" }} maw={1400} mx="auto">
-      <Title order={1}>{t("account.accountsTitle")}</Title>
+      <Group justify="space-between">
+        <Title order={1}>{t("account.accountsTitle")}</Title>
+        <Button component={Link} to="/accounts/bulk" variant="light">{t("bulk.open")}</Button>
+      </Group>
       {issued && <OneTimePassword username={issued.username} password={issued.password} />}
       <CreateForm bodies={bodies} onCreated={onIssued} />
       <Group align="flex-end">
