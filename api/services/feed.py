@@ -15,6 +15,8 @@ state, and a row that is gone, or no longer in the token's subtree, is answered 
 
 from __future__ import annotations
 
+import argparse
+import asyncio
 import json
 import re
 from dataclasses import dataclass
@@ -223,20 +225,20 @@ FEED_KINDS |= {
     "visits": _simple("visits", [("user", "user_id", "users")], "visited_at"),
 }
 
-_CURSOR = re.compile(r"^(\d{1,20})\.(\d{1,19})$")
+_CURSOR = re.compile(r"^(\d{1,20})\.(\d{1,19})(?:\.(\d{1,12}))?$")
 
 
-def parse_cursor(cursor: str | None) -> tuple[int, int]:
-    """`<xid>.<seq>` (as handed out in next_cursor); empty or absent: from the start."""
+def parse_cursor(cursor: str | None) -> tuple[int, int, int]:
+    """`<xid>.<seq>[.<horizon generation>]` (as handed out in next_cursor); empty or absent: from the start."""
     if not cursor:
-        return (0, 0)
+        return (0, 0, -1)
     m = _CURSOR.match(cursor)
     if m is None:
         raise InvalidInput("cursor", "not a cursor of this feed: pass next_cursor of the previous page, or nothing")
     xid, seq = int(m.group(1)), int(m.group(2))
     if xid >= 2**63 or seq >= 2**63:
         raise InvalidInput("cursor", "not a cursor of this feed: out of range")
-    return (xid, seq)
+    return (xid, seq, int(m.group(3) or 0))
 
 
 def _page_sql(kind: FeedKind) -> str:
@@ -264,13 +266,19 @@ async def page(
         raise NotFound(f"kind: no change feed for {kind_name!r}")
     if not 1 <= limit <= MAX_LIMIT:
         raise InvalidInput("limit", f"between 1 and {MAX_LIMIT}")
-    xid, seq = parse_cursor(cursor)
+    xid, seq, generation = parse_cursor(cursor)
     horizon = (
         await session.execute(
-            text("SELECT pruned_before::text FROM change_log_horizon WHERE kind = :kind"), {"kind": kind_name}
+            text(
+                "SELECT pruned_before::text AS before, floor(extract(epoch FROM pruned_at))::bigint AS generation"
+                " FROM change_log_horizon WHERE kind = :kind"
+            ),
+            {"kind": kind_name},
         )
-    ).scalar()
-    if horizon is not None and cursor and xid < int(horizon):
+    ).first()
+    current = horizon.generation if horizon is not None else 0
+    # A cursor handed out before the last pruning that lies before the pruned tombstones may have missed one.
+    if horizon is not None and generation != -1 and generation < current and xid < int(horizon.before):
         raise InvalidInput("cursor", "older than the retention horizon of this feed: follow it again from the start")
     sql = text(_page_sql(kind))
     items: list[dict[str, Any]] = []
@@ -294,4 +302,62 @@ async def page(
             break
         if items:
             break
-    return {"kind": kind_name, "items": items, "next_cursor": f"{xid}.{seq}", "up_to_date": up_to_date}
+    return {"kind": kind_name, "items": items, "next_cursor": f"{xid}.{seq}.{current}", "up_to_date": up_to_date}
+
+
+PRUNE_SQL = """
+WITH gone AS (
+  DELETE FROM change_log c
+   WHERE c.kind = :kind AND c.changed_at < now() - make_interval(days => CAST(:days AS integer))
+     AND (EXISTS (SELECT 1 FROM change_log l WHERE l.kind = c.kind AND l.row_id = c.row_id
+                   AND (l.xid, l.seq) > (c.xid, c.seq))
+          OR NOT EXISTS (SELECT 1 FROM {table} t WHERE t.id = c.row_id))
+  RETURNING c.xid, EXISTS (SELECT 1 FROM {table} t WHERE t.id = c.row_id) AS superseded
+), mark AS (
+  INSERT INTO change_log_horizon AS h (kind, pruned_before)
+  SELECT :kind, CAST(CAST(CAST(max(xid::text) AS bigint) + 1 AS text) AS xid8) FROM gone WHERE NOT superseded
+  HAVING count(*) > 0
+  ON CONFLICT (kind) DO UPDATE SET pruned_before = greatest(h.pruned_before, excluded.pruned_before),
+                                   pruned_at = now()
+)
+SELECT count(*) FROM gone
+"""
+
+
+async def prune(session: AsyncSession, days: int) -> int:
+    """Retention: drop entries older than `days` days that a later entry of the row supersedes (always safe),
+    and the last entries of rows that no longer exist (tombstones); the latter move the kind's horizon, and
+    a cursor before it must follow again from the start (422). Entries of existing rows are never dropped,
+    so following from the start still gives all the current data."""
+    if days < 1:
+        raise InvalidInput("days", "keep at least one day")
+    n = 0
+    for kind_name, kind in FEED_KINDS.items():
+        sql = text(PRUNE_SQL.format(table=kind.table))
+        n += int((await session.execute(sql, {"kind": kind_name, "days": days})).scalar_one())
+    return n
+
+
+def add_prune_arguments(parser: argparse.ArgumentParser) -> None:
+    """--days: how long change-log entries are kept (default 90)."""
+    parser.add_argument("--days", type=int, default=90, help="keep the entries of the last N days (default 90)")
+
+
+def run_prune(args: argparse.Namespace) -> int:
+    """python -m api feed-prune: prune the change log to its retention."""
+    from api.db import make_engine, migrate, resolve_database_url, sessionmaker_for
+
+    async def go() -> int:
+        url = resolve_database_url()
+        await migrate(url)
+        engine = make_engine(url)
+        try:
+            async with sessionmaker_for(engine)() as session:
+                n = await prune(session, args.days)
+                await session.commit()
+                return n
+        finally:
+            await engine.dispose()
+
+    print(f"{asyncio.run(go())} change-log entries pruned")  # noqa: T201
+    return 0
