@@ -88,7 +88,8 @@ async def main() -> None:
     wall = time.perf_counter() - started
     print(
         f"feed:  {rows:,} rows in {wall:.1f} s = {rows / wall:,.0f} rows/s;"
-        f" per page p50 {1000 * statistics.median(times):.1f} ms, p95 {1000 * _pct(times, 0.95):.1f} ms ({len(times)} pages)"
+        f" per page p50 {1000 * statistics.median(times):.1f} ms, p95 {1000 * _pct(times, 0.95):.1f} ms"
+        f" ({len(times)} pages)"
     )
     naive = await _naive(sm, root, args.kind, args.limit, args.naive_pages)
     per = statistics.median(naive)
