@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export HOST PORT
 
-.PHONY: bench spa dev api-client chromium pgbouncer frontend-test screenshots run test install lint typecheck pytest fuzz migrate clean backup restore bench-load bench-ingest bench-school-reports
+.PHONY: bench spa dev api-client chromium pgbouncer frontend-test screenshots run test install lint typecheck pytest fuzz migrate clean backup restore bench-load bench-ingest bench-feed bench-school-reports
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -100,6 +100,10 @@ bench-load: install
 # Ingest benchmark: marks pushed through the integration API on a fresh database (bench/ingest.py).
 bench-ingest: install
 	$(PY) bench/ingest.py
+
+# FEED_DB: a database you loaded (python -m api demo --database bilim_feedbench --schools 50)
+bench-feed: install
+	$(PY) bench/feed.py --database $(or $(FEED_DB),bilim_feedbench)
 
 clean:
 	rm -rf $(VENV) .data .pytest_cache .mypy_cache .ruff_cache

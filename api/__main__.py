@@ -134,6 +134,18 @@ def _check(args: argparse.Namespace) -> int:
     return run_check(args)
 
 
+def _feed_prune_args(parser: argparse.ArgumentParser) -> None:
+    from api.services.feed import add_prune_arguments
+
+    add_prune_arguments(parser)
+
+
+def _feed_prune(args: argparse.Namespace) -> int:
+    from api.services.feed import run_prune
+
+    return run_prune(args)
+
+
 # name -> (help, add_arguments(parser), run(args) -> exit code)
 COMMANDS: dict[str, tuple[str, Callable[[argparse.ArgumentParser], None], Callable[[argparse.Namespace], int]]] = {
     "serve": (
@@ -142,6 +154,7 @@ COMMANDS: dict[str, tuple[str, Callable[[argparse.ArgumentParser], None], Callab
         _serve,
     ),
     "migrate": ("bring the database to the migration heads", _no_args, _migrate),
+    "feed-prune": ("prune the change feed's log to its retention (--days, default 90)", _feed_prune_args, _feed_prune),
     "create-token": ("create an API token for a school system (printed once)", _create_token_args, _create_token),
     "create-user": (
         "create an account of a management body (the first administrator)",

@@ -97,6 +97,16 @@ def create_app(settings: Settings | None = None, database_url: str | None = None
         docs_url=None,
         redoc_url=None,
         openapi_url="/api/openapi.json",
+        openapi_tags=[
+            {
+                "name": "integration",
+                "description": (
+                    "School systems push their data by kind (write tokens) and follow the change feed of each kind"
+                    " (read tokens): see docs/integrators.md in the repository for following, resuming after a"
+                    " failure, tombstones and verifying a copy."
+                ),
+            }
+        ],
         lifespan=lifespan,
     )
     app.state.settings = settings

@@ -67,10 +67,12 @@ SELECT con.conname::text AS name,
  ORDER BY 2, 1
 """
 
+# ENABLE ALWAYS triggers (the change feed's capture) fire even under session_replication_role = replica:
+# nothing to re-check.
 _TRIGGERS = """
 SELECT t.tgrelid::regclass::text AS table_name, t.tgname::text AS name
   FROM pg_trigger t
- WHERE NOT t.tgisinternal AND t.tgenabled <> 'D' AND t.tgrelid = ANY($1::text[]::regclass[])
+ WHERE NOT t.tgisinternal AND t.tgenabled NOT IN ('D', 'A') AND t.tgrelid = ANY($1::text[]::regclass[])
  ORDER BY 1, 2
 """
 

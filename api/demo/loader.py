@@ -79,7 +79,8 @@ async def is_empty(conn: AsyncConnection) -> bool:
 async def reset(conn: AsyncConnection) -> None:
     """Empty the school-data tables the demo writes (and, by CASCADE, the tables that point at them)."""
     raw = await raw_connection(conn)
-    tables = [*COLUMNS, "academic_years", "periods"]
+    # The change feed's log goes too: ids restart, so a follower must follow again from the start.
+    tables = [*COLUMNS, "academic_years", "periods", "change_log", "change_log_horizon"]
     await raw.execute(f"TRUNCATE {', '.join(_quote(t) for t in tables)} RESTART IDENTITY CASCADE")
 
 

@@ -5,6 +5,7 @@ from api.models import school_reports as school_reports  # indexes of the school
 from api.models.audit import AuditEvent
 from api.models.auth import LoginThrottle, RefreshToken
 from api.models.base import Base
+from api.models.feed import ChangeLogEntry, ChangeLogHorizon
 from api.models.geography import District, Region
 from api.models.integration import ApiToken
 from api.models.journal import Absence, EducationDocument, JournalChange, Mark, Movement
@@ -47,6 +48,8 @@ __all__ = [
     "Assignment",
     "AuditEvent",
     "Base",
+    "ChangeLogEntry",
+    "ChangeLogHorizon",
     "District",
     "DocumentFolder",
     "EducationDocument",

@@ -8,13 +8,14 @@ from collections.abc import Callable, Coroutine, Iterator
 from contextlib import contextmanager
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Request, Response
+from fastapi import APIRouter, Depends, Query, Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.routing import APIRoute
 from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
 
 from api.deps import AdminUser, SessionDep
 from api.errors import InvalidInput, Unauthorized, error_message
+from api.schemas.feed import FeedPage
 from api.schemas.integration import (
     Batch,
     BatchResult,
@@ -24,6 +25,7 @@ from api.schemas.integration import (
     TokenList,
     TokenRead,
 )
+from api.services import feed
 from api.services.integration import batches, tokens
 from api.services.integration.kinds import KINDS, Kind
 from api.services.integration.tokens import TokenPrincipal
@@ -191,6 +193,32 @@ def _add_kind(kind: Kind) -> None:
         )
 
 
+def _add_feed(kind_name: str) -> None:
+    async def follow(
+        session: SessionDep,
+        token: Annotated[TokenPrincipal, Depends(token_principal)],
+        cursor: Annotated[str | None, Query(max_length=64, description="next_cursor of the previous page")] = None,
+        limit: Annotated[int, Query(description=f"rows per page, 1–{feed.MAX_LIMIT}")] = feed.DEFAULT_LIMIT,
+    ) -> FeedPage:
+        return FeedPage.model_validate(await feed.page(session, token, kind_name, cursor, limit))
+
+    router.add_api_route(
+        f"/{kind_name}",
+        follow,
+        methods=["GET"],
+        response_model=FeedPage,
+        name=f"feed_{kind_name.replace('-', '_')}",
+        summary=f"Follow the changes of {kind_name}",
+        description=(
+            f"The change feed of {kind_name} in the read token's subtree, in commit-safe order: rows changed after "
+            "`cursor` as they are now, deletions as tombstones, and `next_cursor`. An empty page means up to date. "
+            "See docs/integrators.md."
+        ),
+    )
+
+
 for _kind in KINDS.values():
     _add_kind(_kind)
 router.include_router(bulk)
+for _name in feed.FEED_KINDS:
+    _add_feed(_name)

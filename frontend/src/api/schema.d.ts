@@ -75,7 +75,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /**
+         * Follow the changes of organizations
+         * @description The change feed of organizations in the read token's subtree, in commit-safe order: rows changed after `cursor` as they are now, deletions as tombstones, and `next_cursor`. An empty page means up to date. See docs/integrators.md.
+         */
+        get: operations["feed_organizations_api_v1_integration_organizations_get"];
         put?: never;
         /**
          * Create or update organizations by external id
@@ -95,7 +99,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /**
+         * Follow the changes of persons
+         * @description The change feed of persons in the read token's subtree, in commit-safe order: rows changed after `cursor` as they are now, deletions as tombstones, and `next_cursor`. An empty page means up to date. See docs/integrators.md.
+         */
+        get: operations["feed_persons_api_v1_integration_persons_get"];
         put?: never;
         /**
          * Create or update persons by external id
@@ -115,7 +123,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /**
+         * Follow the changes of staff-posts
+         * @description The change feed of staff-posts in the read token's subtree, in commit-safe order: rows changed after `cursor` as they are now, deletions as tombstones, and `next_cursor`. An empty page means up to date. See docs/integrators.md.
+         */
+        get: operations["feed_staff_posts_api_v1_integration_staff_posts_get"];
         put?: never;
         /**
          * Create or update staff-posts by external id
@@ -139,7 +151,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /**
+         * Follow the changes of classes
+         * @description The change feed of classes in the read token's subtree, in commit-safe order: rows changed after `cursor` as they are now, deletions as tombstones, and `next_cursor`. An empty page means up to date. See docs/integrators.md.
+         */
+        get: operations["feed_classes_api_v1_integration_classes_get"];
         put?: never;
         /**
          * Create or update classes by external id
@@ -159,7 +175,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /**
+         * Follow the changes of subjects
+         * @description The change feed of subjects in the read token's subtree, in commit-safe order: rows changed after `cursor` as they are now, deletions as tombstones, and `next_cursor`. An empty page means up to date. See docs/integrators.md.
+         */
+        get: operations["feed_subjects_api_v1_integration_subjects_get"];
         put?: never;
         /**
          * Create or update subjects by external id
@@ -179,7 +199,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /**
+         * Follow the changes of assignments
+         * @description The change feed of assignments in the read token's subtree, in commit-safe order: rows changed after `cursor` as they are now, deletions as tombstones, and `next_cursor`. An empty page means up to date. See docs/integrators.md.
+         */
+        get: operations["feed_assignments_api_v1_integration_assignments_get"];
         put?: never;
         /**
          * Create or update assignments by external id
@@ -199,7 +223,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /**
+         * Follow the changes of enrolments
+         * @description The change feed of enrolments in the read token's subtree, in commit-safe order: rows changed after `cursor` as they are now, deletions as tombstones, and `next_cursor`. An empty page means up to date. See docs/integrators.md.
+         */
+        get: operations["feed_enrolments_api_v1_integration_enrolments_get"];
         put?: never;
         /**
          * Create or update enrolments by external id
@@ -223,7 +251,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /**
+         * Follow the changes of parent-links
+         * @description The change feed of parent-links in the read token's subtree, in commit-safe order: rows changed after `cursor` as they are now, deletions as tombstones, and `next_cursor`. An empty page means up to date. See docs/integrators.md.
+         */
+        get: operations["feed_parent_links_api_v1_integration_parent_links_get"];
         put?: never;
         /**
          * Create or update parent-links by external id
@@ -247,7 +279,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /**
+         * Follow the changes of users
+         * @description The change feed of users in the read token's subtree, in commit-safe order: rows changed after `cursor` as they are now, deletions as tombstones, and `next_cursor`. An empty page means up to date. See docs/integrators.md.
+         */
+        get: operations["feed_users_api_v1_integration_users_get"];
         put?: never;
         /**
          * Create or update users by external id
@@ -267,7 +303,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /**
+         * Follow the changes of lessons
+         * @description The change feed of lessons in the read token's subtree, in commit-safe order: rows changed after `cursor` as they are now, deletions as tombstones, and `next_cursor`. An empty page means up to date. See docs/integrators.md.
+         */
+        get: operations["feed_lessons_api_v1_integration_lessons_get"];
         put?: never;
         /**
          * Create or update lessons by external id
@@ -291,7 +331,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /**
+         * Follow the changes of homework
+         * @description The change feed of homework in the read token's subtree, in commit-safe order: rows changed after `cursor` as they are now, deletions as tombstones, and `next_cursor`. An empty page means up to date. See docs/integrators.md.
+         */
+        get: operations["feed_homework_api_v1_integration_homework_get"];
         put?: never;
         /**
          * Create or update homework by external id
@@ -315,7 +359,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /**
+         * Follow the changes of marks
+         * @description The change feed of marks in the read token's subtree, in commit-safe order: rows changed after `cursor` as they are now, deletions as tombstones, and `next_cursor`. An empty page means up to date. See docs/integrators.md.
+         */
+        get: operations["feed_marks_api_v1_integration_marks_get"];
         put?: never;
         /**
          * Create or update marks by external id
@@ -342,7 +390,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /**
+         * Follow the changes of absences
+         * @description The change feed of absences in the read token's subtree, in commit-safe order: rows changed after `cursor` as they are now, deletions as tombstones, and `next_cursor`. An empty page means up to date. See docs/integrators.md.
+         */
+        get: operations["feed_absences_api_v1_integration_absences_get"];
         put?: never;
         /**
          * Create or update absences by external id
@@ -366,7 +418,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /**
+         * Follow the changes of movements
+         * @description The change feed of movements in the read token's subtree, in commit-safe order: rows changed after `cursor` as they are now, deletions as tombstones, and `next_cursor`. An empty page means up to date. See docs/integrators.md.
+         */
+        get: operations["feed_movements_api_v1_integration_movements_get"];
         put?: never;
         /**
          * Create or update movements by external id
@@ -390,7 +446,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /**
+         * Follow the changes of documents
+         * @description The change feed of documents in the read token's subtree, in commit-safe order: rows changed after `cursor` as they are now, deletions as tombstones, and `next_cursor`. An empty page means up to date. See docs/integrators.md.
+         */
+        get: operations["feed_documents_api_v1_integration_documents_get"];
         put?: never;
         /**
          * Create or update documents by external id
@@ -414,7 +474,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /**
+         * Follow the changes of visits
+         * @description The change feed of visits in the read token's subtree, in commit-safe order: rows changed after `cursor` as they are now, deletions as tombstones, and `next_cursor`. An empty page means up to date. See docs/integrators.md.
+         */
+        get: operations["feed_visits_api_v1_integration_visits_get"];
         put?: never;
         /**
          * Create or update visits by external id
@@ -2722,6 +2786,77 @@ export interface components {
             created_at: string;
         };
         /**
+         * FeedItem
+         * @description One change: `upsert` with the row as it is now, or `delete` (a tombstone: the row is gone from the subtree).
+         */
+        FeedItem: {
+            /**
+             * Op
+             * @enum {string}
+             */
+            op: "upsert" | "delete";
+            /**
+             * Id
+             * @description our stable id of the row
+             */
+            id: number;
+            /**
+             * Data
+             * @description the row: our ids, the source system's external ids, fields named as in the write API
+             */
+            data: {
+                [key: string]: unknown;
+            } | null;
+        };
+        /**
+         * FeedPage
+         * @description A page of the change feed of one kind; follow `next_cursor` until `items` is empty.
+         * @example {
+         *       "items": [
+         *         {
+         *           "data": {
+         *             "category": "first",
+         *             "external_id": "post-77-1",
+         *             "external_system": "kundelik",
+         *             "id": 1842,
+         *             "organization_external_id": "school-77",
+         *             "organization_id": 77,
+         *             "person_external_id": "p-50311",
+         *             "person_id": 50311,
+         *             "position": "Учитель математики",
+         *             "role_kind": "teacher",
+         *             "started_on": "2019-09-01"
+         *           },
+         *           "id": 1842,
+         *           "op": "upsert"
+         *         },
+         *         {
+         *           "id": 1790,
+         *           "op": "delete"
+         *         }
+         *       ],
+         *       "kind": "staff-posts",
+         *       "next_cursor": "81234.5512",
+         *       "up_to_date": false
+         *     }
+         */
+        FeedPage: {
+            /** Kind */
+            kind: string;
+            /** Items */
+            items: components["schemas"]["FeedItem"][];
+            /**
+             * Next Cursor
+             * @description pass it as `cursor` to get the changes after this page
+             */
+            next_cursor: string;
+            /**
+             * Up To Date
+             * @description true when this page reached the end of the feed (for now)
+             */
+            up_to_date: boolean;
+        };
+        /**
          * FeedbackRead
          * @description Вкладка «Обратная связь»: contacts, reception schedule, published questions and answers.
          */
@@ -4674,6 +4809,40 @@ export interface operations {
             };
         };
     };
+    feed_organizations_api_v1_integration_organizations_get: {
+        parameters: {
+            query?: {
+                /** @description next_cursor of the previous page */
+                cursor?: string | null;
+                /** @description rows per page, 1–1000 */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FeedPage"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
     upsert_organizations_api_v1_integration_organizations_post: {
         parameters: {
             query?: never;
@@ -4707,6 +4876,40 @@ export interface operations {
             };
         };
     };
+    feed_persons_api_v1_integration_persons_get: {
+        parameters: {
+            query?: {
+                /** @description next_cursor of the previous page */
+                cursor?: string | null;
+                /** @description rows per page, 1–1000 */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FeedPage"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
     upsert_persons_api_v1_integration_persons_post: {
         parameters: {
             query?: never;
@@ -4727,6 +4930,40 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["BatchResult"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    feed_staff_posts_api_v1_integration_staff_posts_get: {
+        parameters: {
+            query?: {
+                /** @description next_cursor of the previous page */
+                cursor?: string | null;
+                /** @description rows per page, 1–1000 */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FeedPage"];
                 };
             };
             /** @description Validation Error */
@@ -4806,6 +5043,40 @@ export interface operations {
             };
         };
     };
+    feed_classes_api_v1_integration_classes_get: {
+        parameters: {
+            query?: {
+                /** @description next_cursor of the previous page */
+                cursor?: string | null;
+                /** @description rows per page, 1–1000 */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FeedPage"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
     upsert_classes_api_v1_integration_classes_post: {
         parameters: {
             query?: never;
@@ -4826,6 +5097,40 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["BatchResult"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    feed_subjects_api_v1_integration_subjects_get: {
+        parameters: {
+            query?: {
+                /** @description next_cursor of the previous page */
+                cursor?: string | null;
+                /** @description rows per page, 1–1000 */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FeedPage"];
                 };
             };
             /** @description Validation Error */
@@ -4872,6 +5177,40 @@ export interface operations {
             };
         };
     };
+    feed_assignments_api_v1_integration_assignments_get: {
+        parameters: {
+            query?: {
+                /** @description next_cursor of the previous page */
+                cursor?: string | null;
+                /** @description rows per page, 1–1000 */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FeedPage"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
     upsert_assignments_api_v1_integration_assignments_post: {
         parameters: {
             query?: never;
@@ -4892,6 +5231,40 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["BatchResult"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    feed_enrolments_api_v1_integration_enrolments_get: {
+        parameters: {
+            query?: {
+                /** @description next_cursor of the previous page */
+                cursor?: string | null;
+                /** @description rows per page, 1–1000 */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FeedPage"];
                 };
             };
             /** @description Validation Error */
@@ -4971,6 +5344,40 @@ export interface operations {
             };
         };
     };
+    feed_parent_links_api_v1_integration_parent_links_get: {
+        parameters: {
+            query?: {
+                /** @description next_cursor of the previous page */
+                cursor?: string | null;
+                /** @description rows per page, 1–1000 */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FeedPage"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
     upsert_parent_links_api_v1_integration_parent_links_post: {
         parameters: {
             query?: never;
@@ -5037,6 +5444,40 @@ export interface operations {
             };
         };
     };
+    feed_users_api_v1_integration_users_get: {
+        parameters: {
+            query?: {
+                /** @description next_cursor of the previous page */
+                cursor?: string | null;
+                /** @description rows per page, 1–1000 */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FeedPage"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
     upsert_users_api_v1_integration_users_post: {
         parameters: {
             query?: never;
@@ -5057,6 +5498,40 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["BatchResult"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    feed_lessons_api_v1_integration_lessons_get: {
+        parameters: {
+            query?: {
+                /** @description next_cursor of the previous page */
+                cursor?: string | null;
+                /** @description rows per page, 1–1000 */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FeedPage"];
                 };
             };
             /** @description Validation Error */
@@ -5136,6 +5611,40 @@ export interface operations {
             };
         };
     };
+    feed_homework_api_v1_integration_homework_get: {
+        parameters: {
+            query?: {
+                /** @description next_cursor of the previous page */
+                cursor?: string | null;
+                /** @description rows per page, 1–1000 */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FeedPage"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
     upsert_homework_api_v1_integration_homework_post: {
         parameters: {
             query?: never;
@@ -5189,6 +5698,40 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["BatchResult"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    feed_marks_api_v1_integration_marks_get: {
+        parameters: {
+            query?: {
+                /** @description next_cursor of the previous page */
+                cursor?: string | null;
+                /** @description rows per page, 1–1000 */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FeedPage"];
                 };
             };
             /** @description Validation Error */
@@ -5268,6 +5811,40 @@ export interface operations {
             };
         };
     };
+    feed_absences_api_v1_integration_absences_get: {
+        parameters: {
+            query?: {
+                /** @description next_cursor of the previous page */
+                cursor?: string | null;
+                /** @description rows per page, 1–1000 */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FeedPage"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
     upsert_absences_api_v1_integration_absences_post: {
         parameters: {
             query?: never;
@@ -5321,6 +5898,40 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["BatchResult"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    feed_movements_api_v1_integration_movements_get: {
+        parameters: {
+            query?: {
+                /** @description next_cursor of the previous page */
+                cursor?: string | null;
+                /** @description rows per page, 1–1000 */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FeedPage"];
                 };
             };
             /** @description Validation Error */
@@ -5400,6 +6011,40 @@ export interface operations {
             };
         };
     };
+    feed_documents_api_v1_integration_documents_get: {
+        parameters: {
+            query?: {
+                /** @description next_cursor of the previous page */
+                cursor?: string | null;
+                /** @description rows per page, 1–1000 */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FeedPage"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
     upsert_documents_api_v1_integration_documents_post: {
         parameters: {
             query?: never;
@@ -5453,6 +6098,40 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["BatchResult"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    feed_visits_api_v1_integration_visits_get: {
+        parameters: {
+            query?: {
+                /** @description next_cursor of the previous page */
+                cursor?: string | null;
+                /** @description rows per page, 1–1000 */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FeedPage"];
                 };
             };
             /** @description Validation Error */

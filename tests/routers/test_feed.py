@@ -1,0 +1,260 @@
+"""The change feed: replay equals the current data, concurrent writers lose and repeat nothing, tombstones, scope.
+
+These tests commit for real (a database of their own): the feed shows only finished transactions.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from typing import Any
+
+import httpx
+import pytest_asyncio
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker, create_async_engine
+from sqlalchemy.pool import NullPool
+
+from api.services.integration import tokens
+from tests import factories as f
+
+INT = "/api/v1/integration"
+
+
+@pytest_asyncio.fixture(loop_scope="session")
+async def live(own_database_url: str) -> AsyncIterator[tuple[async_sessionmaker[AsyncSession], httpx.AsyncClient]]:
+    """A committing sessionmaker and a client of the real app, both on the test's own database."""
+    from api.main import create_app
+
+    engine = create_async_engine(own_database_url, poolclass=NullPool)
+    app = create_app(database_url=own_database_url)
+    app.state.sessionmaker = async_sessionmaker(engine, expire_on_commit=False)
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://testserver") as client:
+        yield app.state.sessionmaker, client
+    await engine.dispose()
+
+
+async def _token(db: AsyncSession, org_id: int, scopes: list[str], kinds: list[str] | None = None) -> dict[str, str]:
+    _, secret = await tokens.create_token(
+        db,
+        name="t",
+        organization_id=org_id,
+        external_system="sis",
+        kinds=kinds or [],
+        scopes=scopes,
+        created_by=None,
+    )
+    return {"X-API-Token": secret}
+
+
+async def follow(client: httpx.AsyncClient, kind: str, h: dict[str, str], cursor: str = "", limit: int = 3) -> Any:
+    """Follow the feed to its end: (items in order, last cursor)."""
+    items: list[dict[str, Any]] = []
+    for _ in range(10_000):
+        r = await client.get(f"{INT}/{kind}", params={"cursor": cursor, "limit": limit}, headers=h)
+        assert r.status_code == 200, r.text
+        page = r.json()
+        assert len(page["items"]) <= limit
+        cursor = page["next_cursor"]
+        items += page["items"]
+        if not page["items"]:
+            return items, cursor
+    raise AssertionError("the feed never ended")
+
+
+def replay(items: list[dict[str, Any]]) -> dict[int, dict[str, Any]]:
+    copy: dict[int, dict[str, Any]] = {}
+    for it in items:
+        if it["op"] == "upsert":
+            copy[it["id"]] = it["data"]
+        else:
+            copy.pop(it["id"], None)
+    return copy
+
+
+async def _arrange(sm: async_sessionmaker[AsyncSession]) -> tuple[f.World, dict[str, dict[str, str]]]:
+    async with sm() as db:
+        w = await f.world(db)
+        all_kinds = ["organizations", "persons", "staff-posts", "subjects"]
+        hs = {
+            "write_a": await _token(db, w.body_a.id, ["write"], all_kinds),
+            "write_b": await _token(db, w.body_b.id, ["write"], all_kinds),
+            "read_a": await _token(db, w.body_a.id, ["read"]),
+            "read_b": await _token(db, w.body_b.id, ["read"]),
+        }
+        await db.commit()
+    return w, hs
+
+
+def _school(ext: str, parent_id: int, code: str, name: str) -> dict[str, Any]:
+    return {"external_id": ext, "parent_id": parent_id, "kind": "school", "type_code": code, "name_ru": name}
+
+
+async def _current(sm: async_sessionmaker[AsyncSession], table: str, root: int, org_col: str) -> dict[int, Any]:
+    async with sm() as db:
+        rows = await db.execute(
+            text(
+                f"SELECT t.id, t.external_id FROM {table} t JOIN organizations o ON o.id = t.{org_col}"  # noqa: S608
+                " WHERE o.path @> ARRAY[CAST(:root AS integer)]"
+            ),
+            {"root": root},
+        )
+        return {r[0]: r[1] for r in rows}
+
+
+async def test_replay_equals_current_data_with_tombstones_and_scope(live: Any) -> None:
+    sm, client = live
+    w, h = await _arrange(sm)
+    code = w.school_type.code
+    schools = [_school(f"s{i}", w.body_a.id, code, f"Школа №{i}") for i in range(5)]
+    r = await client.post(f"{INT}/organizations", json={"items": schools}, headers=h["write_a"])
+    assert r.status_code == 200, r.text
+    other = [_school("sb1", w.body_b.id, code, "Школа Б-1")]
+    assert (await client.post(f"{INT}/organizations", json={"items": other}, headers=h["write_b"])).status_code == 200
+    schools[2]["name_ru"] = "Школа №2 имени Абая"
+    assert (await client.post(f"{INT}/organizations", json={"items": schools}, headers=h["write_a"])).status_code == 200
+    persons = [{"external_id": f"p{i}", "surname": "Иванов", "first_name": f"Имя{i}"} for i in range(4)]
+    assert (await client.post(f"{INT}/persons", json={"items": persons}, headers=h["write_a"])).status_code == 200
+    posts = [
+        {
+            "external_id": f"sp{i}",
+            "organization_external_id": f"s{i}",
+            "person_external_id": f"p{i}",
+            "position": "Учитель",
+            "role_kind": "teacher",
+        }
+        for i in range(4)
+    ]
+    r = await client.post(f"{INT}/staff-posts", json={"items": posts}, headers=h["write_a"])
+    assert r.status_code == 200, r.text
+    r = await client.request("DELETE", f"{INT}/staff-posts", json={"external_ids": ["sp1"]}, headers=h["write_a"])
+    assert r.status_code == 200 and r.json()["deleted"] == 1, r.text
+
+    # Full replay equals the current data, for each kind followed.
+    orgs, cursor = await follow(client, "organizations", h["read_a"])
+    copy = replay(orgs)
+    assert {i: d["external_id"] for i, d in copy.items()} == await _current(sm, "organizations", w.body_a.id, "id")
+    assert any(d["name_ru"] == "Школа №2 имени Абая" and d["parent_id"] == w.body_a.id for d in copy.values())
+    post_items, _ = await follow(client, "staff-posts", h["read_a"])
+    posts_copy = replay(post_items)
+    assert {i: d["external_id"] for i, d in posts_copy.items()} == await _current(
+        sm, "staff_posts", w.body_a.id, "organization_id"
+    )
+    assert {d["person_external_id"] for d in posts_copy.values()} == {"p0", "p2", "p3"}
+    # The deletion is a tombstone.
+    deleted = [it for it in post_items if it["op"] == "delete"]
+    # (an earlier entry of the same row, read after the deletion, is answered as a tombstone too)
+    assert deleted and {it["id"] for it in deleted} == {it["id"] for it in post_items} - set(posts_copy)
+    people, _ = await follow(client, "persons", h["read_a"])
+    assert {d["external_id"] for d in replay(people).values()} == {"p0", "p2", "p3"}  # p1 left with the post
+
+    # Scope: district B sees its school only, none of A's.
+    b_orgs = replay((await follow(client, "organizations", h["read_b"]))[0])
+    assert {d["external_id"] for d in b_orgs.values() if d["external_id"]} == {"sb1"}
+    assert not set(b_orgs) & set(copy)
+    assert replay((await follow(client, "staff-posts", h["read_b"]))[0]) == {}
+
+    # Up to date: the last cursor gives an empty page; a new change comes after it, once.
+    r = await client.get(f"{INT}/organizations", params={"cursor": cursor}, headers=h["read_a"])
+    assert r.json()["items"] == [] and r.json()["up_to_date"] is True
+    schools[0]["name_ru"] = "Гимназия №0"
+    assert (await client.post(f"{INT}/organizations", json={"items": schools}, headers=h["write_a"])).status_code == 200
+    more, _ = await follow(client, "organizations", h["read_a"], cursor)
+    assert [it["data"]["name_ru"] for it in more] == ["Гимназия №0"]
+
+
+async def test_write_only_token_cursor_and_limit_are_refused(live: Any) -> None:
+    sm, client = live
+    _, h = await _arrange(sm)
+    assert (await client.get(f"{INT}/organizations", headers=h["write_a"])).status_code == 403
+    assert (await client.get(f"{INT}/organizations")).status_code == 401
+    for bad in ("abc", "1.2.3.4", "-1.5", "99999999999999999999.1"):
+        r = await client.get(f"{INT}/organizations", params={"cursor": bad}, headers=h["read_a"])
+        assert r.status_code == 422, r.text
+        assert r.json()["error"]["details"][0]["field"] == "cursor"
+    for limit in (0, 1001):
+        r = await client.get(f"{INT}/organizations", params={"limit": limit}, headers=h["read_a"])
+        assert r.status_code == 422 and r.json()["error"]["details"][0]["field"] == "limit", r.text
+
+
+async def test_concurrent_writers_while_following_lose_and_repeat_nothing(live: Any, own_database_url: str) -> None:
+    sm, client = live
+    w, h = await _arrange(sm)
+    code = w.school_type.code
+    stop = asyncio.Event()
+
+    async def writer(n: int) -> None:
+        for k in range(6):
+            batch = [_school(f"w{n}-{k}-{j}", w.body_a.id, code, f"W{n}") for j in range(3)]
+            r = await client.post(f"{INT}/organizations", json={"items": batch}, headers=h["write_a"])
+            assert r.status_code == 200, r.text
+
+    async def long_writer() -> None:
+        # An early transaction that commits late: its rows have an older xid than later commits.
+        async with sm() as db:
+            await db.execute(text("SELECT pg_current_xact_id()"))
+            await asyncio.sleep(0.3)
+            for j in range(3):
+                await f.organization(db, "school", w.body_a, type_id=w.school_type.id, name_ru=f"L{j}")
+            await asyncio.sleep(0.5)
+            await db.commit()
+
+    seen: list[dict[str, Any]] = []
+
+    async def reader() -> None:
+        cursor = ""
+        while True:
+            done = stop.is_set()
+            r = await client.get(f"{INT}/organizations", params={"cursor": cursor, "limit": 4}, headers=h["read_a"])
+            page = r.json()
+            seen.extend(page["items"])
+            cursor = page["next_cursor"]
+            if done and not page["items"]:
+                return
+            await asyncio.sleep(0.01)
+
+    follower = asyncio.create_task(reader())
+    await asyncio.gather(long_writer(), *(writer(n) for n in range(3)))
+    stop.set()
+    await follower
+    ids = [it["id"] for it in seen]
+    assert len(ids) == len(set(ids)), "a change was repeated"
+    assert set(ids) == set(await _current(sm, "organizations", w.body_a.id, "id")), "a change was skipped"
+
+
+async def test_pruning_keeps_current_rows_and_refuses_a_cursor_before_a_pruned_tombstone(live: Any) -> None:
+    from api.services import feed
+
+    sm, client = live
+    w, h = await _arrange(sm)
+    persons = [{"external_id": f"p{i}", "surname": "Сидоров", "first_name": "Имя"} for i in range(2)]
+    assert (await client.post(f"{INT}/persons", json={"items": persons}, headers=h["write_a"])).status_code == 200
+    batch = [_school(f"s{i}", w.body_a.id, w.school_type.code, f"Школа {i}") for i in range(2)]
+    assert (await client.post(f"{INT}/organizations", json={"items": batch}, headers=h["write_a"])).status_code == 200
+    posts = [
+        {
+            "external_id": f"sp{i}",
+            "organization_external_id": f"s{i}",
+            "person_external_id": f"p{i}",
+            "position": "Учитель",
+            "role_kind": "teacher",
+        }
+        for i in range(2)
+    ]
+    assert (await client.post(f"{INT}/staff-posts", json={"items": posts}, headers=h["write_a"])).status_code == 200
+    first = (await client.get(f"{INT}/staff-posts", params={"limit": 1}, headers=h["read_a"])).json()
+    r = await client.request("DELETE", f"{INT}/staff-posts", json={"external_ids": ["sp0"]}, headers=h["write_a"])
+    assert r.status_code == 200, r.text
+    async with sm() as db:
+        await db.execute(text("UPDATE change_log SET changed_at = now() - interval '100 days'"))
+        assert await feed.prune(db, 90) > 0
+        await db.commit()
+    r = await client.get(f"{INT}/staff-posts", params={"cursor": first["next_cursor"]}, headers=h["read_a"])
+    assert r.status_code == 422 and r.json()["error"]["details"][0]["field"] == "cursor", r.text
+    # From the start: every current row is still there.
+    for kind, table, col in (
+        ("staff-posts", "staff_posts", "organization_id"),
+        ("organizations", "organizations", "id"),
+    ):
+        items, _ = await follow(client, kind, h["read_a"], limit=50)
+        assert {i: d["external_id"] for i, d in replay(items).items()} == await _current(sm, table, w.body_a.id, col)
