@@ -95,7 +95,7 @@ def _schema(table: Table) -> dict[str, Any]:
     if pk:
         schema["primaryKey"] = pk
     fks = []
-    for constraint in sorted(table.foreign_key_constraints, key=lambda c: c.name or ""):
+    for constraint in sorted(table.foreign_key_constraints, key=lambda c: str(c.name or "")):
         target = constraint.referred_table.name
         if target in EXCLUDED or target.startswith(AGGREGATE_PREFIX):
             continue
@@ -124,7 +124,7 @@ class _Scope:
         cols = _columns(table)
         exprs = [_q(c) for c in cols]
         if self.whole:
-            return f"SELECT {', '.join(exprs)} FROM {_q(table.name)} ORDER BY {self._order(table)}"
+            return f"SELECT {', '.join(exprs)} FROM {_q(table.name)} ORDER BY {self._order(table)}"  # noqa: S608
         n = self.organization_id
         if table.name == "organizations":
             # The ancestors come as bare rows (no head, no data) so that the subtree keeps its place in the tree.
@@ -144,7 +144,7 @@ class _Scope:
             ]
         where = self._where(table)
         return (
-            f"SELECT {', '.join(exprs)} FROM {_q(table.name)}"
+            f"SELECT {', '.join(exprs)} FROM {_q(table.name)}"  # noqa: S608
             f"{' WHERE ' + where if where else ''} ORDER BY {self._order(table)}"
         )
 
@@ -203,12 +203,11 @@ async def _prepare_scope(raw: asyncpg.Connection, organization_id: int) -> _Scop
     if not outside:
         return _Scope(organization_id, whole=True)
     await raw.execute(
-        "CREATE TEMP TABLE export_orgs ON COMMIT DROP AS SELECT id FROM organizations WHERE path @> ARRAY[$1::int]".replace(
-            "$1::int", str(int(organization_id))
-        )
+        "CREATE TEMP TABLE export_orgs ON COMMIT DROP AS SELECT id FROM organizations"  # noqa: S608
+        f" WHERE path @> ARRAY[{int(organization_id)}]"
     )
     await raw.execute(
-        "CREATE TEMP TABLE export_package_orgs ON COMMIT DROP AS SELECT id FROM export_orgs"
+        "CREATE TEMP TABLE export_package_orgs ON COMMIT DROP AS SELECT id FROM export_orgs"  # noqa: S608
         f" UNION SELECT unnest(path) FROM organizations WHERE id = {int(organization_id)}"
     )
     # Persons: everyone some row of the subtree points at, their sources, and the parents of its children.
@@ -223,10 +222,10 @@ async def _prepare_scope(raw: asyncpg.Connection, organization_id: int) -> _Scop
             if len(constraint.columns) == 1 and constraint.referred_table.name == "persons":
                 col = _q(next(iter(constraint.columns)).name)
                 parts.append(
-                    f"SELECT {col} FROM {_q(table.name)} WHERE organization_id IN (SELECT id FROM export_orgs)"
+                    f"SELECT {col} FROM {_q(table.name)} WHERE organization_id IN (SELECT id FROM export_orgs)"  # noqa: S608
                 )
     await raw.execute(
-        "CREATE TEMP TABLE export_persons ON COMMIT DROP AS SELECT DISTINCT id FROM ("
+        "CREATE TEMP TABLE export_persons ON COMMIT DROP AS SELECT DISTINCT id FROM ("  # noqa: S608
         + " UNION ".join(f"({p})" for p in parts)
         + ") s(id) WHERE id IS NOT NULL"
     )
@@ -404,7 +403,7 @@ async def import_package(
             table = resource["name"]
             columns = [f["name"] for f in resource["schema"]["fields"]]
             t0 = time.perf_counter()
-            has_rows = await raw.fetchval(f"SELECT EXISTS (SELECT 1 FROM {_q(table)})")
+            has_rows = await raw.fetchval(f"SELECT EXISTS (SELECT 1 FROM {_q(table)})")  # noqa: S608
             with zf.open(resource["path"]) as fh:
                 if not has_rows:
                     status = await raw.copy_to_table(table, source=fh, columns=columns, format="csv", header=True)
@@ -412,13 +411,13 @@ async def import_package(
                     # Rows the migrations seed (reference data): keep theirs, add the package's others.
                     tmp = f"import_{table}"
                     await raw.execute(
-                        f"CREATE TEMP TABLE {_q(tmp)} ON COMMIT DROP AS "
+                        f"CREATE TEMP TABLE {_q(tmp)} ON COMMIT DROP AS "  # noqa: S608
                         f"SELECT {', '.join(map(_q, columns))} FROM {_q(table)} WITH NO DATA"
                     )
                     await raw.copy_to_table(tmp, source=fh, columns=columns, format="csv", header=True)
                     cols = ", ".join(map(_q, columns))
                     status = await raw.execute(
-                        f"INSERT INTO {_q(table)} ({cols}) SELECT {cols} FROM {_q(tmp)} ON CONFLICT DO NOTHING"
+                        f"INSERT INTO {_q(table)} ({cols}) SELECT {cols} FROM {_q(tmp)} ON CONFLICT DO NOTHING"  # noqa: S608
                     )
             result.rows[table] = int(status.split()[-1]) if status else 0
             log(f"  {table}: {result.rows[table]:,} rows in {time.perf_counter() - t0:.1f} s")
@@ -436,7 +435,8 @@ async def import_package(
             seq = await raw.fetchval("SELECT pg_get_serial_sequence($1, 'id')", table)
             if seq:
                 await raw.execute(
-                    f"SELECT setval($1::regclass, COALESCE((SELECT max(id) FROM {_q(table)}), 0) + 1, false)", seq
+                    f"SELECT setval($1::regclass, COALESCE((SELECT max(id) FROM {_q(table)}), 0) + 1, false)",  # noqa: S608
+                    seq,  # noqa: S608
                 )
         t0 = time.perf_counter()
         session = AsyncSession(bind=conn)
@@ -491,7 +491,7 @@ async def run_export_to(url: str, organization_id: int, out_path: Path, uploads_
     raw = await asyncpg.connect(_asyncpg_dsn(url), server_settings={"timezone": "UTC"})
     tmp = out_path.with_name(f".{out_path.name}.tmp")
     try:
-        with open(tmp, "wb") as fh:
+        with open(tmp, "wb") as fh:  # noqa: ASYNC230
             result = await export_package(raw, organization_id, fh, uploads_root)
         os.replace(tmp, out_path)
         return result
