@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export HOST PORT
 
-.PHONY: spa dev api-client chromium pgbouncer frontend-test screenshots run test install lint typecheck pytest fuzz migrate clean backup restore bench-load bench-ingest bench-school-reports
+.PHONY: spa dev api-client chromium pgbouncer frontend-test screenshots run test install lint typecheck pytest fuzz migrate clean backup restore bench-load bench-ingest bench-school-reports bench-export
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -108,6 +108,11 @@ clean:
 # comparison (python -m api demo --help for the scale options).
 bench-data: install
 	$(PY) -m api demo --database bilim_bench --schools 500 --if-empty --compare-naive 20000
+
+# Export of the whole benchmark region as a data package and its import into a new database (dropped after):
+# rows/s, zip size, vs the naive fetch + csv.writer (bench/export.py). BENCH_DB=bilim_bench by default.
+bench-export: install
+	$(PY) bench/export.py --database $(or $(BENCH_DB),bilim_bench)
 
 # Management reports: p50/p95 through the HTTP API vs a raw GROUP BY, freshness of a pushed mark, a 100,000-row
 # export (bench/reports.py). BENCH_DB=bilim_bench by default (make bench-data loads it).

@@ -86,9 +86,18 @@ def _schema(table: Table) -> dict[str, Any]:
     fields = []
     for name in _columns(table):
         column = table.c[name]
-        item: dict[str, Any] = {"name": name, "type": _frictionless_type(column)}
+        kind = _frictionless_type(column)
+        item: dict[str, Any] = {"name": name, "type": kind}
+        if kind == "array":
+            # PostgreSQL's array literal ({1,2,3}), as COPY writes it.
+            item.update(type="string", format="default", description="PostgreSQL array literal, e.g. {1,2,3}")
+            item["constraints"] = {"pattern": r"\{[^{}]*\}"}
+        elif kind == "boolean":
+            item.update(trueValues=["t"], falseValues=["f"])
+        elif kind in ("datetime", "date", "time"):
+            item["format"] = "any"
         if not column.nullable and not column.primary_key:
-            item["constraints"] = {"required": True}
+            item.setdefault("constraints", {})["required"] = True
         fields.append(item)
     schema: dict[str, Any] = {"fields": fields, "missingValues": [""]}
     pk = [c.name for c in table.primary_key.columns]
