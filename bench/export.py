@@ -73,7 +73,8 @@ async def main() -> int:
             print(f"  {table}: {n:,} rows")
         naive_rows, naive_s = await _naive(dsn, "marks", args.naive_rows)
         print(
-            f"naive (fetch + csv.writer, marks): {naive_rows:,} rows in {naive_s:.1f} s → {naive_rows / naive_s:,.0f} rows/s"
+            f"naive (fetch + csv.writer, marks): {naive_rows:,} rows in {naive_s:.1f} s"
+            f" → {naive_rows / naive_s:,.0f} rows/s"
         )
         await ensure_database(target)
         try:
