@@ -108,12 +108,20 @@ def _schema(table: Table) -> dict[str, Any]:
         target = constraint.referred_table.name
         if target in EXCLUDED or target.startswith(AGGREGATE_PREFIX):
             continue
+        pairs = [(e.parent.name, e.column.name) for e in constraint.elements]
+        if len(pairs) > 1 and any(table.c[local].nullable for local, _ in pairs):
+            # SQL skips a composite key with a NULL part (MATCH SIMPLE), Frictionless does not: declare the
+            # part that points at the referred primary key; the database checks the rest on import.
+            pk = [c.name for c in constraint.referred_table.primary_key.columns]
+            pairs = [(local, remote) for local, remote in pairs if [remote] == pk]
+            if not pairs:
+                continue
         fks.append(
             {
-                "fields": [c.name for c in constraint.columns],
+                "fields": [local for local, _ in pairs],
                 "reference": {
                     "resource": "" if target == table.name else target,
-                    "fields": [e.column.name for e in constraint.elements],
+                    "fields": [remote for _, remote in pairs],
                 },
             }
         )
