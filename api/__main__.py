@@ -146,6 +146,30 @@ def _feed_prune(args: argparse.Namespace) -> int:
     return run_prune(args)
 
 
+def _export_args(parser: argparse.ArgumentParser) -> None:
+    from api.services.export import add_export_arguments
+
+    add_export_arguments(parser)
+
+
+def _export(args: argparse.Namespace) -> int:
+    from api.services.export import run_export
+
+    return run_export(args)
+
+
+def _import_args(parser: argparse.ArgumentParser) -> None:
+    from api.services.export import add_import_arguments
+
+    add_import_arguments(parser)
+
+
+def _import(args: argparse.Namespace) -> int:
+    from api.services.export import run_import
+
+    return run_import(args)
+
+
 # name -> (help, add_arguments(parser), run(args) -> exit code)
 COMMANDS: dict[str, tuple[str, Callable[[argparse.ArgumentParser], None], Callable[[argparse.Namespace], int]]] = {
     "serve": (
@@ -172,6 +196,12 @@ COMMANDS: dict[str, tuple[str, Callable[[argparse.ArgumentParser], None], Callab
         _check,
     ),
     "demo": ("load the deterministic demo region (seed, scale, --reset)", _demo_args, _demo),
+    "export": (
+        "write the data of an organization's subtree as a Frictionless data package (zip)",
+        _export_args,
+        _export,
+    ),
+    "import": ("load a package written by export into an empty instance", _import_args, _import),
 }
 
 
