@@ -30,9 +30,9 @@ from sqlalchemy.pool import NullPool
 
 from api.config import get_settings
 from api.db import ensure_database, run_migrations, sessionmaker_for, with_database
+from api.demo import DemoParams, load_demo
 from api.models import User
 from api.services.auth import issue_access_token
-from api.demo import DemoParams, load_demo
 
 SNAPSHOTS = Path(__file__).parent / "snapshots"
 TODAY = date(2026, 11, 6)  # the first quarter has ended, the second runs

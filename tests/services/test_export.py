@@ -15,6 +15,8 @@ import asyncpg
 import httpx
 import pytest
 import pytest_asyncio
+from api.services.demo.loader import DemoParams, load_demo
+from api.services.demo.site import load_site_content
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, create_async_engine
 from sqlalchemy.pool import NullPool
@@ -24,8 +26,6 @@ from api.db import ensure_database, run_migrations, with_database
 from api.models import Base
 from api.models.people import User
 from api.services.auth import issue_access_token
-from api.services.demo.loader import DemoParams, load_demo
-from api.services.demo.site import load_site_content
 from api.services.export import (
     ExportError,
     _asyncpg_dsn,

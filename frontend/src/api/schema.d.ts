@@ -948,6 +948,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/tree/registry-import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Registry Import
+         * @description Preview (no confirm_hash: nothing is written) or apply an import of the registry of schools.
+         */
+        post: operations["registry_import_api_v1_tree_registry_import_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/reports": {
         parameters: {
             query?: never;
@@ -2517,6 +2537,19 @@ export interface components {
              */
             file: string;
         };
+        /** Body_registry_import_api_v1_tree_registry_import_post */
+        Body_registry_import_api_v1_tree_registry_import_post: {
+            /**
+             * File
+             * @description the registry as .xlsx or .csv (the registry report's columns)
+             */
+            file: string;
+            /**
+             * Confirm Hash
+             * @description the preview's file_hash: apply the file (all or nothing)
+             */
+            confirm_hash?: string | null;
+        };
         /** Body_upload_document_api_v1_organizations__organization_id__documents_post */
         Body_upload_document_api_v1_organizations__organization_id__documents_post: {
             /**
@@ -2937,11 +2970,6 @@ export interface components {
             can_moderate: boolean;
             /** Can Post */
             can_post: boolean;
-        };
-        /** HTTPValidationError */
-        HTTPValidationError: {
-            /** Detail */
-            detail?: components["schemas"]["ValidationError"][];
         };
         /**
          * HealthRead
@@ -4626,19 +4654,6 @@ export interface components {
             /** Last Seen At */
             last_seen_at?: string | null;
         };
-        /** ValidationError */
-        ValidationError: {
-            /** Location */
-            loc: (string | number)[];
-            /** Message */
-            msg: string;
-            /** Error Type */
-            type: string;
-            /** Input */
-            input?: unknown;
-            /** Context */
-            ctx?: Record<string, never>;
-        };
         /**
          * VisitItem
          * @description A user's visit to the school system.
@@ -4696,6 +4711,52 @@ export interface components {
             /** Withdrawn */
             withdrawn: boolean;
         };
+        /**
+         * ErrorBody
+         * @description What went wrong: a stable code, a message naming the field and the reason, and every problem found.
+         */
+        ErrorBody: {
+            /**
+             * Code
+             * @description stable machine-readable code: invalid_input, unauthorized, forbidden, not_found, …
+             */
+            code: string;
+            /**
+             * Message
+             * @description the first problem, `field: reason`
+             */
+            message: string;
+            /** Details */
+            details?: components["schemas"]["ErrorDetail"][];
+        };
+        /**
+         * ErrorDetail
+         * @description One problem: the field it is about and why; `index` is the item's position in a batch.
+         */
+        ErrorDetail: {
+            /**
+             * Field
+             * @description the field (dotted path) the problem is about, `request` or `body` for the whole
+             */
+            field: string;
+            /**
+             * Message
+             * @description why, in English
+             */
+            message: string;
+            /**
+             * Index
+             * @description the position of the item in a batch (integration API)
+             */
+            index?: number;
+        };
+        /**
+         * ErrorEnvelope
+         * @description The error envelope: `{"error": {"code", "message", "details": [{field, message, index?}]}}`.
+         */
+        ErrorEnvelope: {
+            error: components["schemas"]["ErrorBody"];
+        };
     };
     responses: never;
     parameters: never;
@@ -4740,7 +4801,116 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "created_at": "2026-12-05T22:56:48.075179Z",
+                     *           "created_by_user_id": 3,
+                     *           "external_system": "kundelik-journal",
+                     *           "id": 3,
+                     *           "kinds": [
+                     *             "absences",
+                     *             "homework",
+                     *             "lessons",
+                     *             "marks"
+                     *           ],
+                     *           "last_used_at": null,
+                     *           "name": "Kundelik school journal (marks and attendance)",
+                     *           "organization_id": 2,
+                     *           "revoked_at": null,
+                     *           "scopes": [
+                     *             "write"
+                     *           ],
+                     *           "token_prefix": "bilim_txIZ"
+                     *         },
+                     *         {
+                     *           "created_at": "2026-12-05T22:56:47.519269Z",
+                     *           "created_by_user_id": 3,
+                     *           "external_system": "warehouse",
+                     *           "id": 2,
+                     *           "kinds": [],
+                     *           "last_used_at": "2026-12-05T22:56:47.969035Z",
+                     *           "name": "Regional analytics warehouse",
+                     *           "organization_id": 2,
+                     *           "revoked_at": null,
+                     *           "scopes": [
+                     *             "read"
+                     *           ],
+                     *           "token_prefix": "bilim_E-4v"
+                     *         },
+                     *         {
+                     *           "created_at": "2026-12-05T22:56:47.495276Z",
+                     *           "created_by_user_id": 3,
+                     *           "external_system": "kundelik",
+                     *           "id": 1,
+                     *           "kinds": [
+                     *             "absences",
+                     *             "assignments",
+                     *             "classes",
+                     *             "documents",
+                     *             "enrolments",
+                     *             "homework",
+                     *             "lessons",
+                     *             "marks",
+                     *             "movements",
+                     *             "organizations",
+                     *             "parent-links",
+                     *             "persons",
+                     *             "staff-posts",
+                     *             "subjects",
+                     *             "users",
+                     *             "visits"
+                     *           ],
+                     *           "last_used_at": "2026-12-05T22:56:47.528432Z",
+                     *           "name": "Kundelik school journal",
+                     *           "organization_id": 2,
+                     *           "revoked_at": null,
+                     *           "scopes": [
+                     *             "write"
+                     *           ],
+                     *           "token_prefix": "bilim_yCzm"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["TokenList"];
+                };
+            };
+            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "authorization: log in first",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "only an administrator of the management body may do this",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
@@ -4754,6 +4924,22 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "external_system": "kundelik-journal",
+                 *       "kinds": [
+                 *         "lessons",
+                 *         "homework",
+                 *         "marks",
+                 *         "absences"
+                 *       ],
+                 *       "name": "Kundelik school journal (marks and attendance)",
+                 *       "organization_id": 2,
+                 *       "scopes": [
+                 *         "write"
+                 *       ]
+                 *     }
+                 */
                 "application/json": components["schemas"]["TokenCreate"];
             };
         };
@@ -4764,16 +4950,135 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "created_at": "2026-12-05T22:56:48.075179Z",
+                     *       "created_by_user_id": 3,
+                     *       "external_system": "kundelik-journal",
+                     *       "id": 3,
+                     *       "kinds": [
+                     *         "absences",
+                     *         "homework",
+                     *         "lessons",
+                     *         "marks"
+                     *       ],
+                     *       "last_used_at": null,
+                     *       "name": "Kundelik school journal (marks and attendance)",
+                     *       "organization_id": 2,
+                     *       "revoked_at": null,
+                     *       "scopes": [
+                     *         "write"
+                     *       ],
+                     *       "token": "bilim_txIZxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+                     *       "token_prefix": "bilim_txIZ"
+                     *     }
+                     */
                     "application/json": components["schemas"]["TokenCreated"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "authorization: log in first",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "only an administrator of the management body may do this",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Conflicts with data already stored (a duplicate, or a row that others still refer to). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "conflict",
+                     *         "message": "the data conflicts with data already stored",
+                     *         "details": [
+                     *           {
+                     *             "field": "request",
+                     *             "message": "the data conflicts with data already stored"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request body is larger than this route's limit; nothing was read or written. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "payload_too_large",
+                     *         "message": "request body: larger than the limit of 1048576 bytes for this route",
+                     *         "details": [
+                     *           {
+                     *             "field": "body",
+                     *             "message": "larger than the limit of 1048576 bytes for this route"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_input",
+                     *         "message": "date_from: Input should be a valid date or datetime, input is too short",
+                     *         "details": [
+                     *           {
+                     *             "field": "date_from",
+                     *             "message": "Input should be a valid date or datetime, input is too short"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
@@ -4795,16 +5100,129 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "created_at": "2026-12-05T22:56:48.075179Z",
+                     *       "created_by_user_id": 3,
+                     *       "external_system": "kundelik-journal",
+                     *       "id": 3,
+                     *       "kinds": [
+                     *         "absences",
+                     *         "homework",
+                     *         "lessons",
+                     *         "marks"
+                     *       ],
+                     *       "last_used_at": null,
+                     *       "name": "Kundelik school journal (marks and attendance)",
+                     *       "organization_id": 2,
+                     *       "revoked_at": "2026-12-05T22:56:48.091730Z",
+                     *       "scopes": [
+                     *         "write"
+                     *       ],
+                     *       "token_prefix": "bilim_txIZ"
+                     *     }
+                     */
                     "application/json": components["schemas"]["TokenRead"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "authorization: log in first",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "only an administrator of the management body may do this",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found, or outside the caller's subtree (the two are not told apart). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "organization 4211 not found",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Conflicts with data already stored (a duplicate, or a row that others still refer to). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "conflict",
+                     *         "message": "the data conflicts with data already stored",
+                     *         "details": [
+                     *           {
+                     *             "field": "request",
+                     *             "message": "the data conflicts with data already stored"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_input",
+                     *         "message": "date_from: Input should be a valid date or datetime, input is too short",
+                     *         "details": [
+                     *           {
+                     *             "field": "date_from",
+                     *             "message": "Input should be a valid date or datetime, input is too short"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
@@ -4829,16 +5247,141 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "data": {
+                     *             "accreditation_date": null,
+                     *             "accreditation_number": null,
+                     *             "accreditation_valid_until": null,
+                     *             "building_address": "100000, Тестовый регион, г. Тест, пр. Республики, 1",
+                     *             "closed_on": null,
+                     *             "district_id": null,
+                     *             "email": "uo@edu.test.kz",
+                     *             "external_id": null,
+                     *             "external_system": null,
+                     *             "head_external_id": null,
+                     *             "head_person_id": 10,
+                     *             "id": 2,
+                     *             "kind": "regional_body",
+                     *             "license_date": null,
+                     *             "license_issuer": null,
+                     *             "license_number": null,
+                     *             "name_kk": "Тест өңірінің білім басқармасы",
+                     *             "name_ru": "Управление образования Тестового региона",
+                     *             "parent_external_id": null,
+                     *             "parent_id": 1,
+                     *             "phones": "8 (7212) 50-10-10",
+                     *             "postal_address": "100000, Тестовый регион, г. Тест, пр. Республики, 1",
+                     *             "region_id": 1,
+                     *             "short_name": null,
+                     *             "structure_code": null,
+                     *             "type_code": null,
+                     *             "website": "uo.test.edu.kz"
+                     *           },
+                     *           "id": 2,
+                     *           "op": "upsert"
+                     *         },
+                     *         {
+                     *           "data": {
+                     *             "accreditation_date": null,
+                     *             "accreditation_number": null,
+                     *             "accreditation_valid_until": null,
+                     *             "building_address": "100000, Тестовый регион, г. Тест, пр. Республики, 1",
+                     *             "closed_on": null,
+                     *             "district_id": 1,
+                     *             "email": "goo@edu.test.kz",
+                     *             "external_id": null,
+                     *             "external_system": null,
+                     *             "head_external_id": null,
+                     *             "head_person_id": 21,
+                     *             "id": 3,
+                     *             "kind": "district_body",
+                     *             "license_date": null,
+                     *             "license_issuer": null,
+                     *             "license_number": null,
+                     *             "name_kk": "Тест қаласының білім бөлімі",
+                     *             "name_ru": "Отдел образования города Тест",
+                     *             "parent_external_id": null,
+                     *             "parent_id": 2,
+                     *             "phones": "8 (7212) 50-10-10",
+                     *             "postal_address": "100000, Тестовый регион, г. Тест, пр. Республики, 1",
+                     *             "region_id": 1,
+                     *             "short_name": null,
+                     *             "structure_code": null,
+                     *             "type_code": null,
+                     *             "website": "goo.test.edu.kz"
+                     *           },
+                     *           "id": 3,
+                     *           "op": "upsert"
+                     *         }
+                     *       ],
+                     *       "kind": "organizations",
+                     *       "next_cursor": "835.28.0",
+                     *       "up_to_date": false
+                     *     }
+                     */
                     "application/json": components["schemas"]["FeedPage"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "authorization: send the API token in X-API-Token",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "token: this API token has no 'write' scope (it has: read)",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_input",
+                     *         "message": "date_from: Input should be a valid date or datetime, input is too short",
+                     *         "details": [
+                     *           {
+                     *             "field": "date_from",
+                     *             "message": "Input should be a valid date or datetime, input is too short"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
@@ -4852,6 +5395,29 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "items": [
+                 *         {
+                 *           "accreditation_date": "2019-12-16",
+                 *           "accreditation_number": "№ 4151",
+                 *           "accreditation_valid_until": "2024-12-16",
+                 *           "building_address": "100565, Тестовый регион, г. Тест, ул. Ленина, 112",
+                 *           "district_id": 1,
+                 *           "email": "school7@edu.test.kz",
+                 *           "external_id": "school-7",
+                 *           "kind": "school",
+                 *           "name_kk": "№2 жалпы білім беретін орта мектеп",
+                 *           "name_ru": "Средняя общеобразовательная школа №2",
+                 *           "parent_id": 3,
+                 *           "phones": "8 (7212) 43-97-22",
+                 *           "postal_address": "100565, Тестовый регион, г. Тест, ул. Ленина, 112",
+                 *           "structure_code": "independent",
+                 *           "type_code": "general"
+                 *         }
+                 *       ]
+                 *     }
+                 */
                 "application/json": components["schemas"]["Batch_OrganizationItem_"];
             };
         };
@@ -4862,16 +5428,122 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "created": 1,
+                     *       "deleted": 0,
+                     *       "kind": "organizations",
+                     *       "unchanged": 0,
+                     *       "updated": 0
+                     *     }
+                     */
                     "application/json": components["schemas"]["BatchResult"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "authorization: send the API token in X-API-Token",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "token: this API token has no 'write' scope (it has: read)",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Conflicts with data already stored (a duplicate, or a row that others still refer to). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "conflict",
+                     *         "message": "the data conflicts with data already stored",
+                     *         "details": [
+                     *           {
+                     *             "field": "request",
+                     *             "message": "the data conflicts with data already stored"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request body is larger than this route's limit; nothing was read or written. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "payload_too_large",
+                     *         "message": "request body: larger than the limit of 1048576 bytes for this route",
+                     *         "details": [
+                     *           {
+                     *             "field": "body",
+                     *             "message": "larger than the limit of 1048576 bytes for this route"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_input",
+                     *         "details": [
+                     *           {
+                     *             "field": "name_ru",
+                     *             "index": 0,
+                     *             "message": "Field required"
+                     *           }
+                     *         ],
+                     *         "message": "items[0].name_ru: Field required"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
@@ -4896,16 +5568,93 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "data": {
+                     *             "birth_date": "1969-09-06",
+                     *             "email": null,
+                     *             "external_id": null,
+                     *             "external_system": null,
+                     *             "first_name": "Талгат",
+                     *             "id": 10,
+                     *             "iin": "690906303903",
+                     *             "patronymic": "Талгатович",
+                     *             "phone": "+7 715 318 97 22",
+                     *             "region_id": 1,
+                     *             "sex": "M",
+                     *             "surname": "Мырзахметов"
+                     *           },
+                     *           "id": 10,
+                     *           "op": "upsert"
+                     *         }
+                     *       ],
+                     *       "kind": "persons",
+                     *       "next_cursor": "835.41.0",
+                     *       "up_to_date": false
+                     *     }
+                     */
                     "application/json": components["schemas"]["FeedPage"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "authorization: send the API token in X-API-Token",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "token: this API token has no 'write' scope (it has: read)",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_input",
+                     *         "message": "date_from: Input should be a valid date or datetime, input is too short",
+                     *         "details": [
+                     *           {
+                     *             "field": "date_from",
+                     *             "message": "Input should be a valid date or datetime, input is too short"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
@@ -4919,6 +5668,59 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "items": [
+                 *         {
+                 *           "birth_date": "1986-12-15",
+                 *           "external_id": "person-364",
+                 *           "first_name": "Салтанат",
+                 *           "iin": "861215459744",
+                 *           "patronymic": "Маратовна",
+                 *           "phone": "+7 714 846 39 69",
+                 *           "sex": "F",
+                 *           "surname": "Калиева"
+                 *         },
+                 *         {
+                 *           "birth_date": "2018-06-07",
+                 *           "external_id": "person-406",
+                 *           "first_name": "Маргарита",
+                 *           "iin": "180607659262",
+                 *           "patronymic": "Антоновна",
+                 *           "sex": "F",
+                 *           "surname": "Соколова"
+                 *         },
+                 *         {
+                 *           "birth_date": "2018-06-27",
+                 *           "external_id": "person-411",
+                 *           "first_name": "Бауыржан",
+                 *           "iin": "180627583063",
+                 *           "patronymic": "Бақытжанович",
+                 *           "sex": "M",
+                 *           "surname": "Рысбеков"
+                 *         },
+                 *         {
+                 *           "birth_date": "1982-09-07",
+                 *           "external_id": "person-404",
+                 *           "first_name": "Екатерина",
+                 *           "iin": "820907476365",
+                 *           "patronymic": "Денисовна",
+                 *           "phone": "+7 702 944 17 68",
+                 *           "sex": "F",
+                 *           "surname": "Соколова"
+                 *         },
+                 *         {
+                 *           "birth_date": "2009-05-26",
+                 *           "external_id": "person-500",
+                 *           "first_name": "Вадим",
+                 *           "iin": "090526583399",
+                 *           "patronymic": "Фёдорович",
+                 *           "sex": "M",
+                 *           "surname": "Никитин"
+                 *         }
+                 *       ]
+                 *     }
+                 */
                 "application/json": components["schemas"]["Batch_PersonItem_"];
             };
         };
@@ -4929,16 +5731,122 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "created": 5,
+                     *       "deleted": 0,
+                     *       "kind": "persons",
+                     *       "unchanged": 0,
+                     *       "updated": 0
+                     *     }
+                     */
                     "application/json": components["schemas"]["BatchResult"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "authorization: send the API token in X-API-Token",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "token: this API token has no 'write' scope (it has: read)",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Conflicts with data already stored (a duplicate, or a row that others still refer to). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "conflict",
+                     *         "message": "the data conflicts with data already stored",
+                     *         "details": [
+                     *           {
+                     *             "field": "request",
+                     *             "message": "the data conflicts with data already stored"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request body is larger than this route's limit; nothing was read or written. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "payload_too_large",
+                     *         "message": "request body: larger than the limit of 1048576 bytes for this route",
+                     *         "details": [
+                     *           {
+                     *             "field": "body",
+                     *             "message": "larger than the limit of 1048576 bytes for this route"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_input",
+                     *         "details": [
+                     *           {
+                     *             "field": "surname",
+                     *             "index": 1,
+                     *             "message": "Field required"
+                     *           }
+                     *         ],
+                     *         "message": "items[1].surname: Field required"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
@@ -4963,16 +5871,111 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "data": {
+                     *             "category": "none",
+                     *             "ended_on": null,
+                     *             "external_id": null,
+                     *             "external_system": null,
+                     *             "id": 10,
+                     *             "organization_external_id": null,
+                     *             "organization_id": 2,
+                     *             "person_external_id": null,
+                     *             "person_id": 10,
+                     *             "position": "Руководитель",
+                     *             "role_kind": "head",
+                     *             "started_on": "2019-09-01"
+                     *           },
+                     *           "id": 10,
+                     *           "op": "upsert"
+                     *         },
+                     *         {
+                     *           "data": {
+                     *             "category": "none",
+                     *             "ended_on": null,
+                     *             "external_id": null,
+                     *             "external_system": null,
+                     *             "id": 11,
+                     *             "organization_external_id": null,
+                     *             "organization_id": 2,
+                     *             "person_external_id": null,
+                     *             "person_id": 11,
+                     *             "position": "Заместитель руководителя",
+                     *             "role_kind": "deputy",
+                     *             "started_on": "2023-09-01"
+                     *           },
+                     *           "id": 11,
+                     *           "op": "upsert"
+                     *         }
+                     *       ],
+                     *       "kind": "staff-posts",
+                     *       "next_cursor": "835.78.0",
+                     *       "up_to_date": false
+                     *     }
+                     */
                     "application/json": components["schemas"]["FeedPage"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "authorization: send the API token in X-API-Token",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "token: this API token has no 'write' scope (it has: read)",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_input",
+                     *         "message": "date_from: Input should be a valid date or datetime, input is too short",
+                     *         "details": [
+                     *           {
+                     *             "field": "date_from",
+                     *             "message": "Input should be a valid date or datetime, input is too short"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
@@ -4986,6 +5989,21 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "items": [
+                 *         {
+                 *           "category": "moderator",
+                 *           "external_id": "post-106",
+                 *           "organization_external_id": "school-7",
+                 *           "person_external_id": "person-364",
+                 *           "position": "Учитель начальных классов",
+                 *           "role_kind": "teacher",
+                 *           "started_on": "2010-08-01"
+                 *         }
+                 *       ]
+                 *     }
+                 */
                 "application/json": components["schemas"]["Batch_StaffPostItem_"];
             };
         };
@@ -4996,16 +6014,122 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "created": 1,
+                     *       "deleted": 0,
+                     *       "kind": "staff-posts",
+                     *       "unchanged": 0,
+                     *       "updated": 0
+                     *     }
+                     */
                     "application/json": components["schemas"]["BatchResult"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "authorization: send the API token in X-API-Token",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "token: this API token has no 'write' scope (it has: read)",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Conflicts with data already stored (a duplicate, or a row that others still refer to). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "conflict",
+                     *         "message": "the data conflicts with data already stored",
+                     *         "details": [
+                     *           {
+                     *             "field": "request",
+                     *             "message": "the data conflicts with data already stored"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request body is larger than this route's limit; nothing was read or written. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "payload_too_large",
+                     *         "message": "request body: larger than the limit of 1048576 bytes for this route",
+                     *         "details": [
+                     *           {
+                     *             "field": "body",
+                     *             "message": "larger than the limit of 1048576 bytes for this route"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_input",
+                     *         "details": [
+                     *           {
+                     *             "field": "organization_external_id",
+                     *             "index": 0,
+                     *             "message": "Field required"
+                     *           }
+                     *         ],
+                     *         "message": "items[0].organization_external_id: Field required"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
@@ -5019,6 +6143,13 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "external_ids": [
+                 *         "post-106"
+                 *       ]
+                 *     }
+                 */
                 "application/json": components["schemas"]["DeleteBatch"];
             };
         };
@@ -5029,16 +6160,121 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "created": 0,
+                     *       "deleted": 1,
+                     *       "kind": "staff-posts",
+                     *       "unchanged": 0,
+                     *       "updated": 0
+                     *     }
+                     */
                     "application/json": components["schemas"]["BatchResult"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "authorization: send the API token in X-API-Token",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "token: this API token has no 'write' scope (it has: read)",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Conflicts with data already stored (a duplicate, or a row that others still refer to). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "conflict",
+                     *         "message": "the data conflicts with data already stored",
+                     *         "details": [
+                     *           {
+                     *             "field": "request",
+                     *             "message": "the data conflicts with data already stored"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request body is larger than this route's limit; nothing was read or written. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "payload_too_large",
+                     *         "message": "request body: larger than the limit of 1048576 bytes for this route",
+                     *         "details": [
+                     *           {
+                     *             "field": "body",
+                     *             "message": "larger than the limit of 1048576 bytes for this route"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_input",
+                     *         "message": "date_from: Input should be a valid date or datetime, input is too short",
+                     *         "details": [
+                     *           {
+                     *             "field": "date_from",
+                     *             "message": "Input should be a valid date or datetime, input is too short"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
@@ -5063,16 +6299,109 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "data": {
+                     *             "academic_year": "2026-2027",
+                     *             "academic_year_id": 2,
+                     *             "class_teacher_external_id": null,
+                     *             "class_teacher_person_id": 45,
+                     *             "external_id": null,
+                     *             "external_system": null,
+                     *             "grade": 1,
+                     *             "id": 1,
+                     *             "letter": "А",
+                     *             "organization_external_id": null,
+                     *             "organization_id": 5
+                     *           },
+                     *           "id": 1,
+                     *           "op": "upsert"
+                     *         },
+                     *         {
+                     *           "data": {
+                     *             "academic_year": "2026-2027",
+                     *             "academic_year_id": 2,
+                     *             "class_teacher_external_id": null,
+                     *             "class_teacher_person_id": 46,
+                     *             "external_id": null,
+                     *             "external_system": null,
+                     *             "grade": 2,
+                     *             "id": 2,
+                     *             "letter": "А",
+                     *             "organization_external_id": null,
+                     *             "organization_id": 5
+                     *           },
+                     *           "id": 2,
+                     *           "op": "upsert"
+                     *         }
+                     *       ],
+                     *       "kind": "classes",
+                     *       "next_cursor": "835.3512.0",
+                     *       "up_to_date": false
+                     *     }
+                     */
                     "application/json": components["schemas"]["FeedPage"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "authorization: send the API token in X-API-Token",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "token: this API token has no 'write' scope (it has: read)",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_input",
+                     *         "message": "date_from: Input should be a valid date or datetime, input is too short",
+                     *         "details": [
+                     *           {
+                     *             "field": "date_from",
+                     *             "message": "Input should be a valid date or datetime, input is too short"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
@@ -5086,6 +6415,20 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "items": [
+                 *         {
+                 *           "academic_year": "2026-2027",
+                 *           "class_teacher_external_id": "person-364",
+                 *           "external_id": "class-29",
+                 *           "grade": 3,
+                 *           "letter": "А",
+                 *           "organization_external_id": "school-7"
+                 *         }
+                 *       ]
+                 *     }
+                 */
                 "application/json": components["schemas"]["Batch_ClassItem_"];
             };
         };
@@ -5096,16 +6439,122 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "created": 1,
+                     *       "deleted": 0,
+                     *       "kind": "classes",
+                     *       "unchanged": 0,
+                     *       "updated": 0
+                     *     }
+                     */
                     "application/json": components["schemas"]["BatchResult"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "authorization: send the API token in X-API-Token",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "token: this API token has no 'write' scope (it has: read)",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Conflicts with data already stored (a duplicate, or a row that others still refer to). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "conflict",
+                     *         "message": "the data conflicts with data already stored",
+                     *         "details": [
+                     *           {
+                     *             "field": "request",
+                     *             "message": "the data conflicts with data already stored"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request body is larger than this route's limit; nothing was read or written. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "payload_too_large",
+                     *         "message": "request body: larger than the limit of 1048576 bytes for this route",
+                     *         "details": [
+                     *           {
+                     *             "field": "body",
+                     *             "message": "larger than the limit of 1048576 bytes for this route"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_input",
+                     *         "details": [
+                     *           {
+                     *             "field": "organization_external_id",
+                     *             "index": 0,
+                     *             "message": "Field required"
+                     *           }
+                     *         ],
+                     *         "message": "items[0].organization_external_id: Field required"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
@@ -5130,16 +6579,105 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "data": {
+                     *             "external_id": null,
+                     *             "external_system": null,
+                     *             "id": 1,
+                     *             "name_en": "Kazakh language",
+                     *             "name_kk": "Қазақ тілі",
+                     *             "name_ru": "Казахский язык",
+                     *             "organization_external_id": null,
+                     *             "organization_id": null,
+                     *             "short_name": "Каз. яз."
+                     *           },
+                     *           "id": 1,
+                     *           "op": "upsert"
+                     *         },
+                     *         {
+                     *           "data": {
+                     *             "external_id": null,
+                     *             "external_system": null,
+                     *             "id": 2,
+                     *             "name_en": "Kazakh literature",
+                     *             "name_kk": "Қазақ әдебиеті",
+                     *             "name_ru": "Казахская литература",
+                     *             "organization_external_id": null,
+                     *             "organization_id": null,
+                     *             "short_name": "Каз. лит."
+                     *           },
+                     *           "id": 2,
+                     *           "op": "upsert"
+                     *         }
+                     *       ],
+                     *       "kind": "subjects",
+                     *       "next_cursor": "835.2.0",
+                     *       "up_to_date": false
+                     *     }
+                     */
                     "application/json": components["schemas"]["FeedPage"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "authorization: send the API token in X-API-Token",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "token: this API token has no 'write' scope (it has: read)",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_input",
+                     *         "message": "date_from: Input should be a valid date or datetime, input is too short",
+                     *         "details": [
+                     *           {
+                     *             "field": "date_from",
+                     *             "message": "Input should be a valid date or datetime, input is too short"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
@@ -5153,6 +6691,20 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "items": [
+                 *         {
+                 *           "external_id": "subject-3",
+                 *           "name_en": "Russian language",
+                 *           "name_kk": "Орыс тілі",
+                 *           "name_ru": "Русский язык",
+                 *           "organization_external_id": "school-7",
+                 *           "short_name": "Рус. яз."
+                 *         }
+                 *       ]
+                 *     }
+                 */
                 "application/json": components["schemas"]["Batch_SubjectItem_"];
             };
         };
@@ -5163,16 +6715,122 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "created": 1,
+                     *       "deleted": 0,
+                     *       "kind": "subjects",
+                     *       "unchanged": 0,
+                     *       "updated": 0
+                     *     }
+                     */
                     "application/json": components["schemas"]["BatchResult"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "authorization: send the API token in X-API-Token",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "token: this API token has no 'write' scope (it has: read)",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Conflicts with data already stored (a duplicate, or a row that others still refer to). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "conflict",
+                     *         "message": "the data conflicts with data already stored",
+                     *         "details": [
+                     *           {
+                     *             "field": "request",
+                     *             "message": "the data conflicts with data already stored"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request body is larger than this route's limit; nothing was read or written. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "payload_too_large",
+                     *         "message": "request body: larger than the limit of 1048576 bytes for this route",
+                     *         "details": [
+                     *           {
+                     *             "field": "body",
+                     *             "message": "larger than the limit of 1048576 bytes for this route"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_input",
+                     *         "details": [
+                     *           {
+                     *             "field": "name_ru",
+                     *             "index": 0,
+                     *             "message": "Field required"
+                     *           }
+                     *         ],
+                     *         "message": "items[0].name_ru: Field required"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
@@ -5197,16 +6855,111 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "data": {
+                     *             "class_external_id": null,
+                     *             "class_id": 1,
+                     *             "external_id": null,
+                     *             "external_system": null,
+                     *             "hours_per_week": 2,
+                     *             "id": 1,
+                     *             "organization_external_id": null,
+                     *             "organization_id": 5,
+                     *             "subject_external_id": null,
+                     *             "subject_id": 1,
+                     *             "teacher_external_id": null,
+                     *             "teacher_person_id": 49
+                     *           },
+                     *           "id": 1,
+                     *           "op": "upsert"
+                     *         },
+                     *         {
+                     *           "data": {
+                     *             "class_external_id": null,
+                     *             "class_id": 1,
+                     *             "external_id": null,
+                     *             "external_system": null,
+                     *             "hours_per_week": 4,
+                     *             "id": 19,
+                     *             "organization_external_id": null,
+                     *             "organization_id": 5,
+                     *             "subject_external_id": null,
+                     *             "subject_id": 3,
+                     *             "teacher_external_id": null,
+                     *             "teacher_person_id": 45
+                     *           },
+                     *           "id": 19,
+                     *           "op": "upsert"
+                     *         }
+                     *       ],
+                     *       "kind": "assignments",
+                     *       "next_cursor": "835.3538.0",
+                     *       "up_to_date": false
+                     *     }
+                     */
                     "application/json": components["schemas"]["FeedPage"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "authorization: send the API token in X-API-Token",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "token: this API token has no 'write' scope (it has: read)",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_input",
+                     *         "message": "date_from: Input should be a valid date or datetime, input is too short",
+                     *         "details": [
+                     *           {
+                     *             "field": "date_from",
+                     *             "message": "Input should be a valid date or datetime, input is too short"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
@@ -5220,6 +6973,19 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "items": [
+                 *         {
+                 *           "class_external_id": "class-29",
+                 *           "external_id": "assignment-359",
+                 *           "hours_per_week": 4,
+                 *           "subject_external_id": "subject-3",
+                 *           "teacher_external_id": "person-364"
+                 *         }
+                 *       ]
+                 *     }
+                 */
                 "application/json": components["schemas"]["Batch_AssignmentItem_"];
             };
         };
@@ -5230,16 +6996,122 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "created": 1,
+                     *       "deleted": 0,
+                     *       "kind": "assignments",
+                     *       "unchanged": 0,
+                     *       "updated": 0
+                     *     }
+                     */
                     "application/json": components["schemas"]["BatchResult"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "authorization: send the API token in X-API-Token",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "token: this API token has no 'write' scope (it has: read)",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Conflicts with data already stored (a duplicate, or a row that others still refer to). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "conflict",
+                     *         "message": "the data conflicts with data already stored",
+                     *         "details": [
+                     *           {
+                     *             "field": "request",
+                     *             "message": "the data conflicts with data already stored"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request body is larger than this route's limit; nothing was read or written. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "payload_too_large",
+                     *         "message": "request body: larger than the limit of 1048576 bytes for this route",
+                     *         "details": [
+                     *           {
+                     *             "field": "body",
+                     *             "message": "larger than the limit of 1048576 bytes for this route"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_input",
+                     *         "details": [
+                     *           {
+                     *             "field": "class_external_id",
+                     *             "index": 0,
+                     *             "message": "Field required"
+                     *           }
+                     *         ],
+                     *         "message": "items[0].class_external_id: Field required"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
@@ -5264,16 +7136,109 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "data": {
+                     *             "class_external_id": null,
+                     *             "class_id": 1,
+                     *             "ends_on": null,
+                     *             "external_id": null,
+                     *             "external_system": null,
+                     *             "id": 1,
+                     *             "organization_external_id": null,
+                     *             "organization_id": 5,
+                     *             "starts_on": "2026-09-01",
+                     *             "student_external_id": null,
+                     *             "student_person_id": 68
+                     *           },
+                     *           "id": 1,
+                     *           "op": "upsert"
+                     *         },
+                     *         {
+                     *           "data": {
+                     *             "class_external_id": null,
+                     *             "class_id": 1,
+                     *             "ends_on": null,
+                     *             "external_id": null,
+                     *             "external_system": null,
+                     *             "id": 2,
+                     *             "organization_external_id": null,
+                     *             "organization_id": 5,
+                     *             "starts_on": "2026-09-01",
+                     *             "student_external_id": null,
+                     *             "student_person_id": 71
+                     *           },
+                     *           "id": 2,
+                     *           "op": "upsert"
+                     *         }
+                     *       ],
+                     *       "kind": "enrolments",
+                     *       "next_cursor": "835.3836.0",
+                     *       "up_to_date": false
+                     *     }
+                     */
                     "application/json": components["schemas"]["FeedPage"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "authorization: send the API token in X-API-Token",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "token: this API token has no 'write' scope (it has: read)",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_input",
+                     *         "message": "date_from: Input should be a valid date or datetime, input is too short",
+                     *         "details": [
+                     *           {
+                     *             "field": "date_from",
+                     *             "message": "Input should be a valid date or datetime, input is too short"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
@@ -5287,6 +7252,25 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "items": [
+                 *         {
+                 *           "class_external_id": "class-29",
+                 *           "ends_on": "2026-10-11",
+                 *           "external_id": "enrolment-141",
+                 *           "starts_on": "2026-09-01",
+                 *           "student_external_id": "person-406"
+                 *         },
+                 *         {
+                 *           "class_external_id": "class-29",
+                 *           "external_id": "enrolment-143",
+                 *           "starts_on": "2026-09-01",
+                 *           "student_external_id": "person-411"
+                 *         }
+                 *       ]
+                 *     }
+                 */
                 "application/json": components["schemas"]["Batch_EnrolmentItem_"];
             };
         };
@@ -5297,16 +7281,122 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "created": 2,
+                     *       "deleted": 0,
+                     *       "kind": "enrolments",
+                     *       "unchanged": 0,
+                     *       "updated": 0
+                     *     }
+                     */
                     "application/json": components["schemas"]["BatchResult"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "authorization: send the API token in X-API-Token",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "token: this API token has no 'write' scope (it has: read)",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Conflicts with data already stored (a duplicate, or a row that others still refer to). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "conflict",
+                     *         "message": "the data conflicts with data already stored",
+                     *         "details": [
+                     *           {
+                     *             "field": "request",
+                     *             "message": "the data conflicts with data already stored"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request body is larger than this route's limit; nothing was read or written. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "payload_too_large",
+                     *         "message": "request body: larger than the limit of 1048576 bytes for this route",
+                     *         "details": [
+                     *           {
+                     *             "field": "body",
+                     *             "message": "larger than the limit of 1048576 bytes for this route"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_input",
+                     *         "details": [
+                     *           {
+                     *             "field": "class_external_id",
+                     *             "index": 1,
+                     *             "message": "Field required"
+                     *           }
+                     *         ],
+                     *         "message": "items[1].class_external_id: Field required"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
@@ -5320,6 +7410,13 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "external_ids": [
+                 *         "enrolment-143"
+                 *       ]
+                 *     }
+                 */
                 "application/json": components["schemas"]["DeleteBatch"];
             };
         };
@@ -5330,16 +7427,121 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "created": 0,
+                     *       "deleted": 1,
+                     *       "kind": "enrolments",
+                     *       "unchanged": 0,
+                     *       "updated": 0
+                     *     }
+                     */
                     "application/json": components["schemas"]["BatchResult"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "authorization: send the API token in X-API-Token",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "token: this API token has no 'write' scope (it has: read)",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Conflicts with data already stored (a duplicate, or a row that others still refer to). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "conflict",
+                     *         "message": "the data conflicts with data already stored",
+                     *         "details": [
+                     *           {
+                     *             "field": "request",
+                     *             "message": "the data conflicts with data already stored"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request body is larger than this route's limit; nothing was read or written. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "payload_too_large",
+                     *         "message": "request body: larger than the limit of 1048576 bytes for this route",
+                     *         "details": [
+                     *           {
+                     *             "field": "body",
+                     *             "message": "larger than the limit of 1048576 bytes for this route"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_input",
+                     *         "message": "date_from: Input should be a valid date or datetime, input is too short",
+                     *         "details": [
+                     *           {
+                     *             "field": "date_from",
+                     *             "message": "Input should be a valid date or datetime, input is too short"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
@@ -5364,16 +7566,103 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "data": {
+                     *             "child_external_id": null,
+                     *             "child_person_id": 68,
+                     *             "external_id": null,
+                     *             "external_system": null,
+                     *             "id": 1,
+                     *             "parent_external_id": null,
+                     *             "parent_person_id": 66,
+                     *             "relation": "mother"
+                     *           },
+                     *           "id": 1,
+                     *           "op": "upsert"
+                     *         },
+                     *         {
+                     *           "data": {
+                     *             "child_external_id": null,
+                     *             "child_person_id": 68,
+                     *             "external_id": null,
+                     *             "external_system": null,
+                     *             "id": 2,
+                     *             "parent_external_id": null,
+                     *             "parent_person_id": 67,
+                     *             "relation": "father"
+                     *           },
+                     *           "id": 2,
+                     *           "op": "upsert"
+                     *         }
+                     *       ],
+                     *       "kind": "parent-links",
+                     *       "next_cursor": "835.577.0",
+                     *       "up_to_date": false
+                     *     }
+                     */
                     "application/json": components["schemas"]["FeedPage"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "authorization: send the API token in X-API-Token",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "token: this API token has no 'write' scope (it has: read)",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_input",
+                     *         "message": "date_from: Input should be a valid date or datetime, input is too short",
+                     *         "details": [
+                     *           {
+                     *             "field": "date_from",
+                     *             "message": "Input should be a valid date or datetime, input is too short"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
@@ -5387,6 +7676,18 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "items": [
+                 *         {
+                 *           "child_external_id": "person-406",
+                 *           "external_id": "parent-link-194",
+                 *           "parent_external_id": "person-404",
+                 *           "relation": "mother"
+                 *         }
+                 *       ]
+                 *     }
+                 */
                 "application/json": components["schemas"]["Batch_ParentLinkItem_"];
             };
         };
@@ -5397,16 +7698,122 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "created": 1,
+                     *       "deleted": 0,
+                     *       "kind": "parent-links",
+                     *       "unchanged": 0,
+                     *       "updated": 0
+                     *     }
+                     */
                     "application/json": components["schemas"]["BatchResult"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "authorization: send the API token in X-API-Token",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "token: this API token has no 'write' scope (it has: read)",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Conflicts with data already stored (a duplicate, or a row that others still refer to). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "conflict",
+                     *         "message": "the data conflicts with data already stored",
+                     *         "details": [
+                     *           {
+                     *             "field": "request",
+                     *             "message": "the data conflicts with data already stored"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request body is larger than this route's limit; nothing was read or written. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "payload_too_large",
+                     *         "message": "request body: larger than the limit of 1048576 bytes for this route",
+                     *         "details": [
+                     *           {
+                     *             "field": "body",
+                     *             "message": "larger than the limit of 1048576 bytes for this route"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_input",
+                     *         "details": [
+                     *           {
+                     *             "field": "parent_external_id",
+                     *             "index": 0,
+                     *             "message": "Field required"
+                     *           }
+                     *         ],
+                     *         "message": "items[0].parent_external_id: Field required"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
@@ -5420,6 +7827,13 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "external_ids": [
+                 *         "parent-link-194"
+                 *       ]
+                 *     }
+                 */
                 "application/json": components["schemas"]["DeleteBatch"];
             };
         };
@@ -5430,16 +7844,121 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "created": 0,
+                     *       "deleted": 1,
+                     *       "kind": "parent-links",
+                     *       "unchanged": 0,
+                     *       "updated": 0
+                     *     }
+                     */
                     "application/json": components["schemas"]["BatchResult"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "authorization: send the API token in X-API-Token",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "token: this API token has no 'write' scope (it has: read)",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Conflicts with data already stored (a duplicate, or a row that others still refer to). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "conflict",
+                     *         "message": "the data conflicts with data already stored",
+                     *         "details": [
+                     *           {
+                     *             "field": "request",
+                     *             "message": "the data conflicts with data already stored"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request body is larger than this route's limit; nothing was read or written. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "payload_too_large",
+                     *         "message": "request body: larger than the limit of 1048576 bytes for this route",
+                     *         "details": [
+                     *           {
+                     *             "field": "body",
+                     *             "message": "larger than the limit of 1048576 bytes for this route"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_input",
+                     *         "message": "date_from: Input should be a valid date or datetime, input is too short",
+                     *         "details": [
+                     *           {
+                     *             "field": "date_from",
+                     *             "message": "Input should be a valid date or datetime, input is too short"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
@@ -5464,16 +7983,107 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "data": {
+                     *             "external_id": null,
+                     *             "external_system": null,
+                     *             "id": 3,
+                     *             "last_seen_at": "2026-12-05T22:56:47.445676+00:00",
+                     *             "organization_external_id": null,
+                     *             "organization_id": 2,
+                     *             "person_external_id": null,
+                     *             "person_id": 20,
+                     *             "registered_at": "2026-08-25T05:00:00+00:00",
+                     *             "status": "active"
+                     *           },
+                     *           "id": 3,
+                     *           "op": "upsert"
+                     *         },
+                     *         {
+                     *           "data": {
+                     *             "external_id": null,
+                     *             "external_system": null,
+                     *             "id": 2,
+                     *             "last_seen_at": null,
+                     *             "organization_external_id": null,
+                     *             "organization_id": 2,
+                     *             "person_external_id": null,
+                     *             "person_id": 19,
+                     *             "registered_at": "2026-08-25T05:00:00+00:00",
+                     *             "status": "active"
+                     *           },
+                     *           "id": 2,
+                     *           "op": "upsert"
+                     *         }
+                     *       ],
+                     *       "kind": "users",
+                     *       "next_cursor": "835.142.0",
+                     *       "up_to_date": false
+                     *     }
+                     */
                     "application/json": components["schemas"]["FeedPage"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "authorization: send the API token in X-API-Token",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "token: this API token has no 'write' scope (it has: read)",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_input",
+                     *         "message": "date_from: Input should be a valid date or datetime, input is too short",
+                     *         "details": [
+                     *           {
+                     *             "field": "date_from",
+                     *             "message": "Input should be a valid date or datetime, input is too short"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
@@ -5487,6 +8097,36 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "items": [
+                 *         {
+                 *           "external_id": "user-236",
+                 *           "last_seen_at": "2026-11-14T12:24:00Z",
+                 *           "organization_external_id": "school-7",
+                 *           "person_external_id": "person-364",
+                 *           "registered_at": "2021-12-02T07:00:00Z",
+                 *           "status": "active"
+                 *         },
+                 *         {
+                 *           "external_id": "user-265",
+                 *           "last_seen_at": "2026-11-10T13:10:00Z",
+                 *           "organization_external_id": "school-7",
+                 *           "person_external_id": "person-404",
+                 *           "registered_at": "2021-02-27T07:00:00Z",
+                 *           "status": "active"
+                 *         },
+                 *         {
+                 *           "external_id": "user-266",
+                 *           "last_seen_at": "2026-10-14T11:34:00Z",
+                 *           "organization_external_id": "school-7",
+                 *           "person_external_id": "person-406",
+                 *           "registered_at": "2023-04-09T07:00:00Z",
+                 *           "status": "active"
+                 *         }
+                 *       ]
+                 *     }
+                 */
                 "application/json": components["schemas"]["Batch_UserItem_"];
             };
         };
@@ -5497,16 +8137,122 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "created": 3,
+                     *       "deleted": 0,
+                     *       "kind": "users",
+                     *       "unchanged": 0,
+                     *       "updated": 0
+                     *     }
+                     */
                     "application/json": components["schemas"]["BatchResult"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "authorization: send the API token in X-API-Token",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "token: this API token has no 'write' scope (it has: read)",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Conflicts with data already stored (a duplicate, or a row that others still refer to). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "conflict",
+                     *         "message": "the data conflicts with data already stored",
+                     *         "details": [
+                     *           {
+                     *             "field": "request",
+                     *             "message": "the data conflicts with data already stored"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request body is larger than this route's limit; nothing was read or written. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "payload_too_large",
+                     *         "message": "request body: larger than the limit of 1048576 bytes for this route",
+                     *         "details": [
+                     *           {
+                     *             "field": "body",
+                     *             "message": "larger than the limit of 1048576 bytes for this route"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_input",
+                     *         "details": [
+                     *           {
+                     *             "field": "person_external_id",
+                     *             "index": 1,
+                     *             "message": "Field required"
+                     *           }
+                     *         ],
+                     *         "message": "items[1].person_external_id: Field required"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
@@ -5531,16 +8277,129 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "data": {
+                     *             "assignment_external_id": null,
+                     *             "assignment_id": 31,
+                     *             "change_reason": null,
+                     *             "class_external_id": null,
+                     *             "class_id": 1,
+                     *             "date": "2026-09-01",
+                     *             "external_id": null,
+                     *             "external_system": null,
+                     *             "from_timetable": true,
+                     *             "id": 1,
+                     *             "number": 1,
+                     *             "organization_external_id": null,
+                     *             "organization_id": 5,
+                     *             "status": "held",
+                     *             "subject_external_id": null,
+                     *             "subject_id": 22,
+                     *             "substitute_external_id": null,
+                     *             "substitute_person_id": null,
+                     *             "teacher_external_id": null,
+                     *             "teacher_person_id": 52,
+                     *             "topic": "Лёгкая атлетика"
+                     *           },
+                     *           "id": 1,
+                     *           "op": "upsert"
+                     *         },
+                     *         {
+                     *           "data": {
+                     *             "assignment_external_id": null,
+                     *             "assignment_id": 21,
+                     *             "change_reason": null,
+                     *             "class_external_id": null,
+                     *             "class_id": 1,
+                     *             "date": "2026-09-01",
+                     *             "external_id": null,
+                     *             "external_system": null,
+                     *             "from_timetable": true,
+                     *             "id": 2,
+                     *             "number": 2,
+                     *             "organization_external_id": null,
+                     *             "organization_id": 5,
+                     *             "status": "held",
+                     *             "subject_external_id": null,
+                     *             "subject_id": 7,
+                     *             "substitute_external_id": null,
+                     *             "substitute_person_id": null,
+                     *             "teacher_external_id": null,
+                     *             "teacher_person_id": 45,
+                     *             "topic": "Сложение и вычитание"
+                     *           },
+                     *           "id": 2,
+                     *           "op": "upsert"
+                     *         }
+                     *       ],
+                     *       "kind": "lessons",
+                     *       "next_cursor": "835.4266.0",
+                     *       "up_to_date": false
+                     *     }
+                     */
                     "application/json": components["schemas"]["FeedPage"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "authorization: send the API token in X-API-Token",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "token: this API token has no 'write' scope (it has: read)",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_input",
+                     *         "message": "date_from: Input should be a valid date or datetime, input is too short",
+                     *         "details": [
+                     *           {
+                     *             "field": "date_from",
+                     *             "message": "Input should be a valid date or datetime, input is too short"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
@@ -5554,6 +8413,30 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "items": [
+                 *         {
+                 *           "assignment_external_id": "assignment-359",
+                 *           "date": "2026-11-20",
+                 *           "external_id": "lesson-7203",
+                 *           "number": 3,
+                 *           "status": "held",
+                 *           "teacher_external_id": "person-364",
+                 *           "topic": "Работа над ошибками. Закрепление"
+                 *         },
+                 *         {
+                 *           "assignment_external_id": "assignment-359",
+                 *           "date": "2026-10-02",
+                 *           "external_id": "lesson-7065",
+                 *           "number": 3,
+                 *           "status": "held",
+                 *           "teacher_external_id": "person-364",
+                 *           "topic": "Работа над ошибками. Закрепление"
+                 *         }
+                 *       ]
+                 *     }
+                 */
                 "application/json": components["schemas"]["Batch_LessonItem_"];
             };
         };
@@ -5564,16 +8447,122 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "created": 2,
+                     *       "deleted": 0,
+                     *       "kind": "lessons",
+                     *       "unchanged": 0,
+                     *       "updated": 0
+                     *     }
+                     */
                     "application/json": components["schemas"]["BatchResult"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "authorization: send the API token in X-API-Token",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "token: this API token has no 'write' scope (it has: read)",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Conflicts with data already stored (a duplicate, or a row that others still refer to). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "conflict",
+                     *         "message": "the data conflicts with data already stored",
+                     *         "details": [
+                     *           {
+                     *             "field": "request",
+                     *             "message": "the data conflicts with data already stored"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request body is larger than this route's limit; nothing was read or written. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "payload_too_large",
+                     *         "message": "request body: larger than the limit of 1048576 bytes for this route",
+                     *         "details": [
+                     *           {
+                     *             "field": "body",
+                     *             "message": "larger than the limit of 1048576 bytes for this route"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_input",
+                     *         "details": [
+                     *           {
+                     *             "field": "assignment_external_id",
+                     *             "index": 1,
+                     *             "message": "Field required"
+                     *           }
+                     *         ],
+                     *         "message": "items[1].assignment_external_id: Field required"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
@@ -5587,6 +8576,13 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "external_ids": [
+                 *         "lesson-7065"
+                 *       ]
+                 *     }
+                 */
                 "application/json": components["schemas"]["DeleteBatch"];
             };
         };
@@ -5597,16 +8593,121 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "created": 0,
+                     *       "deleted": 1,
+                     *       "kind": "lessons",
+                     *       "unchanged": 0,
+                     *       "updated": 0
+                     *     }
+                     */
                     "application/json": components["schemas"]["BatchResult"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "authorization: send the API token in X-API-Token",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "token: this API token has no 'write' scope (it has: read)",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Conflicts with data already stored (a duplicate, or a row that others still refer to). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "conflict",
+                     *         "message": "the data conflicts with data already stored",
+                     *         "details": [
+                     *           {
+                     *             "field": "request",
+                     *             "message": "the data conflicts with data already stored"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request body is larger than this route's limit; nothing was read or written. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "payload_too_large",
+                     *         "message": "request body: larger than the limit of 1048576 bytes for this route",
+                     *         "details": [
+                     *           {
+                     *             "field": "body",
+                     *             "message": "larger than the limit of 1048576 bytes for this route"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_input",
+                     *         "message": "date_from: Input should be a valid date or datetime, input is too short",
+                     *         "details": [
+                     *           {
+                     *             "field": "date_from",
+                     *             "message": "Input should be a valid date or datetime, input is too short"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
@@ -5631,16 +8732,111 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "data": {
+                     *             "class_external_id": null,
+                     *             "class_id": 2,
+                     *             "due_on": "2026-09-03",
+                     *             "external_id": null,
+                     *             "external_system": null,
+                     *             "id": 1,
+                     *             "lesson_external_id": null,
+                     *             "lesson_id": 208,
+                     *             "minutes": 10,
+                     *             "organization_external_id": null,
+                     *             "organization_id": 5,
+                     *             "text": "Решить задачи 56, 58"
+                     *           },
+                     *           "id": 1,
+                     *           "op": "upsert"
+                     *         },
+                     *         {
+                     *           "data": {
+                     *             "class_external_id": null,
+                     *             "class_id": 2,
+                     *             "due_on": "2026-09-04",
+                     *             "external_id": null,
+                     *             "external_system": null,
+                     *             "id": 2,
+                     *             "lesson_external_id": null,
+                     *             "lesson_id": 209,
+                     *             "minutes": 5,
+                     *             "organization_external_id": null,
+                     *             "organization_id": 5,
+                     *             "text": "Подготовить сообщение по теме «Внеклассное чтение»"
+                     *           },
+                     *           "id": 2,
+                     *           "op": "upsert"
+                     *         }
+                     *       ],
+                     *       "kind": "homework",
+                     *       "next_cursor": "835.10766.0",
+                     *       "up_to_date": false
+                     *     }
+                     */
                     "application/json": components["schemas"]["FeedPage"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "authorization: send the API token in X-API-Token",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "token: this API token has no 'write' scope (it has: read)",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_input",
+                     *         "message": "date_from: Input should be a valid date or datetime, input is too short",
+                     *         "details": [
+                     *           {
+                     *             "field": "date_from",
+                     *             "message": "Input should be a valid date or datetime, input is too short"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
@@ -5654,6 +8850,26 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "items": [
+                 *         {
+                 *           "due_on": "2026-10-06",
+                 *           "external_id": "homework-3963",
+                 *           "lesson_external_id": "lesson-7065",
+                 *           "minutes": 10,
+                 *           "text": "Повторить тему «Глагол»"
+                 *         },
+                 *         {
+                 *           "due_on": "2026-11-24",
+                 *           "external_id": "homework-4050",
+                 *           "lesson_external_id": "lesson-7203",
+                 *           "minutes": 10,
+                 *           "text": "§ 27, вопросы 1–6"
+                 *         }
+                 *       ]
+                 *     }
+                 */
                 "application/json": components["schemas"]["Batch_HomeworkItem_"];
             };
         };
@@ -5664,16 +8880,122 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "created": 2,
+                     *       "deleted": 0,
+                     *       "kind": "homework",
+                     *       "unchanged": 0,
+                     *       "updated": 0
+                     *     }
+                     */
                     "application/json": components["schemas"]["BatchResult"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "authorization: send the API token in X-API-Token",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "token: this API token has no 'write' scope (it has: read)",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Conflicts with data already stored (a duplicate, or a row that others still refer to). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "conflict",
+                     *         "message": "the data conflicts with data already stored",
+                     *         "details": [
+                     *           {
+                     *             "field": "request",
+                     *             "message": "the data conflicts with data already stored"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request body is larger than this route's limit; nothing was read or written. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "payload_too_large",
+                     *         "message": "request body: larger than the limit of 1048576 bytes for this route",
+                     *         "details": [
+                     *           {
+                     *             "field": "body",
+                     *             "message": "larger than the limit of 1048576 bytes for this route"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_input",
+                     *         "details": [
+                     *           {
+                     *             "field": "lesson_external_id",
+                     *             "index": 1,
+                     *             "message": "Field required"
+                     *           }
+                     *         ],
+                     *         "message": "items[1].lesson_external_id: Field required"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
@@ -5687,6 +9009,13 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "external_ids": [
+                 *         "homework-4050"
+                 *       ]
+                 *     }
+                 */
                 "application/json": components["schemas"]["DeleteBatch"];
             };
         };
@@ -5697,16 +9026,121 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "created": 0,
+                     *       "deleted": 1,
+                     *       "kind": "homework",
+                     *       "unchanged": 0,
+                     *       "updated": 0
+                     *     }
+                     */
                     "application/json": components["schemas"]["BatchResult"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "authorization: send the API token in X-API-Token",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "token: this API token has no 'write' scope (it has: read)",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Conflicts with data already stored (a duplicate, or a row that others still refer to). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "conflict",
+                     *         "message": "the data conflicts with data already stored",
+                     *         "details": [
+                     *           {
+                     *             "field": "request",
+                     *             "message": "the data conflicts with data already stored"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request body is larger than this route's limit; nothing was read or written. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "payload_too_large",
+                     *         "message": "request body: larger than the limit of 1048576 bytes for this route",
+                     *         "details": [
+                     *           {
+                     *             "field": "body",
+                     *             "message": "larger than the limit of 1048576 bytes for this route"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_input",
+                     *         "message": "date_from: Input should be a valid date or datetime, input is too short",
+                     *         "details": [
+                     *           {
+                     *             "field": "date_from",
+                     *             "message": "Input should be a valid date or datetime, input is too short"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
@@ -5731,16 +9165,129 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "data": {
+                     *             "class_external_id": null,
+                     *             "class_id": 2,
+                     *             "date": "2026-09-01",
+                     *             "entered_at": "2026-09-01T04:05:00+00:00",
+                     *             "entered_by_external_id": null,
+                     *             "entered_by_person_id": 46,
+                     *             "external_id": null,
+                     *             "external_system": null,
+                     *             "id": 1,
+                     *             "kind": "current",
+                     *             "lesson_external_id": null,
+                     *             "lesson_id": 208,
+                     *             "not_attested": false,
+                     *             "organization_external_id": null,
+                     *             "organization_id": 5,
+                     *             "period_id": 6,
+                     *             "student_external_id": null,
+                     *             "student_person_id": 79,
+                     *             "subject_external_id": null,
+                     *             "subject_id": 7,
+                     *             "value": 4
+                     *           },
+                     *           "id": 1,
+                     *           "op": "upsert"
+                     *         },
+                     *         {
+                     *           "data": {
+                     *             "class_external_id": null,
+                     *             "class_id": 2,
+                     *             "date": "2026-09-01",
+                     *             "entered_at": "2026-09-01T04:05:00+00:00",
+                     *             "entered_by_external_id": null,
+                     *             "entered_by_person_id": 46,
+                     *             "external_id": null,
+                     *             "external_system": null,
+                     *             "id": 2,
+                     *             "kind": "current",
+                     *             "lesson_external_id": null,
+                     *             "lesson_id": 208,
+                     *             "not_attested": false,
+                     *             "organization_external_id": null,
+                     *             "organization_id": 5,
+                     *             "period_id": 6,
+                     *             "student_external_id": null,
+                     *             "student_person_id": 81,
+                     *             "subject_external_id": null,
+                     *             "subject_id": 7,
+                     *             "value": 4
+                     *           },
+                     *           "id": 2,
+                     *           "op": "upsert"
+                     *         }
+                     *       ],
+                     *       "kind": "marks",
+                     *       "next_cursor": "835.14373.0",
+                     *       "up_to_date": false
+                     *     }
+                     */
                     "application/json": components["schemas"]["FeedPage"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "authorization: send the API token in X-API-Token",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "token: this API token has no 'write' scope (it has: read)",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_input",
+                     *         "message": "date_from: Input should be a valid date or datetime, input is too short",
+                     *         "details": [
+                     *           {
+                     *             "field": "date_from",
+                     *             "message": "Input should be a valid date or datetime, input is too short"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
@@ -5754,6 +9301,44 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "items": [
+                 *         {
+                 *           "class_external_id": "class-29",
+                 *           "entered_at": "2026-10-02T11:20:00Z",
+                 *           "entered_by_external_id": "person-364",
+                 *           "external_id": "mark-10969",
+                 *           "kind": "current",
+                 *           "lesson_external_id": "lesson-7065",
+                 *           "student_external_id": "person-406",
+                 *           "subject_external_id": "subject-3",
+                 *           "value": 3
+                 *         },
+                 *         {
+                 *           "class_external_id": "class-29",
+                 *           "entered_at": "2026-11-20T06:00:00Z",
+                 *           "entered_by_external_id": "person-364",
+                 *           "external_id": "mark-11079",
+                 *           "kind": "current",
+                 *           "lesson_external_id": "lesson-7203",
+                 *           "student_external_id": "person-411",
+                 *           "subject_external_id": "subject-3",
+                 *           "value": 4
+                 *         },
+                 *         {
+                 *           "class_external_id": "class-29",
+                 *           "date": "2026-10-25",
+                 *           "external_id": "mark-11100",
+                 *           "kind": "quarter",
+                 *           "period_number": 1,
+                 *           "student_external_id": "person-411",
+                 *           "subject_external_id": "subject-3",
+                 *           "value": 3
+                 *         }
+                 *       ]
+                 *     }
+                 */
                 "application/json": components["schemas"]["Batch_MarkItem_"];
             };
         };
@@ -5764,16 +9349,122 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "created": 3,
+                     *       "deleted": 0,
+                     *       "kind": "marks",
+                     *       "unchanged": 0,
+                     *       "updated": 0
+                     *     }
+                     */
                     "application/json": components["schemas"]["BatchResult"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "authorization: send the API token in X-API-Token",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "token: this API token has no 'write' scope (it has: read)",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Conflicts with data already stored (a duplicate, or a row that others still refer to). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "conflict",
+                     *         "message": "the data conflicts with data already stored",
+                     *         "details": [
+                     *           {
+                     *             "field": "request",
+                     *             "message": "the data conflicts with data already stored"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request body is larger than this route's limit; nothing was read or written. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "payload_too_large",
+                     *         "message": "request body: larger than the limit of 1048576 bytes for this route",
+                     *         "details": [
+                     *           {
+                     *             "field": "body",
+                     *             "message": "larger than the limit of 1048576 bytes for this route"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_input",
+                     *         "details": [
+                     *           {
+                     *             "field": "student_external_id",
+                     *             "index": 1,
+                     *             "message": "Field required"
+                     *           }
+                     *         ],
+                     *         "message": "items[1].student_external_id: Field required"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
@@ -5787,6 +9478,13 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "external_ids": [
+                 *         "mark-11100"
+                 *       ]
+                 *     }
+                 */
                 "application/json": components["schemas"]["DeleteBatch"];
             };
         };
@@ -5797,16 +9495,121 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "created": 0,
+                     *       "deleted": 1,
+                     *       "kind": "marks",
+                     *       "unchanged": 0,
+                     *       "updated": 0
+                     *     }
+                     */
                     "application/json": components["schemas"]["BatchResult"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "authorization: send the API token in X-API-Token",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "token: this API token has no 'write' scope (it has: read)",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Conflicts with data already stored (a duplicate, or a row that others still refer to). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "conflict",
+                     *         "message": "the data conflicts with data already stored",
+                     *         "details": [
+                     *           {
+                     *             "field": "request",
+                     *             "message": "the data conflicts with data already stored"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request body is larger than this route's limit; nothing was read or written. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "payload_too_large",
+                     *         "message": "request body: larger than the limit of 1048576 bytes for this route",
+                     *         "details": [
+                     *           {
+                     *             "field": "body",
+                     *             "message": "larger than the limit of 1048576 bytes for this route"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_input",
+                     *         "message": "date_from: Input should be a valid date or datetime, input is too short",
+                     *         "details": [
+                     *           {
+                     *             "field": "date_from",
+                     *             "message": "Input should be a valid date or datetime, input is too short"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
@@ -5831,16 +9634,113 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "data": {
+                     *             "class_external_id": null,
+                     *             "class_id": 1,
+                     *             "date": "2026-10-09",
+                     *             "external_id": null,
+                     *             "external_system": null,
+                     *             "id": 1,
+                     *             "lesson_external_id": null,
+                     *             "lesson_id": 110,
+                     *             "organization_external_id": null,
+                     *             "organization_id": 5,
+                     *             "reason": "unexcused",
+                     *             "student_external_id": null,
+                     *             "student_person_id": 68
+                     *           },
+                     *           "id": 1,
+                     *           "op": "upsert"
+                     *         },
+                     *         {
+                     *           "data": {
+                     *             "class_external_id": null,
+                     *             "class_id": 1,
+                     *             "date": "2026-09-04",
+                     *             "external_id": null,
+                     *             "external_system": null,
+                     *             "id": 2,
+                     *             "lesson_external_id": null,
+                     *             "lesson_id": 14,
+                     *             "organization_external_id": null,
+                     *             "organization_id": 5,
+                     *             "reason": "unexcused",
+                     *             "student_external_id": null,
+                     *             "student_person_id": 71
+                     *           },
+                     *           "id": 2,
+                     *           "op": "upsert"
+                     *         }
+                     *       ],
+                     *       "kind": "absences",
+                     *       "next_cursor": "835.24577.0",
+                     *       "up_to_date": false
+                     *     }
+                     */
                     "application/json": components["schemas"]["FeedPage"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "authorization: send the API token in X-API-Token",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "token: this API token has no 'write' scope (it has: read)",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_input",
+                     *         "message": "date_from: Input should be a valid date or datetime, input is too short",
+                     *         "details": [
+                     *           {
+                     *             "field": "date_from",
+                     *             "message": "Input should be a valid date or datetime, input is too short"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
@@ -5854,6 +9754,18 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "items": [
+                 *         {
+                 *           "external_id": "absence-1970",
+                 *           "lesson_external_id": "lesson-7065",
+                 *           "reason": "illness",
+                 *           "student_external_id": "person-411"
+                 *         }
+                 *       ]
+                 *     }
+                 */
                 "application/json": components["schemas"]["Batch_AbsenceItem_"];
             };
         };
@@ -5864,16 +9776,122 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "created": 1,
+                     *       "deleted": 0,
+                     *       "kind": "absences",
+                     *       "unchanged": 0,
+                     *       "updated": 0
+                     *     }
+                     */
                     "application/json": components["schemas"]["BatchResult"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "authorization: send the API token in X-API-Token",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "token: this API token has no 'write' scope (it has: read)",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Conflicts with data already stored (a duplicate, or a row that others still refer to). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "conflict",
+                     *         "message": "the data conflicts with data already stored",
+                     *         "details": [
+                     *           {
+                     *             "field": "request",
+                     *             "message": "the data conflicts with data already stored"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request body is larger than this route's limit; nothing was read or written. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "payload_too_large",
+                     *         "message": "request body: larger than the limit of 1048576 bytes for this route",
+                     *         "details": [
+                     *           {
+                     *             "field": "body",
+                     *             "message": "larger than the limit of 1048576 bytes for this route"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_input",
+                     *         "details": [
+                     *           {
+                     *             "field": "student_external_id",
+                     *             "index": 0,
+                     *             "message": "Field required"
+                     *           }
+                     *         ],
+                     *         "message": "items[0].student_external_id: Field required"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
@@ -5887,6 +9905,13 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "external_ids": [
+                 *         "absence-1970"
+                 *       ]
+                 *     }
+                 */
                 "application/json": components["schemas"]["DeleteBatch"];
             };
         };
@@ -5897,16 +9922,121 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "created": 0,
+                     *       "deleted": 1,
+                     *       "kind": "absences",
+                     *       "unchanged": 0,
+                     *       "updated": 0
+                     *     }
+                     */
                     "application/json": components["schemas"]["BatchResult"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "authorization: send the API token in X-API-Token",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "token: this API token has no 'write' scope (it has: read)",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Conflicts with data already stored (a duplicate, or a row that others still refer to). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "conflict",
+                     *         "message": "the data conflicts with data already stored",
+                     *         "details": [
+                     *           {
+                     *             "field": "request",
+                     *             "message": "the data conflicts with data already stored"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request body is larger than this route's limit; nothing was read or written. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "payload_too_large",
+                     *         "message": "request body: larger than the limit of 1048576 bytes for this route",
+                     *         "details": [
+                     *           {
+                     *             "field": "body",
+                     *             "message": "larger than the limit of 1048576 bytes for this route"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_input",
+                     *         "message": "date_from: Input should be a valid date or datetime, input is too short",
+                     *         "details": [
+                     *           {
+                     *             "field": "date_from",
+                     *             "message": "Input should be a valid date or datetime, input is too short"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
@@ -5931,16 +10061,115 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "data": {
+                     *             "class_external_id": null,
+                     *             "class_id": 2,
+                     *             "counterpart": "НИШ г. Кокшетау",
+                     *             "date": "2026-11-03",
+                     *             "external_id": null,
+                     *             "external_system": null,
+                     *             "id": 1,
+                     *             "kind": "arrived",
+                     *             "order_number": "№ 50-у",
+                     *             "organization_external_id": null,
+                     *             "organization_id": 5,
+                     *             "reason": "Перевод из другой школы",
+                     *             "student_external_id": null,
+                     *             "student_person_id": 173
+                     *           },
+                     *           "id": 1,
+                     *           "op": "upsert"
+                     *         },
+                     *         {
+                     *           "data": {
+                     *             "class_external_id": null,
+                     *             "class_id": 3,
+                     *             "counterpart": "Школа-лицей №7 г. Астаны",
+                     *             "date": "2026-09-25",
+                     *             "external_id": null,
+                     *             "external_system": null,
+                     *             "id": 2,
+                     *             "kind": "arrived",
+                     *             "order_number": "№ 51-у",
+                     *             "organization_external_id": null,
+                     *             "organization_id": 5,
+                     *             "reason": "Смена места жительства",
+                     *             "student_external_id": null,
+                     *             "student_person_id": 174
+                     *           },
+                     *           "id": 2,
+                     *           "op": "upsert"
+                     *         }
+                     *       ],
+                     *       "kind": "movements",
+                     *       "next_cursor": "835.26026.0",
+                     *       "up_to_date": false
+                     *     }
+                     */
                     "application/json": components["schemas"]["FeedPage"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "authorization: send the API token in X-API-Token",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "token: this API token has no 'write' scope (it has: read)",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_input",
+                     *         "message": "date_from: Input should be a valid date or datetime, input is too short",
+                     *         "details": [
+                     *           {
+                     *             "field": "date_from",
+                     *             "message": "Input should be a valid date or datetime, input is too short"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
@@ -5954,6 +10183,23 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "items": [
+                 *         {
+                 *           "class_external_id": "class-29",
+                 *           "counterpart": "НИШ г. Кокшетау",
+                 *           "date": "2026-10-12",
+                 *           "external_id": "movement-24",
+                 *           "kind": "departed",
+                 *           "order_number": "№ 57-у",
+                 *           "organization_external_id": "school-7",
+                 *           "reason": "Смена места жительства",
+                 *           "student_external_id": "person-406"
+                 *         }
+                 *       ]
+                 *     }
+                 */
                 "application/json": components["schemas"]["Batch_MovementItem_"];
             };
         };
@@ -5964,16 +10210,122 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "created": 1,
+                     *       "deleted": 0,
+                     *       "kind": "movements",
+                     *       "unchanged": 0,
+                     *       "updated": 0
+                     *     }
+                     */
                     "application/json": components["schemas"]["BatchResult"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "authorization: send the API token in X-API-Token",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "token: this API token has no 'write' scope (it has: read)",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Conflicts with data already stored (a duplicate, or a row that others still refer to). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "conflict",
+                     *         "message": "the data conflicts with data already stored",
+                     *         "details": [
+                     *           {
+                     *             "field": "request",
+                     *             "message": "the data conflicts with data already stored"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request body is larger than this route's limit; nothing was read or written. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "payload_too_large",
+                     *         "message": "request body: larger than the limit of 1048576 bytes for this route",
+                     *         "details": [
+                     *           {
+                     *             "field": "body",
+                     *             "message": "larger than the limit of 1048576 bytes for this route"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_input",
+                     *         "details": [
+                     *           {
+                     *             "field": "organization_external_id",
+                     *             "index": 0,
+                     *             "message": "Field required"
+                     *           }
+                     *         ],
+                     *         "message": "items[0].organization_external_id: Field required"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
@@ -5987,6 +10339,13 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "external_ids": [
+                 *         "movement-24"
+                 *       ]
+                 *     }
+                 */
                 "application/json": components["schemas"]["DeleteBatch"];
             };
         };
@@ -5997,16 +10356,121 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "created": 0,
+                     *       "deleted": 1,
+                     *       "kind": "movements",
+                     *       "unchanged": 0,
+                     *       "updated": 0
+                     *     }
+                     */
                     "application/json": components["schemas"]["BatchResult"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "authorization: send the API token in X-API-Token",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "token: this API token has no 'write' scope (it has: read)",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Conflicts with data already stored (a duplicate, or a row that others still refer to). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "conflict",
+                     *         "message": "the data conflicts with data already stored",
+                     *         "details": [
+                     *           {
+                     *             "field": "request",
+                     *             "message": "the data conflicts with data already stored"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request body is larger than this route's limit; nothing was read or written. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "payload_too_large",
+                     *         "message": "request body: larger than the limit of 1048576 bytes for this route",
+                     *         "details": [
+                     *           {
+                     *             "field": "body",
+                     *             "message": "larger than the limit of 1048576 bytes for this route"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_input",
+                     *         "message": "date_from: Input should be a valid date or datetime, input is too short",
+                     *         "details": [
+                     *           {
+                     *             "field": "date_from",
+                     *             "message": "Input should be a valid date or datetime, input is too short"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
@@ -6031,16 +10495,115 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "data": {
+                     *             "class_external_id": null,
+                     *             "class_id": 12,
+                     *             "doc_type": "basic_certificate",
+                     *             "external_id": null,
+                     *             "external_system": null,
+                     *             "id": 1,
+                     *             "issued_on": "2026-06-10",
+                     *             "number": "0000001",
+                     *             "organization_external_id": null,
+                     *             "organization_id": 5,
+                     *             "series": "НБ",
+                     *             "student_external_id": null,
+                     *             "student_person_id": 148,
+                     *             "with_honours": false
+                     *           },
+                     *           "id": 1,
+                     *           "op": "upsert"
+                     *         },
+                     *         {
+                     *           "data": {
+                     *             "class_external_id": null,
+                     *             "class_id": 12,
+                     *             "doc_type": "basic_certificate",
+                     *             "external_id": null,
+                     *             "external_system": null,
+                     *             "id": 2,
+                     *             "issued_on": "2026-06-10",
+                     *             "number": "0000002",
+                     *             "organization_external_id": null,
+                     *             "organization_id": 5,
+                     *             "series": "НБ",
+                     *             "student_external_id": null,
+                     *             "student_person_id": 150,
+                     *             "with_honours": false
+                     *           },
+                     *           "id": 2,
+                     *           "op": "upsert"
+                     *         }
+                     *       ],
+                     *       "kind": "documents",
+                     *       "next_cursor": "835.26046.0",
+                     *       "up_to_date": false
+                     *     }
+                     */
                     "application/json": components["schemas"]["FeedPage"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "authorization: send the API token in X-API-Token",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "token: this API token has no 'write' scope (it has: read)",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_input",
+                     *         "message": "date_from: Input should be a valid date or datetime, input is too short",
+                     *         "details": [
+                     *           {
+                     *             "field": "date_from",
+                     *             "message": "Input should be a valid date or datetime, input is too short"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
@@ -6054,6 +10617,22 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "items": [
+                 *         {
+                 *           "doc_type": "general_certificate",
+                 *           "external_id": "document-24",
+                 *           "issued_on": "2026-06-20",
+                 *           "number": "0000011",
+                 *           "organization_external_id": "school-7",
+                 *           "series": "ЖОБ",
+                 *           "student_external_id": "person-500",
+                 *           "with_honours": false
+                 *         }
+                 *       ]
+                 *     }
+                 */
                 "application/json": components["schemas"]["Batch_DocumentItem_"];
             };
         };
@@ -6064,16 +10643,122 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "created": 1,
+                     *       "deleted": 0,
+                     *       "kind": "documents",
+                     *       "unchanged": 0,
+                     *       "updated": 0
+                     *     }
+                     */
                     "application/json": components["schemas"]["BatchResult"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "authorization: send the API token in X-API-Token",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "token: this API token has no 'write' scope (it has: read)",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Conflicts with data already stored (a duplicate, or a row that others still refer to). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "conflict",
+                     *         "message": "the data conflicts with data already stored",
+                     *         "details": [
+                     *           {
+                     *             "field": "request",
+                     *             "message": "the data conflicts with data already stored"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request body is larger than this route's limit; nothing was read or written. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "payload_too_large",
+                     *         "message": "request body: larger than the limit of 1048576 bytes for this route",
+                     *         "details": [
+                     *           {
+                     *             "field": "body",
+                     *             "message": "larger than the limit of 1048576 bytes for this route"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_input",
+                     *         "details": [
+                     *           {
+                     *             "field": "organization_external_id",
+                     *             "index": 0,
+                     *             "message": "Field required"
+                     *           }
+                     *         ],
+                     *         "message": "items[0].organization_external_id: Field required"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
@@ -6087,6 +10772,13 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "external_ids": [
+                 *         "document-24"
+                 *       ]
+                 *     }
+                 */
                 "application/json": components["schemas"]["DeleteBatch"];
             };
         };
@@ -6097,16 +10789,121 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "created": 0,
+                     *       "deleted": 1,
+                     *       "kind": "documents",
+                     *       "unchanged": 0,
+                     *       "updated": 0
+                     *     }
+                     */
                     "application/json": components["schemas"]["BatchResult"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "authorization: send the API token in X-API-Token",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "token: this API token has no 'write' scope (it has: read)",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Conflicts with data already stored (a duplicate, or a row that others still refer to). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "conflict",
+                     *         "message": "the data conflicts with data already stored",
+                     *         "details": [
+                     *           {
+                     *             "field": "request",
+                     *             "message": "the data conflicts with data already stored"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request body is larger than this route's limit; nothing was read or written. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "payload_too_large",
+                     *         "message": "request body: larger than the limit of 1048576 bytes for this route",
+                     *         "details": [
+                     *           {
+                     *             "field": "body",
+                     *             "message": "larger than the limit of 1048576 bytes for this route"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_input",
+                     *         "message": "date_from: Input should be a valid date or datetime, input is too short",
+                     *         "details": [
+                     *           {
+                     *             "field": "date_from",
+                     *             "message": "Input should be a valid date or datetime, input is too short"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
@@ -6131,16 +10928,103 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "data": {
+                     *             "external_id": null,
+                     *             "external_system": null,
+                     *             "id": 1,
+                     *             "organization_external_id": null,
+                     *             "organization_id": 5,
+                     *             "user_external_id": null,
+                     *             "user_id": 6,
+                     *             "visited_at": "2026-09-24T06:20:00+00:00"
+                     *           },
+                     *           "id": 1,
+                     *           "op": "upsert"
+                     *         },
+                     *         {
+                     *           "data": {
+                     *             "external_id": null,
+                     *             "external_system": null,
+                     *             "id": 2,
+                     *             "organization_external_id": null,
+                     *             "organization_id": 5,
+                     *             "user_external_id": null,
+                     *             "user_id": 6,
+                     *             "visited_at": "2026-09-25T13:09:00+00:00"
+                     *           },
+                     *           "id": 2,
+                     *           "op": "upsert"
+                     *         }
+                     *       ],
+                     *       "kind": "visits",
+                     *       "next_cursor": "835.1172.0",
+                     *       "up_to_date": false
+                     *     }
+                     */
                     "application/json": components["schemas"]["FeedPage"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "authorization: send the API token in X-API-Token",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "token: this API token has no 'write' scope (it has: read)",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_input",
+                     *         "message": "date_from: Input should be a valid date or datetime, input is too short",
+                     *         "details": [
+                     *           {
+                     *             "field": "date_from",
+                     *             "message": "Input should be a valid date or datetime, input is too short"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
@@ -6154,6 +11038,24 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "items": [
+                 *         {
+                 *           "external_id": "visit-2737",
+                 *           "organization_external_id": "school-7",
+                 *           "user_external_id": "user-236",
+                 *           "visited_at": "2026-11-14T12:24:00Z"
+                 *         },
+                 *         {
+                 *           "external_id": "visit-3221",
+                 *           "organization_external_id": "school-7",
+                 *           "user_external_id": "user-265",
+                 *           "visited_at": "2026-11-10T13:10:00Z"
+                 *         }
+                 *       ]
+                 *     }
+                 */
                 "application/json": components["schemas"]["Batch_VisitItem_"];
             };
         };
@@ -6164,16 +11066,122 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "created": 2,
+                     *       "deleted": 0,
+                     *       "kind": "visits",
+                     *       "unchanged": 0,
+                     *       "updated": 0
+                     *     }
+                     */
                     "application/json": components["schemas"]["BatchResult"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "authorization: send the API token in X-API-Token",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "token: this API token has no 'write' scope (it has: read)",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Conflicts with data already stored (a duplicate, or a row that others still refer to). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "conflict",
+                     *         "message": "the data conflicts with data already stored",
+                     *         "details": [
+                     *           {
+                     *             "field": "request",
+                     *             "message": "the data conflicts with data already stored"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request body is larger than this route's limit; nothing was read or written. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "payload_too_large",
+                     *         "message": "request body: larger than the limit of 1048576 bytes for this route",
+                     *         "details": [
+                     *           {
+                     *             "field": "body",
+                     *             "message": "larger than the limit of 1048576 bytes for this route"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_input",
+                     *         "details": [
+                     *           {
+                     *             "field": "user_external_id",
+                     *             "index": 1,
+                     *             "message": "Field required"
+                     *           }
+                     *         ],
+                     *         "message": "items[1].user_external_id: Field required"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
@@ -6205,15 +11213,63 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "authorization: log in first",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
             };
-            /** @description Validation Error */
+            /** @description The request body is larger than this route's limit; nothing was read or written. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "payload_too_large",
+                     *         "message": "request body: larger than the limit of 1048576 bytes for this route",
+                     *         "details": [
+                     *           {
+                     *             "field": "body",
+                     *             "message": "larger than the limit of 1048576 bytes for this route"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_input",
+                     *         "message": "date_from: Input should be a valid date or datetime, input is too short",
+                     *         "details": [
+                     *           {
+                     *             "field": "date_from",
+                     *             "message": "Input should be a valid date or datetime, input is too short"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
             /** @description too many failed logins; see Retry-After */
@@ -6221,7 +11277,18 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "too_many_requests",
+                     *         "message": "too many reports at once for this caller, try again",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
             };
         };
     };
@@ -6248,15 +11315,40 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "authorization: log in first",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
             };
-            /** @description Validation Error */
+            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_input",
+                     *         "message": "date_from: Input should be a valid date or datetime, input is too short",
+                     *         "details": [
+                     *           {
+                     *             "field": "date_from",
+                     *             "message": "Input should be a valid date or datetime, input is too short"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
             /** @description too many failed logins; see Retry-After */
@@ -6264,7 +11356,18 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "too_many_requests",
+                     *         "message": "too many reports at once for this caller, try again",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
             };
         };
     };
@@ -6284,13 +11387,27 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Validation Error */
+            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_input",
+                     *         "message": "date_from: Input should be a valid date or datetime, input is too short",
+                     *         "details": [
+                     *           {
+                     *             "field": "date_from",
+                     *             "message": "Input should be a valid date or datetime, input is too short"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
@@ -6317,19 +11434,105 @@ export interface operations {
                     "application/json": components["schemas"]["TokenResponse"];
                 };
             };
+            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "authorization: log in first",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "only an administrator of the management body may do this",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request body is larger than this route's limit; nothing was read or written. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "payload_too_large",
+                     *         "message": "request body: larger than the limit of 1048576 bytes for this route",
+                     *         "details": [
+                     *           {
+                     *             "field": "body",
+                     *             "message": "larger than the limit of 1048576 bytes for this route"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
             /** @description wrong current password, or a new one that is too short */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_input",
+                     *         "message": "date_from: Input should be a valid date or datetime, input is too short",
+                     *         "details": [
+                     *           {
+                     *             "field": "date_from",
+                     *             "message": "Input should be a valid date or datetime, input is too short"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
             };
             /** @description too many failed logins; see Retry-After */
             429: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "too_many_requests",
+                     *         "message": "too many reports at once for this caller, try again",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
             };
         };
     };
@@ -6349,6 +11552,42 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["MeResponse"];
+                };
+            };
+            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "authorization: log in first",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "only an administrator of the management body may do this",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
@@ -6380,13 +11619,63 @@ export interface operations {
                     "application/json": components["schemas"]["AccountList"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "authorization: log in first",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "only an administrator of the management body may do this",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_input",
+                     *         "message": "date_from: Input should be a valid date or datetime, input is too short",
+                     *         "details": [
+                     *           {
+                     *             "field": "date_from",
+                     *             "message": "Input should be a valid date or datetime, input is too short"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
@@ -6413,13 +11702,109 @@ export interface operations {
                     "application/json": components["schemas"]["AccountRead"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "authorization: log in first",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "only an administrator of the management body may do this",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Conflicts with data already stored (a duplicate, or a row that others still refer to). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "conflict",
+                     *         "message": "the data conflicts with data already stored",
+                     *         "details": [
+                     *           {
+                     *             "field": "request",
+                     *             "message": "the data conflicts with data already stored"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request body is larger than this route's limit; nothing was read or written. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "payload_too_large",
+                     *         "message": "request body: larger than the limit of 1048576 bytes for this route",
+                     *         "details": [
+                     *           {
+                     *             "field": "body",
+                     *             "message": "larger than the limit of 1048576 bytes for this route"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_input",
+                     *         "message": "date_from: Input should be a valid date or datetime, input is too short",
+                     *         "details": [
+                     *           {
+                     *             "field": "date_from",
+                     *             "message": "Input should be a valid date or datetime, input is too short"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
@@ -6446,13 +11831,109 @@ export interface operations {
                     "application/json": components["schemas"]["BulkPreview"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "authorization: log in first",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "only an administrator of the management body may do this",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Conflicts with data already stored (a duplicate, or a row that others still refer to). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "conflict",
+                     *         "message": "the data conflicts with data already stored",
+                     *         "details": [
+                     *           {
+                     *             "field": "request",
+                     *             "message": "the data conflicts with data already stored"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request body is larger than this route's limit; nothing was read or written. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "payload_too_large",
+                     *         "message": "request body: larger than the limit of 1048576 bytes for this route",
+                     *         "details": [
+                     *           {
+                     *             "field": "body",
+                     *             "message": "larger than the limit of 1048576 bytes for this route"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_input",
+                     *         "message": "date_from: Input should be a valid date or datetime, input is too short",
+                     *         "details": [
+                     *           {
+                     *             "field": "date_from",
+                     *             "message": "Input should be a valid date or datetime, input is too short"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
@@ -6479,13 +11960,109 @@ export interface operations {
                     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": unknown;
                 };
             };
-            /** @description Validation Error */
+            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "authorization: log in first",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "only an administrator of the management body may do this",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Conflicts with data already stored (a duplicate, or a row that others still refer to). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "conflict",
+                     *         "message": "the data conflicts with data already stored",
+                     *         "details": [
+                     *           {
+                     *             "field": "request",
+                     *             "message": "the data conflicts with data already stored"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request body is larger than this route's limit; nothing was read or written. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "payload_too_large",
+                     *         "message": "request body: larger than the limit of 1048576 bytes for this route",
+                     *         "details": [
+                     *           {
+                     *             "field": "body",
+                     *             "message": "larger than the limit of 1048576 bytes for this route"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_input",
+                     *         "message": "date_from: Input should be a valid date or datetime, input is too short",
+                     *         "details": [
+                     *           {
+                     *             "field": "date_from",
+                     *             "message": "Input should be a valid date or datetime, input is too short"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
@@ -6511,13 +12088,81 @@ export interface operations {
                     "application/json": components["schemas"]["AccountRead"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "authorization: log in first",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "only an administrator of the management body may do this",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found, or outside the caller's subtree (the two are not told apart). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "organization 4211 not found",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_input",
+                     *         "message": "date_from: Input should be a valid date or datetime, input is too short",
+                     *         "details": [
+                     *           {
+                     *             "field": "date_from",
+                     *             "message": "Input should be a valid date or datetime, input is too short"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
@@ -6547,13 +12192,127 @@ export interface operations {
                     "application/json": components["schemas"]["AccountRead"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "authorization: log in first",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "only an administrator of the management body may do this",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found, or outside the caller's subtree (the two are not told apart). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "organization 4211 not found",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Conflicts with data already stored (a duplicate, or a row that others still refer to). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "conflict",
+                     *         "message": "the data conflicts with data already stored",
+                     *         "details": [
+                     *           {
+                     *             "field": "request",
+                     *             "message": "the data conflicts with data already stored"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request body is larger than this route's limit; nothing was read or written. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "payload_too_large",
+                     *         "message": "request body: larger than the limit of 1048576 bytes for this route",
+                     *         "details": [
+                     *           {
+                     *             "field": "body",
+                     *             "message": "larger than the limit of 1048576 bytes for this route"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_input",
+                     *         "message": "date_from: Input should be a valid date or datetime, input is too short",
+                     *         "details": [
+                     *           {
+                     *             "field": "date_from",
+                     *             "message": "Input should be a valid date or datetime, input is too short"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
@@ -6581,13 +12340,127 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Validation Error */
+            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "authorization: log in first",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "only an administrator of the management body may do this",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found, or outside the caller's subtree (the two are not told apart). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "organization 4211 not found",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Conflicts with data already stored (a duplicate, or a row that others still refer to). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "conflict",
+                     *         "message": "the data conflicts with data already stored",
+                     *         "details": [
+                     *           {
+                     *             "field": "request",
+                     *             "message": "the data conflicts with data already stored"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request body is larger than this route's limit; nothing was read or written. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "payload_too_large",
+                     *         "message": "request body: larger than the limit of 1048576 bytes for this route",
+                     *         "details": [
+                     *           {
+                     *             "field": "body",
+                     *             "message": "larger than the limit of 1048576 bytes for this route"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_input",
+                     *         "message": "date_from: Input should be a valid date or datetime, input is too short",
+                     *         "details": [
+                     *           {
+                     *             "field": "date_from",
+                     *             "message": "Input should be a valid date or datetime, input is too short"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
@@ -6616,13 +12489,63 @@ export interface operations {
                     "application/json": components["schemas"]["TreeOrganization"][];
                 };
             };
-            /** @description Validation Error */
+            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "authorization: log in first",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "only an administrator of the management body may do this",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_input",
+                     *         "message": "date_from: Input should be a valid date or datetime, input is too short",
+                     *         "details": [
+                     *           {
+                     *             "field": "date_from",
+                     *             "message": "Input should be a valid date or datetime, input is too short"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
@@ -6649,13 +12572,109 @@ export interface operations {
                     "application/json": components["schemas"]["TreeOrganization"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "authorization: log in first",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "only an administrator of the management body may do this",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Conflicts with data already stored (a duplicate, or a row that others still refer to). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "conflict",
+                     *         "message": "the data conflicts with data already stored",
+                     *         "details": [
+                     *           {
+                     *             "field": "request",
+                     *             "message": "the data conflicts with data already stored"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request body is larger than this route's limit; nothing was read or written. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "payload_too_large",
+                     *         "message": "request body: larger than the limit of 1048576 bytes for this route",
+                     *         "details": [
+                     *           {
+                     *             "field": "body",
+                     *             "message": "larger than the limit of 1048576 bytes for this route"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_input",
+                     *         "message": "date_from: Input should be a valid date or datetime, input is too short",
+                     *         "details": [
+                     *           {
+                     *             "field": "date_from",
+                     *             "message": "Input should be a valid date or datetime, input is too short"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
@@ -6676,6 +12695,42 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["TreeOrganization"][];
+                };
+            };
+            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "authorization: log in first",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "only an administrator of the management body may do this",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
@@ -6701,13 +12756,81 @@ export interface operations {
                     "application/json": components["schemas"]["TreeOrganization"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "authorization: log in first",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "only an administrator of the management body may do this",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found, or outside the caller's subtree (the two are not told apart). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "organization 4211 not found",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_input",
+                     *         "message": "date_from: Input should be a valid date or datetime, input is too short",
+                     *         "details": [
+                     *           {
+                     *             "field": "date_from",
+                     *             "message": "Input should be a valid date or datetime, input is too short"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
@@ -6737,13 +12860,127 @@ export interface operations {
                     "application/json": components["schemas"]["TreeOrganization"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "authorization: log in first",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "only an administrator of the management body may do this",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found, or outside the caller's subtree (the two are not told apart). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "organization 4211 not found",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Conflicts with data already stored (a duplicate, or a row that others still refer to). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "conflict",
+                     *         "message": "the data conflicts with data already stored",
+                     *         "details": [
+                     *           {
+                     *             "field": "request",
+                     *             "message": "the data conflicts with data already stored"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request body is larger than this route's limit; nothing was read or written. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "payload_too_large",
+                     *         "message": "request body: larger than the limit of 1048576 bytes for this route",
+                     *         "details": [
+                     *           {
+                     *             "field": "body",
+                     *             "message": "larger than the limit of 1048576 bytes for this route"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_input",
+                     *         "message": "date_from: Input should be a valid date or datetime, input is too short",
+                     *         "details": [
+                     *           {
+                     *             "field": "date_from",
+                     *             "message": "Input should be a valid date or datetime, input is too short"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
@@ -6773,13 +13010,127 @@ export interface operations {
                     "application/json": components["schemas"]["TreeOrganization"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "authorization: log in first",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "only an administrator of the management body may do this",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found, or outside the caller's subtree (the two are not told apart). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "organization 4211 not found",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Conflicts with data already stored (a duplicate, or a row that others still refer to). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "conflict",
+                     *         "message": "the data conflicts with data already stored",
+                     *         "details": [
+                     *           {
+                     *             "field": "request",
+                     *             "message": "the data conflicts with data already stored"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request body is larger than this route's limit; nothing was read or written. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "payload_too_large",
+                     *         "message": "request body: larger than the limit of 1048576 bytes for this route",
+                     *         "details": [
+                     *           {
+                     *             "field": "body",
+                     *             "message": "larger than the limit of 1048576 bytes for this route"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_input",
+                     *         "message": "date_from: Input should be a valid date or datetime, input is too short",
+                     *         "details": [
+                     *           {
+                     *             "field": "date_from",
+                     *             "message": "Input should be a valid date or datetime, input is too short"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
@@ -6809,13 +13160,127 @@ export interface operations {
                     "application/json": components["schemas"]["TreeOrganization"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "authorization: log in first",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "only an administrator of the management body may do this",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found, or outside the caller's subtree (the two are not told apart). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "organization 4211 not found",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Conflicts with data already stored (a duplicate, or a row that others still refer to). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "conflict",
+                     *         "message": "the data conflicts with data already stored",
+                     *         "details": [
+                     *           {
+                     *             "field": "request",
+                     *             "message": "the data conflicts with data already stored"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request body is larger than this route's limit; nothing was read or written. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "payload_too_large",
+                     *         "message": "request body: larger than the limit of 1048576 bytes for this route",
+                     *         "details": [
+                     *           {
+                     *             "field": "body",
+                     *             "message": "larger than the limit of 1048576 bytes for this route"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_input",
+                     *         "message": "date_from: Input should be a valid date or datetime, input is too short",
+                     *         "details": [
+                     *           {
+                     *             "field": "date_from",
+                     *             "message": "Input should be a valid date or datetime, input is too short"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
@@ -6841,13 +13306,104 @@ export interface operations {
                     "application/json": components["schemas"]["TreeOrganization"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "authorization: log in first",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "only an administrator of the management body may do this",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found, or outside the caller's subtree (the two are not told apart). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "organization 4211 not found",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Conflicts with data already stored (a duplicate, or a row that others still refer to). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "conflict",
+                     *         "message": "the data conflicts with data already stored",
+                     *         "details": [
+                     *           {
+                     *             "field": "request",
+                     *             "message": "the data conflicts with data already stored"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_input",
+                     *         "message": "date_from: Input should be a valid date or datetime, input is too short",
+                     *         "details": [
+                     *           {
+                     *             "field": "date_from",
+                     *             "message": "Input should be a valid date or datetime, input is too short"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
@@ -6868,6 +13424,42 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["RegionRead"][];
+                };
+            };
+            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "authorization: log in first",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "only an administrator of the management body may do this",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
@@ -6894,13 +13486,109 @@ export interface operations {
                     "application/json": components["schemas"]["RegionRead"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "authorization: log in first",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "only an administrator of the management body may do this",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Conflicts with data already stored (a duplicate, or a row that others still refer to). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "conflict",
+                     *         "message": "the data conflicts with data already stored",
+                     *         "details": [
+                     *           {
+                     *             "field": "request",
+                     *             "message": "the data conflicts with data already stored"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request body is larger than this route's limit; nothing was read or written. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "payload_too_large",
+                     *         "message": "request body: larger than the limit of 1048576 bytes for this route",
+                     *         "details": [
+                     *           {
+                     *             "field": "body",
+                     *             "message": "larger than the limit of 1048576 bytes for this route"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_input",
+                     *         "message": "date_from: Input should be a valid date or datetime, input is too short",
+                     *         "details": [
+                     *           {
+                     *             "field": "date_from",
+                     *             "message": "Input should be a valid date or datetime, input is too short"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
@@ -6929,13 +13617,127 @@ export interface operations {
                     "application/json": components["schemas"]["RegionRead"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "authorization: log in first",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "only an administrator of the management body may do this",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found, or outside the caller's subtree (the two are not told apart). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "organization 4211 not found",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Conflicts with data already stored (a duplicate, or a row that others still refer to). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "conflict",
+                     *         "message": "the data conflicts with data already stored",
+                     *         "details": [
+                     *           {
+                     *             "field": "request",
+                     *             "message": "the data conflicts with data already stored"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request body is larger than this route's limit; nothing was read or written. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "payload_too_large",
+                     *         "message": "request body: larger than the limit of 1048576 bytes for this route",
+                     *         "details": [
+                     *           {
+                     *             "field": "body",
+                     *             "message": "larger than the limit of 1048576 bytes for this route"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_input",
+                     *         "message": "date_from: Input should be a valid date or datetime, input is too short",
+                     *         "details": [
+                     *           {
+                     *             "field": "date_from",
+                     *             "message": "Input should be a valid date or datetime, input is too short"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
@@ -6960,13 +13762,81 @@ export interface operations {
                     "application/json": components["schemas"]["DistrictRead"][];
                 };
             };
-            /** @description Validation Error */
+            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "authorization: log in first",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "only an administrator of the management body may do this",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found, or outside the caller's subtree (the two are not told apart). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "organization 4211 not found",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_input",
+                     *         "message": "date_from: Input should be a valid date or datetime, input is too short",
+                     *         "details": [
+                     *           {
+                     *             "field": "date_from",
+                     *             "message": "Input should be a valid date or datetime, input is too short"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
@@ -6993,13 +13863,109 @@ export interface operations {
                     "application/json": components["schemas"]["DistrictRead"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "authorization: log in first",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "only an administrator of the management body may do this",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Conflicts with data already stored (a duplicate, or a row that others still refer to). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "conflict",
+                     *         "message": "the data conflicts with data already stored",
+                     *         "details": [
+                     *           {
+                     *             "field": "request",
+                     *             "message": "the data conflicts with data already stored"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request body is larger than this route's limit; nothing was read or written. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "payload_too_large",
+                     *         "message": "request body: larger than the limit of 1048576 bytes for this route",
+                     *         "details": [
+                     *           {
+                     *             "field": "body",
+                     *             "message": "larger than the limit of 1048576 bytes for this route"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_input",
+                     *         "message": "date_from: Input should be a valid date or datetime, input is too short",
+                     *         "details": [
+                     *           {
+                     *             "field": "date_from",
+                     *             "message": "Input should be a valid date or datetime, input is too short"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
@@ -7028,13 +13994,127 @@ export interface operations {
                     "application/json": components["schemas"]["DistrictRead"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "authorization: log in first",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "only an administrator of the management body may do this",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found, or outside the caller's subtree (the two are not told apart). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "organization 4211 not found",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Conflicts with data already stored (a duplicate, or a row that others still refer to). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "conflict",
+                     *         "message": "the data conflicts with data already stored",
+                     *         "details": [
+                     *           {
+                     *             "field": "request",
+                     *             "message": "the data conflicts with data already stored"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request body is larger than this route's limit; nothing was read or written. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "payload_too_large",
+                     *         "message": "request body: larger than the limit of 1048576 bytes for this route",
+                     *         "details": [
+                     *           {
+                     *             "field": "body",
+                     *             "message": "larger than the limit of 1048576 bytes for this route"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_input",
+                     *         "message": "date_from: Input should be a valid date or datetime, input is too short",
+                     *         "details": [
+                     *           {
+                     *             "field": "date_from",
+                     *             "message": "Input should be a valid date or datetime, input is too short"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
@@ -7057,6 +14137,42 @@ export interface operations {
                     "application/json": components["schemas"]["ReferenceItem"][];
                 };
             };
+            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "authorization: log in first",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "only an administrator of the management body may do this",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
         };
     };
     list_structures_api_v1_tree_organization_structures_get: {
@@ -7075,6 +14191,173 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ReferenceItem"][];
+                };
+            };
+            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "authorization: log in first",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "only an administrator of the management body may do this",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    registry_import_api_v1_tree_registry_import_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["Body_registry_import_api_v1_tree_registry_import_post"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "authorization: log in first",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "only an administrator of the management body may do this",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Conflicts with data already stored (a duplicate, or a row that others still refer to). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "conflict",
+                     *         "message": "the data conflicts with data already stored",
+                     *         "details": [
+                     *           {
+                     *             "field": "request",
+                     *             "message": "the data conflicts with data already stored"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request body is larger than this route's limit; nothing was read or written. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "payload_too_large",
+                     *         "message": "request body: larger than the limit of 1048576 bytes for this route",
+                     *         "details": [
+                     *           {
+                     *             "field": "body",
+                     *             "message": "larger than the limit of 1048576 bytes for this route"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_input",
+                     *         "message": "date_from: Input should be a valid date or datetime, input is too short",
+                     *         "details": [
+                     *           {
+                     *             "field": "date_from",
+                     *             "message": "Input should be a valid date or datetime, input is too short"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
@@ -7096,16 +14379,180 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "filters": [
+                     *             "body_id",
+                     *             "region_id",
+                     *             "district_id",
+                     *             "org_type_id",
+                     *             "organization_id",
+                     *             "date"
+                     *           ],
+                     *           "formats": [
+                     *             "json",
+                     *             "xlsx",
+                     *             "csv",
+                     *             "print"
+                     *           ],
+                     *           "id": "activity",
+                     *           "paginated": false,
+                     *           "requires_organization": false,
+                     *           "section": "management",
+                     *           "title": "Activity in Kundelik.kz",
+                     *           "titles": {
+                     *             "en": "Activity in Kundelik.kz",
+                     *             "kk": "Kundelik.kz-тегі белсенділік",
+                     *             "ru": "Активность в Kundelik.kz"
+                     *           },
+                     *           "views": [
+                     *             {
+                     *               "id": "districts",
+                     *               "title": "By district"
+                     *             },
+                     *             {
+                     *               "id": "all",
+                     *               "title": "All organizations"
+                     *             }
+                     *           ]
+                     *         },
+                     *         {
+                     *           "filters": [
+                     *             "body_id",
+                     *             "region_id",
+                     *             "district_id",
+                     *             "org_type_id",
+                     *             "organization_id"
+                     *           ],
+                     *           "formats": [
+                     *             "json",
+                     *             "xlsx",
+                     *             "csv",
+                     *             "print"
+                     *           ],
+                     *           "id": "staff.composition",
+                     *           "paginated": false,
+                     *           "requires_organization": false,
+                     *           "section": "management",
+                     *           "title": "Teaching staff",
+                     *           "titles": {
+                     *             "en": "Teaching staff",
+                     *             "kk": "Педагог кадрлар",
+                     *             "ru": "Педагогические кадры"
+                     *           },
+                     *           "views": [
+                     *             {
+                     *               "id": "districts",
+                     *               "title": "By district"
+                     *             },
+                     *             {
+                     *               "id": "all",
+                     *               "title": "All organizations"
+                     *             }
+                     *           ]
+                     *         },
+                     *         {
+                     *           "filters": [
+                     *             "body_id",
+                     *             "region_id",
+                     *             "district_id",
+                     *             "org_type_id",
+                     *             "organization_id",
+                     *             "period_id",
+                     *             "date"
+                     *           ],
+                     *           "formats": [
+                     *             "json",
+                     *             "xlsx",
+                     *             "csv",
+                     *             "print"
+                     *           ],
+                     *           "id": "performance.organizations",
+                     *           "paginated": false,
+                     *           "requires_organization": false,
+                     *           "section": "management",
+                     *           "title": "Performance by organization",
+                     *           "titles": {
+                     *             "en": "Performance by organization",
+                     *             "kk": "Ұйымдар бойынша үлгерім",
+                     *             "ru": "Успеваемость по организациям"
+                     *           },
+                     *           "views": [
+                     *             {
+                     *               "id": "districts",
+                     *               "title": "By district"
+                     *             },
+                     *             {
+                     *               "id": "all",
+                     *               "title": "All organizations"
+                     *             }
+                     *           ]
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["ReportCatalog"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "authorization: log in first",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "only an administrator of the management body may do this",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_input",
+                     *         "message": "date_from: Input should be a valid date or datetime, input is too short",
+                     *         "details": [
+                     *           {
+                     *             "field": "date_from",
+                     *             "message": "Input should be a valid date or datetime, input is too short"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
@@ -7151,16 +14598,216 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "bodies": [
+                     *         {
+                     *           "id": 2,
+                     *           "name": "Управление образования Тестового региона",
+                     *           "parent_id": 1
+                     *         },
+                     *         {
+                     *           "id": 3,
+                     *           "name": "Отдел образования города Тест",
+                     *           "parent_id": 2
+                     *         },
+                     *         {
+                     *           "id": 4,
+                     *           "name": "Отдел образования Тестового района",
+                     *           "parent_id": 2
+                     *         }
+                     *       ],
+                     *       "classes": [
+                     *         {
+                     *           "id": 1,
+                     *           "name": "1А",
+                     *           "parent_id": 2
+                     *         },
+                     *         {
+                     *           "id": 2,
+                     *           "name": "2А",
+                     *           "parent_id": 2
+                     *         },
+                     *         {
+                     *           "id": 3,
+                     *           "name": "3А",
+                     *           "parent_id": 2
+                     *         }
+                     *       ],
+                     *       "districts": [
+                     *         {
+                     *           "id": 1,
+                     *           "name": "Тест (город регионального значения)",
+                     *           "parent_id": 1
+                     *         },
+                     *         {
+                     *           "id": 2,
+                     *           "name": "Тестовый район",
+                     *           "parent_id": 1
+                     *         }
+                     *       ],
+                     *       "org_types": [
+                     *         {
+                     *           "id": 1,
+                     *           "name": "General education organization",
+                     *           "parent_id": null
+                     *         }
+                     *       ],
+                     *       "organizations": [
+                     *         {
+                     *           "id": 6,
+                     *           "name": "Берёзовская средняя школа",
+                     *           "parent_id": 2
+                     *         },
+                     *         {
+                     *           "id": 7,
+                     *           "name": "Средняя общеобразовательная школа №2",
+                     *           "parent_id": 1
+                     *         },
+                     *         {
+                     *           "id": 5,
+                     *           "name": "№1 Мектеп-гимназия",
+                     *           "parent_id": 1
+                     *         }
+                     *       ],
+                     *       "periods": [
+                     *         {
+                     *           "id": 6,
+                     *           "name": "Quarter 1 2026-2027",
+                     *           "parent_id": 2
+                     *         },
+                     *         {
+                     *           "id": 7,
+                     *           "name": "Quarter 2 2026-2027",
+                     *           "parent_id": 2
+                     *         },
+                     *         {
+                     *           "id": 8,
+                     *           "name": "Quarter 3 2026-2027",
+                     *           "parent_id": 2
+                     *         }
+                     *       ],
+                     *       "regions": [
+                     *         {
+                     *           "id": 1,
+                     *           "name": "Тестовый регион",
+                     *           "parent_id": null
+                     *         }
+                     *       ],
+                     *       "subjects": [
+                     *         {
+                     *           "id": 8,
+                     *           "name": "Algebra",
+                     *           "parent_id": null
+                     *         },
+                     *         {
+                     *           "id": 21,
+                     *           "name": "Arts and crafts",
+                     *           "parent_id": null
+                     *         },
+                     *         {
+                     *           "id": 23,
+                     *           "name": "Basic military and technological training",
+                     *           "parent_id": null
+                     *         }
+                     *       ],
+                     *       "teachers": [
+                     *         {
+                     *           "id": 58,
+                     *           "name": "Айтжанова Сабина Жандосовна",
+                     *           "parent_id": null
+                     *         },
+                     *         {
+                     *           "id": 65,
+                     *           "name": "Андреев Максим Александрович",
+                     *           "parent_id": null
+                     *         },
+                     *         {
+                     *           "id": 63,
+                     *           "name": "Ахметова Салтанат Серіковна",
+                     *           "parent_id": null
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["ReportOptions"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "authorization: log in first",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "only an administrator of the management body may do this",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found, or outside the caller's subtree (the two are not told apart). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "organization 4211 not found",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_input",
+                     *         "message": "date_from: Input should be a valid date or datetime, input is too short",
+                     *         "details": [
+                     *           {
+                     *             "field": "date_from",
+                     *             "message": "Input should be a valid date or datetime, input is too short"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
@@ -7209,13 +14856,99 @@ export interface operations {
                     "application/json": components["schemas"]["ReportBody"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "authorization: log in first",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "only an administrator of the management body may do this",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found, or outside the caller's subtree (the two are not told apart). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "organization 4211 not found",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_input",
+                     *         "message": "date_from: Input should be a valid date or datetime, input is too short",
+                     *         "details": [
+                     *           {
+                     *             "field": "date_from",
+                     *             "message": "Input should be a valid date or datetime, input is too short"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Too many requests from this caller: wait (see `Retry-After`) and try again. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "too_many_requests",
+                     *         "message": "too many reports at once for this caller, try again",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
@@ -7266,16 +14999,109 @@ export interface operations {
                 };
                 content: {
                     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": unknown;
+                    /**
+                     * @example No.,Class,Subject,Students,Excellent («5»),Good («4» and «5»),With one «3»,With «3»,Failing,Not attested,% success,% quality,Degree of learning (СОУ),Average mark
+                     *     1,2А,Arts and crafts,4,2,1,1,0,0,0,100,75,75,4.25
+                     *     2,2А,Digital literacy,4,2,2,0,0,0,0,100,100,82,4.5
+                     *     3,2А,English,4,1,3,0,0,0,0,100,100,73,4.25
+                     *     ,Total,,40,0,10,6,20,4,0,90,25,63.61,3.92
+                     */
                     "text/csv": unknown;
                 };
             };
-            /** @description Validation Error */
+            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "authorization: log in first",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "only an administrator of the management body may do this",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found, or outside the caller's subtree (the two are not told apart). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "organization 4211 not found",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_input",
+                     *         "message": "date_from: Input should be a valid date or datetime, input is too short",
+                     *         "details": [
+                     *           {
+                     *             "field": "date_from",
+                     *             "message": "Input should be a valid date or datetime, input is too short"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Too many requests from this caller: wait (see `Retry-After`) and try again. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "too_many_requests",
+                     *         "message": "too many reports at once for this caller, try again",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
@@ -7321,16 +15147,121 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example <!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Performance: Classes</title><style>
+                     *     @page { size: A4 landscape; margin: 12mm; }
+                     *     body { font-family: "PT Sans", Arial, sans-serif; font-size: 10pt; color: #000; }
+                     *     h1 { font-size: 14pt; margin: 0 0 4pt; }
+                     *     .caption { margin: 0 0 2pt; color: #333; }
+                     *     table { border-collapse: collapse; width: 100%; margin-top: 6pt; }
+                     *     th, td { border: 1px solid #555; padding: 2pt 4pt; vertical-align: top; }
+                     *     th { background: #e8eef4; text-align: center; }
+                     *     thead { display: table-header-group; }
+                     *     tr { page-break-inside: avoid; }
+                     *     td.num { text-align: right; }
+                     *     td.nodata { color: #777; font-style: italic; }
+                     *     td.na { text-align: center; color: #555; }
+                     *     .legend { margin-top: 4pt; }
+                     *     tr.subtotal td { font-weight: bold; font-style: italic; background: #f4f4f4; }
+                     *     tr.totals td { font-weight: bold; }
+                     *     </style></head><body><h1>Performance: Classes</h1><p class="caption">View: By period marks</p><p class="caption">School: №1 Мектеп-гимназия</p><p class="caption">Period: Quarter 1</p><p class="caption">Data as of: 06.12.2026 03:56</p><p class="caption"><b>Total: 140 class subjects</b></p><table><thead><tr><th>No.</th><th>Class</th><th>Subject</th><th>Students</th><th>Excellent («5»)</th><th>Good («4» and «5»)</th><th>With one «3»</th><th>With «3»</th><th>Failing</th><th>Not attested</th><th>% success</th><th>% quality</th><th>Degree of learning (СОУ)</th><th>Average mark</th></tr></thead><tbody><tr><td class="num">1</td><td>2А</td><td>Arts and crafts</td><td class="num">4</td><td class="num">2</td><td class="num">1</td><td class="num">1</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">75</td><td class="num">75.00</td><td class="num">4.25</td></tr><tr><td class="num">2</td><td>2А</td><td>Digital literacy</td><td class="num">4</td><td class="num">2</td><td class="num">2</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">100</td><td class="num">82.00</td><td class="num">4.50</td></tr><tr><td class="num">3</td><td>2А</td><td>English</td><td class="num">4</td><td class="num">1</td><td class="num">3</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">100</td><td class="num">73.00</td><td class="num">4.25</td></tr><tr><td class="num">4</td><td>2А</td><td>Kazakh language</td><td class="num">4</td><td class="num">0</td><td class="num">3</td><td class="num">1</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">75</td><td class="num">57.00</td><td class="num">3.75</td></tr><tr><td class="num">5</td><td>2А</td><td>Knowledge of the world</td><td class="num">4</td><td class="num">1</td><td class="num">3</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">100</td><td class="num">73.00</td><td class="num">4.25</td></tr><tr><td class="num">6</td><td>2А</td><td>Literary reading</td><td class="num">4</td><td class="num">1</td><td class="num">3</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">100</td><td class="num">73.00</td><td class="num">4.25</td></tr><tr><td class="num">7</td><td>2А</td><td>Mathematics</td><td class="num">4</td><td class="num">2</td><td class="num">2</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">100</td><td class="num">82.00</td><td class="num">4.50</td></tr><tr><td class="num">8</td><td>2А</td><td>Music</td><td class="num">4</td><td class="num">1</td><td class="num">1</td><td class="num">2</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">50</td><td class="num">59.00</td><td class="num">3.75</td></tr><tr><td class="num">9</td><td>2А</td><td>Natural science</td><td class="num">4</td><td class="num">3</td><td class="num">0</td><td class="num">1</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">75</td><td class="num">84.00</td><td class="num">4.50</td></tr><tr><td class="num">10</td><td>2А</td><td>Physical education</td><td class="num">4</td><td class="num">2</td><td class="num">2</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">100</td><td class="num">82.00</td><td class="num">4.50</td></tr><tr><td class="num">11</td><td>2А</td><td>Russian language</td><td class="num">4</td><td class="num">2</td><td class="num">1</td><td class="num">1</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">75</td><td class="num">75.00</td><td class="num">4.25</td></tr><tr><td class="num">12</td><td>3А</td><td>Arts and crafts</td><td class="num">5</td><td class="num">2</td><td class="num">1</td><td class="num">2</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">60</td><td class="num">67.20</td><td class="num">4.00</td></tr><tr><td class="num">13</td><td>3А</td><td>Digital literacy</td><td class="num">5</td><td class="num">2</td><td class="num">1</td><td class="num">2</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">60</td><td class="num">67.20</td><td class="num">4.00</td></tr><tr><td class="num">14</td><td>3А</td><td>English</td><td class="num">5</td><td class="num">1</td><td class="num">2</td><td class="num">2</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">60</td><td class="num">60.00</td><td class="num">3.80</td></tr><tr><td class="num">15</td><td>3А</td><td>Kazakh language</td><td class="num">5</td><td class="num">0</td><td class="num">4</td><td class="num">1</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">80</td><td class="num">58.40</td><td class="num">3.80</td></tr><tr><td class="num">16</td><td>3А</td><td>Knowledge of the world</td><td class="num">5</td><td class="num">1</td><td class="num">3</td><td class="num">1</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">80</td><td class="num">65.60</td><td class="num">4.00</td></tr><tr><td class="num">17</td><td>3А</td><td>Literary reading</td><td class="num">5</td><td class="num">1</td><td class="num">3</td><td class="num">1</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">80</td><td class="num">65.60</td><td class="num">4.00</td></tr><tr><td class="num">18</td><td>3А</td><td>Mathematics</td><td class="num">5</td><td class="num">1</td><td class="num">4</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">100</td><td class="num">71.20</td><td class="num">4.20</td></tr><tr><td class="num">19</td><td>3А</td><td>Music</td><td class="num">5</td><td class="num">3</td><td class="num">1</td><td class="num">1</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">80</td><td class="num">80.00</td><td class="num">4.40</td></tr><tr><td class="num">20</td><td>3А</td><td>Natural science</td><td class="num">5</td><td class="num">1</td><td class="num">2</td><td class="num">2</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">60</td><td class="num">60.00</td><td class="num">3.80</td></tr><tr><td class="num">21</td><td>3А</td><td>Physical education</td><td class="num">5</td><td class="num">1</td><td class="num">1</td><td class="num">3</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">40</td><td class="num">54.40</td><td class="num">3.60</td></tr><tr><td class="num">22</td><td>3А</td><td>Russian language</td><td class="num">5</td><td class="num">1</td><td class="num">3</td><td class="num">1</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">80</td><td class="num">65.60</td><td class="num">4.00</td></tr><tr><td class="num">23</td><td>4А</td><td>Arts and crafts</td><td class="num">3</td><td class="num">1</td><td class="num">1</td><td class="num">1</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">66</td><td class="num">66.67</td><td class="num">4.00</td></tr><tr><td class="num">24</td><td>4А</td><td>Digital literacy</td><td class="num">3</td><td class="num">0</td><td class="num">0</td><td class="num">3</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">0</td><td class="num">36.00</td><td class="num">3.00</td></tr><tr><td class="num">25</td><td>4А</td><td>English</td><td class="num">3</td><td class="num">0</td><td class="num">1</td><td class="num">2</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">33</td><td class="num">45.33</td><td class="num">3.33</td></tr><tr><td class="num">26</td><td>4А</td><td>Kazakh language</td><td class="num">3</td><td class="num">0</td><td class="num">2</td><td class="num">0</td><td class="num">0</td><td class="num">1</td><td class="num">0</td><td class="num">66</td><td class="num">66</td><td class="num">48.00</td><td class="num">3.33</td></tr><tr><td class="num">27</td><td>4А</td><td>Knowledge of the world</td><td class="num">3</td><td class="num">1</td><td class="num">0</td><td class="num">2</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">33</td><td class="num">57.33</td><td class="num">3.67</td></tr><tr><td class="num">28</td><td>4А</td><td>Literary reading</td><td class="num">3</td><td class="num">0</td><td class="num">1</td><td class="num">2</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">33</td><td class="num">45.33</td><td class="num">3.33</td></tr><tr><td class="num">29</td><td>4А</td><td>Mathematics</td><td class="num">3</td><td class="num">0</td><td class="num">1</td><td class="num">2</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">33</td><td class="num">45.33</td><td class="num">3.33</td></tr><tr><td class="num">30</td><td>4А</td><td>Music</td><td class="num">3</td><td class="num">0</td><td class="num">1</td><td class="num">2</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">33</td><td class="num">45.33</td><td class="num">3.33</td></tr><tr><td class="num">31</td><td>4А</td><td>Natural science</td><td class="num">3</td><td class="num">0</td><td class="num">1</td><td class="num">1</td><td class="num">0</td><td class="num">1</td><td class="num">0</td><td class="num">66</td><td class="num">33</td><td class="num">38.67</td><td class="num">3.00</td></tr><tr><td class="num">32</td><td>4А</td><td>Physical education</td><td class="num">3</td><td class="num">0</td><td class="num">1</td><td class="num">2</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">33</td><td class="num">45.33</td><td class="num">3.33</td></tr><tr><td class="num">33</td><td>4А</td><td>Russian language</td><td class="num">3</td><td class="num">0</td><td class="num">1</td><td class="num">2</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">33</td><td class="num">45.33</td><td class="num">3.33</td></tr><tr><td class="num">34</td><td>5А</td><td>Arts and crafts</td><td class="num">5</td><td class="num">2</td><td class="num">3</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">100</td><td class="num">78.40</td><td class="num">4.40</td></tr><tr><td class="num">35</td><td>5А</td><td>Computer science</td><td class="num">5</td><td class="num">3</td><td class="num">2</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">100</td><td class="num">85.60</td><td class="num">4.60</td></tr><tr><td class="num">36</td><td>5А</td><td>English</td><td class="num">5</td><td class="num">2</td><td class="num">3</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">100</td><td class="num">78.40</td><td class="num">4.40</td></tr><tr><td class="num">37</td><td>5А</td><td>History of Kazakhstan</td><td class="num">5</td><td class="num">2</td><td class="num">1</td><td class="num">2</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">60</td><td class="num">67.20</td><td class="num">4.00</td></tr><tr><td class="num">38</td><td>5А</td><td>Kazakh language</td><td class="num">5</td><td class="num">2</td><td class="num">3</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">100</td><td class="num">78.40</td><td class="num">4.40</td></tr><tr><td class="num">39</td><td>5А</td><td>Kazakh literature</td><td class="num">5</td><td class="num">3</td><td class="num">1</td><td class="num">1</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">80</td><td class="num">80.00</td><td class="num">4.40</td></tr><tr><td class="num">40</td><td>5А</td><td>Mathematics</td><td class="num">5</td><td class="num">1</td><td class="num">3</td><td class="num">1</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">80</td><td class="num">65.60</td><td class="num">4.00</td></tr><tr><td class="num">41</td><td>5А</td><td>Music</td><td class="num">5</td><td class="num">1</td><td class="num">3</td><td class="num">1</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">80</td><td class="num">65.60</td><td class="num">4.00</td></tr><tr><td class="num">42</td><td>5А</td><td>Natural science</td><td class="num">5</td><td class="num">3</td><td class="num">2</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">100</td><td class="num">85.60</td><td class="num">4.60</td></tr><tr><td class="num">43</td><td>5А</td><td>Physical education</td><td class="num">5</td><td class="num">2</td><td class="num">2</td><td class="num">1</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">80</td><td class="num">72.80</td><td class="num">4.20</td></tr><tr><td class="num">44</td><td>5А</td><td>Russian language</td><td class="num">5</td><td class="num">2</td><td class="num">2</td><td class="num">1</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">80</td><td class="num">72.80</td><td class="num">4.20</td></tr><tr><td class="num">45</td><td>5А</td><td>Russian literature</td><td class="num">5</td><td class="num">2</td><td class="num">2</td><td class="num">1</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">80</td><td class="num">72.80</td><td class="num">4.20</td></tr><tr><td class="num">46</td><td>5А</td><td>World history</td><td class="num">5</td><td class="num">2</td><td class="num">3</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">100</td><td class="num">78.40</td><td class="num">4.40</td></tr><tr><td class="num">47</td><td>6А</td><td>Arts and crafts</td><td class="num">4</td><td class="num">2</td><td class="num">2</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">100</td><td class="num">82.00</td><td class="num">4.50</td></tr><tr><td class="num">48</td><td>6А</td><td>Computer science</td><td class="num">4</td><td class="num">1</td><td class="num">0</td><td class="num">3</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">25</td><td class="num">52.00</td><td class="num">3.50</td></tr><tr><td class="num">49</td><td>6А</td><td>English</td><td class="num">4</td><td class="num">0</td><td class="num">3</td><td class="num">1</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">75</td><td class="num">57.00</td><td class="num">3.75</td></tr><tr><td class="num">50</td><td>6А</td><td>History of Kazakhstan</td><td class="num">4</td><td class="num">1</td><td class="num">0</td><td class="num">3</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">25</td><td class="num">52.00</td><td class="num">3.50</td></tr><tr><td class="num">51</td><td>6А</td><td>Kazakh language</td><td class="num">4</td><td class="num">0</td><td class="num">1</td><td class="num">3</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">25</td><td class="num">43.00</td><td class="num">3.25</td></tr><tr><td class="num">52</td><td>6А</td><td>Kazakh literature</td><td class="num">4</td><td class="num">0</td><td class="num">3</td><td class="num">1</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">75</td><td class="num">57.00</td><td class="num">3.75</td></tr><tr><td class="num">53</td><td>6А</td><td>Mathematics</td><td class="num">4</td><td class="num">0</td><td class="num">3</td><td class="num">1</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">75</td><td class="num">57.00</td><td class="num">3.75</td></tr><tr><td class="num">54</td><td>6А</td><td>Music</td><td class="num">4</td><td class="num">0</td><td class="num">2</td><td class="num">2</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">50</td><td class="num">50.00</td><td class="num">3.50</td></tr><tr><td class="num">55</td><td>6А</td><td>Natural science</td><td class="num">4</td><td class="num">0</td><td class="num">3</td><td class="num">1</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">75</td><td class="num">57.00</td><td class="num">3.75</td></tr><tr><td class="num">56</td><td>6А</td><td>Physical education</td><td class="num">4</td><td class="num">2</td><td class="num">2</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">100</td><td class="num">82.00</td><td class="num">4.50</td></tr><tr><td class="num">57</td><td>6А</td><td>Russian language</td><td class="num">4</td><td class="num">0</td><td class="num">3</td><td class="num">1</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">75</td><td class="num">57.00</td><td class="num">3.75</td></tr><tr><td class="num">58</td><td>6А</td><td>Russian literature</td><td class="num">4</td><td class="num">0</td><td class="num">4</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">100</td><td class="num">64.00</td><td class="num">4.00</td></tr><tr><td class="num">59</td><td>6А</td><td>World history</td><td class="num">4</td><td class="num">1</td><td class="num">2</td><td class="num">1</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">75</td><td class="num">66.00</td><td class="num">4.00</td></tr><tr><td class="num">60</td><td>7А</td><td>Algebra</td><td class="num">3</td><td class="num">0</td><td class="num">3</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">100</td><td class="num">64.00</td><td class="num">4.00</td></tr><tr><td class="num">61</td><td>7А</td><td>Arts and crafts</td><td class="num">3</td><td class="num">3</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">100</td><td class="num">100.00</td><td class="num">5.00</td></tr><tr><td class="num">62</td><td>7А</td><td>Biology</td><td class="num">3</td><td class="num">0</td><td class="num">3</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">100</td><td class="num">64.00</td><td class="num">4.00</td></tr><tr><td class="num">63</td><td>7А</td><td>Chemistry</td><td class="num">3</td><td class="num">1</td><td class="num">1</td><td class="num">1</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">66</td><td class="num">66.67</td><td class="num">4.00</td></tr><tr><td class="num">64</td><td>7А</td><td>Computer science</td><td class="num">3</td><td class="num">1</td><td class="num">1</td><td class="num">1</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">66</td><td class="num">66.67</td><td class="num">4.00</td></tr><tr><td class="num">65</td><td>7А</td><td>English</td><td class="num">3</td><td class="num">0</td><td class="num">3</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">100</td><td class="num">64.00</td><td class="num">4.00</td></tr><tr><td class="num">66</td><td>7А</td><td>Geography</td><td class="num">3</td><td class="num">1</td><td class="num">2</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">100</td><td class="num">76.00</td><td class="num">4.33</td></tr><tr><td class="num">67</td><td>7А</td><td>Geometry</td><td class="num">3</td><td class="num">1</td><td class="num">2</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">100</td><td class="num">76.00</td><td class="num">4.33</td></tr><tr><td class="num">68</td><td>7А</td><td>History of Kazakhstan</td><td class="num">3</td><td class="num">0</td><td class="num">2</td><td class="num">1</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">66</td><td class="num">54.67</td><td class="num">3.67</td></tr><tr><td class="num">69</td><td>7А</td><td>Kazakh language</td><td class="num">3</td><td class="num">0</td><td class="num">2</td><td class="num">1</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">66</td><td class="num">54.67</td><td class="num">3.67</td></tr><tr><td class="num">70</td><td>7А</td><td>Kazakh literature</td><td class="num">3</td><td class="num">1</td><td class="num">0</td><td class="num">2</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">33</td><td class="num">57.33</td><td class="num">3.67</td></tr><tr><td class="num">71</td><td>7А</td><td>Physical education</td><td class="num">3</td><td class="num">1</td><td class="num">2</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">100</td><td class="num">76.00</td><td class="num">4.33</td></tr><tr><td class="num">72</td><td>7А</td><td>Physics</td><td class="num">3</td><td class="num">0</td><td class="num">2</td><td class="num">1</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">66</td><td class="num">54.67</td><td class="num">3.67</td></tr><tr><td class="num">73</td><td>7А</td><td>Russian language</td><td class="num">3</td><td class="num">0</td><td class="num">2</td><td class="num">1</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">66</td><td class="num">54.67</td><td class="num">3.67</td></tr><tr><td class="num">74</td><td>7А</td><td>Russian literature</td><td class="num">3</td><td class="num">0</td><td class="num">2</td><td class="num">1</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">66</td><td class="num">54.67</td><td class="num">3.67</td></tr><tr><td class="num">75</td><td>7А</td><td>World history</td><td class="num">3</td><td class="num">1</td><td class="num">1</td><td class="num">1</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">66</td><td class="num">66.67</td><td class="num">4.00</td></tr><tr><td class="num">76</td><td>8А</td><td>Algebra</td><td class="num">3</td><td class="num">0</td><td class="num">2</td><td class="num">1</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">66</td><td class="num">54.67</td><td class="num">3.67</td></tr><tr><td class="num">77</td><td>8А</td><td>Arts and crafts</td><td class="num">3</td><td class="num">0</td><td class="num">2</td><td class="num">1</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">66</td><td class="num">54.67</td><td class="num">3.67</td></tr><tr><td class="num">78</td><td>8А</td><td>Biology</td><td class="num">3</td><td class="num">0</td><td class="num">2</td><td class="num">1</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">66</td><td class="num">54.67</td><td class="num">3.67</td></tr><tr><td class="num">79</td><td>8А</td><td>Chemistry</td><td class="num">3</td><td class="num">1</td><td class="num">1</td><td class="num">1</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">66</td><td class="num">66.67</td><td class="num">4.00</td></tr><tr><td class="num">80</td><td>8А</td><td>Computer science</td><td class="num">3</td><td class="num">0</td><td class="num">2</td><td class="num">1</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">66</td><td class="num">54.67</td><td class="num">3.67</td></tr><tr><td class="num">81</td><td>8А</td><td>English</td><td class="num">3</td><td class="num">0</td><td class="num">2</td><td class="num">1</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">66</td><td class="num">54.67</td><td class="num">3.67</td></tr><tr><td class="num">82</td><td>8А</td><td>Geography</td><td class="num">3</td><td class="num">0</td><td class="num">2</td><td class="num">0</td><td class="num">0</td><td class="num">1</td><td class="num">0</td><td class="num">66</td><td class="num">66</td><td class="num">48.00</td><td class="num">3.33</td></tr><tr><td class="num">83</td><td>8А</td><td>Geometry</td><td class="num">3</td><td class="num">0</td><td class="num">2</td><td class="num">1</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">66</td><td class="num">54.67</td><td class="num">3.67</td></tr><tr><td class="num">84</td><td>8А</td><td>History of Kazakhstan</td><td class="num">3</td><td class="num">1</td><td class="num">1</td><td class="num">1</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">66</td><td class="num">66.67</td><td class="num">4.00</td></tr><tr><td class="num">85</td><td>8А</td><td>Kazakh language</td><td class="num">3</td><td class="num">1</td><td class="num">1</td><td class="num">1</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">66</td><td class="num">66.67</td><td class="num">4.00</td></tr><tr><td class="num">86</td><td>8А</td><td>Kazakh literature</td><td class="num">3</td><td class="num">0</td><td class="num">2</td><td class="num">1</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">66</td><td class="num">54.67</td><td class="num">3.67</td></tr><tr><td class="num">87</td><td>8А</td><td>Physical education</td><td class="num">3</td><td class="num">1</td><td class="num">0</td><td class="num">2</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">33</td><td class="num">57.33</td><td class="num">3.67</td></tr><tr><td class="num">88</td><td>8А</td><td>Physics</td><td class="num">3</td><td class="num">0</td><td class="num">2</td><td class="num">1</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">66</td><td class="num">54.67</td><td class="num">3.67</td></tr><tr><td class="num">89</td><td>8А</td><td>Russian language</td><td class="num">3</td><td class="num">0</td><td class="num">2</td><td class="num">0</td><td class="num">0</td><td class="num">1</td><td class="num">0</td><td class="num">66</td><td class="num">66</td><td class="num">48.00</td><td class="num">3.33</td></tr><tr><td class="num">90</td><td>8А</td><td>Russian literature</td><td class="num">3</td><td class="num">0</td><td class="num">1</td><td class="num">2</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">33</td><td class="num">45.33</td><td class="num">3.33</td></tr><tr><td class="num">91</td><td>8А</td><td>World history</td><td class="num">3</td><td class="num">0</td><td class="num">2</td><td class="num">1</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">66</td><td class="num">54.67</td><td class="num">3.67</td></tr><tr><td class="num">92</td><td>9А</td><td>Algebra</td><td class="num">3</td><td class="num">1</td><td class="num">1</td><td class="num">1</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">66</td><td class="num">66.67</td><td class="num">4.00</td></tr><tr><td class="num">93</td><td>9А</td><td>Biology</td><td class="num">3</td><td class="num">0</td><td class="num">3</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">100</td><td class="num">64.00</td><td class="num">4.00</td></tr><tr><td class="num">94</td><td>9А</td><td>Chemistry</td><td class="num">3</td><td class="num">0</td><td class="num">2</td><td class="num">1</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">66</td><td class="num">54.67</td><td class="num">3.67</td></tr><tr><td class="num">95</td><td>9А</td><td>Computer science</td><td class="num">3</td><td class="num">0</td><td class="num">3</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">100</td><td class="num">64.00</td><td class="num">4.00</td></tr><tr><td class="num">96</td><td>9А</td><td>English</td><td class="num">3</td><td class="num">0</td><td class="num">1</td><td class="num">2</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">33</td><td class="num">45.33</td><td class="num">3.33</td></tr><tr><td class="num">97</td><td>9А</td><td>Fundamentals of law</td><td class="num">3</td><td class="num">1</td><td class="num">2</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">100</td><td class="num">76.00</td><td class="num">4.33</td></tr><tr><td class="num">98</td><td>9А</td><td>Geography</td><td class="num">3</td><td class="num">0</td><td class="num">3</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">100</td><td class="num">64.00</td><td class="num">4.00</td></tr><tr><td class="num">99</td><td>9А</td><td>Geometry</td><td class="num">3</td><td class="num">0</td><td class="num">2</td><td class="num">1</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">66</td><td class="num">54.67</td><td class="num">3.67</td></tr><tr><td class="num">100</td><td>9А</td><td>History of Kazakhstan</td><td class="num">3</td><td class="num">0</td><td class="num">3</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">100</td><td class="num">64.00</td><td class="num">4.00</td></tr><tr><td class="num">101</td><td>9А</td><td>Kazakh language</td><td class="num">3</td><td class="num">1</td><td class="num">2</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">100</td><td class="num">76.00</td><td class="num">4.33</td></tr><tr><td class="num">102</td><td>9А</td><td>Kazakh literature</td><td class="num">3</td><td class="num">0</td><td class="num">3</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">100</td><td class="num">64.00</td><td class="num">4.00</td></tr><tr><td class="num">103</td><td>9А</td><td>Physical education</td><td class="num">3</td><td class="num">1</td><td class="num">1</td><td class="num">1</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">66</td><td class="num">66.67</td><td class="num">4.00</td></tr><tr><td class="num">104</td><td>9А</td><td>Physics</td><td class="num">3</td><td class="num">0</td><td class="num">2</td><td class="num">1</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">66</td><td class="num">54.67</td><td class="num">3.67</td></tr><tr><td class="num">105</td><td>9А</td><td>Russian language</td><td class="num">3</td><td class="num">0</td><td class="num">3</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">100</td><td class="num">64.00</td><td class="num">4.00</td></tr><tr><td class="num">106</td><td>9А</td><td>Russian literature</td><td class="num">3</td><td class="num">0</td><td class="num">3</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">100</td><td class="num">64.00</td><td class="num">4.00</td></tr><tr><td class="num">107</td><td>9А</td><td>World history</td><td class="num">3</td><td class="num">0</td><td class="num">1</td><td class="num">2</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">33</td><td class="num">45.33</td><td class="num">3.33</td></tr><tr><td class="num">108</td><td>10А</td><td>Algebra</td><td class="num">5</td><td class="num">1</td><td class="num">1</td><td class="num">3</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">40</td><td class="num">54.40</td><td class="num">3.60</td></tr><tr><td class="num">109</td><td>10А</td><td>Basic military and technological training</td><td class="num">5</td><td class="num">1</td><td class="num">2</td><td class="num">2</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">60</td><td class="num">60.00</td><td class="num">3.80</td></tr><tr><td class="num">110</td><td>10А</td><td>Biology</td><td class="num">5</td><td class="num">1</td><td class="num">2</td><td class="num">2</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">60</td><td class="num">60.00</td><td class="num">3.80</td></tr><tr><td class="num">111</td><td>10А</td><td>Chemistry</td><td class="num">5</td><td class="num">2</td><td class="num">2</td><td class="num">1</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">80</td><td class="num">72.80</td><td class="num">4.20</td></tr><tr><td class="num">112</td><td>10А</td><td>Computer science</td><td class="num">5</td><td class="num">1</td><td class="num">1</td><td class="num">2</td><td class="num">0</td><td class="num">1</td><td class="num">0</td><td class="num">80</td><td class="num">40</td><td class="num">50.40</td><td class="num">3.40</td></tr><tr><td class="num">113</td><td>10А</td><td>English</td><td class="num">5</td><td class="num">1</td><td class="num">1</td><td class="num">3</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">40</td><td class="num">54.40</td><td class="num">3.60</td></tr><tr><td class="num">114</td><td>10А</td><td>Geography</td><td class="num">5</td><td class="num">1</td><td class="num">3</td><td class="num">1</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">80</td><td class="num">65.60</td><td class="num">4.00</td></tr><tr><td class="num">115</td><td>10А</td><td>Geometry</td><td class="num">5</td><td class="num">1</td><td class="num">2</td><td class="num">2</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">60</td><td class="num">60.00</td><td class="num">3.80</td></tr><tr><td class="num">116</td><td>10А</td><td>History of Kazakhstan</td><td class="num">5</td><td class="num">1</td><td class="num">2</td><td class="num">2</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">60</td><td class="num">60.00</td><td class="num">3.80</td></tr><tr><td class="num">117</td><td>10А</td><td>Kazakh language</td><td class="num">5</td><td class="num">1</td><td class="num">2</td><td class="num">2</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">60</td><td class="num">60.00</td><td class="num">3.80</td></tr><tr><td class="num">118</td><td>10А</td><td>Kazakh literature</td><td class="num">5</td><td class="num">0</td><td class="num">3</td><td class="num">2</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">60</td><td class="num">52.80</td><td class="num">3.60</td></tr><tr><td class="num">119</td><td>10А</td><td>Physical education</td><td class="num">5</td><td class="num">1</td><td class="num">1</td><td class="num">2</td><td class="num">0</td><td class="num">1</td><td class="num">0</td><td class="num">80</td><td class="num">40</td><td class="num">50.40</td><td class="num">3.40</td></tr><tr><td class="num">120</td><td>10А</td><td>Physics</td><td class="num">5</td><td class="num">1</td><td class="num">2</td><td class="num">2</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">60</td><td class="num">60.00</td><td class="num">3.80</td></tr><tr><td class="num">121</td><td>10А</td><td>Russian language</td><td class="num">5</td><td class="num">1</td><td class="num">1</td><td class="num">2</td><td class="num">0</td><td class="num">1</td><td class="num">0</td><td class="num">80</td><td class="num">40</td><td class="num">50.40</td><td class="num">3.40</td></tr><tr><td class="num">122</td><td>10А</td><td>Russian literature</td><td class="num">5</td><td class="num">1</td><td class="num">1</td><td class="num">3</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">40</td><td class="num">54.40</td><td class="num">3.60</td></tr><tr><td class="num">123</td><td>10А</td><td>World history</td><td class="num">5</td><td class="num">1</td><td class="num">2</td><td class="num">2</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">60</td><td class="num">60.00</td><td class="num">3.80</td></tr><tr><td class="num">124</td><td>11А</td><td>Algebra</td><td class="num">5</td><td class="num">1</td><td class="num">3</td><td class="num">1</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">80</td><td class="num">65.60</td><td class="num">4.00</td></tr><tr><td class="num">125</td><td>11А</td><td>Basic military and technological training</td><td class="num">5</td><td class="num">1</td><td class="num">2</td><td class="num">2</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">60</td><td class="num">60.00</td><td class="num">3.80</td></tr><tr><td class="num">126</td><td>11А</td><td>Biology</td><td class="num">5</td><td class="num">2</td><td class="num">2</td><td class="num">1</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">80</td><td class="num">72.80</td><td class="num">4.20</td></tr><tr><td class="num">127</td><td>11А</td><td>Chemistry</td><td class="num">5</td><td class="num">2</td><td class="num">1</td><td class="num">2</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">60</td><td class="num">67.20</td><td class="num">4.00</td></tr><tr><td class="num">128</td><td>11А</td><td>Computer science</td><td class="num">5</td><td class="num">0</td><td class="num">3</td><td class="num">2</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">60</td><td class="num">52.80</td><td class="num">3.60</td></tr><tr><td class="num">129</td><td>11А</td><td>English</td><td class="num">5</td><td class="num">1</td><td class="num">3</td><td class="num">1</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">80</td><td class="num">65.60</td><td class="num">4.00</td></tr><tr><td class="num">130</td><td>11А</td><td>Fundamentals of law</td><td class="num">5</td><td class="num">1</td><td class="num">3</td><td class="num">1</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">80</td><td class="num">65.60</td><td class="num">4.00</td></tr><tr><td class="num">131</td><td>11А</td><td>Geography</td><td class="num">5</td><td class="num">3</td><td class="num">2</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">100</td><td class="num">85.60</td><td class="num">4.60</td></tr><tr><td class="num">132</td><td>11А</td><td>Geometry</td><td class="num">5</td><td class="num">1</td><td class="num">3</td><td class="num">1</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">80</td><td class="num">65.60</td><td class="num">4.00</td></tr><tr><td class="num">133</td><td>11А</td><td>Graphics and design</td><td class="num">5</td><td class="num">0</td><td class="num">3</td><td class="num">2</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">60</td><td class="num">52.80</td><td class="num">3.60</td></tr><tr><td class="num">134</td><td>11А</td><td>History of Kazakhstan</td><td class="num">5</td><td class="num">2</td><td class="num">2</td><td class="num">1</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">80</td><td class="num">72.80</td><td class="num">4.20</td></tr><tr><td class="num">135</td><td>11А</td><td>Kazakh language</td><td class="num">5</td><td class="num">2</td><td class="num">2</td><td class="num">1</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">80</td><td class="num">72.80</td><td class="num">4.20</td></tr><tr><td class="num">136</td><td>11А</td><td>Kazakh literature</td><td class="num">5</td><td class="num">1</td><td class="num">3</td><td class="num">1</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">80</td><td class="num">65.60</td><td class="num">4.00</td></tr><tr><td class="num">137</td><td>11А</td><td>Physical education</td><td class="num">5</td><td class="num">1</td><td class="num">3</td><td class="num">1</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">80</td><td class="num">65.60</td><td class="num">4.00</td></tr><tr><td class="num">138</td><td>11А</td><td>Physics</td><td class="num">5</td><td class="num">1</td><td class="num">4</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">100</td><td class="num">71.20</td><td class="num">4.20</td></tr><tr><td class="num">139</td><td>11А</td><td>Russian language</td><td class="num">5</td><td class="num">1</td><td class="num">3</td><td class="num">1</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">80</td><td class="num">65.60</td><td class="num">4.00</td></tr><tr><td class="num">140</td><td>11А</td><td>Russian literature</td><td class="num">5</td><td class="num">2</td><td class="num">1</td><td class="num">2</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">100</td><td class="num">60</td><td class="num">67.20</td><td class="num">4.00</td></tr><tr class="totals"><td></td><td>Total</td><td></td><td class="num">40</td><td class="num">0</td><td class="num">10</td><td class="num">6</td><td class="num">20</td><td class="num">4</td><td class="num">0</td><td class="num">90</td><td class="num">25</td><td class="num">63.61</td><td class="num">3.92</td></tr></tbody></table></body></html>
+                     */
                     "text/html": string;
                 };
             };
-            /** @description Validation Error */
+            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "authorization: log in first",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "only an administrator of the management body may do this",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found, or outside the caller's subtree (the two are not told apart). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "organization 4211 not found",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_input",
+                     *         "message": "date_from: Input should be a valid date or datetime, input is too short",
+                     *         "details": [
+                     *           {
+                     *             "field": "date_from",
+                     *             "message": "Input should be a valid date or datetime, input is too short"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Too many requests from this caller: wait (see `Retry-After`) and try again. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "too_many_requests",
+                     *         "message": "too many reports at once for this caller, try again",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
@@ -7366,13 +15297,63 @@ export interface operations {
                     "application/json": components["schemas"]["AuditEventList"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "authorization: log in first",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "only an administrator of the management body may do this",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_input",
+                     *         "message": "date_from: Input should be a valid date or datetime, input is too short",
+                     *         "details": [
+                     *           {
+                     *             "field": "date_from",
+                     *             "message": "Input should be a valid date or datetime, input is too short"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
@@ -7399,13 +15380,27 @@ export interface operations {
                     "application/json": components["schemas"]["DirectoryRead"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_input",
+                     *         "message": "date_from: Input should be a valid date or datetime, input is too short",
+                     *         "details": [
+                     *           {
+                     *             "field": "date_from",
+                     *             "message": "Input should be a valid date or datetime, input is too short"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
@@ -7430,13 +15425,45 @@ export interface operations {
                     "application/json": components["schemas"]["ProfileRead"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Not found, or outside the caller's subtree (the two are not told apart). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "organization 4211 not found",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_input",
+                     *         "message": "date_from: Input should be a valid date or datetime, input is too short",
+                     *         "details": [
+                     *           {
+                     *             "field": "date_from",
+                     *             "message": "Input should be a valid date or datetime, input is too short"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
@@ -7465,13 +15492,127 @@ export interface operations {
                     "application/json": components["schemas"]["OrganizationCard"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "authorization: log in first",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "only an administrator of the management body may do this",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found, or outside the caller's subtree (the two are not told apart). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "organization 4211 not found",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Conflicts with data already stored (a duplicate, or a row that others still refer to). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "conflict",
+                     *         "message": "the data conflicts with data already stored",
+                     *         "details": [
+                     *           {
+                     *             "field": "request",
+                     *             "message": "the data conflicts with data already stored"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request body is larger than this route's limit; nothing was read or written. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "payload_too_large",
+                     *         "message": "request body: larger than the limit of 1048576 bytes for this route",
+                     *         "details": [
+                     *           {
+                     *             "field": "body",
+                     *             "message": "larger than the limit of 1048576 bytes for this route"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_input",
+                     *         "message": "date_from: Input should be a valid date or datetime, input is too short",
+                     *         "details": [
+                     *           {
+                     *             "field": "date_from",
+                     *             "message": "Input should be a valid date or datetime, input is too short"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
@@ -7496,13 +15637,81 @@ export interface operations {
                     "application/json": components["schemas"]["ProfileAdminsRead"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "authorization: log in first",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "only an administrator of the management body may do this",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found, or outside the caller's subtree (the two are not told apart). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "organization 4211 not found",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_input",
+                     *         "message": "date_from: Input should be a valid date or datetime, input is too short",
+                     *         "details": [
+                     *           {
+                     *             "field": "date_from",
+                     *             "message": "Input should be a valid date or datetime, input is too short"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
@@ -7531,13 +15740,127 @@ export interface operations {
                     "application/json": components["schemas"]["ProfileAdminsRead"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "authorization: log in first",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "only an administrator of the management body may do this",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found, or outside the caller's subtree (the two are not told apart). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "organization 4211 not found",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Conflicts with data already stored (a duplicate, or a row that others still refer to). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "conflict",
+                     *         "message": "the data conflicts with data already stored",
+                     *         "details": [
+                     *           {
+                     *             "field": "request",
+                     *             "message": "the data conflicts with data already stored"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request body is larger than this route's limit; nothing was read or written. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "payload_too_large",
+                     *         "message": "request body: larger than the limit of 1048576 bytes for this route",
+                     *         "details": [
+                     *           {
+                     *             "field": "body",
+                     *             "message": "larger than the limit of 1048576 bytes for this route"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_input",
+                     *         "message": "date_from: Input should be a valid date or datetime, input is too short",
+                     *         "details": [
+                     *           {
+                     *             "field": "date_from",
+                     *             "message": "Input should be a valid date or datetime, input is too short"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
@@ -7567,13 +15890,45 @@ export interface operations {
                     "application/json": components["schemas"]["NewsList"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Not found, or outside the caller's subtree (the two are not told apart). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "organization 4211 not found",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_input",
+                     *         "message": "date_from: Input should be a valid date or datetime, input is too short",
+                     *         "details": [
+                     *           {
+                     *             "field": "date_from",
+                     *             "message": "Input should be a valid date or datetime, input is too short"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
@@ -7602,13 +15957,127 @@ export interface operations {
                     "application/json": components["schemas"]["NewsRead"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "authorization: log in first",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "only an administrator of the management body may do this",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found, or outside the caller's subtree (the two are not told apart). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "organization 4211 not found",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Conflicts with data already stored (a duplicate, or a row that others still refer to). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "conflict",
+                     *         "message": "the data conflicts with data already stored",
+                     *         "details": [
+                     *           {
+                     *             "field": "request",
+                     *             "message": "the data conflicts with data already stored"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request body is larger than this route's limit; nothing was read or written. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "payload_too_large",
+                     *         "message": "request body: larger than the limit of 1048576 bytes for this route",
+                     *         "details": [
+                     *           {
+                     *             "field": "body",
+                     *             "message": "larger than the limit of 1048576 bytes for this route"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_input",
+                     *         "message": "date_from: Input should be a valid date or datetime, input is too short",
+                     *         "details": [
+                     *           {
+                     *             "field": "date_from",
+                     *             "message": "Input should be a valid date or datetime, input is too short"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
@@ -7633,13 +16102,45 @@ export interface operations {
                     "application/json": components["schemas"]["NewsRead"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Not found, or outside the caller's subtree (the two are not told apart). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "organization 4211 not found",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_input",
+                     *         "message": "date_from: Input should be a valid date or datetime, input is too short",
+                     *         "details": [
+                     *           {
+                     *             "field": "date_from",
+                     *             "message": "Input should be a valid date or datetime, input is too short"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
@@ -7662,13 +16163,104 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Validation Error */
+            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "authorization: log in first",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "only an administrator of the management body may do this",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found, or outside the caller's subtree (the two are not told apart). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "organization 4211 not found",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Conflicts with data already stored (a duplicate, or a row that others still refer to). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "conflict",
+                     *         "message": "the data conflicts with data already stored",
+                     *         "details": [
+                     *           {
+                     *             "field": "request",
+                     *             "message": "the data conflicts with data already stored"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_input",
+                     *         "message": "date_from: Input should be a valid date or datetime, input is too short",
+                     *         "details": [
+                     *           {
+                     *             "field": "date_from",
+                     *             "message": "Input should be a valid date or datetime, input is too short"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
@@ -7697,13 +16289,127 @@ export interface operations {
                     "application/json": components["schemas"]["NewsRead"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "authorization: log in first",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "only an administrator of the management body may do this",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found, or outside the caller's subtree (the two are not told apart). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "organization 4211 not found",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Conflicts with data already stored (a duplicate, or a row that others still refer to). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "conflict",
+                     *         "message": "the data conflicts with data already stored",
+                     *         "details": [
+                     *           {
+                     *             "field": "request",
+                     *             "message": "the data conflicts with data already stored"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request body is larger than this route's limit; nothing was read or written. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "payload_too_large",
+                     *         "message": "request body: larger than the limit of 1048576 bytes for this route",
+                     *         "details": [
+                     *           {
+                     *             "field": "body",
+                     *             "message": "larger than the limit of 1048576 bytes for this route"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_input",
+                     *         "message": "date_from: Input should be a valid date or datetime, input is too short",
+                     *         "details": [
+                     *           {
+                     *             "field": "date_from",
+                     *             "message": "Input should be a valid date or datetime, input is too short"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
@@ -7732,13 +16438,127 @@ export interface operations {
                     "application/json": components["schemas"]["FileRead"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "authorization: log in first",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "only an administrator of the management body may do this",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found, or outside the caller's subtree (the two are not told apart). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "organization 4211 not found",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Conflicts with data already stored (a duplicate, or a row that others still refer to). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "conflict",
+                     *         "message": "the data conflicts with data already stored",
+                     *         "details": [
+                     *           {
+                     *             "field": "request",
+                     *             "message": "the data conflicts with data already stored"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request body is larger than this route's limit; nothing was read or written. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "payload_too_large",
+                     *         "message": "request body: larger than the limit of 1048576 bytes for this route",
+                     *         "details": [
+                     *           {
+                     *             "field": "body",
+                     *             "message": "larger than the limit of 1048576 bytes for this route"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_input",
+                     *         "message": "date_from: Input should be a valid date or datetime, input is too short",
+                     *         "details": [
+                     *           {
+                     *             "field": "date_from",
+                     *             "message": "Input should be a valid date or datetime, input is too short"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
@@ -7763,13 +16583,45 @@ export interface operations {
                     "application/json": components["schemas"]["PageBrief"][];
                 };
             };
-            /** @description Validation Error */
+            /** @description Not found, or outside the caller's subtree (the two are not told apart). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "organization 4211 not found",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_input",
+                     *         "message": "date_from: Input should be a valid date or datetime, input is too short",
+                     *         "details": [
+                     *           {
+                     *             "field": "date_from",
+                     *             "message": "Input should be a valid date or datetime, input is too short"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
@@ -7798,13 +16650,127 @@ export interface operations {
                     "application/json": components["schemas"]["PageRead"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "authorization: log in first",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "only an administrator of the management body may do this",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found, or outside the caller's subtree (the two are not told apart). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "organization 4211 not found",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Conflicts with data already stored (a duplicate, or a row that others still refer to). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "conflict",
+                     *         "message": "the data conflicts with data already stored",
+                     *         "details": [
+                     *           {
+                     *             "field": "request",
+                     *             "message": "the data conflicts with data already stored"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request body is larger than this route's limit; nothing was read or written. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "payload_too_large",
+                     *         "message": "request body: larger than the limit of 1048576 bytes for this route",
+                     *         "details": [
+                     *           {
+                     *             "field": "body",
+                     *             "message": "larger than the limit of 1048576 bytes for this route"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_input",
+                     *         "message": "date_from: Input should be a valid date or datetime, input is too short",
+                     *         "details": [
+                     *           {
+                     *             "field": "date_from",
+                     *             "message": "Input should be a valid date or datetime, input is too short"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
@@ -7833,13 +16799,127 @@ export interface operations {
                     "application/json": components["schemas"]["PageBrief"][];
                 };
             };
-            /** @description Validation Error */
+            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "authorization: log in first",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "only an administrator of the management body may do this",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found, or outside the caller's subtree (the two are not told apart). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "organization 4211 not found",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Conflicts with data already stored (a duplicate, or a row that others still refer to). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "conflict",
+                     *         "message": "the data conflicts with data already stored",
+                     *         "details": [
+                     *           {
+                     *             "field": "request",
+                     *             "message": "the data conflicts with data already stored"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request body is larger than this route's limit; nothing was read or written. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "payload_too_large",
+                     *         "message": "request body: larger than the limit of 1048576 bytes for this route",
+                     *         "details": [
+                     *           {
+                     *             "field": "body",
+                     *             "message": "larger than the limit of 1048576 bytes for this route"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_input",
+                     *         "message": "date_from: Input should be a valid date or datetime, input is too short",
+                     *         "details": [
+                     *           {
+                     *             "field": "date_from",
+                     *             "message": "Input should be a valid date or datetime, input is too short"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
@@ -7864,13 +16944,45 @@ export interface operations {
                     "application/json": components["schemas"]["PageRead"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Not found, or outside the caller's subtree (the two are not told apart). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "organization 4211 not found",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_input",
+                     *         "message": "date_from: Input should be a valid date or datetime, input is too short",
+                     *         "details": [
+                     *           {
+                     *             "field": "date_from",
+                     *             "message": "Input should be a valid date or datetime, input is too short"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
@@ -7893,13 +17005,104 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Validation Error */
+            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "authorization: log in first",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "only an administrator of the management body may do this",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found, or outside the caller's subtree (the two are not told apart). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "organization 4211 not found",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Conflicts with data already stored (a duplicate, or a row that others still refer to). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "conflict",
+                     *         "message": "the data conflicts with data already stored",
+                     *         "details": [
+                     *           {
+                     *             "field": "request",
+                     *             "message": "the data conflicts with data already stored"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_input",
+                     *         "message": "date_from: Input should be a valid date or datetime, input is too short",
+                     *         "details": [
+                     *           {
+                     *             "field": "date_from",
+                     *             "message": "Input should be a valid date or datetime, input is too short"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
@@ -7928,13 +17131,127 @@ export interface operations {
                     "application/json": components["schemas"]["PageRead"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "authorization: log in first",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "only an administrator of the management body may do this",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found, or outside the caller's subtree (the two are not told apart). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "organization 4211 not found",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Conflicts with data already stored (a duplicate, or a row that others still refer to). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "conflict",
+                     *         "message": "the data conflicts with data already stored",
+                     *         "details": [
+                     *           {
+                     *             "field": "request",
+                     *             "message": "the data conflicts with data already stored"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request body is larger than this route's limit; nothing was read or written. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "payload_too_large",
+                     *         "message": "request body: larger than the limit of 1048576 bytes for this route",
+                     *         "details": [
+                     *           {
+                     *             "field": "body",
+                     *             "message": "larger than the limit of 1048576 bytes for this route"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_input",
+                     *         "message": "date_from: Input should be a valid date or datetime, input is too short",
+                     *         "details": [
+                     *           {
+                     *             "field": "date_from",
+                     *             "message": "Input should be a valid date or datetime, input is too short"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
@@ -7964,13 +17281,45 @@ export interface operations {
                     "application/json": components["schemas"]["WallRead"][];
                 };
             };
-            /** @description Validation Error */
+            /** @description Not found, or outside the caller's subtree (the two are not told apart). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "organization 4211 not found",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_input",
+                     *         "message": "date_from: Input should be a valid date or datetime, input is too short",
+                     *         "details": [
+                     *           {
+                     *             "field": "date_from",
+                     *             "message": "Input should be a valid date or datetime, input is too short"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
@@ -7999,13 +17348,127 @@ export interface operations {
                     "application/json": components["schemas"]["WallRead"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "authorization: log in first",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "only an administrator of the management body may do this",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found, or outside the caller's subtree (the two are not told apart). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "organization 4211 not found",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Conflicts with data already stored (a duplicate, or a row that others still refer to). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "conflict",
+                     *         "message": "the data conflicts with data already stored",
+                     *         "details": [
+                     *           {
+                     *             "field": "request",
+                     *             "message": "the data conflicts with data already stored"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request body is larger than this route's limit; nothing was read or written. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "payload_too_large",
+                     *         "message": "request body: larger than the limit of 1048576 bytes for this route",
+                     *         "details": [
+                     *           {
+                     *             "field": "body",
+                     *             "message": "larger than the limit of 1048576 bytes for this route"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_input",
+                     *         "message": "date_from: Input should be a valid date or datetime, input is too short",
+                     *         "details": [
+                     *           {
+                     *             "field": "date_from",
+                     *             "message": "Input should be a valid date or datetime, input is too short"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
@@ -8028,13 +17491,104 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Validation Error */
+            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "authorization: log in first",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "only an administrator of the management body may do this",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found, or outside the caller's subtree (the two are not told apart). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "organization 4211 not found",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Conflicts with data already stored (a duplicate, or a row that others still refer to). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "conflict",
+                     *         "message": "the data conflicts with data already stored",
+                     *         "details": [
+                     *           {
+                     *             "field": "request",
+                     *             "message": "the data conflicts with data already stored"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_input",
+                     *         "message": "date_from: Input should be a valid date or datetime, input is too short",
+                     *         "details": [
+                     *           {
+                     *             "field": "date_from",
+                     *             "message": "Input should be a valid date or datetime, input is too short"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
@@ -8063,13 +17617,127 @@ export interface operations {
                     "application/json": components["schemas"]["WallRead"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "authorization: log in first",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "only an administrator of the management body may do this",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found, or outside the caller's subtree (the two are not told apart). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "organization 4211 not found",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Conflicts with data already stored (a duplicate, or a row that others still refer to). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "conflict",
+                     *         "message": "the data conflicts with data already stored",
+                     *         "details": [
+                     *           {
+                     *             "field": "request",
+                     *             "message": "the data conflicts with data already stored"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request body is larger than this route's limit; nothing was read or written. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "payload_too_large",
+                     *         "message": "request body: larger than the limit of 1048576 bytes for this route",
+                     *         "details": [
+                     *           {
+                     *             "field": "body",
+                     *             "message": "larger than the limit of 1048576 bytes for this route"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_input",
+                     *         "message": "date_from: Input should be a valid date or datetime, input is too short",
+                     *         "details": [
+                     *           {
+                     *             "field": "date_from",
+                     *             "message": "Input should be a valid date or datetime, input is too short"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
@@ -8094,13 +17762,45 @@ export interface operations {
                     "application/json": components["schemas"]["StructureRead"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Not found, or outside the caller's subtree (the two are not told apart). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "organization 4211 not found",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_input",
+                     *         "message": "date_from: Input should be a valid date or datetime, input is too short",
+                     *         "details": [
+                     *           {
+                     *             "field": "date_from",
+                     *             "message": "Input should be a valid date or datetime, input is too short"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
@@ -8126,13 +17826,45 @@ export interface operations {
                     "application/json": components["schemas"]["LeaderPage"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Not found, or outside the caller's subtree (the two are not told apart). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "organization 4211 not found",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_input",
+                     *         "message": "date_from: Input should be a valid date or datetime, input is too short",
+                     *         "details": [
+                     *           {
+                     *             "field": "date_from",
+                     *             "message": "Input should be a valid date or datetime, input is too short"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
@@ -8157,13 +17889,81 @@ export interface operations {
                     "application/json": components["schemas"]["PersonBrief"][];
                 };
             };
-            /** @description Validation Error */
+            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "authorization: log in first",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "only an administrator of the management body may do this",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found, or outside the caller's subtree (the two are not told apart). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "organization 4211 not found",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_input",
+                     *         "message": "date_from: Input should be a valid date or datetime, input is too short",
+                     *         "details": [
+                     *           {
+                     *             "field": "date_from",
+                     *             "message": "Input should be a valid date or datetime, input is too short"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
@@ -8192,13 +17992,127 @@ export interface operations {
                     "application/json": components["schemas"]["UnitRead"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "authorization: log in first",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "only an administrator of the management body may do this",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found, or outside the caller's subtree (the two are not told apart). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "organization 4211 not found",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Conflicts with data already stored (a duplicate, or a row that others still refer to). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "conflict",
+                     *         "message": "the data conflicts with data already stored",
+                     *         "details": [
+                     *           {
+                     *             "field": "request",
+                     *             "message": "the data conflicts with data already stored"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request body is larger than this route's limit; nothing was read or written. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "payload_too_large",
+                     *         "message": "request body: larger than the limit of 1048576 bytes for this route",
+                     *         "details": [
+                     *           {
+                     *             "field": "body",
+                     *             "message": "larger than the limit of 1048576 bytes for this route"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_input",
+                     *         "message": "date_from: Input should be a valid date or datetime, input is too short",
+                     *         "details": [
+                     *           {
+                     *             "field": "date_from",
+                     *             "message": "Input should be a valid date or datetime, input is too short"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
@@ -8227,13 +18141,127 @@ export interface operations {
                     "application/json": components["schemas"]["UnitRead"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "authorization: log in first",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "only an administrator of the management body may do this",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found, or outside the caller's subtree (the two are not told apart). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "organization 4211 not found",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Conflicts with data already stored (a duplicate, or a row that others still refer to). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "conflict",
+                     *         "message": "the data conflicts with data already stored",
+                     *         "details": [
+                     *           {
+                     *             "field": "request",
+                     *             "message": "the data conflicts with data already stored"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request body is larger than this route's limit; nothing was read or written. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "payload_too_large",
+                     *         "message": "request body: larger than the limit of 1048576 bytes for this route",
+                     *         "details": [
+                     *           {
+                     *             "field": "body",
+                     *             "message": "larger than the limit of 1048576 bytes for this route"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_input",
+                     *         "message": "date_from: Input should be a valid date or datetime, input is too short",
+                     *         "details": [
+                     *           {
+                     *             "field": "date_from",
+                     *             "message": "Input should be a valid date or datetime, input is too short"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
@@ -8256,13 +18284,104 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Validation Error */
+            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "authorization: log in first",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "only an administrator of the management body may do this",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found, or outside the caller's subtree (the two are not told apart). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "organization 4211 not found",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Conflicts with data already stored (a duplicate, or a row that others still refer to). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "conflict",
+                     *         "message": "the data conflicts with data already stored",
+                     *         "details": [
+                     *           {
+                     *             "field": "request",
+                     *             "message": "the data conflicts with data already stored"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_input",
+                     *         "message": "date_from: Input should be a valid date or datetime, input is too short",
+                     *         "details": [
+                     *           {
+                     *             "field": "date_from",
+                     *             "message": "Input should be a valid date or datetime, input is too short"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
@@ -8287,13 +18406,45 @@ export interface operations {
                     "application/json": components["schemas"]["ReceptionRead"][];
                 };
             };
-            /** @description Validation Error */
+            /** @description Not found, or outside the caller's subtree (the two are not told apart). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "organization 4211 not found",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_input",
+                     *         "message": "date_from: Input should be a valid date or datetime, input is too short",
+                     *         "details": [
+                     *           {
+                     *             "field": "date_from",
+                     *             "message": "Input should be a valid date or datetime, input is too short"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
@@ -8322,13 +18473,127 @@ export interface operations {
                     "application/json": components["schemas"]["ReceptionRead"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "authorization: log in first",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "only an administrator of the management body may do this",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found, or outside the caller's subtree (the two are not told apart). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "organization 4211 not found",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Conflicts with data already stored (a duplicate, or a row that others still refer to). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "conflict",
+                     *         "message": "the data conflicts with data already stored",
+                     *         "details": [
+                     *           {
+                     *             "field": "request",
+                     *             "message": "the data conflicts with data already stored"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request body is larger than this route's limit; nothing was read or written. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "payload_too_large",
+                     *         "message": "request body: larger than the limit of 1048576 bytes for this route",
+                     *         "details": [
+                     *           {
+                     *             "field": "body",
+                     *             "message": "larger than the limit of 1048576 bytes for this route"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_input",
+                     *         "message": "date_from: Input should be a valid date or datetime, input is too short",
+                     *         "details": [
+                     *           {
+                     *             "field": "date_from",
+                     *             "message": "Input should be a valid date or datetime, input is too short"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
@@ -8357,13 +18622,127 @@ export interface operations {
                     "application/json": components["schemas"]["ReceptionRead"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "authorization: log in first",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "only an administrator of the management body may do this",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found, or outside the caller's subtree (the two are not told apart). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "organization 4211 not found",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Conflicts with data already stored (a duplicate, or a row that others still refer to). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "conflict",
+                     *         "message": "the data conflicts with data already stored",
+                     *         "details": [
+                     *           {
+                     *             "field": "request",
+                     *             "message": "the data conflicts with data already stored"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request body is larger than this route's limit; nothing was read or written. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "payload_too_large",
+                     *         "message": "request body: larger than the limit of 1048576 bytes for this route",
+                     *         "details": [
+                     *           {
+                     *             "field": "body",
+                     *             "message": "larger than the limit of 1048576 bytes for this route"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_input",
+                     *         "message": "date_from: Input should be a valid date or datetime, input is too short",
+                     *         "details": [
+                     *           {
+                     *             "field": "date_from",
+                     *             "message": "Input should be a valid date or datetime, input is too short"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
@@ -8386,13 +18765,104 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Validation Error */
+            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "authorization: log in first",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "only an administrator of the management body may do this",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found, or outside the caller's subtree (the two are not told apart). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "organization 4211 not found",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Conflicts with data already stored (a duplicate, or a row that others still refer to). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "conflict",
+                     *         "message": "the data conflicts with data already stored",
+                     *         "details": [
+                     *           {
+                     *             "field": "request",
+                     *             "message": "the data conflicts with data already stored"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_input",
+                     *         "message": "date_from: Input should be a valid date or datetime, input is too short",
+                     *         "details": [
+                     *           {
+                     *             "field": "date_from",
+                     *             "message": "Input should be a valid date or datetime, input is too short"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
@@ -8427,13 +18897,81 @@ export interface operations {
                     "application/json": components["schemas"]["PeopleList"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "authorization: log in first",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "only an administrator of the management body may do this",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found, or outside the caller's subtree (the two are not told apart). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "organization 4211 not found",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_input",
+                     *         "message": "date_from: Input should be a valid date or datetime, input is too short",
+                     *         "details": [
+                     *           {
+                     *             "field": "date_from",
+                     *             "message": "Input should be a valid date or datetime, input is too short"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
@@ -8461,13 +18999,45 @@ export interface operations {
                     "application/json": components["schemas"]["DocumentsRead"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Not found, or outside the caller's subtree (the two are not told apart). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "organization 4211 not found",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_input",
+                     *         "message": "date_from: Input should be a valid date or datetime, input is too short",
+                     *         "details": [
+                     *           {
+                     *             "field": "date_from",
+                     *             "message": "Input should be a valid date or datetime, input is too short"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
@@ -8496,13 +19066,127 @@ export interface operations {
                     "application/json": components["schemas"]["FileRead"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "authorization: log in first",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "only an administrator of the management body may do this",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found, or outside the caller's subtree (the two are not told apart). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "organization 4211 not found",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Conflicts with data already stored (a duplicate, or a row that others still refer to). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "conflict",
+                     *         "message": "the data conflicts with data already stored",
+                     *         "details": [
+                     *           {
+                     *             "field": "request",
+                     *             "message": "the data conflicts with data already stored"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request body is larger than this route's limit; nothing was read or written. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "payload_too_large",
+                     *         "message": "request body: larger than the limit of 1048576 bytes for this route",
+                     *         "details": [
+                     *           {
+                     *             "field": "body",
+                     *             "message": "larger than the limit of 1048576 bytes for this route"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_input",
+                     *         "message": "date_from: Input should be a valid date or datetime, input is too short",
+                     *         "details": [
+                     *           {
+                     *             "field": "date_from",
+                     *             "message": "Input should be a valid date or datetime, input is too short"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
@@ -8531,13 +19215,127 @@ export interface operations {
                     "application/json": components["schemas"]["FolderRead"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "authorization: log in first",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "only an administrator of the management body may do this",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found, or outside the caller's subtree (the two are not told apart). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "organization 4211 not found",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Conflicts with data already stored (a duplicate, or a row that others still refer to). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "conflict",
+                     *         "message": "the data conflicts with data already stored",
+                     *         "details": [
+                     *           {
+                     *             "field": "request",
+                     *             "message": "the data conflicts with data already stored"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request body is larger than this route's limit; nothing was read or written. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "payload_too_large",
+                     *         "message": "request body: larger than the limit of 1048576 bytes for this route",
+                     *         "details": [
+                     *           {
+                     *             "field": "body",
+                     *             "message": "larger than the limit of 1048576 bytes for this route"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_input",
+                     *         "message": "date_from: Input should be a valid date or datetime, input is too short",
+                     *         "details": [
+                     *           {
+                     *             "field": "date_from",
+                     *             "message": "Input should be a valid date or datetime, input is too short"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
@@ -8560,13 +19358,104 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Validation Error */
+            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "authorization: log in first",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "only an administrator of the management body may do this",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found, or outside the caller's subtree (the two are not told apart). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "organization 4211 not found",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Conflicts with data already stored (a duplicate, or a row that others still refer to). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "conflict",
+                     *         "message": "the data conflicts with data already stored",
+                     *         "details": [
+                     *           {
+                     *             "field": "request",
+                     *             "message": "the data conflicts with data already stored"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_input",
+                     *         "message": "date_from: Input should be a valid date or datetime, input is too short",
+                     *         "details": [
+                     *           {
+                     *             "field": "date_from",
+                     *             "message": "Input should be a valid date or datetime, input is too short"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
@@ -8595,13 +19484,127 @@ export interface operations {
                     "application/json": components["schemas"]["FolderRead"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "authorization: log in first",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "only an administrator of the management body may do this",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found, or outside the caller's subtree (the two are not told apart). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "organization 4211 not found",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Conflicts with data already stored (a duplicate, or a row that others still refer to). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "conflict",
+                     *         "message": "the data conflicts with data already stored",
+                     *         "details": [
+                     *           {
+                     *             "field": "request",
+                     *             "message": "the data conflicts with data already stored"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request body is larger than this route's limit; nothing was read or written. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "payload_too_large",
+                     *         "message": "request body: larger than the limit of 1048576 bytes for this route",
+                     *         "details": [
+                     *           {
+                     *             "field": "body",
+                     *             "message": "larger than the limit of 1048576 bytes for this route"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_input",
+                     *         "message": "date_from: Input should be a valid date or datetime, input is too short",
+                     *         "details": [
+                     *           {
+                     *             "field": "date_from",
+                     *             "message": "Input should be a valid date or datetime, input is too short"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
@@ -8626,13 +19629,45 @@ export interface operations {
                     "application/octet-stream": unknown;
                 };
             };
-            /** @description Validation Error */
+            /** @description Not found, or outside the caller's subtree (the two are not told apart). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "organization 4211 not found",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_input",
+                     *         "message": "date_from: Input should be a valid date or datetime, input is too short",
+                     *         "details": [
+                     *           {
+                     *             "field": "date_from",
+                     *             "message": "Input should be a valid date or datetime, input is too short"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
@@ -8655,13 +19690,104 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Validation Error */
+            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "authorization: log in first",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "only an administrator of the management body may do this",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found, or outside the caller's subtree (the two are not told apart). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "organization 4211 not found",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Conflicts with data already stored (a duplicate, or a row that others still refer to). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "conflict",
+                     *         "message": "the data conflicts with data already stored",
+                     *         "details": [
+                     *           {
+                     *             "field": "request",
+                     *             "message": "the data conflicts with data already stored"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_input",
+                     *         "message": "date_from: Input should be a valid date or datetime, input is too short",
+                     *         "details": [
+                     *           {
+                     *             "field": "date_from",
+                     *             "message": "Input should be a valid date or datetime, input is too short"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
@@ -8690,13 +19816,127 @@ export interface operations {
                     "application/json": components["schemas"]["FileRead"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "authorization: log in first",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "only an administrator of the management body may do this",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found, or outside the caller's subtree (the two are not told apart). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "organization 4211 not found",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Conflicts with data already stored (a duplicate, or a row that others still refer to). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "conflict",
+                     *         "message": "the data conflicts with data already stored",
+                     *         "details": [
+                     *           {
+                     *             "field": "request",
+                     *             "message": "the data conflicts with data already stored"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request body is larger than this route's limit; nothing was read or written. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "payload_too_large",
+                     *         "message": "request body: larger than the limit of 1048576 bytes for this route",
+                     *         "details": [
+                     *           {
+                     *             "field": "body",
+                     *             "message": "larger than the limit of 1048576 bytes for this route"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_input",
+                     *         "message": "date_from: Input should be a valid date or datetime, input is too short",
+                     *         "details": [
+                     *           {
+                     *             "field": "date_from",
+                     *             "message": "Input should be a valid date or datetime, input is too short"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
@@ -8721,13 +19961,45 @@ export interface operations {
                     "application/json": components["schemas"]["ForumRead"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Not found, or outside the caller's subtree (the two are not told apart). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "organization 4211 not found",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_input",
+                     *         "message": "date_from: Input should be a valid date or datetime, input is too short",
+                     *         "details": [
+                     *           {
+                     *             "field": "date_from",
+                     *             "message": "Input should be a valid date or datetime, input is too short"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
@@ -8756,13 +20028,127 @@ export interface operations {
                     "application/json": components["schemas"]["SectionRead"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "authorization: log in first",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "only an administrator of the management body may do this",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found, or outside the caller's subtree (the two are not told apart). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "organization 4211 not found",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Conflicts with data already stored (a duplicate, or a row that others still refer to). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "conflict",
+                     *         "message": "the data conflicts with data already stored",
+                     *         "details": [
+                     *           {
+                     *             "field": "request",
+                     *             "message": "the data conflicts with data already stored"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request body is larger than this route's limit; nothing was read or written. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "payload_too_large",
+                     *         "message": "request body: larger than the limit of 1048576 bytes for this route",
+                     *         "details": [
+                     *           {
+                     *             "field": "body",
+                     *             "message": "larger than the limit of 1048576 bytes for this route"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_input",
+                     *         "message": "date_from: Input should be a valid date or datetime, input is too short",
+                     *         "details": [
+                     *           {
+                     *             "field": "date_from",
+                     *             "message": "Input should be a valid date or datetime, input is too short"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
@@ -8791,13 +20177,127 @@ export interface operations {
                     "application/json": components["schemas"]["SectionRead"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "authorization: log in first",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "only an administrator of the management body may do this",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found, or outside the caller's subtree (the two are not told apart). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "organization 4211 not found",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Conflicts with data already stored (a duplicate, or a row that others still refer to). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "conflict",
+                     *         "message": "the data conflicts with data already stored",
+                     *         "details": [
+                     *           {
+                     *             "field": "request",
+                     *             "message": "the data conflicts with data already stored"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request body is larger than this route's limit; nothing was read or written. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "payload_too_large",
+                     *         "message": "request body: larger than the limit of 1048576 bytes for this route",
+                     *         "details": [
+                     *           {
+                     *             "field": "body",
+                     *             "message": "larger than the limit of 1048576 bytes for this route"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_input",
+                     *         "message": "date_from: Input should be a valid date or datetime, input is too short",
+                     *         "details": [
+                     *           {
+                     *             "field": "date_from",
+                     *             "message": "Input should be a valid date or datetime, input is too short"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
@@ -8820,13 +20320,104 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Validation Error */
+            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "authorization: log in first",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "only an administrator of the management body may do this",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found, or outside the caller's subtree (the two are not told apart). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "organization 4211 not found",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Conflicts with data already stored (a duplicate, or a row that others still refer to). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "conflict",
+                     *         "message": "the data conflicts with data already stored",
+                     *         "details": [
+                     *           {
+                     *             "field": "request",
+                     *             "message": "the data conflicts with data already stored"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_input",
+                     *         "message": "date_from: Input should be a valid date or datetime, input is too short",
+                     *         "details": [
+                     *           {
+                     *             "field": "date_from",
+                     *             "message": "Input should be a valid date or datetime, input is too short"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
@@ -8856,13 +20447,45 @@ export interface operations {
                     "application/json": components["schemas"]["TopicList"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Not found, or outside the caller's subtree (the two are not told apart). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "organization 4211 not found",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_input",
+                     *         "message": "date_from: Input should be a valid date or datetime, input is too short",
+                     *         "details": [
+                     *           {
+                     *             "field": "date_from",
+                     *             "message": "Input should be a valid date or datetime, input is too short"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
@@ -8891,13 +20514,127 @@ export interface operations {
                     "application/json": components["schemas"]["TopicDetail"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "authorization: log in first",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "only an administrator of the management body may do this",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found, or outside the caller's subtree (the two are not told apart). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "organization 4211 not found",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Conflicts with data already stored (a duplicate, or a row that others still refer to). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "conflict",
+                     *         "message": "the data conflicts with data already stored",
+                     *         "details": [
+                     *           {
+                     *             "field": "request",
+                     *             "message": "the data conflicts with data already stored"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request body is larger than this route's limit; nothing was read or written. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "payload_too_large",
+                     *         "message": "request body: larger than the limit of 1048576 bytes for this route",
+                     *         "details": [
+                     *           {
+                     *             "field": "body",
+                     *             "message": "larger than the limit of 1048576 bytes for this route"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_input",
+                     *         "message": "date_from: Input should be a valid date or datetime, input is too short",
+                     *         "details": [
+                     *           {
+                     *             "field": "date_from",
+                     *             "message": "Input should be a valid date or datetime, input is too short"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
@@ -8922,13 +20659,45 @@ export interface operations {
                     "application/json": components["schemas"]["TopicDetail"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Not found, or outside the caller's subtree (the two are not told apart). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "organization 4211 not found",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_input",
+                     *         "message": "date_from: Input should be a valid date or datetime, input is too short",
+                     *         "details": [
+                     *           {
+                     *             "field": "date_from",
+                     *             "message": "Input should be a valid date or datetime, input is too short"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
@@ -8951,13 +20720,104 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Validation Error */
+            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "authorization: log in first",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "only an administrator of the management body may do this",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found, or outside the caller's subtree (the two are not told apart). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "organization 4211 not found",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Conflicts with data already stored (a duplicate, or a row that others still refer to). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "conflict",
+                     *         "message": "the data conflicts with data already stored",
+                     *         "details": [
+                     *           {
+                     *             "field": "request",
+                     *             "message": "the data conflicts with data already stored"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_input",
+                     *         "message": "date_from: Input should be a valid date or datetime, input is too short",
+                     *         "details": [
+                     *           {
+                     *             "field": "date_from",
+                     *             "message": "Input should be a valid date or datetime, input is too short"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
@@ -8986,13 +20846,127 @@ export interface operations {
                     "application/json": components["schemas"]["TopicDetail"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "authorization: log in first",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "only an administrator of the management body may do this",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found, or outside the caller's subtree (the two are not told apart). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "organization 4211 not found",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Conflicts with data already stored (a duplicate, or a row that others still refer to). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "conflict",
+                     *         "message": "the data conflicts with data already stored",
+                     *         "details": [
+                     *           {
+                     *             "field": "request",
+                     *             "message": "the data conflicts with data already stored"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request body is larger than this route's limit; nothing was read or written. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "payload_too_large",
+                     *         "message": "request body: larger than the limit of 1048576 bytes for this route",
+                     *         "details": [
+                     *           {
+                     *             "field": "body",
+                     *             "message": "larger than the limit of 1048576 bytes for this route"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_input",
+                     *         "message": "date_from: Input should be a valid date or datetime, input is too short",
+                     *         "details": [
+                     *           {
+                     *             "field": "date_from",
+                     *             "message": "Input should be a valid date or datetime, input is too short"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
@@ -9021,13 +20995,127 @@ export interface operations {
                     "application/json": components["schemas"]["PostRead"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "authorization: log in first",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "only an administrator of the management body may do this",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found, or outside the caller's subtree (the two are not told apart). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "organization 4211 not found",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Conflicts with data already stored (a duplicate, or a row that others still refer to). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "conflict",
+                     *         "message": "the data conflicts with data already stored",
+                     *         "details": [
+                     *           {
+                     *             "field": "request",
+                     *             "message": "the data conflicts with data already stored"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request body is larger than this route's limit; nothing was read or written. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "payload_too_large",
+                     *         "message": "request body: larger than the limit of 1048576 bytes for this route",
+                     *         "details": [
+                     *           {
+                     *             "field": "body",
+                     *             "message": "larger than the limit of 1048576 bytes for this route"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_input",
+                     *         "message": "date_from: Input should be a valid date or datetime, input is too short",
+                     *         "details": [
+                     *           {
+                     *             "field": "date_from",
+                     *             "message": "Input should be a valid date or datetime, input is too short"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
@@ -9052,13 +21140,45 @@ export interface operations {
                     "application/json": components["schemas"]["PostRead"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Not found, or outside the caller's subtree (the two are not told apart). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "organization 4211 not found",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_input",
+                     *         "message": "date_from: Input should be a valid date or datetime, input is too short",
+                     *         "details": [
+                     *           {
+                     *             "field": "date_from",
+                     *             "message": "Input should be a valid date or datetime, input is too short"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
@@ -9084,20 +21204,122 @@ export interface operations {
                 };
                 content?: never;
             };
+            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "authorization: log in first",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "only an administrator of the management body may do this",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found, or outside the caller's subtree (the two are not told apart). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "organization 4211 not found",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Conflicts with data already stored (a duplicate, or a row that others still refer to). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "conflict",
+                     *         "message": "the data conflicts with data already stored",
+                     *         "details": [
+                     *           {
+                     *             "field": "request",
+                     *             "message": "the data conflicts with data already stored"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
             /** @description the post changed since the ETag */
             412: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "http_error",
+                     *         "message": "the post changed since the ETag",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
             };
-            /** @description Validation Error */
+            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_input",
+                     *         "message": "date_from: Input should be a valid date or datetime, input is too short",
+                     *         "details": [
+                     *           {
+                     *             "field": "date_from",
+                     *             "message": "Input should be a valid date or datetime, input is too short"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
             /** @description If-Match is missing */
@@ -9105,7 +21327,18 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "http_error",
+                     *         "message": "If-Match is missing",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
             };
         };
     };
@@ -9136,20 +21369,145 @@ export interface operations {
                     "application/json": components["schemas"]["PostRead"];
                 };
             };
+            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "authorization: log in first",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "only an administrator of the management body may do this",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found, or outside the caller's subtree (the two are not told apart). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "organization 4211 not found",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Conflicts with data already stored (a duplicate, or a row that others still refer to). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "conflict",
+                     *         "message": "the data conflicts with data already stored",
+                     *         "details": [
+                     *           {
+                     *             "field": "request",
+                     *             "message": "the data conflicts with data already stored"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
             /** @description the post changed since the ETag */
             412: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "http_error",
+                     *         "message": "the post changed since the ETag",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
             };
-            /** @description Validation Error */
+            /** @description The request body is larger than this route's limit; nothing was read or written. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "payload_too_large",
+                     *         "message": "request body: larger than the limit of 1048576 bytes for this route",
+                     *         "details": [
+                     *           {
+                     *             "field": "body",
+                     *             "message": "larger than the limit of 1048576 bytes for this route"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_input",
+                     *         "message": "date_from: Input should be a valid date or datetime, input is too short",
+                     *         "details": [
+                     *           {
+                     *             "field": "date_from",
+                     *             "message": "Input should be a valid date or datetime, input is too short"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
             /** @description If-Match is missing */
@@ -9157,7 +21515,18 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "http_error",
+                     *         "message": "If-Match is missing",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
             };
         };
     };
@@ -9185,13 +21554,127 @@ export interface operations {
                     "application/json": components["schemas"]["PostRead"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "authorization: log in first",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "only an administrator of the management body may do this",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found, or outside the caller's subtree (the two are not told apart). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "organization 4211 not found",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Conflicts with data already stored (a duplicate, or a row that others still refer to). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "conflict",
+                     *         "message": "the data conflicts with data already stored",
+                     *         "details": [
+                     *           {
+                     *             "field": "request",
+                     *             "message": "the data conflicts with data already stored"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request body is larger than this route's limit; nothing was read or written. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "payload_too_large",
+                     *         "message": "request body: larger than the limit of 1048576 bytes for this route",
+                     *         "details": [
+                     *           {
+                     *             "field": "body",
+                     *             "message": "larger than the limit of 1048576 bytes for this route"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_input",
+                     *         "message": "date_from: Input should be a valid date or datetime, input is too short",
+                     *         "details": [
+                     *           {
+                     *             "field": "date_from",
+                     *             "message": "Input should be a valid date or datetime, input is too short"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
@@ -9216,13 +21699,45 @@ export interface operations {
                     "application/json": components["schemas"]["FeedbackRead"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Not found, or outside the caller's subtree (the two are not told apart). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "organization 4211 not found",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_input",
+                     *         "message": "date_from: Input should be a valid date or datetime, input is too short",
+                     *         "details": [
+                     *           {
+                     *             "field": "date_from",
+                     *             "message": "Input should be a valid date or datetime, input is too short"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
@@ -9254,13 +21769,81 @@ export interface operations {
                     "application/json": components["schemas"]["QuestionList"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "authorization: log in first",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "only an administrator of the management body may do this",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found, or outside the caller's subtree (the two are not told apart). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "organization 4211 not found",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_input",
+                     *         "message": "date_from: Input should be a valid date or datetime, input is too short",
+                     *         "details": [
+                     *           {
+                     *             "field": "date_from",
+                     *             "message": "Input should be a valid date or datetime, input is too short"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
@@ -9289,13 +21872,91 @@ export interface operations {
                     "application/json": components["schemas"]["QuestionAccepted"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Not found, or outside the caller's subtree (the two are not told apart). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "organization 4211 not found",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Conflicts with data already stored (a duplicate, or a row that others still refer to). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "conflict",
+                     *         "message": "the data conflicts with data already stored",
+                     *         "details": [
+                     *           {
+                     *             "field": "request",
+                     *             "message": "the data conflicts with data already stored"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request body is larger than this route's limit; nothing was read or written. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "payload_too_large",
+                     *         "message": "request body: larger than the limit of 1048576 bytes for this route",
+                     *         "details": [
+                     *           {
+                     *             "field": "body",
+                     *             "message": "larger than the limit of 1048576 bytes for this route"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_input",
+                     *         "message": "date_from: Input should be a valid date or datetime, input is too short",
+                     *         "details": [
+                     *           {
+                     *             "field": "date_from",
+                     *             "message": "Input should be a valid date or datetime, input is too short"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
             /** @description too many questions from this address */
@@ -9303,7 +21964,18 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "too_many_requests",
+                     *         "message": "too many reports at once for this caller, try again",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
             };
         };
     };
@@ -9325,13 +21997,104 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Validation Error */
+            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "authorization: log in first",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "only an administrator of the management body may do this",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found, or outside the caller's subtree (the two are not told apart). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "organization 4211 not found",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Conflicts with data already stored (a duplicate, or a row that others still refer to). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "conflict",
+                     *         "message": "the data conflicts with data already stored",
+                     *         "details": [
+                     *           {
+                     *             "field": "request",
+                     *             "message": "the data conflicts with data already stored"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_input",
+                     *         "message": "date_from: Input should be a valid date or datetime, input is too short",
+                     *         "details": [
+                     *           {
+                     *             "field": "date_from",
+                     *             "message": "Input should be a valid date or datetime, input is too short"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
@@ -9360,13 +22123,127 @@ export interface operations {
                     "application/json": components["schemas"]["QuestionRead"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "authorization: log in first",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "only an administrator of the management body may do this",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found, or outside the caller's subtree (the two are not told apart). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "organization 4211 not found",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Conflicts with data already stored (a duplicate, or a row that others still refer to). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "conflict",
+                     *         "message": "the data conflicts with data already stored",
+                     *         "details": [
+                     *           {
+                     *             "field": "request",
+                     *             "message": "the data conflicts with data already stored"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request body is larger than this route's limit; nothing was read or written. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "payload_too_large",
+                     *         "message": "request body: larger than the limit of 1048576 bytes for this route",
+                     *         "details": [
+                     *           {
+                     *             "field": "body",
+                     *             "message": "larger than the limit of 1048576 bytes for this route"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_input",
+                     *         "message": "date_from: Input should be a valid date or datetime, input is too short",
+                     *         "details": [
+                     *           {
+                     *             "field": "date_from",
+                     *             "message": "Input should be a valid date or datetime, input is too short"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
@@ -9387,6 +22264,42 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["InformTargets"];
+                };
+            };
+            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "authorization: log in first",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "only an administrator of the management body may do this",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
@@ -9413,13 +22326,109 @@ export interface operations {
                     "application/json": components["schemas"]["AnnouncementRead"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "authorization: log in first",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "only an administrator of the management body may do this",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Conflicts with data already stored (a duplicate, or a row that others still refer to). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "conflict",
+                     *         "message": "the data conflicts with data already stored",
+                     *         "details": [
+                     *           {
+                     *             "field": "request",
+                     *             "message": "the data conflicts with data already stored"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request body is larger than this route's limit; nothing was read or written. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "payload_too_large",
+                     *         "message": "request body: larger than the limit of 1048576 bytes for this route",
+                     *         "details": [
+                     *           {
+                     *             "field": "body",
+                     *             "message": "larger than the limit of 1048576 bytes for this route"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_input",
+                     *         "message": "date_from: Input should be a valid date or datetime, input is too short",
+                     *         "details": [
+                     *           {
+                     *             "field": "date_from",
+                     *             "message": "Input should be a valid date or datetime, input is too short"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
@@ -9448,13 +22457,127 @@ export interface operations {
                     "application/json": components["schemas"]["FileRead"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "authorization: log in first",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "only an administrator of the management body may do this",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found, or outside the caller's subtree (the two are not told apart). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "organization 4211 not found",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Conflicts with data already stored (a duplicate, or a row that others still refer to). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "conflict",
+                     *         "message": "the data conflicts with data already stored",
+                     *         "details": [
+                     *           {
+                     *             "field": "request",
+                     *             "message": "the data conflicts with data already stored"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request body is larger than this route's limit; nothing was read or written. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "payload_too_large",
+                     *         "message": "request body: larger than the limit of 1048576 bytes for this route",
+                     *         "details": [
+                     *           {
+                     *             "field": "body",
+                     *             "message": "larger than the limit of 1048576 bytes for this route"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_input",
+                     *         "message": "date_from: Input should be a valid date or datetime, input is too short",
+                     *         "details": [
+                     *           {
+                     *             "field": "date_from",
+                     *             "message": "Input should be a valid date or datetime, input is too short"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
@@ -9484,13 +22607,63 @@ export interface operations {
                     "application/json": components["schemas"]["AnnouncementList"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "authorization: log in first",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "only an administrator of the management body may do this",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_input",
+                     *         "message": "date_from: Input should be a valid date or datetime, input is too short",
+                     *         "details": [
+                     *           {
+                     *             "field": "date_from",
+                     *             "message": "Input should be a valid date or datetime, input is too short"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
@@ -9518,13 +22691,63 @@ export interface operations {
                     "application/json": components["schemas"]["AnnouncementList"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "authorization: log in first",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "only an administrator of the management body may do this",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_input",
+                     *         "message": "date_from: Input should be a valid date or datetime, input is too short",
+                     *         "details": [
+                     *           {
+                     *             "field": "date_from",
+                     *             "message": "Input should be a valid date or datetime, input is too short"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
@@ -9549,13 +22772,81 @@ export interface operations {
                     "application/json": components["schemas"]["AnnouncementRead"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "authorization: log in first",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "only an administrator of the management body may do this",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found, or outside the caller's subtree (the two are not told apart). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "organization 4211 not found",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_input",
+                     *         "message": "date_from: Input should be a valid date or datetime, input is too short",
+                     *         "details": [
+                     *           {
+                     *             "field": "date_from",
+                     *             "message": "Input should be a valid date or datetime, input is too short"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
@@ -9578,13 +22869,104 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Validation Error */
+            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "authorization: log in first",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "only an administrator of the management body may do this",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found, or outside the caller's subtree (the two are not told apart). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "organization 4211 not found",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Conflicts with data already stored (a duplicate, or a row that others still refer to). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "conflict",
+                     *         "message": "the data conflicts with data already stored",
+                     *         "details": [
+                     *           {
+                     *             "field": "request",
+                     *             "message": "the data conflicts with data already stored"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_input",
+                     *         "message": "date_from: Input should be a valid date or datetime, input is too short",
+                     *         "details": [
+                     *           {
+                     *             "field": "date_from",
+                     *             "message": "Input should be a valid date or datetime, input is too short"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
@@ -9613,13 +22995,127 @@ export interface operations {
                     "application/json": components["schemas"]["AnnouncementRead"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "authorization: log in first",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "only an administrator of the management body may do this",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found, or outside the caller's subtree (the two are not told apart). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "organization 4211 not found",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Conflicts with data already stored (a duplicate, or a row that others still refer to). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "conflict",
+                     *         "message": "the data conflicts with data already stored",
+                     *         "details": [
+                     *           {
+                     *             "field": "request",
+                     *             "message": "the data conflicts with data already stored"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request body is larger than this route's limit; nothing was read or written. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "payload_too_large",
+                     *         "message": "request body: larger than the limit of 1048576 bytes for this route",
+                     *         "details": [
+                     *           {
+                     *             "field": "body",
+                     *             "message": "larger than the limit of 1048576 bytes for this route"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_input",
+                     *         "message": "date_from: Input should be a valid date or datetime, input is too short",
+                     *         "details": [
+                     *           {
+                     *             "field": "date_from",
+                     *             "message": "Input should be a valid date or datetime, input is too short"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
@@ -9644,13 +23140,104 @@ export interface operations {
                     "application/json": components["schemas"]["AnnouncementRead"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "authorization: log in first",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "only an administrator of the management body may do this",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found, or outside the caller's subtree (the two are not told apart). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "organization 4211 not found",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Conflicts with data already stored (a duplicate, or a row that others still refer to). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "conflict",
+                     *         "message": "the data conflicts with data already stored",
+                     *         "details": [
+                     *           {
+                     *             "field": "request",
+                     *             "message": "the data conflicts with data already stored"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_input",
+                     *         "message": "date_from: Input should be a valid date or datetime, input is too short",
+                     *         "details": [
+                     *           {
+                     *             "field": "date_from",
+                     *             "message": "Input should be a valid date or datetime, input is too short"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
@@ -9675,13 +23262,81 @@ export interface operations {
                     "application/json": components["schemas"]["AnnouncementReads"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "authorization: log in first",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "only an administrator of the management body may do this",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found, or outside the caller's subtree (the two are not told apart). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "organization 4211 not found",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_input",
+                     *         "message": "date_from: Input should be a valid date or datetime, input is too short",
+                     *         "details": [
+                     *           {
+                     *             "field": "date_from",
+                     *             "message": "Input should be a valid date or datetime, input is too short"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
@@ -9706,13 +23361,81 @@ export interface operations {
                     "application/octet-stream": unknown;
                 };
             };
-            /** @description Validation Error */
+            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "authorization: log in first",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "only an administrator of the management body may do this",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found, or outside the caller's subtree (the two are not told apart). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "organization 4211 not found",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_input",
+                     *         "message": "date_from: Input should be a valid date or datetime, input is too short",
+                     *         "details": [
+                     *           {
+                     *             "field": "date_from",
+                     *             "message": "Input should be a valid date or datetime, input is too short"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
