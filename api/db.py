@@ -11,9 +11,10 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlparse
 
+import asyncpg
 from sqlalchemy import event, text
 from sqlalchemy.engine import Connection, make_url
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 from sqlalchemy.pool import NullPool
 
 from api.config import PROJECT_ROOT, Settings, get_settings
@@ -276,3 +277,15 @@ def split_sql(script: str) -> list[str]:
     if tail:
         out.append(tail)
     return out
+
+
+async def raw_connection(conn: AsyncConnection) -> asyncpg.Connection:
+    """The asyncpg connection under a SQLAlchemy connection, inside the connection's transaction."""
+    # SQLAlchemy's asyncpg adapter opens its transaction lazily: run a statement through it first,
+    # or the raw statements would each commit on their own.
+    await conn.execute(text("SELECT 1"))
+    fairy = await conn.get_raw_connection()
+    driver = fairy.driver_connection
+    if not isinstance(driver, asyncpg.Connection) or not driver.is_in_transaction():
+        raise RuntimeError("expected a transaction of an asyncpg connection")
+    return driver

@@ -11,10 +11,10 @@ from dataclasses import dataclass, field
 from datetime import date
 
 import asyncpg
-from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
-from api.demo import catalog, checks
+from api.db import raw_connection
+from api.demo import catalog
 from api.demo.generator import (
     COLUMNS,
     DEMO_ACCOUNTS,
@@ -26,6 +26,7 @@ from api.demo.generator import (
     Refs,
     Rows,
 )
+from api.services import bulk_checks as checks
 from api.services.passwords import hash_password
 
 # Reference tables the demo upserts by code and never truncates.
@@ -56,18 +57,6 @@ class DemoResult:
 
 def _quote(identifier: str) -> str:
     return '"' + identifier.replace('"', '""') + '"'
-
-
-async def raw_connection(conn: AsyncConnection) -> asyncpg.Connection:
-    """The asyncpg connection under a SQLAlchemy connection, inside the connection's transaction."""
-    # SQLAlchemy's asyncpg adapter opens its transaction lazily: run a statement through it first,
-    # or the raw statements would each commit on their own.
-    await conn.execute(text("SELECT 1"))
-    fairy = await conn.get_raw_connection()
-    driver = fairy.driver_connection
-    if not isinstance(driver, asyncpg.Connection) or not driver.is_in_transaction():
-        raise DemoError("the demo loads inside a transaction of an asyncpg connection")
-    return driver
 
 
 async def is_empty(conn: AsyncConnection) -> bool:

@@ -8,7 +8,7 @@ uploaded files under `uploads/<storage key>`. Accounts carry their password hash
 
 Import: into a database without organizations; COPY FROM in dependency order with the row triggers off
 (`session_replication_role = replica`), ids preserved, then every foreign key and trigger rule re-checked with
-set-based SQL (api.services.demo.checks), sequences moved past the ids and the report aggregates rebuilt.
+set-based SQL (api.services.bulk_checks), sequences moved past the ids and the report aggregates rebuilt.
 """
 
 from __future__ import annotations
@@ -32,7 +32,9 @@ from api.models import Base
 PROFILE = "tabular-data-package"
 FORMAT_VERSION = 1
 # Not exported: derived (rebuilt on import), the server's own journal, and credentials of this server.
-EXCLUDED = {"audit_log", "refresh_tokens", "login_throttles", "api_tokens"}
+# Operational tables: the audit trail, sessions, tokens and the change feed's log (its cursors are transaction ids
+# of this instance; an integrator of the new instance reads its feed from the start).
+EXCLUDED = {"audit_log", "refresh_tokens", "login_throttles", "api_tokens", "change_log"}
 AGGREGATE_PREFIX = "rpt_"
 UPLOADS_TABLE = "profile_files"
 
@@ -400,8 +402,8 @@ async def import_package(
     log: Callable[[str], None] = lambda _: None,
 ) -> ImportResult:
     """Load the package into the empty database of `conn` inside its transaction (the caller commits)."""
-    from api.services.demo import checks
-    from api.services.demo.loader import raw_connection
+    from api.db import raw_connection
+    from api.services import bulk_checks as checks
     from api.services.reports.aggregates import rebuild_all
 
     started = time.perf_counter()

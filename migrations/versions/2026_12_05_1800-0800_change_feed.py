@@ -58,7 +58,8 @@ CAPTURES: list[tuple[str, str, str, str, str, str]] = [
     # its child's enrolment: those changes are also changes of the person (of the link) for that subtree.
     ("enrolments_persons", "enrolments", "persons", "n.student_person_id", "o.path", ORG_JOIN),
     ("staff_posts_persons", "staff_posts", "persons", "n.person_id", "o.path", ORG_JOIN),
-    ("users_persons", "users", "persons", "n.person_id", "o.path", ORG_JOIN),
+    # An account of a management body has no person: only a person's account is a change of that person.
+    ("users_persons", "users", "persons", "n.person_id", "o.path", ORG_JOIN + " WHERE n.person_id IS NOT NULL"),
     (
         "enrolments_parent_links",
         "enrolments",

@@ -13,17 +13,16 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from sqlalchemy.pool import NullPool
 
-from api.db import ensure_database, run_migrations, with_database
+from api.db import ensure_database, raw_connection, run_migrations, with_database
 from api.demo import (
     DEMO_ACCOUNTS,
     DEMO_PASSWORD,
     DemoError,
     DemoParams,
-    checks,
     fingerprint,
     load_demo,
 )
-from api.demo.loader import raw_connection
+from api.services import bulk_checks as checks
 from api.services import iin
 from api.services.passwords import verify_password
 
