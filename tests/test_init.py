@@ -15,7 +15,7 @@ from sqlalchemy.pool import NullPool
 from api.__main__ import main
 from api.config import SECRET_KEY_FILE, Settings, get_settings
 from api.main import create_app
-from api.models import Organization, Region, User
+from api.models import AcademicYear, Organization, Period, Region, User
 from api.models.audit import AuditEvent
 
 PASSWORD = "first-admin-pass-1"
@@ -159,3 +159,47 @@ async def test_init_generates_the_secret_key_when_none_is_configured(
     key_file = tmp_path / SECRET_KEY_FILE
     assert key_file.is_file() and len(key_file.read_text().strip()) >= 32
     assert str(key_file) in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    ("today", "year", "first_quarter"),
+    [
+        ("2026-12-05", "2026-2027", ("2026-09-01", "2026-10-25")),
+        ("2027-08-01", "2027-2028", ("2027-09-01", "2027-10-25")),
+    ],
+)
+async def test_init_creates_the_current_school_year_with_its_quarters(
+    own_database_url: str,
+    monkeypatch: pytest.MonkeyPatch,
+    fresh_settings: None,
+    today: str,
+    year: str,
+    first_quarter: tuple[str, str],
+) -> None:
+    # A class is pushed into a named academic year: an empty install has one from the start (from August, the
+    # coming one), with the four quarters and the year the reports' period list offers.
+    monkeypatch.setenv("BILIM_TODAY", today)
+    argv = ["--kind", "ministry", "--name-ru", "Министерство", "--name-kk", "Министрлік", "--username", "root.admin"]
+    assert await asyncio.to_thread(_init, monkeypatch, own_database_url, *argv) == 0
+    eng = create_async_engine(own_database_url, poolclass=NullPool)
+    try:
+        async with eng.connect() as conn:
+            years = (await conn.execute(select(AcademicYear.name))).scalars().all()
+            periods = (
+                await conn.execute(
+                    select(Period.kind, Period.number, Period.name_ru, Period.starts_on, Period.ends_on).order_by(
+                        Period.kind, Period.number
+                    )
+                )
+            ).all()
+    finally:
+        await eng.dispose()
+    assert years == [year]
+    assert [(p.kind, p.number, p.name_ru) for p in periods] == [
+        ("quarter", 1, "1 четверть"),
+        ("quarter", 2, "2 четверть"),
+        ("quarter", 3, "3 четверть"),
+        ("quarter", 4, "4 четверть"),
+        ("year", 1, "Учебный год"),
+    ]
+    assert (periods[0].starts_on.isoformat(), periods[0].ends_on.isoformat()) == first_quarter

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from api.services.school_calendar import quarters
+
 MINISTRY = ("Білім министрлігі (тестовое)", "Білім министрлігі (тестілік)")
 REGION = ("Тестовый регион", "Тест өңірі")
 REGIONAL_BODY = ("Управление образования Тестового региона", "Тест өңірінің білім басқармасы")
@@ -530,24 +532,6 @@ DEPART_REASONS = (
     "Поступление в колледж",
 )
 ARRIVE_REASONS = ("Смена места жительства", "Перевод из другой школы", "Прибытие из-за рубежа")
-
-
-@dataclass(frozen=True)
-class Quarter:
-    number: int
-    starts_on: date
-    ends_on: date
-
-
-def quarters(start_year: int) -> tuple[Quarter, ...]:
-    """The four quarters of a school year (the usual dates of Kazakhstan schools)."""
-    y, z = start_year, start_year + 1
-    return (
-        Quarter(1, date(y, 9, 1), date(y, 10, 25)),
-        Quarter(2, date(y, 11, 2), date(y, 12, 27)),
-        Quarter(3, date(z, 1, 8), date(z, 3, 17)),
-        Quarter(4, date(z, 3, 29), date(z, 5, 25)),
-    )
 
 
 def public_holidays(start_year: int) -> frozenset[date]:

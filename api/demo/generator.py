@@ -12,6 +12,7 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from api.demo import catalog, names
 from api.services import iin as iin_codes
+from api.services import school_calendar
 
 Row = tuple[object, ...]
 Rows = dict[str, list[Row]]
@@ -292,7 +293,7 @@ class Generator:
         self.subject_ids: dict[str, int] = {}
         self.full_days = catalog.school_days(params.start_year, date(params.start_year + 1, 6, 30))
         self.days = [d for d in self.full_days if d <= params.today]
-        self.quarters = catalog.quarters(params.start_year)
+        self.quarters = school_calendar.quarters(params.start_year)
         self.now = datetime.combine(params.today, time(6, 0), tzinfo=UTC)  # 11:00 local on «today»
         self.accounts: list[tuple[DemoAccount, int, int]] = []  # account, person id, organization id
         self.quarter_of = {d: q for q in self.quarters for d in self.days if q.starts_on <= d <= q.ends_on}

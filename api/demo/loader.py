@@ -8,7 +8,6 @@ import time
 from collections import defaultdict
 from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import date
 
 import asyncpg
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
@@ -27,6 +26,7 @@ from api.demo.generator import (
     Rows,
 )
 from api.services import bulk_checks as checks
+from api.services import school_calendar
 from api.services.passwords import hash_password
 
 # Reference tables the demo upserts by code and never truncates.
@@ -103,21 +103,15 @@ async def _reference_rows(raw: asyncpg.Connection, params: DemoParams) -> Refs:
     years: dict[int, int] = {}
     periods: dict[tuple[int, str, int], int] = {}
     for start in (params.start_year - 1, params.start_year):
-        name = f"{start}-{start + 1}"
+        name = school_calendar.year_name(start)
         await raw.execute(
             "INSERT INTO academic_years (name, starts_on, ends_on) VALUES ($1, $2, $3) ON CONFLICT (name) DO NOTHING",
             name,
-            date(start, 9, 1),
-            date(start + 1, 5, 31),
+            *school_calendar.year_bounds(start),
         )
         years[start] = await raw.fetchval("SELECT id FROM academic_years WHERE name = $1", name)
-        specs = [("quarter", q.number, q.starts_on, q.ends_on) for q in catalog.quarters(start)]
-        specs.append(("year", 1, date(start, 9, 1), date(start + 1, 5, 31)))
-        for kind, number, starts_on, ends_on in specs:
-            label = {
-                "quarter": (f"{number} четверть", f"{number} тоқсан", f"Quarter {number}"),
-                "year": ("Учебный год", "Оқу жылы", "School year"),
-            }[kind]
+        for kind, number, starts_on, ends_on in school_calendar.period_specs(start):
+            label = school_calendar.period_names(kind, number)
             await raw.execute(
                 """INSERT INTO periods (academic_year_id, kind, number, name_ru, name_kk, name_en, starts_on, ends_on)
                    VALUES ($1, $2, $3, $4, $5, $6, $7, $8)

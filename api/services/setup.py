@@ -19,6 +19,7 @@ from pydantic import TypeAdapter, ValidationError
 from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from api.clock import today
 from api.config import SECRET_KEY_FILE, get_settings
 from api.errors import Conflict, InvalidInput
 from api.models import Organization, Region, User
@@ -27,7 +28,7 @@ from api.models.geography import RegionKind
 from api.models.organizations import OrganizationKind
 from api.models.people import AccountStatus, AppRole
 from api.schemas.auth import NewPassword, Username
-from api.services import audit
+from api.services import audit, school_calendar
 from api.services.passwords import hash_password
 
 ROOT_KINDS = {"ministry": OrganizationKind.ministry, "region_body": OrganizationKind.regional_body}
@@ -135,6 +136,8 @@ async def initialize(session: AsyncSession, data: InitRequest) -> InitResult:
     )
     session.add(user)
     await session.flush()
+    # The current school year and its quarters: the first class a school system pushes names it.
+    await school_calendar.ensure_school_year(session, school_calendar.current_start_year(today()))
     await audit.record(
         session,
         None,
