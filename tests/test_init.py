@@ -15,7 +15,7 @@ from sqlalchemy.pool import NullPool
 from api.__main__ import main
 from api.config import SECRET_KEY_FILE, Settings, get_settings
 from api.main import create_app
-from api.models import AcademicYear, Organization, Period, Region, User
+from api.models import AcademicYear, Organization, OrganizationStructure, OrganizationType, Period, Region, User
 from api.models.audit import AuditEvent
 
 PASSWORD = "first-admin-pass-1"
@@ -168,7 +168,7 @@ async def test_init_generates_the_secret_key_when_none_is_configured(
         ("2027-08-01", "2027-2028", ("2027-09-01", "2027-10-25")),
     ],
 )
-async def test_init_creates_the_current_school_year_with_its_quarters(
+async def test_init_creates_the_current_school_year_and_the_reference_lists(
     own_database_url: str,
     monkeypatch: pytest.MonkeyPatch,
     fresh_settings: None,
@@ -185,6 +185,8 @@ async def test_init_creates_the_current_school_year_with_its_quarters(
     try:
         async with eng.connect() as conn:
             years = (await conn.execute(select(AcademicYear.name))).scalars().all()
+            types = (await conn.execute(select(OrganizationType.name_ru).order_by(OrganizationType.sort_order))).all()
+            structures = set((await conn.execute(select(OrganizationStructure.code))).scalars())
             periods = (
                 await conn.execute(
                     select(Period.kind, Period.number, Period.name_ru, Period.starts_on, Period.ends_on).order_by(
@@ -195,6 +197,9 @@ async def test_init_creates_the_current_school_year_with_its_quarters(
     finally:
         await eng.dispose()
     assert years == [year]
+    # The registry import matches «Тип ОУ» and «Орг. структура» against these lists: an empty install has them.
+    assert [t.name_ru for t in types][:2] == ["Общеобразовательная организация", "Дошкольная организация"]
+    assert len(types) == 6 and structures == {"independent", "branch", "subdivision"}
     assert [(p.kind, p.number, p.name_ru) for p in periods] == [
         ("quarter", 1, "1 четверть"),
         ("quarter", 2, "2 четверть"),

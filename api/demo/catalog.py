@@ -15,27 +15,6 @@ RURAL_DISTRICT = ("Тестовый район", "Тест ауданы")
 CITY_BODY = ("Отдел образования города Тест", "Тест қаласының білім бөлімі")
 RURAL_BODY = ("Отдел образования Тестового района", "Тест ауданының білім бөлімі")
 
-# code, ru, kk, en, sort order
-ORGANIZATION_TYPES = (
-    ("general", "Общеобразовательная организация", "Жалпы білім беретін ұйым", "General education organization", 1),
-    ("preschool", "Дошкольная организация", "Мектепке дейінгі ұйым", "Preschool organization", 2),
-    ("college", "Колледж", "Колледж", "College", 3),
-    (
-        "additional",
-        "Организация дополнительного образования",
-        "Қосымша білім беру ұйымы",
-        "Supplementary education organization",
-        4,
-    ),
-    ("special", "Специальная (коррекционная) организация", "Арнаулы (түзету) ұйым", "Special needs organization", 5),
-    ("boarding", "Интернатная организация", "Интернаттық ұйым", "Boarding school", 6),
-)
-ORGANIZATION_STRUCTURES = (
-    ("independent", "Самостоятельное учреждение", "Дербес мекеме", "Independent institution"),
-    ("branch", "Филиал", "Филиал", "Branch"),
-    ("subdivision", "Структурное подразделение", "Құрылымдық бөлімше", "Structural subdivision"),
-)
-
 
 @dataclass(frozen=True)
 class OrgSpec:

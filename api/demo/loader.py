@@ -13,7 +13,6 @@ import asyncpg
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from api.db import raw_connection
-from api.demo import catalog
 from api.demo.generator import (
     COLUMNS,
     DEMO_ACCOUNTS,
@@ -26,7 +25,7 @@ from api.demo.generator import (
     Rows,
 )
 from api.services import bulk_checks as checks
-from api.services import school_calendar
+from api.services import reference, school_calendar
 from api.services.passwords import hash_password
 
 # Reference tables the demo upserts by code and never truncates.
@@ -75,7 +74,7 @@ async def reset(conn: AsyncConnection) -> None:
 
 async def _reference_rows(raw: asyncpg.Connection, params: DemoParams) -> Refs:
     type_ids = {}
-    for code, ru, kk, en, order in catalog.ORGANIZATION_TYPES:
+    for code, ru, kk, en, order in reference.ORGANIZATION_TYPES:
         type_ids[code] = await raw.fetchval(
             """INSERT INTO organization_types (code, name_ru, name_kk, name_en, sort_order)
                VALUES ($1, $2, $3, $4, $5)
@@ -89,7 +88,7 @@ async def _reference_rows(raw: asyncpg.Connection, params: DemoParams) -> Refs:
             order,
         )
     structure_ids = {}
-    for code, ru, kk, en in catalog.ORGANIZATION_STRUCTURES:
+    for code, ru, kk, en in reference.ORGANIZATION_STRUCTURES:
         structure_ids[code] = await raw.fetchval(
             """INSERT INTO organization_structures (code, name_ru, name_kk, name_en) VALUES ($1, $2, $3, $4)
                ON CONFLICT (code) DO UPDATE SET name_ru = EXCLUDED.name_ru, name_kk = EXCLUDED.name_kk,

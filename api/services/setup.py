@@ -28,7 +28,7 @@ from api.models.geography import RegionKind
 from api.models.organizations import OrganizationKind
 from api.models.people import AccountStatus, AppRole
 from api.schemas.auth import NewPassword, Username
-from api.services import audit, school_calendar
+from api.services import audit, reference, school_calendar
 from api.services.passwords import hash_password
 
 ROOT_KINDS = {"ministry": OrganizationKind.ministry, "region_body": OrganizationKind.regional_body}
@@ -136,7 +136,9 @@ async def initialize(session: AsyncSession, data: InitRequest) -> InitResult:
     )
     session.add(user)
     await session.flush()
-    # The current school year and its quarters: the first class a school system pushes names it.
+    # The reference lists a registry import matches, and the current school year with its quarters (the first
+    # class a school system pushes names it).
+    await reference.ensure_reference_values(session)
     await school_calendar.ensure_school_year(session, school_calendar.current_start_year(today()))
     await audit.record(
         session,

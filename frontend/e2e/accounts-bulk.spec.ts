@@ -1,34 +1,8 @@
 import { expect, test } from "@playwright/test";
-import { execFileSync } from "node:child_process";
 import { tmpdir } from "node:os";
-import { dirname, join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
+import { accountsFile, passwords } from "./files";
 import { signIn, stamp } from "./site-helpers";
-
-const root = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
-const python = process.env.PYTHON ?? resolve(root, ".venv/bin/python");
-
-/** An .xlsx written by xlsxwriter through the repo's Python: a header row, then the rows. */
-function workbook(path: string, rows: string[][]): void {
-  const script = [
-    "import json, sys, xlsxwriter",
-    "wb = xlsxwriter.Workbook(sys.argv[1]); ws = wb.add_worksheet()",
-    "for i, row in enumerate(json.loads(sys.argv[2])): ws.write_row(i, 0, row)",
-    "wb.close()",
-  ].join("\n");
-  const header = ["Фамилия", "Имя", "Отчество", "Орган", "Должность", "Роль", "Логин"];
-  execFileSync(python, ["-c", script, path, JSON.stringify([header, ...rows])], { cwd: root });
-}
-
-/** The (login, password) pairs of the downloaded passwords file, read with openpyxl. */
-function passwords(path: string): [string, string][] {
-  const script = [
-    "import json, sys, openpyxl",
-    "ws = openpyxl.load_workbook(sys.argv[1], read_only=True).worksheets[0]",
-    "print(json.dumps([[r[5], r[6]] for r in list(ws.iter_rows(values_only=True))[1:]]))",
-  ].join("\n");
-  return JSON.parse(execFileSync(python, ["-c", script, path], { cwd: root, encoding: "utf8" })) as [string, string][];
-}
 
 /** Issue 16, item 4: accounts from an .xlsx — preview with row/column problems, then all at once, passwords once. */
 test("an administrator uploads a list of people, fixes the file, creates the accounts and downloads the passwords", async ({ browser }) => {
@@ -38,11 +12,11 @@ test("an administrator uploads a list of people, fixes the file, creates the acc
   const bad = join(dir, `bulk-bad-${s}.xlsx`);
   const good = join(dir, `bulk-good-${s}.xlsx`);
   const body = "Отдел образования города Тест";
-  workbook(bad, [
+  accountsFile(bad, [
     ["Абенова", "Гульнара", "", body, "Методист", "сотрудник", login],
     ["Серiков", "Данияр", "", "Нет такого органа", "", "", ""],
   ]);
-  workbook(good, [
+  accountsFile(good, [
     ["Абенова", "Гульнара", "", body, "Методист", "сотрудник", login],
     ["Серiков", "Данияр", "", body, "", "", ""],
   ]);

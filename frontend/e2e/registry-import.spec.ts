@@ -1,28 +1,6 @@
 import { expect, test } from "@playwright/test";
-import { execFileSync } from "node:child_process";
+import { registryFile } from "./files";
 import { baseUrl } from "./helpers";
-
-/** A registry .xlsx of 30 schools under `body` in `district`, written by the repo's Python with xlsxwriter. */
-function registryFile(path: string, body: string, district: string, stamp: string, broken: boolean): void {
-  const script = `
-import sys, xlsxwriter
-path, body, district, stamp, broken = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4], sys.argv[5] == "1"
-wb = xlsxwriter.Workbook(path)
-ws = wb.add_worksheet()
-ws.write_row(0, 0, ["Наименование ОУ", "Тип ОУ", "Орган управления", "Район", "Адрес", "Контакты", "Информация о лицензии"])
-for i in range(1, 31):
-    kind = "Общеобразовательная организация" if i % 2 else "ОБЩЕОБРАЗОВАТЕЛЬНАЯ  организация"
-    licence = f"Номер: KZ{i:04d}\\nДата: 01.09.2020\\nКем выдана: Комитет"
-    if broken and i == 4:
-        kind = "Школа-интернат космонавтов"
-    if broken and i == 11:
-        licence = "Номер: KZ0011\\nДата: 31.02.2020"
-    ws.write_row(i, 0, [f"Импортная школа №{i} {stamp}", kind, body, district, f"Почтовый адрес: ул. Новая, {i}",
-                        f"Телефон: 8 700 000 {i:02d}", licence])
-wb.close()
-`;
-  execFileSync("../.venv/bin/python", ["-c", script, path, body, district, stamp, broken ? "1" : "0"]);
-}
 
 /**
  * Registry import (issue 16): the regional administrator clicks from the start page to the tree, makes a district
