@@ -34,7 +34,7 @@ FORMAT_VERSION = 1
 # Not exported: derived (rebuilt on import), the server's own journal, and credentials of this server.
 # Operational tables: the audit trail, sessions, tokens and the change feed's log (its cursors are transaction ids
 # of this instance; an integrator of the new instance reads its feed from the start).
-EXCLUDED = {"audit_log", "refresh_tokens", "login_throttles", "api_tokens", "change_log"}
+EXCLUDED = {"audit_log", "refresh_tokens", "login_throttles", "api_tokens", "change_log", "change_log_horizon"}
 AGGREGATE_PREFIX = "rpt_"
 UPLOADS_TABLE = "profile_files"
 

@@ -1,7 +1,7 @@
 """feed: a change log filled by statement-level triggers, read by the per-kind change feed
 
 Revision ID: 0800_change_feed
-Revises: 0001_base
+Revises: 0220_integration
 Create Date: 2026-12-05 18:00:00+00:00
 
 Every INSERT, UPDATE and DELETE (and COPY, and FK cascades) on the tables of the integration kinds appends
@@ -22,9 +22,9 @@ from alembic import op
 from api.db import split_sql
 
 revision: str = "0800_change_feed"
-down_revision: str | Sequence[str] | None = "0001_base"
-branch_labels: str | Sequence[str] | None = ("feed",)
-depends_on: str | Sequence[str] | None = ("0220_integration",)
+down_revision: str | Sequence[str] | None = "0220_integration"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
 
 ORG_JOIN = "LEFT JOIN organizations o ON o.id = n.organization_id"
 

@@ -466,7 +466,8 @@ async def _memberships(session: AsyncSession, scope: _Scope, person_ids: list[in
     rows = await session.execute(
         select(found.c.pid, found.c.oid, Organization.name_ru, found.c.role, found.c.detail)
         .join(Organization, Organization.id == found.c.oid)
-        .order_by(found.c.pid, found.c.kind, found.c.oid)
+        # The detail last: a parent of two children of one school lists them in the same order every time.
+        .order_by(found.c.pid, found.c.kind, found.c.oid, found.c.detail)
     )
     for pid, oid, oname, role, detail in rows:
         out[pid].append(PersonOrg(organization_id=oid, organization_name=oname, role=role, detail=detail))
