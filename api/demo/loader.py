@@ -102,26 +102,8 @@ async def _reference_rows(raw: asyncpg.Connection, params: DemoParams) -> Refs:
     years: dict[int, int] = {}
     periods: dict[tuple[int, str, int], int] = {}
     for start in (params.start_year - 1, params.start_year):
-        name = school_calendar.year_name(start)
-        await raw.execute(
-            "INSERT INTO academic_years (name, starts_on, ends_on) VALUES ($1, $2, $3) ON CONFLICT (name) DO NOTHING",
-            name,
-            *school_calendar.year_bounds(start),
-        )
-        years[start] = await raw.fetchval("SELECT id FROM academic_years WHERE name = $1", name)
-        for kind, number, starts_on, ends_on in school_calendar.period_specs(start):
-            label = school_calendar.period_names(kind, number)
-            await raw.execute(
-                """INSERT INTO periods (academic_year_id, kind, number, name_ru, name_kk, name_en, starts_on, ends_on)
-                   VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
-                   ON CONFLICT (academic_year_id, kind, number) DO NOTHING""",
-                years[start],
-                kind,
-                number,
-                *label,
-                starts_on,
-                ends_on,
-            )
+        years[start] = await school_calendar.ensure_school_year(raw, start)
+        for kind, number, _, _ in school_calendar.period_specs(start):
             periods[(start, kind, number)] = await raw.fetchval(
                 "SELECT id FROM periods WHERE academic_year_id = $1 AND kind = $2 AND number = $3",
                 years[start],

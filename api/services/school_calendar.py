@@ -1,8 +1,9 @@
 """The school calendar: academic years and their periods (четверти and the year), the usual Kazakhstan dates.
 
 Classes are pushed into an academic year named like «2026-2027», and every report of a quarter reads its dates
-from `periods`: a real install needs the current year before the first class arrives. `init` creates it; the
-dates are data (an administrator of the database may correct them), these are only the usual ones.
+from `periods`: a real install needs the current year before the first class arrives. `init` creates it, and a
+school system that pushes a class of the current or the coming year (from August) opens that year; the dates are
+data (an administrator of the database may correct them), these are only the usual ones. The demo uses them too.
 """
 
 from __future__ import annotations
@@ -10,11 +11,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import select
-from sqlalchemy.dialects.postgresql import insert
-from sqlalchemy.ext.asyncio import AsyncSession
+import asyncpg
 
-from api.models import AcademicYear, Period
 from api.models.school import PeriodKind
 
 # The school year turns in August: from 1 August the coming year is the one classes are pushed into.
@@ -71,32 +69,27 @@ def period_names(kind: str, number: int) -> tuple[str, str, str]:
     return tuple(n.format(n=number) for n in PERIOD_NAMES[PeriodKind(kind)])  # type: ignore[return-value]
 
 
-async def ensure_school_year(session: AsyncSession, start_year: int) -> int:
+def opens_on_demand(today: dt.date) -> dict[str, int]:
+    """Names of the years a school system may name before anyone created them: the current and the coming one."""
+    start = current_start_year(today)
+    return {year_name(y): y for y in (start, start + 1)}
+
+
+async def ensure_school_year(raw: asyncpg.Connection, start_year: int) -> int:
     """The academic year starting in `start_year` with its periods, created when missing (kept when present)."""
-    starts_on, ends_on = year_bounds(start_year)
     name = year_name(start_year)
-    await session.execute(
-        insert(AcademicYear)
-        .values(name=name, starts_on=starts_on, ends_on=ends_on)
-        .on_conflict_do_nothing(index_elements=["name"])
+    await raw.execute(
+        "INSERT INTO academic_years (name, starts_on, ends_on) VALUES ($1, $2, $3) ON CONFLICT (name) DO NOTHING",
+        name,
+        *year_bounds(start_year),
     )
-    year_id = (await session.execute(select(AcademicYear.id).where(AcademicYear.name == name))).scalar_one()
-    rows = []
-    for kind, number, p_starts, p_ends in period_specs(start_year):
-        ru, kk, en = period_names(kind, number)
-        rows.append(
-            {
-                "academic_year_id": year_id,
-                "kind": kind,
-                "number": number,
-                "name_ru": ru,
-                "name_kk": kk,
-                "name_en": en,
-                "starts_on": p_starts,
-                "ends_on": p_ends,
-            }
-        )
-    await session.execute(
-        insert(Period).values(rows).on_conflict_do_nothing(index_elements=["academic_year_id", "kind", "number"])
+    year_id = int(await raw.fetchval("SELECT id FROM academic_years WHERE name = $1", name))
+    await raw.executemany(
+        """INSERT INTO periods (academic_year_id, kind, number, name_ru, name_kk, name_en, starts_on, ends_on)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (academic_year_id, kind, number) DO NOTHING""",
+        [
+            (year_id, kind, number, *period_names(kind, number), starts_on, ends_on)
+            for kind, number, starts_on, ends_on in period_specs(start_year)
+        ],
     )
     return year_id

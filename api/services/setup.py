@@ -21,6 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.clock import today
 from api.config import SECRET_KEY_FILE, get_settings
+from api.db import raw_connection
 from api.errors import Conflict, InvalidInput
 from api.models import Organization, Region, User
 from api.models.audit import ActorKind
@@ -139,7 +140,8 @@ async def initialize(session: AsyncSession, data: InitRequest) -> InitResult:
     # The reference lists a registry import matches, and the current school year with its quarters (the first
     # class a school system pushes names it).
     await reference.ensure_reference_values(session)
-    await school_calendar.ensure_school_year(session, school_calendar.current_start_year(today()))
+    raw = await raw_connection(await session.connection())
+    await school_calendar.ensure_school_year(raw, school_calendar.current_start_year(today()))
     await audit.record(
         session,
         None,

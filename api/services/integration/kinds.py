@@ -16,6 +16,7 @@ from typing import Any, cast
 from api import clock
 from api.schemas import integration as s
 from api.services import iin as iin_rules
+from api.services import school_calendar
 from api.services.integration.engine import Ctx, Table, check_dates
 
 Row = tuple[Any, ...]
@@ -568,6 +569,11 @@ async def prepare_classes(ctx: Ctx, items: list[s.ClassItem]) -> list[Row]:
     """School in scope, academic year known, grade and letter not taken by another class of the school."""
     orgs = await ctx.organizations(it.organization_external_id for it in items)
     teachers = await ctx.persons(it.class_teacher_external_id for it in items)
+    # The current and the coming school year open on demand with the usual dates (api.services.school_calendar):
+    # in August the school systems push next year's classes before anyone thought of the calendar.
+    on_demand = school_calendar.opens_on_demand(clock.today())
+    for name in sorted({it.academic_year for it in items} & on_demand.keys()):
+        await school_calendar.ensure_school_year(ctx.conn, on_demand[name])
     years = {
         r["name"]: r["id"]
         for r in await ctx.conn.fetch(

@@ -2,6 +2,7 @@ import { Alert, Badge, Button, Card, FileInput, Group, Stack, Table, Text, Title
 import { useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
+import { errorText } from "../../../api/errors";
 import { registryImport, type ImportPreview } from "../api/tree";
 
 function shown(value: unknown): string {
@@ -22,7 +23,7 @@ export function RegistryImport({ onClose }: { onClose: () => void }) {
     setFile(f); setPreview(null); setResult(null); setError(null);
     if (!f) return;
     setBusy(true);
-    try { setPreview(await registryImport(f, null)); } catch (e) { setError((e as Error).message); } finally { setBusy(false); }
+    try { setPreview(await registryImport(f, null)); } catch (e) { setError(errorText(e, t)); } finally { setBusy(false); }
   };
   const confirm = async () => {
     if (!file || !preview) return;
@@ -31,7 +32,7 @@ export function RegistryImport({ onClose }: { onClose: () => void }) {
       const done = await registryImport(file, preview.file_hash);
       setResult(done); setPreview(null); setFile(null);
       await client.invalidateQueries({ queryKey: ["tree"] });
-    } catch (e) { setError((e as Error).message); } finally { setBusy(false); }
+    } catch (e) { setError(errorText(e, t)); } finally { setBusy(false); }
   };
   const field = (name: string) => t(`registryImport.fields.${name}`, { defaultValue: name });
   return (
