@@ -137,3 +137,20 @@ test("an employee of the body filters Люди and finds a person", async ({ pag
   await expect(page.getByRole("cell", { name: new RegExp(student.full_name) }).first()).toBeVisible();
   await expect(page.getByRole("cell", { name: /ученик/ }).first()).toBeVisible();
 });
+
+test("«Организация» clicked before the account has loaded still opens the user's own organization", async ({ browser, request }) => {
+  const own = await organizationOf(request, await token(request, "region"));
+  const context = await browser.newContext({ locale: "ru-RU" });
+  const page = await context.newPage();
+  await logInAs(page, "region");
+  // The account («me») answers late, as on a slow line: the menu is there before the user's organization is known.
+  await page.route("**/api/v1/auth/me", async (route) => {
+    await new Promise((ok) => setTimeout(ok, 1500));
+    await route.continue();
+  });
+  await page.reload();
+  await page.getByRole("navigation", { name: "Главное меню" }).getByRole("link", { name: "Организация" }).click();
+  await expect(page).toHaveURL(new RegExp(`/o/${own}$`));
+  await expect(page.getByRole("tab", { name: "Люди" })).toBeVisible();
+  await context.close();
+});

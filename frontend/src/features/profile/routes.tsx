@@ -1,6 +1,6 @@
 import type { RouteObject } from "react-router";
 import "./i18n";
-import { DirectoryPage } from "./components/DirectoryPage";
+import { DirectoryPage, MyOrganizationRoute } from "./components/DirectoryPage";
 import { DocumentsTab } from "./components/DocumentsTab";
 import { FeedbackTab } from "./components/FeedbackTab";
 import { ForumTab, TopicView } from "./components/ForumTab";
@@ -13,6 +13,7 @@ import { LeaderPageView, StructureTab } from "./components/StructureTab";
 /** The public site of an organization: /o/:organizationId and its tabs. */
 export const profileRoutes: RouteObject[] = [
   { path: "/o", element: <DirectoryPage /> },
+  { path: "/o/my", element: <MyOrganizationRoute /> },
   {
     path: "/o/:organizationId",
     element: <OrganizationSite />,

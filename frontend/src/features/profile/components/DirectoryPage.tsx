@@ -2,6 +2,7 @@ import { Anchor, Badge, Button, Card, Center, Group, Loader, SimpleGrid, Stack, 
 import { useDebouncedValue } from "@mantine/hooks";
 import { Navigate, Link, useSearchParams } from "react-router";
 import { useTranslation } from "react-i18next";
+import { useMe } from "../../auth/api/auth";
 import { useAuth } from "../../auth/components/AuthProvider";
 import { useDirectory, type DirectoryEntry } from "../api/edit";
 import { orgName } from "../api/profile";
@@ -62,4 +63,16 @@ export function HomeRoute() {
   if (status === "restoring") return <Center h="40vh"><Loader aria-hidden /></Center>;
   if (status === "authenticated") return <Navigate to="/reports" replace />;
   return <DirectoryPage />;
+}
+
+/**
+ * `/o/my`: the signed-in user's own organization. The menu links here until «me» has loaded, so a click made
+ * before that still lands on the user's organization, not on the directory.
+ */
+export function MyOrganizationRoute() {
+  const { status } = useAuth();
+  const me = useMe(status === "authenticated");
+  if (status === "anonymous" || me.isError) return <Navigate to="/o" replace />;
+  if (me.data) return <Navigate to={`/o/${me.data.organization.id}`} replace />;
+  return <Center h="40vh"><Loader aria-hidden /></Center>;
 }
