@@ -43,7 +43,10 @@ async def export_status(job_id: JobId, principal: AdminUser, request: Request) -
 @router.get(
     "/{job_id}/file",
     response_class=FileResponse,
-    responses={200: {"content": {"application/zip": {}}, "description": "the data package"}},
+    responses={
+        200: {"content": {"application/zip": {}}, "description": "the data package"},
+        409: {"description": "The export is still running, or failed: no file."},
+    },
 )
 async def export_file(job_id: JobId, principal: AdminUser, session: SessionDep, request: Request) -> FileResponse:
     """The finished package (application/zip); removed once sent."""
