@@ -34,6 +34,12 @@ async def start_export(
     return await export_jobs.start(session, principal, request, organization_id, url)
 
 
+@router.get("", response_model=ExportJob | None)
+async def current_export(principal: AdminUser, request: Request) -> ExportJob | None:
+    """Your current export, if any: running, or finished and not yet downloaded (null otherwise)."""
+    return export_jobs.latest(request.app.state.settings, principal)
+
+
 @router.get("/{job_id}", response_model=ExportJob)
 async def export_status(job_id: JobId, principal: AdminUser, request: Request) -> ExportJob:
     """The progress of one of your exports: tables and rows written so far, then done (or failed, and why)."""

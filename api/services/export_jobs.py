@@ -29,7 +29,7 @@ from fastapi import Request
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.config import Settings
-from api.errors import Conflict, NotFound
+from api.errors import Conflict, NotFound, ServiceUnavailable
 from api.schemas.export import ExportJob
 from api.services import audit
 from api.services.export import ExportError, exported_tables, run_export_to
@@ -169,6 +169,16 @@ def _claim(root: Path, user_id: int, job_id: str) -> None:
     raise Conflict(f"export: {message}", details=[{"field": "export", "message": message}])
 
 
+def _check_capacity(root: Path, total: int) -> None:
+    """503 while `total` exports of any users are running (in every worker): each holds a connection and a core."""
+    now = time.time()
+    running = sum(1 for path in root.glob("*.json") if (state := _load(root, path.stem)) and state.running(now))
+    if running >= total:
+        raise ServiceUnavailable(
+            "the service is busy with other exports, try again in a minute", headers={"Retry-After": "60"}
+        )
+
+
 def _release(root: Path, user_id: int, job_id: str) -> None:
     lock = _lock_path(root, user_id)
     with contextlib.suppress(OSError):
@@ -206,6 +216,7 @@ async def start(
     job_id = uuid.uuid4().hex
     _claim(root, principal.user_id, job_id)
     try:
+        _check_capacity(root, settings.export_concurrency_total)
         # One package per user on disk: a new export replaces the earlier ones.
         for path in root.glob("*.json"):
             earlier = _load(root, path.stem)
@@ -282,6 +293,14 @@ async def _run(root: Path, state: JobState, database_url: str, uploads_root: Pat
 
 def status(settings: Settings, principal: Principal, job_id: str) -> ExportJob:
     return _own(jobs_dir(settings), principal, job_id).read()
+
+
+def latest(settings: Settings, principal: Principal) -> ExportJob | None:
+    """The caller's current job (running, or finished and not yet downloaded or expired), if any."""
+    root = jobs_dir(settings)
+    sweep(root)
+    mine = [s for path in root.glob("*.json") if (s := _load(root, path.stem)) and s.user_id == principal.user_id]
+    return max(mine, key=lambda s: s.created_at).read() if mine else None
 
 
 async def download(

@@ -32,8 +32,8 @@ EXPORT = "/api/v1/export"
 
 
 @asynccontextmanager
-async def running_app(url: str, data_dir: Path) -> AsyncIterator[tuple[FastAPI, httpx.AsyncClient]]:
-    app = create_app(settings=Settings(environment="test", data_dir=data_dir), database_url=url)
+async def running_app(url: str, data_dir: Path, **settings: Any) -> AsyncIterator[tuple[FastAPI, httpx.AsyncClient]]:
+    app = create_app(settings=Settings(environment="test", data_dir=data_dir, **settings), database_url=url)
     async with app.router.lifespan_context(app):
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://testserver", timeout=60) as c:
@@ -46,8 +46,9 @@ async def _world(app: FastAPI) -> dict[str, Any]:
         admin = await f.app_user(session, w.body_a, role="admin")
         employee = await f.app_user(session, w.body_a)
         other_admin = await f.app_user(session, w.body_a, role="admin")
+        third_admin = await f.app_user(session, w.body_b, role="admin")
         await session.commit()
-    return {"w": w, "admin": admin, "employee": employee, "other_admin": other_admin}
+    return {"w": w, "admin": admin, "employee": employee, "other_admin": other_admin, "third_admin": third_admin}
 
 
 async def _wait(c: httpx.AsyncClient, job_id: str, headers: dict[str, str]) -> dict[str, Any]:
@@ -145,11 +146,14 @@ async def test_one_export_at_a_time_per_user(
         return await real(*args, **kwargs)
 
     monkeypatch.setattr(export_jobs, "run_export_to", held)
-    async with running_app(own_database_url, tmp_path) as (app, c):
+    async with running_app(own_database_url, tmp_path, export_concurrency_total=2) as (app, c):
         s = await _world(app)
         h = f.auth_headers(s["admin"])
+        assert (await c.get(EXPORT, headers=h)).json() is None
         first = await c.post(EXPORT, headers=h, json={})
         assert first.status_code == 202, first.text
+        # The page finds it again (after a reload, say).
+        assert (await c.get(EXPORT, headers=h)).json()["id"] == first.json()["id"]
         r = await c.post(EXPORT, headers=h)
         assert r.status_code == 409, r.text
         assert r.json()["error"]["code"] == "conflict" and r.json()["error"]["details"][0]["field"] == "export"
@@ -159,6 +163,9 @@ async def test_one_export_at_a_time_per_user(
         # Another administrator is not held up.
         other = await c.post(EXPORT, headers=f.auth_headers(s["other_admin"]), json={})
         assert other.status_code == 202, other.text
+        # Two running in all (the setting): a third user waits.
+        r = await c.post(EXPORT, headers=f.auth_headers(s["third_admin"]), json={})
+        assert r.status_code == 503 and r.headers["retry-after"] == "60", r.text
         release.set()
         assert (await _wait(c, first.json()["id"], h))["status"] == "done"
         # Once it has finished, the next one starts (and replaces the earlier package).
@@ -166,6 +173,8 @@ async def test_one_export_at_a_time_per_user(
         assert second.status_code == 202, second.text
         assert (await c.get(f"{EXPORT}/{first.json()['id']}", headers=h)).status_code == 404
         assert (await _wait(c, second.json()["id"], h))["status"] == "done"
+        assert (await c.get(f"{EXPORT}/{second.json()['id']}/file", headers=h)).status_code == 200
+        assert (await c.get(EXPORT, headers=h)).json() is None
         await _wait(c, other.json()["id"], f.auth_headers(s["other_admin"]))
 
 

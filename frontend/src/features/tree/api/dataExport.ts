@@ -10,6 +10,13 @@ export async function startExport(organizationId: number): Promise<ExportJob> {
   return unwrap(await api.POST("/api/v1/export", { body: { organization_id: organizationId } }));
 }
 
+/** The caller's current export (running, or done and not yet downloaded), or null. */
+export async function currentExport(): Promise<ExportJob | null> {
+  const { data, error, response } = await api.GET("/api/v1/export");
+  if (response.ok) return data ?? null;
+  return unwrap<ExportJob | null>({ data: undefined, error, response });
+}
+
 /** The progress of one of the caller's exports. */
 export async function exportStatus(jobId: string): Promise<ExportJob> {
   return unwrap(await api.GET("/api/v1/export/{job_id}", { params: { path: { job_id: jobId } } }));

@@ -1,9 +1,9 @@
 import { Alert, Button, Card, Group, Progress, Stack, Text, Title } from "@mantine/core";
 import { useQuery } from "@tanstack/react-query";
-import { useState } from "react";
+import { useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { formatBytes } from "../../reports/api/exportFile";
-import { downloadExportFile, exportStatus, startExport, type ExportJob } from "../api/dataExport";
+import { currentExport, downloadExportFile, exportStatus, startExport, type ExportJob } from "../api/dataExport";
 import type { TreeOrganization } from "../api/tree";
 
 /** Выгрузка данных: the whole data of a body's subtree as a data package (zip), its progress, then the download. */
@@ -19,6 +19,12 @@ export function DataExport({ organization, onClose }: { organization: TreeOrgani
     queryFn: () => exportStatus(started?.id ?? ""),
     refetchInterval: (query) => (query.state.data?.status === "running" || !query.state.data ? 1000 : false),
   });
+  // A job started earlier (another tab, before a reload) is picked up again.
+  useEffect(() => {
+    let live = true;
+    currentExport().then((j) => { if (live && j) setStarted((s) => s ?? j); }).catch(() => undefined);
+    return () => { live = false; };
+  }, []);
   const job = status.data ?? started;
   const number = (n: number) => n.toLocaleString(i18n.language);
 
