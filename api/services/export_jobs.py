@@ -143,6 +143,11 @@ def sweep(root: Path, now: float | None = None) -> None:
         ended = state.finished_at if state.status != "running" else state.updated_at
         if ended is not None and now - ended > TTL_SECONDS:
             _remove(root, state.id)
+    # A worker that died mid-export leaves its half-written zip (`.<id>.zip.tmp`) behind.
+    for path in root.glob(".*.tmp"):
+        with contextlib.suppress(OSError):
+            if now - path.stat().st_mtime > TTL_SECONDS:
+                path.unlink()
 
 
 def _claim(root: Path, user_id: int, job_id: str) -> None:

@@ -9,6 +9,8 @@ import asyncio
 import csv
 import io
 import json
+import os
+import time
 import zipfile
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -205,3 +207,30 @@ def test_a_job_whose_worker_died_no_longer_holds_the_slot(tmp_path: Path) -> Non
     assert export_jobs._load(root, state.id).read().status == "failed"  # type: ignore[union-attr]
     export_jobs._claim(root, 7, "b" * 32)
     assert (root / "user-7.lock").read_text() == "b" * 32
+
+
+def test_expired_files_are_swept(tmp_path: Path) -> None:
+    now = time.time()
+    done = export_jobs.JobState(
+        id="c" * 32,
+        user_id=1,
+        organization_id=1,
+        status="done",
+        tables_done=1,
+        tables_total=1,
+        rows=1,
+        bytes=1,
+        filename="x.zip",
+        created_at=now,
+        updated_at=now,
+        finished_at=now,
+    )
+    export_jobs._save(tmp_path, done)
+    export_jobs.zip_path(tmp_path, done.id).write_bytes(b"zip")
+    half = tmp_path / f".{'d' * 32}.zip.tmp"
+    half.write_bytes(b"half")
+    export_jobs.sweep(tmp_path, now + 60)
+    assert export_jobs.zip_path(tmp_path, done.id).exists() and half.exists()
+    os.utime(half, (now - export_jobs.TTL_SECONDS - 1, now - export_jobs.TTL_SECONDS - 1))
+    export_jobs.sweep(tmp_path, now + export_jobs.TTL_SECONDS + 1)
+    assert sorted(p.name for p in tmp_path.iterdir()) == []
