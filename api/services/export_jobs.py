@@ -94,6 +94,8 @@ class JobState:
 def jobs_dir(settings: Settings) -> Path:
     root = Path(settings.data_dir) / "exports"
     root.mkdir(mode=0o700, parents=True, exist_ok=True)
+    if root.stat().st_mode & 0o077:
+        root.chmod(0o700)  # the packages hold personal data and password hashes: the server's user only
     return root
 
 
