@@ -20,6 +20,7 @@ from api.replicas import ReplicaSet
 from api.routers import accounts as accounts_router
 from api.routers import audit as audit_router
 from api.routers import auth as auth_router
+from api.routers import export as export_router
 from api.routers import health, profile_documents, profile_feedback, profile_forum, profile_people, profile_structure
 from api.routers import inform as inform_router
 from api.routers import integration as integration_router
@@ -59,6 +60,7 @@ def api_router() -> APIRouter:
     router.include_router(tree_router.router)
     router.include_router(reports_router.router)
     router.include_router(audit_router.router)
+    router.include_router(export_router.router)
     for profile_section in (profile_router, profile_structure, profile_people, profile_documents, profile_forum):
         router.include_router(profile_section.router)
     router.include_router(profile_feedback.router)

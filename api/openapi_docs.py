@@ -66,6 +66,10 @@ TAG_DESCRIPTIONS: dict[str, str] = {
         "user or an API token with the `read` scope; either sees its own subtree only. Reports are computed "
         "under a per-caller concurrency limit (429 when exceeded)."
     ),
+    "export": (
+        "The whole data of a body's subtree as a Frictionless data package (zip of CSV files and "
+        "`datapackage.json`), for its administrators: start a job, follow its progress, download the file once."
+    ),
     "audit": "The audit log of the administrators' subtree: who changed what and when, and refused requests.",
     "profile": (
         "The public site of an organization: its profile card, news, pages and wall. Anonymous visitors read; "

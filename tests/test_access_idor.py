@@ -53,6 +53,7 @@ class Side:
     employee: User
     cache: dict[str, Any] = field(default_factory=dict)
     stored_keys: list[str] = field(default_factory=list)
+    export_jobs: list[str] = field(default_factory=list)
 
 
 Factory = Callable[[AsyncSession, Side], Awaitable[Any]]
@@ -291,6 +292,33 @@ async def _api_token(db: AsyncSession, s: Side) -> int:
     ).id
 
 
+async def _export_job(db: AsyncSession, s: Side) -> str:
+    """A running data-package export of the side's administrator (its state file only: no job runs)."""
+    import time
+
+    from api.config import get_settings
+    from api.services import export_jobs
+
+    job_id = uuid.uuid4().hex
+    now = time.time()
+    state = export_jobs.JobState(
+        id=job_id,
+        user_id=s.admin.id,
+        organization_id=s.body.id,
+        status="running",
+        tables_done=0,
+        tables_total=1,
+        rows=0,
+        bytes=0,
+        filename=f"bilim-export-{s.body.id}.zip",
+        created_at=now,
+        updated_at=now,
+    )
+    export_jobs._save(export_jobs.jobs_dir(get_settings()), state)
+    s.export_jobs.append(job_id)
+    return job_id
+
+
 # Path (and required query) parameter name -> an object of a side. Parameters that name the same kind of
 # object share a factory.
 SCOPED: dict[str, Factory] = {
@@ -314,6 +342,8 @@ SCOPED: dict[str, Factory] = {
     "question_id": _question,
     "announcement_id": _announcement,
     "token_id": _api_token,
+    # An export job is its user's (another administrator of the same body gets 404 too: tests/routers/test_export.py).
+    "job_id": _export_job,
 }
 
 
@@ -615,12 +645,15 @@ async def _check(client: httpx.AsyncClient, db: AsyncSession, case: Case, own: S
 
 def _remove_stored_files(*sides: Side) -> None:
     from api.config import get_settings
+    from api.services import export_jobs
     from api.services.storage import get_storage
 
     storage = get_storage(get_settings())
     for side in sides:
         for key in side.stored_keys:
             storage.delete(key)
+        for job_id in side.export_jobs:
+            export_jobs.remove(get_settings(), job_id)
 
 
 ROUTES = sorted({(c.method, c.path) for c in CASES}, key=lambda r: (r[1], r[0]))

@@ -32,7 +32,7 @@ from api.models import Base
 PROFILE = "tabular-data-package"
 FORMAT_VERSION = 1
 # Not exported: derived (rebuilt on import), the server's own journal, and credentials of this server.
-# Operational tables: the audit trail, sessions, tokens and the change feed's log (its cursors are transaction ids
+# Operational tables: the audit trail, sessions, tokens and the change feed's log and horizon (its cursors are xids
 # of this instance; an integrator of the new instance reads its feed from the start).
 EXCLUDED = {"audit_log", "refresh_tokens", "login_throttles", "api_tokens", "change_log", "change_log_horizon"}
 AGGREGATE_PREFIX = "rpt_"
@@ -264,7 +264,7 @@ class ExportResult:
     seconds: float = 0.0
 
 
-Progress = Callable[[str, int, int], None]  # (table, tables done, bytes written)
+Progress = Callable[[str, int, int, int], None]  # (table, tables done, bytes written, rows so far)
 
 
 async def export_package(
@@ -314,7 +314,7 @@ async def export_package(
                         "bilim:rows": rows,
                     }
                 )
-                progress(table.name, index + 1, written)
+                progress(table.name, index + 1, written, sum(result.rows.values()))
             keys = [r["storage_key"] for r in await raw.fetch(scope.select(Base.metadata.tables[UPLOADS_TABLE]))]
             for key in keys:
                 source = uploads_root / key[:2] / key if uploads_root else None
@@ -322,7 +322,7 @@ async def export_package(
                     continue
                 zf.write(source, f"uploads/{key}")
                 result.files += 1
-            progress("uploads", len(tables), written)
+            progress("uploads", len(tables), written, sum(result.rows.values()))
             descriptor = {
                 "profile": PROFILE,
                 "name": f"bilim-organization-{organization_id}",
@@ -506,12 +506,20 @@ def _asyncpg_dsn(url: str) -> str:
     return url.replace("postgresql+asyncpg://", "postgresql://", 1)
 
 
-async def run_export_to(url: str, organization_id: int, out_path: Path, uploads_root: Path | None) -> ExportResult:
+async def run_export_to(
+    url: str,
+    organization_id: int,
+    out_path: Path,
+    uploads_root: Path | None,
+    *,
+    progress: Progress = lambda *_: None,
+) -> ExportResult:
+    """Write the package to `out_path` (through a temporary file beside it, renamed at the end)."""
     raw = await asyncpg.connect(_asyncpg_dsn(url), server_settings={"timezone": "UTC"})
     tmp = out_path.with_name(f".{out_path.name}.tmp")
     try:
         with open(tmp, "wb") as fh:  # noqa: ASYNC230
-            result = await export_package(raw, organization_id, fh, uploads_root)
+            result = await export_package(raw, organization_id, fh, uploads_root, progress=progress)
         os.replace(tmp, out_path)
         return result
     finally:

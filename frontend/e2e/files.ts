@@ -52,3 +52,33 @@ export function passwords(path: string): [string, string][] {
   ].join("\n");
   return JSON.parse(execFileSync(python, ["-c", script, path], { cwd: root, encoding: "utf8" })) as [string, string][];
 }
+
+/** What a downloaded data package holds: its descriptor's organization and resources, and the rows of each CSV. */
+export interface PackageSummary {
+  organization_id: number;
+  profile: string;
+  resources: { name: string; path: string; rows: number }[];
+  csv_rows: Record<string, number>;
+  organizations: string[];
+}
+
+/** Read a data package (zip) with the repo's Python: datapackage.json and the row count of every CSV. */
+export function dataPackage(path: string): PackageSummary {
+  const script = `
+import csv, io, json, sys, zipfile
+with zipfile.ZipFile(sys.argv[1]) as zf:
+    d = json.loads(zf.read("datapackage.json"))
+    rows = {}
+    for r in d["resources"]:
+        with zf.open(r["path"]) as fh:
+            rows[r["name"]] = sum(1 for _ in csv.reader(io.TextIOWrapper(fh, "utf-8", newline=""))) - 1
+    with zf.open("data/organizations.csv") as fh:
+        names = [o["name_ru"] for o in csv.DictReader(io.TextIOWrapper(fh, "utf-8", newline=""))]
+print(json.dumps({
+    "organization_id": d["bilim:organization_id"], "profile": d["profile"],
+    "resources": [{"name": r["name"], "path": r["path"], "rows": r["bilim:rows"]} for r in d["resources"]],
+    "csv_rows": rows, "organizations": names,
+}))
+`;
+  return JSON.parse(execFileSync(python, ["-c", script, path], { cwd: root, encoding: "utf8" })) as PackageSummary;
+}

@@ -30,6 +30,20 @@ describe("localizeError", () => {
     }
   });
 
+  it("says the data export's refusals in the user's language", async () => {
+    const running = envelope("conflict", "an export of yours is running (job 0123); wait for it to finish", "export");
+    const notReady = envelope("conflict", "the export is not finished", "export");
+    const outside = envelope("not_found", "organization 7 not found in your subtree", "organization_id");
+    for (const [lang, words] of [["ru", "выгрузка"], ["kk", "түсіру"], ["en", "export"]] as const) {
+      await i18n.changeLanguage(lang);
+      expect(localizeError(409, running, t).message.toLowerCase()).toContain(words);
+      expect(localizeError(409, notReady, t).message).toBe(t("errors.exportNotReady"));
+      const out = localizeError(404, outside, t);
+      expect(out.field).toBe("organization_id");
+      if (lang !== "en") expect(out.message).not.toMatch(LATIN_WORD);
+    }
+  });
+
   it("has a text of its own for every code in every language, and a generic one for unknown codes", async () => {
     for (const lang of ["ru", "kk", "en"]) {
       await i18n.changeLanguage(lang);

@@ -47,6 +47,8 @@ const KNOWN_MESSAGES: [RegExp, string][] = [
   [/does not match|is not under/i, "errors.mismatch"],
   [/more than \d+ rows/i, "errors.tooManyRows"],
   [/has no such filter/i, "errors.noSuchFilter"],
+  [/an export of yours is running|another export of yours/i, "errors.exportRunning"],
+  [/the export is not finished|the export has no file/i, "errors.exportNotReady"],
   [/valid (integer|date)|out of range|int32/i, "errors.badValue"],
 ];
 

@@ -1090,6 +1090,73 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Current Export
+         * @description Your current export, if any: running, or finished and not yet downloaded (null otherwise).
+         */
+        get: operations["current_export_api_v1_export_get"];
+        put?: never;
+        /**
+         * Start Export
+         * @description Start writing the data package (Frictionless, zip) of a body's subtree; one running export per user.
+         *
+         *     Follow it with GET /export/{job_id}, then download GET /export/{job_id}/file (once: the file is removed when
+         *     sent, or an hour after it was written). Personal data: only administrators, only their subtree; audited.
+         */
+        post: operations["start_export_api_v1_export_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/export/{job_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Export Status
+         * @description The progress of one of your exports: tables and rows written so far, then done (or failed, and why).
+         */
+        get: operations["export_status_api_v1_export__job_id__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/export/{job_id}/file": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Export File
+         * @description The finished package (application/zip); removed once sent.
+         */
+        get: operations["export_file_api_v1_export__job_id__file_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/directory": {
         parameters: {
             query?: never;
@@ -2796,6 +2863,73 @@ export interface components {
             starts_on: string;
             /** Ends On */
             ends_on?: string | null;
+        };
+        /**
+         * ExportJob
+         * @description An export of the caller's: its progress, then the file to download (GET …/file) until it expires.
+         */
+        ExportJob: {
+            /**
+             * Id
+             * @description the job's id (32 hex digits)
+             */
+            id: string;
+            /** Organization Id */
+            organization_id: number;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "running" | "done" | "failed";
+            /**
+             * Tables Done
+             * @description tables written so far
+             */
+            tables_done: number;
+            /** Tables Total */
+            tables_total: number;
+            /**
+             * Rows
+             * @description rows written so far
+             */
+            rows: number;
+            /**
+             * Bytes
+             * @description uncompressed CSV bytes written so far
+             */
+            bytes: number;
+            /**
+             * Size
+             * @description the zip's size once done
+             */
+            size?: number | null;
+            /** Filename */
+            filename: string;
+            /**
+             * Error
+             * @description why it failed (status failed)
+             */
+            error?: string | null;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Finished At */
+            finished_at?: string | null;
+            /**
+             * Expires At
+             * @description when the file is removed if not downloaded
+             */
+            expires_at?: string | null;
+        };
+        /**
+         * ExportStart
+         * @description What to export: a body or school of the administrator's subtree (default: the administrator's own body).
+         */
+        ExportStart: {
+            /** Organization Id */
+            organization_id?: number | null;
         };
         /**
          * FaqRead
@@ -15327,6 +15461,414 @@ export interface operations {
                      *         "code": "forbidden",
                      *         "message": "only an administrator of the management body may do this",
                      *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_input",
+                     *         "message": "date_from: Input should be a valid date or datetime, input is too short",
+                     *         "details": [
+                     *           {
+                     *             "field": "date_from",
+                     *             "message": "Input should be a valid date or datetime, input is too short"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    current_export_api_v1_export_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExportJob"] | null;
+                };
+            };
+            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "authorization: log in first",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "only an administrator of the management body may do this",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    start_export_api_v1_export_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["ExportStart"] | null;
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExportJob"];
+                };
+            };
+            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "authorization: log in first",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "only an administrator of the management body may do this",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Conflicts with data already stored (a duplicate, or a row that others still refer to). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "conflict",
+                     *         "message": "the data conflicts with data already stored",
+                     *         "details": [
+                     *           {
+                     *             "field": "request",
+                     *             "message": "the data conflicts with data already stored"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request body is larger than this route's limit; nothing was read or written. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "payload_too_large",
+                     *         "message": "request body: larger than the limit of 1048576 bytes for this route",
+                     *         "details": [
+                     *           {
+                     *             "field": "body",
+                     *             "message": "larger than the limit of 1048576 bytes for this route"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_input",
+                     *         "message": "date_from: Input should be a valid date or datetime, input is too short",
+                     *         "details": [
+                     *           {
+                     *             "field": "date_from",
+                     *             "message": "Input should be a valid date or datetime, input is too short"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    export_status_api_v1_export__job_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description the job's id, as POST /export answered */
+                job_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExportJob"];
+                };
+            };
+            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "authorization: log in first",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "only an administrator of the management body may do this",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found, or outside the caller's subtree (the two are not told apart). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "organization 4211 not found",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Invalid input; nothing was written. `error.details` lists every problem as `{field, message}` (with `index`, the item's position, in a batch). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_input",
+                     *         "message": "date_from: Input should be a valid date or datetime, input is too short",
+                     *         "details": [
+                     *           {
+                     *             "field": "date_from",
+                     *             "message": "Input should be a valid date or datetime, input is too short"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    export_file_api_v1_export__job_id__file_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description the job's id, as POST /export answered */
+                job_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the data package */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/zip": unknown;
+                };
+            };
+            /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "authorization: log in first",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Authenticated but not allowed: a role, token scope or kind this operation needs is missing. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "only an administrator of the management body may do this",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found, or outside the caller's subtree (the two are not told apart). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "organization 4211 not found",
+                     *         "details": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The export is still running, or failed: no file. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "conflict",
+                     *         "message": "the data conflicts with data already stored",
+                     *         "details": [
+                     *           {
+                     *             "field": "request",
+                     *             "message": "the data conflicts with data already stored"
+                     *           }
+                     *         ]
                      *       }
                      *     }
                      */

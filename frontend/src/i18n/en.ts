@@ -227,6 +227,8 @@ export const en: Messages = {
     mismatch: "The school is not in the chosen region, district or type.",
     tooManyRows: "Too many rows to export: narrow the filters.",
     noSuchFilter: "This report has no such filter.",
+    exportRunning: "An export of yours is still running: wait for it to finish.",
+    exportNotReady: "The export is not ready yet.",
     fields: {
       view: "Report form",
       page: "Page",
@@ -283,6 +285,18 @@ export const en: Messages = {
       district: "district",
       city: "city of regional significance",
     },
+  },
+  dataExport: {
+    open: "Export data",
+    title: "Data export",
+    hint: "All data of «{{name}}» and the organizations below it, as a .zip in the Frictionless Data Package format (CSV tables and a datapackage.json descriptor). It holds personal data: the export is recorded in the audit log, and the archive can be downloaded once within an hour.",
+    start: "Start the export",
+    running: "Exporting: {{done}} of {{total}} tables, {{rows}} rows",
+    done: "Done: {{rows}} rows, archive of {{size}}",
+    download: "Download the archive",
+    saved: "Archive saved: {{name}}",
+    failed: "The export failed. Please try again.",
+    close: "Close",
   },
   registryImport: {
     open: "Import registry",

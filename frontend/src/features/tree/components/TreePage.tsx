@@ -7,6 +7,7 @@ import {
   treeApi, useBodies, useChildren, useDistricts, useOrganization, useRegions, useTreeMutation, useTypes,
   type OrganizationCreate, type TreeOrganization,
 } from "../api/tree";
+import { DataExport } from "./DataExport";
 import { RegistryImport } from "./RegistryImport";
 
 type ChildKind = OrganizationCreate["kind"];
@@ -153,6 +154,7 @@ export function TreePage() {
   const [trail, setTrail] = useState<{ id: number; name: string }[]>([]);
   const [includeClosed, setIncludeClosed] = useState(false);
   const [importing, setImporting] = useState(false);
+  const [exporting, setExporting] = useState(false);
   const rootId = me.data?.organization.id;
   const currentId = trail.length ? trail[trail.length - 1].id : rootId;
   const current = useOrganization(currentId);
@@ -164,9 +166,17 @@ export function TreePage() {
     <Stack gap="md" p={{ base: "sm", sm: "lg" }} maw={1400} mx="auto">
       <Group justify="space-between">
         <Title order={1}>{t("tree.title")}</Title>
-        {!importing && <Button variant="light" onClick={() => setImporting(true)}>{t("registryImport.open")}</Button>}
+        <Group gap="xs">
+          {!exporting && current.data && (
+            <Button variant="light" onClick={() => setExporting(true)}>{t("dataExport.open")}</Button>
+          )}
+          {!importing && <Button variant="light" onClick={() => setImporting(true)}>{t("registryImport.open")}</Button>}
+        </Group>
       </Group>
       {importing && <RegistryImport onClose={() => setImporting(false)} />}
+      {exporting && current.data && (
+        <DataExport key={current.data.id} organization={current.data} onClose={() => setExporting(false)} />
+      )}
       <Breadcrumbs>
         <Anchor component="button" type="button" onClick={() => setTrail([])}>{me.data?.organization.name_ru ?? "…"}</Anchor>
         {trail.map((x, i) => (
