@@ -6,6 +6,7 @@ These tests commit for real (a database of their own): the feed shows only finis
 from __future__ import annotations
 
 import asyncio
+import json
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -258,3 +259,230 @@ async def test_pruning_keeps_current_rows_and_refuses_a_cursor_before_a_pruned_t
     ):
         items, _ = await follow(client, kind, h["read_a"], limit=50)
         assert {i: d["external_id"] for i, d in replay(items).items()} == await _current(sm, table, w.body_a.id, col)
+
+
+# --- Every kind: a complete school pushed through the integration API ------------------------------------------
+
+SYSTEM = "sis"
+DAY = "2026-09-15"
+
+
+async def _push(client: httpx.AsyncClient, h: dict[str, str], kind: str, items: list[dict[str, Any]]) -> None:
+    r = await client.post(f"{INT}/{kind}", json={"items": items}, headers=h)
+    assert r.status_code == 200, (kind, r.text)
+
+
+async def _remove(client: httpx.AsyncClient, h: dict[str, str], kind: str, ext_ids: list[str]) -> None:
+    r = await client.request("DELETE", f"{INT}/{kind}", json={"external_ids": ext_ids}, headers=h)
+    assert r.status_code == 200 and r.json()["deleted"] == len(ext_ids), (kind, r.text)
+
+
+async def _school_of_every_kind(sm: async_sessionmaker[AsyncSession], client: httpx.AsyncClient) -> dict[str, Any]:
+    """A district with a school (external id `sch`) and a second one (`sch2`), with rows of every kind, some
+    updated; tokens: write for the district, read for the district, for the school and for the other district."""
+    async with sm() as db:
+        w = await f.world(db)
+        w.school_a.external_system, w.school_a.external_id = SYSTEM, "sch"
+        year = await f.academic_year(db)
+        await db.flush()
+        h = {
+            "write": await _token(db, w.body_a.id, ["write"], list(tokens.KINDS)),
+            "read": await _token(db, w.body_a.id, ["read"]),
+            "read_school": await _token(db, w.school_a.id, ["read"]),
+            "read_b": await _token(db, w.body_b.id, ["read"]),
+        }
+        await db.commit()
+    wh = h["write"]
+    await _push(client, wh, "organizations", [_school("sch2", w.body_a.id, w.school_type.code, "Школа №2")])
+    people = [
+        {"external_id": "t1", "surname": "Алиева", "first_name": "Сауле"},
+        {"external_id": "t2", "surname": "Бойко", "first_name": "Нурлан"},
+        {"external_id": "par", "surname": "Ким", "first_name": "Ольга"},
+        *[{"external_id": f"s{i}", "surname": f"Ученик{i}", "first_name": "Тест"} for i in range(5)],
+    ]
+    await _push(client, wh, "persons", people)
+    post = {"organization_external_id": "sch", "position": "Учитель", "role_kind": "teacher"}
+    await _push(
+        client, wh, "staff-posts", [post | {"external_id": f"p{t}", "person_external_id": t} for t in ("t1", "t2")]
+    )
+    cls = {"organization_external_id": "sch", "academic_year": year.name}
+    await _push(
+        client,
+        wh,
+        "classes",
+        [cls | {"external_id": "c", "grade": 6, "letter": "А"}, cls | {"external_id": "c7", "grade": 7}],
+    )
+    await _push(
+        client,
+        wh,
+        "subjects",
+        [
+            {"external_id": "math", "name_ru": "Математика", "name_kk": "Математика"},
+            {"external_id": "art", "organization_external_id": "sch", "name_ru": "ИЗО", "name_kk": "Сурет"},
+        ],
+    )
+    await _push(
+        client,
+        wh,
+        "assignments",
+        [
+            {"external_id": "a", "class_external_id": "c", "subject_external_id": "math", "teacher_external_id": "t1"},
+            {"external_id": "a7", "class_external_id": "c7", "subject_external_id": "art", "teacher_external_id": "t2"},
+        ],
+    )
+    await _push(
+        client,
+        wh,
+        "enrolments",
+        [
+            {
+                "external_id": f"e{i}",
+                "class_external_id": "c",
+                "student_external_id": f"s{i}",
+                "starts_on": "2026-09-01",
+            }
+            for i in range(5)
+        ],
+    )
+    await _push(
+        client,
+        wh,
+        "parent-links",
+        [
+            {"external_id": "pl0", "parent_external_id": "par", "child_external_id": "s0", "relation": "mother"},
+            {"external_id": "pl4", "parent_external_id": "par", "child_external_id": "s4", "relation": "mother"},
+        ],
+    )
+    await _push(
+        client,
+        wh,
+        "users",
+        [
+            {"external_id": "u1", "person_external_id": "s0", "organization_external_id": "sch"},
+            {"external_id": "u2", "person_external_id": "t1", "organization_external_id": "sch"},
+        ],
+    )
+    lesson = {"assignment_external_id": "a", "date": DAY, "topic": "Дроби"}
+    await _push(client, wh, "lessons", [lesson | {"external_id": f"l{n}", "number": n} for n in (1, 2, 3)])
+    await _push(
+        client,
+        wh,
+        "homework",
+        [{"external_id": f"h{n}", "lesson_external_id": f"l{n}", "text": "№ 5", "minutes": 20} for n in (1, 2)],
+    )
+    mark = {"class_external_id": "c", "subject_external_id": "math", "value": 5, "entered_at": f"{DAY}T06:00:00Z"}
+    await _push(
+        client,
+        wh,
+        "marks",
+        [
+            mark | {"external_id": "m0", "student_external_id": "s0", "lesson_external_id": "l1"},
+            mark | {"external_id": "m1", "student_external_id": "s1", "lesson_external_id": "l1"},
+            mark | {"external_id": "m2", "student_external_id": "s2", "lesson_external_id": "l2"},
+        ],
+    )
+    await _push(
+        client,
+        wh,
+        "absences",
+        [
+            {"external_id": "ab1", "student_external_id": "s3", "lesson_external_id": "l1", "reason": "illness"},
+            {"external_id": "ab2", "student_external_id": "s3", "lesson_external_id": "l2", "reason": "late"},
+            {"external_id": "ab3", "student_external_id": "s1", "lesson_external_id": "l3", "reason": "late"},
+        ],
+    )
+    move = {"organization_external_id": "sch", "class_external_id": "c", "kind": "departed", "date": "2026-10-01"}
+    await _push(
+        client,
+        wh,
+        "movements",
+        [
+            move | {"external_id": "mv1", "student_external_id": "s3", "counterpart": "Школа №3"},
+            move | {"external_id": "mv2", "student_external_id": "s2", "counterpart": "Школа №4"},
+        ],
+    )
+    doc = {
+        "organization_external_id": "sch",
+        "doc_type": "basic_certificate",
+        "series": "ЖБ",
+        "issued_on": "2026-06-20",
+    }
+    await _push(
+        client,
+        wh,
+        "documents",
+        [
+            doc | {"external_id": "d1", "student_external_id": "s1", "number": "0001"},
+            doc | {"external_id": "d2", "student_external_id": "s2", "number": "0002"},
+        ],
+    )
+    await _push(
+        client,
+        wh,
+        "visits",
+        [
+            {"external_id": "v1", "user_external_id": "u1", "visited_at": "2026-09-02T10:00:00Z"},
+            {"external_id": "v2", "user_external_id": "u2", "visited_at": "2026-09-03T10:00:00Z"},
+        ],
+    )
+    # Updates: the feed must give the rows as they are now.
+    await _push(client, wh, "persons", [people[3] | {"surname": "Ученикова"}])
+    await _push(client, wh, "classes", [cls | {"external_id": "c7", "grade": 7, "letter": "Б"}])
+    await _push(client, wh, "lessons", [lesson | {"external_id": "l3", "number": 3, "topic": "Проценты"}])
+    await _push(
+        client,
+        wh,
+        "marks",
+        [mark | {"external_id": "m1", "student_external_id": "s1", "lesson_external_id": "l1", "value": 4}],
+    )
+    return {"w": w, "h": h, "people": people, "post": post, "lesson": lesson}
+
+
+async def _fresh(sm: async_sessionmaker[AsyncSession], kind_name: str, root: int) -> dict[int, dict[str, Any]]:
+    """The rows of a kind in the subtree as a read of the current data gives them (no change log involved)."""
+    from api.services.feed import FEED_KINDS
+
+    kind = FEED_KINDS[kind_name]
+    data = ", ".join(f"'{name}', {expr}" for name, expr in kind.fields)
+    sql = (
+        f"SELECT t.id, jsonb_build_object({data}) FROM {kind.table} t {' '.join(kind.joins)}"  # noqa: S608
+        f" WHERE {kind.in_scope}"
+    )
+    async with sm() as db:
+        rows = (await db.execute(text(sql), {"root": root})).all()
+    return {r[0]: r[1] if isinstance(r[1], dict) else json.loads(r[1]) for r in rows}
+
+
+async def _ours(sm: async_sessionmaker[AsyncSession], table: str) -> set[str]:
+    """External ids of the system's rows of a table, straight from the table."""
+    async with sm() as db:
+        rows = await db.execute(text(f"SELECT external_id FROM {table} WHERE external_system = :s"), {"s": SYSTEM})  # noqa: S608
+        return {r[0] for r in rows}
+
+
+async def test_full_replay_of_every_kind_equals_the_current_data(live: Any) -> None:
+    from api.services.feed import FEED_KINDS
+
+    sm, client = live
+    s = await _school_of_every_kind(sm, client)
+    w, h = s["w"], s["h"]
+    assert set(FEED_KINDS) == set(tokens.KINDS)
+    for kind_name, kind in FEED_KINDS.items():
+        items, _ = await follow(client, kind_name, h["read"], limit=2)
+        copy = replay(items)
+        current = await _fresh(sm, kind_name, w.body_a.id)
+        assert copy, f"{kind_name}: no rows, the replay proves nothing"
+        assert copy == current, kind_name
+        # Every row of ours is in the district's copy (the world's own rows may add more).
+        ours = {d["external_id"] for d in copy.values() if d["external_system"] == SYSTEM}
+        parent_only = {"par"} if kind_name == "persons" else set()  # a parent only is no person of the subtree
+        assert ours == await _ours(sm, kind.table) - parent_only, kind_name
+        # District B sees none of it.
+        other = replay((await follow(client, kind_name, h["read_b"], limit=50))[0])
+        shared = {i for i, d in copy.items() if kind_name == "subjects" and d["organization_id"] is None}
+        assert not (set(other) & set(copy)) - shared, kind_name
+    got = replay((await follow(client, "persons", h["read"]))[0])
+    assert {d["external_id"] for d in got.values()} >= {"t1", "t2", "s0", "s1", "s2", "s3", "s4"}
+    assert {d["surname"] for d in got.values() if d["external_id"] == "s0"} == {"Ученикова"}
+    marks = replay((await follow(client, "marks", h["read"]))[0])
+    assert {d["external_id"]: d["value"] for d in marks.values()} == {"m0": 5, "m1": 4, "m2": 5}
