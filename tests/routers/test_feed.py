@@ -435,7 +435,14 @@ async def _school_of_every_kind(sm: async_sessionmaker[AsyncSession], client: ht
         "marks",
         [mark | {"external_id": "m1", "student_external_id": "s1", "lesson_external_id": "l1", "value": 4}],
     )
-    return {"w": w, "h": h, "people": people, "post": post, "lesson": lesson}
+    return {
+        "w": w,
+        "h": h,
+        "people": people,
+        "post": post,
+        "lesson": lesson,
+        "cls": {"academic_year": year.name, "grade": 5},
+    }
 
 
 async def _fresh(sm: async_sessionmaker[AsyncSession], kind_name: str, root: int) -> dict[int, dict[str, Any]]:
@@ -486,3 +493,86 @@ async def test_full_replay_of_every_kind_equals_the_current_data(live: Any) -> N
     assert {d["surname"] for d in got.values() if d["external_id"] == "s0"} == {"Ученикова"}
     marks = replay((await follow(client, "marks", h["read"]))[0])
     assert {d["external_id"]: d["value"] for d in marks.values()} == {"m0": 5, "m1": 4, "m2": 5}
+
+
+async def _id(sm: async_sessionmaker[AsyncSession], table: str, ext: str) -> int:
+    async with sm() as db:
+        sql = f"SELECT id FROM {table} WHERE external_system = :s AND external_id = :e"  # noqa: S608
+        return int((await db.execute(text(sql), {"s": SYSTEM, "e": ext})).scalar_one())
+
+
+async def _news(client: httpx.AsyncClient, h: dict[str, str], cursors: dict[str, str]) -> dict[str, list[Any]]:
+    """The items of every kind after its cursor (the cursors move on); kinds without news are left out."""
+    out = {}
+    for kind_name in cursors:
+        items, cursors[kind_name] = await follow(client, kind_name, h, cursors[kind_name])
+        if items:
+            out[kind_name] = items
+    return out
+
+
+async def test_every_delete_route_leaves_tombstones_of_the_row_and_what_went_with_it(live: Any) -> None:
+    from api.services.feed import FEED_KINDS
+    from api.services.integration.kinds import KINDS
+
+    sm, client = live
+    s = await _school_of_every_kind(sm, client)
+    w, h = s["w"], s["h"]
+    cursors = {k: (await follow(client, k, h["read"], limit=50))[1] for k in FEED_KINDS}
+    table = {k: v.table for k, v in FEED_KINDS.items()}
+    # (route, external id, {kind: external ids of its tombstones}): cascades and derived changes included.
+    steps: list[tuple[str, str, dict[str, set[str]]]] = [
+        ("staff-posts", "pt2", {"staff-posts": {"pt2"}, "persons": {"t2"}}),  # t2's last place in the district
+        ("enrolments", "e4", {"enrolments": {"e4"}, "persons": {"s4"}, "parent-links": {"pl4"}}),
+        ("parent-links", "pl0", {"parent-links": {"pl0"}}),
+        ("homework", "h1", {"homework": {"h1"}}),
+        ("marks", "m0", {"marks": {"m0"}}),
+        ("absences", "ab1", {"absences": {"ab1"}}),
+        # A lesson takes its marks (deleted first, journaled), homework and absences with it.
+        ("lessons", "l2", {"lessons": {"l2"}, "homework": {"h2"}, "marks": {"m2"}, "absences": {"ab2"}}),
+        ("movements", "mv1", {"movements": {"mv1"}}),
+        ("documents", "d1", {"documents": {"d1"}}),
+    ]
+    assert {route for route, _, _ in steps} == {k.name for k in KINDS.values() if k.deletable}
+    for route, ext, expected in steps:
+        ids = {k: {await _id(sm, table[k], e) for e in exts} for k, exts in expected.items()}
+        await _remove(client, h["write"], route, [ext])
+        news = await _news(client, h["read"], cursors)
+        got = {k: {it["id"] for it in items} for k, items in news.items()}
+        assert got == ids, route
+        assert {it["op"] for items in news.values() for it in items} == {"delete"}, route
+        # The district's copy equals the current data after each deletion.
+    for kind_name in FEED_KINDS:
+        items, _ = await follow(client, kind_name, h["read"], limit=50)
+        assert replay(items) == await _fresh(sm, kind_name, w.body_a.id), kind_name
+
+    # A row moved to another school is a tombstone for the school it left and an upsert for the district.
+    school = {k: (await follow(client, k, h["read_school"], limit=50))[1] for k in ("staff-posts",)}
+    pt1 = await _id(sm, "staff_posts", "pt1")
+    await _push(
+        client,
+        h["write"],
+        "staff-posts",
+        [s["post"] | {"external_id": "pt1", "person_external_id": "t1"} | {"organization_external_id": "sch2"}],
+    )
+    assert await _news(client, h["read_school"], school) == {"staff-posts": [{"op": "delete", "id": pt1, "data": None}]}
+    moved = (await _news(client, h["read"], {"staff-posts": cursors["staff-posts"]}))["staff-posts"]
+    # (one entry per place the row was in: both are in the district, so it hears of the move twice)
+    assert {it["id"] for it in moved} == {pt1} and moved[-1]["data"]["organization_external_id"] == "sch2"
+
+    # A parent link is in every subtree its child is enrolled in: deleting it is a tombstone in each of them.
+    await _push(client, h["write"], "classes", [{"external_id": "x5", "organization_external_id": "sch2"} | s["cls"]])
+    # s1 moves from `sch` to `sch2`: the enrolment in `sch` ends, one in `sch2` begins.
+    enrolment = {"student_external_id": "s1", "starts_on": "2026-09-01", "ends_on": "2026-10-01"}
+    await _push(client, h["write"], "enrolments", [enrolment | {"external_id": "e1", "class_external_id": "c"}])
+    enrolment = {"student_external_id": "s1", "starts_on": "2026-10-02", "class_external_id": "x5"}
+    await _push(client, h["write"], "enrolments", [enrolment | {"external_id": "e1b"}])
+    link = {"external_id": "pl1", "parent_external_id": "par", "child_external_id": "s1", "relation": "father"}
+    await _push(client, h["write"], "parent-links", [link])
+    items, cursor = await follow(client, "parent-links", h["read_school"])
+    pl1 = await _id(sm, "parent_links", "pl1")
+    assert pl1 in replay(items)
+    await _remove(client, h["write"], "parent-links", ["pl1"])
+    assert (await follow(client, "parent-links", h["read_school"], cursor))[0] == [
+        {"op": "delete", "id": pl1, "data": None}
+    ]
