@@ -310,7 +310,7 @@ WITH gone AS (
   DELETE FROM change_log c
    WHERE c.kind = :kind AND c.changed_at < now() - make_interval(days => CAST(:days AS integer))
      AND (EXISTS (SELECT 1 FROM change_log l WHERE l.kind = c.kind AND l.row_id = c.row_id
-                   AND (l.xid, l.seq) > (c.xid, c.seq))
+                   AND (l.xid, l.seq) > (c.xid, c.seq) AND l.path IS NOT DISTINCT FROM c.path)
           OR NOT EXISTS (SELECT 1 FROM {table} t WHERE t.id = c.row_id))
   RETURNING c.xid, EXISTS (SELECT 1 FROM {table} t WHERE t.id = c.row_id) AS superseded
 ), mark AS (
@@ -325,10 +325,12 @@ SELECT count(*) FROM gone
 
 
 async def prune(session: AsyncSession, days: int) -> int:
-    """Retention: drop entries older than `days` days that a later entry of the row supersedes (always safe),
-    and the last entries of rows that no longer exist (tombstones); the latter move the kind's horizon, and
-    a cursor before it must follow again from the start (422). Entries of existing rows are never dropped,
-    so following from the start still gives all the current data."""
+    """Retention: drop entries older than `days` days that a later entry of the same row and the same path
+    supersedes (always safe: the later one reaches the same readers; one of another place does not, e.g. of a
+    person who also joined another school), and the entries of rows that no longer exist (tombstones); the
+    latter move the kind's horizon, and a cursor before it must follow again from the start (422). The last
+    entry of an existing row for each place is never dropped, so following from the start still gives all
+    the current data in every subtree."""
     if days < 1:
         raise InvalidInput("days", "keep at least one day")
     n = 0

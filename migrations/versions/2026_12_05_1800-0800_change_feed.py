@@ -37,14 +37,16 @@ CAPTURES: list[tuple[str, str, str, str, str, str]] = [
     ("subjects", "subjects", "subjects", "n.id", "o.path", ORG_JOIN),
     ("assignments", "assignments", "assignments", "n.id", "o.path", ORG_JOIN),
     ("enrolments", "enrolments", "enrolments", "n.id", "o.path", ORG_JOIN),
+    # A parent link is in the subtree of every organization its child is (or was) enrolled in: one entry per
+    # such place (NULL if none), not only the latest enrolment's, or a school the child left never hears of it.
     (
         "parent_links",
         "parent_links",
         "parent-links",
         "n.id",
-        "(SELECT o.path FROM enrolments e JOIN organizations o ON o.id = e.organization_id"
-        " WHERE e.student_person_id = n.child_person_id ORDER BY e.starts_on DESC, e.id DESC LIMIT 1)",
-        "",
+        "p.path",
+        "LEFT JOIN LATERAL (SELECT DISTINCT o.path FROM enrolments e JOIN organizations o"
+        " ON o.id = e.organization_id WHERE e.student_person_id = n.child_person_id) p ON true",
     ),
     ("users", "users", "users", "n.id", "o.path", ORG_JOIN),
     ("lessons", "lessons", "lessons", "n.id", "o.path", ORG_JOIN),
