@@ -143,11 +143,14 @@ test("«Организация» clicked before the account has loaded still ope
   const context = await browser.newContext({ locale: "ru-RU" });
   const page = await context.newPage();
   await logInAs(page, "region");
-  // The account («me») answers late, as on a slow line: the menu is there before the user's organization is known.
-  await page.route("**/api/v1/auth/me", async (route) => {
-    await new Promise((ok) => setTimeout(ok, 1500));
-    await route.continue();
-  });
+  // The session's restore and the account («me») answer late, as on a slow line: the menu is there before the
+  // user's organization is known.
+  for (const slow of ["**/api/v1/auth/refresh", "**/api/v1/auth/me"]) {
+    await page.route(slow, async (route) => {
+      await new Promise((ok) => setTimeout(ok, 1500));
+      await route.continue();
+    });
+  }
   await page.reload();
   await page.getByRole("navigation", { name: "Главное меню" }).getByRole("link", { name: "Организация" }).click();
   await expect(page).toHaveURL(new RegExp(`/o/${own}$`));

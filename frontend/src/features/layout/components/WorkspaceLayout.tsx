@@ -31,7 +31,7 @@ export function WorkspaceLayout() {
   const who = describeMe(me.data, i18n.resolvedLanguage ?? "ru");
 
   const links = [
-    { to: who.organizationId ? `/o/${who.organizationId}` : status === "authenticated" ? "/o/my" : "/o", label: t("menu.organization") },
+    { to: who.organizationId ? `/o/${who.organizationId}` : status === "anonymous" ? "/o" : "/o/my", label: t("menu.organization") },
     { to: "/reports", label: t("menu.reports") },
     { to: "/inform", label: t("menu.inform") },
   ];

@@ -66,8 +66,8 @@ export function HomeRoute() {
 }
 
 /**
- * `/o/my`: the signed-in user's own organization. The menu links here until «me» has loaded, so a click made
- * before that still lands on the user's organization, not on the directory.
+ * `/o/my`: the signed-in user's own organization. The menu links here while the session is being restored and
+ * until «me» has loaded, so a click made before that still lands on the user's organization, not on the directory.
  */
 export function MyOrganizationRoute() {
   const { status } = useAuth();
