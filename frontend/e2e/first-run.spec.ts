@@ -3,8 +3,9 @@ import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { dirname, resolve } from "node:path";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
-import { accountsFile, passwords, registryFile } from "./files";
+import { accountsFile, passwords } from "./files";
 import { cellTexts, chooseMatching, openFromCatalogue } from "./helpers";
+import { addDistrictAndBody, importRegistryOf30 } from "./tree-helpers";
 
 /**
  * Issue 16, «Done when»: a real region from nothing. An install with an empty database (migrations only, not one
@@ -129,42 +130,10 @@ test("a region from an empty database: init, tree, registry, accounts, a school 
   await page.getByRole("button", { name: "Учётная запись" }).click();
   await page.getByRole("menuitem", { name: "Дерево организаций" }).click();
   await expect(page.getByRole("heading", { name: "Дерево организаций", level: 1 })).toBeVisible();
-  const districts = page.getByRole("form", { name: "Районы и города региона" });
-  await districts.getByRole("textbox", { name: /^Название \(рус\.\)/ }).fill(district);
-  await districts.getByRole("textbox", { name: /^Название \(каз\.\)/ }).fill(`${district} (kk)`);
-  await districts.getByRole("button", { name: "Добавить" }).click();
-  await expect(districts.getByText(district)).toBeVisible();
-  const form = page.getByRole("form", { name: "Новая организация" });
-  await form.getByRole("textbox", { name: /^Вид/ }).click();
-  await page.getByRole("option", { name: "Районный отдел образования" }).click();
-  await form.getByRole("textbox", { name: /^Наименование \(рус\.\)/ }).fill(body);
-  await form.getByRole("textbox", { name: /^Район \/ город/ }).click();
-  await page.getByRole("option", { name: district }).click();
-  await form.getByRole("button", { name: "Создать" }).click();
-  const table = page.getByRole("table", { name: "Подведомственные организации" });
-  await expect(table.getByRole("button", { name: body, exact: true })).toBeVisible();
+  const table = await addDistrictAndBody(page, district, body);
 
   // 4. The registry of 30 schools: the broken file is refused by row and column, the fixed one writes all 30.
-  const broken = info.outputPath("registry-broken.xlsx");
-  const fixed = info.outputPath("registry-fixed.xlsx");
-  registryFile(broken, body, district, stamp, true);
-  registryFile(fixed, body, district, stamp, false);
-  await page.getByRole("button", { name: "Импорт реестра" }).click();
-  const card = page.getByRole("region", { name: "Импорт реестра организаций образования" });
-  await card.locator('input[type="file"]').setInputFiles(broken);
-  const problems = card.getByRole("table", { name: "Ошибки в файле" }).locator("tbody tr");
-  await expect(problems).toHaveCount(2);
-  await expect(problems.nth(0)).toContainText("5");
-  await expect(problems.nth(0)).toContainText("Тип ОУ");
-  await expect(problems.nth(1)).toContainText("12");
-  await expect(problems.nth(1)).toContainText("Информация о лицензии");
-  await expect(card.getByRole("button", { name: "Импортировать" })).toBeDisabled();
-  await card.locator('input[type="file"]').setInputFiles(fixed);
-  await expect(card.getByText("Будет создано: 30")).toBeVisible();
-  await card.getByRole("button", { name: "Импортировать" }).click();
-  await expect(card.getByRole("status")).toHaveText("Импорт выполнен: создано 30, изменено 0.");
-  await table.getByRole("button", { name: body, exact: true }).click();
-  await expect(table.locator("tbody tr", { hasText: "Импортная школа №" })).toHaveCount(30);
+  await importRegistryOf30(page, table, body, district, stamp, info);
 
   // 5. Accounts from a list: an inspector of the district department; the one-time passwords download once.
   const list = info.outputPath("accounts.xlsx");

@@ -1,5 +1,6 @@
 import { expect, test } from "@playwright/test";
 import { baseUrl } from "./helpers";
+import { addDistrictAndBody } from "./tree-helpers";
 
 /**
  * The organization tree (issue 16): the regional administrator adds a district, its district body and a school
@@ -19,21 +20,8 @@ test("an administrator adds a district, its body and a school, and closes the sc
 
   await page.goto(`${baseUrl()}/tree`);
   await expect(page.getByRole("heading", { name: "Дерево организаций", level: 1 })).toBeVisible();
-  const table = page.getByRole("table", { name: "Подведомственные организации" });
-
-  const districts = page.getByRole("form", { name: "Районы и города региона" });
-  await districts.getByRole("textbox", { name: /^Название \(рус\.\)/ }).fill(district);
-  await districts.getByRole("textbox", { name: /^Название \(каз\.\)/ }).fill(`${district} (kk)`);
-  await districts.getByRole("button", { name: "Добавить" }).click();
-  await expect(districts.getByText(district)).toBeVisible();
-
+  const table = await addDistrictAndBody(page, district, body);
   const form = page.getByRole("form", { name: "Новая организация" });
-  await form.getByRole("textbox", { name: /^Вид/ }).click();
-  await page.getByRole("option", { name: "Районный отдел образования" }).click();
-  await form.getByRole("textbox", { name: /^Наименование \(рус\.\)/ }).fill(body);
-  await form.getByRole("textbox", { name: /^Район \/ город/ }).click();
-  await page.getByRole("option", { name: district }).click();
-  await form.getByRole("button", { name: "Создать" }).click();
   await table.getByRole("button", { name: body, exact: true }).click();
   await expect(page.getByRole("button", { name: body, exact: true })).toHaveCount(1); // now in the breadcrumbs
 
