@@ -68,27 +68,33 @@ export function OrganizationSite() {
       ) : (
         <Skeleton height={40} width="60%" />
       )}
-      <Tabs value={tab} onChange={(value) => value && navigate(value === "profile" ? `/o/${id}` : `/o/${id}/${value}`)}>
-        <Tabs.List aria-label={t("site.tabs")}>
+      {/* The tabs appear with the organization's name, not before: a long name wraps onto several lines on a
+          phone, and tabs drawn under a one-line placeholder would jump down under the user's finger. */}
+      {org ? (
+        <Tabs value={tab} onChange={(value) => value && navigate(value === "profile" ? `/o/${id}` : `/o/${id}/${value}`)}>
+          <Tabs.List aria-label={t("site.tabs")}>
+            {visible.map((name) => (
+              <Tabs.Tab key={name} value={name}>
+                {t(`tabs.${name}`)}
+              </Tabs.Tab>
+            ))}
+          </Tabs.List>
+          {/* One panel per tab (the tabs' aria-controls point at them); the route's page fills the active one. */}
           {visible.map((name) => (
-            <Tabs.Tab key={name} value={name}>
-              {t(`tabs.${name}`)}
-            </Tabs.Tab>
+            <Tabs.Panel key={name} value={name} keepMounted pt="md">
+              {name === tab && (
+                <Group align="flex-start" wrap="nowrap">
+                  <div style={{ flex: 1, minWidth: 0 }}>
+                    <Outlet />
+                  </div>
+                </Group>
+              )}
+            </Tabs.Panel>
           ))}
-        </Tabs.List>
-        {/* One panel per tab (the tabs' aria-controls point at them); the route's page fills the active one. */}
-        {visible.map((name) => (
-          <Tabs.Panel key={name} value={name} keepMounted pt="md">
-            {name === tab && (
-              <Group align="flex-start" wrap="nowrap">
-                <div style={{ flex: 1, minWidth: 0 }}>
-                  <Outlet />
-                </div>
-              </Group>
-            )}
-          </Tabs.Panel>
-        ))}
-      </Tabs>
+        </Tabs>
+      ) : (
+        <Skeleton height={36} />
+      )}
     </Stack>
   );
 }
