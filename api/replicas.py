@@ -172,10 +172,28 @@ async def _on_replica(request: Request, replicas: ReplicaSet) -> AsyncIterator[A
         return
     setattr(request.state, _USED, replica)
     replica.served += 1
-    async with replica.sessionmaker() as session:
-        session.info[REPLICA_INFO_KEY] = replica.name
+    session = replica.sessionmaker()
+    session.info[REPLICA_INFO_KEY] = replica.name
+    try:
         # A standby runs read-only transactions only; nothing to commit. close() rolls back.
         yield session
+    finally:
+        await _close_replica_session(session, replica, replicas)
+
+
+async def _close_replica_session(session: AsyncSession, replica: Replica, replicas: ReplicaSet) -> None:
+    """End a standby's read-only transaction. The standby dying after the read finished (the rollback finds its
+    connection closed) costs nothing: the answer is already made. That runs after the route handler, outside
+    ReplicaRoute's retry, so it is settled here: the standby is marked down and the answer stands."""
+    try:
+        await session.close()
+    except Exception as exc:
+        retry, down = _replica_failure(exc)
+        if not retry:
+            raise
+        if down:
+            replicas.mark_down(replica, f"failed closing a session ({exc.__class__.__name__})")
+        log.info("replica %s: ending a finished read failed (%s)", replica.name, type(exc).__name__)
 
 
 async def _read_session(request: Request, primary: SessionDep, _principal: OptionalUser) -> AsyncIterator[AsyncSession]:

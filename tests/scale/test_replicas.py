@@ -12,11 +12,13 @@ import time
 from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
+import asyncpg
 import httpx
 import pytest
 import pytest_asyncio
 from sqlalchemy import select, text
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, create_async_engine
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 from sqlalchemy.pool import NullPool
 
 from api.config import Settings
@@ -233,6 +235,40 @@ async def test_a_lagging_standby_is_skipped(
         assert replicas.replicas[0].healthy, replicas.replicas[0].reason
     finally:
         replicas.settings = replicas.settings.model_copy(update={"replica_max_lag_s": 300})
+
+
+class _LostWhileClosing(AsyncSession):
+    """A standby session whose connection dies after the read, as its closing rollback runs."""
+
+    async def close(self) -> None:
+        await super().close()
+        lost = asyncpg.exceptions.ConnectionDoesNotExistError("connection was closed in the middle of operation")
+        raise DBAPIError("ROLLBACK", None, lost, connection_invalidated=True)
+
+
+async def test_a_standby_lost_while_its_session_closes_keeps_the_answer(
+    primary: AsyncEngine, standby: AsyncEngine, app_client: tuple[Any, httpx.AsyncClient]
+) -> None:
+    """The session closes after the route handler, outside its retry: the finished read must still answer 200."""
+    app, client = app_client
+    replicas: ReplicaSet = app.state.replicas
+    replica = replicas.replicas[0]
+    w, user = await _seed(primary)
+    await _caught_up(primary, standby)
+    await replicas.check()
+    assert replica.healthy, replica.reason
+    served, failed = replica.served, replica.failed
+    real = replica.sessionmaker
+    replica.sessionmaker = async_sessionmaker(replica.engine, class_=_LostWhileClosing, expire_on_commit=False)
+    try:
+        count, _ = await _registry_count(client, fx.auth_headers(user))
+    finally:
+        replica.sessionmaker = real
+    assert count >= 1
+    assert replica.served == served + 1  # the standby answered…
+    assert replica.failed == failed + 1  # …and is skipped until a check finds it healthy
+    await replicas.check()
+    assert replica.healthy, replica.reason
 
 
 async def test_stopping_the_standby_mid_run_loses_no_request(
