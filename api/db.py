@@ -289,3 +289,24 @@ async def raw_connection(conn: AsyncConnection) -> asyncpg.Connection:
     if not isinstance(driver, asyncpg.Connection) or not driver.is_in_transaction():
         raise RuntimeError("expected a transaction of an asyncpg connection")
     return driver
+
+
+async def drop_secondary_indexes(raw: asyncpg.Connection, tables: list[str]) -> list[str]:
+    """Drop the plain (non-unique, non-constraint) indexes of the tables; returns the SQL that recreates them.
+
+    Building an index once after the COPY is several times faster than updating it row by row. Unique,
+    primary-key and exclusion indexes stay: they enforce rules. The drop is part of the transaction, so a
+    failed load gets them back with the rollback.
+    """
+    rows = await raw.fetch(
+        """SELECT i.indexrelid::regclass::text AS name, pg_get_indexdef(i.indexrelid) AS sql
+             FROM pg_index i
+            WHERE i.indrelid = ANY($1::text[]::regclass[])
+              AND NOT i.indisunique AND NOT i.indisprimary AND NOT i.indisexclusion
+              AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid)
+            ORDER BY 1""",
+        tables,
+    )
+    for row in rows:
+        await raw.execute(f"DROP INDEX {row['name']}")
+    return [row["sql"] for row in rows]

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 import asyncpg
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
-from api.db import raw_connection
+from api.db import drop_secondary_indexes, raw_connection
 from api.demo.generator import (
     COLUMNS,
     DEMO_ACCOUNTS,
@@ -208,28 +208,6 @@ def _next_batch(schools: Iterator[Rows], limit: int) -> tuple[Rows, int]:
     return batch, n
 
 
-async def _drop_secondary_indexes(raw: asyncpg.Connection, tables: list[str]) -> list[str]:
-    """Drop the plain (non-unique, non-constraint) indexes of the tables; returns the SQL that recreates them.
-
-    Building an index once after the COPY is several times faster than updating it row by row. Unique,
-    primary-key and exclusion indexes stay: they enforce rules. The drop is part of the transaction, so a
-    failed load gets them back with the rollback.
-    """
-    rows = await raw.fetch(
-        """SELECT i.indexrelid::regclass::text AS name, pg_get_indexdef(i.indexrelid) AS sql
-             FROM pg_index i
-            WHERE i.indrelid = ANY($1::text[]::regclass[])
-              AND NOT i.indisunique AND NOT i.indisprimary AND NOT i.indisexclusion
-              AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid)
-            ORDER BY 1""",
-        tables,
-    )
-    for row in rows:
-        await raw.execute(f"DROP INDEX {row['name']}")
-    await raw.execute("SET LOCAL maintenance_work_mem = '256MB'")
-    return [row["sql"] for row in rows]
-
-
 async def _choose_replica(
     raw: asyncpg.Connection, bulk_mode: str, tables: list[str], log: Callable[[str], None]
 ) -> bool:
@@ -301,7 +279,8 @@ async def load_demo(
     writer.add(gen.bodies_staff())
     writer.add(gen.account_users(hash_password))
     await writer.flush(force=True)
-    dropped = await _drop_secondary_indexes(raw, bulk_tables)
+    dropped = await drop_secondary_indexes(raw, bulk_tables)
+    await raw.execute("SET LOCAL maintenance_work_mem = '256MB'")
     phases = {"prepare": time.perf_counter() - started}
     log(f"generating {len(gen.orgs)} organizations (seed {params.seed}, today {params.today}) …")
     # The next batch is generated in a worker thread while PostgreSQL ingests the previous one.
