@@ -149,7 +149,10 @@ async def create_token(body: TokenCreate, session: SessionDep, admin: AdminUser,
 @router.get("/tokens", response_model=TokenList)
 async def list_tokens(session: SessionDep, admin: AdminUser) -> TokenList:
     """API tokens of the organizations in the administrator's subtree (without their secrets)."""
-    return TokenList(items=[_read(r) for r in await tokens.list_tokens(session, admin)])
+    rows = await tokens.list_tokens(session, admin)
+    names = await tokens.organization_names(session, {r.organization_id for r in rows})
+    items = [_read(r).model_copy(update={"organization_name_ru": names.get(r.organization_id)}) for r in rows]
+    return TokenList(items=items, kinds=sorted(KINDS))
 
 
 @router.delete("/tokens/{token_id}", response_model=TokenRead)

@@ -65,6 +65,7 @@ class TokenRead(BaseModel):
     created_at: dt.datetime
     revoked_at: dt.datetime | None
     last_used_at: dt.datetime | None
+    organization_name_ru: str | None = None
 
 
 class TokenCreated(TokenRead):
@@ -74,9 +75,10 @@ class TokenCreated(TokenRead):
 
 
 class TokenList(BaseModel):
-    """Tokens of the administrator's subtree."""
+    """Tokens of the administrator's subtree, and the kinds of data a write token may be given."""
 
     items: list[TokenRead]
+    kinds: list[str]
 
 
 # ---- batches ------------------------------------------------------------------------------------------------

@@ -70,8 +70,12 @@ async def test_an_administrator_creates_and_revokes_a_read_token_audited_with_it
     assert r.status_code == 201 and r.json()["scopes"] == ["write"], r.text
     both = await client.post(TOKENS, json={**body, "scopes": ["write", "read"], "kinds": ["marks"]}, headers=h)
     assert both.status_code == 201 and both.json()["scopes"] == ["read", "write"], both.text
-    listed = (await client.get(TOKENS, headers=h)).json()["items"]
+    page = (await client.get(TOKENS, headers=h)).json()
+    listed = page["items"]
     assert {tuple(t["scopes"]) for t in listed} == {("read",), ("write",), ("read", "write")}
+    # The screen names each token's organization and offers the kinds a write token may be given.
+    assert {t["organization_name_ru"] for t in listed} == {w.body_a.name_ru}
+    assert {"marks", "subjects", "organizations"} <= set(page["kinds"]) and page["kinds"] == sorted(page["kinds"])
 
 
 async def test_bad_scopes_are_refused_naming_the_field(client: httpx.AsyncClient, db: AsyncSession) -> None:

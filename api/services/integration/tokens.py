@@ -163,6 +163,14 @@ async def list_tokens(session: AsyncSession, principal: Principal) -> list[ApiTo
     return list((await session.scalars(query)).all())
 
 
+async def organization_names(session: AsyncSession, ids: set[int]) -> dict[int, str]:
+    """Russian names of organizations the caller already holds in scope (the tokens' own organizations)."""
+    if not ids:
+        return {}
+    rows = await session.execute(select(Organization.id, Organization.name_ru).where(Organization.id.in_(ids)))
+    return {row.id: row.name_ru for row in rows}
+
+
 async def revoke_token(
     session: AsyncSession, principal: Principal, token_id: int, request: Request | None = None
 ) -> ApiToken:
