@@ -4556,16 +4556,20 @@ export interface components {
             revoked_at: string | null;
             /** Last Used At */
             last_used_at: string | null;
+            /** Organization Name Ru */
+            organization_name_ru?: string | null;
             /** Token */
             token: string;
         };
         /**
          * TokenList
-         * @description Tokens of the administrator's subtree.
+         * @description Tokens of the administrator's subtree, and the kinds of data a write token may be given.
          */
         TokenList: {
             /** Items */
             items: components["schemas"]["TokenRead"][];
+            /** Kinds */
+            kinds: string[];
         };
         /**
          * TokenRead
@@ -4597,6 +4601,8 @@ export interface components {
             revoked_at: string | null;
             /** Last Used At */
             last_used_at: string | null;
+            /** Organization Name Ru */
+            organization_name_ru?: string | null;
         };
         /**
          * TokenResponse
