@@ -5,22 +5,9 @@ import { useTranslation } from "react-i18next";
 import { Link } from "react-router";
 import { useMe } from "../../auth/api/auth";
 import { useAuth } from "../../auth/components/AuthProvider";
-import { useDirectory, type DirectoryEntry } from "../../profile/api/edit";
+import type { DirectoryEntry } from "../../profile/api/edit";
 import { accountsApi, oneTimePassword, useAccountMutation, useAccounts, type Account } from "../api/accounts";
-
-/** The management bodies of the administrator's subtree (the directory's bodies below and at their own). */
-function useBodies(rootId: number | undefined): DirectoryEntry[] {
-  const directory = useDirectory("");
-  const bodies = directory.data?.bodies ?? [];
-  if (rootId === undefined) return [];
-  const inside = new Set<number>([rootId]);
-  let grew = true;
-  while (grew) {
-    grew = false;
-    for (const b of bodies) if (b.parent_id != null && inside.has(b.parent_id) && !inside.has(b.id)) { inside.add(b.id); grew = true; }
-  }
-  return bodies.filter((b) => inside.has(b.id));
-}
+import { useBodies } from "../api/bodies";
 
 function OneTimePassword({ username, password }: { username: string; password: string }) {
   const { t } = useTranslation();
@@ -150,7 +137,10 @@ export function AccountsPage() {
     <Stack gap="md" p={{ base: "sm", sm: "lg" }} maw={1400} mx="auto">
       <Group justify="space-between">
         <Title order={1}>{t("account.accountsTitle")}</Title>
-        <Button component={Link} to="/accounts/bulk" variant="light">{t("bulk.open")}</Button>
+        <Group gap="xs">
+          <Button component={Link} to="/accounts/tokens" variant="light">{t("tokens.open")}</Button>
+          <Button component={Link} to="/accounts/bulk" variant="light">{t("bulk.open")}</Button>
+        </Group>
       </Group>
       {issued && <OneTimePassword username={issued.username} password={issued.password} />}
       <CreateForm bodies={bodies} onCreated={onIssued} />

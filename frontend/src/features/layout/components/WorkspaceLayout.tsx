@@ -89,6 +89,7 @@ export function WorkspaceLayout() {
                 <Menu.Dropdown>
                   <Menu.Item component={NavLink} to="/account/password">{t("menu.password")}</Menu.Item>
                   {me.data?.role === "admin" && <Menu.Item component={NavLink} to="/accounts">{t("menu.accounts")}</Menu.Item>}
+                  {me.data?.role === "admin" && <Menu.Item component={NavLink} to="/accounts/tokens">{t("menu.tokens")}</Menu.Item>}
                   {me.data?.role === "admin" && <Menu.Item component={NavLink} to="/tree">{t("menu.tree")}</Menu.Item>}
                   <Menu.Item onClick={() => void signOut()}>{t("menu.logout")}</Menu.Item>
                 </Menu.Dropdown>
