@@ -152,7 +152,7 @@ async def list_tokens(session: SessionDep, admin: AdminUser) -> TokenList:
     rows = await tokens.list_tokens(session, admin)
     names = await tokens.organization_names(session, {r.organization_id for r in rows})
     items = [_read(r).model_copy(update={"organization_name_ru": names.get(r.organization_id)}) for r in rows]
-    return TokenList(items=items, kinds=sorted(KINDS))
+    return TokenList(items=items, kinds=sorted(tokens.KINDS))
 
 
 @router.delete("/tokens/{token_id}", response_model=TokenRead)
