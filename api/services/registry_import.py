@@ -257,9 +257,18 @@ async def plan(session: AsyncSession, principal: Principal, data: bytes, filenam
         if s.name_kk:
             by_name.setdefault(norm(s.name_kk), s)
     districts: dict[tuple[int, str], int] = {}
-    for d in (await session.scalars(select(District))).all():
+    district_rows = (await session.scalars(select(District))).all()
+    for d in district_rows:
         districts[(d.region_id, norm(d.name_ru))] = d.id
         districts.setdefault((d.region_id, norm(d.name_kk)), d.id)
+    # A change of type, structure or district is shown by name, as the user wrote it, not by id.
+    id_names: dict[str, dict[Any, str]] = {
+        "type_id": dict((await session.execute(select(OrganizationType.id, OrganizationType.name_ru))).tuples().all()),
+        "structure_id": dict(
+            (await session.execute(select(OrganizationStructure.id, OrganizationStructure.name_ru))).tuples().all()
+        ),
+        "district_id": {d.id: d.name_ru for d in district_rows},
+    }
 
     addr = _label_map("postal", "building")
     contact = _label_map("phone", "email")
@@ -385,7 +394,8 @@ async def plan(session: AsyncSession, principal: Principal, data: bytes, filenam
             if k.endswith("_number"):
                 old = document_number(old)
             if (old or None) != (v or None):
-                diff.append({"field": k, "old": _show(old), "new": _show(v)})
+                names_of = id_names.get(k, {})
+                diff.append({"field": k, "old": _show(names_of.get(old, old)), "new": _show(names_of.get(v, v))})
         if diff:
             out.updates.append((existing, {d["field"]: values[d["field"]] for d in diff}))
             preview.changes.append({"row": row_no, "organization_id": existing.id, "name": name, "fields": diff})

@@ -184,3 +184,16 @@ async def test_limits_size_and_kind(client: httpx.AsyncClient, db: AsyncSession)
     assert r.status_code in (415, 422)
     r = await _post(client, h, b"x" * (10 * 1024 * 1024 + 1), name="r.csv")
     assert r.status_code == 413
+
+
+async def test_a_change_of_type_or_district_is_shown_by_name(client: httpx.AsyncClient, db: AsyncSession) -> None:
+    w = await f.world(db)
+    gymnasium = await f.org_type(db, name_ru="Гимназия")
+    await db.commit()
+    admin = await f.app_user(db, w.body_a, role="admin")
+    data = _xlsx([["Наименование ОУ", "Тип ОУ", "Район"], ["Школа А", "гимназия", w.district_a.name_ru]])
+    r = await _post(client, f.auth_headers(admin), data)
+    assert r.status_code == 200, r.text
+    (change,) = r.json()["changes"]
+    fields = {d["field"]: (d["old"], d["new"]) for d in change["fields"]}
+    assert fields["type_id"] == (w.school_type.name_ru, gymnasium.name_ru)
