@@ -19,7 +19,7 @@ const features = readdirSync(join(root, "src/features"), { withFileTypes: true }
  * src/components, src/i18n) and from itself, never from another feature nor from src/app; the shared layers import
  * no feature and not src/app; only src/app puts the features together.
  */
-export const boundaryZones = [
+const boundaryZones = [
   ...features.map((feature) => ({
     target: `./src/features/${feature}`,
     from: "./src/features",
