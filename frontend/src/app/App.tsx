@@ -4,7 +4,7 @@ import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { useState } from "react";
 import { RouterProvider } from "react-router";
 import { ApiError } from "../api/client";
-import { AuthProvider } from "../features/auth/components/AuthProvider";
+import { AuthProvider } from "../lib/auth/AuthProvider";
 import { createRouter } from "./router";
 import { theme } from "./theme";
 

@@ -1,5 +1,5 @@
 import type { RouteObject } from "react-router";
-import "../profile/i18n";
+import "../../i18n/profile";
 import { AnnouncementPage, InformPage } from "./components/InformPage";
 
 /** Информирование (signed-in users): /inform and /inform/:announcementId. */

@@ -1,4 +1,4 @@
-import { useDirectory, type DirectoryEntry } from "../../profile/api/edit";
+import { useDirectory, type DirectoryEntry } from "../../../api/directory";
 
 /** The management bodies of the administrator's subtree (the directory's bodies below and at their own). */
 export function useBodies(rootId: number | undefined): DirectoryEntry[] {

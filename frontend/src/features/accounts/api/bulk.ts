@@ -2,7 +2,7 @@ import { useMutation } from "@tanstack/react-query";
 import type { components } from "../../../api/schema";
 import { ApiError, type ErrorEnvelope } from "../../../api/client";
 import { authFetch } from "../../../api/session";
-import { request } from "../../profile/api/http";
+import { request } from "../../../api/http";
 
 export type BulkPreview = components["schemas"]["BulkPreview"];
 export type BulkProblem = components["schemas"]["BulkProblem"];

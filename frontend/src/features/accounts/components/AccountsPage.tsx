@@ -3,9 +3,9 @@ import { useDebouncedValue } from "@mantine/hooks";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { Link } from "react-router";
-import { useMe } from "../../auth/api/auth";
-import { useAuth } from "../../auth/components/AuthProvider";
-import type { DirectoryEntry } from "../../profile/api/edit";
+import { useMe } from "../../../lib/auth/auth";
+import { useAuth } from "../../../lib/auth/AuthProvider";
+import type { DirectoryEntry } from "../../../api/directory";
 import { accountsApi, oneTimePassword, useAccountMutation, useAccounts, type Account } from "../api/accounts";
 import { useBodies } from "../api/bodies";
 

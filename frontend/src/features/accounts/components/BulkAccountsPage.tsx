@@ -2,8 +2,8 @@ import { Alert, Anchor, Button, Card, FileInput, Group, Stack, Table, Text, Titl
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { Link } from "react-router";
-import { useMe } from "../../auth/api/auth";
-import { useAuth } from "../../auth/components/AuthProvider";
+import { useMe } from "../../../lib/auth/auth";
+import { useAuth } from "../../../lib/auth/AuthProvider";
 import { useBulkCreate, useBulkPreview, type BulkProblem } from "../api/bulk";
 
 const CODES = [

@@ -4,9 +4,9 @@ import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { Link } from "react-router";
 import { errorText } from "../../../api/errors";
-import { useMe } from "../../auth/api/auth";
-import { useAuth } from "../../auth/components/AuthProvider";
-import type { DirectoryEntry } from "../../profile/api/edit";
+import { useMe } from "../../../lib/auth/auth";
+import { useAuth } from "../../../lib/auth/AuthProvider";
+import type { DirectoryEntry } from "../../../api/directory";
 import { useSubtreeOrganizations } from "../api/bodies";
 import { tokensApi, useTokenMutation, useTokens, type Token } from "../api/tokens";
 

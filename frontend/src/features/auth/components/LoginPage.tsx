@@ -3,8 +3,8 @@ import { useState, type FormEvent } from "react";
 import { useTranslation } from "react-i18next";
 import { Navigate, useNavigate, useSearchParams } from "react-router";
 import { ApiError } from "../../../api/client";
-import { LanguageSwitch } from "../../layout/components/LanguageSwitch";
-import { useAuth } from "./AuthProvider";
+import { LanguageSwitch } from "../../../components/LanguageSwitch";
+import { useAuth } from "../../../lib/auth/AuthProvider";
 import classes from "./LoginPage.module.css";
 
 /** Only same-origin paths are accepted as the way back after login (no open redirect). */

@@ -1,8 +1,8 @@
 import { Center, Loader, Stack, Text } from "@mantine/core";
 import { useTranslation } from "react-i18next";
 import { Navigate, Outlet, useLocation } from "react-router";
-import { useMe } from "../api/auth";
-import { useAuth } from "./AuthProvider";
+import { useMe } from "../../../lib/auth/auth";
+import { useAuth } from "../../../lib/auth/AuthProvider";
 
 /** Shows its routes to a signed-in user; otherwise sends them to login with the way back in `next`. */
 export function RequireAuth() {

@@ -1,7 +1,11 @@
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { api, unwrap } from "../../../api/client";
+import { qs, request } from "../../../api/http";
 import type { components } from "../../../api/schema";
-import type { FileRead, OrgBrief } from "../../profile/api/profile";
-import { qs, request } from "../../profile/api/http";
+import { useAuth } from "../../../lib/auth/AuthProvider";
+
+type FileRead = components["schemas"]["FileRead"];
+type OrgBrief = components["schemas"]["OrgBrief"];
 
 export interface Announcement {
   id: number;
@@ -132,4 +136,29 @@ export const informApi = {
     return request<FileRead>(`${base}/announcements/${id}/attachments`, { method: "POST", body: form });
   },
   markRead: (id: number) => request<Announcement>(`${base}/announcements/${id}/read`, { method: "POST" }),
+  withdraw: async (announcementId: number, withdrawn: boolean) =>
+    unwrap(
+      await api.PUT("/api/v1/inform/announcements/{announcement_id}/withdrawn", {
+        params: { path: { announcement_id: announcementId } },
+        body: { withdrawn },
+      }),
+    ),
+  remove: async (announcementId: number) => {
+    const r = await api.DELETE("/api/v1/inform/announcements/{announcement_id}", { params: { path: { announcement_id: announcementId } } });
+    if (!r.response.ok) unwrap(r);
+  },
 };
+
+/**
+ * The site profile of the caller's own body (its `can_edit` says whether the caller is one of its profile
+ * administrators). Same query key as the site pages' profile query, so both share one cached answer.
+ */
+export function useOwnProfile(organizationId: number, enabled: boolean) {
+  const { status } = useAuth();
+  return useQuery({
+    queryKey: ["profile", organizationId, status, "profile"],
+    enabled,
+    queryFn: async () =>
+      unwrap(await api.GET("/api/v1/organizations/{organization_id}/profile", { params: { path: { organization_id: organizationId } } })),
+  });
+}

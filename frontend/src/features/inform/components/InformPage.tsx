@@ -2,15 +2,14 @@ import { Alert, Anchor, Badge, Button, Card, FileInput, Group, MultiSelect, Radi
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { Link, useParams } from "react-router";
-import { useMe } from "../../auth/api/auth";
-import { useAuth } from "../../auth/components/AuthProvider";
-import { downloadWithToken } from "../../profile/api/http";
-import { editApi } from "../../profile/api/edit";
-import { useProfile } from "../../profile/api/profile";
-import { DeleteButton, MutationError } from "../../profile/components/EditControls";
-import { RichText } from "../../profile/components/RichText";
+import { useMe } from "../../../lib/auth/auth";
+import { useAuth } from "../../../lib/auth/AuthProvider";
+import { downloadWithToken } from "../../../api/http";
+import { DeleteButton } from "../../../components/DeleteButton";
+import { MutationError } from "../../../components/MutationError";
+import { RichText } from "../../../components/RichText";
 import {
-  choiceName, draftTarget, informApi, reach, TARGET_KINDS, useAnnouncement, useAnnouncements, useInformMutation, useReaders, useTargets,
+  choiceName, draftTarget, informApi, reach, TARGET_KINDS, useAnnouncement, useAnnouncements, useInformMutation, useOwnProfile, useReaders, useTargets,
   type Announcement, type AnnouncementDraft, type TargetChoice, type TargetForm, type TargetKind,
 } from "../api/inform";
 
@@ -90,8 +89,8 @@ function Compose() {
 /** Withdraw (or send again) and delete an announcement the caller's body sent. */
 function SenderTools({ announcement }: { announcement: Announcement }) {
   const { t } = useTranslation("profile");
-  const withdraw = useInformMutation(() => editApi.withdrawAnnouncement(announcement.id, !announcement.withdrawn_at));
-  const remove = useInformMutation(() => editApi.deleteAnnouncement(announcement.id));
+  const withdraw = useInformMutation(() => informApi.withdraw(announcement.id, !announcement.withdrawn_at));
+  const remove = useInformMutation(() => informApi.remove(announcement.id));
   return (
     <Group gap={4} wrap="nowrap">
       <Button size="xs" variant="subtle" aria-label={`${announcement.withdrawn_at ? t("edit.restore") : t("edit.withdraw")}: ${announcement.title}`}
@@ -108,7 +107,7 @@ function SenderTools({ announcement }: { announcement: Announcement }) {
 function useCanManageSent(): boolean {
   const { status } = useAuth();
   const me = useMe(status === "authenticated");
-  const profile = useProfile(me.data?.organization.id ?? 0, Boolean(me.data));
+  const profile = useOwnProfile(me.data?.organization.id ?? 0, Boolean(me.data));
   return Boolean(me.data && (me.data.role === "admin" || profile.data?.can_edit));
 }
 

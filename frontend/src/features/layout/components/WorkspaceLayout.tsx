@@ -3,9 +3,9 @@ import { useDisclosure } from "@mantine/hooks";
 import { useTranslation } from "react-i18next";
 import { NavLink, Outlet, useNavigate } from "react-router";
 import type { components } from "../../../api/schema";
-import { useAuth } from "../../auth/components/AuthProvider";
-import { useMe } from "../../auth/api/auth";
-import { LanguageSwitch } from "./LanguageSwitch";
+import { useAuth } from "../../../lib/auth/AuthProvider";
+import { useMe } from "../../../lib/auth/auth";
+import { LanguageSwitch } from "../../../components/LanguageSwitch";
 import classes from "./WorkspaceLayout.module.css";
 
 type Me = components["schemas"]["MeResponse"];

@@ -1,15 +1,13 @@
 import { useQuery } from "@tanstack/react-query";
 import { api, unwrap } from "../../../api/client";
 import type { components } from "../../../api/schema";
-import { request } from "./http";
+import { request } from "../../../api/http";
 
 type S = components["schemas"];
 export type ProfileUpdate = S["ProfileUpdate"];
 export type UnitWrite = S["UnitWrite"];
 export type ReceptionWrite = S["ReceptionWrite"];
 export type ProfileAdmins = S["ProfileAdminsRead"];
-export type DirectoryRead = S["DirectoryRead"];
-export type DirectoryEntry = S["SubordinateRead"];
 
 /** Profile administrators of a body and the employees an administrator may name. */
 export function useProfileAdmins(organizationId: number, enabled: boolean) {
@@ -18,14 +16,6 @@ export function useProfileAdmins(organizationId: number, enabled: boolean) {
     enabled,
     queryFn: async () =>
       unwrap(await api.GET("/api/v1/organizations/{organization_id}/profile-administrators", { params: { path: { organization_id: organizationId } } })),
-  });
-}
-
-/** The public directory: management bodies and the organizations matching a search. */
-export function useDirectory(q: string) {
-  return useQuery({
-    queryKey: ["directory", q],
-    queryFn: async () => unwrap(await api.GET("/api/v1/directory", { params: { query: { q: q || undefined, limit: 50 } } })),
   });
 }
 
@@ -96,17 +86,6 @@ export const editApi = {
     unwrap(await api.PATCH("/api/v1/questions/{question_id}", { params: { path: { question_id: questionId } }, body })),
   deleteQuestion: async (questionId: number) => {
     const r = await api.DELETE("/api/v1/questions/{question_id}", { params: { path: { question_id: questionId } } });
-    if (!r.response.ok) unwrap(r);
-  },
-  withdrawAnnouncement: async (announcementId: number, withdrawn: boolean) =>
-    unwrap(
-      await api.PUT("/api/v1/inform/announcements/{announcement_id}/withdrawn", {
-        params: { path: { announcement_id: announcementId } },
-        body: { withdrawn },
-      }),
-    ),
-  deleteAnnouncement: async (announcementId: number) => {
-    const r = await api.DELETE("/api/v1/inform/announcements/{announcement_id}", { params: { path: { announcement_id: announcementId } } });
     if (!r.response.ok) unwrap(r);
   },
 };

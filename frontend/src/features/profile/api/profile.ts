@@ -1,6 +1,6 @@
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { useAuth } from "../../auth/components/AuthProvider";
-import { qs, request } from "./http";
+import { useAuth } from "../../../lib/auth/AuthProvider";
+import { qs, request } from "../../../api/http";
 
 export interface OrgBrief {
   id: number;

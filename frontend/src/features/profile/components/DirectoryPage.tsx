@@ -2,9 +2,9 @@ import { Anchor, Badge, Button, Card, Center, Group, Loader, SimpleGrid, Stack, 
 import { useDebouncedValue } from "@mantine/hooks";
 import { Navigate, Link, useSearchParams } from "react-router";
 import { useTranslation } from "react-i18next";
-import { useMe } from "../../auth/api/auth";
-import { useAuth } from "../../auth/components/AuthProvider";
-import { useDirectory, type DirectoryEntry } from "../api/edit";
+import { useMe } from "../../../lib/auth/auth";
+import { useAuth } from "../../../lib/auth/AuthProvider";
+import { useDirectory, type DirectoryEntry } from "../../../api/directory";
 import { orgName } from "../api/profile";
 
 function Entry({ org }: { org: DirectoryEntry }) {

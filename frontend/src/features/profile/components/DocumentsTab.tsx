@@ -4,7 +4,8 @@ import { useTranslation } from "react-i18next";
 import { Link, useNavigate, useSearchParams } from "react-router";
 import { editApi } from "../api/edit";
 import { fileSize, profileApi, useDocuments, useSiteMutation, type DocumentsRead, type FileRead } from "../api/profile";
-import { DeleteButton, MutationError } from "./EditControls";
+import { DeleteButton } from "../../../components/DeleteButton";
+import { MutationError } from "../../../components/MutationError";
 import { useOrganizationId } from "./OrganizationSite";
 
 /** Rename a document or move it to the root, a folder of the path or a subfolder of the open one. */

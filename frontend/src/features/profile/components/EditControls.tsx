@@ -1,30 +1,10 @@
-import { ActionIcon, Alert, Anchor, Button, Card, FileInput, Group, MultiSelect, Stack, Text, TextInput, Textarea, Title } from "@mantine/core";
+import { ActionIcon, Anchor, Button, Card, FileInput, Group, MultiSelect, Stack, Text, TextInput, Textarea, Title } from "@mantine/core";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { Link } from "react-router";
+import { MutationError } from "../../../components/MutationError";
 import { editApi, useProfileAdmins, websiteHref } from "../api/edit";
 import { useSiteMutation, type NewsRead, type OrganizationCard, type PageBrief, type ProfileRead } from "../api/profile";
-
-/** A delete button that asks once more before it deletes. */
-export function DeleteButton({ onConfirm, label, loading }: { onConfirm: () => void; label?: string; loading?: boolean }) {
-  const { t } = useTranslation("profile");
-  const [armed, setArmed] = useState(false);
-  if (!armed) {
-    return <Button size="xs" variant="subtle" color="red" aria-label={label} onClick={() => setArmed(true)}>{t("edit.delete")}</Button>;
-  }
-  return (
-    <Group gap={4} wrap="nowrap">
-      <Button size="xs" color="red" loading={loading} onClick={() => { setArmed(false); onConfirm(); }}>{t("edit.confirmDelete")}</Button>
-      <Button size="xs" variant="default" onClick={() => setArmed(false)}>{t("edit.cancel")}</Button>
-    </Group>
-  );
-}
-
-/** The error of a mutation as an alert. */
-export function MutationError({ error }: { error: unknown }) {
-  if (!error) return null;
-  return <Alert color="red" role="alert">{(error as Error).message}</Alert>;
-}
 
 /** Description (rich text) and contacts of the organization. */
 export function ProfileEditor({ organizationId, org, onDone }: { organizationId: number; org: OrganizationCard; onDone: () => void }) {

@@ -3,9 +3,10 @@ import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { editApi, websiteHref, type ReceptionWrite } from "../api/edit";
 import { profileApi, useFeedback, useQuestions, useSiteMutation, type QuestionRead, type ReceptionRead } from "../api/profile";
-import { DeleteButton, MutationError } from "./EditControls";
+import { DeleteButton } from "../../../components/DeleteButton";
+import { MutationError } from "../../../components/MutationError";
 import { useOrganizationId } from "./OrganizationSite";
-import { RichText } from "./RichText";
+import { RichText } from "../../../components/RichText";
 
 function ReceptionEditor({ organizationId, row, sortOrder, onDone }: { organizationId: number; row?: ReceptionRead; sortOrder: number; onDone: () => void }) {
   const { t } = useTranslation("profile");

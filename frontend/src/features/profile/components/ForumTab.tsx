@@ -3,11 +3,12 @@ import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { Link, useNavigate, useParams, useSearchParams } from "react-router";
 import { ApiError } from "../../../api/client";
-import { useMe } from "../../auth/api/auth";
-import { useAuth } from "../../auth/components/AuthProvider";
+import { useMe } from "../../../lib/auth/auth";
+import { useAuth } from "../../../lib/auth/AuthProvider";
 import { editApi } from "../api/edit";
 import { profileApi, useForum, useSiteMutation, useTopic, useTopics, type PostRead, type SectionRead } from "../api/profile";
-import { DeleteButton, MutationError } from "./EditControls";
+import { DeleteButton } from "../../../components/DeleteButton";
+import { MutationError } from "../../../components/MutationError";
 import { useOrganizationId } from "./OrganizationSite";
 
 /** Rename or delete a forum section (moderators). */
@@ -39,7 +40,7 @@ function SectionTools({ organizationId, section, onDeleted }: { organizationId: 
     </Stack>
   );
 }
-import { RichText } from "./RichText";
+import { RichText } from "../../../components/RichText";
 
 /** Вкладка «Форум»: sections, the topics of the chosen one; employees open topics, administrators add sections. */
 export function ForumTab() {

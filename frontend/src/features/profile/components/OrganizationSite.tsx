@@ -1,7 +1,7 @@
 import { Alert, Anchor, Group, Skeleton, Stack, Tabs, Text, Title } from "@mantine/core";
 import { useTranslation } from "react-i18next";
 import { Link, Outlet, useLocation, useNavigate, useParams } from "react-router";
-import { useAuth } from "../../auth/components/AuthProvider";
+import { useAuth } from "../../../lib/auth/AuthProvider";
 import { orgName, useProfile } from "../api/profile";
 
 const TABS = ["profile", "structure", "people", "documents", "forum", "feedback"] as const;

@@ -4,9 +4,10 @@ import { useTranslation } from "react-i18next";
 import { Link, useNavigate, useParams } from "react-router";
 import { editApi } from "../api/edit";
 import { usePage, useProfile, useSiteMutation, type PageRead } from "../api/profile";
-import { DeleteButton, MutationError } from "./EditControls";
+import { DeleteButton } from "../../../components/DeleteButton";
+import { MutationError } from "../../../components/MutationError";
 import { useOrganizationId } from "./OrganizationSite";
-import { RichText } from "./RichText";
+import { RichText } from "../../../components/RichText";
 
 function PageEditor({ organizationId, page, onDone }: { organizationId: number; page: PageRead; onDone: () => void }) {
   const { t } = useTranslation("profile");

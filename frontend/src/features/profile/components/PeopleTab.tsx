@@ -3,7 +3,7 @@ import { useDebouncedValue } from "@mantine/hooks";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { Link } from "react-router";
-import { useAuth } from "../../auth/components/AuthProvider";
+import { useAuth } from "../../../lib/auth/AuthProvider";
 import { usePeople, useProfile, type PeopleCategory, type PersonRow } from "../api/profile";
 import { useOrganizationId } from "./OrganizationSite";
 

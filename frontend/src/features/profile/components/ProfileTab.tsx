@@ -2,12 +2,13 @@ import { Alert, Anchor, Badge, Button, Card, Group, Image, SimpleGrid, Stack, Te
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { Link } from "react-router";
-import { useAuth } from "../../auth/components/AuthProvider";
+import { useAuth } from "../../../lib/auth/AuthProvider";
 import { fileSize, profileApi, useProfile, useSiteMutation, type OrganizationCard } from "../api/profile";
 import { useOrganizationId } from "./OrganizationSite";
 import { websiteHref } from "../api/edit";
-import { AdminsCard, DeleteButton, NewsEditor, PagesCard, ProfileEditor } from "./EditControls";
-import { RichText } from "./RichText";
+import { DeleteButton } from "../../../components/DeleteButton";
+import { AdminsCard, NewsEditor, PagesCard, ProfileEditor } from "./EditControls";
+import { RichText } from "../../../components/RichText";
 
 function Contacts({ org }: { org: OrganizationCard }) {
   const { t } = useTranslation("profile");

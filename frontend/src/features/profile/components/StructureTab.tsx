@@ -6,7 +6,8 @@ import { Link, useParams } from "react-router";
 import { api, unwrap } from "../../../api/client";
 import { editApi, type UnitWrite } from "../api/edit";
 import { orgName, useLeader, useProfile, useSiteMutation, useStructure, type UnitRead } from "../api/profile";
-import { DeleteButton, MutationError } from "./EditControls";
+import { DeleteButton } from "../../../components/DeleteButton";
+import { MutationError } from "../../../components/MutationError";
 import { useOrganizationId } from "./OrganizationSite";
 
 function useStaff(organizationId: number, enabled: boolean) {

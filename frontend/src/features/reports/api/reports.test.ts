@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { queryFromSearch, toSearch, withFilter } from "./reports";
-import { exportParams, fileNameFrom, formatBytes } from "./exportFile";
+import { fileNameFrom, formatBytes } from "../../../lib/files";
+import { exportParams } from "./exportFile";
 
 describe("filters in the URL", () => {
   it("reads known filters and the view, ignores the rest", () => {

@@ -3,8 +3,9 @@ import { notifications } from "@mantine/notifications";
 import { useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { errorText } from "../../../api/errors";
-import { DownloadIcon } from "../../../app/icons";
-import { downloadExport, formatBytes, type ExportFormat, type ExportProgress } from "../api/exportFile";
+import { DownloadIcon } from "../../../components/icons";
+import { formatBytes } from "../../../lib/files";
+import { downloadExport, type ExportFormat, type ExportProgress } from "../api/exportFile";
 
 /** Downloads the report's .xlsx (or .csv) with a progress bar; the page stays usable while it streams. */
 export function ExportButton({ reportId, search }: { reportId: string; search: URLSearchParams }) {

@@ -19,7 +19,7 @@ import { lazy, Suspense, useEffect, useMemo } from "react";
 import { useTranslation } from "react-i18next";
 import { Link, useParams, useSearchParams } from "react-router";
 import { describeError } from "../../../api/errors";
-import { InfoIcon, PrintIcon } from "../../../app/icons";
+import { InfoIcon, PrintIcon } from "../../../components/icons";
 import { formatDateTime, formatNumbersIn } from "../../../lib/format";
 import type { Row } from "../api/model";
 import {

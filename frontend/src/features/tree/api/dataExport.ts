@@ -1,7 +1,7 @@
 import { api, ApiError, unwrap } from "../../../api/client";
 import type { components } from "../../../api/schema";
 import { authFetch } from "../../../api/session";
-import { fileNameFrom } from "../../reports/api/exportFile";
+import { fileNameFrom } from "../../../lib/files";
 
 export type ExportJob = components["schemas"]["ExportJob"];
 

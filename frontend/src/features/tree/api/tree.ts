@@ -1,6 +1,6 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { api, unwrap } from "../../../api/client";
-import { request } from "../../profile/api/http";
+import { request } from "../../../api/http";
 import type { components } from "../../../api/schema";
 
 type S = components["schemas"];

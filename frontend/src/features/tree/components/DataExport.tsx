@@ -2,7 +2,7 @@ import { Alert, Button, Card, Group, Progress, Stack, Text, Title } from "@manti
 import { useQuery } from "@tanstack/react-query";
 import { useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
-import { formatBytes } from "../../reports/api/exportFile";
+import { formatBytes } from "../../../lib/files";
 import { currentExport, downloadExportFile, exportStatus, startExport, type ExportJob } from "../api/dataExport";
 import type { TreeOrganization } from "../api/tree";
 

@@ -1,8 +1,8 @@
 import { Alert, Anchor, Badge, Breadcrumbs, Button, Card, Group, Select, SimpleGrid, Stack, Switch, Table, Text, TextInput, Title } from "@mantine/core";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
-import { useMe } from "../../auth/api/auth";
-import { useAuth } from "../../auth/components/AuthProvider";
+import { useMe } from "../../../lib/auth/auth";
+import { useAuth } from "../../../lib/auth/AuthProvider";
 import {
   treeApi, useBodies, useChildren, useDistricts, useOrganization, useRegions, useTreeMutation, useTypes,
   type OrganizationCreate, type TreeOrganization,

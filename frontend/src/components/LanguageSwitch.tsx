@@ -1,6 +1,6 @@
 import { SegmentedControl } from "@mantine/core";
 import { useTranslation } from "react-i18next";
-import { LANGUAGES } from "../../../i18n";
+import { LANGUAGES } from "../i18n";
 
 /** Switches the interface language between ru, kk and en. */
 export function LanguageSwitch() {

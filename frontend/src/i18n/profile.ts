@@ -1,4 +1,4 @@
-import i18n from "../../i18n";
+import i18n from "./index";
 
 /** Texts of the organization site and Информирование, in the «profile» namespace (ru, kk, en have the same keys). */
 export const profileRu = {

@@ -1,7 +1,7 @@
 import { useQueryClient } from "@tanstack/react-query";
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from "react";
-import { getAccessToken, onSession, refreshSession } from "../../../api/session";
-import { login as apiLogin, logout as apiLogout } from "../api/auth";
+import { getAccessToken, onSession, refreshSession } from "../../api/session";
+import { login as apiLogin, logout as apiLogout } from "./auth";
 
 export type AuthStatus = "restoring" | "anonymous" | "authenticated";
 

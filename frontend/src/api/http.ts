@@ -1,5 +1,5 @@
-import { ApiError, type ErrorEnvelope } from "../../../api/client";
-import { authFetch } from "../../../api/session";
+import { ApiError, type ErrorEnvelope } from "./client";
+import { authFetch } from "./session";
 
 /** A JSON request to the API with the session's token; non-2xx answers become an ApiError with the server's message. */
 export async function request<T>(path: string, init?: RequestInit & { json?: unknown }): Promise<T> {

@@ -1,6 +1,6 @@
 import { useQuery } from "@tanstack/react-query";
-import { api, unwrap } from "../../../api/client";
-import { setAccessToken } from "../../../api/session";
+import { api, unwrap } from "../../api/client";
+import { setAccessToken } from "../../api/session";
 
 /** Log in with a username and password; keeps the access token in memory (the refresh token is a cookie). */
 export async function login(username: string, password: string): Promise<void> {
