@@ -13,17 +13,10 @@ import asyncpg
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from api.db import drop_secondary_indexes, raw_connection
-from api.demo.generator import (
-    COLUMNS,
-    DEMO_ACCOUNTS,
-    DEMO_PASSWORD,
-    EXPLICIT_ID_TABLES,
-    WRITE_ORDER,
-    DemoParams,
-    Generator,
-    Refs,
-    Rows,
-)
+from api.demo.generator import Generator
+from api.demo.params import DemoParams, Refs
+from api.demo.school import school_rows
+from api.demo.tables import COLUMNS, EXPLICIT_ID_TABLES, WRITE_ORDER, Rows
 from api.services import bulk_checks as checks
 from api.services import reference, school_calendar
 from api.services.passwords import hash_password
@@ -117,7 +110,6 @@ async def _reference_rows(raw: asyncpg.Connection, params: DemoParams) -> Refs:
         year_id=years[s],
         prev_year_id=years[s - 1],
         quarter_ids={n: periods[(s, "quarter", n)] for n in range(1, 5)},
-        prev_year_period_id=periods[(s - 1, "year", 1)],
     )
 
 
@@ -284,7 +276,7 @@ async def load_demo(
     phases = {"prepare": time.perf_counter() - started}
     log(f"generating {len(gen.orgs)} organizations (seed {params.seed}, today {params.today}) …")
     # The next batch is generated in a worker thread while PostgreSQL ingests the previous one.
-    schools = gen.schools()
+    schools = school_rows(gen)
     done = 0
     pending = asyncio.ensure_future(asyncio.to_thread(_next_batch, schools, FLUSH_ROWS))
     while True:
@@ -352,19 +344,6 @@ async def fingerprint(conn: AsyncConnection) -> dict[str, tuple[int, str]]:
         )
         out[table] = (count, digest)
     return out
-
-
-__all__ = [
-    "DEMO_ACCOUNTS",
-    "DEMO_PASSWORD",
-    "DemoError",
-    "DemoResult",
-    "DemoValidationError",
-    "fingerprint",
-    "is_empty",
-    "load_demo",
-    "reset",
-]
 
 
 async def naive_insert_rate(conn: AsyncConnection, sample: int = 20_000) -> float:
