@@ -242,64 +242,14 @@ class ClassYear:
                         if r < 0.006:  # an edited or deleted mark, with its history in the journal
                             old = value % 5 + 1 if r < 0.0045 else value
                             when = min(entered + late_offsets[int(random() * 6)], now)
-                            name = teacher_name.get(author)
-                            journal.append(
-                                (
-                                    org,
-                                    reg,
-                                    mid,
-                                    cid,
-                                    sid,
-                                    spid,
-                                    d,
-                                    kind,
-                                    "created",
-                                    None,
-                                    str(old),
-                                    author,
-                                    name,
-                                    entered,
-                                )
-                            )
+                            head = (org, reg, mid, cid, sid, spid, d, kind)
+                            by = (author, teacher_name.get(author))
+                            journal.append((*head, "created", None, str(old), *by, entered))
                             if r >= 0.0045:
-                                journal.append(
-                                    (
-                                        org,
-                                        reg,
-                                        mid,
-                                        cid,
-                                        sid,
-                                        spid,
-                                        d,
-                                        kind,
-                                        "deleted",
-                                        str(old),
-                                        None,
-                                        author,
-                                        name,
-                                        when,
-                                    )
-                                )
+                                journal.append((*head, "deleted", str(old), None, *by, when))
                                 mid += 1
                                 continue
-                            journal.append(
-                                (
-                                    org,
-                                    reg,
-                                    mid,
-                                    cid,
-                                    sid,
-                                    spid,
-                                    d,
-                                    kind,
-                                    "changed",
-                                    str(old),
-                                    str(value),
-                                    author,
-                                    name,
-                                    when,
-                                )
-                            )
+                            journal.append((*head, "changed", str(old), str(value), *by, when))
                         key = key_asg | spid
                         acc[key] = acc.get(key, 0) + (value << 12) + 1
                     marks.append(
@@ -321,6 +271,7 @@ class ClassYear:
             acc = sums[q.number]
             at = local_utc(q.ends_on, 15) + timedelta(days=1)
             period_id = g.refs.quarter_ids[q.number]
+            head = (self.org_id, self.region_id, c.id)
             students = [
                 s for s in c.students if s.starts_on <= q.ends_on and (s.ends_on is None or s.ends_on >= q.ends_on)
             ]
@@ -331,44 +282,9 @@ class ClassYear:
                     total, n = packed >> 12, packed & 4095
                     if n == 0:  # no current mark this quarter (a light subject): graded on other work
                         total, n = s.values[int(random() * 20)], 1
-                    if random() < 0.003:
-                        marks.append(
-                            (
-                                mid,
-                                self.org_id,
-                                self.region_id,
-                                c.id,
-                                sid,
-                                s.person_id,
-                                None,
-                                period_id,
-                                "quarter",
-                                None,
-                                True,
-                                q.ends_on,
-                                t.person_id,
-                                at,
-                            )
-                        )
-                    else:
-                        value = max(1, min(5, math.floor(total / n + 0.5)))
-                        marks.append(
-                            (
-                                mid,
-                                self.org_id,
-                                self.region_id,
-                                c.id,
-                                sid,
-                                s.person_id,
-                                None,
-                                period_id,
-                                "quarter",
-                                value,
-                                False,
-                                q.ends_on,
-                                t.person_id,
-                                at,
-                            )
-                        )
+                    not_attested = random() < 0.003  # «н/а»
+                    value = None if not_attested else max(1, min(5, math.floor(total / n + 0.5)))
+                    mark = (sid, s.person_id, None, period_id, "quarter")  # subject, student, no lesson, period, kind
+                    marks.append((mid, *head, *mark, value, not_attested, q.ends_on, t.person_id, at))
                     mid += 1
         g.ids.next["marks"] = mid

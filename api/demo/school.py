@@ -192,53 +192,39 @@ class SchoolBuilder:
             mother = staff_mothers[rnd.randrange(len(staff_mothers))].person_id
             self.parents_in_staff.add(mother)
         elif rnd.random() < 0.95:
-            mother = self.g.person(
-                self.rows,
-                rnd,
-                names.surname_form(fam.surname, "F"),
-                names.first_name(rnd, "F", fam.kazakh),
-                names.patronymic(
-                    rnd.choice(names.KAZAKH_MALE if fam.kazakh else names.RUSSIAN_MALE), "F", fam.kazakh_style
-                ),
-                "F",
-                birth(rnd, 1976, 1998),
-                with_iin=rnd.random() < 0.9,
-                phone=True,
-            )
-            self.user_of.setdefault(mother, "parent")
+            surname, first = names.surname_form(fam.surname, "F"), names.first_name(rnd, "F", fam.kazakh)
+            mother = self._parent(fam, "F", surname, first, (1976, 1998))
         if rnd.random() < 0.65:
-            father = self.g.person(
-                self.rows,
-                rnd,
-                fam.surname,
-                fam.father_name,
-                names.patronymic(
-                    rnd.choice(names.KAZAKH_MALE if fam.kazakh else names.RUSSIAN_MALE), "M", fam.kazakh_style
-                ),
-                "M",
-                birth(rnd, 1972, 1996),
-                with_iin=rnd.random() < 0.9,
-                phone=True,
-            )
-            self.user_of.setdefault(father, "parent")
+            father = self._parent(fam, "M", fam.surname, fam.father_name, (1972, 1996))
         entry = (fam, mother, father)
         self.families.append(entry)
         return entry
 
+    def _parent(self, fam: names.Family, sex: str, surname: str, first: str, born: tuple[int, int]) -> int:
+        """A parent in `fam` (most with an ИИН), counted for registration as a parent."""
+        rnd = self.rnd
+        father_name = rnd.choice(names.KAZAKH_MALE if fam.kazakh else names.RUSSIAN_MALE)
+        patronymic = names.patronymic(father_name, sex, fam.kazakh_style)
+        pid = self.g.person(
+            self.rows, rnd, surname, first, patronymic, sex, birth(rnd, *born), with_iin=rnd.random() < 0.9, phone=True
+        )
+        self.user_of.setdefault(pid, "parent")
+        return pid
+
+    def _child(self, fam: names.Family, sex: str, grade: int, school_year: int | None) -> int:
+        """A child in `fam` of the age of `grade` in the school year starting in `school_year` (None: no birth date)."""
+        rnd = self.rnd
+        first = names.first_name(rnd, sex, fam.kazakh)
+        born = None if school_year is None else student_birth(rnd, school_year, grade)
+        patronymic = names.patronymic(fam.father_name, sex, fam.kazakh_style)
+        return self.g.person(self.rows, rnd, names.surname_form(fam.surname, sex), first, patronymic, sex, born)
+
     def _new_student(self, grade: int, starts_on: date) -> Student:
-        rnd, g = self.rnd, self.g
+        rnd = self.rnd
         fam, mother, father = self._family()
         sex = rnd.choice("MF")
         has_birth = rnd.random() > 0.02
-        pid = g.person(
-            self.rows,
-            rnd,
-            names.surname_form(fam.surname, sex),
-            names.first_name(rnd, sex, fam.kazakh),
-            names.patronymic(fam.father_name, sex, fam.kazakh_style),
-            sex,
-            student_birth(rnd, self.p.start_year, grade) if has_birth else None,
-        )
+        pid = self._child(fam, sex, grade, self.p.start_year if has_birth else None)
         for parent, relation in ((mother, "mother"), (father, "father")):
             if parent is not None:
                 self.rows["parent_links"].append((self.org.region_id, parent, pid, relation))
@@ -344,15 +330,7 @@ class SchoolBuilder:
         rnd = self.rnd
         fam = names.Family(rnd)
         sex = rnd.choice("MF")
-        pid = self.g.person(
-            self.rows,
-            rnd,
-            names.surname_form(fam.surname, sex),
-            names.first_name(rnd, sex, fam.kazakh),
-            names.patronymic(fam.father_name, sex, fam.kazakh_style),
-            sex,
-            student_birth(rnd, self.p.start_year - 1, grade),
-        )
+        pid = self._child(fam, sex, grade, self.p.start_year - 1)
         return Student(pid, rnd.choices(range(5), ABILITY_WEIGHTS)[0], date(self.p.start_year - 1, 9, 1))
 
     # ------------------------------------------------------------------ accounts and visits
