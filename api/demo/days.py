@@ -15,25 +15,14 @@ def local_utc(day: date, local_hour: float) -> datetime:
     return datetime.combine(day, time(minutes // 60 % 24, minutes % 60), tzinfo=UTC) - ALMATY
 
 
+# Public holidays of Kazakhstan inside a school year: (0 the autumn's year, 1 the next one; month; day).
+_HOLIDAYS = ((0, 10, 25), (0, 12, 16), (0, 12, 17), (1, 1, 1), (1, 1, 2), (1, 1, 7), (1, 3, 8), (1, 3, 21), (1, 3, 22))
+_HOLIDAYS += ((1, 3, 23), (1, 5, 1), (1, 5, 7), (1, 5, 9))
+
+
 def public_holidays(start_year: int) -> frozenset[date]:
     """Public holidays of Kazakhstan that fall inside a school year."""
-    y, z = start_year, start_year + 1
-    days = {
-        date(y, 10, 25),
-        date(y, 12, 16),
-        date(y, 12, 17),
-        date(z, 1, 1),
-        date(z, 1, 2),
-        date(z, 1, 7),
-        date(z, 3, 8),
-        date(z, 3, 21),
-        date(z, 3, 22),
-        date(z, 3, 23),
-        date(z, 5, 1),
-        date(z, 5, 7),
-        date(z, 5, 9),
-    }
-    return frozenset(days)
+    return frozenset(date(start_year + k, month, day) for k, month, day in _HOLIDAYS)
 
 
 def school_days(start_year: int, until: date) -> list[date]:

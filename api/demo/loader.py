@@ -6,7 +6,7 @@ import asyncio
 import importlib
 import time
 from collections import defaultdict
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Awaitable, Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
 import asyncpg
@@ -65,33 +65,23 @@ async def reset(conn: AsyncConnection) -> None:
     await raw.execute(f"TRUNCATE {', '.join(_quote(t) for t in tables)} RESTART IDENTITY CASCADE")
 
 
+async def _upsert_by_code(
+    raw: asyncpg.Connection, table: str, columns: tuple[str, ...], rows: Iterable[tuple[object, ...]]
+) -> dict[str, int]:
+    """Insert or update reference rows by their code (the first column); their ids by code."""
+    values = ", ".join(f"${i}" for i in range(1, len(columns) + 1))
+    updates = ", ".join(f"{c} = EXCLUDED.{c}" for c in columns[1:])
+    sql = (
+        f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({values}) "  # noqa: S608 (the demo's own table names)
+        f"ON CONFLICT (code) DO UPDATE SET {updates} RETURNING id"
+    )
+    return {str(row[0]): await raw.fetchval(sql, *row) for row in rows}
+
+
 async def _reference_rows(raw: asyncpg.Connection, params: DemoParams) -> Refs:
-    type_ids = {}
-    for code, ru, kk, en, order in reference.ORGANIZATION_TYPES:
-        type_ids[code] = await raw.fetchval(
-            """INSERT INTO organization_types (code, name_ru, name_kk, name_en, sort_order)
-               VALUES ($1, $2, $3, $4, $5)
-               ON CONFLICT (code) DO UPDATE SET name_ru = EXCLUDED.name_ru, name_kk = EXCLUDED.name_kk,
-                                                name_en = EXCLUDED.name_en, sort_order = EXCLUDED.sort_order
-               RETURNING id""",
-            code,
-            ru,
-            kk,
-            en,
-            order,
-        )
-    structure_ids = {}
-    for code, ru, kk, en in reference.ORGANIZATION_STRUCTURES:
-        structure_ids[code] = await raw.fetchval(
-            """INSERT INTO organization_structures (code, name_ru, name_kk, name_en) VALUES ($1, $2, $3, $4)
-               ON CONFLICT (code) DO UPDATE SET name_ru = EXCLUDED.name_ru, name_kk = EXCLUDED.name_kk,
-                                                name_en = EXCLUDED.name_en
-               RETURNING id""",
-            code,
-            ru,
-            kk,
-            en,
-        )
+    names = ("code", "name_ru", "name_kk", "name_en")
+    type_ids = await _upsert_by_code(raw, "organization_types", (*names, "sort_order"), reference.ORGANIZATION_TYPES)
+    structure_ids = await _upsert_by_code(raw, "organization_structures", names, reference.ORGANIZATION_STRUCTURES)
     years: dict[int, int] = {}
     periods: dict[tuple[int, str, int], int] = {}
     for start in (params.start_year - 1, params.start_year):
