@@ -16,9 +16,6 @@ from api.demo.tables import Ids, Rows
 from api.services import iin as iin_codes
 from api.services import school_calendar
 
-CATEGORIES = ("master", "researcher", "expert", "moderator", "pedagogue", "none")
-CATEGORY_WEIGHTS = (3, 10, 20, 25, 25, 17)
-
 
 class Generator:
     """Builds the rows of the demo region; the same parameters give the same rows."""
@@ -108,12 +105,9 @@ class Generator:
         rows["persons"].append((pid, self.region_id, surname, first, patronymic, sex, birth, code, tel, None))
         return pid
 
-    def adult(self, rows: Rows, rnd: random.Random, sex: str, born: tuple[int, int], phone: bool = True) -> int:
+    def _adult(self, rows: Rows, rnd: random.Random, sex: str, born: tuple[int, int]) -> int:
         surname, first, patr = names.adult(rnd, sex)
-        return self.person(rows, rnd, surname, first, patr, sex, birth(rnd, *born), phone=phone)
-
-    def category(self, rnd: random.Random) -> str:
-        return rnd.choices(CATEGORIES, CATEGORY_WEIGHTS)[0]
+        return self.person(rows, rnd, surname, first, patr, sex, birth(rnd, *born), phone=True)
 
     # ------------------------------------------------------------------ structure
     def structure(self) -> Rows:
@@ -262,12 +256,12 @@ class Generator:
             "region": ("Отдел общего среднего образования", "Отдел дошкольного образования", "Отдел кадров"),
         }
         for key, info in self.bodies.items():
-            head = self.adult(rows, rnd, rnd.choice("MF"), (1965, 1982))
+            head = self._adult(rows, rnd, rnd.choice("MF"), (1965, 1982))
             info.head_person_id = head
             rid = None if key == "ministry" else self.region_id
             rows["staff_posts"].append((info.id, rid, head, "Руководитель", "head", "none", date(2019, 9, 1)))
             for _ in range(2 if key in ("ministry", "region") else 1):
-                dep = self.adult(rows, rnd, rnd.choice("MF"), (1968, 1988))
+                dep = self._adult(rows, rnd, rnd.choice("MF"), (1968, 1988))
                 rows["staff_posts"].append(
                     (
                         info.id,
@@ -281,7 +275,7 @@ class Generator:
                 )
             specialists = []
             for _ in range(rnd.randrange(4, 9)):
-                sp = self.adult(rows, rnd, rnd.choice("FFM"), (1970, 2000))
+                sp = self._adult(rows, rnd, rnd.choice("FFM"), (1970, 2000))
                 specialists.append(sp)
                 rows["staff_posts"].append(
                     (
@@ -308,7 +302,7 @@ class Generator:
                 )
             for account in DEMO_ACCOUNTS:
                 if account.body == key:
-                    person = self.adult(rows, rnd, rnd.choice("MF"), (1975, 1998))
+                    person = self._adult(rows, rnd, rnd.choice("MF"), (1975, 1998))
                     role = "administrator" if account.app_role == "admin" else "specialist"
                     rows["staff_posts"].append((info.id, rid, person, account.position, role, "none", date(2020, 9, 1)))
                     self.accounts.append((account, person, info.id))

@@ -16,6 +16,8 @@ from api.demo.records import ABILITY_WEIGHTS, ClassInfo, OrgInfo, Staff, Student
 from api.demo.tables import Rows
 
 LETTERS = ("А", "Б", "В", "Г")
+CATEGORIES = ("master", "researcher", "expert", "moderator", "pedagogue", "none")
+CATEGORY_WEIGHTS = (3, 10, 20, 25, 25, 17)
 
 
 def school_rows(gen: Generator) -> Iterator[Rows]:
@@ -38,26 +40,14 @@ class SchoolBuilder:
         self.user_of: dict[int, str] = {}  # person id → role counted for registration (staff, student, parent)
         self.parents_in_staff: set[int] = set()
 
-    def _post(self, person: int, position: str, role: str, category: str | None = None) -> None:
-        rnd = self.rnd
-        self.rows["staff_posts"].append(
-            (
-                self.org.id,
-                self.org.region_id,
-                person,
-                position,
-                role,
-                category or self.g.category(rnd),
-                date(rnd.randrange(1995, 2026), rnd.choice((8, 9, 9, 9, 1)), 1),
-            )
-        )
-
     def _new_staff(self, position: str, role: str, speciality: str | None = None, female: float = 0.8) -> Staff:
         rnd = self.rnd
         sex = "F" if rnd.random() < female else "M"
         surname, first, patr = names.adult(rnd, sex)
         pid = self.g.person(self.rows, rnd, surname, first, patr, sex, birth(rnd, 1962, 2001), phone=True)
-        self._post(pid, position, role)
+        category = rnd.choices(CATEGORIES, CATEGORY_WEIGHTS)[0]
+        started = date(rnd.randrange(1995, 2026), rnd.choice((8, 9, 9, 9, 1)), 1)
+        self.rows["staff_posts"].append((self.org.id, self.org.region_id, pid, position, role, category, started))
         s = Staff(pid, f"{surname} {first} {patr}", sex, speciality, diligence=rnd.choice((1.0, 1.0, 1.0, 0.9, 0.7)))
         self.staff.append(s)
         self.user_of[pid] = "staff"
