@@ -16,8 +16,8 @@ def local_utc(day: date, local_hour: float) -> datetime:
 
 
 # Public holidays of Kazakhstan inside a school year: (0 the autumn's year, 1 the next one; month; day).
-_HOLIDAYS = ((0, 10, 25), (0, 12, 16), (0, 12, 17), (1, 1, 1), (1, 1, 2), (1, 1, 7), (1, 3, 8), (1, 3, 21), (1, 3, 22))
-_HOLIDAYS += ((1, 3, 23), (1, 5, 1), (1, 5, 7), (1, 5, 9))
+_HOLIDAYS: tuple[tuple[int, int, int], ...] = ((0, 10, 25), (0, 12, 16), (0, 12, 17), (1, 1, 1), (1, 1, 2), (1, 1, 7))
+_HOLIDAYS += ((1, 3, 8), (1, 3, 21), (1, 3, 22), (1, 3, 23), (1, 5, 1), (1, 5, 7), (1, 5, 9))
 
 
 def public_holidays(start_year: int) -> frozenset[date]:
