@@ -194,8 +194,6 @@ class Generator:
                 places.OrgSpec(
                     f"Средняя школа №{number}" if grades[1] == 11 else f"Основная школа №{number}",
                     f"№{number} орта мектеп" if grades[1] == 11 else f"№{number} негізгі мектеп",
-                    "general",
-                    "independent",
                     district,
                     grades,
                 )
