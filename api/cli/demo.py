@@ -12,7 +12,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import create_async_engine
 from sqlalchemy.pool import NullPool
 
-from api.demo.generator import DEMO_ACCOUNTS, DEMO_PASSWORD, DemoParams
+from api.demo.params import DEMO_ACCOUNTS, DEMO_PASSWORD, DemoParams
 
 
 def _range(text: str) -> tuple[int, int]:

@@ -1,6 +1,5 @@
 """The deterministic demo region: generator (plain Python), COPY loader, set-based rule checks."""
 
-from api.demo.generator import DEMO_ACCOUNTS, DEMO_PASSWORD, DemoAccount, DemoParams
 from api.demo.loader import (
     DemoError,
     DemoResult,
@@ -10,6 +9,7 @@ from api.demo.loader import (
     load_demo,
     reset,
 )
+from api.demo.params import DEMO_ACCOUNTS, DEMO_PASSWORD, DemoAccount, DemoParams
 
 __all__ = [
     "DEMO_ACCOUNTS",

@@ -6,24 +6,17 @@ import asyncio
 import importlib
 import time
 from collections import defaultdict
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Awaitable, Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
 import asyncpg
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from api.db import drop_secondary_indexes, raw_connection
-from api.demo.generator import (
-    COLUMNS,
-    DEMO_ACCOUNTS,
-    DEMO_PASSWORD,
-    EXPLICIT_ID_TABLES,
-    WRITE_ORDER,
-    DemoParams,
-    Generator,
-    Refs,
-    Rows,
-)
+from api.demo.generator import Generator
+from api.demo.params import DemoParams, Refs
+from api.demo.school import school_rows
+from api.demo.tables import COLUMNS, EXPLICIT_ID_TABLES, WRITE_ORDER, Rows
 from api.services import bulk_checks as checks
 from api.services import reference, school_calendar
 from api.services.passwords import hash_password
@@ -72,33 +65,23 @@ async def reset(conn: AsyncConnection) -> None:
     await raw.execute(f"TRUNCATE {', '.join(_quote(t) for t in tables)} RESTART IDENTITY CASCADE")
 
 
+async def _upsert_by_code(
+    raw: asyncpg.Connection, table: str, columns: tuple[str, ...], rows: Iterable[tuple[object, ...]]
+) -> dict[str, int]:
+    """Insert or update reference rows by their code (the first column); their ids by code."""
+    values = ", ".join(f"${i}" for i in range(1, len(columns) + 1))
+    updates = ", ".join(f"{c} = EXCLUDED.{c}" for c in columns[1:])
+    sql = (
+        f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({values}) "  # noqa: S608 (the demo's own table names)
+        f"ON CONFLICT (code) DO UPDATE SET {updates} RETURNING id"
+    )
+    return {str(row[0]): await raw.fetchval(sql, *row) for row in rows}
+
+
 async def _reference_rows(raw: asyncpg.Connection, params: DemoParams) -> Refs:
-    type_ids = {}
-    for code, ru, kk, en, order in reference.ORGANIZATION_TYPES:
-        type_ids[code] = await raw.fetchval(
-            """INSERT INTO organization_types (code, name_ru, name_kk, name_en, sort_order)
-               VALUES ($1, $2, $3, $4, $5)
-               ON CONFLICT (code) DO UPDATE SET name_ru = EXCLUDED.name_ru, name_kk = EXCLUDED.name_kk,
-                                                name_en = EXCLUDED.name_en, sort_order = EXCLUDED.sort_order
-               RETURNING id""",
-            code,
-            ru,
-            kk,
-            en,
-            order,
-        )
-    structure_ids = {}
-    for code, ru, kk, en in reference.ORGANIZATION_STRUCTURES:
-        structure_ids[code] = await raw.fetchval(
-            """INSERT INTO organization_structures (code, name_ru, name_kk, name_en) VALUES ($1, $2, $3, $4)
-               ON CONFLICT (code) DO UPDATE SET name_ru = EXCLUDED.name_ru, name_kk = EXCLUDED.name_kk,
-                                                name_en = EXCLUDED.name_en
-               RETURNING id""",
-            code,
-            ru,
-            kk,
-            en,
-        )
+    names = ("code", "name_ru", "name_kk", "name_en")
+    type_ids = await _upsert_by_code(raw, "organization_types", (*names, "sort_order"), reference.ORGANIZATION_TYPES)
+    structure_ids = await _upsert_by_code(raw, "organization_structures", names, reference.ORGANIZATION_STRUCTURES)
     years: dict[int, int] = {}
     periods: dict[tuple[int, str, int], int] = {}
     for start in (params.start_year - 1, params.start_year):
@@ -117,7 +100,6 @@ async def _reference_rows(raw: asyncpg.Connection, params: DemoParams) -> Refs:
         year_id=years[s],
         prev_year_id=years[s - 1],
         quarter_ids={n: periods[(s, "quarter", n)] for n in range(1, 5)},
-        prev_year_period_id=periods[(s - 1, "year", 1)],
     )
 
 
@@ -284,7 +266,7 @@ async def load_demo(
     phases = {"prepare": time.perf_counter() - started}
     log(f"generating {len(gen.orgs)} organizations (seed {params.seed}, today {params.today}) …")
     # The next batch is generated in a worker thread while PostgreSQL ingests the previous one.
-    schools = gen.schools()
+    schools = school_rows(gen)
     done = 0
     pending = asyncio.ensure_future(asyncio.to_thread(_next_batch, schools, FLUSH_ROWS))
     while True:
@@ -352,19 +334,6 @@ async def fingerprint(conn: AsyncConnection) -> dict[str, tuple[int, str]]:
         )
         out[table] = (count, digest)
     return out
-
-
-__all__ = [
-    "DEMO_ACCOUNTS",
-    "DEMO_PASSWORD",
-    "DemoError",
-    "DemoResult",
-    "DemoValidationError",
-    "fingerprint",
-    "is_empty",
-    "load_demo",
-    "reset",
-]
 
 
 async def naive_insert_rate(conn: AsyncConnection, sample: int = 20_000) -> float:

@@ -165,6 +165,33 @@ QUESTIONS = [
     ("Марат", "Как перевести ребёнка в другую школу?", None),
 ]
 
+CONTENT_TYPES = {
+    "pdf": "application/pdf",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+}
+
+# The documents of a management body: folder (orders or norms), file name, title and the text inside.
+BODY_DOCUMENTS = (
+    (
+        "orders",
+        "Приказ об осенних каникулах.pdf",
+        "Order on the autumn holidays",
+        "Autumn holidays: 27 October - 4 November.",
+    ),
+    (
+        "orders",
+        "Бұйрық: оқу жылының басталуы.docx",
+        "Оқу жылының басталуы туралы бұйрық",
+        "Оқу жылы 1 қыркүйекте басталады.",
+    ),
+    (
+        "norms",
+        "Правила приёма в 1 класс.docx",
+        "Правила приёма в 1 класс",
+        "Приём документов: с 1 апреля по 31 августа.",
+    ),
+)
+
 
 def _at(day: date, hour: int) -> datetime:
     return datetime.combine(day, time(hour, 0), tzinfo=UTC)
@@ -197,16 +224,16 @@ async def load_site_content(conn: AsyncConnection, settings: Settings, seed: int
         session.add(obj)
         written += 1
 
-    def stored(org_id: int, name: str, data: bytes, content_type: str, **kw: object) -> StoredFile:
+    def stored(org_id: int, name: str, data: bytes, folder: DocumentFolder | None) -> StoredFile:
         return StoredFile(
             organization_id=org_id,
+            folder_id=folder.id if folder else None,
             kind="document",
             name=name,
             storage_key=storage.put(data),
-            content_type=content_type,
+            content_type=CONTENT_TYPES[name.rsplit(".", 1)[1]],
             size_bytes=len(data),
             sha256=hashlib.sha256(data).hexdigest(),
-            **kw,
         )
 
     orgs = list(await session.scalars(select(Organization).order_by(Organization.id)))
@@ -216,9 +243,7 @@ async def load_site_content(conn: AsyncConnection, settings: Settings, seed: int
             add(folder)
             await session.flush()
             report = pdf_bytes(f"Public report {year}-{year + 1}", [org.name_ru.encode("ascii", "ignore").decode()])
-            add(
-                stored(org.id, f"Публичный отчёт {year}-{year + 1}.pdf", report, "application/pdf", folder_id=folder.id)
-            )
+            add(stored(org.id, f"Публичный отчёт {year}-{year + 1}.pdf", report, folder))
             add(
                 NewsPost(
                     organization_id=org.id,
@@ -271,41 +296,11 @@ async def load_site_content(conn: AsyncConnection, settings: Settings, seed: int
         add(orders)
         add(norms)
         await session.flush()
-        add(
-            stored(
-                org.id,
-                "Приказ об осенних каникулах.pdf",
-                pdf_bytes("Order on the autumn holidays", ["Autumn holidays: 27 October - 4 November."]),
-                "application/pdf",
-                folder_id=orders.id,
-            )
-        )
-        add(
-            stored(
-                org.id,
-                "Бұйрық: оқу жылының басталуы.docx",
-                docx_bytes("Оқу жылының басталуы туралы бұйрық", ["Оқу жылы 1 қыркүйекте басталады."]),
-                "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-                folder_id=orders.id,
-            )
-        )
-        add(
-            stored(
-                org.id,
-                "Правила приёма в 1 класс.docx",
-                docx_bytes("Правила приёма в 1 класс", ["Приём документов: с 1 апреля по 31 августа."]),
-                "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-                folder_id=norms.id,
-            )
-        )
-        add(
-            stored(
-                org.id,
-                f"План работы на {year}-{year + 1} учебный год.pdf",
-                pdf_bytes(f"Work plan {year}-{year + 1}", ["1. Methodical work", "2. Olympiads", "3. Staff"]),
-                "application/pdf",
-            )
-        )
+        for key, name, title, text in BODY_DOCUMENTS:
+            make = pdf_bytes if name.endswith(".pdf") else docx_bytes
+            add(stored(org.id, name, make(title, [text]), orders if key == "orders" else norms))
+        plan = pdf_bytes(f"Work plan {year}-{year + 1}", ["1. Methodical work", "2. Olympiads", "3. Staff"])
+        add(stored(org.id, f"План работы на {year}-{year + 1} учебный год.pdf", plan, None))
         for order, (title, description, topics) in enumerate(FORUM):
             section = ForumSection(organization_id=org.id, title=title, description=description, sort_order=order)
             add(section)

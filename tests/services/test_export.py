@@ -21,7 +21,7 @@ from sqlalchemy.pool import NullPool
 
 from api.config import get_settings
 from api.db import ensure_database, run_migrations, with_database
-from api.demo.loader import DemoParams, load_demo
+from api.demo import DemoParams, load_demo
 from api.demo.site import load_site_content
 from api.models import Base
 from api.models.people import User
