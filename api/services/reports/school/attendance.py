@@ -1,4 +1,4 @@
-"""Посещаемость: summary by class, the school by day or week, class × subject, class teacher."""
+"""Посещаемость: the shared counts and columns; the summary by class, the school by day or week, class × subject."""
 
 from __future__ import annotations
 
@@ -7,11 +7,10 @@ from typing import Any
 
 from sqlalchemy import and_, func, literal_column, select
 
-from api.errors import InvalidInput
-from api.models import Absence, Enrolment, Lesson, Person, SchoolClass, Subject
+from api.models import Absence, Enrolment, Lesson, SchoolClass, Subject
 from api.models.aggregates import ReportOrgDayAttendance
 from api.models.school import lesson_held
-from api.services.membership import member_during, member_on
+from api.services.membership import member_on
 from api.services.reports.engine import (
     TOTAL,
     ChartSpec,
@@ -26,14 +25,11 @@ from api.services.reports.engine import (
 )
 from api.services.reports.school.common import (
     CLASS,
-    DATE,
-    STUDENT,
     SUBJECT,
     TIMED,
     T,
     class_name,
     fmt,
-    full_name,
     in_org,
     resolve_range,
     school_report,
@@ -96,7 +92,7 @@ RULES: Text = {
 }
 
 
-def _m(prefix: Text) -> Text:
+def attendance_methodology(prefix: Text) -> Text:
     return {k: prefix[k] + " " + RULES[k] for k in ("ru", "kk", "en")}
 
 
@@ -109,11 +105,11 @@ def finish(row: dict[str, Any]) -> dict[str, Any]:
     return row
 
 
-def _active(e: Any, day: Any) -> Any:
+def active_on(e: Any, day: Any) -> Any:
     return member_on(e.starts_on, e.ends_on, day)
 
 
-async def _lesson_counts(ctx: ReportContext, start: Any, end: Any, keys: tuple[str, ...]) -> dict[tuple, dict]:
+async def lesson_counts(ctx: ReportContext, start: Any, end: Any, keys: tuple[str, ...]) -> dict[tuple, dict]:
     """Held lessons and student-lessons grouped by lesson columns `keys`.
 
     Lessons are first counted per (class, date[, subject]); the students enrolled in the class on that date
@@ -132,7 +128,7 @@ async def _lesson_counts(ctx: ReportContext, start: Any, end: Any, keys: tuple[s
         .group_by(*[getattr(ls, k) for k in inner])
         .subquery("pairs")
     )
-    enrolled = select(func.count()).where(e.class_id == pairs.c.class_id, _active(e, pairs.c.date)).scalar_subquery()
+    enrolled = select(func.count()).where(e.class_id == pairs.c.class_id, active_on(e, pairs.c.date)).scalar_subquery()
     gcols = [pairs.c[k] for k in keys]
     stmt = select(
         *gcols,
@@ -145,7 +141,7 @@ async def _lesson_counts(ctx: ReportContext, start: Any, end: Any, keys: tuple[s
     return out
 
 
-async def _absence_counts(ctx: ReportContext, start: Any, end: Any, keys: tuple[Any, ...], join_lesson: bool) -> dict:
+async def absence_counts(ctx: ReportContext, start: Any, end: Any, keys: tuple[Any, ...], join_lesson: bool) -> dict:
     ab, ls = Absence, Lesson
     stmt = select(*keys, ab.reason, func.count()).select_from(ab)
     if join_lesson:
@@ -173,7 +169,7 @@ async def _class_names(ctx: ReportContext) -> list[Any]:
     return list((await ctx.session.execute(stmt.order_by(c.grade, c.letter, c.id))).all())
 
 
-def _sum_rows(rows: list[dict[str, Any]], first: str, lang: str) -> dict[str, Any]:
+def sum_rows(rows: list[dict[str, Any]], first: str, lang: str) -> dict[str, Any]:
     total: dict[str, Any] = {first: t(TOTAL, lang)}
     for f in FIELDS:
         total[f] = sum(r[f] for r in rows)
@@ -186,15 +182,15 @@ def _sum_rows(rows: list[dict[str, Any]], first: str, lang: str) -> dict[str, An
 async def summary_query(ctx: ReportContext) -> ReportResult:
     """A row per class: lessons held, student-lessons, missed lessons by reason, late, % attendance."""
     start, end = await resolve_range(ctx)
-    lessons = await _lesson_counts(ctx, start, end, ("class_id",))
-    absences = await _absence_counts(ctx, start, end, (Absence.class_id,), False)
+    lessons = await lesson_counts(ctx, start, end, ("class_id",))
+    absences = await absence_counts(ctx, start, end, (Absence.class_id,), False)
     rows = []
     for c in await _class_names(ctx):
         key = (c.id,)
         if key not in lessons and key not in absences:
             continue
         rows.append(finish({"_id": c.id, "class": c.name, **lessons.get(key, {}), **absences.get(key, {})}))
-    return ReportResult(rows=rows, count=len(rows), totals=_sum_rows(rows, "class", ctx.lang) if rows else None)
+    return ReportResult(rows=rows, count=len(rows), totals=sum_rows(rows, "class", ctx.lang) if rows else None)
 
 
 ATTENDANCE_SUMMARY = school_report(
@@ -204,7 +200,7 @@ ATTENDANCE_SUMMARY = school_report(
         section="school",
         filters=(*TIMED, "class_id"),
         columns=(Col("class", CLASS), *absence_columns()),
-        methodology=_m(
+        methodology=attendance_methodology(
             T(
                 "Строка на каждый класс с уроками или пропусками за период.",
                 "Кезеңде сабақтары немесе жіберулері бар әр сыныпқа бір жол.",
@@ -254,7 +250,7 @@ async def school_query(ctx: ReportContext) -> ReportResult:
         "points": [{"x": r["date"], "label": r["day"], "pct_attendance": r["pct_attendance"]} for r in rows],
     }
     return ReportResult(
-        rows=rows, count=len(rows), totals=_sum_rows(rows, "day", ctx.lang) if rows else None, chart=chart
+        rows=rows, count=len(rows), totals=sum_rows(rows, "day", ctx.lang) if rows else None, chart=chart
     )
 
 
@@ -269,7 +265,7 @@ ATTENDANCE_SCHOOL = school_report(
             View("week", T("По неделям", "Апталар бойынша", "By week")),
         ),
         columns=(Col("day", T("Дата / неделя", "Күн / апта", "Day / week")), *absence_columns()),
-        methodology=_m(
+        methodology=attendance_methodology(
             T(
                 "Строка на каждый учебный день (или неделю с понедельника, в пределах периода); график — % "
                 "посещаемости по дням. Данные — ежедневный агрегат посещаемости организации, обновляемый с журналом.",
@@ -293,8 +289,8 @@ ATTENDANCE_SCHOOL = school_report(
 async def classes_query(ctx: ReportContext) -> ReportResult:
     """A row per class and subject: lessons, missed lessons by reason, late, % attendance."""
     start, end = await resolve_range(ctx)
-    lessons = await _lesson_counts(ctx, start, end, ("class_id", "subject_id"))
-    absences = await _absence_counts(ctx, start, end, (Absence.class_id, Lesson.subject_id), True)
+    lessons = await lesson_counts(ctx, start, end, ("class_id", "subject_id"))
+    absences = await absence_counts(ctx, start, end, (Absence.class_id, Lesson.subject_id), True)
     keys = set(lessons) | set(absences)
     names = {c.id: (i, c.name) for i, c in enumerate(await _class_names(ctx))}
     sids = {k[1] for k in keys}
@@ -315,7 +311,7 @@ async def classes_query(ctx: ReportContext) -> ReportResult:
         )
         for k in ordered
     ]
-    return ReportResult(rows=rows, count=len(rows), totals=_sum_rows(rows, "class", ctx.lang) if rows else None)
+    return ReportResult(rows=rows, count=len(rows), totals=sum_rows(rows, "class", ctx.lang) if rows else None)
 
 
 ATTENDANCE_CLASSES = school_report(
@@ -325,7 +321,7 @@ ATTENDANCE_CLASSES = school_report(
         section="school",
         filters=(*TIMED, "class_id", "subject_id"),
         columns=(Col("class", CLASS), Col("subject", SUBJECT), *absence_columns()),
-        methodology=_m(
+        methodology=attendance_methodology(
             T(
                 "Строка на каждую пару класс–предмет: уроки предмета в классе и пропуски этих уроков.",
                 "Әр сынып–пән жұбына бір жол: сыныптағы пән сабақтары және олардан жіберулер.",
@@ -336,118 +332,6 @@ ATTENDANCE_CLASSES = school_report(
         count_label=T(
             "Всего {n} {строка|строки|строк} класс–предмет", "Барлығы {n} сынып–пән", "Total: {n} class subjects"
         ),
-        requires_organization=True,
-    )
-)
-
-
-# --- Посещаемость: Классному руководителю -----------------------------------------------------------
-
-
-async def class_teacher_query(ctx: ReportContext) -> ReportResult:
-    """One class: a row per student (view «students») or per day (view «days») with absences by reason."""
-    class_id = ctx.filters.class_id
-    if class_id is None:
-        raise InvalidInput("class_id", "the report is about one class: choose class_id")
-    start, end = await resolve_range(ctx)
-    if ctx.view == "days":
-        lessons = await _lesson_counts(ctx, start, end, ("date",))
-        absences = await _absence_counts(ctx, start, end, (Absence.date,), False)
-        days = sorted(set(lessons) | set(absences))
-        rows = [
-            finish(
-                {
-                    "_id": d[0].isoformat(),
-                    "day": fmt(d[0]),
-                    "date": d[0].isoformat(),
-                    **lessons.get(d, {}),
-                    **absences.get(d, {}),
-                }
-            )
-            for d in days
-        ]
-        ctx.columns = [Col("day", DATE), *absence_columns()]
-        chart = {
-            "type": "bar",
-            "x": "day",
-            "series": ["abs_illness", "abs_valid", "abs_unexcused", "abs_late"],
-            "points": [
-                {"x": r["date"], **{k: r[k] for k in ("abs_illness", "abs_valid", "abs_unexcused", "abs_late")}}
-                for r in rows
-            ],
-        }
-        return ReportResult(
-            rows=rows, count=len(rows), totals=_sum_rows(rows, "day", ctx.lang) if rows else None, chart=chart
-        )
-    ls, e, p = Lesson, Enrolment, Person
-    # students enrolled in the class at some time within the range; student-lessons while enrolled
-    stmt = (
-        select(p.id, full_name(p).label("name"), func.count(ls.id).label("student_lessons"))
-        .select_from(e)
-        .join(p, p.id == e.student_person_id)
-        .outerjoin(
-            ls,
-            and_(
-                ls.class_id == e.class_id,
-                lesson_held(ls.status),
-                ls.date.between(start, end),
-                _active(e, ls.date),
-            ),
-        )
-        .where(
-            in_org(ctx, e.organization_id),
-            e.class_id == class_id,
-            member_during(e.starts_on, e.ends_on, start, end),
-        )
-        .group_by(p.id)
-        .order_by(p.surname, p.first_name, p.id)
-    )
-    students = (await ctx.session.execute(stmt)).all()
-    absences = await _absence_counts(ctx, start, end, (Absence.student_person_id,), False)
-    rows = [
-        finish({"_id": s.id, "student": s.name, "student_lessons": s.student_lessons, **absences.get((s.id,), {})})
-        for s in students
-    ]
-    ctx.columns = [
-        Col("student", STUDENT),
-        *absence_columns(with_lessons=False),
-    ]
-    totals = _sum_rows(rows, "student", ctx.lang) if rows else None
-    for row in [*rows, totals or {}]:
-        row.pop("lessons", None)  # lessons are per class, not per student
-    return ReportResult(rows=rows, count=len(rows), totals=totals)
-
-
-ATTENDANCE_CLASS_TEACHER = school_report(
-    ReportDefinition(
-        id="school.attendance.class_teacher",
-        title=T(
-            "Посещаемость: Классному руководителю",
-            "Қатысу: Сынып жетекшісіне",
-            "Attendance: Class teacher",
-        ),
-        section="school",
-        filters=(*TIMED, "class_id"),
-        views=(
-            View("students", T("По ученикам", "Оқушылар бойынша", "By student")),
-            View("days", T("По дням", "Күндер бойынша", "By day")),
-        ),
-        columns=(Col("student", STUDENT), *absence_columns(with_lessons=False)),
-        methodology=_m(
-            T(
-                "Один класс (обязательный фильтр «Класс»). «По ученикам» — строка на каждого ученика, состоявшего в "
-                "классе в пределах периода; ученико-уроки — проведённые уроки класса в дни, когда ученик был зачислен. "
-                "«По дням» — строка на каждый день с уроками или пропусками, с диаграммой пропусков по причинам.",
-                "Бір сынып («Сынып» сүзгісі міндетті). «Оқушылар бойынша» — кезең ішінде сыныпта болған әр оқушыға "
-                "жол; оқушы-сабақтар — оқушы қабылданған күндердегі сыныптың өткізілген сабақтары. «Күндер бойынша» "
-                "— сабақтар немесе жіберулер бар әр күнге жол, себептер бойынша жіберулер диаграммасымен.",
-                "One class (the class filter is required). «By student»: a row per student enrolled in the class at "
-                "some time within the period; student-lessons are the class's held lessons on days the student was "
-                "enrolled. «By day»: a row per day with lessons or absences, with a chart of absences by reason.",
-            )
-        ),
-        query=class_teacher_query,
-        count_label=T("Всего {n} {строка|строки|строк}", "Барлығы {n} жол", "Total: {n} rows"),
         requires_organization=True,
     )
 )
