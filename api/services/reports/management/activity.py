@@ -10,19 +10,9 @@ from sqlalchemy import Date, and_, bindparam, func, literal, select, tuple_
 
 from api.models.aggregates import ReportMultiVisitor, ReportOrgVisitWindow, ReportVisitDay
 from api.services.membership import REPORT_DATE_TEXT, RULE_TEXT
-from api.services.reports.engine import Col, ReportContext, ReportResult, percent
+from api.services.reports.engine import Col, ReportContext, ReportResult, Text, percent
 from api.services.reports.kit import T, methodology
-from api.services.reports.management.grouped import (
-    DAY,
-    definition,
-    group_key,
-    grouped_result,
-    name_column,
-    people_on_day,
-    person_corrections,
-    run_grouped,
-    sum_of,
-)
+from api.services.reports.management import grouped
 
 WEEK_START = bindparam("week_start", type_=Date)
 MONTH_START = bindparam("month_start", type_=Date)
@@ -31,10 +21,15 @@ ALL_T = T("Всего", "Барлығы", "Total")
 USERS_T = T("Польз.", "Пайд.", "Users")
 
 
+def _role(role: str, title: Text, users: str) -> Col:
+    """A role's two columns: all its persons (`<role>_total`) and the registered users among them."""
+    return Col(role, title, children=(Col(f"{role}_total", ALL_T, "int"), Col(users, USERS_T, "int")))
+
+
 def activity_columns(ctx: ReportContext) -> list[Col]:
     """Three header rows as figure 7 of the manual."""
     return [
-        name_column(ctx),
+        grouped.name_column(ctx),
         Col(
             "users",
             T("Пользователи", "Пайдаланушылар", "Users"),
@@ -42,21 +37,9 @@ def activity_columns(ctx: ReportContext) -> list[Col]:
                 Col("persons", ALL_T, "int"),
                 Col("registered", USERS_T, "int"),
                 Col("pct", T("%", "%", "%"), "percent"),
-                Col(
-                    "staff",
-                    T("Сотрудники", "Қызметкерлер", "Staff"),
-                    children=(Col("staff_total", ALL_T, "int"), Col("staff_users", USERS_T, "int")),
-                ),
-                Col(
-                    "students",
-                    T("Ученики", "Оқушылар", "Students"),
-                    children=(Col("students_total", ALL_T, "int"), Col("student_users", USERS_T, "int")),
-                ),
-                Col(
-                    "parents",
-                    T("Родители", "Ата-аналар", "Parents"),
-                    children=(Col("parents_total", ALL_T, "int"), Col("parent_users", USERS_T, "int")),
-                ),
+                _role("staff", T("Сотрудники", "Қызметкерлер", "Staff"), "staff_users"),
+                _role("students", T("Ученики", "Оқушылар", "Students"), "student_users"),
+                _role("parents", T("Родители", "Ата-аналар", "Parents"), "parent_users"),
             ),
         ),
         Col(
@@ -84,31 +67,25 @@ PEOPLE_FIELDS = {
 
 
 def visit_corrections(ctx: ReportContext, schools: Any) -> Any:
-    """Subquery (k, g, x_visits_*): overcount of visitors counted for several organizations of a row."""
-    key = group_key(ctx, schools)
+    """Subquery (k, g, x_visits_*): grouped.overcount of visitors counted for several organizations of a row."""
+    key = grouped.group_key(ctx, schools)
     v = ReportVisitDay
     inner = (
         select(
-            key.label("k"),
-            func.grouping(key).label("g"),
+            *grouped.key_columns(key),
             v.user_id,
-            func.count(v.organization_id.distinct()).filter(v.day == DAY).label("visits_day"),
+            func.count(v.organization_id.distinct()).filter(v.day == grouped.DAY).label("visits_day"),
             func.count(v.organization_id.distinct()).filter(v.day >= WEEK_START).label("visits_week"),
             func.count(v.organization_id.distinct()).label("visits_month"),
         )
         .select_from(ReportMultiVisitor)
         .join(v, v.user_id == ReportMultiVisitor.user_id)
         .join(schools, schools.c.id == v.organization_id)
-        .where(v.day.between(MONTH_START, DAY))
+        .where(v.day.between(MONTH_START, grouped.DAY))
         .group_by(func.grouping_sets(tuple_(key, v.user_id), tuple_(v.user_id)))
         .subquery("multi_visitors")
     )
-    names = ("visits_day", "visits_week", "visits_month")
-    return (
-        select(inner.c.k, inner.c.g, *[func.sum(func.greatest(inner.c[n] - 1, 0)).label(f"x_{n}") for n in names])
-        .group_by(inner.c.k, inner.c.g)
-        .subquery("visit_corrections")
-    )
+    return grouped.overcount(inner, ("visits_day", "visits_week", "visits_month"), "visit_corrections")
 
 
 async def activity_query(ctx: ReportContext) -> ReportResult:
@@ -117,17 +94,19 @@ async def activity_query(ctx: ReportContext) -> ReportResult:
     day = ctx.filters.report_date
 
     def parts(schools: Any) -> tuple[Any, list[Any], list[Any]]:
-        po = people_on_day(schools, [col for col, _ in PEOPLE_FIELDS.values()])
+        po = grouped.people_on_day(schools, [col for col, _ in PEOPLE_FIELDS.values()])
         return (
-            schools.join(po, literal(True)).outerjoin(vw, and_(vw.organization_id == schools.c.id, vw.day == DAY)),
+            schools.join(po, literal(True)).outerjoin(
+                vw, and_(vw.organization_id == schools.c.id, vw.day == grouped.DAY)
+            ),
             [
-                *[sum_of(po.c[col], out) for out, (col, _) in PEOPLE_FIELDS.items()],
-                sum_of(vw.d1, "visits_day"),
-                sum_of(vw.d7, "visits_week"),
-                sum_of(vw.d30, "visits_month"),
+                *[grouped.sum_of(po.c[col], out) for out, (col, _) in PEOPLE_FIELDS.items()],
+                grouped.sum_of(vw.d1, "visits_day"),
+                grouped.sum_of(vw.d7, "visits_week"),
+                grouped.sum_of(vw.d30, "visits_month"),
             ],
             [
-                person_corrections(ctx, schools, {k: flag for k, (_, flag) in PEOPLE_FIELDS.items()}),
+                grouped.person_corrections(ctx, schools, {k: flag for k, (_, flag) in PEOPLE_FIELDS.items()}),
                 visit_corrections(ctx, schools),
             ],
         )
@@ -137,15 +116,14 @@ async def activity_query(ctx: ReportContext) -> ReportResult:
         "week_start": day - dt.timedelta(days=6),
         "month_start": day - dt.timedelta(days=29),
     }
-    rows, totals = await run_grouped(ctx, parts, params)
 
     def derive(row: dict[str, Any]) -> None:
         row["pct"] = percent(row["registered"], row["persons"])
 
-    return grouped_result(ctx, rows, totals, derive)
+    return await grouped.run_grouped(ctx, parts, params, derive)
 
 
-ACTIVITY = definition(
+ACTIVITY = grouped.definition(
     "activity",
     T("Активность в Kundelik.kz", "Kundelik.kz-тегі белсенділік", "Activity in Kundelik.kz"),
     activity_columns,

@@ -10,15 +10,9 @@ from sqlalchemy import Date, and_, bindparam
 
 from api.errors import InvalidInput
 from api.models.aggregates import ReportOrgDayAttendance
-from api.services.reports.engine import Col, ReportContext, ReportResult, applied, fmt_date, percent
-from api.services.reports.kit import T, methodology
-from api.services.reports.management.grouped import (
-    definition,
-    grouped_result,
-    name_column,
-    run_grouped,
-    sum_of,
-)
+from api.services.reports.engine import Col, ReportContext, ReportResult, applied, fmt_date
+from api.services.reports.kit import T, absence_columns, attendance_rates, methodology
+from api.services.reports.management import grouped
 
 DAY_FROM = bindparam("day_from", type_=Date)
 DAY_TO = bindparam("day_to", type_=Date)
@@ -26,23 +20,7 @@ DAY_TO = bindparam("day_to", type_=Date)
 
 def attendance_columns(ctx: ReportContext) -> list[Col]:
     """Lessons held, absences by reason, % attendance."""
-    return [
-        name_column(ctx),
-        Col("lessons", T("Проведено уроков", "Өткізілген сабақтар", "Lessons held"), "int"),
-        Col("student_lessons", T("Ученико-уроков", "Оқушы-сабақтар", "Student-lessons"), "int"),
-        Col(
-            "absences",
-            T("Пропущено уроков", "Жіберілген сабақтар", "Missed lessons"),
-            children=(
-                Col("abs_illness", T("По болезни", "Ауруына байланысты", "Illness"), "int"),
-                Col("abs_valid", T("По уважительной", "Дәлелді себеппен", "Valid reason"), "int"),
-                Col("abs_unexcused", T("Без уважительной", "Дәлелсіз", "Unexcused"), "int"),
-                Col("abs_total", T("Всего", "Барлығы", "Total"), "int"),
-            ),
-        ),
-        Col("abs_late", T("Опоздания", "Кешігулер", "Late"), "int"),
-        Col("pct_attendance", T("% посещаемости", "Қатысу %", "% attendance"), "percent"),
-    ]
+    return [grouped.name_column(ctx), *absence_columns("absences")]
 
 
 async def attendance_query(ctx: ReportContext) -> ReportResult:
@@ -67,26 +45,20 @@ async def attendance_query(ctx: ReportContext) -> ReportResult:
         return (
             schools.outerjoin(a, and_(a.organization_id == schools.c.id, a.day.between(DAY_FROM, DAY_TO))),
             [
-                sum_of(a.lessons_held, "lessons"),
-                sum_of(a.student_lessons, "student_lessons"),
-                sum_of(a.abs_illness, "abs_illness"),
-                sum_of(a.abs_valid, "abs_valid"),
-                sum_of(a.abs_unexcused, "abs_unexcused"),
-                sum_of(a.abs_late, "abs_late"),
+                grouped.sum_of(a.lessons_held, "lessons"),
+                grouped.sum_of(a.student_lessons, "student_lessons"),
+                grouped.sum_of(a.abs_illness, "abs_illness"),
+                grouped.sum_of(a.abs_valid, "abs_valid"),
+                grouped.sum_of(a.abs_unexcused, "abs_unexcused"),
+                grouped.sum_of(a.abs_late, "abs_late"),
             ],
             [],
         )
 
-    rows, totals = await run_grouped(ctx, parts, {"day_from": start, "day_to": end})
-
-    def derive(row: dict[str, Any]) -> None:
-        row["abs_total"] = row["abs_illness"] + row["abs_valid"] + row["abs_unexcused"]
-        row["pct_attendance"] = percent(row["student_lessons"] - row["abs_total"], row["student_lessons"])
-
-    return grouped_result(ctx, rows, totals, derive)
+    return await grouped.run_grouped(ctx, parts, {"day_from": start, "day_to": end}, attendance_rates)
 
 
-ATTENDANCE = definition(
+ATTENDANCE = grouped.definition(
     "attendance.organizations",
     T("Посещаемость по организациям", "Ұйымдар бойынша сабаққа қатысу", "Attendance by organization"),
     attendance_columns,

@@ -9,7 +9,7 @@ persons and visitors, so that totals count distinct people.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from sqlalchemy import ColumnElement, Date, and_, bindparam, func, literal, select, tuple_
@@ -60,6 +60,18 @@ def group_key(ctx: ReportContext, schools: Any) -> ColumnElement[Any]:
     return schools.c.id if ctx.view == "all" else schools.c.district_id
 
 
+def key_columns(key: ColumnElement[Any]) -> list[Any]:
+    """The row key `k` and `g` (1 on the totals row) of a statement grouped by GROUPING SETS over `key`."""
+    return [key.label("k"), func.grouping(key).label("g")]
+
+
+def overcount(inner: Any, names: Iterable[str], name: str) -> Any:
+    """Subquery (k, g, x_<measure>) from per-entity counts by row: how many times a row counts an entity more than
+    once (a person or visitor of several organizations of the row), to subtract from the row's sum."""
+    excess = [func.sum(func.greatest(inner.c[n] - 1, 0)).label(f"x_{n}") for n in names]
+    return select(inner.c.k, inner.c.g, *excess).group_by(inner.c.k, inner.c.g).subquery(name)
+
+
 def _on_row(sub: Any, main: Any) -> ColumnElement[bool]:
     return and_(sub.c.g == main.c.g, sub.c.k.is_not_distinct_from(main.c.k))
 
@@ -81,8 +93,7 @@ def _build_grouped(ctx: ReportContext, parts: Parts) -> tuple[Any, list[str]]:
         name = ctx.name_col(District)
     main = (
         select(
-            key.label("k"),
-            func.grouping(key).label("g"),
+            *key_columns(key),
             func.count().label("schools"),
             func.min(name).label("name"),
             *measures,
@@ -100,10 +111,11 @@ def _build_grouped(ctx: ReportContext, parts: Parts) -> tuple[Any, list[str]]:
 
 
 async def run_grouped(
-    ctx: ReportContext, parts: Parts, params: dict[str, Any] | None = None
-) -> tuple[list[dict[str, Any]], dict[str, Any] | None]:
+    ctx: ReportContext, parts: Parts, params: dict[str, Any], derive: Callable[[dict[str, Any]], None]
+) -> ReportResult:
     """One statement: measures summed per row key and for the total (GROUPING SETS), the row names, and the
-    distinct-person corrections (columns `x_<measure>`, subtracted here); returns (rows, totals).
+    distinct-person corrections (columns `x_<measure>`, subtracted here); then `derive` (the derived measures:
+    %, averages) on every row and the totals, named «Всего» in the asked language.
 
     `parts(schools)` returns (FROM clause starting at `schools`, labelled measures, correction subqueries);
     report values go in as named bind parameters (`params`), so the built statement is reused."""
@@ -112,7 +124,7 @@ async def run_grouped(
     if built is None:
         built = _STATEMENTS[shape] = _build_grouped(ctx, parts)
     stmt, names = built
-    records = (await ctx.session.execute(stmt, {**ctx.bind_values(), **(params or {})})).all()
+    records = (await ctx.session.execute(stmt, {**ctx.bind_values(), **params})).all()
     rows: list[dict[str, Any]] = []
     totals: dict[str, Any] | None = None
     for r in records:
@@ -127,27 +139,16 @@ async def run_grouped(
         elif r.schools:
             totals = row
     rows.sort(key=lambda r: ((r["name"] or "\uffff").casefold(), r["_key"] or 0))
-    return rows, totals
-
-
-def name_column(ctx: ReportContext) -> Col:
-    """The first column: the district or the organization, as the view groups the rows."""
-    return Col("name", NAME_TITLES[ctx.view or "districts"])
-
-
-def grouped_result(
-    ctx: ReportContext,
-    rows: list[dict[str, Any]],
-    totals: dict[str, Any] | None,
-    derive: Callable[[dict[str, Any]], None],
-) -> ReportResult:
-    """The report's result: `derive` (the derived measures: %, averages) applied to every row and to the totals,
-    the totals named «Всего» in the asked language."""
     for row in [*rows, *([totals] if totals else [])]:
         derive(row)
     if totals is not None:
         totals["name"] = t(TOTAL, ctx.lang)
     return ReportResult(rows=rows, count=len(rows), totals=totals)
+
+
+def name_column(ctx: ReportContext) -> Col:
+    """The first column: the district or the organization, as the view groups the rows."""
+    return Col("name", NAME_TITLES[ctx.view or "districts"])
 
 
 # The report day, a named bind parameter of the built statements (see `run_grouped`).
@@ -183,8 +184,7 @@ def person_corrections(ctx: ReportContext, schools: Any, flags: dict[str, str]) 
     m = ReportPersonOrg
     inner = (
         select(
-            key.label("k"),
-            func.grouping(key).label("g"),
+            *key_columns(key),
             m.person_id,
             *[func.count().filter(person_flag(flag)).label(out) for out, flag in flags.items()],
         )
@@ -194,11 +194,7 @@ def person_corrections(ctx: ReportContext, schools: Any, flags: dict[str, str]) 
         .group_by(func.grouping_sets(tuple_(key, m.person_id), tuple_(m.person_id)))
         .subquery("multi_persons")
     )
-    return (
-        select(inner.c.k, inner.c.g, *[func.sum(func.greatest(inner.c[o] - 1, 0)).label(f"x_{o}") for o in flags])
-        .group_by(inner.c.k, inner.c.g)
-        .subquery("person_corrections")
-    )
+    return overcount(inner, flags, "person_corrections")
 
 
 def people_on_day(schools: Any, columns: list[str]) -> Any:

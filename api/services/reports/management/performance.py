@@ -15,13 +15,7 @@ from api.models.aggregates import ReportOrgPeriodPerformance
 from api.services.reports.aggregates import period_has_marks
 from api.services.reports.engine import Col, PeriodInfo, ReportContext, ReportResult, applied, percent
 from api.services.reports.kit import T, dec2, methodology
-from api.services.reports.management.grouped import (
-    definition,
-    grouped_result,
-    name_column,
-    run_grouped,
-    sum_of,
-)
+from api.services.reports.management import grouped
 
 PERIOD_ID = bindparam("period_id", type_=Integer)
 PERIOD_ENDED = bindparam("period_ended", type_=Boolean)
@@ -30,7 +24,7 @@ PERIOD_ENDED = bindparam("period_ended", type_=Boolean)
 def performance_columns(ctx: ReportContext) -> list[Col]:
     """Students by result and the performance indicators."""
     return [
-        name_column(ctx),
+        grouped.name_column(ctx),
         Col("students", T("Учеников", "Оқушылар", "Students"), "int"),
         Col("excellent", T("Отличники", "Үздіктер", "Excellent («5»)"), "int"),
         Col("good", T("Хорошисты", "Екпінділер", "Good («4» and «5»)"), "int"),
@@ -77,8 +71,8 @@ async def performance_query(ctx: ReportContext) -> ReportResult:
 
     def measure(f: str) -> Any:
         if f in classified:
-            return sum_of(case((PERIOD_ENDED, getattr(pp, f"{f}_ended")), else_=getattr(pp, f)), f)
-        return sum_of(getattr(pp, f), f)
+            return grouped.sum_of(case((PERIOD_ENDED, getattr(pp, f"{f}_ended")), else_=getattr(pp, f)), f)
+        return grouped.sum_of(getattr(pp, f), f)
 
     def parts(schools: Any) -> tuple[Any, list[Any], list[Any]]:
         return (
@@ -88,7 +82,6 @@ async def performance_query(ctx: ReportContext) -> ReportResult:
         )
 
     ended = period.ends_on < ctx.filters.report_date
-    rows, totals = await run_grouped(ctx, parts, {"period_id": period.id, "period_ended": ended})
 
     def derive(row: dict[str, Any]) -> None:
         v = {f: row.pop(f) for f in ("attested", "n1", "n2", "n3", "n4", "n5")}
@@ -98,10 +91,10 @@ async def performance_query(ctx: ReportContext) -> ReportResult:
         row["sou"] = dec2(100 * v["n5"] + 64 * v["n4"] + 36 * v["n3"] + 16 * v["n2"] + 7 * v["n1"], marks)
         row["avg"] = dec2(5 * v["n5"] + 4 * v["n4"] + 3 * v["n3"] + 2 * v["n2"] + v["n1"], marks)
 
-    return grouped_result(ctx, rows, totals, derive)
+    return await grouped.run_grouped(ctx, parts, {"period_id": period.id, "period_ended": ended}, derive)
 
 
-PERFORMANCE = definition(
+PERFORMANCE = grouped.definition(
     "performance.organizations",
     T("Успеваемость по организациям", "Ұйымдар бойынша үлгерім", "Performance by organization"),
     performance_columns,

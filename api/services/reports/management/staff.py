@@ -11,15 +11,7 @@ from api.models.aggregates import CATEGORY_RANKS, ROLE_BITS
 from api.services.membership import RULE_TEXT, TODAY_TEXT
 from api.services.reports.engine import Col, ReportContext, ReportResult, Text, percent
 from api.services.reports.kit import T, methodology
-from api.services.reports.management.grouped import (
-    definition,
-    grouped_result,
-    name_column,
-    people_on_day,
-    person_corrections,
-    run_grouped,
-    sum_of,
-)
+from api.services.reports.management import grouped
 
 ROLE_TITLES: dict[str, Text] = {
     "head": T("Руководитель", "Басшы", "Head"),
@@ -46,7 +38,7 @@ CATEGORY_TITLES: dict[str, Text] = {
 def staff_columns(ctx: ReportContext) -> list[Col]:
     """Staff count, by role, by qualification category, % with a category."""
     return [
-        name_column(ctx),
+        grouped.name_column(ctx),
         Col("staff", T("Всего сотрудников", "Барлық қызметкерлер", "Staff"), "int"),
         Col(
             "roles",
@@ -71,26 +63,24 @@ async def staff_query(ctx: ReportContext) -> ReportResult:
     flags.update({f"c_{k}": f"cat:{k}" for k in CATEGORY_RANKS})
 
     def parts(schools: Any) -> tuple[Any, list[Any], list[Any]]:
-        po = people_on_day(schools, ["staff", *role_cols, *cat_cols])
+        po = grouped.people_on_day(schools, ["staff", *role_cols, *cat_cols])
         return (
             schools.join(po, literal(True)),
             [
-                sum_of(po.c.staff, "staff"),
-                *[sum_of(po.c[c], c) for c in role_cols + cat_cols],
-                sum_of(po.c.staff - po.c.c_none, "with_category"),
+                grouped.sum_of(po.c.staff, "staff"),
+                *[grouped.sum_of(po.c[c], c) for c in role_cols + cat_cols],
+                grouped.sum_of(po.c.staff - po.c.c_none, "with_category"),
             ],
-            [person_corrections(ctx, schools, flags)],
+            [grouped.person_corrections(ctx, schools, flags)],
         )
-
-    rows, totals = await run_grouped(ctx, parts, {"report_day": ctx.filters.report_date})
 
     def derive(row: dict[str, Any]) -> None:
         row["pct_category"] = percent(row.pop("with_category"), row["staff"])
 
-    return grouped_result(ctx, rows, totals, derive)
+    return await grouped.run_grouped(ctx, parts, {"report_day": ctx.filters.report_date}, derive)
 
 
-STAFF = definition(
+STAFF = grouped.definition(
     "staff.composition",
     T("Педагогические кадры", "Педагог кадрлар", "Teaching staff"),
     staff_columns,

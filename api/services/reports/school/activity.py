@@ -17,12 +17,17 @@ from api.services.reports.engine import (
     ChartSpec,
     Col,
     ReportContext,
-    ReportDefinition,
     ReportResult,
+    fmt_date,
     percent,
     t,
 )
-from api.services.reports.school.common import ORG, T, fmt, in_org, school_report
+from api.services.reports.kit import T
+from api.services.reports.school.common import (
+    ORG,
+    in_org,
+    school_report,
+)
 
 # --- Активность -----------------------------------------------------------------------------------
 
@@ -126,71 +131,67 @@ async def activity_query(ctx: ReportContext) -> ReportResult:
     points = []
     for k in range(29, -1, -1):
         dd = day - dt.timedelta(days=k)
-        points.append({"x": dd.isoformat(), "label": fmt(dd), "visitors": int(daily.get(dd, 0))})
+        points.append({"x": dd.isoformat(), "label": fmt_date(dd), "visitors": int(daily.get(dd, 0))})
     chart = {"type": "bar", "x": "day", "series": ["visitors"], "points": points}
     return ReportResult(rows=rows, count=len(rows), totals=totals, chart=chart)
 
 
 ACTIVITY = school_report(
-    ReportDefinition(
-        id="school.activity",
-        title=T("Активность", "Белсенділік", "Activity"),
-        section="school",
-        filters=(*ORG, "date"),
-        columns=(
-            Col("role", T("Роль", "Рөлі", "Role")),
-            Col(
-                "people",
-                T("Пользователи", "Пайдаланушылар", "Users"),
-                children=(
-                    Col("persons", T("Всего", "Барлығы", "Persons"), "int"),
-                    Col("users", T("Польз.", "Пайд.", "Users"), "int"),
-                    Col("pct", T("%", "%", "%"), "percent"),
-                ),
-            ),
-            Col(
-                "visits",
-                T("Визиты", "Кірулер", "Visits"),
-                children=(
-                    Col("d1", T("День", "Күн", "Day"), "int"),
-                    Col("d7", T("Неделя", "Апта", "Week"), "int"),
-                    Col("d30", T("Месяц", "Ай", "Month"), "int"),
-                ),
+    id="school.activity",
+    title=T("Активность", "Белсенділік", "Activity"),
+    filters=(*ORG, "date"),
+    columns=(
+        Col("role", T("Роль", "Рөлі", "Role")),
+        Col(
+            "people",
+            T("Пользователи", "Пайдаланушылар", "Users"),
+            children=(
+                Col("persons", T("Всего", "Барлығы", "Persons"), "int"),
+                Col("users", T("Польз.", "Пайд.", "Users"), "int"),
+                Col("pct", T("%", "%", "%"), "percent"),
             ),
         ),
-        methodology=T(
-            "Как отчёт «Активность» для одной организации, по ролям. "
-            + RULE_TEXT["ru"]
-            + " "
-            + REPORT_DATE_TEXT["ru"]
-            + " Всего — персоны роли; Польз. — из них зарегистрированные; % = "
-            "Польз. / Всего × 100, дробная часть отбрасывается. Визиты — различные пользователи, заходившие в "
-            "систему от имени организации хотя бы раз за день, 7 и 30 дней, заканчивающиеся датой отчёта "
-            "(календарные дни по времени Астаны). Человек с несколькими ролями учитывается в каждой роли, а в строке "
-            "«Всего» — один раз. Диаграмма — число различных посетителей по дням за 30 дней.",
-            "Бір ұйым үшін рөлдер бойынша «Белсенділік» есебі сияқты. "
-            + RULE_TEXT["kk"]
-            + " "
-            + REPORT_DATE_TEXT["kk"]
-            + " Барлығы — рөлдің тұлғалары; Пайд. — олардың ішінде тіркелгендер; % = Пайд. / Барлығы × 100, бөлшек "
-            "бөлігі алынып тасталады. Кірулер — есеп күнімен аяқталатын күн, 7 және 30 күн ішінде ұйым атынан кемінде "
-            "бір рет кірген әртүрлі пайдаланушылар (Астана уақыты бойынша күнтізбелік күндер). Бірнеше рөлі бар адам "
-            "әр рөлінде, ал «Барлығы» жолында бір рет есептеледі. Диаграмма — 30 күн бойы күн сайынғы әртүрлі "
-            "келушілер саны.",
-            "As the «Activity» report for one organization, by role. "
-            + RULE_TEXT["en"]
-            + " "
-            + REPORT_DATE_TEXT["en"]
-            + " Persons: the persons of the role; Users: those registered; % = users / persons × 100, truncated. "
-            "Visits: distinct users who visited for the organization at least once during the day, the 7 and the "
-            "30 days ending on the report date (calendar days in Astana time). A person with several roles counts "
-            "in each role and once in «Total». The chart gives distinct visitors per day over the 30 days.",
+        Col(
+            "visits",
+            T("Визиты", "Кірулер", "Visits"),
+            children=(
+                Col("d1", T("День", "Күн", "Day"), "int"),
+                Col("d7", T("Неделя", "Апта", "Week"), "int"),
+                Col("d30", T("Месяц", "Ай", "Month"), "int"),
+            ),
         ),
-        query=activity_query,
-        count_label=T("Всего {n} {роль|роли|ролей}", "Барлығы {n} рөл", "Total: {n} roles"),
-        chart=ChartSpec(
-            "bar", x="day", series=("visitors",), labels={"visitors": T("Посетители", "Келушілер", "Visitors")}
-        ),
-        requires_organization=True,
-    )
+    ),
+    methodology=T(
+        "Как отчёт «Активность» для одной организации, по ролям. "
+        + RULE_TEXT["ru"]
+        + " "
+        + REPORT_DATE_TEXT["ru"]
+        + " Всего — персоны роли; Польз. — из них зарегистрированные; % = "
+        "Польз. / Всего × 100, дробная часть отбрасывается. Визиты — различные пользователи, заходившие в "
+        "систему от имени организации хотя бы раз за день, 7 и 30 дней, заканчивающиеся датой отчёта "
+        "(календарные дни по времени Астаны). Человек с несколькими ролями учитывается в каждой роли, а в строке "
+        "«Всего» — один раз. Диаграмма — число различных посетителей по дням за 30 дней.",
+        "Бір ұйым үшін рөлдер бойынша «Белсенділік» есебі сияқты. "
+        + RULE_TEXT["kk"]
+        + " "
+        + REPORT_DATE_TEXT["kk"]
+        + " Барлығы — рөлдің тұлғалары; Пайд. — олардың ішінде тіркелгендер; % = Пайд. / Барлығы × 100, бөлшек "
+        "бөлігі алынып тасталады. Кірулер — есеп күнімен аяқталатын күн, 7 және 30 күн ішінде ұйым атынан кемінде "
+        "бір рет кірген әртүрлі пайдаланушылар (Астана уақыты бойынша күнтізбелік күндер). Бірнеше рөлі бар адам "
+        "әр рөлінде, ал «Барлығы» жолында бір рет есептеледі. Диаграмма — 30 күн бойы күн сайынғы әртүрлі "
+        "келушілер саны.",
+        "As the «Activity» report for one organization, by role. "
+        + RULE_TEXT["en"]
+        + " "
+        + REPORT_DATE_TEXT["en"]
+        + " Persons: the persons of the role; Users: those registered; % = users / persons × 100, truncated. "
+        "Visits: distinct users who visited for the organization at least once during the day, the 7 and the "
+        "30 days ending on the report date (calendar days in Astana time). A person with several roles counts "
+        "in each role and once in «Total». The chart gives distinct visitors per day over the 30 days.",
+    ),
+    query=activity_query,
+    count_label=T("Всего {n} {роль|роли|ролей}", "Барлығы {n} рөл", "Total: {n} roles"),
+    chart=ChartSpec(
+        "bar", x="day", series=("visitors",), labels={"visitors": T("Посетители", "Келушілер", "Visitors")}
+    ),
 )

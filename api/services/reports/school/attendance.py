@@ -16,20 +16,18 @@ from api.services.reports.engine import (
     ChartSpec,
     Col,
     ReportContext,
-    ReportDefinition,
     ReportResult,
     Text,
     View,
-    percent,
+    fmt_date,
     t,
 )
+from api.services.reports.kit import T, absence_columns, attendance_rates
 from api.services.reports.school.common import (
     CLASS,
     SUBJECT,
     TIMED,
-    T,
     class_name,
-    fmt,
     in_org,
     resolve_range,
     school_report,
@@ -37,29 +35,6 @@ from api.services.reports.school.common import (
 
 REASONS = ("illness", "valid", "unexcused")
 FIELDS = ("lessons", "student_lessons", "abs_illness", "abs_valid", "abs_unexcused", "abs_late")
-
-
-def absence_columns(with_lessons: bool = True) -> tuple[Col, ...]:
-    """Lessons, student-lessons, missed lessons by reason, late, % attendance."""
-    cols: list[Col] = []
-    if with_lessons:
-        cols.append(Col("lessons", T("Проведено уроков", "Өткізілген сабақтар", "Lessons held"), "int"))
-    cols += [
-        Col("student_lessons", T("Ученико-уроков", "Оқушы-сабақтар", "Student-lessons"), "int"),
-        Col(
-            "missed",
-            T("Пропущено уроков", "Жіберілген сабақтар", "Missed lessons"),
-            children=(
-                Col("abs_illness", T("По болезни", "Ауруына байланысты", "Illness"), "int"),
-                Col("abs_valid", T("По уважительной", "Дәлелді себеппен", "Valid reason"), "int"),
-                Col("abs_unexcused", T("Без уважительной", "Дәлелсіз", "Unexcused"), "int"),
-                Col("abs_total", T("Всего", "Барлығы", "Total"), "int"),
-            ),
-        ),
-        Col("abs_late", T("Опоздания", "Кешігулер", "Late"), "int"),
-        Col("pct_attendance", T("% посещаемости", "Қатысу %", "% attendance"), "percent"),
-    ]
-    return tuple(cols)
 
 
 RULES: Text = {
@@ -100,8 +75,7 @@ def finish(row: dict[str, Any]) -> dict[str, Any]:
     """Add the total of absences and % attendance to a row of counts."""
     for f in FIELDS:
         row[f] = int(row.get(f) or 0)
-    row["abs_total"] = row["abs_illness"] + row["abs_valid"] + row["abs_unexcused"]
-    row["pct_attendance"] = percent(row["student_lessons"] - row["abs_total"], row["student_lessons"])
+    attendance_rates(row)
     return row
 
 
@@ -194,23 +168,19 @@ async def summary_query(ctx: ReportContext) -> ReportResult:
 
 
 ATTENDANCE_SUMMARY = school_report(
-    ReportDefinition(
-        id="school.attendance.summary",
-        title=T("Посещаемость: Сводка", "Қатысу: Жиынтық", "Attendance: Summary"),
-        section="school",
-        filters=(*TIMED, "class_id"),
-        columns=(Col("class", CLASS), *absence_columns()),
-        methodology=attendance_methodology(
-            T(
-                "Строка на каждый класс с уроками или пропусками за период.",
-                "Кезеңде сабақтары немесе жіберулері бар әр сыныпқа бір жол.",
-                "A row per class with lessons or absences in the period.",
-            )
-        ),
-        query=summary_query,
-        count_label=T("Всего {n} {класс|класса|классов}", "Барлығы {n} сынып", "Total: {n} classes"),
-        requires_organization=True,
-    )
+    id="school.attendance.summary",
+    title=T("Посещаемость: Сводка", "Қатысу: Жиынтық", "Attendance: Summary"),
+    filters=(*TIMED, "class_id"),
+    columns=(Col("class", CLASS), *absence_columns()),
+    methodology=attendance_methodology(
+        T(
+            "Строка на каждый класс с уроками или пропусками за период.",
+            "Кезеңде сабақтары немесе жіберулері бар әр сыныпқа бір жол.",
+            "A row per class with lessons or absences in the period.",
+        )
+    ),
+    query=summary_query,
+    count_label=T("Всего {n} {класс|класса|классов}", "Барлығы {n} сынып", "Total: {n} classes"),
 )
 
 
@@ -239,7 +209,9 @@ async def school_query(ctx: ReportContext) -> ReportResult:
     rows = []
     for r in await ctx.session.execute(stmt):
         label = (
-            fmt(r.d) if ctx.view != "week" else f"{fmt(max(r.d, start))} – {fmt(min(r.d + dt.timedelta(days=6), end))}"
+            fmt_date(r.d)
+            if ctx.view != "week"
+            else f"{fmt_date(max(r.d, start))} – {fmt_date(min(r.d + dt.timedelta(days=6), end))}"
         )
         row = {f: r._mapping[f] for f in FIELDS}
         rows.append(finish({"_id": r.d.isoformat(), "day": label, "date": r.d.isoformat(), **row}))
@@ -255,31 +227,27 @@ async def school_query(ctx: ReportContext) -> ReportResult:
 
 
 ATTENDANCE_SCHOOL = school_report(
-    ReportDefinition(
-        id="school.attendance.school",
-        title=T("Посещаемость: Школа", "Қатысу: Мектеп", "Attendance: School"),
-        section="school",
-        filters=TIMED,
-        views=(
-            View("day", T("По дням", "Күндер бойынша", "By day")),
-            View("week", T("По неделям", "Апталар бойынша", "By week")),
-        ),
-        columns=(Col("day", T("Дата / неделя", "Күн / апта", "Day / week")), *absence_columns()),
-        methodology=attendance_methodology(
-            T(
-                "Строка на каждый учебный день (или неделю с понедельника, в пределах периода); график — % "
-                "посещаемости по дням. Данные — ежедневный агрегат посещаемости организации, обновляемый с журналом.",
-                "Әр оқу күніне (немесе кезең шегінде дүйсенбіден басталатын әр аптаға) бір жол; график — күндер "
-                "бойынша қатысу %. Деректер — журналмен бірге жаңартылатын ұйымның күнделікті қатысу агрегаты.",
-                "A row per school day (or per week from Monday, clipped to the period); the chart plots % attendance. "
-                "Read from the organization's daily attendance aggregate, kept in step with the journal.",
-            )
-        ),
-        query=school_query,
-        count_label=T("Всего {n} {строка|строки|строк}", "Барлығы {n} жол", "Total: {n} rows"),
-        chart=ChartSpec("line", x="day", series=("pct_attendance",)),
-        requires_organization=True,
-    )
+    id="school.attendance.school",
+    title=T("Посещаемость: Школа", "Қатысу: Мектеп", "Attendance: School"),
+    filters=TIMED,
+    views=(
+        View("day", T("По дням", "Күндер бойынша", "By day")),
+        View("week", T("По неделям", "Апталар бойынша", "By week")),
+    ),
+    columns=(Col("day", T("Дата / неделя", "Күн / апта", "Day / week")), *absence_columns()),
+    methodology=attendance_methodology(
+        T(
+            "Строка на каждый учебный день (или неделю с понедельника, в пределах периода); график — % "
+            "посещаемости по дням. Данные — ежедневный агрегат посещаемости организации, обновляемый с журналом.",
+            "Әр оқу күніне (немесе кезең шегінде дүйсенбіден басталатын әр аптаға) бір жол; график — күндер "
+            "бойынша қатысу %. Деректер — журналмен бірге жаңартылатын ұйымның күнделікті қатысу агрегаты.",
+            "A row per school day (or per week from Monday, clipped to the period); the chart plots % attendance. "
+            "Read from the organization's daily attendance aggregate, kept in step with the journal.",
+        )
+    ),
+    query=school_query,
+    count_label=T("Всего {n} {строка|строки|строк}", "Барлығы {n} жол", "Total: {n} rows"),
+    chart=ChartSpec("line", x="day", series=("pct_attendance",)),
 )
 
 
@@ -315,23 +283,19 @@ async def classes_query(ctx: ReportContext) -> ReportResult:
 
 
 ATTENDANCE_CLASSES = school_report(
-    ReportDefinition(
-        id="school.attendance.classes",
-        title=T("Посещаемость: Классы", "Қатысу: Сыныптар", "Attendance: Classes"),
-        section="school",
-        filters=(*TIMED, "class_id", "subject_id"),
-        columns=(Col("class", CLASS), Col("subject", SUBJECT), *absence_columns()),
-        methodology=attendance_methodology(
-            T(
-                "Строка на каждую пару класс–предмет: уроки предмета в классе и пропуски этих уроков.",
-                "Әр сынып–пән жұбына бір жол: сыныптағы пән сабақтары және олардан жіберулер.",
-                "A row per class and subject: the subject's lessons in the class and the absences from them.",
-            )
-        ),
-        query=classes_query,
-        count_label=T(
-            "Всего {n} {строка|строки|строк} класс–предмет", "Барлығы {n} сынып–пән", "Total: {n} class subjects"
-        ),
-        requires_organization=True,
-    )
+    id="school.attendance.classes",
+    title=T("Посещаемость: Классы", "Қатысу: Сыныптар", "Attendance: Classes"),
+    filters=(*TIMED, "class_id", "subject_id"),
+    columns=(Col("class", CLASS), Col("subject", SUBJECT), *absence_columns()),
+    methodology=attendance_methodology(
+        T(
+            "Строка на каждую пару класс–предмет: уроки предмета в классе и пропуски этих уроков.",
+            "Әр сынып–пән жұбына бір жол: сыныптағы пән сабақтары және олардан жіберулер.",
+            "A row per class and subject: the subject's lessons in the class and the absences from them.",
+        )
+    ),
+    query=classes_query,
+    count_label=T(
+        "Всего {n} {строка|строки|строк} класс–предмет", "Барлығы {n} сынып–пән", "Total: {n} class subjects"
+    ),
 )

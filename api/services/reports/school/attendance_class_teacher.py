@@ -11,12 +11,12 @@ from api.services.membership import member_during
 from api.services.reports.engine import (
     Col,
     ReportContext,
-    ReportDefinition,
     ReportResult,
     View,
+    fmt_date,
 )
+from api.services.reports.kit import T, absence_columns, full_name
 from api.services.reports.school.attendance import (
-    absence_columns,
     absence_counts,
     active_on,
     attendance_methodology,
@@ -28,9 +28,6 @@ from api.services.reports.school.common import (
     DATE,
     STUDENT,
     TIMED,
-    T,
-    fmt,
-    full_name,
     in_org,
     resolve_range,
     school_report,
@@ -53,7 +50,7 @@ async def class_teacher_query(ctx: ReportContext) -> ReportResult:
             finish(
                 {
                     "_id": d[0].isoformat(),
-                    "day": fmt(d[0]),
+                    "day": fmt_date(d[0]),
                     "date": d[0].isoformat(),
                     **lessons.get(d, {}),
                     **absences.get(d, {}),
@@ -114,35 +111,31 @@ async def class_teacher_query(ctx: ReportContext) -> ReportResult:
 
 
 ATTENDANCE_CLASS_TEACHER = school_report(
-    ReportDefinition(
-        id="school.attendance.class_teacher",
-        title=T(
-            "Посещаемость: Классному руководителю",
-            "Қатысу: Сынып жетекшісіне",
-            "Attendance: Class teacher",
-        ),
-        section="school",
-        filters=(*TIMED, "class_id"),
-        views=(
-            View("students", T("По ученикам", "Оқушылар бойынша", "By student")),
-            View("days", T("По дням", "Күндер бойынша", "By day")),
-        ),
-        columns=(Col("student", STUDENT), *absence_columns(with_lessons=False)),
-        methodology=attendance_methodology(
-            T(
-                "Один класс (обязательный фильтр «Класс»). «По ученикам» — строка на каждого ученика, состоявшего в "
-                "классе в пределах периода; ученико-уроки — проведённые уроки класса в дни, когда ученик был зачислен. "
-                "«По дням» — строка на каждый день с уроками или пропусками, с диаграммой пропусков по причинам.",
-                "Бір сынып («Сынып» сүзгісі міндетті). «Оқушылар бойынша» — кезең ішінде сыныпта болған әр оқушыға "
-                "жол; оқушы-сабақтар — оқушы қабылданған күндердегі сыныптың өткізілген сабақтары. «Күндер бойынша» "
-                "— сабақтар немесе жіберулер бар әр күнге жол, себептер бойынша жіберулер диаграммасымен.",
-                "One class (the class filter is required). «By student»: a row per student enrolled in the class at "
-                "some time within the period; student-lessons are the class's held lessons on days the student was "
-                "enrolled. «By day»: a row per day with lessons or absences, with a chart of absences by reason.",
-            )
-        ),
-        query=class_teacher_query,
-        count_label=T("Всего {n} {строка|строки|строк}", "Барлығы {n} жол", "Total: {n} rows"),
-        requires_organization=True,
-    )
+    id="school.attendance.class_teacher",
+    title=T(
+        "Посещаемость: Классному руководителю",
+        "Қатысу: Сынып жетекшісіне",
+        "Attendance: Class teacher",
+    ),
+    filters=(*TIMED, "class_id"),
+    views=(
+        View("students", T("По ученикам", "Оқушылар бойынша", "By student")),
+        View("days", T("По дням", "Күндер бойынша", "By day")),
+    ),
+    columns=(Col("student", STUDENT), *absence_columns(with_lessons=False)),
+    methodology=attendance_methodology(
+        T(
+            "Один класс (обязательный фильтр «Класс»). «По ученикам» — строка на каждого ученика, состоявшего в "
+            "классе в пределах периода; ученико-уроки — проведённые уроки класса в дни, когда ученик был зачислен. "
+            "«По дням» — строка на каждый день с уроками или пропусками, с диаграммой пропусков по причинам.",
+            "Бір сынып («Сынып» сүзгісі міндетті). «Оқушылар бойынша» — кезең ішінде сыныпта болған әр оқушыға "
+            "жол; оқушы-сабақтар — оқушы қабылданған күндердегі сыныптың өткізілген сабақтары. «Күндер бойынша» "
+            "— сабақтар немесе жіберулер бар әр күнге жол, себептер бойынша жіберулер диаграммасымен.",
+            "One class (the class filter is required). «By student»: a row per student enrolled in the class at "
+            "some time within the period; student-lessons are the class's held lessons on days the student was "
+            "enrolled. «By day»: a row per day with lessons or absences, with a chart of absences by reason.",
+        )
+    ),
+    query=class_teacher_query,
+    count_label=T("Всего {n} {строка|строки|строк}", "Барлығы {n} жол", "Total: {n} rows"),
 )

@@ -16,19 +16,17 @@ from api.services.reports.engine import (
     Col,
     PeriodInfo,
     ReportContext,
-    ReportDefinition,
     ReportResult,
     Text,
     View,
     percent,
     t,
 )
+from api.services.reports.kit import T, dec2
 from api.services.reports.school.common import (
     CLASS,
     ORG,
-    T,
     class_name,
-    dec2,
     in_org,
     resolve_period,
     school_report,
@@ -335,22 +333,18 @@ async def school_query(ctx: ReportContext) -> ReportResult:
 
 
 PERFORMANCE_SCHOOL = school_report(
-    ReportDefinition(
-        id="school.performance.school",
-        title=T("Успеваемость: Школа", "Үлгерім: Мектеп", "Performance: School"),
-        section="school",
-        filters=(*ORG, "period_id"),
-        views=VIEWS,
-        columns=(Col("class", CLASS), *METRIC_COLUMNS),
-        methodology=performance_methodology(
-            T(
-                "Строка на каждый класс организации.",
-                "Ұйымның әр сыныбына бір жол.",
-                "A row per class of the organization.",
-            )
-        ),
-        query=school_query,
-        count_label=T("Всего {n} {класс|класса|классов}", "Барлығы {n} сынып", "Total: {n} classes"),
-        requires_organization=True,
-    )
+    id="school.performance.school",
+    title=T("Успеваемость: Школа", "Үлгерім: Мектеп", "Performance: School"),
+    filters=(*ORG, "period_id"),
+    views=VIEWS,
+    columns=(Col("class", CLASS), *METRIC_COLUMNS),
+    methodology=performance_methodology(
+        T(
+            "Строка на каждый класс организации.",
+            "Ұйымның әр сыныбына бір жол.",
+            "A row per class of the organization.",
+        )
+    ),
+    query=school_query,
+    count_label=T("Всего {n} {класс|класса|классов}", "Барлығы {n} сынып", "Total: {n} classes"),
 )

@@ -6,14 +6,13 @@ from api.errors import InvalidInput
 from api.services.reports.engine import (
     Col,
     ReportContext,
-    ReportDefinition,
     ReportResult,
 )
+from api.services.reports.kit import T
 from api.services.reports.school.common import (
     CLASS,
     ORG,
     SUBJECT,
-    T,
     resolve_period,
     school_report,
 )
@@ -59,28 +58,24 @@ async def classes_query(ctx: ReportContext) -> ReportResult:
 
 
 PERFORMANCE_CLASSES = school_report(
-    ReportDefinition(
-        id="school.performance.classes",
-        title=T("Успеваемость: Классы", "Үлгерім: Сыныптар", "Performance: Classes"),
-        section="school",
-        filters=(*ORG, "period_id", "class_id", "subject_id"),
-        views=VIEWS,
-        columns=(Col("class", CLASS), Col("subject", SUBJECT), *METRIC_COLUMNS),
-        methodology=performance_methodology(
-            T(
-                "Строка на каждый предмет класса (выбранного или каждого); для предмета ученик классифицируется "
-                "по своей оценке по этому предмету.",
-                "Сыныптың әр пәніне бір жол.",
-                "A row per subject of the class (the chosen one, or each); per subject a student is classified by "
-                "their mark in that subject.",
-            )
-        ),
-        query=classes_query,
-        count_label=T(
-            "Всего {n} {строка|строки|строк} класс–предмет", "Барлығы {n} сынып–пән", "Total: {n} class subjects"
-        ),
-        requires_organization=True,
-    )
+    id="school.performance.classes",
+    title=T("Успеваемость: Классы", "Үлгерім: Сыныптар", "Performance: Classes"),
+    filters=(*ORG, "period_id", "class_id", "subject_id"),
+    views=VIEWS,
+    columns=(Col("class", CLASS), Col("subject", SUBJECT), *METRIC_COLUMNS),
+    methodology=performance_methodology(
+        T(
+            "Строка на каждый предмет класса (выбранного или каждого); для предмета ученик классифицируется "
+            "по своей оценке по этому предмету.",
+            "Сыныптың әр пәніне бір жол.",
+            "A row per subject of the class (the chosen one, or each); per subject a student is classified by "
+            "their mark in that subject.",
+        )
+    ),
+    query=classes_query,
+    count_label=T(
+        "Всего {n} {строка|строки|строк} класс–предмет", "Барлығы {n} сынып–пән", "Total: {n} class subjects"
+    ),
 )
 
 
@@ -95,28 +90,24 @@ async def subject_teacher_query(ctx: ReportContext) -> ReportResult:
 
 
 PERFORMANCE_SUBJECT_TEACHER = school_report(
-    ReportDefinition(
-        id="school.performance.subject_teacher",
-        title=T(
-            "Успеваемость: Учителю по предмету",
-            "Үлгерім: Пән мұғаліміне",
-            "Performance: Subject teacher",
-        ),
-        section="school",
-        filters=(*ORG, "period_id", "teacher_id", "class_id", "subject_id"),
-        views=VIEWS,
-        columns=(Col("class", CLASS), Col("subject", SUBJECT), *METRIC_COLUMNS),
-        methodology=performance_methodology(
-            T(
-                "Строка на каждую пару класс–предмет, где выбранный учитель назначен учителем предмета.",
-                "Таңдалған мұғалім сабақ беретін әр сынып–пәнге бір жол.",
-                "A row per class–subject the chosen teacher is assigned to.",
-            )
-        ),
-        query=subject_teacher_query,
-        count_label=T(
-            "Всего {n} {строка|строки|строк} класс–предмет", "Барлығы {n} сынып–пән", "Total: {n} class subjects"
-        ),
-        requires_organization=True,
-    )
+    id="school.performance.subject_teacher",
+    title=T(
+        "Успеваемость: Учителю по предмету",
+        "Үлгерім: Пән мұғаліміне",
+        "Performance: Subject teacher",
+    ),
+    filters=(*ORG, "period_id", "teacher_id", "class_id", "subject_id"),
+    views=VIEWS,
+    columns=(Col("class", CLASS), Col("subject", SUBJECT), *METRIC_COLUMNS),
+    methodology=performance_methodology(
+        T(
+            "Строка на каждую пару класс–предмет, где выбранный учитель назначен учителем предмета.",
+            "Таңдалған мұғалім сабақ беретін әр сынып–пәнге бір жол.",
+            "A row per class–subject the chosen teacher is assigned to.",
+        )
+    ),
+    query=subject_teacher_query,
+    count_label=T(
+        "Всего {n} {строка|строки|строк} класс–предмет", "Барлығы {n} сынып–пән", "Total: {n} class subjects"
+    ),
 )

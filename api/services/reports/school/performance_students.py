@@ -14,20 +14,16 @@ from api.services.reports.engine import (
     ColumnKind,
     PeriodInfo,
     ReportContext,
-    ReportDefinition,
     ReportResult,
     t,
 )
+from api.services.reports.kit import T, dec2, full_name, q2
 from api.services.reports.school.common import (
     CLASS,
     ORG,
     STUDENT,
-    T,
     class_name,
-    dec2,
-    full_name,
     in_org,
-    q2,
     resolve_period,
     school_report,
     taught,
@@ -151,31 +147,27 @@ async def students_query(ctx: ReportContext) -> ReportResult:
 
 
 PERFORMANCE_STUDENTS = school_report(
-    ReportDefinition(
-        id="school.performance.students",
-        title=T("Успеваемость: Ученики", "Үлгерім: Оқушылар", "Performance: Students"),
-        section="school",
-        filters=(*ORG, "period_id", "class_id"),
-        columns=(Col("class", CLASS), Col("student", STUDENT)),
-        methodology=T(
-            "Строка на каждого ученика, зачисленного в класс на последний день периода (или на сегодня). По каждому "
-            "предмету классов: среднее текущих оценок с датами в пределах периода (два знака, округление половины "
-            "вверх) и итоговая оценка за период; «н/а» — оценка «н/а» или её отсутствие по назначенному предмету "
-            "после окончания периода. Список постраничный; экспорт содержит всех учеников. " + UNGRADED["ru"],
-            "Кезеңнің соңғы күніне (немесе бүгінге) сыныпқа қабылданған әр оқушыға бір жол. Сыныптардың әр пәні "
-            "бойынша: кезең күндеріндегі ағымдағы бағалардың орташасы (екі таңба, жартысы жоғары қарай "
-            "дөңгелектенеді) және кезеңдік қорытынды баға; «а/е» — «а/е» бағасы немесе кезең аяқталғаннан кейін "
-            "бекітілген пән бойынша бағаның болмауы. Тізім беттелген; экспортта барлық оқушылар бар. " + UNGRADED["kk"],
-            "A row per student enrolled on the period's last day (or today). For each subject of the classes: the "
-            "average of current marks dated within the period (two decimals, half up) and the period mark; «н/а» "
-            "is an «н/а» mark or, once the period has ended, no mark in an assigned subject. Paginated; the export "
-            "holds every student. " + UNGRADED["en"],
-        ),
-        query=students_query,
-        count_label=T("Всего {n} {ученик|ученика|учеников}", "Барлығы {n} оқушы", "Total: {n} students"),
-        requires_organization=True,
-        paginated=True,
+    id="school.performance.students",
+    title=T("Успеваемость: Ученики", "Үлгерім: Оқушылар", "Performance: Students"),
+    filters=(*ORG, "period_id", "class_id"),
+    columns=(Col("class", CLASS), Col("student", STUDENT)),
+    methodology=T(
+        "Строка на каждого ученика, зачисленного в класс на последний день периода (или на сегодня). По каждому "
+        "предмету классов: среднее текущих оценок с датами в пределах периода (два знака, округление половины "
+        "вверх) и итоговая оценка за период; «н/а» — оценка «н/а» или её отсутствие по назначенному предмету "
+        "после окончания периода. Список постраничный; экспорт содержит всех учеников. " + UNGRADED["ru"],
+        "Кезеңнің соңғы күніне (немесе бүгінге) сыныпқа қабылданған әр оқушыға бір жол. Сыныптардың әр пәні "
+        "бойынша: кезең күндеріндегі ағымдағы бағалардың орташасы (екі таңба, жартысы жоғары қарай "
+        "дөңгелектенеді) және кезеңдік қорытынды баға; «а/е» — «а/е» бағасы немесе кезең аяқталғаннан кейін "
+        "бекітілген пән бойынша бағаның болмауы. Тізім беттелген; экспортта барлық оқушылар бар. " + UNGRADED["kk"],
+        "A row per student enrolled on the period's last day (or today). For each subject of the classes: the "
+        "average of current marks dated within the period (two decimals, half up) and the period mark; «н/а» "
+        "is an «н/а» mark or, once the period has ended, no mark in an assigned subject. Paginated; the export "
+        "holds every student. " + UNGRADED["en"],
     ),
+    query=students_query,
+    count_label=T("Всего {n} {ученик|ученика|учеников}", "Барлығы {n} оқушы", "Total: {n} students"),
+    paginated=True,
     not_taught=True,
 )
 
@@ -267,43 +259,39 @@ async def class_teacher_query(ctx: ReportContext) -> ReportResult:
 
 
 PERFORMANCE_CLASS_TEACHER = school_report(
-    ReportDefinition(
-        id="school.performance.class_teacher",
-        title=T(
-            "Успеваемость: Классному руководителю",
-            "Үлгерім: Сынып жетекшісіне",
-            "Performance: Class teacher",
-        ),
-        section="school",
-        filters=(*ORG, "period_id", "class_id"),
-        views=VIEWS,
-        columns=(Col("student", STUDENT),),
-        methodology=T(
-            "Один класс (обязательный фильтр «Класс»): строка на каждого ученика, зачисленного на последний день "
-            "периода (или на сегодня); столбец на каждый предмет класса. «По итоговым оценкам» — оценка за период "
-            "(«н/а» — оценка «н/а» или её отсутствие после окончания периода); «По текущим оценкам» — среднее "
-            "текущих оценок за даты периода с двумя знаками. Средний балл строки — среднее показанных оценок "
-            "ученика; строка «Средний балл» — среднее показанных значений по столбцу и по всем ячейкам (два знака, "
-            "округление половины вверх). Пропущено уроков — отметки о пропуске за даты периода по причинам "
-            "болезнь, уважительная, неуважительная (опоздания не считаются). " + UNGRADED["ru"],
-            "Бір сынып («Сынып» сүзгісі міндетті): кезеңнің соңғы күніне (немесе бүгінге) қабылданған әр оқушыға "
-            "жол, сыныптың әр пәніне баған. «Қорытынды бағалар бойынша» — кезеңдік баға («а/е» — «а/е» бағасы "
-            "немесе кезең аяқталғаннан кейін оның болмауы); «Ағымдағы бағалар бойынша» — кезең күндеріндегі "
-            "ағымдағы бағалардың орташасы, екі таңбамен. Жолдың орташа балы = оқушының көрсетілген бағаларының "
-            "қосындысы / олардың саны; «Орташа балл» жолы — баған бойынша және барлық ұяшықтар бойынша көрсетілген "
-            "мәндердің орташасы = қосынды / саны (екі таңба, жартысы жоғары қарай дөңгелектенеді). Жіберілген "
-            "сабақтар — кезең күндеріндегі ауруы, дәлелді, дәлелсіз себептер бойынша сабақ жіберу белгілері "
-            "(кешігулер есептелмейді). " + UNGRADED["kk"],
-            "One class (the class filter is required): a row per student enrolled on the period's last day (or "
-            "today), a column per subject of the class. «By period marks» shows the period mark («н/а» for an "
-            "«н/а» mark or none after the period ended); «by current marks» the average of current marks within the "
-            "period, two decimals. Row average: the average of the values shown for the student; the «Average» "
-            "row: the average of the values shown per column and over all cells (two decimals, half up). Lessons "
-            "missed: absence marks within the period for illness, valid or unexcused reasons (late not counted). "
-            + UNGRADED["en"],
-        ),
-        query=class_teacher_query,
-        count_label=T("Всего {n} {ученик|ученика|учеников}", "Барлығы {n} оқушы", "Total: {n} students"),
-        requires_organization=True,
-    )
+    id="school.performance.class_teacher",
+    title=T(
+        "Успеваемость: Классному руководителю",
+        "Үлгерім: Сынып жетекшісіне",
+        "Performance: Class teacher",
+    ),
+    filters=(*ORG, "period_id", "class_id"),
+    views=VIEWS,
+    columns=(Col("student", STUDENT),),
+    methodology=T(
+        "Один класс (обязательный фильтр «Класс»): строка на каждого ученика, зачисленного на последний день "
+        "периода (или на сегодня); столбец на каждый предмет класса. «По итоговым оценкам» — оценка за период "
+        "(«н/а» — оценка «н/а» или её отсутствие после окончания периода); «По текущим оценкам» — среднее "
+        "текущих оценок за даты периода с двумя знаками. Средний балл строки — среднее показанных оценок "
+        "ученика; строка «Средний балл» — среднее показанных значений по столбцу и по всем ячейкам (два знака, "
+        "округление половины вверх). Пропущено уроков — отметки о пропуске за даты периода по причинам "
+        "болезнь, уважительная, неуважительная (опоздания не считаются). " + UNGRADED["ru"],
+        "Бір сынып («Сынып» сүзгісі міндетті): кезеңнің соңғы күніне (немесе бүгінге) қабылданған әр оқушыға "
+        "жол, сыныптың әр пәніне баған. «Қорытынды бағалар бойынша» — кезеңдік баға («а/е» — «а/е» бағасы "
+        "немесе кезең аяқталғаннан кейін оның болмауы); «Ағымдағы бағалар бойынша» — кезең күндеріндегі "
+        "ағымдағы бағалардың орташасы, екі таңбамен. Жолдың орташа балы = оқушының көрсетілген бағаларының "
+        "қосындысы / олардың саны; «Орташа балл» жолы — баған бойынша және барлық ұяшықтар бойынша көрсетілген "
+        "мәндердің орташасы = қосынды / саны (екі таңба, жартысы жоғары қарай дөңгелектенеді). Жіберілген "
+        "сабақтар — кезең күндеріндегі ауруы, дәлелді, дәлелсіз себептер бойынша сабақ жіберу белгілері "
+        "(кешігулер есептелмейді). " + UNGRADED["kk"],
+        "One class (the class filter is required): a row per student enrolled on the period's last day (or "
+        "today), a column per subject of the class. «By period marks» shows the period mark («н/а» for an "
+        "«н/а» mark or none after the period ended); «by current marks» the average of current marks within the "
+        "period, two decimals. Row average: the average of the values shown for the student; the «Average» "
+        "row: the average of the values shown per column and over all cells (two decimals, half up). Lessons "
+        "missed: absence marks within the period for illness, valid or unexcused reasons (late not counted). "
+        + UNGRADED["en"],
+    ),
+    query=class_teacher_query,
+    count_label=T("Всего {n} {ученик|ученика|учеников}", "Барлығы {n} оқушы", "Total: {n} students"),
 )
