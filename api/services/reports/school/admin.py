@@ -8,7 +8,7 @@ from sqlalchemy import Integer, String, func, literal, or_, select, union_all
 
 from api.models import EducationDocument, Lesson, Person, SchoolClass, Subject
 from api.services.reports.engine import TOTAL, Col, ReportContext, ReportResult, View, t
-from api.services.reports.kit import T, full_name
+from api.services.reports.kit import T, full_name, methodology
 from api.services.reports.school.common import (
     CLASS,
     DATE,
@@ -153,23 +153,7 @@ ADMIN_LESSON_CHANGES = school_report(
         View("teachers", T("По учителям", "Мұғалімдер бойынша", "By teacher")),
     ),
     columns=lesson_changes_columns,
-    methodology=T(
-        "Источник: уроки со статусом «отменён» или «заменён» с датами в пределах периода или диапазона (по "
-        "умолчанию — последняя начавшаяся четверть). «Список» — по дате и номеру урока: учитель по расписанию, "
-        "вид изменения, заменяющий учитель, причина. «По учителям» — для каждого учителя: сколько его уроков "
-        "отменено и заменено и сколько замен он провёл; строка «Всего» — суммы. Фильтр «Учитель» оставляет "
-        "уроки, где он учитель по расписанию или заменяющий.",
-        "Дереккөз: кезең немесе күндер аралығы ішіндегі (әдепкі бойынша — басталған соңғы тоқсан) «болдырылмады» "
-        "немесе «ауыстырылды» мәртебесі бар сабақтар. «Тізім» — күні мен сабақ нөмірі бойынша: кесте бойынша "
-        "мұғалім, өзгеріс түрі, алмастырушы мұғалім, себебі. «Мұғалімдер бойынша» — әр мұғалім үшін: оның қанша "
-        "сабағы болдырылмаған және ауыстырылған және ол қанша алмастыру өткізген; «Барлығы» жолы — қосындылар. "
-        "«Мұғалім» сүзгісі ол кесте бойынша мұғалім немесе алмастырушы болған сабақтарды қалдырады.",
-        "Source: lessons with status «cancelled» or «replaced» dated within the period or date range (by default "
-        "the latest quarter started). «List»: by date and lesson number, with the planned teacher, the change, "
-        "the substitute and the reason. «By teacher»: per teacher, their lessons cancelled and replaced and the "
-        "lessons they substituted; «Total» adds them. The teacher filter keeps lessons where the teacher is "
-        "planned or substitute.",
-    ),
+    methodology=methodology(__file__, "methodology/admin.lesson_changes"),
     query=lesson_changes_query,
     count_label=T("Всего {n} {строка|строки|строк}", "Барлығы {n} жол", "Total: {n} rows"),
 )
@@ -248,17 +232,7 @@ ADMIN_DOCUMENTS = school_report(
         Col("class", CLASS),
         Col("honours", T("С отличием", "Үздік", "With honours")),
     ),
-    methodology=T(
-        "Источник: выданные организацией документы об образовании (свидетельства об основном среднем и "
-        "аттестаты об общем среднем образовании). Без фильтра периода или дат показываются все документы; с "
-        "фильтром — выданные в его пределах (включительно). Порядок — по дате выдачи.",
-        "Дереккөз: ұйым берген білім туралы құжаттар (негізгі орта білім туралы куәліктер және жалпы орта білім "
-        "туралы аттестаттар). Кезең немесе күн сүзгісі болмаса барлық құжаттар көрсетіледі; сүзгімен — оның "
-        "шегінде (қоса алғанда) берілгендері. Реті — берілген күні бойынша.",
-        "Source: education documents issued by the organization (basic secondary certificates and general "
-        "secondary certificates). Without a period or date filter every document is listed; with one, those "
-        "issued within it (inclusive). Ordered by date of issue.",
-    ),
+    methodology=methodology(__file__, "methodology/admin.documents"),
     query=documents_query,
     count_label=T("Всего {n} {документ|документа|документов}", "Барлығы {n} құжат", "Total: {n} documents"),
 )

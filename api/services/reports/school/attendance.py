@@ -22,7 +22,7 @@ from api.services.reports.engine import (
     fmt_date,
     t,
 )
-from api.services.reports.kit import T, absence_columns, attendance_rates
+from api.services.reports.kit import T, absence_columns, attendance_rates, methodology
 from api.services.reports.school.common import (
     CLASS,
     SUBJECT,
@@ -37,34 +37,7 @@ REASONS = ("illness", "valid", "unexcused")
 FIELDS = ("lessons", "student_lessons", "abs_illness", "abs_valid", "abs_unexcused", "abs_late")
 
 
-RULES: Text = {
-    "ru": (
-        "Источник: проведённые уроки и отметки о пропусках за выбранный период (четверть) или диапазон дат "
-        "включительно; по умолчанию — последняя начавшаяся четверть. Проведённый урок — урок со статусом "
-        "«проведён» или «заменён» (его провёл заменяющий учитель); отменённый урок не проведён, пропусков на нём "
-        "не бывает. Ученико-уроки — для каждого проведённого урока число учеников, зачисленных в класс на дату "
-        "урока. Пропуски по причинам: болезнь, уважительная, неуважительная; опоздания показаны отдельно и "
-        "пропуском не считаются. % посещаемости = (ученико-уроки − пропуски) / ученико-уроки × 100, дробная часть "
-        "отбрасывается."
-    ),
-    "kk": (
-        "Дереккөз: таңдалған кезеңдегі (тоқсан) немесе күндер аралығындағы (шеттерін қоса) өткізілген сабақтар "
-        "және сабақ жіберу белгілері; әдепкі бойынша — басталған соңғы тоқсан. Өткізілген сабақ — «өткізілді» "
-        "немесе «ауыстырылды» (оны алмастырушы мұғалім өткізген) мәртебесіндегі сабақ; болдырылмаған сабақ "
-        "өткізілмеген, онда сабақ жіберу болмайды. Оқушы-сабақтар — әр өткізілген сабаққа сабақ күні сыныпқа "
-        "қабылданған оқушылар саны. Себептер бойынша жіберулер: ауруы, дәлелді, дәлелсіз; кешігулер бөлек "
-        "көрсетіледі және жіберу болып саналмайды. Қатысу % = (оқушы-сабақтар − жіберулер) / оқушы-сабақтар × "
-        "100, бөлшек бөлігі алынып тасталады."
-    ),
-    "en": (
-        "Source: held lessons and absence marks in the chosen period (quarter) or date range, bounds included; by "
-        "default the latest quarter that has started. A held lesson is one with status «held» or «replaced» "
-        "(taught by a substitute); a cancelled lesson is not held and carries no absences. Student-lessons: for "
-        "each held lesson, the students enrolled in the class on the lesson date. Absences by reason: illness, "
-        "valid, unexcused; late arrivals are shown apart and are not absences. % attendance = (student-lessons − "
-        "absences) / student-lessons × 100, truncated."
-    ),
-}
+RULES: Text = methodology(__file__, "methodology/attendance.rules")
 
 
 def attendance_methodology(prefix: Text) -> Text:

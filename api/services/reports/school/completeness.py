@@ -23,7 +23,7 @@ from api.services.reports.engine import (
     percent,
     t,
 )
-from api.services.reports.kit import T
+from api.services.reports.kit import T, methodology
 from api.services.reports.school.common import (
     TIMED,
     in_org,
@@ -138,30 +138,7 @@ DATA_COMPLETENESS = school_report(
         Col("total", T("Всего", "Барлығы", "Total"), "int"),
         Col("pct", T("%", "%", "%"), "percent"),
     ),
-    methodology=T(
-        "Проверочный список: по каждому виду данных — сколько записей заполнено из скольких и % (дробная часть "
-        "отбрасывается; «нет данных», если записей нет). Ученики и сотрудники — те, кто относится к организации "
-        "сегодня (зачисление или должность действует: дата начала ≤ сегодня ≤ дата окончания, пустая дата не "
-        "ограничивает); классы — где есть "
-        "такие ученики; класс-предметы — назначения этих классов; уроки — уроки с датами в пределах периода или "
-        "диапазона (по умолчанию — последняя начавшаяся четверть): из расписания, и проведённые (со статусом "
-        "«проведён» или «заменён») с темой; "
-        "сотрудники — зарегистрированы, имеют квалификационную категорию.",
-        "Тексеру тізімі: әр дерек түрі бойынша қанша жазба толтырылған, барлығы қанша және % (бөлшек бөлігі "
-        "алынып тасталады; жазбалар болмаса — «деректер жоқ»). Оқушылар мен қызметкерлер — бүгін ұйымға "
-        "жататындар (қабылдауы не лауазымы күшінде: басталу күні ≤ бүгін ≤ аяқталу күні, бос күн шектемейді); "
-        "сыныптар — осындай оқушылары барлар; сынып-пәндер — осы сыныптардың тағайындаулары; сабақтар — кезең "
-        "немесе күндер аралығы ішіндегі (әдепкі бойынша — басталған соңғы тоқсан) сабақтар: кестеден алынғандар, "
-        "және тақырыбы бар өткізілгендер («өткізілді» немесе «ауыстырылды» мәртебесіндегі); қызметкерлер — "
-        "тіркелгендер, біліктілік санаты барлар.",
-        "A checklist: for each kind of data, how many records are filled of how many, and the % (truncated; «no "
-        "data» when there are none). Students and staff: those who belong to the organization today (the "
-        "enrolment or post is in force: start ≤ today ≤ end, an empty date is open); classes: those with such "
-        "students; class "
-        "subjects: assignments of those classes; lessons dated within the period or date range (by default the "
-        "latest quarter started): from the timetable, and held ones (status «held» or «replaced») with a topic; "
-        "staff: registered, with a qualification category.",
-    ),
+    methodology=methodology(__file__, "methodology/data_completeness"),
     query=completeness_query,
     count_label=T("Всего {n} {показатель|показателя|показателей}", "Барлығы {n} көрсеткіш", "Total: {n} indicators"),
 )

@@ -22,7 +22,7 @@ from api.models import (
 from api.models.aggregates import CATEGORY_RANKS
 from api.services.membership import member_on
 from api.services.reports.engine import Col, ReportContext, ReportResult, t
-from api.services.reports.kit import T, full_name
+from api.services.reports.kit import T, full_name, methodology
 from api.services.reports.localtime import fmt_local
 from api.services.reports.school.common import (
     CLASS,
@@ -124,19 +124,7 @@ LISTS_STUDENTS = school_report(
         Col("last_visit", LAST_VISIT),
         Col("parents", T("Родители", "Ата-аналар", "Parents")),
     ),
-    methodology=T(
-        "Источник: зачисления учеников в классы организации, действующие на дату отчёта (по умолчанию — "
-        "сегодня), по классам и фамилиям. Зарегистрирован — у ученика есть учётная запись; последний визит — "
-        "время последнего входа в систему; родители — связанные с учеником родители (законные представители). "
-        "Список постраничный; экспорт и печать содержат всех учеников.",
-        "Дереккөз: оқушыларды ұйымның сыныптарына есеп күнінде (әдепкі бойынша — бүгін) күшіндегі қабылдау, "
-        "сыныптар мен тектер бойынша. Тіркелген — оқушының есептік жазбасы бар; соңғы кіру — жүйеге соңғы кірген "
-        "уақыты; ата-аналар — оқушымен байланыстырылған ата-аналар (заңды өкілдер). Тізім беттелген; экспорт пен "
-        "басып шығаруда барлық оқушылар бар.",
-        "Source: enrolments of students in the organization's classes in force on the report date (default "
-        "today), by class and surname. Registered: the student has an account; last visit: the last sign-in; "
-        "parents: the parents (guardians) linked to the student. Paginated; export and print hold every student.",
-    ),
+    methodology=methodology(__file__, "methodology/lists.students"),
     query=students_query,
     count_label=T("Всего {n} {ученик|ученика|учеников}", "Барлығы {n} оқушы", "Total: {n} students"),
     paginated=True,
@@ -228,23 +216,7 @@ LISTS_STAFF = school_report(
         Col("registered", REGISTERED),
         Col("last_visit", LAST_VISIT),
     ),
-    methodology=T(
-        "Источник: должности сотрудников организации, действующие на дату отчёта (по умолчанию — сегодня); "
-        "одна строка на человека, по фамилии. Должности — все его должности в организации; категория — "
-        "высшая квалификационная категория по должностям; предметы — назначения учителя в классах учебного "
-        "года, включающего дату отчёта; классное руководство — классы того же учебного года. Зарегистрирован "
-        "— есть учётная запись. Список постраничный; экспорт и печать содержат всех сотрудников.",
-        "Дереккөз: ұйым қызметкерлерінің есеп күнінде (әдепкі бойынша — бүгін) күшіндегі лауазымдары; бір адамға "
-        "бір жол, тегі бойынша. Лауазымдар — оның ұйымдағы барлық лауазымдары; санаты — лауазымдары бойынша ең "
-        "жоғары біліктілік санаты; пәндер — мұғалімнің есеп күнін қамтитын оқу жылындағы сыныптардағы "
-        "тағайындаулары; сынып жетекшілігі — сол оқу жылының сыныптары. Тіркелген — есептік жазбасы бар. Тізім "
-        "беттелген; экспорт пен басып шығаруда барлық қызметкерлер бар.",
-        "Source: posts of the organization's staff in force on the report date (default today); one row per "
-        "person, by surname. Positions: all their posts here; category: the highest qualification category "
-        "of their posts; subjects: the teacher's assignments in classes of the academic year containing the "
-        "report date; class teacher of: classes of that year. Registered: has an account. Paginated; export "
-        "and print hold every employee.",
-    ),
+    methodology=methodology(__file__, "methodology/lists.staff"),
     query=staff_query,
     count_label=T("Всего {n} {сотрудник|сотрудника|сотрудников}", "Барлығы {n} қызметкер", "Total: {n} employees"),
     paginated=True,

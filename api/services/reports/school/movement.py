@@ -16,7 +16,7 @@ from api.services.reports.engine import (
     ReportResult,
     t,
 )
-from api.services.reports.kit import T, full_name
+from api.services.reports.kit import T, full_name, methodology
 from api.services.reports.school.common import (
     CLASS,
     DATE,
@@ -133,35 +133,7 @@ MOVEMENT_SUMMARY = school_report(
         Col("departed", T("Выбыло", "Кетті", "Departed"), "int"),
         Col("at_end", T("На конец периода", "Кезең соңында", "At period end"), "int"),
     ),
-    methodology=T(
-        "Источник: записи о движении учеников (те же, что в отчётах «Прибывшие» и «Выбывшие») и зачисления в "
-        "классы. Прибыло и выбыло — записи о прибытии и выбытии с датой с первого по последний день периода "
-        "включительно (выбывший 02.11 во второй четверти, начавшейся 02.11, считается в ней и здесь, и в списке "
-        "«Выбывшие»); на конец периода — ученики, зачисленные в класс в последний день периода (дата окончания "
-        "зачисления — последний день в классе); на начало периода = на конец − прибыло + выбыло, то есть до "
-        "движений первого дня. Переводы между классами школы — выбытие из одного класса и прибытие в другой. "
-        "Записи без класса показаны отдельной строкой (класс «нет данных») и входят в «Всего». Классы "
-        "сгруппированы по параллелям со строкой итога; строка «Всего» — сумма по классам. Период по умолчанию — "
-        "последняя начавшаяся четверть.",
-        "Дереккөз: оқушылар қозғалысының жазбалары («Келгендер» және «Кеткендер» есептеріндегі жазбалар) және "
-        "сыныптарға қабылдау. Келді және кетті — кезеңнің бірінші күнінен соңғы күніне дейін (қоса алғанда) "
-        "күнімен келу және кету жазбалары (02.11 басталған екінші тоқсанда 02.11 кеткен оқушы осы тоқсанда "
-        "мұнда да, «Кеткендер» тізімінде де есептеледі); кезең соңында — кезеңнің соңғы күні сыныпқа "
-        "қабылданған оқушылар (қабылдаудың аяқталу күні — сыныптағы соңғы күні); кезең басында = соңында − "
-        "келді + кетті, яғни бірінші күннің қозғалыстарына дейін. Мектеп ішіндегі сыныптар арасындағы ауысулар "
-        "— бір сыныптан кету және басқасына келу. Сыныбы жоқ жазбалар жеке жолда көрсетіледі (сынып «деректер "
-        "жоқ») және «Барлығы»-ға кіреді. Сыныптар параллельдер бойынша қорытынды жолымен топталады; «Барлығы» "
-        "жолы — сыныптар бойынша қосынды. Әдепкі кезең — басталған соңғы тоқсан.",
-        "Source: the student movement records (the same rows as the reports «Arrived» and «Departed») and the "
-        "enrolments in classes. Arrived and departed: arrival and departure records dated from the period's first "
-        "to its last day inclusive (a student who left on 02.11 in a quarter that began on 02.11 counts in it, "
-        "here and in the list «Departed»); at end: students enrolled in the class on the period's last day (an "
-        "enrolment's end date is the last day in the class); at start = at end − arrived + departed, i.e. "
-        "before the first day's movements. A transfer between classes of the school is a departure from one "
-        "and an arrival in the other. Records without a class show on a line of their own (class «no data») "
-        "and count in «Total». Classes are grouped by grade with a subtotal; «Total» adds the classes. Default "
-        "period: the latest quarter started.",
-    ),
+    methodology=methodology(__file__, "methodology/movement.summary"),
     query=summary_query,
     count_label=T("Всего {n} {класс|класса|классов}", "Барлығы {n} сынып", "Total: {n} classes"),
 )

@@ -22,7 +22,7 @@ from api.services.reports.engine import (
     percent,
     t,
 )
-from api.services.reports.kit import T, dec2
+from api.services.reports.kit import T, dec2, methodology
 from api.services.reports.school.common import (
     CLASS,
     ORG,
@@ -54,20 +54,7 @@ METRIC_COLUMNS: tuple[Col, ...] = (
 )
 
 # Grades without marks (rpt_graded_grade, migration 0304_reports): their students are left out of every figure.
-UNGRADED: Text = {
-    "ru": (
-        "Учащиеся 1-х классов не оцениваются (безотметочное обучение) и в расчёт не входят: они не считаются ни "
-        "учениками, ни не аттестованными, а их классы в отчёте не показываются (так же и предшкольные классы)."
-    ),
-    "kk": (
-        "1-сынып оқушылары бағаланбайды (бағасыз оқыту) және есепке алынбайды: олар оқушылар санына да, "
-        "аттестатталмағандарға да кірмейді, ал олардың сыныптары есепте көрсетілмейді (мектепалды сыныптар да)."
-    ),
-    "en": (
-        "Students of the 1st grade are not graded (teaching without marks) and are not counted: neither as "
-        "students nor as not attested, and their classes are not shown (nor are pre-school classes)."
-    ),
-}
+UNGRADED: Text = methodology(__file__, "methodology/performance.ungraded")
 
 
 def graded(grade: Any) -> Any:
@@ -75,55 +62,7 @@ def graded(grade: Any) -> Any:
     return func.rpt_graded_grade(grade)
 
 
-RULES: Text = {
-    "ru": (
-        "Учитываются ученики, зачисленные в класс на последний день периода (или на сегодня, если период не "
-        "закончился), и предметы, назначенные их классу (класс–предмет–учитель). «По итоговым оценкам» — "
-        "четвертная (годовая) оценка за выбранный период; «По текущим оценкам» — среднее текущих оценок за даты "
-        "периода, округлённое до целого (половина — вверх) по каждому предмету. Не аттестован по предмету — "
-        "оценка «н/а» или, если период закончился, отсутствие оценки; ученик с хотя бы одним таким предметом — «не "
-        "аттестован». Аттестованные — остальные ученики с хотя бы одной оценкой. Среди них (группы не "
-        "пересекаются): отличники — все оценки «5»; хорошисты — только «4» и «5», есть «4»; с одной «3» — ровно "
-        "одна «3», остальные «4»/«5»; троечники — две и более «3», нет «2» и «1»; неуспевающие — есть «2» или «1». "
-        "% успеваемости = (аттестованные − неуспевающие) / аттестованные × 100; % качества = (отличники + "
-        "хорошисты) / аттестованные × 100; проценты усекаются (дробная часть отбрасывается). СОУ = (100·n5 + "
-        "64·n4 + 36·n3 + 16·n2 + 7·n1) / число оценок; средний балл = сумма оценок / число оценок; оба с двумя "
-        "знаками (округление половины вверх). Строка «Всего» считается по ученикам, а не сложением строк: ученик "
-        "классифицируется по всем своим оценкам. Период по умолчанию — последняя начавшаяся четверть, а по итоговым "
-        "оценкам — последняя начавшаяся, по которой в школе уже есть итоговые оценки."
-    ),
-    "kk": (
-        "Кезеңнің соңғы күніне (кезең аяқталмаса — бүгінге) сыныпқа қабылданған оқушылар және олардың сыныбына "
-        "бекітілген пәндер (сынып–пән–мұғалім) есепке алынады. «Қорытынды бағалар бойынша» — таңдалған кезеңнің "
-        "тоқсандық (жылдық) бағасы; «Ағымдағы бағалар бойынша» — кезең күндеріндегі ағымдағы бағалардың орташасы, "
-        "әр пән бойынша бүтінге дейін дөңгелектенеді (жартысы — жоғары қарай). Пән бойынша аттестатталмаған — «а/е» "
-        "бағасы немесе, кезең аяқталса, бағаның болмауы; кемінде бір осындай пәні бар оқушы — «аттестатталмаған». "
-        "Аттестатталғандар — кемінде бір бағасы бар қалған оқушылар. Олардың ішінде (топтар қиылыспайды): үздіктер "
-        "— барлық бағалары «5»; екпінділер — тек «4» және «5», «4» бар; бір «3»-пен — дәл бір «3», қалғандары "
-        "«4»/«5»; үштікшілер — екі және одан көп «3», «2» мен «1» жоқ; үлгермейтіндер — «2» немесе «1» бар. "
-        "Үлгерім % = (аттестатталғандар − үлгермейтіндер) / аттестатталғандар × 100; сапа % = (үздіктер + "
-        "екпінділер) / аттестатталғандар × 100; пайыздар кесіледі (бөлшек бөлігі алынып тасталады). ОДД = (100·n5 + "
-        "64·n4 + 36·n3 + 16·n2 + 7·n1) / бағалар саны; орташа балл = бағалар қосындысы / бағалар саны; екеуі де "
-        "екі таңбамен (жартысы жоғары қарай дөңгелектенеді). «Барлығы» жолы жолдарды қосу арқылы емес, оқушылар "
-        "бойынша есептеледі: оқушы өзінің барлық бағалары бойынша жіктеледі. Әдепкі кезең — басталған соңғы "
-        "тоқсан, ал қорытынды бағалар бойынша — мектепте қорытынды бағалары бар басталған соңғы кезең."
-    ),
-    "en": (
-        "Students enrolled in the class on the last day of the period (or today while the period runs) and the "
-        "subjects assigned to their class (class–subject–teacher) are counted. «By period marks» uses the quarter "
-        "(year) mark of the chosen period; «by current marks» uses the average of the current marks dated within "
-        "the period, rounded half up to an integer per subject. Not attested in a subject: a «н/а» mark or, once "
-        "the period has ended, no mark; a student with any such subject is «not attested». Attested: the other "
-        "students with at least one mark. Among them (disjoint groups): excellent — all «5»; good — only «4» and "
-        "«5» with a «4»; with one «3» — exactly one «3», the rest «4»/«5»; with «3» — two or more «3», no «2» or "
-        "«1»; failing — any «2» or «1». % success = (attested − failing) / attested × 100; % quality = (excellent "
-        "+ good) / attested × 100; percentages truncated. СОУ = (100·n5 + 64·n4 + 36·n3 + 16·n2 + 7·n1) / number "
-        "of marks; average = sum of marks / number of marks; both two decimals, half up. The «Total» row is "
-        "computed over students (each classified by all their marks), not by adding rows. Default period: the "
-        "latest quarter that has started, and by period marks the latest started one for which the school already "
-        "has period marks."
-    ),
-}
+RULES: Text = methodology(__file__, "methodology/performance.rules")
 
 
 def performance_methodology(prefix: Text, extra: Text | None = None) -> Text:
