@@ -33,7 +33,6 @@ from api.services.reports.school.common import (
     school_report,
 )
 
-REASONS = ("illness", "valid", "unexcused")
 FIELDS = ("lessons", "student_lessons", "abs_illness", "abs_valid", "abs_unexcused", "abs_late")
 
 
