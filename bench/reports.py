@@ -332,7 +332,7 @@ def _naive_workbook(rep: Any) -> bytes:
 def _export_report(n_rows: int) -> Any:
     """A report run of n_rows rows with the activity header tree (3 header rows, 14 leaf columns)."""
     from api.services.reports.engine import AppliedFilters, RenderedReport, ReportContext, ReportResult
-    from api.services.reports.management import ACTIVITY
+    from api.services.reports.management.activity import ACTIVITY
     from api.services.scope import Principal
 
     principal = Principal(1, None, 1, "employee", "bench")

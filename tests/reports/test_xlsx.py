@@ -13,7 +13,7 @@ import xlsxwriter
 
 from api.services.reports import xlsx
 from api.services.reports.engine import AppliedFilters, RenderedReport, ReportContext, ReportResult
-from api.services.reports.management import ACTIVITY
+from api.services.reports.management.activity import ACTIVITY
 from api.services.reports.xlsx import build_workbook, build_workbook_async, sheet_spec, shutdown_export_pool
 from api.services.reports.xlsx_writer import PLAIN, SUBTOTAL, TOTAL, Row, SheetSpec, write_workbook
 from api.services.scope import Principal

@@ -32,7 +32,7 @@ from sqlalchemy import ColumnElement, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.models import Period
-from api.models.aggregates import ReportOrgPeriodPerformance
+from api.models.aggregates import CATEGORY_RANKS, ROLE_BITS, ReportOrgPeriodPerformance
 
 
 def period_has_marks(organization_id: int | None = None) -> ColumnElement[bool]:
@@ -55,20 +55,6 @@ AGGREGATE_TABLES = (
     "rpt_student_current",
     "rpt_org_day_attendance",
 )
-
-ROLE_BITS = {
-    "head": 1,
-    "deputy": 2,
-    "teacher": 4,
-    "additional_teacher": 8,
-    "psychologist": 16,
-    "social_pedagogue": 32,
-    "librarian": 64,
-    "administrator": 128,
-    "specialist": 256,
-    "other": 512,
-}
-CATEGORY_RANKS = {"none": 1, "pedagogue": 2, "moderator": 3, "expert": 4, "researcher": 5, "master": 6}
 
 PEOPLE_COLUMNS = [
     ("persons", "true"),

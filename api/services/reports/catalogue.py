@@ -3,39 +3,48 @@ was imported. The order is the order of the catalogue the SPA shows."""
 
 from __future__ import annotations
 
-from api.services.reports import management, org_registry
+from api.services.reports import org_registry
 from api.services.reports.engine import ReportDefinition
+from api.services.reports.management.activity import ACTIVITY
+from api.services.reports.management.attendance import ATTENDANCE
+from api.services.reports.management.performance import PERFORMANCE
+from api.services.reports.management.staff import STAFF
 from api.services.reports.school import (
     about,
+    activity,
     admin,
     attendance,
+    attendance_class_teacher,
+    completeness,
     homework,
     journal,
     lists,
     marks,
     movement,
     performance,
+    performance_classes,
+    performance_students,
 )
 
 REPORTS: tuple[ReportDefinition, ...] = (
     # Management reports (a body's subtree, by district or organization).
-    management.ACTIVITY,
-    management.STAFF,
-    management.PERFORMANCE,
-    management.ATTENDANCE,
+    ACTIVITY,
+    STAFF,
+    PERFORMANCE,
+    ATTENDANCE,
     org_registry.DEFINITION,
     # Reports about one organization.
     lists.LISTS_STUDENTS,
     lists.LISTS_STAFF,
     about.ABOUT,
-    about.ACTIVITY,
-    about.DATA_COMPLETENESS,
+    activity.ACTIVITY,
+    completeness.DATA_COMPLETENESS,
     admin.ADMIN_LESSON_CHANGES,
     admin.ADMIN_DOCUMENTS,
     attendance.ATTENDANCE_SUMMARY,
     attendance.ATTENDANCE_SCHOOL,
     attendance.ATTENDANCE_CLASSES,
-    attendance.ATTENDANCE_CLASS_TEACHER,
+    attendance_class_teacher.ATTENDANCE_CLASS_TEACHER,
     homework.HOMEWORK_SCHOOL,
     homework.HOMEWORK_CLASSES,
     journal.JOURNAL_KEEPING,
@@ -45,8 +54,8 @@ REPORTS: tuple[ReportDefinition, ...] = (
     movement.MOVEMENT_SUMMARY,
     *movement.LISTS,
     performance.PERFORMANCE_SCHOOL,
-    performance.PERFORMANCE_CLASSES,
-    performance.PERFORMANCE_SUBJECT_TEACHER,
-    performance.PERFORMANCE_STUDENTS,
-    performance.PERFORMANCE_CLASS_TEACHER,
+    performance_classes.PERFORMANCE_CLASSES,
+    performance_classes.PERFORMANCE_SUBJECT_TEACHER,
+    performance_students.PERFORMANCE_STUDENTS,
+    performance_students.PERFORMANCE_CLASS_TEACHER,
 )

@@ -5,11 +5,12 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from api.models import Organization, OrganizationStructure, OrganizationType, Person
 from api.services.reports import localtime
 from api.services.reports.engine import NO_DATA, Col, ReportContext, ReportDefinition, ReportResult, View, t
+from api.services.reports.kit import full_name
 
 COLUMNS = (
     Col("name", {"ru": "Наименование ОУ", "kk": "БҰ атауы", "en": "Organization"}),
@@ -103,7 +104,7 @@ async def query(ctx: ReportContext) -> ReportResult:
     today = localtime.today()
     schools = ctx.schools()
     o, ot, st, p = Organization, OrganizationType, OrganizationStructure, Person
-    head_name = func.concat_ws(" ", p.surname, p.first_name, p.patronymic)
+    head_name = full_name(p)
     stmt = (
         select(
             o.id,

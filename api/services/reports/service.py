@@ -30,6 +30,7 @@ from api.services.reports.engine import (
     run_report,
     t,
 )
+from api.services.reports.kit import full_name
 from api.services.reports.printing import render_html
 from api.services.reports.xlsx import build_workbook_async
 from api.services.scope import Principal
@@ -178,7 +179,7 @@ async def options(session: AsyncSession, principal: Principal, report_id: str, p
             .where(SchoolClass.organization_id == f.organization_id)
             .order_by(SchoolClass.grade, SchoolClass.letter)
         )
-        full = func.concat_ws(" ", Person.surname, Person.first_name, Person.patronymic)
+        full = full_name()
         teachers = await items(
             select(Person.id, full)
             .where(

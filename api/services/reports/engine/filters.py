@@ -209,7 +209,7 @@ async def resolve_filters(
         f.report_date = params.date
     if "date" in allowed:
         f.names.append(
-            {"id": "date", "label": label("date"), "value": f.report_date.isoformat(), "name": _fmt(f.report_date)}
+            {"id": "date", "label": label("date"), "value": f.report_date.isoformat(), "name": fmt_date(f.report_date)}
         )
     if params.date_from is not None and params.date_to is not None and params.date_from > params.date_to:
         raise InvalidInput("date_from", "the date range is upside down: date_from is after date_to")
@@ -217,7 +217,7 @@ async def resolve_filters(
         value = getattr(params, name)
         if value is not None:
             setattr(f, name, value)
-            f.names.append({"id": name, "label": label(name), "value": value.isoformat(), "name": _fmt(value)})
+            f.names.append({"id": name, "label": label(name), "value": value.isoformat(), "name": fmt_date(value)})
 
     await _resolve_school_filters(session, principal, f, params, label, lname)
     return f
@@ -290,10 +290,6 @@ def _d(field_name: str) -> list[dict[str, str]]:
     return [{"field": field_name, "message": "not found in your organizations"}]
 
 
-def _fmt(d: dt.date) -> str:
-    return d.strftime("%d.%m.%Y")
-
-
 def applied(name: str, value: Any, display: str, lang: str) -> dict[str, Any]:
     """An entry of the applied filters (for defaults a query chooses itself)."""
     return {"id": name, "label": t(FILTER_LABELS[name], lang), "value": value, "name": display}
@@ -301,7 +297,7 @@ def applied(name: str, value: Any, display: str, lang: str) -> dict[str, Any]:
 
 def fmt_date(d: dt.date) -> str:
     """A date as dd.mm.yyyy."""
-    return _fmt(d)
+    return d.strftime("%d.%m.%Y")
 
 
 FILTER_LABELS: dict[str, Text] = {

@@ -7,7 +7,8 @@ from typing import Any
 from sqlalchemy import Integer, String, func, literal, or_, select, union_all
 
 from api.models import EducationDocument, Lesson, Person, SchoolClass, Subject
-from api.services.reports.engine import TOTAL, Col, ReportContext, ReportDefinition, ReportResult, View, t
+from api.services.reports.engine import TOTAL, Col, ReportContext, ReportResult, View, t
+from api.services.reports.kit import T, full_name, methodology
 from api.services.reports.school.common import (
     CLASS,
     DATE,
@@ -16,9 +17,7 @@ from api.services.reports.school.common import (
     SUBJECT,
     TEACHER,
     TIMED,
-    T,
     class_name,
-    full_name,
     in_org,
     resolve_range,
     school_report,
@@ -109,10 +108,10 @@ async def lesson_changes_query(ctx: ReportContext) -> ReportResult:
             ls.number,
             class_name(c).label("class"),
             ctx.name_col(Subject).label("subject"),
-            func.concat_ws(" ", planned.c.surname, planned.c.first_name, planned.c.patronymic).label("teacher"),
+            full_name(planned).label("teacher"),
             planned.c.id.label("teacher_id"),
             ls.status,
-            func.concat_ws(" ", sub.c.surname, sub.c.first_name, sub.c.patronymic).label("substitute"),
+            full_name(sub).label("substitute"),
             sub.c.id.label("sub_id"),
             ls.change_reason,
         )
@@ -142,41 +141,21 @@ async def lesson_changes_query(ctx: ReportContext) -> ReportResult:
 
 
 ADMIN_LESSON_CHANGES = school_report(
-    ReportDefinition(
-        id="school.admin.lesson_changes",
-        title=T(
-            "Административные: Отмены и замены уроков",
-            "Әкімшілік: Сабақтарды болдырмау және ауыстыру",
-            "Administrative: Cancelled and replaced lessons",
-        ),
-        section="school",
-        filters=(*TIMED, "class_id", "teacher_id"),
-        views=(
-            View("list", T("Список", "Тізім", "List")),
-            View("teachers", T("По учителям", "Мұғалімдер бойынша", "By teacher")),
-        ),
-        columns=lesson_changes_columns,
-        methodology=T(
-            "Источник: уроки со статусом «отменён» или «заменён» с датами в пределах периода или диапазона (по "
-            "умолчанию — последняя начавшаяся четверть). «Список» — по дате и номеру урока: учитель по расписанию, "
-            "вид изменения, заменяющий учитель, причина. «По учителям» — для каждого учителя: сколько его уроков "
-            "отменено и заменено и сколько замен он провёл; строка «Всего» — суммы. Фильтр «Учитель» оставляет "
-            "уроки, где он учитель по расписанию или заменяющий.",
-            "Дереккөз: кезең немесе күндер аралығы ішіндегі (әдепкі бойынша — басталған соңғы тоқсан) «болдырылмады» "
-            "немесе «ауыстырылды» мәртебесі бар сабақтар. «Тізім» — күні мен сабақ нөмірі бойынша: кесте бойынша "
-            "мұғалім, өзгеріс түрі, алмастырушы мұғалім, себебі. «Мұғалімдер бойынша» — әр мұғалім үшін: оның қанша "
-            "сабағы болдырылмаған және ауыстырылған және ол қанша алмастыру өткізген; «Барлығы» жолы — қосындылар. "
-            "«Мұғалім» сүзгісі ол кесте бойынша мұғалім немесе алмастырушы болған сабақтарды қалдырады.",
-            "Source: lessons with status «cancelled» or «replaced» dated within the period or date range (by default "
-            "the latest quarter started). «List»: by date and lesson number, with the planned teacher, the change, "
-            "the substitute and the reason. «By teacher»: per teacher, their lessons cancelled and replaced and the "
-            "lessons they substituted; «Total» adds them. The teacher filter keeps lessons where the teacher is "
-            "planned or substitute.",
-        ),
-        query=lesson_changes_query,
-        count_label=T("Всего {n} {строка|строки|строк}", "Барлығы {n} жол", "Total: {n} rows"),
-        requires_organization=True,
-    )
+    id="school.admin.lesson_changes",
+    title=T(
+        "Административные: Отмены и замены уроков",
+        "Әкімшілік: Сабақтарды болдырмау және ауыстыру",
+        "Administrative: Cancelled and replaced lessons",
+    ),
+    filters=(*TIMED, "class_id", "teacher_id"),
+    views=(
+        View("list", T("Список", "Тізім", "List")),
+        View("teachers", T("По учителям", "Мұғалімдер бойынша", "By teacher")),
+    ),
+    columns=lesson_changes_columns,
+    methodology=methodology(__file__, "methodology/admin.lesson_changes"),
+    query=lesson_changes_query,
+    count_label=T("Всего {n} {строка|строки|строк}", "Барлығы {n} жол", "Total: {n} rows"),
 )
 
 
@@ -238,36 +217,22 @@ async def documents_query(ctx: ReportContext) -> ReportResult:
 
 
 ADMIN_DOCUMENTS = school_report(
-    ReportDefinition(
-        id="school.admin.documents",
-        title=T(
-            "Административные: Выданные документы об образовании",
-            "Әкімшілік: Берілген білім туралы құжаттар",
-            "Administrative: Issued education documents",
-        ),
-        section="school",
-        filters=(*ORG, "period_id", "date_from", "date_to", "class_id"),
-        columns=(
-            Col("doc_type", T("Вид документа", "Құжат түрі", "Document type")),
-            Col("number", T("Серия и номер", "Сериясы және нөмірі", "Series and number")),
-            Col("issued_on", T("Дата выдачи", "Берілген күні", "Issued on")),
-            Col("student", STUDENT),
-            Col("class", CLASS),
-            Col("honours", T("С отличием", "Үздік", "With honours")),
-        ),
-        methodology=T(
-            "Источник: выданные организацией документы об образовании (свидетельства об основном среднем и "
-            "аттестаты об общем среднем образовании). Без фильтра периода или дат показываются все документы; с "
-            "фильтром — выданные в его пределах (включительно). Порядок — по дате выдачи.",
-            "Дереккөз: ұйым берген білім туралы құжаттар (негізгі орта білім туралы куәліктер және жалпы орта білім "
-            "туралы аттестаттар). Кезең немесе күн сүзгісі болмаса барлық құжаттар көрсетіледі; сүзгімен — оның "
-            "шегінде (қоса алғанда) берілгендері. Реті — берілген күні бойынша.",
-            "Source: education documents issued by the organization (basic secondary certificates and general "
-            "secondary certificates). Without a period or date filter every document is listed; with one, those "
-            "issued within it (inclusive). Ordered by date of issue.",
-        ),
-        query=documents_query,
-        count_label=T("Всего {n} {документ|документа|документов}", "Барлығы {n} құжат", "Total: {n} documents"),
-        requires_organization=True,
-    )
+    id="school.admin.documents",
+    title=T(
+        "Административные: Выданные документы об образовании",
+        "Әкімшілік: Берілген білім туралы құжаттар",
+        "Administrative: Issued education documents",
+    ),
+    filters=(*ORG, "period_id", "date_from", "date_to", "class_id"),
+    columns=(
+        Col("doc_type", T("Вид документа", "Құжат түрі", "Document type")),
+        Col("number", T("Серия и номер", "Сериясы және нөмірі", "Series and number")),
+        Col("issued_on", T("Дата выдачи", "Берілген күні", "Issued on")),
+        Col("student", STUDENT),
+        Col("class", CLASS),
+        Col("honours", T("С отличием", "Үздік", "With honours")),
+    ),
+    methodology=methodology(__file__, "methodology/admin.documents"),
+    query=documents_query,
+    count_label=T("Всего {n} {документ|документа|документов}", "Барлығы {n} құжат", "Total: {n} documents"),
 )

@@ -1,4 +1,4 @@
-"""Посещаемость: summary by class, the school by day or week, class × subject, class teacher."""
+"""Посещаемость: the shared counts and columns; the summary by class, the school by day or week, class × subject."""
 
 from __future__ import annotations
 
@@ -7,96 +7,39 @@ from typing import Any
 
 from sqlalchemy import and_, func, literal_column, select
 
-from api.errors import InvalidInput
-from api.models import Absence, Enrolment, Lesson, Person, SchoolClass, Subject
+from api.models import Absence, Enrolment, Lesson, SchoolClass, Subject
 from api.models.aggregates import ReportOrgDayAttendance
 from api.models.school import lesson_held
-from api.services.membership import member_during, member_on
+from api.services.membership import member_on
 from api.services.reports.engine import (
     TOTAL,
     ChartSpec,
     Col,
     ReportContext,
-    ReportDefinition,
     ReportResult,
     Text,
     View,
-    percent,
+    fmt_date,
     t,
 )
+from api.services.reports.kit import T, absence_columns, attendance_rates, methodology
 from api.services.reports.school.common import (
     CLASS,
-    DATE,
-    STUDENT,
     SUBJECT,
     TIMED,
-    T,
     class_name,
-    fmt,
-    full_name,
     in_org,
     resolve_range,
     school_report,
 )
 
-REASONS = ("illness", "valid", "unexcused")
 FIELDS = ("lessons", "student_lessons", "abs_illness", "abs_valid", "abs_unexcused", "abs_late")
 
 
-def absence_columns(with_lessons: bool = True) -> tuple[Col, ...]:
-    """Lessons, student-lessons, missed lessons by reason, late, % attendance."""
-    cols: list[Col] = []
-    if with_lessons:
-        cols.append(Col("lessons", T("Проведено уроков", "Өткізілген сабақтар", "Lessons held"), "int"))
-    cols += [
-        Col("student_lessons", T("Ученико-уроков", "Оқушы-сабақтар", "Student-lessons"), "int"),
-        Col(
-            "missed",
-            T("Пропущено уроков", "Жіберілген сабақтар", "Missed lessons"),
-            children=(
-                Col("abs_illness", T("По болезни", "Ауруына байланысты", "Illness"), "int"),
-                Col("abs_valid", T("По уважительной", "Дәлелді себеппен", "Valid reason"), "int"),
-                Col("abs_unexcused", T("Без уважительной", "Дәлелсіз", "Unexcused"), "int"),
-                Col("abs_total", T("Всего", "Барлығы", "Total"), "int"),
-            ),
-        ),
-        Col("abs_late", T("Опоздания", "Кешігулер", "Late"), "int"),
-        Col("pct_attendance", T("% посещаемости", "Қатысу %", "% attendance"), "percent"),
-    ]
-    return tuple(cols)
+RULES: Text = methodology(__file__, "methodology/attendance.rules")
 
 
-RULES: Text = {
-    "ru": (
-        "Источник: проведённые уроки и отметки о пропусках за выбранный период (четверть) или диапазон дат "
-        "включительно; по умолчанию — последняя начавшаяся четверть. Проведённый урок — урок со статусом "
-        "«проведён» или «заменён» (его провёл заменяющий учитель); отменённый урок не проведён, пропусков на нём "
-        "не бывает. Ученико-уроки — для каждого проведённого урока число учеников, зачисленных в класс на дату "
-        "урока. Пропуски по причинам: болезнь, уважительная, неуважительная; опоздания показаны отдельно и "
-        "пропуском не считаются. % посещаемости = (ученико-уроки − пропуски) / ученико-уроки × 100, дробная часть "
-        "отбрасывается."
-    ),
-    "kk": (
-        "Дереккөз: таңдалған кезеңдегі (тоқсан) немесе күндер аралығындағы (шеттерін қоса) өткізілген сабақтар "
-        "және сабақ жіберу белгілері; әдепкі бойынша — басталған соңғы тоқсан. Өткізілген сабақ — «өткізілді» "
-        "немесе «ауыстырылды» (оны алмастырушы мұғалім өткізген) мәртебесіндегі сабақ; болдырылмаған сабақ "
-        "өткізілмеген, онда сабақ жіберу болмайды. Оқушы-сабақтар — әр өткізілген сабаққа сабақ күні сыныпқа "
-        "қабылданған оқушылар саны. Себептер бойынша жіберулер: ауруы, дәлелді, дәлелсіз; кешігулер бөлек "
-        "көрсетіледі және жіберу болып саналмайды. Қатысу % = (оқушы-сабақтар − жіберулер) / оқушы-сабақтар × "
-        "100, бөлшек бөлігі алынып тасталады."
-    ),
-    "en": (
-        "Source: held lessons and absence marks in the chosen period (quarter) or date range, bounds included; by "
-        "default the latest quarter that has started. A held lesson is one with status «held» or «replaced» "
-        "(taught by a substitute); a cancelled lesson is not held and carries no absences. Student-lessons: for "
-        "each held lesson, the students enrolled in the class on the lesson date. Absences by reason: illness, "
-        "valid, unexcused; late arrivals are shown apart and are not absences. % attendance = (student-lessons − "
-        "absences) / student-lessons × 100, truncated."
-    ),
-}
-
-
-def _m(prefix: Text) -> Text:
+def attendance_methodology(prefix: Text) -> Text:
     return {k: prefix[k] + " " + RULES[k] for k in ("ru", "kk", "en")}
 
 
@@ -104,16 +47,15 @@ def finish(row: dict[str, Any]) -> dict[str, Any]:
     """Add the total of absences and % attendance to a row of counts."""
     for f in FIELDS:
         row[f] = int(row.get(f) or 0)
-    row["abs_total"] = row["abs_illness"] + row["abs_valid"] + row["abs_unexcused"]
-    row["pct_attendance"] = percent(row["student_lessons"] - row["abs_total"], row["student_lessons"])
+    attendance_rates(row)
     return row
 
 
-def _active(e: Any, day: Any) -> Any:
+def active_on(e: Any, day: Any) -> Any:
     return member_on(e.starts_on, e.ends_on, day)
 
 
-async def _lesson_counts(ctx: ReportContext, start: Any, end: Any, keys: tuple[str, ...]) -> dict[tuple, dict]:
+async def lesson_counts(ctx: ReportContext, start: Any, end: Any, keys: tuple[str, ...]) -> dict[tuple, dict]:
     """Held lessons and student-lessons grouped by lesson columns `keys`.
 
     Lessons are first counted per (class, date[, subject]); the students enrolled in the class on that date
@@ -132,7 +74,7 @@ async def _lesson_counts(ctx: ReportContext, start: Any, end: Any, keys: tuple[s
         .group_by(*[getattr(ls, k) for k in inner])
         .subquery("pairs")
     )
-    enrolled = select(func.count()).where(e.class_id == pairs.c.class_id, _active(e, pairs.c.date)).scalar_subquery()
+    enrolled = select(func.count()).where(e.class_id == pairs.c.class_id, active_on(e, pairs.c.date)).scalar_subquery()
     gcols = [pairs.c[k] for k in keys]
     stmt = select(
         *gcols,
@@ -145,7 +87,7 @@ async def _lesson_counts(ctx: ReportContext, start: Any, end: Any, keys: tuple[s
     return out
 
 
-async def _absence_counts(ctx: ReportContext, start: Any, end: Any, keys: tuple[Any, ...], join_lesson: bool) -> dict:
+async def absence_counts(ctx: ReportContext, start: Any, end: Any, keys: tuple[Any, ...], join_lesson: bool) -> dict:
     ab, ls = Absence, Lesson
     stmt = select(*keys, ab.reason, func.count()).select_from(ab)
     if join_lesson:
@@ -173,7 +115,7 @@ async def _class_names(ctx: ReportContext) -> list[Any]:
     return list((await ctx.session.execute(stmt.order_by(c.grade, c.letter, c.id))).all())
 
 
-def _sum_rows(rows: list[dict[str, Any]], first: str, lang: str) -> dict[str, Any]:
+def sum_rows(rows: list[dict[str, Any]], first: str, lang: str) -> dict[str, Any]:
     total: dict[str, Any] = {first: t(TOTAL, lang)}
     for f in FIELDS:
         total[f] = sum(r[f] for r in rows)
@@ -186,35 +128,31 @@ def _sum_rows(rows: list[dict[str, Any]], first: str, lang: str) -> dict[str, An
 async def summary_query(ctx: ReportContext) -> ReportResult:
     """A row per class: lessons held, student-lessons, missed lessons by reason, late, % attendance."""
     start, end = await resolve_range(ctx)
-    lessons = await _lesson_counts(ctx, start, end, ("class_id",))
-    absences = await _absence_counts(ctx, start, end, (Absence.class_id,), False)
+    lessons = await lesson_counts(ctx, start, end, ("class_id",))
+    absences = await absence_counts(ctx, start, end, (Absence.class_id,), False)
     rows = []
     for c in await _class_names(ctx):
         key = (c.id,)
         if key not in lessons and key not in absences:
             continue
         rows.append(finish({"_id": c.id, "class": c.name, **lessons.get(key, {}), **absences.get(key, {})}))
-    return ReportResult(rows=rows, count=len(rows), totals=_sum_rows(rows, "class", ctx.lang) if rows else None)
+    return ReportResult(rows=rows, count=len(rows), totals=sum_rows(rows, "class", ctx.lang) if rows else None)
 
 
 ATTENDANCE_SUMMARY = school_report(
-    ReportDefinition(
-        id="school.attendance.summary",
-        title=T("Посещаемость: Сводка", "Қатысу: Жиынтық", "Attendance: Summary"),
-        section="school",
-        filters=(*TIMED, "class_id"),
-        columns=(Col("class", CLASS), *absence_columns()),
-        methodology=_m(
-            T(
-                "Строка на каждый класс с уроками или пропусками за период.",
-                "Кезеңде сабақтары немесе жіберулері бар әр сыныпқа бір жол.",
-                "A row per class with lessons or absences in the period.",
-            )
-        ),
-        query=summary_query,
-        count_label=T("Всего {n} {класс|класса|классов}", "Барлығы {n} сынып", "Total: {n} classes"),
-        requires_organization=True,
-    )
+    id="school.attendance.summary",
+    title=T("Посещаемость: Сводка", "Қатысу: Жиынтық", "Attendance: Summary"),
+    filters=(*TIMED, "class_id"),
+    columns=(Col("class", CLASS), *absence_columns()),
+    methodology=attendance_methodology(
+        T(
+            "Строка на каждый класс с уроками или пропусками за период.",
+            "Кезеңде сабақтары немесе жіберулері бар әр сыныпқа бір жол.",
+            "A row per class with lessons or absences in the period.",
+        )
+    ),
+    query=summary_query,
+    count_label=T("Всего {n} {класс|класса|классов}", "Барлығы {n} сынып", "Total: {n} classes"),
 )
 
 
@@ -243,7 +181,9 @@ async def school_query(ctx: ReportContext) -> ReportResult:
     rows = []
     for r in await ctx.session.execute(stmt):
         label = (
-            fmt(r.d) if ctx.view != "week" else f"{fmt(max(r.d, start))} – {fmt(min(r.d + dt.timedelta(days=6), end))}"
+            fmt_date(r.d)
+            if ctx.view != "week"
+            else f"{fmt_date(max(r.d, start))} – {fmt_date(min(r.d + dt.timedelta(days=6), end))}"
         )
         row = {f: r._mapping[f] for f in FIELDS}
         rows.append(finish({"_id": r.d.isoformat(), "day": label, "date": r.d.isoformat(), **row}))
@@ -254,36 +194,32 @@ async def school_query(ctx: ReportContext) -> ReportResult:
         "points": [{"x": r["date"], "label": r["day"], "pct_attendance": r["pct_attendance"]} for r in rows],
     }
     return ReportResult(
-        rows=rows, count=len(rows), totals=_sum_rows(rows, "day", ctx.lang) if rows else None, chart=chart
+        rows=rows, count=len(rows), totals=sum_rows(rows, "day", ctx.lang) if rows else None, chart=chart
     )
 
 
 ATTENDANCE_SCHOOL = school_report(
-    ReportDefinition(
-        id="school.attendance.school",
-        title=T("Посещаемость: Школа", "Қатысу: Мектеп", "Attendance: School"),
-        section="school",
-        filters=TIMED,
-        views=(
-            View("day", T("По дням", "Күндер бойынша", "By day")),
-            View("week", T("По неделям", "Апталар бойынша", "By week")),
-        ),
-        columns=(Col("day", T("Дата / неделя", "Күн / апта", "Day / week")), *absence_columns()),
-        methodology=_m(
-            T(
-                "Строка на каждый учебный день (или неделю с понедельника, в пределах периода); график — % "
-                "посещаемости по дням. Данные — ежедневный агрегат посещаемости организации, обновляемый с журналом.",
-                "Әр оқу күніне (немесе кезең шегінде дүйсенбіден басталатын әр аптаға) бір жол; график — күндер "
-                "бойынша қатысу %. Деректер — журналмен бірге жаңартылатын ұйымның күнделікті қатысу агрегаты.",
-                "A row per school day (or per week from Monday, clipped to the period); the chart plots % attendance. "
-                "Read from the organization's daily attendance aggregate, kept in step with the journal.",
-            )
-        ),
-        query=school_query,
-        count_label=T("Всего {n} {строка|строки|строк}", "Барлығы {n} жол", "Total: {n} rows"),
-        chart=ChartSpec("line", x="day", series=("pct_attendance",)),
-        requires_organization=True,
-    )
+    id="school.attendance.school",
+    title=T("Посещаемость: Школа", "Қатысу: Мектеп", "Attendance: School"),
+    filters=TIMED,
+    views=(
+        View("day", T("По дням", "Күндер бойынша", "By day")),
+        View("week", T("По неделям", "Апталар бойынша", "By week")),
+    ),
+    columns=(Col("day", T("Дата / неделя", "Күн / апта", "Day / week")), *absence_columns()),
+    methodology=attendance_methodology(
+        T(
+            "Строка на каждый учебный день (или неделю с понедельника, в пределах периода); график — % "
+            "посещаемости по дням. Данные — ежедневный агрегат посещаемости организации, обновляемый с журналом.",
+            "Әр оқу күніне (немесе кезең шегінде дүйсенбіден басталатын әр аптаға) бір жол; график — күндер "
+            "бойынша қатысу %. Деректер — журналмен бірге жаңартылатын ұйымның күнделікті қатысу агрегаты.",
+            "A row per school day (or per week from Monday, clipped to the period); the chart plots % attendance. "
+            "Read from the organization's daily attendance aggregate, kept in step with the journal.",
+        )
+    ),
+    query=school_query,
+    count_label=T("Всего {n} {строка|строки|строк}", "Барлығы {n} жол", "Total: {n} rows"),
+    chart=ChartSpec("line", x="day", series=("pct_attendance",)),
 )
 
 
@@ -293,8 +229,8 @@ ATTENDANCE_SCHOOL = school_report(
 async def classes_query(ctx: ReportContext) -> ReportResult:
     """A row per class and subject: lessons, missed lessons by reason, late, % attendance."""
     start, end = await resolve_range(ctx)
-    lessons = await _lesson_counts(ctx, start, end, ("class_id", "subject_id"))
-    absences = await _absence_counts(ctx, start, end, (Absence.class_id, Lesson.subject_id), True)
+    lessons = await lesson_counts(ctx, start, end, ("class_id", "subject_id"))
+    absences = await absence_counts(ctx, start, end, (Absence.class_id, Lesson.subject_id), True)
     keys = set(lessons) | set(absences)
     names = {c.id: (i, c.name) for i, c in enumerate(await _class_names(ctx))}
     sids = {k[1] for k in keys}
@@ -315,139 +251,23 @@ async def classes_query(ctx: ReportContext) -> ReportResult:
         )
         for k in ordered
     ]
-    return ReportResult(rows=rows, count=len(rows), totals=_sum_rows(rows, "class", ctx.lang) if rows else None)
+    return ReportResult(rows=rows, count=len(rows), totals=sum_rows(rows, "class", ctx.lang) if rows else None)
 
 
 ATTENDANCE_CLASSES = school_report(
-    ReportDefinition(
-        id="school.attendance.classes",
-        title=T("Посещаемость: Классы", "Қатысу: Сыныптар", "Attendance: Classes"),
-        section="school",
-        filters=(*TIMED, "class_id", "subject_id"),
-        columns=(Col("class", CLASS), Col("subject", SUBJECT), *absence_columns()),
-        methodology=_m(
-            T(
-                "Строка на каждую пару класс–предмет: уроки предмета в классе и пропуски этих уроков.",
-                "Әр сынып–пән жұбына бір жол: сыныптағы пән сабақтары және олардан жіберулер.",
-                "A row per class and subject: the subject's lessons in the class and the absences from them.",
-            )
-        ),
-        query=classes_query,
-        count_label=T(
-            "Всего {n} {строка|строки|строк} класс–предмет", "Барлығы {n} сынып–пән", "Total: {n} class subjects"
-        ),
-        requires_organization=True,
-    )
-)
-
-
-# --- Посещаемость: Классному руководителю -----------------------------------------------------------
-
-
-async def class_teacher_query(ctx: ReportContext) -> ReportResult:
-    """One class: a row per student (view «students») or per day (view «days») with absences by reason."""
-    class_id = ctx.filters.class_id
-    if class_id is None:
-        raise InvalidInput("class_id", "the report is about one class: choose class_id")
-    start, end = await resolve_range(ctx)
-    if ctx.view == "days":
-        lessons = await _lesson_counts(ctx, start, end, ("date",))
-        absences = await _absence_counts(ctx, start, end, (Absence.date,), False)
-        days = sorted(set(lessons) | set(absences))
-        rows = [
-            finish(
-                {
-                    "_id": d[0].isoformat(),
-                    "day": fmt(d[0]),
-                    "date": d[0].isoformat(),
-                    **lessons.get(d, {}),
-                    **absences.get(d, {}),
-                }
-            )
-            for d in days
-        ]
-        ctx.columns = [Col("day", DATE), *absence_columns()]
-        chart = {
-            "type": "bar",
-            "x": "day",
-            "series": ["abs_illness", "abs_valid", "abs_unexcused", "abs_late"],
-            "points": [
-                {"x": r["date"], **{k: r[k] for k in ("abs_illness", "abs_valid", "abs_unexcused", "abs_late")}}
-                for r in rows
-            ],
-        }
-        return ReportResult(
-            rows=rows, count=len(rows), totals=_sum_rows(rows, "day", ctx.lang) if rows else None, chart=chart
+    id="school.attendance.classes",
+    title=T("Посещаемость: Классы", "Қатысу: Сыныптар", "Attendance: Classes"),
+    filters=(*TIMED, "class_id", "subject_id"),
+    columns=(Col("class", CLASS), Col("subject", SUBJECT), *absence_columns()),
+    methodology=attendance_methodology(
+        T(
+            "Строка на каждую пару класс–предмет: уроки предмета в классе и пропуски этих уроков.",
+            "Әр сынып–пән жұбына бір жол: сыныптағы пән сабақтары және олардан жіберулер.",
+            "A row per class and subject: the subject's lessons in the class and the absences from them.",
         )
-    ls, e, p = Lesson, Enrolment, Person
-    # students enrolled in the class at some time within the range; student-lessons while enrolled
-    stmt = (
-        select(p.id, full_name(p).label("name"), func.count(ls.id).label("student_lessons"))
-        .select_from(e)
-        .join(p, p.id == e.student_person_id)
-        .outerjoin(
-            ls,
-            and_(
-                ls.class_id == e.class_id,
-                lesson_held(ls.status),
-                ls.date.between(start, end),
-                _active(e, ls.date),
-            ),
-        )
-        .where(
-            in_org(ctx, e.organization_id),
-            e.class_id == class_id,
-            member_during(e.starts_on, e.ends_on, start, end),
-        )
-        .group_by(p.id)
-        .order_by(p.surname, p.first_name, p.id)
-    )
-    students = (await ctx.session.execute(stmt)).all()
-    absences = await _absence_counts(ctx, start, end, (Absence.student_person_id,), False)
-    rows = [
-        finish({"_id": s.id, "student": s.name, "student_lessons": s.student_lessons, **absences.get((s.id,), {})})
-        for s in students
-    ]
-    ctx.columns = [
-        Col("student", STUDENT),
-        *absence_columns(with_lessons=False),
-    ]
-    totals = _sum_rows(rows, "student", ctx.lang) if rows else None
-    for row in [*rows, totals or {}]:
-        row.pop("lessons", None)  # lessons are per class, not per student
-    return ReportResult(rows=rows, count=len(rows), totals=totals)
-
-
-ATTENDANCE_CLASS_TEACHER = school_report(
-    ReportDefinition(
-        id="school.attendance.class_teacher",
-        title=T(
-            "Посещаемость: Классному руководителю",
-            "Қатысу: Сынып жетекшісіне",
-            "Attendance: Class teacher",
-        ),
-        section="school",
-        filters=(*TIMED, "class_id"),
-        views=(
-            View("students", T("По ученикам", "Оқушылар бойынша", "By student")),
-            View("days", T("По дням", "Күндер бойынша", "By day")),
-        ),
-        columns=(Col("student", STUDENT), *absence_columns(with_lessons=False)),
-        methodology=_m(
-            T(
-                "Один класс (обязательный фильтр «Класс»). «По ученикам» — строка на каждого ученика, состоявшего в "
-                "классе в пределах периода; ученико-уроки — проведённые уроки класса в дни, когда ученик был зачислен. "
-                "«По дням» — строка на каждый день с уроками или пропусками, с диаграммой пропусков по причинам.",
-                "Бір сынып («Сынып» сүзгісі міндетті). «Оқушылар бойынша» — кезең ішінде сыныпта болған әр оқушыға "
-                "жол; оқушы-сабақтар — оқушы қабылданған күндердегі сыныптың өткізілген сабақтары. «Күндер бойынша» "
-                "— сабақтар немесе жіберулер бар әр күнге жол, себептер бойынша жіберулер диаграммасымен.",
-                "One class (the class filter is required). «By student»: a row per student enrolled in the class at "
-                "some time within the period; student-lessons are the class's held lessons on days the student was "
-                "enrolled. «By day»: a row per day with lessons or absences, with a chart of absences by reason.",
-            )
-        ),
-        query=class_teacher_query,
-        count_label=T("Всего {n} {строка|строки|строк}", "Барлығы {n} жол", "Total: {n} rows"),
-        requires_organization=True,
-    )
+    ),
+    query=classes_query,
+    count_label=T(
+        "Всего {n} {строка|строки|строк} класс–предмет", "Барлығы {n} сынып–пән", "Total: {n} class subjects"
+    ),
 )

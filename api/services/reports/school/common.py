@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
 from typing import Any
 
@@ -13,17 +12,18 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from sqlalchemy import ColumnElement, and_, func, select, text
 
 from api.errors import InvalidInput
-from api.models import Assignment, Period, Person, SchoolClass
+from api.models import Assignment, Period, SchoolClass
 from api.services.reports.aggregates import period_has_marks
 from api.services.reports.engine import (
-    FILTER_LABELS,
     PeriodInfo,
     ReportContext,
     ReportDefinition,
     ReportResult,
     Text,
+    applied,
     t,
 )
+from api.services.reports.kit import T
 
 # Filters of a report about one organization over time.
 ORG = ("region_id", "district_id", "org_type_id", "organization_id")
@@ -69,11 +69,6 @@ def settings() -> SchoolReportSettings:
     return SchoolReportSettings()
 
 
-def T(ru: str, kk: str, en: str) -> Text:  # noqa: N802
-    """A text in the three languages."""
-    return {"ru": ru, "kk": kk, "en": en}
-
-
 YES = T("да", "иә", "yes")
 NO = T("нет", "жоқ", "no")
 CLASS = T("Класс", "Сынып", "Class")
@@ -96,11 +91,6 @@ def yes_no(value: bool, lang: str) -> str:
     return t(YES if value else NO, lang)
 
 
-def full_name(p: Any = Person) -> ColumnElement[str]:
-    """Surname, first name and patronymic of a person (alias)."""
-    return func.concat_ws(" ", p.surname, p.first_name, p.patronymic)
-
-
 def class_name(c: Any = SchoolClass) -> ColumnElement[str]:
     """«5А»: grade and letter of a class (alias)."""
     return func.concat(c.grade, c.letter)
@@ -117,16 +107,6 @@ def org_id(ctx: ReportContext) -> int:
 def in_org(ctx: ReportContext, column: Any) -> ColumnElement[bool]:
     """WHERE: the row belongs to the chosen organization, and that organization is in the caller's scope."""
     return and_(column == org_id(ctx), ctx.scope_condition(column))
-
-
-def applied(ctx: ReportContext, name: str, value: Any, display: str) -> None:
-    """Show a default the report chose itself among the applied filters."""
-    ctx.filters.names.append({"id": name, "label": t(FILTER_LABELS[name], ctx.lang), "value": value, "name": display})
-
-
-def fmt(d: dt.date) -> str:
-    """dd.mm.yyyy."""
-    return d.strftime("%d.%m.%Y")
 
 
 async def default_period(ctx: ReportContext, prefer_marked: bool = False) -> PeriodInfo:
@@ -159,7 +139,7 @@ async def resolve_period(ctx: ReportContext, prefer_marked: bool = False) -> Per
         return ctx.filters.period
     period = await default_period(ctx, prefer_marked)
     ctx.filters.period = period
-    applied(ctx, "period_id", period.id, period.name)
+    ctx.filters.names.append(applied("period_id", period.id, period.name, ctx.lang))
     return period
 
 
@@ -189,20 +169,6 @@ async def taught(ctx: ReportContext, class_ids: set[int]) -> set[tuple[int, int]
     return {(r[0], r[1]) for r in res}
 
 
-def dec2(num: int | Decimal | None, den: int | None) -> Decimal | None:
-    """num / den with two decimals, half up; None when den is zero."""
-    if num is None or not den:
-        return None
-    return (Decimal(num) / Decimal(den)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
-
-
-def q2(value: Decimal | float | None) -> Decimal | None:
-    """A value with two decimals, half up."""
-    if value is None:
-        return None
-    return Decimal(value).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
-
-
 # The methodology line of a class × subject matrix that marks the subjects a class does not have.
 NOT_TAUGHT_NOTE = T(
     "«—» — предмет не преподаётся в классе (у класса нет такого предмета в учебной нагрузке), в отличие от «нет "
@@ -214,13 +180,15 @@ NOT_TAUGHT_NOTE = T(
 )
 
 
-def school_report(definition: ReportDefinition, not_taught: bool = False) -> ReportDefinition:
-    """A school report whose statements are planned for the actual filter values.
+def school_report(*, not_taught: bool = False, **fields: Any) -> ReportDefinition:
+    """A report about one organization (`section="school"`, `requires_organization=True`, the other fields of
+    `ReportDefinition` as given) whose statements are planned for the actual filter values.
 
     asyncpg prepares statements, and after a few runs PostgreSQL may switch to a generic plan that ignores
     the chosen organization and period; for one school's rows that plan can be a hundred times slower.
     `not_taught`: the report marks «не преподаётся» cells (`_na`); its methodology gets the line that says so.
     """
+    definition = ReportDefinition(section="school", requires_organization=True, **fields)
     if not_taught:
         methodology = {k: f"{v} {NOT_TAUGHT_NOTE[k]}" for k, v in definition.methodology.items()}
         definition = dataclasses.replace(definition, methodology=methodology)

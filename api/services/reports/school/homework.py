@@ -10,15 +10,14 @@ from sqlalchemy import func, literal, select
 
 from api.models import Homework, Lesson, SchoolClass, Subject
 from api.models.school import lesson_held
-from api.services.reports.engine import TOTAL, Col, ReportContext, ReportDefinition, ReportResult, Text, View, t
+from api.services.reports.engine import TOTAL, Col, ReportContext, ReportResult, Text, View, t
+from api.services.reports.kit import T, dec2
 from api.services.reports.school.common import (
     CLASS,
     SUBJECT,
     TIMED,
     WEEKDAYS,
-    T,
     class_name,
-    dec2,
     in_org,
     resolve_range,
     school_report,
@@ -161,30 +160,26 @@ async def school_query(ctx: ReportContext) -> ReportResult:
 
 
 HOMEWORK_SCHOOL = school_report(
-    ReportDefinition(
-        id="school.homework.school",
-        title=T("Время на выполнение ДЗ: Школа", "Үй тапсырмасына уақыт: Мектеп", "Homework time: School"),
-        section="school",
-        filters=TIMED,
-        columns=(
-            Col("grade", T("Параллель", "Параллель", "Grade")),
-            Col("classes", T("Классов", "Сыныптар", "Classes"), "int"),
-            Col("days", T("Учебных дней (класс-дней)", "Оқу күндері (сынып-күн)", "School days (class-days)"), "int"),
-            Col("avg", AVG, "int"),
-            Col("norm", NORM, "int"),
-            Col("over", OVER, "int"),
-        ),
-        methodology=_m(
-            T(
-                "Строка на каждую параллель: среднее по всем учебным дням всех её классов.",
-                "Әр параллельге бір жол: оның барлық сыныптарының барлық оқу күндері бойынша орташа.",
-                "A row per grade: the average over all school days of all its classes.",
-            )
-        ),
-        query=school_query,
-        count_label=T("Всего {n} {параллель|параллели|параллелей}", "Барлығы {n} параллель", "Total: {n} grades"),
-        requires_organization=True,
-    )
+    id="school.homework.school",
+    title=T("Время на выполнение ДЗ: Школа", "Үй тапсырмасына уақыт: Мектеп", "Homework time: School"),
+    filters=TIMED,
+    columns=(
+        Col("grade", T("Параллель", "Параллель", "Grade")),
+        Col("classes", T("Классов", "Сыныптар", "Classes"), "int"),
+        Col("days", T("Учебных дней (класс-дней)", "Оқу күндері (сынып-күн)", "School days (class-days)"), "int"),
+        Col("avg", AVG, "int"),
+        Col("norm", NORM, "int"),
+        Col("over", OVER, "int"),
+    ),
+    methodology=_m(
+        T(
+            "Строка на каждую параллель: среднее по всем учебным дням всех её классов.",
+            "Әр параллельге бір жол: оның барлық сыныптарының барлық оқу күндері бойынша орташа.",
+            "A row per grade: the average over all school days of all its classes.",
+        )
+    ),
+    query=school_query,
+    count_label=T("Всего {n} {параллель|параллели|параллелей}", "Барлығы {n} параллель", "Total: {n} grades"),
 )
 
 
@@ -283,33 +278,29 @@ async def _subjects(ctx: ReportContext, classes: list[Any], load: dict[tuple[int
 
 
 HOMEWORK_CLASSES = school_report(
-    ReportDefinition(
-        id="school.homework.classes",
-        title=T("Время на выполнение ДЗ: Классы", "Үй тапсырмасына уақыт: Сыныптар", "Homework time: Classes"),
-        section="school",
-        filters=(*TIMED, "class_id"),
-        views=(
-            View("weekdays", T("По дням недели", "Апта күндері бойынша", "By weekday")),
-            View("subjects", T("По предметам", "Пәндер бойынша", "By subject")),
-        ),
-        columns=classes_columns,
-        methodology=_m(
-            T(
-                "«По дням недели» — строка на класс: средняя нагрузка по учебным дням каждого дня недели, среднее за "
-                "учебный день, норма параллели, дни сверх нормы. «По предметам» — строка на класс и предмет: число "
-                "заданий, минуты, минут на задание и вклад предмета в среднюю нагрузку учебного дня класса.",
-                "«Апта күндері бойынша» — сыныпқа жол: әр апта күнінің оқу күндері бойынша орташа жүктеме, оқу "
-                "күніне орташа, параллель нормасы, нормадан тыс күндер. «Пәндер бойынша» — сынып пен пәнге жол: "
-                "тапсырмалар саны, минуттар, тапсырмаға минут және пәннің сыныптың оқу күніне орташа жүктемесіндегі "
-                "үлесі.",
-                "«By weekday»: a row per class with the average load on its school days of each weekday, the "
-                "average per school day, the grade's norm and days over it. «By subject»: a row per class and "
-                "subject: homework items, minutes, minutes per item and the subject's share of the class's "
-                "average load per school day.",
-            )
-        ),
-        query=classes_query,
-        count_label=T("Всего {n} {строка|строки|строк}", "Барлығы {n} жол", "Total: {n} rows"),
-        requires_organization=True,
-    )
+    id="school.homework.classes",
+    title=T("Время на выполнение ДЗ: Классы", "Үй тапсырмасына уақыт: Сыныптар", "Homework time: Classes"),
+    filters=(*TIMED, "class_id"),
+    views=(
+        View("weekdays", T("По дням недели", "Апта күндері бойынша", "By weekday")),
+        View("subjects", T("По предметам", "Пәндер бойынша", "By subject")),
+    ),
+    columns=classes_columns,
+    methodology=_m(
+        T(
+            "«По дням недели» — строка на класс: средняя нагрузка по учебным дням каждого дня недели, среднее за "
+            "учебный день, норма параллели, дни сверх нормы. «По предметам» — строка на класс и предмет: число "
+            "заданий, минуты, минут на задание и вклад предмета в среднюю нагрузку учебного дня класса.",
+            "«Апта күндері бойынша» — сыныпқа жол: әр апта күнінің оқу күндері бойынша орташа жүктеме, оқу "
+            "күніне орташа, параллель нормасы, нормадан тыс күндер. «Пәндер бойынша» — сынып пен пәнге жол: "
+            "тапсырмалар саны, минуттар, тапсырмаға минут және пәннің сыныптың оқу күніне орташа жүктемесіндегі "
+            "үлесі.",
+            "«By weekday»: a row per class with the average load on its school days of each weekday, the "
+            "average per school day, the grade's norm and days over it. «By subject»: a row per class and "
+            "subject: homework items, minutes, minutes per item and the subject's share of the class's "
+            "average load per school day.",
+        )
+    ),
+    query=classes_query,
+    count_label=T("Всего {n} {строка|строки|строк}", "Барлығы {n} жол", "Total: {n} rows"),
 )

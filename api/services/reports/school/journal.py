@@ -10,16 +10,15 @@ from sqlalchemy import Date, case, func, literal, literal_column, select
 from api.models import Homework, JournalChange, Lesson, Mark, Person, SchoolClass, Subject
 from api.models.school import LessonStatus, lesson_held
 from api.services.reports import localtime
-from api.services.reports.engine import TOTAL, Col, ReportContext, ReportDefinition, ReportResult, percent, t
+from api.services.reports.engine import TOTAL, Col, ReportContext, ReportResult, percent, t
+from api.services.reports.kit import T, full_name, methodology
 from api.services.reports.school.common import (
     CLASS,
     STUDENT,
     SUBJECT,
     TEACHER,
     TIMED,
-    T,
     class_name,
-    full_name,
     in_org,
     resolve_range,
     school_report,
@@ -109,57 +108,28 @@ async def keeping_query(ctx: ReportContext) -> ReportResult:
 
 
 JOURNAL_KEEPING = school_report(
-    ReportDefinition(
-        id="school.journal.keeping",
-        title=T("Статистика ведения ЭЖД", "ЭСЖ жүргізу статистикасы", "Journal keeping statistics"),
-        section="school",
-        filters=(*TIMED, "teacher_id"),
-        columns=(
-            Col("teacher", TEACHER),
-            Col("held", T("Проведено уроков", "Өткізілген сабақтар", "Lessons held"), "int"),
-            Col(
-                "pct",
-                T("% уроков", "Сабақтар %", "% of lessons"),
-                children=(
-                    Col("pct_topic", T("с темой", "тақырыбы бар", "with topic"), "percent"),
-                    Col("pct_homework", T("с ДЗ", "ҮТ бар", "with homework"), "percent"),
-                    Col("pct_marks", T("с оценками", "бағалары бар", "with marks"), "percent"),
-                ),
+    id="school.journal.keeping",
+    title=T("Статистика ведения ЭЖД", "ЭСЖ жүргізу статистикасы", "Journal keeping statistics"),
+    filters=(*TIMED, "teacher_id"),
+    columns=(
+        Col("teacher", TEACHER),
+        Col("held", T("Проведено уроков", "Өткізілген сабақтар", "Lessons held"), "int"),
+        Col(
+            "pct",
+            T("% уроков", "Сабақтар %", "% of lessons"),
+            children=(
+                Col("pct_topic", T("с темой", "тақырыбы бар", "with topic"), "percent"),
+                Col("pct_homework", T("с ДЗ", "ҮТ бар", "with homework"), "percent"),
+                Col("pct_marks", T("с оценками", "бағалары бар", "with marks"), "percent"),
             ),
-            Col("marks", T("Текущих оценок", "Ағымдағы бағалар", "Current marks"), "int"),
-            Col("pct_on_time", T("% оценок вовремя", "Уақытында қойылған %", "% marks on time"), "percent"),
-            Col("late", T("Поздних записей", "Кеш жазбалар", "Late entries"), "int"),
         ),
-        methodology=T(
-            "Источник: проведённые уроки (со статусом «проведён» или «заменён»; отменённые не считаются) с датами в "
-            "пределах периода или диапазона (по умолчанию — последняя начавшаяся четверть), по учителю, который "
-            "провёл урок: заменённый урок засчитывается заменяющему учителю (он ведёт страницу журнала этого урока); "
-            "у учителя по расписанию он виден в отчёте «Отмены и замены уроков». % с темой, с ДЗ (есть домашнее "
-            "задание), с оценками (есть хотя бы одна текущая оценка) = число таких уроков / проведено × 100. Оценка "
-            "выставлена вовремя, если дата её внесения (по времени Астаны) не позже даты урока плюс настроенное "
-            "число дней (BILIM_JOURNAL_ON_TIME_DAYS, по умолчанию 3); поздние записи — остальные текущие оценки "
-            "этих уроков. Проценты усекаются; «Всего» — суммы по учителям.",
-            "Дереккөз: кезең немесе күндер аралығы ішіндегі (әдепкі бойынша — басталған соңғы тоқсан) өткізілген "
-            "сабақтар («өткізілді» немесе «ауыстырылды» мәртебесіндегі; болдырылмағандары есептелмейді), сабақты "
-            "өткізген мұғалім бойынша: ауыстырылған сабақ алмастырушы мұғалімге есептеледі (сол сабақтың журнал "
-            "бетін ол жүргізеді); кесте бойынша мұғалімде ол «Сабақтарды болдырмау және ауыстыру» есебінде "
-            "көрінеді. Тақырыбы бар, ҮТ бар (үй тапсырмасы берілген), бағалары бар (кемінде бір ағымдағы баға) "
-            "сабақтар % = осындай сабақтар саны / өткізілген × 100. Баға енгізілген күн (Астана уақытымен) сабақ "
-            "күні мен бапталған күн санының (BILIM_JOURNAL_ON_TIME_DAYS, әдепкі 3) қосындысынан кешікпесе — баға "
-            "уақытында қойылған; кеш жазбалар — осы сабақтардың қалған ағымдағы бағалары. Пайыздар бөлшек бөлігінсіз; "
-            "«Барлығы» — мұғалімдер бойынша қосындылар.",
-            "Source: held lessons (status «held» or «replaced»; cancelled ones do not count) dated within the period "
-            "or date range (default: the latest quarter started), by the teacher who taught the lesson: a replaced "
-            "lesson counts for the substitute (who keeps that lesson's journal page); the planned teacher sees it in "
-            "«Cancelled and replaced lessons». % with topic, with homework, with marks (at least one current mark) "
-            "= such lessons / held × 100. A mark is on time when the day it was entered (Astana time) is no later "
-            "than the lesson date plus the configured days (BILIM_JOURNAL_ON_TIME_DAYS, default 3); late entries "
-            "are the other current marks of those lessons. Percentages truncated; «Total» adds the teachers.",
-        ),
-        query=keeping_query,
-        count_label=T("Всего {n} {учитель|учителя|учителей}", "Барлығы {n} мұғалім", "Total: {n} teachers"),
-        requires_organization=True,
-    )
+        Col("marks", T("Текущих оценок", "Ағымдағы бағалар", "Current marks"), "int"),
+        Col("pct_on_time", T("% оценок вовремя", "Уақытында қойылған %", "% marks on time"), "percent"),
+        Col("late", T("Поздних записей", "Кеш жазбалар", "Late entries"), "int"),
+    ),
+    methodology=methodology(__file__, "methodology/journal.keeping"),
+    query=keeping_query,
+    count_label=T("Всего {n} {учитель|учителя|учителей}", "Барлығы {n} мұғалім", "Total: {n} teachers"),
 )
 
 
@@ -200,10 +170,8 @@ async def history_query(ctx: ReportContext) -> ReportResult:
         select(
             j.id,
             j.changed_at,
-            func.coalesce(
-                func.nullif(func.concat_ws(" ", who.c.surname, who.c.first_name, who.c.patronymic), ""), j.changed_by
-            ).label("who"),
-            func.concat_ws(" ", st.c.surname, st.c.first_name, st.c.patronymic).label("student"),
+            func.coalesce(func.nullif(full_name(who), ""), j.changed_by).label("who"),
+            full_name(st).label("student"),
             class_name(c).label("class"),
             c.id.label("class_id"),
             ctx.name_col(Subject).label("subject"),
@@ -243,39 +211,22 @@ async def history_query(ctx: ReportContext) -> ReportResult:
 
 
 JOURNAL_HISTORY = school_report(
-    ReportDefinition(
-        id="school.journal.history",
-        title=T("История изменений журнала", "Журнал өзгерістерінің тарихы", "Journal change history"),
-        section="school",
-        filters=(*TIMED, "class_id", "subject_id", "teacher_id"),
-        columns=(
-            Col("when", T("Когда", "Қашан", "When")),
-            Col("who", T("Кто", "Кім", "Who")),
-            Col("student", STUDENT),
-            Col("class", CLASS),
-            Col("subject", SUBJECT),
-            Col("lesson_date", T("Дата урока", "Сабақ күні", "Lesson date")),
-            Col("kind", T("Вид оценки", "Баға түрі", "Mark kind")),
-            Col("change", T("Было → стало", "Болды → болды", "Old → new")),
-            Col("action", T("Действие", "Әрекет", "Action")),
-        ),
-        methodology=T(
-            "Источник: журнал изменений оценок (каждое выставление, изменение и удаление). Записи с временем "
-            "изменения в пределах дат периода или диапазона включительно (по времени Астаны; по умолчанию — "
-            "последняя начавшаяся четверть), новые сверху. Кто — сотрудник, внёсший изменение, или система-источник. "
-            "Фильтр «Учитель» — изменения, внесённые этим сотрудником. Список постраничный; экспорт — полный.",
-            "Дереккөз: бағалар өзгерістерінің журналы (әр қою, өзгерту және жою). Өзгерту уақыты кезең немесе күндер "
-            "аралығы күндерінің ішінде (қоса алғанда) болатын жазбалар (Астана уақытымен; әдепкі бойынша — басталған "
-            "соңғы тоқсан), жаңалары жоғарыда. Кім — өзгерісті енгізген қызметкер немесе дереккөз жүйе. «Мұғалім» "
-            "сүзгісі — осы қызметкер енгізген өзгерістер. Тізім беттелген; экспорт толық.",
-            "Source: the log of mark changes (every creation, change and deletion), with the change time within the "
-            "period or date range inclusive (Astana time; default: the latest quarter started), newest first. Who: "
-            "the employee who made it, or the source system. The teacher filter keeps changes made by that "
-            "employee. Paginated; the export is complete.",
-        ),
-        query=history_query,
-        count_label=T("Всего {n} {запись|записи|записей}", "Барлығы {n} жазба", "Total: {n} entries"),
-        requires_organization=True,
-        paginated=True,
-    )
+    id="school.journal.history",
+    title=T("История изменений журнала", "Журнал өзгерістерінің тарихы", "Journal change history"),
+    filters=(*TIMED, "class_id", "subject_id", "teacher_id"),
+    columns=(
+        Col("when", T("Когда", "Қашан", "When")),
+        Col("who", T("Кто", "Кім", "Who")),
+        Col("student", STUDENT),
+        Col("class", CLASS),
+        Col("subject", SUBJECT),
+        Col("lesson_date", T("Дата урока", "Сабақ күні", "Lesson date")),
+        Col("kind", T("Вид оценки", "Баға түрі", "Mark kind")),
+        Col("change", T("Было → стало", "Болды → болды", "Old → new")),
+        Col("action", T("Действие", "Әрекет", "Action")),
+    ),
+    methodology=methodology(__file__, "methodology/journal.history"),
+    query=history_query,
+    count_label=T("Всего {n} {запись|записи|записей}", "Барлығы {n} жазба", "Total: {n} entries"),
+    paginated=True,
 )

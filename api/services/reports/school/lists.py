@@ -19,16 +19,16 @@ from api.models import (
     Subject,
     User,
 )
+from api.models.aggregates import CATEGORY_RANKS
 from api.services.membership import member_on
-from api.services.reports.engine import Col, ReportContext, ReportDefinition, ReportResult, t
+from api.services.reports.engine import Col, ReportContext, ReportResult, t
+from api.services.reports.kit import T, full_name, methodology
 from api.services.reports.localtime import fmt_local
 from api.services.reports.school.common import (
     CLASS,
     ORG,
     STUDENT,
-    T,
     class_name,
-    full_name,
     in_org,
     school_report,
     yes_no,
@@ -44,13 +44,8 @@ CATEGORIES = {
     "pedagogue": T("педагог", "педагог", "teacher"),
     "none": T("без категории", "санатсыз", "no category"),
 }
-CATEGORY_RANK = {"none": 1, "pedagogue": 2, "moderator": 3, "expert": 4, "researcher": 5, "master": 6}
 REGISTERED = T("Зарегистрирован", "Тіркелген", "Registered")
 LAST_VISIT = T("Последний визит", "Соңғы кіру", "Last visit")
-
-
-def _name(p: Any) -> Any:
-    return func.concat_ws(" ", p.c.surname, p.c.first_name, p.c.patronymic)
 
 
 def visit_text(value: dt.datetime | None) -> str | None:
@@ -76,7 +71,7 @@ async def students_query(ctx: ReportContext) -> ReportResult:
     total = int(await ctx.session.scalar(select(func.count()).select_from(e).where(*conds)) or 0)
     pl, pp = ParentLink, Person.__table__.alias("parent")
     parents = (
-        select(func.string_agg(_name(pp), aggregate_order_by(SEP, _name(pp))))
+        select(func.string_agg(full_name(pp), aggregate_order_by(SEP, full_name(pp))))
         .select_from(pl)
         .join(pp, pp.c.id == pl.parent_person_id)
         .where(pl.child_person_id == p.id)
@@ -117,38 +112,22 @@ async def students_query(ctx: ReportContext) -> ReportResult:
 
 
 LISTS_STUDENTS = school_report(
-    ReportDefinition(
-        id="school.lists.students",
-        title=T("Списки: Ученики", "Тізімдер: Оқушылар", "Lists: Students"),
-        section="school",
-        filters=(*ORG, "date", "class_id"),
-        columns=(
-            Col("class", CLASS),
-            Col("student", STUDENT),
-            Col("birth_date", T("Дата рождения", "Туған күні", "Date of birth")),
-            Col("sex", T("Пол", "Жынысы", "Sex")),
-            Col("registered", REGISTERED),
-            Col("last_visit", LAST_VISIT),
-            Col("parents", T("Родители", "Ата-аналар", "Parents")),
-        ),
-        methodology=T(
-            "Источник: зачисления учеников в классы организации, действующие на дату отчёта (по умолчанию — "
-            "сегодня), по классам и фамилиям. Зарегистрирован — у ученика есть учётная запись; последний визит — "
-            "время последнего входа в систему; родители — связанные с учеником родители (законные представители). "
-            "Список постраничный; экспорт и печать содержат всех учеников.",
-            "Дереккөз: оқушыларды ұйымның сыныптарына есеп күнінде (әдепкі бойынша — бүгін) күшіндегі қабылдау, "
-            "сыныптар мен тектер бойынша. Тіркелген — оқушының есептік жазбасы бар; соңғы кіру — жүйеге соңғы кірген "
-            "уақыты; ата-аналар — оқушымен байланыстырылған ата-аналар (заңды өкілдер). Тізім беттелген; экспорт пен "
-            "басып шығаруда барлық оқушылар бар.",
-            "Source: enrolments of students in the organization's classes in force on the report date (default "
-            "today), by class and surname. Registered: the student has an account; last visit: the last sign-in; "
-            "parents: the parents (guardians) linked to the student. Paginated; export and print hold every student.",
-        ),
-        query=students_query,
-        count_label=T("Всего {n} {ученик|ученика|учеников}", "Барлығы {n} оқушы", "Total: {n} students"),
-        requires_organization=True,
-        paginated=True,
-    )
+    id="school.lists.students",
+    title=T("Списки: Ученики", "Тізімдер: Оқушылар", "Lists: Students"),
+    filters=(*ORG, "date", "class_id"),
+    columns=(
+        Col("class", CLASS),
+        Col("student", STUDENT),
+        Col("birth_date", T("Дата рождения", "Туған күні", "Date of birth")),
+        Col("sex", T("Пол", "Жынысы", "Sex")),
+        Col("registered", REGISTERED),
+        Col("last_visit", LAST_VISIT),
+        Col("parents", T("Родители", "Ата-аналар", "Parents")),
+    ),
+    methodology=methodology(__file__, "methodology/lists.students"),
+    query=students_query,
+    count_label=T("Всего {n} {ученик|ученика|учеников}", "Барлығы {n} оқушы", "Total: {n} students"),
+    paginated=True,
 )
 
 
@@ -164,7 +143,7 @@ async def staff_query(ctx: ReportContext) -> ReportResult:
         in_org(ctx, sp.organization_id),
         member_on(sp.started_on, sp.ended_on, day),
     )
-    rank = case(*[(sp.category == k, v) for k, v in CATEGORY_RANK.items()], else_=0)
+    rank = case(*[(sp.category == k, v) for k, v in CATEGORY_RANKS.items()], else_=0)
     posts = (
         select(
             sp.person_id,
@@ -207,7 +186,7 @@ async def staff_query(ctx: ReportContext) -> ReportResult:
         .outerjoin(u, u.person_id == p.id)
         .order_by(p.surname, p.first_name, p.id)
     )
-    by_rank = {v: k for k, v in CATEGORY_RANK.items()}
+    by_rank = {v: k for k, v in CATEGORY_RANKS.items()}
     rows = [
         {
             "_id": r.id,
@@ -225,40 +204,20 @@ async def staff_query(ctx: ReportContext) -> ReportResult:
 
 
 LISTS_STAFF = school_report(
-    ReportDefinition(
-        id="school.lists.staff",
-        title=T("Списки: Сотрудники", "Тізімдер: Қызметкерлер", "Lists: Staff"),
-        section="school",
-        filters=(*ORG, "date"),
-        columns=(
-            Col("name", T("ФИО", "Аты-жөні", "Full name")),
-            Col("positions", T("Должности", "Лауазымдары", "Positions")),
-            Col("category", T("Категория", "Санаты", "Category")),
-            Col("subjects", T("Предметы", "Пәндер", "Subjects")),
-            Col("class_led", T("Классное руководство", "Сынып жетекшілігі", "Class teacher of")),
-            Col("registered", REGISTERED),
-            Col("last_visit", LAST_VISIT),
-        ),
-        methodology=T(
-            "Источник: должности сотрудников организации, действующие на дату отчёта (по умолчанию — сегодня); "
-            "одна строка на человека, по фамилии. Должности — все его должности в организации; категория — "
-            "высшая квалификационная категория по должностям; предметы — назначения учителя в классах учебного "
-            "года, включающего дату отчёта; классное руководство — классы того же учебного года. Зарегистрирован "
-            "— есть учётная запись. Список постраничный; экспорт и печать содержат всех сотрудников.",
-            "Дереккөз: ұйым қызметкерлерінің есеп күнінде (әдепкі бойынша — бүгін) күшіндегі лауазымдары; бір адамға "
-            "бір жол, тегі бойынша. Лауазымдар — оның ұйымдағы барлық лауазымдары; санаты — лауазымдары бойынша ең "
-            "жоғары біліктілік санаты; пәндер — мұғалімнің есеп күнін қамтитын оқу жылындағы сыныптардағы "
-            "тағайындаулары; сынып жетекшілігі — сол оқу жылының сыныптары. Тіркелген — есептік жазбасы бар. Тізім "
-            "беттелген; экспорт пен басып шығаруда барлық қызметкерлер бар.",
-            "Source: posts of the organization's staff in force on the report date (default today); one row per "
-            "person, by surname. Positions: all their posts here; category: the highest qualification category "
-            "of their posts; subjects: the teacher's assignments in classes of the academic year containing the "
-            "report date; class teacher of: classes of that year. Registered: has an account. Paginated; export "
-            "and print hold every employee.",
-        ),
-        query=staff_query,
-        count_label=T("Всего {n} {сотрудник|сотрудника|сотрудников}", "Барлығы {n} қызметкер", "Total: {n} employees"),
-        requires_organization=True,
-        paginated=True,
-    )
+    id="school.lists.staff",
+    title=T("Списки: Сотрудники", "Тізімдер: Қызметкерлер", "Lists: Staff"),
+    filters=(*ORG, "date"),
+    columns=(
+        Col("name", T("ФИО", "Аты-жөні", "Full name")),
+        Col("positions", T("Должности", "Лауазымдары", "Positions")),
+        Col("category", T("Категория", "Санаты", "Category")),
+        Col("subjects", T("Предметы", "Пәндер", "Subjects")),
+        Col("class_led", T("Классное руководство", "Сынып жетекшілігі", "Class teacher of")),
+        Col("registered", REGISTERED),
+        Col("last_visit", LAST_VISIT),
+    ),
+    methodology=methodology(__file__, "methodology/lists.staff"),
+    query=staff_query,
+    count_label=T("Всего {n} {сотрудник|сотрудника|сотрудников}", "Барлығы {n} қызметкер", "Total: {n} employees"),
+    paginated=True,
 )

@@ -7,15 +7,14 @@ from typing import Any
 from sqlalchemy import func, select, tuple_
 
 from api.models import Mark, SchoolClass, Subject
-from api.services.reports.engine import TOTAL, Col, ReportContext, ReportDefinition, ReportResult, View, percent, t
+from api.services.reports.engine import TOTAL, Col, ReportContext, ReportResult, View, percent, t
+from api.services.reports.kit import T, dec2, methodology
 from api.services.reports.school.common import (
     CLASS,
     ORG,
     SUBJECT,
     TIMED,
-    T,
     class_name,
-    dec2,
     in_org,
     resolve_period,
     resolve_range,
@@ -129,39 +128,17 @@ async def statistics_query(ctx: ReportContext) -> ReportResult:
 
 
 MARKS_STATISTICS = school_report(
-    ReportDefinition(
-        id="school.marks.statistics",
-        title=T("Статистика оценок", "Бағалар статистикасы", "Mark statistics"),
-        section="school",
-        filters=(*TIMED, "class_id", "subject_id"),
-        views=(
-            View("subjects", T("По предметам", "Пәндер бойынша", "By subject")),
-            View("classes", T("По классам и предметам", "Сыныптар мен пәндер бойынша", "By class and subject")),
-        ),
-        columns=statistics_columns,
-        methodology=T(
-            "Источник: текущие оценки, СОР и СОЧ (не итоговые) с датами в пределах периода или диапазона (по "
-            "умолчанию — последняя начавшаяся четверть). Для каждого предмета (или класса и предмета): число "
-            "оценок каждого значения, всего, доля каждого значения = число / всего × 100 (дробная часть "
-            "отбрасывается), число различных учеников с оценками и оценок на ученика = всего / ученики (два знака, "
-            "округление половины вверх). Строка «Всего» считает учеников без повторов. Диаграмма — распределение "
-            "оценок по значениям.",
-            "Дереккөз: кезең немесе күндер аралығы ішіндегі (әдепкі бойынша — басталған соңғы тоқсан) ағымдағы "
-            "бағалар, БЖБ және ТЖБ (қорытынды емес). Әр пән (немесе сынып пен пән) бойынша: әр мәннің бағалар саны, "
-            "барлығы, әр мәннің үлесі = саны / барлығы × 100 (бөлшек бөлігі алынып тасталады), бағасы бар әртүрлі "
-            "оқушылар саны және оқушыға бағалар = барлығы / оқушылар (екі таңба, жартысы жоғары қарай "
-            "дөңгелектенеді). «Барлығы» жолы оқушыларды қайталаусыз санайды. Диаграмма — бағалардың мәндер бойынша "
-            "бөлінуі.",
-            "Source: current marks, section (СОР) and term (СОЧ) summatives, not period marks, dated within the "
-            "period or date range (default: the latest quarter started). Per subject (or class and subject): the "
-            "count of each value, the total, each value's share = count / total × 100 (truncated), distinct "
-            "students with marks and marks per student = total / students (two decimals, half up). «Total» counts "
-            "students without repeats. The chart is the distribution of marks by value.",
-        ),
-        query=statistics_query,
-        count_label=T("Всего {n} {строка|строки|строк}", "Барлығы {n} жол", "Total: {n} rows"),
-        requires_organization=True,
-    )
+    id="school.marks.statistics",
+    title=T("Статистика оценок", "Бағалар статистикасы", "Mark statistics"),
+    filters=(*TIMED, "class_id", "subject_id"),
+    views=(
+        View("subjects", T("По предметам", "Пәндер бойынша", "By subject")),
+        View("classes", T("По классам и предметам", "Сыныптар мен пәндер бойынша", "By class and subject")),
+    ),
+    columns=statistics_columns,
+    methodology=methodology(__file__, "methodology/marks.statistics"),
+    query=statistics_query,
+    count_label=T("Всего {n} {строка|строки|строк}", "Барлығы {n} жол", "Total: {n} rows"),
 )
 
 
@@ -251,36 +228,16 @@ async def average_query(ctx: ReportContext) -> ReportResult:
 
 
 MARKS_AVERAGE = school_report(
-    ReportDefinition(
-        id="school.marks.average",
-        title=T("Средний балл", "Орташа балл", "Average mark"),
-        section="school",
-        filters=(*ORG, "period_id"),
-        views=(
-            View("current", T("По текущим оценкам", "Ағымдағы бағалар бойынша", "By current marks")),
-            View("period", T("По итоговым оценкам", "Қорытынды бағалар бойынша", "By period marks")),
-        ),
-        columns=(Col("class", CLASS),),
-        methodology=T(
-            "Матрица класс × предмет: средний балл = сумма оценок / число оценок, два знака после запятой "
-            "(округление половины вверх). «По текущим оценкам» — текущие оценки, СОР и СОЧ с датами в пределах "
-            "периода; «По итоговым оценкам» — четвертные (годовые) оценки за период, «н/а» не учитывается. Средний "
-            "балл класса — по всем его оценкам; строка «По школе» — по всем оценкам предмета в школе (а не среднее "
-            "средних). Период по умолчанию — последняя начавшаяся четверть.",
-            "Сынып × пән матрицасы: орташа балл = бағалар қосындысы / бағалар саны, екі таңба (жартысы жоғары қарай "
-            "дөңгелектенеді). «Ағымдағы бағалар бойынша» — кезең күндеріндегі ағымдағы бағалар, БЖБ және ТЖБ; "
-            "«Қорытынды бағалар бойынша» — кезеңнің тоқсандық (жылдық) бағалары, «а/е» есептелмейді. Сыныптың "
-            "орташа балы — оның барлық бағалары бойынша; «Мектеп бойынша» жолы — мектептегі пәннің барлық бағалары "
-            "бойынша (орташалардың орташасы емес). Әдепкі кезең — басталған соңғы тоқсан.",
-            "A class × subject matrix: average = sum of marks / number of marks, two decimals (half up). «By "
-            "current marks»: current marks, СОР and СОЧ dated within the period; «by period marks»: quarter (year) "
-            "marks of the period, «н/а» not counted. The class average is over all its marks; the «School» row is "
-            "over all marks of the subject in the school (not an average of averages). Default period: the latest "
-            "quarter started.",
-        ),
-        query=average_query,
-        count_label=T("Всего {n} {класс|класса|классов}", "Барлығы {n} сынып", "Total: {n} classes"),
-        requires_organization=True,
+    id="school.marks.average",
+    title=T("Средний балл", "Орташа балл", "Average mark"),
+    filters=(*ORG, "period_id"),
+    views=(
+        View("current", T("По текущим оценкам", "Ағымдағы бағалар бойынша", "By current marks")),
+        View("period", T("По итоговым оценкам", "Қорытынды бағалар бойынша", "By period marks")),
     ),
+    columns=(Col("class", CLASS),),
+    methodology=methodology(__file__, "methodology/marks.average"),
+    query=average_query,
+    count_label=T("Всего {n} {класс|класса|классов}", "Барлығы {n} сынып", "Total: {n} classes"),
     not_taught=True,
 )

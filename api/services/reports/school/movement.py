@@ -16,14 +16,13 @@ from api.services.reports.engine import (
     ReportResult,
     t,
 )
+from api.services.reports.kit import T, full_name, methodology
 from api.services.reports.school.common import (
     CLASS,
     DATE,
     STUDENT,
     TIMED,
-    T,
     class_name,
-    full_name,
     in_org,
     resolve_range,
     school_report,
@@ -124,51 +123,19 @@ async def summary_query(ctx: ReportContext) -> ReportResult:
 
 
 MOVEMENT_SUMMARY = school_report(
-    ReportDefinition(
-        id="school.movement.summary",
-        title=T("Движение учеников: Сводка", "Оқушылар қозғалысы: Жиынтық", "Student movement: Summary"),
-        section="school",
-        filters=(*TIMED, "class_id"),
-        columns=(
-            Col("class", CLASS),
-            Col("at_start", T("На начало периода", "Кезең басында", "At period start"), "int"),
-            Col("arrived", T("Прибыло", "Келді", "Arrived"), "int"),
-            Col("departed", T("Выбыло", "Кетті", "Departed"), "int"),
-            Col("at_end", T("На конец периода", "Кезең соңында", "At period end"), "int"),
-        ),
-        methodology=T(
-            "Источник: записи о движении учеников (те же, что в отчётах «Прибывшие» и «Выбывшие») и зачисления в "
-            "классы. Прибыло и выбыло — записи о прибытии и выбытии с датой с первого по последний день периода "
-            "включительно (выбывший 02.11 во второй четверти, начавшейся 02.11, считается в ней и здесь, и в списке "
-            "«Выбывшие»); на конец периода — ученики, зачисленные в класс в последний день периода (дата окончания "
-            "зачисления — последний день в классе); на начало периода = на конец − прибыло + выбыло, то есть до "
-            "движений первого дня. Переводы между классами школы — выбытие из одного класса и прибытие в другой. "
-            "Записи без класса показаны отдельной строкой (класс «нет данных») и входят в «Всего». Классы "
-            "сгруппированы по параллелям со строкой итога; строка «Всего» — сумма по классам. Период по умолчанию — "
-            "последняя начавшаяся четверть.",
-            "Дереккөз: оқушылар қозғалысының жазбалары («Келгендер» және «Кеткендер» есептеріндегі жазбалар) және "
-            "сыныптарға қабылдау. Келді және кетті — кезеңнің бірінші күнінен соңғы күніне дейін (қоса алғанда) "
-            "күнімен келу және кету жазбалары (02.11 басталған екінші тоқсанда 02.11 кеткен оқушы осы тоқсанда "
-            "мұнда да, «Кеткендер» тізімінде де есептеледі); кезең соңында — кезеңнің соңғы күні сыныпқа "
-            "қабылданған оқушылар (қабылдаудың аяқталу күні — сыныптағы соңғы күні); кезең басында = соңында − "
-            "келді + кетті, яғни бірінші күннің қозғалыстарына дейін. Мектеп ішіндегі сыныптар арасындағы ауысулар "
-            "— бір сыныптан кету және басқасына келу. Сыныбы жоқ жазбалар жеке жолда көрсетіледі (сынып «деректер "
-            "жоқ») және «Барлығы»-ға кіреді. Сыныптар параллельдер бойынша қорытынды жолымен топталады; «Барлығы» "
-            "жолы — сыныптар бойынша қосынды. Әдепкі кезең — басталған соңғы тоқсан.",
-            "Source: the student movement records (the same rows as the reports «Arrived» and «Departed») and the "
-            "enrolments in classes. Arrived and departed: arrival and departure records dated from the period's first "
-            "to its last day inclusive (a student who left on 02.11 in a quarter that began on 02.11 counts in it, "
-            "here and in the list «Departed»); at end: students enrolled in the class on the period's last day (an "
-            "enrolment's end date is the last day in the class); at start = at end − arrived + departed, i.e. "
-            "before the first day's movements. A transfer between classes of the school is a departure from one "
-            "and an arrival in the other. Records without a class show on a line of their own (class «no data») "
-            "and count in «Total». Classes are grouped by grade with a subtotal; «Total» adds the classes. Default "
-            "period: the latest quarter started.",
-        ),
-        query=summary_query,
-        count_label=T("Всего {n} {класс|класса|классов}", "Барлығы {n} сынып", "Total: {n} classes"),
-        requires_organization=True,
-    )
+    id="school.movement.summary",
+    title=T("Движение учеников: Сводка", "Оқушылар қозғалысы: Жиынтық", "Student movement: Summary"),
+    filters=(*TIMED, "class_id"),
+    columns=(
+        Col("class", CLASS),
+        Col("at_start", T("На начало периода", "Кезең басында", "At period start"), "int"),
+        Col("arrived", T("Прибыло", "Келді", "Arrived"), "int"),
+        Col("departed", T("Выбыло", "Кетті", "Departed"), "int"),
+        Col("at_end", T("На конец периода", "Кезең соңында", "At period end"), "int"),
+    ),
+    methodology=methodology(__file__, "methodology/movement.summary"),
+    query=summary_query,
+    count_label=T("Всего {n} {класс|класса|классов}", "Барлығы {n} сынып", "Total: {n} classes"),
 )
 
 
@@ -247,16 +214,12 @@ for _kind, _title, _where, _what, _count in (
     _cols += [_ORDER, _REASON] if _kind == "arrived" else [_REASON, _ORDER]
     LISTS.append(
         school_report(
-            ReportDefinition(
-                id=f"school.movement.{_kind}",
-                title=_title,
-                section="school",
-                filters=(*TIMED, "class_id"),
-                columns=tuple(_cols),
-                methodology={k: v.format(what=_what[k]) for k, v in _METH_LIST.items()},
-                query=_list_query(_kind),
-                count_label=_count,
-                requires_organization=True,
-            )
+            id=f"school.movement.{_kind}",
+            title=_title,
+            filters=(*TIMED, "class_id"),
+            columns=tuple(_cols),
+            methodology={k: v.format(what=_what[k]) for k, v in _METH_LIST.items()},
+            query=_list_query(_kind),
+            count_label=_count,
         )
     )

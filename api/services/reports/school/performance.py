@@ -1,45 +1,35 @@
-"""Успеваемость: school (by class), classes (by subject), students, class teacher, subject teacher."""
+"""Успеваемость: what the performance reports share (students, marks, metrics, columns) and Успеваемость: Школа."""
 
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import Integer, Numeric, SmallInteger, String, and_, case, func, literal, null, or_, select, tuple_
 from sqlalchemy.sql import Subquery
 
-from api.errors import InvalidInput
-from api.models import Absence, Assignment, Enrolment, Mark, Person, SchoolClass, Subject
+from api.models import Assignment, Enrolment, Mark, SchoolClass, Subject
 from api.models.aggregates import ReportStudentCurrent
 from api.services.membership import member_on
 from api.services.reports.engine import (
     TOTAL,
     Col,
-    ColumnKind,
     PeriodInfo,
     ReportContext,
-    ReportDefinition,
     ReportResult,
     Text,
     View,
     percent,
     t,
 )
+from api.services.reports.kit import T, dec2, methodology
 from api.services.reports.school.common import (
     CLASS,
     ORG,
-    STUDENT,
-    SUBJECT,
-    T,
     class_name,
-    dec2,
-    full_name,
     in_org,
-    q2,
     resolve_period,
     school_report,
-    taught,
 )
 
 NA = T("н/а", "а/е", "n/a")
@@ -64,20 +54,7 @@ METRIC_COLUMNS: tuple[Col, ...] = (
 )
 
 # Grades without marks (rpt_graded_grade, migration 0304_reports): their students are left out of every figure.
-UNGRADED: Text = {
-    "ru": (
-        "Учащиеся 1-х классов не оцениваются (безотметочное обучение) и в расчёт не входят: они не считаются ни "
-        "учениками, ни не аттестованными, а их классы в отчёте не показываются (так же и предшкольные классы)."
-    ),
-    "kk": (
-        "1-сынып оқушылары бағаланбайды (бағасыз оқыту) және есепке алынбайды: олар оқушылар санына да, "
-        "аттестатталмағандарға да кірмейді, ал олардың сыныптары есепте көрсетілмейді (мектепалды сыныптар да)."
-    ),
-    "en": (
-        "Students of the 1st grade are not graded (teaching without marks) and are not counted: neither as "
-        "students nor as not attested, and their classes are not shown (nor are pre-school classes)."
-    ),
-}
+UNGRADED: Text = methodology(__file__, "methodology/performance.ungraded")
 
 
 def graded(grade: Any) -> Any:
@@ -85,60 +62,12 @@ def graded(grade: Any) -> Any:
     return func.rpt_graded_grade(grade)
 
 
-_RULES: Text = {
-    "ru": (
-        "Учитываются ученики, зачисленные в класс на последний день периода (или на сегодня, если период не "
-        "закончился), и предметы, назначенные их классу (класс–предмет–учитель). «По итоговым оценкам» — "
-        "четвертная (годовая) оценка за выбранный период; «По текущим оценкам» — среднее текущих оценок за даты "
-        "периода, округлённое до целого (половина — вверх) по каждому предмету. Не аттестован по предмету — "
-        "оценка «н/а» или, если период закончился, отсутствие оценки; ученик с хотя бы одним таким предметом — «не "
-        "аттестован». Аттестованные — остальные ученики с хотя бы одной оценкой. Среди них (группы не "
-        "пересекаются): отличники — все оценки «5»; хорошисты — только «4» и «5», есть «4»; с одной «3» — ровно "
-        "одна «3», остальные «4»/«5»; троечники — две и более «3», нет «2» и «1»; неуспевающие — есть «2» или «1». "
-        "% успеваемости = (аттестованные − неуспевающие) / аттестованные × 100; % качества = (отличники + "
-        "хорошисты) / аттестованные × 100; проценты усекаются (дробная часть отбрасывается). СОУ = (100·n5 + "
-        "64·n4 + 36·n3 + 16·n2 + 7·n1) / число оценок; средний балл = сумма оценок / число оценок; оба с двумя "
-        "знаками (округление половины вверх). Строка «Всего» считается по ученикам, а не сложением строк: ученик "
-        "классифицируется по всем своим оценкам. Период по умолчанию — последняя начавшаяся четверть, а по итоговым "
-        "оценкам — последняя начавшаяся, по которой в школе уже есть итоговые оценки."
-    ),
-    "kk": (
-        "Кезеңнің соңғы күніне (кезең аяқталмаса — бүгінге) сыныпқа қабылданған оқушылар және олардың сыныбына "
-        "бекітілген пәндер (сынып–пән–мұғалім) есепке алынады. «Қорытынды бағалар бойынша» — таңдалған кезеңнің "
-        "тоқсандық (жылдық) бағасы; «Ағымдағы бағалар бойынша» — кезең күндеріндегі ағымдағы бағалардың орташасы, "
-        "әр пән бойынша бүтінге дейін дөңгелектенеді (жартысы — жоғары қарай). Пән бойынша аттестатталмаған — «а/е» "
-        "бағасы немесе, кезең аяқталса, бағаның болмауы; кемінде бір осындай пәні бар оқушы — «аттестатталмаған». "
-        "Аттестатталғандар — кемінде бір бағасы бар қалған оқушылар. Олардың ішінде (топтар қиылыспайды): үздіктер "
-        "— барлық бағалары «5»; екпінділер — тек «4» және «5», «4» бар; бір «3»-пен — дәл бір «3», қалғандары "
-        "«4»/«5»; үштікшілер — екі және одан көп «3», «2» мен «1» жоқ; үлгермейтіндер — «2» немесе «1» бар. "
-        "Үлгерім % = (аттестатталғандар − үлгермейтіндер) / аттестатталғандар × 100; сапа % = (үздіктер + "
-        "екпінділер) / аттестатталғандар × 100; пайыздар кесіледі (бөлшек бөлігі алынып тасталады). ОДД = (100·n5 + "
-        "64·n4 + 36·n3 + 16·n2 + 7·n1) / бағалар саны; орташа балл = бағалар қосындысы / бағалар саны; екеуі де "
-        "екі таңбамен (жартысы жоғары қарай дөңгелектенеді). «Барлығы» жолы жолдарды қосу арқылы емес, оқушылар "
-        "бойынша есептеледі: оқушы өзінің барлық бағалары бойынша жіктеледі. Әдепкі кезең — басталған соңғы "
-        "тоқсан, ал қорытынды бағалар бойынша — мектепте қорытынды бағалары бар басталған соңғы кезең."
-    ),
-    "en": (
-        "Students enrolled in the class on the last day of the period (or today while the period runs) and the "
-        "subjects assigned to their class (class–subject–teacher) are counted. «By period marks» uses the quarter "
-        "(year) mark of the chosen period; «by current marks» uses the average of the current marks dated within "
-        "the period, rounded half up to an integer per subject. Not attested in a subject: a «н/а» mark or, once "
-        "the period has ended, no mark; a student with any such subject is «not attested». Attested: the other "
-        "students with at least one mark. Among them (disjoint groups): excellent — all «5»; good — only «4» and "
-        "«5» with a «4»; with one «3» — exactly one «3», the rest «4»/«5»; with «3» — two or more «3», no «2» or "
-        "«1»; failing — any «2» or «1». % success = (attested − failing) / attested × 100; % quality = (excellent "
-        "+ good) / attested × 100; percentages truncated. СОУ = (100·n5 + 64·n4 + 36·n3 + 16·n2 + 7·n1) / number "
-        "of marks; average = sum of marks / number of marks; both two decimals, half up. The «Total» row is "
-        "computed over students (each classified by all their marks), not by adding rows. Default period: the "
-        "latest quarter that has started, and by period marks the latest started one for which the school already "
-        "has period marks."
-    ),
-}
+RULES: Text = methodology(__file__, "methodology/performance.rules")
 
 
-def _m(prefix: Text, extra: Text | None = None) -> Text:
+def performance_methodology(prefix: Text, extra: Text | None = None) -> Text:
     return {
-        k: prefix[k] + " " + _RULES[k] + " " + UNGRADED[k] + ((" " + extra[k]) if extra else "")
+        k: prefix[k] + " " + RULES[k] + " " + UNGRADED[k] + ((" " + extra[k]) if extra else "")
         for k in ("ru", "kk", "en")
     }
 
@@ -288,13 +217,13 @@ def metric_values(r: Any) -> dict[str, Any]:
     return out
 
 
-def _total(ctx: ReportContext, first: str, total: Any | None) -> dict[str, Any] | None:
+def totals_row(ctx: ReportContext, first: str, total: Any | None) -> dict[str, Any] | None:
     if total is None:
         return None
     return {first: t(TOTAL, ctx.lang), **metric_values(total)}
 
 
-async def _names(
+async def class_subject_names(
     ctx: ReportContext, class_ids: set[int], subject_ids: set[int]
 ) -> tuple[dict[int, str], dict[int, str], dict[int, tuple[int, str]]]:
     """Class names, subject names and the class order (grade, letter), in one round trip."""
@@ -336,392 +265,25 @@ async def school_query(ctx: ReportContext) -> ReportResult:
     sm = student_subject_marks(ctx, period, ctx.view or "period")
     rows_, total = await metrics(ctx, sm, ("class_id",))
     ids = {r.class_id for r in rows_}
-    names, _, order = await _names(ctx, ids, set())
+    names, _, order = await class_subject_names(ctx, ids, set())
     rows_.sort(key=lambda r: order.get(r.class_id, (0, "")))
     rows = [{"_id": r.class_id, "class": names.get(r.class_id), **metric_values(r)} for r in rows_]
-    return ReportResult(rows=rows, count=len(rows), totals=_total(ctx, "class", total))
+    return ReportResult(rows=rows, count=len(rows), totals=totals_row(ctx, "class", total))
 
 
 PERFORMANCE_SCHOOL = school_report(
-    ReportDefinition(
-        id="school.performance.school",
-        title=T("Успеваемость: Школа", "Үлгерім: Мектеп", "Performance: School"),
-        section="school",
-        filters=(*ORG, "period_id"),
-        views=VIEWS,
-        columns=(Col("class", CLASS), *METRIC_COLUMNS),
-        methodology=_m(
-            T(
-                "Строка на каждый класс организации.",
-                "Ұйымның әр сыныбына бір жол.",
-                "A row per class of the organization.",
-            )
-        ),
-        query=school_query,
-        count_label=T("Всего {n} {класс|класса|классов}", "Барлығы {n} сынып", "Total: {n} classes"),
-        requires_organization=True,
-    )
-)
-
-
-# --- Успеваемость: Классы -------------------------------------------------------------------------
-
-
-async def _class_subject_rows(ctx: ReportContext, teacher_id: int | None) -> ReportResult:
-    period = await resolve_period(ctx, prefer_marked=(ctx.view or "period") == "period")
-    f = ctx.filters
-    sm = student_subject_marks(
-        ctx, period, ctx.view or "period", class_id=f.class_id, teacher_id=teacher_id, subject_id=f.subject_id
-    )
-    rows_, total = await metrics(ctx, sm, ("class_id", "subject_id"))
-    cids = {r.class_id for r in rows_}
-    classes, subjects, order = await _names(ctx, cids, {r.subject_id for r in rows_})
-    rows_.sort(key=lambda r: (order.get(r.class_id, (0, "")), subjects.get(r.subject_id) or ""))
-    rows = [
-        {
-            "_id": f"{r.class_id}:{r.subject_id}",
-            "class": classes.get(r.class_id),
-            "subject": subjects.get(r.subject_id),
-            **metric_values(r),
-        }
-        for r in rows_
-    ]
-    return ReportResult(rows=rows, count=len(rows), totals=_total(ctx, "class", total))
-
-
-async def classes_query(ctx: ReportContext) -> ReportResult:
-    """A row per class and subject (one class when chosen) with the performance metrics."""
-    return await _class_subject_rows(ctx, None)
-
-
-PERFORMANCE_CLASSES = school_report(
-    ReportDefinition(
-        id="school.performance.classes",
-        title=T("Успеваемость: Классы", "Үлгерім: Сыныптар", "Performance: Classes"),
-        section="school",
-        filters=(*ORG, "period_id", "class_id", "subject_id"),
-        views=VIEWS,
-        columns=(Col("class", CLASS), Col("subject", SUBJECT), *METRIC_COLUMNS),
-        methodology=_m(
-            T(
-                "Строка на каждый предмет класса (выбранного или каждого); для предмета ученик классифицируется "
-                "по своей оценке по этому предмету.",
-                "Сыныптың әр пәніне бір жол.",
-                "A row per subject of the class (the chosen one, or each); per subject a student is classified by "
-                "their mark in that subject.",
-            )
-        ),
-        query=classes_query,
-        count_label=T(
-            "Всего {n} {строка|строки|строк} класс–предмет", "Барлығы {n} сынып–пән", "Total: {n} class subjects"
-        ),
-        requires_organization=True,
-    )
-)
-
-
-# --- Успеваемость: Учителю по предмету ----------------------------------------------------------
-
-
-async def subject_teacher_query(ctx: ReportContext) -> ReportResult:
-    """A row per class-subject taught by the chosen teacher with the performance metrics."""
-    if ctx.filters.teacher_id is None:
-        raise InvalidInput("teacher_id", "the report is about one teacher: choose teacher_id")
-    return await _class_subject_rows(ctx, ctx.filters.teacher_id)
-
-
-PERFORMANCE_SUBJECT_TEACHER = school_report(
-    ReportDefinition(
-        id="school.performance.subject_teacher",
-        title=T(
-            "Успеваемость: Учителю по предмету",
-            "Үлгерім: Пән мұғаліміне",
-            "Performance: Subject teacher",
-        ),
-        section="school",
-        filters=(*ORG, "period_id", "teacher_id", "class_id", "subject_id"),
-        views=VIEWS,
-        columns=(Col("class", CLASS), Col("subject", SUBJECT), *METRIC_COLUMNS),
-        methodology=_m(
-            T(
-                "Строка на каждую пару класс–предмет, где выбранный учитель назначен учителем предмета.",
-                "Таңдалған мұғалім сабақ беретін әр сынып–пәнге бір жол.",
-                "A row per class–subject the chosen teacher is assigned to.",
-            )
-        ),
-        query=subject_teacher_query,
-        count_label=T(
-            "Всего {n} {строка|строки|строк} класс–предмет", "Барлығы {n} сынып–пән", "Total: {n} class subjects"
-        ),
-        requires_organization=True,
-    )
-)
-
-
-# --- Успеваемость: Ученики ------------------------------------------------------------------------
-
-
-async def _subjects_of(ctx: ReportContext, class_ids: Any) -> list[tuple[int, str]]:
-    a = Assignment
-    name = ctx.name_col(Subject)
-    res = await ctx.session.execute(
-        select(Subject.id, name)
-        .where(Subject.id.in_(select(a.subject_id).where(in_org(ctx, a.organization_id), a.class_id.in_(class_ids))))
-        .order_by(name, Subject.id)
-    )
-    return [(r[0], r[1]) for r in res]
-
-
-def _mark_text(value: int | None, na: bool, lang: str) -> int | str | None:
-    if na:
-        return t(NA, lang)
-    return value
-
-
-async def _marks_by_student(
-    ctx: ReportContext, period: PeriodInfo, student_ids: list[int]
-) -> tuple[dict[tuple[int, int], Decimal], dict[tuple[int, int], tuple[int | None, bool]]]:
-    """Average of current marks (two decimals) and the period mark per (student, subject)."""
-    m = Mark
-    if not student_ids:
-        return {}, {}
-    cur = await ctx.session.execute(
-        select(m.student_person_id, m.subject_id, func.avg(m.value))
-        .where(
-            in_org(ctx, m.organization_id),
-            m.student_person_id.in_(student_ids),
-            m.kind == "current",
-            m.value.is_not(None),
-            m.date.between(period.starts_on, period.ends_on),
+    id="school.performance.school",
+    title=T("Успеваемость: Школа", "Үлгерім: Мектеп", "Performance: School"),
+    filters=(*ORG, "period_id"),
+    views=VIEWS,
+    columns=(Col("class", CLASS), *METRIC_COLUMNS),
+    methodology=performance_methodology(
+        T(
+            "Строка на каждый класс организации.",
+            "Ұйымның әр сыныбына бір жол.",
+            "A row per class of the organization.",
         )
-        .group_by(m.student_person_id, m.subject_id)
-    )
-    avgs = {(r[0], r[1]): q2(r[2]) for r in cur}
-    per = await ctx.session.execute(
-        select(m.student_person_id, m.subject_id, func.max(m.value), func.bool_or(m.not_attested))
-        .where(
-            in_org(ctx, m.organization_id),
-            m.student_person_id.in_(student_ids),
-            m.kind.in_(("quarter", "year")),
-            m.period_id == period.id,
-        )
-        .group_by(m.student_person_id, m.subject_id)
-    )
-    marks = {(r[0], r[1]): (r[2], bool(r[3])) for r in per}
-    return avgs, marks  # type: ignore[return-value]
-
-
-async def students_query(ctx: ReportContext) -> ReportResult:
-    """A row per student: for each subject the average of current marks and the period mark."""
-    period = await resolve_period(ctx, prefer_marked=(ctx.view or "period") == "period")
-    enr = students_on(ctx, ref_day(ctx, period), ctx.filters.class_id)
-    c, p = SchoolClass, Person
-    base = select(enr.c.student_id, enr.c.class_id).subquery("b")
-    total_rows = int(await ctx.session.scalar(select(func.count()).select_from(base)) or 0)
-    stmt = (
-        select(p.id, full_name(p).label("name"), class_name(c).label("class"), c.id.label("class_id"))
-        .select_from(enr)
-        .join(p, p.id == enr.c.student_id)
-        .join(c, c.id == enr.c.class_id)
-        .order_by(c.grade, c.letter, p.surname, p.first_name, p.id)
-        .offset(ctx.offset)
-    )
-    if ctx.limit is not None:
-        stmt = stmt.limit(ctx.limit)
-    students = (await ctx.session.execute(stmt)).all()
-    subjects = await _subjects_of(ctx, select(enr.c.class_id).distinct())
-    avgs, marks = await _marks_by_student(ctx, period, [s.id for s in students])
-    ended = period.ends_on < ctx.filters.report_date
-    assigned = await taught(ctx, {s.class_id for s in students})
-    rows = []
-    for s in students:
-        row: dict[str, Any] = {"_id": s.id, "class": s._mapping["class"], "student": s.name}
-        not_taught: list[str] = []
-        for sid, _ in subjects:
-            avg = row[f"s{sid}_avg"] = avgs.get((s.id, sid))
-            value, na = marks.get((s.id, sid), (None, False))
-            if (s.class_id, sid) not in assigned:
-                if avg is None and value is None and not na:  # a subject of other classes: «—», not «нет данных»
-                    not_taught += [f"s{sid}_avg", f"s{sid}_mark"]
-            elif value is None and not na and ended:
-                na = True
-            row[f"s{sid}_mark"] = _mark_text(value, na, ctx.lang)
-        if not_taught:
-            row["_na"] = not_taught
-        rows.append(row)
-    avg_t, mark_t = T("Ср. текущих", "Ағымд. орт.", "Current avg"), T("Итог", "Қорытынды", "Period")
-    ctx.columns = [
-        Col("class", CLASS),
-        Col("student", STUDENT),
-        *[
-            Col(
-                f"s{sid}",
-                {"ru": name, "kk": name, "en": name},
-                children=(
-                    Col(f"s{sid}_avg", avg_t, "decimal"),
-                    Col(f"s{sid}_mark", mark_t, "int"),
-                ),
-            )
-            for sid, name in subjects
-        ],
-    ]
-    return ReportResult(rows=rows, count=total_rows, total_rows=total_rows)
-
-
-PERFORMANCE_STUDENTS = school_report(
-    ReportDefinition(
-        id="school.performance.students",
-        title=T("Успеваемость: Ученики", "Үлгерім: Оқушылар", "Performance: Students"),
-        section="school",
-        filters=(*ORG, "period_id", "class_id"),
-        columns=(Col("class", CLASS), Col("student", STUDENT)),
-        methodology=T(
-            "Строка на каждого ученика, зачисленного в класс на последний день периода (или на сегодня). По каждому "
-            "предмету классов: среднее текущих оценок с датами в пределах периода (два знака, округление половины "
-            "вверх) и итоговая оценка за период; «н/а» — оценка «н/а» или её отсутствие по назначенному предмету "
-            "после окончания периода. Список постраничный; экспорт содержит всех учеников. " + UNGRADED["ru"],
-            "Кезеңнің соңғы күніне (немесе бүгінге) сыныпқа қабылданған әр оқушыға бір жол. Сыныптардың әр пәні "
-            "бойынша: кезең күндеріндегі ағымдағы бағалардың орташасы (екі таңба, жартысы жоғары қарай "
-            "дөңгелектенеді) және кезеңдік қорытынды баға; «а/е» — «а/е» бағасы немесе кезең аяқталғаннан кейін "
-            "бекітілген пән бойынша бағаның болмауы. Тізім беттелген; экспортта барлық оқушылар бар. " + UNGRADED["kk"],
-            "A row per student enrolled on the period's last day (or today). For each subject of the classes: the "
-            "average of current marks dated within the period (two decimals, half up) and the period mark; «н/а» "
-            "is an «н/а» mark or, once the period has ended, no mark in an assigned subject. Paginated; the export "
-            "holds every student. " + UNGRADED["en"],
-        ),
-        query=students_query,
-        count_label=T("Всего {n} {ученик|ученика|учеников}", "Барлығы {n} оқушы", "Total: {n} students"),
-        requires_organization=True,
-        paginated=True,
     ),
-    not_taught=True,
-)
-
-
-# --- Успеваемость: Классному руководителю -------------------------------------------------------
-
-
-async def class_teacher_query(ctx: ReportContext) -> ReportResult:
-    """One class: students × subjects matrix of period marks (or averages), row/column averages, absences."""
-    class_id = ctx.filters.class_id
-    if class_id is None:
-        raise InvalidInput("class_id", "the report is about one class: choose class_id")
-    period = await resolve_period(ctx, prefer_marked=(ctx.view or "period") == "period")
-    enr = students_on(ctx, ref_day(ctx, period), class_id)
-    p = Person
-    students = (
-        await ctx.session.execute(
-            select(p.id, full_name(p).label("name"))
-            .join(enr, enr.c.student_id == p.id)
-            .order_by(p.surname, p.first_name, p.id)
-        )
-    ).all()
-    subjects = await _subjects_of(ctx, [class_id])
-    ids = [s.id for s in students]
-    avgs, marks = await _marks_by_student(ctx, period, ids)
-    ab = Absence
-    absences = dict(
-        (
-            await ctx.session.execute(
-                select(ab.student_person_id, func.count())
-                .where(
-                    in_org(ctx, ab.organization_id),
-                    ab.student_person_id.in_(ids),
-                    ab.reason != "late",
-                    ab.date.between(period.starts_on, period.ends_on),
-                )
-                .group_by(ab.student_person_id)
-            )
-        ).all()
-    )
-    ended = period.ends_on < ctx.filters.report_date
-    current = ctx.view == "current"
-    rows = []
-    col_vals: dict[int, list[Decimal]] = {sid: [] for sid, _ in subjects}
-    all_vals: list[Decimal] = []
-    for s in students:
-        row: dict[str, Any] = {"_id": s.id, "student": s.name}
-        vals: list[Decimal] = []
-        for sid, _ in subjects:
-            cell: Any
-            if current:
-                cell = avgs.get((s.id, sid))
-                if cell is not None:
-                    vals.append(cell)
-            else:
-                value, na = marks.get((s.id, sid), (None, False))
-                if value is None and not na and ended:
-                    na = True
-                cell = _mark_text(value, na, ctx.lang)
-                if value is not None:
-                    vals.append(Decimal(value))
-            if isinstance(cell, Decimal | int) and not isinstance(cell, bool):
-                col_vals[sid].append(Decimal(cell))
-            row[f"s{sid}"] = cell
-        row["avg"] = dec2(sum(vals, Decimal(0)), len(vals)) if vals else None
-        all_vals.extend(vals)
-        row["absences"] = int(absences.get(s.id, 0))
-        rows.append(row)
-    totals: dict[str, Any] = {"student": t(T("Средний балл", "Орташа балл", "Average"), ctx.lang)}
-    for sid, _ in subjects:
-        v = col_vals[sid]
-        totals[f"s{sid}"] = dec2(sum(v, Decimal(0)), len(v)) if v else None
-    totals["avg"] = dec2(sum(all_vals, Decimal(0)), len(all_vals)) if all_vals else None
-    totals["absences"] = sum(r["absences"] for r in rows)
-    kind: ColumnKind = "decimal" if current else "int"
-    ctx.columns = [
-        Col("student", STUDENT),
-        Col(
-            "subjects",
-            T("Предметы", "Пәндер", "Subjects"),
-            children=tuple(Col(f"s{sid}", {"ru": name, "kk": name, "en": name}, kind) for sid, name in subjects),
-        )
-        if subjects
-        else Col("subjects", T("Предметы", "Пәндер", "Subjects")),
-        Col("avg", T("Средний балл", "Орташа балл", "Average"), "decimal"),
-        Col("absences", T("Пропущено уроков", "Жіберілген сабақтар", "Lessons missed"), "int"),
-    ]
-    return ReportResult(rows=rows, count=len(rows), totals=totals)
-
-
-PERFORMANCE_CLASS_TEACHER = school_report(
-    ReportDefinition(
-        id="school.performance.class_teacher",
-        title=T(
-            "Успеваемость: Классному руководителю",
-            "Үлгерім: Сынып жетекшісіне",
-            "Performance: Class teacher",
-        ),
-        section="school",
-        filters=(*ORG, "period_id", "class_id"),
-        views=VIEWS,
-        columns=(Col("student", STUDENT),),
-        methodology=T(
-            "Один класс (обязательный фильтр «Класс»): строка на каждого ученика, зачисленного на последний день "
-            "периода (или на сегодня); столбец на каждый предмет класса. «По итоговым оценкам» — оценка за период "
-            "(«н/а» — оценка «н/а» или её отсутствие после окончания периода); «По текущим оценкам» — среднее "
-            "текущих оценок за даты периода с двумя знаками. Средний балл строки — среднее показанных оценок "
-            "ученика; строка «Средний балл» — среднее показанных значений по столбцу и по всем ячейкам (два знака, "
-            "округление половины вверх). Пропущено уроков — отметки о пропуске за даты периода по причинам "
-            "болезнь, уважительная, неуважительная (опоздания не считаются). " + UNGRADED["ru"],
-            "Бір сынып («Сынып» сүзгісі міндетті): кезеңнің соңғы күніне (немесе бүгінге) қабылданған әр оқушыға "
-            "жол, сыныптың әр пәніне баған. «Қорытынды бағалар бойынша» — кезеңдік баға («а/е» — «а/е» бағасы "
-            "немесе кезең аяқталғаннан кейін оның болмауы); «Ағымдағы бағалар бойынша» — кезең күндеріндегі "
-            "ағымдағы бағалардың орташасы, екі таңбамен. Жолдың орташа балы = оқушының көрсетілген бағаларының "
-            "қосындысы / олардың саны; «Орташа балл» жолы — баған бойынша және барлық ұяшықтар бойынша көрсетілген "
-            "мәндердің орташасы = қосынды / саны (екі таңба, жартысы жоғары қарай дөңгелектенеді). Жіберілген "
-            "сабақтар — кезең күндеріндегі ауруы, дәлелді, дәлелсіз себептер бойынша сабақ жіберу белгілері "
-            "(кешігулер есептелмейді). " + UNGRADED["kk"],
-            "One class (the class filter is required): a row per student enrolled on the period's last day (or "
-            "today), a column per subject of the class. «By period marks» shows the period mark («н/а» for an "
-            "«н/а» mark or none after the period ended); «by current marks» the average of current marks within the "
-            "period, two decimals. Row average: the average of the values shown for the student; the «Average» "
-            "row: the average of the values shown per column and over all cells (two decimals, half up). Lessons "
-            "missed: absence marks within the period for illness, valid or unexcused reasons (late not counted). "
-            + UNGRADED["en"],
-        ),
-        query=class_teacher_query,
-        count_label=T("Всего {n} {ученик|ученика|учеников}", "Барлығы {n} оқушы", "Total: {n} students"),
-        requires_organization=True,
-    )
+    query=school_query,
+    count_label=T("Всего {n} {класс|класса|классов}", "Барлығы {n} сынып", "Total: {n} classes"),
 )
