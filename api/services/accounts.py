@@ -14,9 +14,9 @@ from api.models import Organization, Person, StaffPost, User
 from api.models.people import AccountStatus, AppRole
 from api.schemas.auth import AccountCreate, AccountList, AccountOrganization, AccountRead, AccountUpdate
 from api.services import audit
-from api.services.auth import revoke_user_sessions
 from api.services.passwords import hash_password
 from api.services.scope import Principal, get_org_in_scope, in_scope, org_in_scope, scope_org_ids
+from api.services.sessions import revoke_user_sessions
 
 # Higher rank, more rights: an administrator never grants or touches a role ranked above their own.
 ROLE_RANK: dict[str, int] = {AppRole.employee: 0, AppRole.admin: 1}

@@ -25,7 +25,7 @@ from api.demo.loader import DemoParams, load_demo
 from api.demo.site import load_site_content
 from api.models import Base
 from api.models.people import User
-from api.services.auth import issue_access_token
+from api.services.sessions import issue_access_token
 from api.services.export import (
     EXCLUDED,
     ExportError,
