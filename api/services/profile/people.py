@@ -53,7 +53,7 @@ from sqlalchemy.orm import aliased
 from api.clock import today
 from api.errors import InvalidInput
 from api.models import Enrolment, Organization, ParentLink, Person, SchoolClass, StaffPost, User
-from api.schemas.profile import PeopleCategory, PeopleList, PersonOrg, PersonRow
+from api.schemas.profile.structure import PeopleCategory, PeopleList, PersonOrg, PersonRow
 from api.services.membership import member_on
 from api.services.profile.access import paging
 from api.services.scope import Principal, get_org_in_scope
