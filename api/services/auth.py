@@ -22,7 +22,7 @@ from api.models.people import AccountStatus
 from api.schemas.auth import MeOrganization, MePerson, MeResponse, MeScope
 from api.services import audit, passwords, throttle
 from api.services.scope import Principal
-from api.services.sessions import IssuedTokens, issue_tokens, record_presence, revoke_user_sessions
+from api.services.sessions import IssuedTokens, issue_tokens, record_presence, replace_password
 
 WRONG_CREDENTIALS = "wrong username or password"
 
@@ -175,20 +175,11 @@ async def change_password(
         return InvalidInput("current_password", "wrong password")
     if current_password == new_password:
         return InvalidInput("new_password", "must differ from the current password")
-    user.password_hash = await passwords.hash_password_off_loop(new_password)
-    user.must_change_password = False
-    user.token_version += 1
-    await session.flush()
-    revoked = await revoke_user_sessions(session, user.id, "password_changed", now)
+    new_hash = await passwords.hash_password_off_loop(new_password)
+    revoked = await replace_password(session, user, new_hash, must_change=False, reason="password_changed", now=now)
     await throttle.register_success(session, attempt, now)
-    await audit.record(
-        session,
-        request,
-        action=audit.ACCOUNT_CHANGE,
-        target_kind="user",
-        target_id=user.id,
-        organization_id=user.organization_id,
-        details={"change": "own_password", "sessions_revoked": revoked},
+    await audit.record_account_change(
+        session, request, user.id, user.organization_id, {"change": "own_password", "sessions_revoked": revoked}
     )
     return await issue_tokens(session, settings, request, user, uuid.uuid4(), now)
 
@@ -203,15 +194,7 @@ async def me(session: AsyncSession, principal: Principal) -> MeResponse:
     if user.person_id is not None:
         p = await session.scalar(select(Person).where(Person.id == user.person_id))
         if p is not None:
-            person = MePerson(
-                id=p.id,
-                surname=p.surname,
-                first_name=p.first_name,
-                patronymic=p.patronymic,
-                full_name=p.full_name,
-                email=p.email,
-                phone=p.phone,
-            )
+            person = MePerson.model_validate(p, from_attributes=True)
     counts = (
         await session.execute(
             select(
@@ -229,16 +212,7 @@ async def me(session: AsyncSession, principal: Principal) -> MeResponse:
         status=user.status,
         last_seen_at=user.last_seen_at,
         person=person,
-        organization=MeOrganization(
-            id=org.id,
-            kind=org.kind,
-            name_ru=org.name_ru,
-            name_kk=org.name_kk,
-            short_name=org.short_name,
-            region_id=org.region_id,
-            district_id=org.district_id,
-            path=list(org.path or []),
-        ),
+        organization=MeOrganization.model_validate(org, from_attributes=True),
         scope=MeScope(
             root_organization_id=org.id,
             organizations=int(counts[0]),

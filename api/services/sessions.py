@@ -210,6 +210,25 @@ async def revoke_user_sessions(session: AsyncSession, user_id: int, reason: str,
     return len(result.all())
 
 
+async def replace_password(
+    session: AsyncSession,
+    user: User,
+    password_hash: str,
+    *,
+    must_change: bool,
+    reason: str,
+    now: datetime | None = None,
+) -> int:
+    """Store a new password hash: the account's tokens stop working at once and every login ends.
+
+    Returns how many refresh tokens were revoked."""
+    user.password_hash = password_hash
+    user.must_change_password = must_change
+    user.token_version += 1
+    await session.flush()
+    return await revoke_user_sessions(session, user.id, reason, now)
+
+
 async def refresh(
     session: AsyncSession, settings: Settings, request: Request, token: str | None
 ) -> IssuedTokens | DomainError:
