@@ -147,25 +147,25 @@ def _feed_prune(args: argparse.Namespace) -> int:
 
 
 def _export_args(parser: argparse.ArgumentParser) -> None:
-    from api.services.export import add_export_arguments
+    from api.cli.datapackage import add_export_arguments
 
     add_export_arguments(parser)
 
 
 def _export(args: argparse.Namespace) -> int:
-    from api.services.export import run_export
+    from api.cli.datapackage import run_export
 
     return run_export(args)
 
 
 def _import_args(parser: argparse.ArgumentParser) -> None:
-    from api.services.export import add_import_arguments
+    from api.cli.datapackage import add_import_arguments
 
     add_import_arguments(parser)
 
 
 def _import(args: argparse.Namespace) -> int:
-    from api.services.export import run_import
+    from api.cli.datapackage import run_import
 
     return run_import(args)
 

@@ -49,6 +49,11 @@ def with_database(url: str, database: str) -> str:
     return make_url(url).set(database=database).render_as_string(hide_password=False)
 
 
+def asyncpg_dsn(url: str) -> str:
+    """The app's SQLAlchemy URL as a DSN for asyncpg.connect."""
+    return url.replace("postgresql+asyncpg://", "postgresql://", 1)
+
+
 async def ensure_database(url: str) -> None:
     """Create the URL's database on its server when it does not exist yet."""
     if get_settings().db_pooler == "pgbouncer":

@@ -11,9 +11,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.db import session_scope
 from api.errors import Forbidden, PasswordChangeRequired, Unauthorized
-from api.services.auth import authenticate_request
 from api.services.integration.tokens import TOKEN_PREFIX
 from api.services.scope import Principal
+from api.services.sessions import authenticate_request
 
 
 async def _session(request: Request) -> AsyncIterator[AsyncSession]:

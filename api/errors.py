@@ -19,10 +19,20 @@ log = logging.getLogger("api.errors")
 
 
 class DomainError(Exception):
-    """Base of every error the API answers on purpose: carries the HTTP status and a code."""
+    """Base of every error the API answers on purpose: carries the HTTP status and a code.
+
+    A subclass names its own: `class NotFound(DomainError, status=404, code="not_found")`.
+    """
 
     status_code = 400
     code = "bad_request"
+
+    def __init_subclass__(cls, *, status: int | None = None, code: str | None = None, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if status is not None:
+            cls.status_code = status
+        if code is not None:
+            cls.code = code
 
     def __init__(
         self,
@@ -37,35 +47,23 @@ class DomainError(Exception):
         self.headers = headers
 
 
-class NotFound(DomainError):
-    status_code = 404
-    code = "not_found"
+class NotFound(DomainError, status=404, code="not_found"): ...
 
 
-class Unauthorized(DomainError):
-    status_code = 401
-    code = "unauthorized"
+class Unauthorized(DomainError, status=401, code="unauthorized"): ...
 
 
-class Forbidden(DomainError):
-    status_code = 403
-    code = "forbidden"
+class Forbidden(DomainError, status=403, code="forbidden"): ...
 
 
-class PasswordChangeRequired(Forbidden):
-    code = "password_change_required"
+class PasswordChangeRequired(Forbidden, code="password_change_required"): ...
 
 
-class Conflict(DomainError):
-    status_code = 409
-    code = "conflict"
+class Conflict(DomainError, status=409, code="conflict"): ...
 
 
-class InvalidInput(DomainError):
+class InvalidInput(DomainError, status=422, code="invalid_input"):
     """422: the message names the field and the reason; details list every problem."""
-
-    status_code = 422
-    code = "invalid_input"
 
     def __init__(self, field: str, message: str, *, details: list[dict[str, Any]] | None = None) -> None:
         super().__init__(
@@ -74,24 +72,16 @@ class InvalidInput(DomainError):
         )
 
 
-class PreconditionFailed(DomainError):
-    status_code = 412
-    code = "precondition_failed"
+class PreconditionFailed(DomainError, status=412, code="precondition_failed"): ...
 
 
-class PreconditionRequired(DomainError):
-    status_code = 428
-    code = "precondition_required"
+class PreconditionRequired(DomainError, status=428, code="precondition_required"): ...
 
 
-class TooManyRequests(DomainError):
-    status_code = 429
-    code = "too_many_requests"
+class TooManyRequests(DomainError, status=429, code="too_many_requests"): ...
 
 
-class ServiceUnavailable(DomainError):
-    status_code = 503
-    code = "service_unavailable"
+class ServiceUnavailable(DomainError, status=503, code="service_unavailable"): ...
 
 
 def constraint_name(exc: Exception) -> str | None:
@@ -201,11 +191,35 @@ def _raised_by_database_driver(exc: BaseException) -> bool:
     return False
 
 
+def _unavailable(message: str = "the database is unavailable, try again") -> JSONResponse:
+    """503 with Retry-After: the database (or the pool) cannot serve now; not a fault of the request."""
+    return envelope(503, "service_unavailable", message, headers={"Retry-After": "1"})
+
+
+def _too_slow() -> JSONResponse:
+    """503: the statement ran past its time limit."""
+    return envelope(503, "timeout", "the query took too long, try a narrower filter", headers={"Retry-After": "1"})
+
+
+def _invalid(field: str, reason: str) -> JSONResponse:
+    """422 for a value the database refused, naming the field."""
+    return envelope(422, "invalid_input", f"{field}: {reason}", [{"field": field, "message": reason}])
+
+
+def _conflict() -> JSONResponse:
+    """409 for a row the database refused, without the database's text."""
+    return envelope(409, "conflict", CONFLICT_WORDS, [{"field": "request", "message": CONFLICT_WORDS}])
+
+
+def _internal() -> JSONResponse:
+    return envelope(500, "internal_error", "internal error")
+
+
 def _out_of_resources(sqlstate: str) -> JSONResponse:
     # SQLSTATE class 53: the server ran out of something shared (connections, lock table, memory, disk) — a busy
     # server, not a bug of the request: 503 and try again, like an exhausted pool.
     log.warning("database out of resources: SQLSTATE %s", sqlstate)
-    return envelope(503, "service_unavailable", "the database is busy, try again", headers={"Retry-After": "1"})
+    return _unavailable("the database is busy, try again")
 
 
 # Called with (request, status, code, message) for each refused request.
@@ -248,91 +262,71 @@ def install_error_handlers(app: FastAPI, record_denial: DenialRecorder = _no_den
         # The database refused a row: a constraint the request broke that no check of ours foresaw. Answer in
         # words, never with the database's text (the constraint goes to the server log).
         log.info("integrity error left to the global handler: %s", constraint_name(exc))
-        return envelope(409, "conflict", CONFLICT_WORDS, [{"field": "request", "message": CONFLICT_WORDS}])
+        return _conflict()
 
     @app.exception_handler(PoolTimeoutError)
     async def _pool(_: Request, exc: PoolTimeoutError) -> JSONResponse:
-        return envelope(503, "service_unavailable", "the service is busy, try again", headers={"Retry-After": "1"})
+        return _unavailable("the service is busy, try again")
 
     @app.exception_handler(OperationalError)
     async def _operational(_: Request, exc: OperationalError) -> JSONResponse:
         log.warning("database unavailable: %s", exc.__class__.__name__)
-        return envelope(
-            503, "service_unavailable", "the database is unavailable, try again", headers={"Retry-After": "1"}
-        )
+        return _unavailable()
 
     @app.exception_handler(DBAPIError)
     async def _dbapi(request: Request, exc: DBAPIError) -> JSONResponse:
         orig = str(getattr(exc, "orig", ""))
         refused = _refused_value(request, exc)
         if refused is not None:
-            field, reason = refused
-            return envelope(422, "invalid_input", f"{field}: {reason}", [{"field": field, "message": reason}])
+            return _invalid(*refused)
         if "statement timeout" in orig or "canceling statement" in orig:
-            return envelope(
-                503, "timeout", "the query took too long, try a narrower filter", headers={"Retry-After": "1"}
-            )
+            return _too_slow()
         if str(getattr(exc.orig, "sqlstate", "") or "").startswith("53"):
             return _out_of_resources(str(getattr(exc.orig, "sqlstate", "")))
         if exc.connection_invalidated or "connection" in orig.lower():
-            return envelope(
-                503,
-                "service_unavailable",
-                "the database is unavailable, try again",
-                headers={"Retry-After": "1"},
-            )
+            return _unavailable()
         log.exception("database error")
-        return envelope(500, "internal_error", "internal error")
+        return _internal()
 
     @app.exception_handler(asyncpg.InterfaceError)
     async def _asyncpg_client(request: Request, exc: asyncpg.InterfaceError) -> JSONResponse:
         # Raised by the driver itself: a parameter it cannot encode (bad input) or a closed connection.
         refused = _refused_argument(request, str(exc))
         if refused is not None:
-            field, reason = refused
-            return envelope(422, "invalid_input", f"{field}: {reason}", [{"field": field, "message": reason}])
+            return _invalid(*refused)
         if "connection" in str(exc).lower():
-            return envelope(
-                503, "service_unavailable", "the database is unavailable, try again", headers={"Retry-After": "1"}
-            )
+            return _unavailable()
         log.exception("database driver error", exc_info=exc)
-        return envelope(500, "internal_error", "internal error")
+        return _internal()
 
     @app.exception_handler(asyncpg.PostgresError)
     async def _asyncpg(request: Request, exc: asyncpg.PostgresError) -> JSONResponse:
         # Code that runs SQL on the raw asyncpg connection (bulk paths) gets the same answers as the ORM's.
         sqlstate = str(getattr(exc, "sqlstate", "") or "")
         if sqlstate.startswith("22") and sqlstate != "22012":
-            reason = data_exception_words(sqlstate)
-            return envelope(422, "invalid_input", f"request: {reason}", [{"field": "request", "message": reason}])
+            return _invalid("request", data_exception_words(sqlstate))
         if sqlstate.startswith("23"):
             log.info("integrity error left to the global handler: %s", getattr(exc, "constraint_name", None))
-            return envelope(409, "conflict", CONFLICT_WORDS, [{"field": "request", "message": CONFLICT_WORDS}])
+            return _conflict()
         if sqlstate == "57014":
-            return envelope(
-                503, "timeout", "the query took too long, try a narrower filter", headers={"Retry-After": "1"}
-            )
+            return _too_slow()
         if sqlstate.startswith("53"):
             return _out_of_resources(sqlstate)
         if sqlstate.startswith(("08", "57P")):
-            return envelope(
-                503, "service_unavailable", "the database is unavailable, try again", headers={"Retry-After": "1"}
-            )
+            return _unavailable()
         log.exception("database error", exc_info=exc)
-        return envelope(500, "internal_error", "internal error")
+        return _internal()
 
     @app.exception_handler(OSError)
     async def _os_error(_: Request, exc: OSError) -> JSONResponse:
         # A refused or missing socket while the driver connects (server down or restarting) is not our bug.
         if _raised_by_database_driver(exc):
             log.warning("database unreachable: %s", exc.__class__.__name__)
-            return envelope(
-                503, "service_unavailable", "the database is unavailable, try again", headers={"Retry-After": "1"}
-            )
+            return _unavailable()
         log.exception("unhandled error", exc_info=exc)
-        return envelope(500, "internal_error", "internal error")
+        return _internal()
 
     @app.exception_handler(Exception)
     async def _unhandled(_: Request, exc: Exception) -> JSONResponse:
         log.exception("unhandled error", exc_info=exc)
-        return envelope(500, "internal_error", "internal error")
+        return _internal()

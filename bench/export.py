@@ -25,8 +25,11 @@ import asyncpg
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from api.db import ensure_database, resolve_database_url, with_database  # noqa: E402
-from api.services.export import _asyncpg_dsn, _uploads_root, run_export_to, run_import_from  # noqa: E402
+from api.config import get_settings  # noqa: E402
+from api.db import asyncpg_dsn, ensure_database, resolve_database_url, with_database  # noqa: E402
+from api.services.datapackage.export import run_export_to  # noqa: E402
+from api.services.datapackage.load import run_import_from  # noqa: E402
+from api.services.storage import uploads_root  # noqa: E402
 
 
 async def _naive(dsn: str, table: str, limit: int) -> tuple[int, float]:
@@ -51,7 +54,7 @@ async def main() -> int:
     parser.add_argument("--keep-zip", action="store_true")
     args = parser.parse_args()
     source = with_database(resolve_database_url(), args.database)
-    dsn = _asyncpg_dsn(source)
+    dsn = asyncpg_dsn(source)
     conn = await asyncpg.connect(dsn)
     root = await conn.fetchval("SELECT id FROM organizations WHERE parent_id IS NULL ORDER BY id LIMIT 1")
     await conn.close()
@@ -61,7 +64,7 @@ async def main() -> int:
     target = with_database(source, f"{args.database}_import_{uuid.uuid4().hex[:8]}")
     with tempfile.TemporaryDirectory(prefix="bilim-export-") as tmp:
         zip_path = Path(tmp) / "export.zip"
-        exported = await run_export_to(source, root, zip_path, _uploads_root())
+        exported = await run_export_to(source, root, zip_path, uploads_root(get_settings()))
         rows = sum(exported.rows.values())
         size = zip_path.stat().st_size
         print(
@@ -88,7 +91,7 @@ async def main() -> int:
             total = exported.seconds + imported.seconds
             print(f"both ways: {total / 60:.1f} min (target: each way under 10 min)")
         finally:
-            admin = await asyncpg.connect(_asyncpg_dsn(with_database(source, "postgres")))
+            admin = await asyncpg.connect(asyncpg_dsn(with_database(source, "postgres")))
             name = target.rsplit("/", 1)[1].split("?", 1)[0]
             await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
             await admin.close()

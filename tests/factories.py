@@ -29,8 +29,8 @@ from api.models import (
     User,
 )
 from api.services import iin
-from api.services.auth import issue_access_token
 from api.services.passwords import hash_password
+from api.services.sessions import issue_access_token
 
 _seq = itertools.count(1)
 

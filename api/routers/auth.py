@@ -11,8 +11,8 @@ from api.config import Settings
 from api.deps import CurrentUser, SessionDep
 from api.errors import DomainError, envelope
 from api.schemas.auth import LoginRequest, MeResponse, PasswordChange, TokenResponse
-from api.services import auth
-from api.services.auth import IssuedTokens
+from api.services import auth, sessions
+from api.services.sessions import IssuedTokens
 
 router = APIRouter(prefix="/auth", tags=["auth"])
 
@@ -87,7 +87,7 @@ async def refresh(
 ) -> Response | TokenResponse:
     """Exchange the refresh cookie for a new access token and a new refresh cookie (the old one is spent)."""
     settings = _settings(request)
-    result = await auth.refresh(session, settings, request, refresh_token)
+    result = await sessions.refresh(session, settings, request, refresh_token)
     if isinstance(result, DomainError):
         return _error(result, clear_cookie=True, settings=settings)
     return _tokens(response, settings, result)
@@ -99,7 +99,7 @@ async def logout(request: Request, session: SessionDep, refresh_token: RefreshCo
     # The login is named by the refresh cookie, or else by the bearer token; its access tokens end with it.
     settings = _settings(request)
     scheme, _, bearer = request.headers.get("authorization", "").partition(" ")
-    await auth.logout(session, settings, refresh_token, bearer.strip() if scheme.lower() == "bearer" else None)
+    await sessions.logout(session, settings, refresh_token, bearer.strip() if scheme.lower() == "bearer" else None)
     response = Response(status_code=status.HTTP_204_NO_CONTENT)
     _clear_cookie(response, settings)
     return response

@@ -9,12 +9,12 @@ from fastapi import APIRouter, File, Query, Request, Response, UploadFile, statu
 from api.deps import AdminUser, CurrentUser, SessionDep
 from api.routers.profile import Page, PageSize, settings_of
 from api.routers.profile_documents import file_response
-from api.schemas.profile import (
+from api.schemas.profile.base import FileRead
+from api.schemas.profile.inform import (
     AnnouncementList,
     AnnouncementRead,
     AnnouncementReads,
     AnnouncementWrite,
-    FileRead,
     InformTargets,
     Withdrawal,
 )

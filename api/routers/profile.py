@@ -9,10 +9,9 @@ from fastapi import APIRouter, File, Query, Request, Response, UploadFile, statu
 from api.config import Settings
 from api.deps import CurrentUser, OptionalUser, SessionDep
 from api.replicas import PublicReadSession, ReplicaRoute
-from api.schemas.profile import (
-    DirectoryRead,
-    FileRead,
-    Moderation,
+from api.schemas.profile.base import FileRead
+from api.schemas.profile.forum import Moderation
+from api.schemas.profile.page import (
     NewsList,
     NewsRead,
     NewsUpdate,
@@ -30,6 +29,7 @@ from api.schemas.profile import (
     WallRead,
     WallWrite,
 )
+from api.schemas.profile.structure import DirectoryRead
 from api.services.profile import admins, content, documents
 from api.services.profile import directory as directory_service
 

@@ -10,7 +10,8 @@ from api.deps import CurrentUser, OptionalUser, SessionDep
 from api.models import StoredFile
 from api.replicas import PublicReadSession, ReplicaRoute
 from api.routers.profile import settings_of
-from api.schemas.profile import DocumentsRead, FileRead, FileUpdate, FolderRead, FolderWrite
+from api.schemas.profile.base import FileRead
+from api.schemas.profile.documents import DocumentsRead, FileUpdate, FolderRead, FolderWrite
 from api.services.profile import documents, files, uploads
 
 router = APIRouter(tags=["profile: documents"], route_class=ReplicaRoute)

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Query, Request, Response, status
 from api.deps import CurrentUser, OptionalUser, SessionDep
 from api.replicas import PublicReadSession, ReplicaRoute
 from api.routers.profile import Page, PageSize, settings_of
-from api.schemas.profile import (
+from api.schemas.profile.feedback import (
     FeedbackRead,
     QuestionAccepted,
     QuestionAnswer,

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Header, Response, status
 from api.deps import CurrentUser, OptionalUser, SessionDep
 from api.replicas import PublicReadSession, ReplicaRoute
 from api.routers.profile import Page, PageSize
-from api.schemas.profile import (
+from api.schemas.profile.forum import (
     ForumRead,
     Moderation,
     PostRead,

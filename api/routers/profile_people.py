@@ -9,7 +9,7 @@ from fastapi import APIRouter, Query
 from api.deps import CurrentUser
 from api.replicas import ReadSession, ReplicaRoute
 from api.routers.profile import Page
-from api.schemas.profile import PeopleCategory, PeopleList
+from api.schemas.profile.structure import PeopleCategory, PeopleList
 from api.services.profile import people
 
 router = APIRouter(tags=["profile: people"], route_class=ReplicaRoute)

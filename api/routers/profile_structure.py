@@ -6,7 +6,7 @@ from fastapi import APIRouter, Response, status
 
 from api.deps import CurrentUser, SessionDep
 from api.replicas import PublicReadSession, ReplicaRoute
-from api.schemas.profile import (
+from api.schemas.profile.structure import (
     LeaderPage,
     PersonBrief,
     ReceptionRead,

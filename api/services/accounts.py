@@ -14,9 +14,9 @@ from api.models import Organization, Person, StaffPost, User
 from api.models.people import AccountStatus, AppRole
 from api.schemas.auth import AccountCreate, AccountList, AccountOrganization, AccountRead, AccountUpdate
 from api.services import audit
-from api.services.auth import revoke_user_sessions
 from api.services.passwords import hash_password
 from api.services.scope import Principal, get_org_in_scope, in_scope, org_in_scope, scope_org_ids
+from api.services.sessions import replace_password, revoke_user_sessions
 
 # Higher rank, more rights: an administrator never grants or touches a role ranked above their own.
 ROLE_RANK: dict[str, int] = {AppRole.employee: 0, AppRole.admin: 1}
@@ -203,15 +203,13 @@ async def create_account(
     session.add(user)
     await session.flush()
     await session.refresh(user, ["created_at", "updated_at", "token_version"])
-    await audit.record(
+    await audit.record_account_change(
         session,
         request,
-        action=audit.ACCOUNT_CHANGE,
-        target_kind="user",
-        target_id=user.id,
-        organization_id=org.id,
-        details={"change": "created", "username": user.username, "role": user.app_role},
-        actor=None if principal is not None else audit.Actor(audit.ActorKind.anonymous, name="cli"),
+        user.id,
+        org.id,
+        {"change": "created", "username": user.username, "role": user.app_role},
+        None if principal is not None else audit.Actor(audit.ActorKind.anonymous, name="cli"),
     )
     person = await session.scalar(select(Person).where(Person.id == person_id)) if person_id else None
     return _read(user, org, person)
@@ -250,14 +248,8 @@ async def update_account(
     await session.flush()
     await session.refresh(user, ["updated_at"])
     revoked = await revoke_user_sessions(session, user.id, "account_changed")
-    await audit.record(
-        session,
-        request,
-        action=audit.ACCOUNT_CHANGE,
-        target_kind="user",
-        target_id=user.id,
-        organization_id=new_org.id,
-        details={"change": "updated", "fields": changes, "sessions_revoked": revoked},
+    await audit.record_account_change(
+        session, request, user.id, new_org.id, {"change": "updated", "fields": changes, "sessions_revoked": revoked}
     )
     return _read(user, new_org, person)
 
@@ -271,17 +263,8 @@ async def reset_password(
         raise Forbidden("you can't set your own password here: use POST /api/v1/auth/password with the current one")
     user, org, _ = await _get(session, principal, account_id, for_update=True)
     _check_manageable(principal, user, org)
-    user.password_hash = await asyncio.to_thread(hash_password, password)
-    user.must_change_password = True
-    user.token_version += 1
-    await session.flush()
-    revoked = await revoke_user_sessions(session, user.id, "password_reset")
-    await audit.record(
-        session,
-        request,
-        action=audit.ACCOUNT_CHANGE,
-        target_kind="user",
-        target_id=user.id,
-        organization_id=org.id,
-        details={"change": "password_reset", "sessions_revoked": revoked},
+    new_hash = await asyncio.to_thread(hash_password, password)
+    revoked = await replace_password(session, user, new_hash, must_change=True, reason="password_reset")
+    await audit.record_account_change(
+        session, request, user.id, org.id, {"change": "password_reset", "sessions_revoked": revoked}
     )

@@ -334,14 +334,12 @@ async def create(session: AsyncSession, principal: Principal, request: Request, 
         )
         session.add(user)
         await session.flush()
-        await audit.record(
+        await audit.record_account_change(
             session,
             request,
-            action=audit.ACCOUNT_CHANGE,
-            target_kind="user",
-            target_id=user.id,
-            organization_id=body.id,
-            details={"change": "created", "username": user.username, "role": user.app_role, "via": "bulk"},
+            user.id,
+            body.id,
+            {"change": "created", "username": user.username, "role": user.app_role, "via": "bulk"},
         )
     return _passwords_xlsx(parsed.rows, passwords)
 

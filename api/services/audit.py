@@ -158,6 +158,27 @@ async def record(
     return event
 
 
+async def record_account_change(
+    session: AsyncSession,
+    request: Request | None,
+    user_id: int,
+    organization_id: int,
+    details: dict[str, Any],
+    actor: Actor | None = None,
+) -> AuditEvent:
+    """An account.change event about one account; `details["change"]` says what (created, updated, password…)."""
+    return await record(
+        session,
+        request,
+        action=ACCOUNT_CHANGE,
+        target_kind="user",
+        target_id=user_id,
+        organization_id=organization_id,
+        details=details,
+        actor=actor,
+    )
+
+
 async def record_now(
     request: Request,
     *,

@@ -1,6 +1,6 @@
 """The data package of a body over HTTP: a background job per administrator, its progress, then the zip.
 
-The package (api.services.export) can take minutes for a region: longer than a request should. So POST starts a
+The package (api.services.datapackage) can take minutes for a region: longer than a request should. So POST starts a
 job, an asyncio task in the worker process that took the request, which writes the zip into
 `<data_dir>/exports/<job id>.zip` on a connection of its own (outside the request pool, without the statement
 timeout of requests). Every worker serves the job's status and file: its state lives beside the zip in
@@ -32,8 +32,10 @@ from api.config import Settings
 from api.errors import Conflict, NotFound, ServiceUnavailable
 from api.schemas.export import ExportJob
 from api.services import audit
-from api.services.export import ExportError, exported_tables, run_export_to
+from api.services.datapackage.descriptor import ExportError, exported_tables
+from api.services.datapackage.export import run_export_to
 from api.services.scope import Principal, get_org_in_scope
+from api.services.storage import uploads_root
 
 log = logging.getLogger("api.export")
 
@@ -258,7 +260,7 @@ async def start(
         _release(root, principal.user_id, job_id)
         _remove(root, job_id)
         raise
-    task = asyncio.create_task(_run(root, state, database_url, Path(settings.data_dir) / "uploads"))
+    task = asyncio.create_task(_run(root, state, database_url, uploads_root(settings)))
     _TASKS.add(task)
     task.add_done_callback(_TASKS.discard)
     return state.read()

@@ -152,15 +152,13 @@ async def initialize(session: AsyncSession, data: InitRequest) -> InitResult:
         details={"change": "created", "by": "init", "kind": org.kind},
         actor=_CLI,
     )
-    await audit.record(
+    await audit.record_account_change(
         session,
         None,
-        action=audit.ACCOUNT_CHANGE,
-        target_kind="user",
-        target_id=user.id,
-        organization_id=org.id,
-        details={"change": "created", "username": user.username, "role": user.app_role, "by": "init"},
-        actor=_CLI,
+        user.id,
+        org.id,
+        {"change": "created", "username": user.username, "role": user.app_role, "by": "init"},
+        _CLI,
     )
     return InitResult(
         organization_id=org.id, organization_kind=org.kind, region_id=region_id, user_id=user.id, username=data.username

@@ -90,9 +90,14 @@ class LocalDiskStorage:
 _storages: dict[Path, LocalDiskStorage] = {}
 
 
+def uploads_root(settings: Settings) -> Path:
+    """Where the uploaded files of these settings live: data_dir/uploads."""
+    return Path(settings.data_dir) / "uploads"
+
+
 def get_storage(settings: Settings) -> LocalDiskStorage:
     """The storage of these settings: local disk under data_dir/uploads."""
-    root = Path(settings.data_dir) / "uploads"
+    root = uploads_root(settings)
     if root not in _storages:
         _storages[root] = LocalDiskStorage(root)
     return _storages[root]

@@ -32,7 +32,7 @@ from api.config import get_settings
 from api.db import ensure_database, run_migrations, sessionmaker_for, with_database
 from api.demo import DemoParams, load_demo
 from api.models import User
-from api.services.auth import issue_access_token
+from api.services.sessions import issue_access_token
 
 SNAPSHOTS = Path(__file__).parent / "snapshots"
 TODAY = date(2026, 11, 6)  # the first quarter has ended, the second runs

@@ -314,7 +314,7 @@ def test_presence_does_not_wait_for_another_request_of_the_same_user(database_ur
     from sqlalchemy.pool import NullPool
 
     from api.models import Organization
-    from api.services.auth import record_presence
+    from api.services.sessions import record_presence
 
     async def run() -> tuple[float, object, int]:
         eng = create_async_engine(database_url, poolclass=NullPool)

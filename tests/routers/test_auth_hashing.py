@@ -14,7 +14,7 @@ from api.config import Settings
 from api.main import create_app
 from api.models import User
 from api.models.audit import AuditEvent
-from api.services import auth, passwords
+from api.services import passwords
 from tests import factories as f
 
 LOGIN = "/api/v1/auth/login"
@@ -66,13 +66,13 @@ async def test_an_account_disabled_during_the_check_does_not_log_in(
 ) -> None:
     w = await f.world(db)
     user = await f.app_user(db, w.body_a, username="racing")
-    real: Check = auth.check_password
+    real: Check = passwords.check_password
 
     async def disabled_meanwhile(password: str, password_hash: str | None) -> tuple[bool, str | None]:
         await db.execute(update(User).where(User.id == user.id).values(status="disabled"))
         return await real(password, password_hash)
 
-    monkeypatch.setattr(auth, "check_password", disabled_meanwhile)
+    monkeypatch.setattr(passwords, "check_password", disabled_meanwhile)
     r = await client.post(LOGIN, json={"username": "racing", "password": PASSWORD})
     assert r.status_code == 401
     assert "set-cookie" not in r.headers
@@ -95,7 +95,7 @@ async def test_the_password_check_holds_no_database_connection(
     row and throttle counters must not reach the session's database, which other tests read)."""
     settings = Settings(environment="test", db_pool_size=1, db_max_overflow=0, db_pool_timeout_seconds=5)
     app = create_app(settings=settings, database_url=own_database_url)
-    real: Check = auth.check_password
+    real: Check = passwords.check_password
     during: dict[str, object] = {}
 
     async with app.router.lifespan_context(app):
@@ -109,7 +109,7 @@ async def test_the_password_check_holds_no_database_connection(
                 during["health"] = (health.status_code, health.json().get("database"))
                 return await real(password, password_hash)
 
-            monkeypatch.setattr(auth, "check_password", observed)
+            monkeypatch.setattr(passwords, "check_password", observed)
             r = await c.post(LOGIN, json={"username": f"nobody{f.n()}", "password": PASSWORD})
 
     assert r.status_code == 401, r.text

@@ -27,7 +27,7 @@ from api.errors import Conflict
 from api.main import create_app
 from api.models.audit import AuditEvent
 from api.services import export_jobs
-from api.services.export import exported_tables
+from api.services.datapackage.descriptor import exported_tables
 from tests import factories as f
 
 EXPORT = "/api/v1/export"

@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.models import ParentLink
 from api.services.profile import people as people_service
-from api.services.profile.people import normalize
+from api.services.profile.people_search import normalize
 from tests import factories as f
 from tests.routers.test_profile import Site, account, make_site
 

@@ -20,21 +20,15 @@ from sqlalchemy.ext.asyncio import AsyncSession, create_async_engine
 from sqlalchemy.pool import NullPool
 
 from api.config import get_settings
-from api.db import ensure_database, run_migrations, with_database
+from api.db import asyncpg_dsn, ensure_database, run_migrations, with_database
 from api.demo import DemoParams, load_demo
 from api.demo.site import load_site_content
 from api.models import Base
 from api.models.people import User
-from api.services.auth import issue_access_token
-from api.services.export import (
-    EXCLUDED,
-    ExportError,
-    _asyncpg_dsn,
-    exported_tables,
-    read_descriptor,
-    run_export_to,
-    run_import_from,
-)
+from api.services.datapackage.descriptor import EXCLUDED, ExportError, exported_tables, read_descriptor
+from api.services.datapackage.export import run_export_to
+from api.services.datapackage.load import run_import_from
+from api.services.sessions import issue_access_token
 from api.services.storage import get_storage
 from tests.conftest import _drop_database
 
@@ -82,7 +76,7 @@ async def round_trip(database_url: str, tmp_path_factory: pytest.TempPathFactory
 
 
 async def _scalar(url: str, sql: str) -> Any:
-    conn = await asyncpg.connect(_asyncpg_dsn(url))
+    conn = await asyncpg.connect(asyncpg_dsn(url))
     try:
         return await conn.fetchval(sql)
     finally:
@@ -91,7 +85,7 @@ async def _scalar(url: str, sql: str) -> Any:
 
 async def _digests(url: str) -> dict[str, tuple[int, str]]:
     """Row count and md5 of the whole content of every table of the models (aggregates included)."""
-    conn = await asyncpg.connect(_asyncpg_dsn(url))
+    conn = await asyncpg.connect(asyncpg_dsn(url))
     try:
         out = {}
         for table in Base.metadata.sorted_tables:
@@ -152,7 +146,7 @@ async def test_every_report_view_and_organization_and_profile_page_answer_the_sa
         user = (await session.scalars(select(User).where(User.username == "ministry"))).one()
         token = issue_access_token(get_settings(), user)
     await engine.dispose()
-    conn = await asyncpg.connect(_asyncpg_dsn(round_trip["source"]))
+    conn = await asyncpg.connect(asyncpg_dsn(round_trip["source"]))
     orgs = [r["id"] for r in await conn.fetch("SELECT id FROM organizations ORDER BY id")]
     await conn.close()
     compared = 0
@@ -192,7 +186,7 @@ async def test_every_report_view_and_organization_and_profile_page_answer_the_sa
 
 async def test_uploads_are_the_same(round_trip: dict[str, Any]) -> None:
     storage = get_storage(get_settings())
-    conn = await asyncpg.connect(_asyncpg_dsn(round_trip["target"]))
+    conn = await asyncpg.connect(asyncpg_dsn(round_trip["target"]))
     keys = [r["storage_key"] for r in await conn.fetch("SELECT storage_key FROM profile_files")]
     await conn.close()
     assert keys
@@ -219,7 +213,7 @@ def test_the_package_is_a_valid_frictionless_package_whose_foreign_keys_hold(
 
 
 async def _indexes(url: str) -> set[tuple[str, str]]:
-    conn = await asyncpg.connect(_asyncpg_dsn(url))
+    conn = await asyncpg.connect(asyncpg_dsn(url))
     try:
         rows = await conn.fetch("SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = current_schema()")
         return {(r["indexname"], r["indexdef"]) for r in rows}
@@ -276,7 +270,7 @@ async def test_a_district_exports_alone_and_loads_into_an_empty_instance(
     round_trip: dict[str, Any], database_url: str, tmp_path: Path
 ) -> None:
     source = round_trip["source"]
-    conn = await asyncpg.connect(_asyncpg_dsn(source))
+    conn = await asyncpg.connect(asyncpg_dsn(source))
     district = await conn.fetchval("SELECT min(id) FROM organizations WHERE kind = 'district_body'")
     inside = await conn.fetchval(
         "SELECT count(*) FROM marks m JOIN organizations o ON o.id = m.organization_id WHERE o.path @> ARRAY[$1::int]",
@@ -294,7 +288,7 @@ async def test_a_district_exports_alone_and_loads_into_an_empty_instance(
         imported = await run_import_from(target, package, None)
         assert imported.rows["marks"] == inside
         # The ancestors come as bare rows (no head), the district's own schools with all their data.
-        conn = await asyncpg.connect(_asyncpg_dsn(target))
+        conn = await asyncpg.connect(asyncpg_dsn(target))
         try:
             ancestors = await conn.fetch(
                 "SELECT head_person_id FROM organizations WHERE NOT path @> ARRAY[$1::int]", district

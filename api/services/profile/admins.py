@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.errors import Forbidden, InvalidInput
 from api.models import Organization, Person, ProfileAdministrator, User
-from api.schemas.profile import AdminBrief, ProfileAdminsRead
+from api.schemas.profile.page import AdminBrief, ProfileAdminsRead
 from api.services.profile.access import check_ids_unique, is_employee_of, person_name_sql
 from api.services.scope import Principal, get_org_in_scope
 

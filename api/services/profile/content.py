@@ -13,15 +13,14 @@ from api.config import Settings
 from api.errors import Forbidden, InvalidInput, NotFound
 from api.models import NewsPost, Organization, Person, ProfilePage, StaffPost, StoredFile, User, WallMessage
 from api.sanitize import clean_html, linkify_html
-from api.schemas.profile import (
+from api.schemas.profile.base import LeaderBrief, OrgBrief
+from api.schemas.profile.page import (
     AdminBrief,
-    LeaderBrief,
     NewsList,
     NewsRead,
     NewsUpdate,
     NewsWrite,
     OrganizationCard,
-    OrgBrief,
     PageBrief,
     PageRead,
     PageUpdate,

@@ -6,7 +6,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.models import District, Organization, OrganizationType
-from api.schemas.profile import DirectoryRead, SubordinateRead
+from api.schemas.profile.structure import DirectoryRead, SubordinateRead
 
 BODY_KINDS = ("ministry", "regional_body", "district_body")
 

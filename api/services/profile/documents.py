@@ -9,7 +9,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from api.config import Settings
 from api.errors import InvalidInput, NotFound
 from api.models import DocumentFolder, Organization, StoredFile
-from api.schemas.profile import DocumentsRead, FileRead, FileUpdate, FolderRead, FolderWrite, OrgBrief
+from api.schemas.profile.base import FileRead, OrgBrief
+from api.schemas.profile.documents import DocumentsRead, FileUpdate, FolderRead, FolderWrite
 from api.services.profile.access import can_edit, get_org_for_edit, get_public_org
 from api.services.profile.content import news_for_edit
 from api.services.profile.files import delete_file, file_read, store_upload

@@ -13,17 +13,17 @@ from api.config import Settings
 from api.errors import InvalidInput, NotFound, TooManyRequests
 from api.models import Question
 from api.sanitize import clean_html
-from api.schemas.profile import (
-    Contacts,
+from api.schemas.profile.base import OrgBrief
+from api.schemas.profile.feedback import (
     FaqRead,
     FeedbackRead,
-    OrgBrief,
     QuestionAccepted,
     QuestionAnswer,
     QuestionList,
     QuestionRead,
     QuestionWrite,
 )
+from api.schemas.profile.page import Contacts
 from api.services.profile.access import can_edit, get_org_for_edit, get_public_org, paging
 from api.services.profile.structure import list_reception
 from api.services.scope import Principal

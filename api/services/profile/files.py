@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.config import Settings
 from api.models import StoredFile
-from api.schemas.profile import FileRead
+from api.schemas.profile.base import FileRead
 from api.services.profile import uploads
 from api.services.scope import Principal
 from api.services.storage import delete_after_commit, get_storage, put_in_transaction

@@ -8,10 +8,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from api.errors import Forbidden, InvalidInput, NotFound, PreconditionFailed, PreconditionRequired
 from api.models import ForumPost, ForumSection, ForumTopic, Organization
 from api.sanitize import linkify_html
-from api.schemas.profile import (
+from api.schemas.profile.base import OrgBrief
+from api.schemas.profile.forum import (
     ForumRead,
     Moderation,
-    OrgBrief,
     PostRead,
     PostUpdate,
     PostWrite,

@@ -32,19 +32,18 @@ from api.models import (
     User,
 )
 from api.sanitize import clean_html
-from api.schemas.profile import (
+from api.schemas.profile.base import FileRead, OrgBrief
+from api.schemas.profile.inform import (
     AnnouncementList,
     AnnouncementReads,
     AnnouncementWrite,
-    FileRead,
     InformTargets,
-    OrgBrief,
     Reader,
     RecipientReads,
     TargetChoice,
     TargetOrganization,
 )
-from api.schemas.profile import AnnouncementRead as AnnouncementSchema
+from api.schemas.profile.inform import AnnouncementRead as AnnouncementSchema
 from api.services.profile.access import check_ids_unique, display_name, get_org_for_edit, paging
 from api.services.profile.files import file_read, store_upload
 from api.services.scope import Principal, org_in_scope

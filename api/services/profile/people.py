@@ -24,10 +24,7 @@ false) rather than count a whole region on every page.
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
@@ -53,22 +50,24 @@ from sqlalchemy.orm import aliased
 from api.clock import today
 from api.errors import InvalidInput
 from api.models import Enrolment, Organization, ParentLink, Person, SchoolClass, StaffPost, User
-from api.schemas.profile import PeopleCategory, PeopleList, PersonOrg, PersonRow
+from api.schemas.profile.structure import PeopleCategory, PeopleList, PersonOrg, PersonRow
 from api.services.membership import member_on
 from api.services.profile.access import paging
+from api.services.profile.people_search import (
+    MIN_WORD,
+    NAME,
+    TYPO_MIN_LENGTH,
+    WORD_SIMILARITY,
+    normalize,
+    planner,
+    planner_settings,
+    search_condition,
+    starts,
+)
 from api.services.scope import Principal, get_org_in_scope
 
 ONLINE_MINUTES = 5
-MAX_WORDS = 5
-# word_similarity threshold: 0.4 lets one wrong letter in the middle of a 6-letter word through
-# (3 of its 7 trigrams change); ranking by similarity keeps the close matches first.
-WORD_SIMILARITY = 0.4
 LEADER_ROLES = ("head", "deputy")
-# Shorter words match by substring only: a typo in a 4-letter word leaves too few trigrams to tell, and
-# similarity on them matches a large part of a region (e.g. «анна» ~ every Анна, Жанна, Ханна, …).
-TYPO_MIN_LENGTH = 5
-# A search needs one word of at least this length (shorter ones would match a good part of a region).
-MIN_WORD = 3
 # Up to this many name matches are sorted and walked; more are found by walking the name index in order
 # (a common short substring matches tens of thousands: fetching and sorting them all costs more).
 SORT_LIMIT = 4000
@@ -76,38 +75,6 @@ SORT_LIMIT = 4000
 TOTAL_CAP = 1000
 # Categories drawn from the staff of the scope (small) rather than from everyone in it.
 STAFF_CATEGORIES = ("leaders", "administration", "school_staff")
-
-
-def normalize(q: str) -> list[str]:
-    """The search words: lower case, ё→е, letters/digits/hyphens only, at most MAX_WORDS."""
-    q = q.lower().replace("ё", "е")
-    words = [w for w in re.split(r"[^\w-]+", q) if w.strip("-_")]
-    return words[:MAX_WORDS]
-
-
-def _like_escape(w: str) -> str:
-    return w.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-
-
-def search_condition(words: list[str], fuzzy: bool = False) -> ColumnElement[bool]:
-    """Every word is a substring of search_name; with `fuzzy`, long words may match by trigram word similarity."""
-    conds = []
-    for w in words:
-        like = Person.search_name.like(f"%{_like_escape(w)}%", escape="\\")
-        if fuzzy and len(w) >= TYPO_MIN_LENGTH:
-            conds.append(or_(like, Person.search_name.op("%>")(literal(w))))
-        else:
-            conds.append(like)
-    return and_(*conds)
-
-
-# The order of the list: the name in the C collation (code point order, the same on every server), then id.
-NAME = Person.search_name.collate("C")
-
-
-def _starts(word: str) -> ColumnElement[bool]:
-    """The name starts with the word (the surname does): a range of the (search_name COLLATE "C", id) index."""
-    return NAME.like(f"{_like_escape(word)}%", escape="\\")
 
 
 def subtree(org: Organization, principal: Principal) -> Select[Any]:
@@ -262,19 +229,19 @@ class _Find:
         other matches; both walks stop as soon as the page is full.
         """
         # Only the index order may serve the page: a sort or a bitmap would visit every match first.
-        async with _planner(session, enable_sort="off", enable_bitmapscan="off"):
+        async with planner(session, enable_sort="off", enable_bitmapscan="off"):
             if not self.words:
                 page = await _ids(session, self._walk([], self.limit + 1, self.offset))
             else:
                 wanted = self.offset + self.limit + 1
                 first: dict[int, str] = {}
                 for w in dict.fromkeys(self.words):
-                    for pid, name in await session.execute(self._walk([_starts(w)], wanted)):
+                    for pid, name in await session.execute(self._walk([starts(w)], wanted)):
                         first[pid] = name
                 starting = sorted(first, key=lambda pid: (first[pid], pid))[:wanted]
                 page = starting[self.offset :]
                 if len(starting) < wanted:
-                    rest = and_(*(~_starts(w) for w in self.words))
+                    rest = and_(*(~starts(w) for w in self.words))
                     skip = max(0, self.offset - len(starting))
                     page += await _ids(session, self._walk([rest], self.limit + 1 - len(page), skip))
         if not page and not self.offset:
@@ -288,22 +255,6 @@ class _Find:
         member = self.scope.member(self.category, Person.id)
         hits = self._filtered(select(literal(1)).select_from(Person).join(member, true()))
         return int(await session.scalar(select(func.count()).select_from(hits.limit(TOTAL_CAP + 1).subquery())) or 0)
-
-
-@asynccontextmanager
-async def _planner(session: AsyncSession, **values: str) -> AsyncIterator[None]:
-    """Planner settings for the statements inside the block (transaction-local, restored after)."""
-    await _settings(session, **values)
-    try:
-        yield
-    finally:
-        await _settings(session, **dict.fromkeys(values, "on"))
-
-
-async def _settings(session: AsyncSession, **values: str) -> None:
-    """Transaction-local planner settings (one round trip)."""
-    calls = ", ".join(f"set_config('{k.replace('__', '.')}', :{k}, true)" for k in values)
-    await session.execute(text(f"SELECT {calls}"), values)  # noqa: S608 (names are this module's constants)
 
 
 async def _ids(session: AsyncSession, stmt: Select[int, str]) -> list[int]:
@@ -337,7 +288,7 @@ async def list_people(
     scope = _Scope(org, principal, list(await session.scalars(subtree(org, principal))))
     limit, offset = paging(page, page_size)
     # asyncpg prepares statements: a generic plan can't see how selective the name pattern is.
-    await _settings(
+    await planner_settings(
         session, plan_cache_mode="force_custom_plan", pg_trgm__word_similarity_threshold=str(WORD_SIMILARITY)
     )
     online = None
@@ -347,7 +298,7 @@ async def list_people(
     find = _Find(scope, category, limit, offset, words=words, online=online)
     if words:
         find.cond = search_condition(words)
-        find.rank = case((or_(*(_starts(w) for w in words)), 0), else_=1)
+        find.rank = case((or_(*(starts(w) for w in words)), 0), else_=1)
     # Small sources are sorted in full (the people seen in the last minutes, the body's own staff, a rare
     # name); the rest is walked in name order and the walk stops when the page is full.
     if online_only or category in ("leaders", "administration"):
@@ -359,7 +310,7 @@ async def list_people(
     elif category == "school_staff":
         # A common name among the staff: start from the staff (tens of thousands at most), not from the name.
         find.from_staff = True
-        async with _planner(session, enable_bitmapscan="off", enable_hashjoin="off", enable_mergejoin="off"):
+        async with planner(session, enable_bitmapscan="off", enable_hashjoin="off", enable_mergejoin="off"):
             ids, total = await find.sorted_page(session)
     else:
         ids, total = await find.walked(session)

@@ -7,9 +7,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.errors import InvalidInput, NotFound
 from api.models import District, Organization, OrganizationType, Person, ReceptionHour, StaffPost, StructuralUnit
-from api.schemas.profile import (
+from api.schemas.profile.base import OrgBrief
+from api.schemas.profile.structure import (
     LeaderPage,
-    OrgBrief,
     PersonBrief,
     ReceptionRead,
     ReceptionWrite,

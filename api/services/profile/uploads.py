@@ -16,16 +16,11 @@ MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 MAX_NAME_LENGTH = 200
 
 
-class PayloadTooLarge(DomainError):
-    status_code = 413
-    code = "payload_too_large"
+class PayloadTooLarge(DomainError, status=413, code="payload_too_large"): ...
 
 
-class UnsupportedFile(DomainError):
+class UnsupportedFile(DomainError, status=415, code="unsupported_file"):
     """415: the content is not one of the allowed formats (or does not match the name)."""
-
-    status_code = 415
-    code = "unsupported_file"
 
     def __init__(self, message: str) -> None:
         super().__init__(f"file: {message}", details=[{"field": "file", "message": message}])

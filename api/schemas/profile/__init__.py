@@ -1,0 +1,1 @@
+"""Schemas of the organization profile (public site) and Информирование, one module per tab."""

@@ -1,0 +1,1 @@
+"""A body's data as a Frictionless data package: the descriptor, its export and its import."""
