@@ -229,9 +229,16 @@ class Resolver:
             return None
         rec = self.found.get(ext)
         if rec is None:
-            problem = self.problems.get(ext) or self.problems_unknown.format(ext)
-            self.ctx.error(index, self.field_name, problem)
+            self.miss(index, ext)
         return rec
+
+    def miss(self, index: int, ext: str | None) -> Any:
+        """Record why `ext`, not among the rows found, can't be used (nothing when no reference is given).
+
+        Returns None, so that a hot loop reads `row = rows.get(ext) or resolver.miss(i, ext)`.
+        """
+        if ext is not None:
+            self.ctx.error(index, self.field_name, self.problems.get(ext) or self.problems_unknown.format(ext))
 
 
 @dataclass(frozen=True)

@@ -4,30 +4,25 @@ from __future__ import annotations
 
 from typing import Any
 
+from api.models import Absence, Homework, Lesson, Mark
 from api.schemas import integration as s
-from api.services.integration.engine import Ctx, Table
-from api.services.integration.kinds.spec import STUDENT, Key, Refs, Row, Spec, check_enrolled, in_year, ref
+from api.services.integration.engine import Ctx
+from api.services.integration.kinds.spec import (
+    STUDENT,
+    Key,
+    Refs,
+    Row,
+    Spec,
+    check_enrolled,
+    in_year,
+    ref,
+    resolvers,
+    table_of,
+)
 
 # ---- lessons ---------------------------------------------------------------------------------------------
 
-LESSON_TABLE = Table(
-    "lessons",
-    [
-        ("organization_id", "int"),
-        ("region_id", "int"),
-        ("class_id", "int"),
-        ("assignment_id", "int"),
-        ("subject_id", "int"),
-        ("teacher_person_id", "int"),
-        ("date", "date"),
-        ("number", "int"),
-        ("topic", "text"),
-        ("status", "text"),
-        ("substitute_person_id", "int"),
-        ("change_reason", "text"),
-        ("from_timetable", "bool"),
-    ],
-)
+LESSON_TABLE = table_of(Lesson)
 
 
 def _check_lesson(ctx: Ctx, i: int, it: s.LessonItem, refs: Refs, _extra: Any) -> None:
@@ -97,18 +92,7 @@ _LESSON = {"organization_id": "organization_id", "region_id": "region_id", "clas
 
 # ---- homework --------------------------------------------------------------------------------------------
 
-HOMEWORK_TABLE = Table(
-    "homework",
-    [
-        ("organization_id", "int"),
-        ("region_id", "int"),
-        ("class_id", "int"),
-        ("lesson_id", "int"),
-        ("text", "text"),
-        ("minutes", "int"),
-        ("due_on", "date"),
-    ],
-)
+HOMEWORK_TABLE = table_of(Homework)
 
 
 def _check_homework(ctx: Ctx, i: int, it: s.HomeworkItem, refs: Refs, _extra: Any) -> None:
@@ -123,18 +107,7 @@ HOMEWORK = Spec(HOMEWORK_TABLE, refs=(ref("lesson_external_id", "lessons", **_LE
 
 # ---- absences --------------------------------------------------------------------------------------------
 
-ABSENCE_TABLE = Table(
-    "absences",
-    [
-        ("organization_id", "int"),
-        ("region_id", "int"),
-        ("class_id", "int"),
-        ("lesson_id", "int"),
-        ("student_person_id", "int"),
-        ("date", "date"),
-        ("reason", "text"),
-    ],
-)
+ABSENCE_TABLE = table_of(Absence)
 
 
 def _check_absence(ctx: Ctx, i: int, it: s.AbsenceItem, refs: Refs, _extra: Any) -> None:
@@ -149,59 +122,38 @@ ABSENCES = Spec(
     refs=(STUDENT, ref("lesson_external_id", "lessons", **_LESSON, date="date")),
     check=_check_absence,
     enrolled=True,
-    keys=(
-        Key(
-            ("student_person_id", "lesson_id"),
-            "lesson_external_id",
-            repeated="the same student and lesson are already at index {j}",
-            taken="the student already has an absence on this lesson",
-        ),
+    key=Key(
+        ("student_person_id", "lesson_id"),
+        "lesson_external_id",
+        repeated="the same student and lesson are already at index {j}",
+        taken="the student already has an absence on this lesson",
     ),
 )
 
 
 # ---- marks -----------------------------------------------------------------------------------------------
 
-MARK_TABLE = Table(
-    "marks",
-    [
-        ("organization_id", "int"),
-        ("region_id", "int"),
-        ("class_id", "int"),
-        ("subject_id", "int"),
-        ("student_person_id", "int"),
-        ("lesson_id", "int"),
-        ("period_id", "int"),
-        ("kind", "text"),
-        ("value", "int"),
-        ("not_attested", "bool"),
-        ("date", "date"),
-        ("entered_by_person_id", "int"),
-        ("entered_at", "timestamptz"),
-    ],
+MARK_TABLE = table_of(
+    Mark,
     defaults={"entered_at": "now()"},
     not_compared=frozenset({"entered_at"}),
 )
 _PERIOD_MARKS = frozenset({"quarter", "year", "exam"})
+_MARK_REFS = (
+    STUDENT,
+    ref("entered_by_external_id", "persons"),
+    ref("class_external_id", "classes"),
+    ref("subject_external_id", "subjects"),
+    ref("lesson_external_id", "lessons"),
+)
 
 
 async def prepare_marks(ctx: Ctx, items: list[s.MarkItem]) -> list[Row]:
     """Student enrolled in the class, lesson of that class and subject and not cancelled, value on the scale."""
     # Marks are the bulk of the traffic: references are resolved once per distinct external id into plain
     # tuples, and the per-item loop does dictionary lookups only (a miss goes to the resolver for its message).
-    students = ctx.resolver(
-        await ctx.persons([it["student_external_id"] for it in items]), "student_external_id", "person"
-    )
-    entered_by = ctx.resolver(
-        await ctx.persons([it.get("entered_by_external_id") for it in items]), "entered_by_external_id", "person"
-    )
-    classes = ctx.resolver(await ctx.classes([it["class_external_id"] for it in items]), "class_external_id", "class")
-    subjects = ctx.resolver(
-        await ctx.subjects([it["subject_external_id"] for it in items]), "subject_external_id", "subject"
-    )
-    lessons = ctx.resolver(
-        await ctx.lessons([it.get("lesson_external_id") for it in items]), "lesson_external_id", "lesson"
-    )
+    found = await resolvers(ctx, items, _MARK_REFS)
+    students, entered_by, classes, subjects, lessons = (found[r.field] for r in _MARK_REFS)
     periods: dict[tuple[int, str, int], int] = {}
     year_ids = list({c["academic_year_id"] for c in classes.found.values()})
     if year_ids:
@@ -210,7 +162,7 @@ async def prepare_marks(ctx: Ctx, items: list[s.MarkItem]) -> list[Row]:
         ):
             periods[(p["academic_year_id"], p["kind"], p["number"])] = p["id"]
     student_ids = {ext: r["id"] for ext, r in students.found.items()}
-    by_ids = {ext: r["id"] for ext, r in entered_by.found.items()}
+    by_ids: dict[str | None, int] = {ext: r["id"] for ext, r in entered_by.found.items()}
     # class: (id, organization_id, region_id, academic_year_id, starts_on, ends_on)
     class_rows = {
         ext: (r["id"], r["organization_id"], r["region_id"], r["academic_year_id"], r["starts_on"], r["ends_on"])
@@ -218,7 +170,7 @@ async def prepare_marks(ctx: Ctx, items: list[s.MarkItem]) -> list[Row]:
     }
     subject_rows = {ext: (r["id"], r["organization_id"]) for ext, r in subjects.found.items()}
     # lesson: (id, class_id, subject_id, date, cancelled)
-    lesson_rows = {
+    lesson_rows: dict[str | None, tuple[Any, ...]] = {
         ext: (r["id"], r["class_id"], r["subject_id"], r["date"], r["status"] == "cancelled")
         for ext, r in lessons.found.items()
     }
@@ -227,29 +179,15 @@ async def prepare_marks(ctx: Ctx, items: list[s.MarkItem]) -> list[Row]:
     error = ctx.error
     for i, it in enumerate(items):
         ext = it["student_external_id"]
-        student_id = student_ids.get(ext)
-        if student_id is None:
-            students(i, ext)
+        student_id = student_ids.get(ext) or students.miss(i, ext)
         ext = it["class_external_id"]
-        c = class_rows.get(ext)
-        if c is None:
-            classes(i, ext)
+        c = class_rows.get(ext) or classes.miss(i, ext)
         ext = it["subject_external_id"]
-        subj = subject_rows.get(ext)
-        if subj is None:
-            subjects(i, ext)
+        subj = subject_rows.get(ext) or subjects.miss(i, ext)
         lesson_ext = it.get("lesson_external_id")
-        lesson = None
-        if lesson_ext is not None:
-            lesson = lesson_rows.get(lesson_ext)
-            if lesson is None:
-                lessons(i, lesson_ext)
+        lesson = lesson_rows.get(lesson_ext) or lessons.miss(i, lesson_ext)
         by_ext = it.get("entered_by_external_id")
-        by_id = None
-        if by_ext is not None:
-            by_id = by_ids.get(by_ext)
-            if by_id is None:
-                entered_by(i, by_ext)
+        by_id = by_ids.get(by_ext) or entered_by.miss(i, by_ext)
         kind = it.get("kind", "current")
         value = it.get("value")
         not_attested = it.get("not_attested", False)

@@ -5,38 +5,16 @@ from __future__ import annotations
 from typing import Any
 
 from api import clock
+from api.models import Organization
 from api.schemas import integration as s
-from api.services.integration.engine import Ctx, Table, check_dates
+from api.services.integration.engine import Ctx, check_dates
 from api.services.integration.kinds.persons import OPEN_POST
-from api.services.integration.kinds.spec import Row, item_row, not_future
+from api.services.integration.kinds.spec import Row, item_row, not_future, table_of
 
-ORG_TABLE = Table(
-    "organizations",
-    [
-        ("parent_id", "int"),
-        ("kind", "text"),
-        ("region_id", "int"),
-        ("district_id", "int"),
-        ("type_id", "int"),
-        ("structure_id", "int"),
-        ("name_ru", "text"),
-        ("name_kk", "text"),
-        ("short_name", "text"),
-        ("postal_address", "text"),
-        ("building_address", "text"),
-        ("phones", "text"),
-        ("email", "text"),
-        ("website", "text"),
-        ("head_person_id", "int"),
-        ("license_number", "text"),
-        ("license_date", "date"),
-        ("license_issuer", "text"),
-        ("accreditation_number", "text"),
-        ("accreditation_date", "date"),
-        ("accreditation_valid_until", "date"),
-    ],
+ORG_TABLE = table_of(
+    Organization,
+    omit=("path", "description", "closed_on"),
     scope_column="id",
-    touch_updated_at=True,
 )
 
 

@@ -6,10 +6,11 @@ import datetime as dt
 from typing import Any
 
 from api import clock
+from api.models import ParentLink, User
 from api.schemas import integration as s
 from api.services import iin as iin_rules
 from api.services.integration.engine import Ctx, Table
-from api.services.integration.kinds.spec import IN_ORGANIZATION, Key, Refs, Row, Spec, ref, root_region
+from api.services.integration.kinds.spec import IN_ORGANIZATION, Key, Refs, Row, Spec, ref, root_region, table_of
 
 # ---- persons ---------------------------------------------------------------------------------------------
 
@@ -257,19 +258,11 @@ async def prepare_persons(ctx: Ctx, items: list[s.PersonItem]) -> list[Row]:
 
 # ---- user accounts ---------------------------------------------------------------------------------------
 
-USER_TABLE = Table(
-    "users",
-    [
-        ("person_id", "int"),
-        ("organization_id", "int"),
-        ("region_id", "int"),
-        ("status", "text"),
-        ("registered_at", "timestamptz"),
-        ("last_seen_at", "timestamptz"),
-    ],
+USER_TABLE = table_of(
+    User,
+    omit=("username", "password_hash", "app_role", "token_version", "must_change_password"),
     defaults={"registered_at": "now()"},
     not_compared=frozenset({"registered_at"}),
-    touch_updated_at=True,
 )
 
 
@@ -283,13 +276,11 @@ USERS = Spec(
     USER_TABLE,
     refs=(ref("person_external_id", "persons", person_id="id"), IN_ORGANIZATION),
     check=_check_user,
-    keys=(
-        Key(
-            ("person_id",),
-            "person_external_id",
-            repeated="the same person already has an account at index {j}",
-            taken="the person already has another account",
-        ),
+    key=Key(
+        ("person_id",),
+        "person_external_id",
+        repeated="the same person already has an account at index {j}",
+        taken="the person already has another account",
     ),
 )
 
@@ -299,9 +290,8 @@ USERS = Spec(
 # A parent link belongs to the subtrees where its child is enrolled: a token writes (creates, changes,
 # deletes) only links whose child is enrolled, now or ever, in a class of its subtree. The parent may be any
 # person of the source system (brothers and sisters go to different schools).
-PARENT_LINK_TABLE = Table(
-    "parent_links",
-    [("region_id", "int"), ("parent_person_id", "int"), ("child_person_id", "int"), ("relation", "text")],
+PARENT_LINK_TABLE = table_of(
+    ParentLink,
     scope_column=None,
     outside_sql=(
         "SELECT t.external_id FROM parent_links t"
@@ -342,12 +332,10 @@ PARENT_LINKS = Spec(
     derive={"region_id": lambda _it, _refs, extra: extra[0]},
     load=_load_parent_links,
     check=_check_parent_link,
-    keys=(
-        Key(
-            ("parent_person_id", "child_person_id"),
-            "child_external_id",
-            repeated="the same parent and child are already at index {j}",
-            taken="this parent and child are already linked",
-        ),
+    key=Key(
+        ("parent_person_id", "child_person_id"),
+        "child_external_id",
+        repeated="the same parent and child are already at index {j}",
+        taken="this parent and child are already linked",
     ),
 )

@@ -5,8 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from api.models import EducationDocument, Movement, Visit
 from api.schemas import integration as s
-from api.services.integration.engine import Ctx, Table
+from api.services.integration.engine import Ctx
 from api.services.integration.kinds.spec import (
     IN_ORGANIZATION,
     STUDENT,
@@ -16,6 +17,7 @@ from api.services.integration.kinds.spec import (
     class_of_organization,
     not_future,
     ref,
+    table_of,
 )
 
 # The references of a student's record: the school, the class (when given) of that school, the student.
@@ -23,20 +25,7 @@ _RECORD_REFS = (IN_ORGANIZATION, ref("class_external_id", "classes", class_id="i
 
 # ---- movements -------------------------------------------------------------------------------------------
 
-MOVEMENT_TABLE = Table(
-    "movements",
-    [
-        ("organization_id", "int"),
-        ("region_id", "int"),
-        ("class_id", "int"),
-        ("student_person_id", "int"),
-        ("kind", "text"),
-        ("date", "date"),
-        ("counterpart", "text"),
-        ("reason", "text"),
-        ("order_number", "text"),
-    ],
-)
+MOVEMENT_TABLE = table_of(Movement)
 
 
 def _check_movement(ctx: Ctx, i: int, it: s.MovementItem, refs: Refs, _extra: Any) -> None:
@@ -50,20 +39,7 @@ MOVEMENTS = Spec(MOVEMENT_TABLE, refs=_RECORD_REFS, check=_check_movement)
 
 # ---- documents -------------------------------------------------------------------------------------------
 
-DOCUMENT_TABLE = Table(
-    "education_documents",
-    [
-        ("organization_id", "int"),
-        ("region_id", "int"),
-        ("class_id", "int"),
-        ("student_person_id", "int"),
-        ("doc_type", "text"),
-        ("series", "text"),
-        ("number", "text"),
-        ("issued_on", "date"),
-        ("with_honours", "bool"),
-    ],
-)
+DOCUMENT_TABLE = table_of(EducationDocument)
 
 
 def _check_document(ctx: Ctx, i: int, it: s.DocumentItem, refs: Refs, _extra: Any) -> None:
@@ -76,23 +52,18 @@ DOCUMENTS = Spec(
     DOCUMENT_TABLE,
     refs=_RECORD_REFS,
     check=_check_document,
-    keys=(
-        Key(
-            ("doc_type", "series", "number"),
-            "number",
-            repeated="the same document type, series and number are already at index {j}",
-            taken="a document with this type, series and number was already issued",
-        ),
+    key=Key(
+        ("doc_type", "series", "number"),
+        "number",
+        repeated="the same document type, series and number are already at index {j}",
+        taken="a document with this type, series and number was already issued",
     ),
 )
 
 
 # ---- visits ----------------------------------------------------------------------------------------------
 
-VISIT_TABLE = Table(
-    "visits",
-    [("user_id", "int"), ("organization_id", "int"), ("region_id", "int"), ("visited_at", "timestamptz")],
-)
+VISIT_TABLE = table_of(Visit)
 
 
 async def _load_visits(ctx: Ctx, _items: list[s.VisitItem], refs: list[Refs]) -> tuple[dt.datetime, dict[int, int]]:

@@ -7,9 +7,10 @@ from collections import defaultdict
 from typing import Any
 
 from api import clock
+from api.models import Assignment, Enrolment, SchoolClass, StaffPost, Subject
 from api.schemas import integration as s
 from api.services import school_calendar
-from api.services.integration.engine import Ctx, Table, check_dates
+from api.services.integration.engine import Ctx, check_dates
 from api.services.integration.kinds.spec import (
     IN_CLASS,
     IN_ORGANIZATION,
@@ -21,24 +22,12 @@ from api.services.integration.kinds.spec import (
     in_year,
     not_future,
     ref,
+    table_of,
 )
 
 # ---- staff posts -----------------------------------------------------------------------------------------
 
-STAFF_TABLE = Table(
-    "staff_posts",
-    [
-        ("organization_id", "int"),
-        ("region_id", "int"),
-        ("person_id", "int"),
-        ("position", "text"),
-        ("role_kind", "text"),
-        ("category", "text"),
-        ("started_on", "date"),
-        ("ended_on", "date"),
-    ],
-    touch_updated_at=True,
-)
+STAFF_TABLE = table_of(StaffPost)
 
 
 def _check_staff_post(ctx: Ctx, i: int, it: s.StaffPostItem, _refs: Refs, _extra: Any) -> None:
@@ -54,18 +43,7 @@ STAFF_POSTS = Spec(
 
 # ---- classes ---------------------------------------------------------------------------------------------
 
-CLASS_TABLE = Table(
-    "classes",
-    [
-        ("organization_id", "int"),
-        ("region_id", "int"),
-        ("academic_year_id", "int"),
-        ("grade", "int"),
-        ("letter", "text"),
-        ("class_teacher_person_id", "int"),
-    ],
-    touch_updated_at=True,
-)
+CLASS_TABLE = table_of(SchoolClass)
 
 
 async def _academic_years(ctx: Ctx, items: list[s.ClassItem], _refs: list[Refs]) -> dict[str, int]:
@@ -99,13 +77,11 @@ CLASSES = Spec(
     load=_academic_years,
     check=_check_class,
     # One class per school, year, grade and letter: within the batch and against other rows.
-    keys=(
-        Key(
-            ("organization_id", "academic_year_id", "grade", "letter"),
-            "letter",
-            repeated="the same class (grade and letter) is already at index {j} of this batch",
-            taken="the school already has another class with this grade and letter this year",
-        ),
+    key=Key(
+        ("organization_id", "academic_year_id", "grade", "letter"),
+        "letter",
+        repeated="the same class (grade and letter) is already at index {j} of this batch",
+        taken="the school already has another class with this grade and letter this year",
     ),
 )
 
@@ -116,9 +92,8 @@ CLASSES = Spec(
 # (no organization) is shared by every school that teaches it: anyone may create one or send it unchanged,
 # but a token may change it (rename it, or make it an organization's own) only when every class that has
 # it (its assignments) lies in the token's subtree.
-SUBJECT_TABLE = Table(
-    "subjects",
-    [("organization_id", "int"), ("name_ru", "text"), ("name_kk", "text"), ("name_en", "text"), ("short_name", "text")],
+SUBJECT_TABLE = table_of(
+    Subject,
     change_guard=(
         "up.old_organization_id IS NOT NULL OR NOT EXISTS (SELECT 1 FROM assignments a"
         " JOIN organizations o ON o.id = a.organization_id"
@@ -135,17 +110,7 @@ SUBJECTS = Spec(SUBJECT_TABLE, refs=(IN_ORGANIZATION,))
 
 # ---- assignments -----------------------------------------------------------------------------------------
 
-ASSIGNMENT_TABLE = Table(
-    "assignments",
-    [
-        ("organization_id", "int"),
-        ("region_id", "int"),
-        ("class_id", "int"),
-        ("subject_id", "int"),
-        ("teacher_person_id", "int"),
-        ("hours_per_week", "int"),
-    ],
-)
+ASSIGNMENT_TABLE = table_of(Assignment)
 
 
 def _check_assignment(ctx: Ctx, i: int, _it: s.AssignmentItem, refs: Refs, _extra: Any) -> None:
@@ -163,30 +128,18 @@ ASSIGNMENTS = Spec(
         ref("teacher_external_id", "persons", teacher_person_id="id"),
     ),
     check=_check_assignment,
-    keys=(
-        Key(
-            ("class_id", "subject_id", "teacher_person_id"),
-            "teacher_external_id",
-            repeated="the same class, subject and teacher are already at index {j}",
-            taken="this class already has this subject with this teacher",
-        ),
+    key=Key(
+        ("class_id", "subject_id", "teacher_person_id"),
+        "teacher_external_id",
+        repeated="the same class, subject and teacher are already at index {j}",
+        taken="this class already has this subject with this teacher",
     ),
 )
 
 
 # ---- enrolments ------------------------------------------------------------------------------------------
 
-ENROLMENT_TABLE = Table(
-    "enrolments",
-    [
-        ("organization_id", "int"),
-        ("region_id", "int"),
-        ("class_id", "int"),
-        ("student_person_id", "int"),
-        ("starts_on", "date"),
-        ("ends_on", "date"),
-    ],
-)
+ENROLMENT_TABLE = table_of(Enrolment)
 
 
 def _overlap(a_start: dt.date, a_end: dt.date | None, b_start: dt.date, b_end: dt.date | None) -> bool:

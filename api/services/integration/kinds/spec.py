@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
 
 from api import clock
+from api.models.base import Base
 from api.services.integration.engine import Ctx, Resolver, Table
 
 Row = tuple[Any, ...]
@@ -33,6 +34,31 @@ class Kind:
     table: Table
     prepare: Prepare
     deletable: bool = False
+
+
+# Columns of a kind's table that no item gives: the keys and the bookkeeping.
+_NOT_GIVEN = frozenset({"id", "external_system", "external_id", "created_at", "updated_at"})
+
+
+def table_of(model: type[Base], *, omit: Iterable[str] = (), **options: Any) -> Table:
+    """How a kind's rows are written, from the model: its columns but the keys, the bookkeeping and `omit`.
+
+    In the model's order, each with its element type for unnest; `updated_at` is touched where the model has it.
+    """
+    t = Base.metadata.tables[model.__tablename__]
+    left_out = _NOT_GIVEN | set(omit)
+    columns = [(c.name, _unnest_type(c.type.python_type)) for c in t.columns if c.name not in left_out]
+    return Table(t.name, columns, touch_updated_at="updated_at" in t.columns, **options)
+
+
+def _unnest_type(python_type: type) -> str:
+    if issubclass(python_type, bool):
+        return "bool"
+    if issubclass(python_type, int):
+        return "int"
+    if issubclass(python_type, dt.datetime):
+        return "timestamptz"
+    return "date" if issubclass(python_type, dt.date) else "text"
 
 
 # The Ctx lookups a reference may name, with the word for their rows in messages.
@@ -91,9 +117,14 @@ class Spec:
     check: Callable[[Ctx, int, Any, Refs, Any], None] | None = None  # one item's own checks
     enrolled: bool = False  # the row's student must be enrolled in the row's class
     after: Callable[[Ctx, list[Any], list[Row]], Awaitable[None]] | None = None  # checks across the batch
-    keys: tuple[Key, ...] = ()
+    key: Key | None = None
 
     def kind(self, name: str, item: type[Any], *, deletable: bool = False) -> Kind:
+        """The kind of this spec; every column it doesn't work out must be a field of the item (checked here)."""
+        given = {*self.derive, *(c for r in self.refs for c in r.fills), *getattr(item, "model_fields", {})}
+        missing = [c for c, _ in self.table.columns if c not in given]
+        if missing:
+            raise TypeError(f"kind {name}: nothing gives the columns {missing}")
         return Kind(name, item, self.table, self.prepare, deletable)
 
     async def prepare(self, ctx: Ctx, items: list[Any]) -> list[Row]:
@@ -110,8 +141,8 @@ class Spec:
             await check_enrolled(ctx, self.table, items, rows)
         if self.after is not None:
             await self.after(ctx, items, rows)
-        for key in self.keys:
-            await check_natural_key(ctx, self.table, items, rows, key)
+        if self.key is not None:
+            await check_natural_key(ctx, self.table, items, rows, self.key)
         return rows
 
     def _getter(self, column: str) -> Derive:
@@ -149,22 +180,28 @@ def item_row(table: Table, it: Any, **computed: Any) -> Row:
     return tuple(computed[c] if c in computed else item_value(it, c) for c, _ in table.columns)
 
 
-async def resolve(ctx: Ctx, items: list[Any], refs: tuple[Ref, ...]) -> list[Refs]:
-    """Every item's references: one lookup per reference kind for the whole batch, problems recorded per item."""
+async def resolvers(ctx: Ctx, items: list[Any], refs: tuple[Ref, ...]) -> dict[str, Resolver]:
+    """A resolver per reference field: one lookup per reference kind for the whole batch."""
     fields_of: dict[str, list[str]] = defaultdict(list)
     for r in refs:
         fields_of[r.lookup].append(r.field)
-    resolvers: dict[str, Resolver] = {}
+    found: dict[str, Resolver] = {}
     for lookup, names in fields_of.items():
-        table = await getattr(ctx, lookup)([getattr(it, n) for n in names for it in items])
+        table = await getattr(ctx, lookup)([field_of(it, n) for n in names for it in items])
         for n in names:
-            resolvers[n] = ctx.resolver(table, n, WHAT[lookup])
-    return [{n: res(i, getattr(it, n)) for n, res in resolvers.items()} for i, it in enumerate(items)]
+            found[n] = ctx.resolver(table, n, WHAT[lookup])
+    return found
+
+
+async def resolve(ctx: Ctx, items: list[Any], refs: tuple[Ref, ...]) -> list[Refs]:
+    """Every item's references, problems recorded per item."""
+    found = await resolvers(ctx, items, refs)
+    return [{n: res(i, getattr(it, n)) for n, res in found.items()} for i, it in enumerate(items)]
 
 
 def field_of(it: Any, name: str) -> Any:
     """A field of an item, whether a model or (the high-volume kinds) a dict."""
-    return it[name] if isinstance(it, dict) else getattr(it, name)
+    return it.get(name) if isinstance(it, dict) else getattr(it, name)
 
 
 async def root_region(ctx: Ctx) -> int | None:
