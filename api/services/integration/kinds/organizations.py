@@ -46,9 +46,9 @@ def _bind_region(ctx: Ctx, i: int, it: s.OrganizationItem, parent: Any, regions:
 async def prepare_organizations(ctx: Ctx, items: list[s.OrganizationItem]) -> list[Row]:
     """Parents must exist (or come earlier in the batch) inside the subtree; schools need a type."""
     batch_ids = {it.external_id: i for i, it in enumerate(items)}
-    parents = await ctx.organizations(it.parent_external_id for it in items)
-    heads = await ctx.persons(it.head_external_id for it in items)
-    existing = await ctx.organizations(it.external_id for it in items)
+    parents = await ctx.lookup("organizations", (it.parent_external_id for it in items))
+    heads = await ctx.lookup("persons", (it.head_external_id for it in items))
+    existing = await ctx.lookup("organizations", (it.external_id for it in items))
     own_ids = [it.id for it in items if it.id is not None]
     parent_ids = [it.parent_id for it in items if it.parent_id is not None]
     by_id = {

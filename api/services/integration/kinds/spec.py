@@ -3,7 +3,7 @@
 A kind's `prepare(ctx, items)` resolves the references of the whole batch in bulk (one query per reference
 kind), checks every item, records each problem with its index and field, and returns one row per item in
 the order of the kind's `Table.columns`. Most kinds are a `Spec`: the references their items carry (which
-columns each fills), the columns worked out otherwise, the per-item check, the natural keys that must be
+columns each fills), the columns worked out otherwise, the per-item check, the natural key that must be
 unique; a column the spec doesn't name is the item's field of the same name.
 """
 
@@ -18,7 +18,7 @@ from typing import Any
 
 from api import clock
 from api.models.base import Base
-from api.services.integration.engine import Ctx, Resolver, Table
+from api.services.integration.engine import LOOKUPS, Ctx, Resolver, Table
 
 Row = tuple[Any, ...]
 Prepare = Callable[[Ctx, list[Any]], Awaitable[list[Row]]]
@@ -61,24 +61,12 @@ def _unnest_type(python_type: type) -> str:
     return "date" if issubclass(python_type, dt.date) else "text"
 
 
-# The Ctx lookups a reference may name, with the word for their rows in messages.
-WHAT = {
-    "organizations": "organization",
-    "persons": "person",
-    "classes": "class",
-    "subjects": "subject",
-    "assignments": "assignment",
-    "lessons": "lesson",
-    "users": "user",
-}
-
-
 @dataclass(frozen=True)
 class Ref:
     """A reference an item carries: its field (an external id), the lookup, and the columns it fills."""
 
     field: str
-    lookup: str
+    lookup: str  # a reference kind of engine.LOOKUPS
     fills: Mapping[str, str]  # table column -> column of the looked-up row
 
 
@@ -107,7 +95,7 @@ Derive = Callable[[Any, Refs, Any], Any]  # (item, references, what `load` retur
 
 @dataclass(frozen=True)
 class Spec:
-    """A kind declared: its table, references, derived columns, checks and natural keys."""
+    """A kind declared: its table, references, derived columns, checks and natural key."""
 
     table: Table
     refs: tuple[Ref, ...] = ()
@@ -187,9 +175,9 @@ async def resolvers(ctx: Ctx, items: list[Any], refs: tuple[Ref, ...]) -> dict[s
         fields_of[r.lookup].append(r.field)
     found: dict[str, Resolver] = {}
     for lookup, names in fields_of.items():
-        table = await getattr(ctx, lookup)([field_of(it, n) for n in names for it in items])
+        table = await ctx.lookup(lookup, [field_of(it, n) for n in names for it in items])
         for n in names:
-            found[n] = ctx.resolver(table, n, WHAT[lookup])
+            found[n] = ctx.resolver(table, n, LOOKUPS[lookup].what)
     return found
 
 
