@@ -29,7 +29,7 @@ import httpx
 from api.config import PROJECT_ROOT
 from api.db import resolve_database_url, with_database
 from api.openapi_docs import EXAMPLES_DIR, INTEGRATION_FILE, REPORTS_FILE
-from api.services.integration.kinds import KINDS
+from api.services.integration.kinds.catalogue import KINDS
 
 TODAY = "2026-11-20"  # fixed, so the examples do not change with the day they are regenerated
 DEMO_ARGS = ["--schools", "2", "--parallels", "1", "--students-per-class", "4-5", "--today", TODAY]

@@ -12,7 +12,7 @@ from api.openapi_docs import ENVELOPE_REF, REGENERATE, load_examples, promises_e
 from api.schemas.errors import ErrorEnvelope
 from api.schemas.integration import Batch, BatchResult, DeleteBatch
 from api.schemas.reports import ReportBody
-from api.services.integration.kinds import KINDS
+from api.services.integration.kinds.catalogue import KINDS
 from api.services.reports import registry
 
 

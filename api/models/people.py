@@ -111,8 +111,8 @@ class Person(ExternalIdMixin, TimestampMixin, Base):
     email: Mapped[str | None] = mapped_column(String(255))
     # The organization of the API token that created the person (NULL: created otherwise). Tokens whose
     # subtree holds it may change the record, as may those holding one of the person's enrolments, posts,
-    # accounts or enrolled children (api.services.integration.kinds.PERSON_GUARD). use_alter: organizations
-    # already refer to persons through their head, and this closes the cycle.
+    # accounts or enrolled children (api.services.integration.kinds.persons.PERSON_GUARD). use_alter:
+    # organizations already refer to persons through their head, and this closes the cycle.
     source_organization_id: Mapped[int | None] = mapped_column(
         ForeignKey("organizations.id", ondelete="SET NULL", use_alter=True)
     )

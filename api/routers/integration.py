@@ -27,7 +27,8 @@ from api.schemas.integration import (
 )
 from api.services import feed
 from api.services.integration import batches, tokens
-from api.services.integration.kinds import KINDS, Kind
+from api.services.integration.kinds.catalogue import KINDS
+from api.services.integration.kinds.spec import Kind
 from api.services.integration.tokens import TokenPrincipal
 
 

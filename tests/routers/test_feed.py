@@ -515,7 +515,7 @@ async def _news(client: httpx.AsyncClient, h: dict[str, str], cursors: dict[str,
 
 async def test_every_delete_route_leaves_tombstones_of_the_row_and_what_went_with_it(live: Any) -> None:
     from api.services.feed import FEED_KINDS
-    from api.services.integration.kinds import KINDS
+    from api.services.integration.kinds.catalogue import KINDS
 
     sm, client = live
     s = await _school_of_every_kind(sm, client)

@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from api.models import Person, Subject
 from api.services import iin
 from api.services.integration import tokens
-from api.services.integration.kinds import KINDS
+from api.services.integration.kinds.catalogue import KINDS
 from tests import factories as f
 from tests.routers.test_integration import SYSTEM, URL, ExtWorld, make_ext_world, mark, problems
 

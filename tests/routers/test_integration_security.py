@@ -22,7 +22,7 @@ from api.models.audit import AuditEvent
 from api.services import iin
 from api.services.integration.batches import _write
 from api.services.integration.engine import Ctx, driver_connection
-from api.services.integration.kinds import PERSON_TABLE
+from api.services.integration.kinds.persons import PERSON_TABLE
 from api.services.integration.tokens import authenticate
 from tests import factories as f
 from tests.routers.test_integration import SYSTEM, ExtWorld, make_ext_world, problems

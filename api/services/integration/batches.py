@@ -23,7 +23,10 @@ from api.services.integration.engine import (
     out_of_scope,
     pg_array,
 )
-from api.services.integration.kinds import KINDS, MARK_TABLE, ORG_TABLE, Kind, Row
+from api.services.integration.kinds.catalogue import KINDS
+from api.services.integration.kinds.journal import MARK_TABLE
+from api.services.integration.kinds.organizations import ORG_TABLE
+from api.services.integration.kinds.spec import Kind, Row
 from api.services.integration.tokens import TokenPrincipal
 
 log = logging.getLogger("api.integration")

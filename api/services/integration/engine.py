@@ -92,92 +92,15 @@ class Ctx:
 
     # ---- bulk lookups: one query per reference kind per batch ----------------------------------------------
 
-    async def _lookup(self, sql: str, ext_ids: Iterable[str | None], *extra: Any) -> dict[str, Record]:
+    async def lookup(self, name: str, ext_ids: Iterable[str | None]) -> dict[str, Record]:
+        """Rows of the reference kind `name` (see LOOKUPS) by external id, with whether each is in scope."""
         ids = [e for e in set(ext_ids) if e is not None]
         if not ids:
             return {}
+        sql = LOOKUPS[name].sql
+        extra = (self.root,) if "$3" in sql else ()
         rows = await self.conn.fetch(sql, self.system, pg_array(ids, "text"), *extra)
         return {r["external_id"]: r for r in rows}
-
-    async def organizations(self, ext_ids: Iterable[str | None]) -> dict[str, Record]:
-        """Organizations by external id, with whether each lies in the token's subtree."""
-        return await self._lookup(
-            "SELECT o.external_id, o.id, o.kind, o.region_id, o.district_id, o.path,"
-            " o.path @> ARRAY[$3::int] AS in_scope"
-            " FROM organizations o WHERE o.external_system = $1 AND o.external_id = ANY($2::text::text[])",
-            ext_ids,
-            self.root,
-        )
-
-    async def persons(self, ext_ids: Iterable[str | None]) -> dict[str, Record]:
-        """Persons by external id, as references: any person of the source system may be named.
-
-        A student who arrives from a school outside the subtree is enrolled here under the external id the
-        source system already gave them; a parent may have children in two schools; a teacher may work in
-        two. So naming a person is never limited by the subtree; changing the person's record is (see
-        `PERSON_GUARD`), and so are the links that name the person (their organization or their child).
-        """
-        return await self._lookup(
-            "SELECT p.external_id, p.id, p.region_id, p.birth_date, true AS in_scope"
-            " FROM persons p WHERE p.external_system = $1 AND p.external_id = ANY($2::text::text[])",
-            ext_ids,
-        )
-
-    async def classes(self, ext_ids: Iterable[str | None]) -> dict[str, Record]:
-        """Classes by external id, with their school, academic year dates and scope."""
-        return await self._lookup(
-            "SELECT c.external_id, c.id, c.organization_id, c.region_id, c.academic_year_id,"
-            " y.starts_on, y.ends_on, o.path @> ARRAY[$3::int] AS in_scope"
-            " FROM classes c JOIN organizations o ON o.id = c.organization_id"
-            " JOIN academic_years y ON y.id = c.academic_year_id"
-            " WHERE c.external_system = $1 AND c.external_id = ANY($2::text::text[])",
-            ext_ids,
-            self.root,
-        )
-
-    async def subjects(self, ext_ids: Iterable[str | None]) -> dict[str, Record]:
-        """Subjects by external id; a subject of the common list (no organization) is in every scope."""
-        return await self._lookup(
-            "SELECT s.external_id, s.id, s.organization_id,"
-            " (s.organization_id IS NULL OR o.path @> ARRAY[$3::int]) AS in_scope"
-            " FROM subjects s LEFT JOIN organizations o ON o.id = s.organization_id"
-            " WHERE s.external_system = $1 AND s.external_id = ANY($2::text::text[])",
-            ext_ids,
-            self.root,
-        )
-
-    async def assignments(self, ext_ids: Iterable[str | None]) -> dict[str, Record]:
-        """Assignments by external id, with class, subject, teacher and the class's academic year."""
-        return await self._lookup(
-            "SELECT a.external_id, a.id, a.class_id, a.organization_id, a.region_id, a.subject_id,"
-            " a.teacher_person_id, y.starts_on, y.ends_on, o.path @> ARRAY[$3::int] AS in_scope"
-            " FROM assignments a JOIN classes c ON c.id = a.class_id"
-            " JOIN academic_years y ON y.id = c.academic_year_id JOIN organizations o ON o.id = a.organization_id"
-            " WHERE a.external_system = $1 AND a.external_id = ANY($2::text::text[])",
-            ext_ids,
-            self.root,
-        )
-
-    async def lessons(self, ext_ids: Iterable[str | None]) -> dict[str, Record]:
-        """Lessons by external id, with class, subject, date, status and scope."""
-        return await self._lookup(
-            "SELECT l.external_id, l.id, l.class_id, l.organization_id, l.region_id, l.subject_id, l.date,"
-            " l.status, o.path @> ARRAY[$3::int] AS in_scope"
-            " FROM lessons l JOIN organizations o ON o.id = l.organization_id"
-            " WHERE l.external_system = $1 AND l.external_id = ANY($2::text::text[])",
-            ext_ids,
-            self.root,
-        )
-
-    async def users(self, ext_ids: Iterable[str | None]) -> dict[str, Record]:
-        """School user accounts by external id, with their organization and scope."""
-        return await self._lookup(
-            "SELECT u.external_id, u.id, u.organization_id, u.region_id, o.path @> ARRAY[$3::int] AS in_scope"
-            " FROM users u JOIN organizations o ON o.id = u.organization_id"
-            " WHERE u.external_system = $1 AND u.external_id = ANY($2::text::text[])",
-            ext_ids,
-            self.root,
-        )
 
     async def enrolled_in_subtree(self, person_ids: Iterable[int | None]) -> set[int]:
         """The persons among `person_ids` enrolled (now or ever) in a class of an organization of the subtree."""
@@ -208,6 +131,72 @@ class Ctx:
         return {(r[0], r[1]) for r in rows}
 
 
+@dataclass(frozen=True)
+class Lookup:
+    """How the rows of one reference kind are found by external id, and whether each lies in the token's subtree."""
+
+    what: str  # the word for its rows in messages
+    columns: str  # of `alias`'s table and the joined ones
+    source: str  # FROM …, the table under `alias` first
+    in_scope: str  # SQL; $3 is the token's organization
+    alias: str
+
+    @property
+    def sql(self) -> str:
+        a = self.alias
+        return (  # our fragments; the system ($1) and the external ids ($2) are bound
+            f"SELECT {a}.external_id, {self.columns}, {self.in_scope} AS in_scope FROM {self.source}"  # noqa: S608
+            f" WHERE {a}.external_system = $1 AND {a}.external_id = ANY($2::text::text[])"
+        )
+
+
+_IN_SUBTREE = "o.path @> ARRAY[$3::int]"
+_BY_ORG = "JOIN organizations o ON o.id = {}.organization_id"
+
+LOOKUPS = {
+    "organizations": Lookup(
+        "organization", "o.id, o.kind, o.region_id, o.district_id, o.path", "organizations o", _IN_SUBTREE, "o"
+    ),
+    # Any person of the source system may be named: a student who arrives from a school outside the subtree
+    # is enrolled here under the external id the source system already gave them; a parent may have children
+    # in two schools; a teacher may work in two. So naming a person is never limited by the subtree; changing
+    # the person's record is (see `PERSON_GUARD`), and so are the links that name the person (their
+    # organization or their child).
+    "persons": Lookup("person", "p.id, p.region_id, p.birth_date", "persons p", "true", "p"),
+    "classes": Lookup(
+        "class",
+        "c.id, c.organization_id, c.region_id, c.academic_year_id, y.starts_on, y.ends_on",
+        f"classes c {_BY_ORG.format('c')} JOIN academic_years y ON y.id = c.academic_year_id",
+        _IN_SUBTREE,
+        "c",
+    ),
+    # A subject of the common list (no organization) is in every scope.
+    "subjects": Lookup(
+        "subject",
+        "s.id, s.organization_id",
+        "subjects s LEFT JOIN organizations o ON o.id = s.organization_id",
+        f"(s.organization_id IS NULL OR {_IN_SUBTREE})",
+        "s",
+    ),
+    "assignments": Lookup(
+        "assignment",
+        "a.id, a.class_id, a.organization_id, a.region_id, a.subject_id, a.teacher_person_id, y.starts_on, y.ends_on",
+        "assignments a JOIN classes c ON c.id = a.class_id JOIN academic_years y ON y.id = c.academic_year_id"
+        f" {_BY_ORG.format('a')}",
+        _IN_SUBTREE,
+        "a",
+    ),
+    "lessons": Lookup(
+        "lesson",
+        "l.id, l.class_id, l.organization_id, l.region_id, l.subject_id, l.date, l.status",
+        f"lessons l {_BY_ORG.format('l')}",
+        _IN_SUBTREE,
+        "l",
+    ),
+    "users": Lookup("user", "u.id, u.organization_id, u.region_id", f"users u {_BY_ORG.format('u')}", _IN_SUBTREE, "u"),
+}
+
+
 class Resolver:
     """Resolves an external id to its row; problems are worked out once per distinct id, recorded per item."""
 
@@ -229,9 +218,16 @@ class Resolver:
             return None
         rec = self.found.get(ext)
         if rec is None:
-            problem = self.problems.get(ext) or self.problems_unknown.format(ext)
-            self.ctx.error(index, self.field_name, problem)
+            self.miss(index, ext)
         return rec
+
+    def miss(self, index: int, ext: str | None) -> Any:
+        """Record why `ext`, not among the rows found, can't be used (nothing when no reference is given).
+
+        Returns None, so that a hot loop reads `row = rows.get(ext) or resolver.miss(i, ext)`.
+        """
+        if ext is not None:
+            self.ctx.error(index, self.field_name, self.problems.get(ext) or self.problems_unknown.format(ext))
 
 
 @dataclass(frozen=True)
