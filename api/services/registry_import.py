@@ -262,13 +262,9 @@ async def plan(session: AsyncSession, principal: Principal, data: bytes, filenam
         districts[(d.region_id, norm(d.name_ru))] = d.id
         districts.setdefault((d.region_id, norm(d.name_kk)), d.id)
     # A change of type, structure or district is shown by name, as the user wrote it, not by id.
-    id_names: dict[str, dict[Any, str]] = {
-        "type_id": dict((await session.execute(select(OrganizationType.id, OrganizationType.name_ru))).tuples().all()),
-        "structure_id": dict(
-            (await session.execute(select(OrganizationStructure.id, OrganizationStructure.name_ru))).tuples().all()
-        ),
-        "district_id": {d.id: d.name_ru for d in district_rows},
-    }
+    id_names: dict[str, dict[Any, str]] = {"district_id": {d.id: d.name_ru for d in district_rows}}
+    for column, model in (("type_id", OrganizationType), ("structure_id", OrganizationStructure)):
+        id_names[column] = dict((await session.execute(select(model.id, model.name_ru))).tuples().all())
 
     addr = _label_map("postal", "building")
     contact = _label_map("phone", "email")
