@@ -55,9 +55,14 @@ export default tseslint.config(
   {
     files: ["src/**/*.{ts,tsx}"],
     plugins: { import: importPlugin },
-    settings: { "import/resolver": { node: { extensions: [".ts", ".tsx", ".js"] } } },
+    settings: {
+      "import/resolver": { node: { extensions: [".ts", ".tsx", ".js"] } },
+      "import/parsers": { "@typescript-eslint/parser": [".ts", ".tsx"] },
+    },
     rules: {
       "import/no-restricted-paths": ["error", { basePath: root, zones: boundaryZones }],
+      // No import cycles in the SPA either (the backend has import-linter's contract for that).
+      "import/no-cycle": "error",
     },
   },
 );
