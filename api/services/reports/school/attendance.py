@@ -25,6 +25,9 @@ from api.services.reports.engine import (
 from api.services.reports.kit import T, absence_columns, attendance_rates, methodology
 from api.services.reports.school.common import (
     CLASS,
+    CLASS_SUBJECTS_COUNT,
+    CLASSES_COUNT,
+    ROWS_COUNT,
     SUBJECT,
     TIMED,
     class_name,
@@ -152,7 +155,7 @@ ATTENDANCE_SUMMARY = school_report(
         )
     ),
     query=summary_query,
-    count_label=T("Всего {n} {класс|класса|классов}", "Барлығы {n} сынып", "Total: {n} classes"),
+    count_label=CLASSES_COUNT,
 )
 
 
@@ -218,7 +221,7 @@ ATTENDANCE_SCHOOL = school_report(
         )
     ),
     query=school_query,
-    count_label=T("Всего {n} {строка|строки|строк}", "Барлығы {n} жол", "Total: {n} rows"),
+    count_label=ROWS_COUNT,
     chart=ChartSpec("line", x="day", series=("pct_attendance",)),
 )
 
@@ -267,7 +270,5 @@ ATTENDANCE_CLASSES = school_report(
         )
     ),
     query=classes_query,
-    count_label=T(
-        "Всего {n} {строка|строки|строк} класс–предмет", "Барлығы {n} сынып–пән", "Total: {n} class subjects"
-    ),
+    count_label=CLASS_SUBJECTS_COUNT,
 )

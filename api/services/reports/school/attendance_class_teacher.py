@@ -26,6 +26,7 @@ from api.services.reports.school.attendance import (
 )
 from api.services.reports.school.common import (
     DATE,
+    ROWS_COUNT,
     STUDENT,
     TIMED,
     in_org,
@@ -137,5 +138,5 @@ ATTENDANCE_CLASS_TEACHER = school_report(
         )
     ),
     query=class_teacher_query,
-    count_label=T("Всего {n} {строка|строки|строк}", "Барлығы {n} жол", "Total: {n} rows"),
+    count_label=ROWS_COUNT,
 )

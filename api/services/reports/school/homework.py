@@ -14,6 +14,7 @@ from api.services.reports.engine import TOTAL, Col, ReportContext, ReportResult,
 from api.services.reports.kit import T, dec2
 from api.services.reports.school.common import (
     CLASS,
+    ROWS_COUNT,
     SUBJECT,
     TIMED,
     WEEKDAYS,
@@ -302,5 +303,5 @@ HOMEWORK_CLASSES = school_report(
         )
     ),
     query=classes_query,
-    count_label=T("Всего {n} {строка|строки|строк}", "Барлығы {n} жол", "Total: {n} rows"),
+    count_label=ROWS_COUNT,
 )

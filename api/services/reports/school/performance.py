@@ -25,6 +25,7 @@ from api.services.reports.engine import (
 from api.services.reports.kit import T, dec2, methodology
 from api.services.reports.school.common import (
     CLASS,
+    CLASSES_COUNT,
     ORG,
     class_name,
     in_org,
@@ -285,5 +286,5 @@ PERFORMANCE_SCHOOL = school_report(
         )
     ),
     query=school_query,
-    count_label=T("Всего {n} {класс|класса|классов}", "Барлығы {n} сынып", "Total: {n} classes"),
+    count_label=CLASSES_COUNT,
 )

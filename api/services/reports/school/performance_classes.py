@@ -11,6 +11,7 @@ from api.services.reports.engine import (
 from api.services.reports.kit import T
 from api.services.reports.school.common import (
     CLASS,
+    CLASS_SUBJECTS_COUNT,
     ORG,
     SUBJECT,
     resolve_period,
@@ -73,9 +74,7 @@ PERFORMANCE_CLASSES = school_report(
         )
     ),
     query=classes_query,
-    count_label=T(
-        "Всего {n} {строка|строки|строк} класс–предмет", "Барлығы {n} сынып–пән", "Total: {n} class subjects"
-    ),
+    count_label=CLASS_SUBJECTS_COUNT,
 )
 
 
@@ -107,7 +106,5 @@ PERFORMANCE_SUBJECT_TEACHER = school_report(
         )
     ),
     query=subject_teacher_query,
-    count_label=T(
-        "Всего {n} {строка|строки|строк} класс–предмет", "Барлығы {n} сынып–пән", "Total: {n} class subjects"
-    ),
+    count_label=CLASS_SUBJECTS_COUNT,
 )
