@@ -1,6 +1,6 @@
 """Small helpers shared by the report modules: texts in three languages, methodology files, full names,
 two-decimal values,
-the attendance columns and rates (management and school reports alike)."""
+the attendance columns and rates, the visits columns (management and school reports alike)."""
 
 from __future__ import annotations
 
@@ -83,6 +83,20 @@ def absence_columns(group: str = "missed", with_lessons: bool = True) -> tuple[C
         Col("pct_attendance", T("% посещаемости", "Қатысу %", "% attendance"), "percent"),
     ]
     return tuple(cols)
+
+
+def visit_columns(day: str, week: str, month: str) -> Col:
+    """The column group «Визиты»: distinct visitors over the day, week and month up to the report date (column
+    ids as the report names them)."""
+    return Col(
+        "visits",
+        T("Визиты", "Кірулер", "Visits"),
+        children=(
+            Col(day, T("День", "Күн", "Day"), "int"),
+            Col(week, T("Неделя", "Апта", "Week"), "int"),
+            Col(month, T("Месяц", "Ай", "Month"), "int"),
+        ),
+    )
 
 
 def attendance_rates(row: dict[str, Any]) -> None:

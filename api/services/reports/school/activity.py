@@ -22,7 +22,7 @@ from api.services.reports.engine import (
     percent,
     t,
 )
-from api.services.reports.kit import T
+from api.services.reports.kit import T, visit_columns
 from api.services.reports.school.common import (
     ORG,
     in_org,
@@ -151,15 +151,7 @@ ACTIVITY = school_report(
                 Col("pct", T("%", "%", "%"), "percent"),
             ),
         ),
-        Col(
-            "visits",
-            T("Визиты", "Кірулер", "Visits"),
-            children=(
-                Col("d1", T("День", "Күн", "Day"), "int"),
-                Col("d7", T("Неделя", "Апта", "Week"), "int"),
-                Col("d30", T("Месяц", "Ай", "Month"), "int"),
-            ),
-        ),
+        visit_columns("d1", "d7", "d30"),
     ),
     methodology=T(
         "Как отчёт «Активность» для одной организации, по ролям. "
