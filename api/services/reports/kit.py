@@ -19,6 +19,11 @@ def T(ru: str, kk: str, en: str) -> Text:  # noqa: N802
     return {"ru": ru, "kk": kk, "en": en}
 
 
+def joined(*texts: Text) -> Text:
+    """Texts one after another in each language, a space between them (a report's own lead, then shared rules)."""
+    return {lang: " ".join(text[lang] for text in texts) for lang in LANGS}
+
+
 def methodology(beside: str, name: str, **parts: Text) -> Text:
     """The methodology of a report from the files `<name>.<lang>.txt` in the folder of the module `beside`.
 
