@@ -1,6 +1,6 @@
 """Small helpers shared by the report modules: texts in three languages, methodology files, full names,
 two-decimal values,
-the attendance columns and rates (management and school reports alike)."""
+the attendance columns and rates, the visits columns (management and school reports alike)."""
 
 from __future__ import annotations
 
@@ -17,6 +17,11 @@ from api.services.reports.engine import LANGS, Col, Text, percent
 def T(ru: str, kk: str, en: str) -> Text:  # noqa: N802
     """A text in the three languages."""
     return {"ru": ru, "kk": kk, "en": en}
+
+
+def joined(*texts: Text) -> Text:
+    """Texts one after another in each language, a space between them (a report's own lead, then shared rules)."""
+    return {lang: " ".join(text[lang] for text in texts) for lang in LANGS}
 
 
 def methodology(beside: str, name: str, **parts: Text) -> Text:
@@ -83,6 +88,20 @@ def absence_columns(group: str = "missed", with_lessons: bool = True) -> tuple[C
         Col("pct_attendance", T("% посещаемости", "Қатысу %", "% attendance"), "percent"),
     ]
     return tuple(cols)
+
+
+def visit_columns(day: str, week: str, month: str) -> Col:
+    """The column group «Визиты»: distinct visitors over the day, week and month up to the report date (column
+    ids as the report names them)."""
+    return Col(
+        "visits",
+        T("Визиты", "Кірулер", "Visits"),
+        children=(
+            Col(day, T("День", "Күн", "Day"), "int"),
+            Col(week, T("Неделя", "Апта", "Week"), "int"),
+            Col(month, T("Месяц", "Ай", "Month"), "int"),
+        ),
+    )
 
 
 def attendance_rates(row: dict[str, Any]) -> None:

@@ -7,6 +7,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Date, and_, case, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from api.errors import InvalidInput
 from api.models import (
     AcademicYear,
     Assignment,
@@ -24,6 +25,7 @@ from api.services.reports import localtime, registry
 from api.services.reports.csv_export import render_csv
 from api.services.reports.engine import (
     AppliedFilters,
+    RenderedReport,
     ReportParams,
     render_json,
     resolve_filters,
@@ -81,28 +83,32 @@ async def report_xlsx(
     session: AsyncSession, principal: Principal, report_id: str, params: ReportParams
 ) -> tuple[bytes, str]:
     """Run the report (all rows) and build the workbook off the event loop (a thread, or a process when large)."""
-    rep = await run_report(session, principal, registry.get(report_id), params, unpaged=True)
-    if len(rep.result.rows) > MAX_EXPORT_ROWS:
-        from api.errors import InvalidInput
-
-        raise InvalidInput("filters", f"more than {MAX_EXPORT_ROWS} rows: narrow the filters to export")
-    content = await build_workbook_async(rep)
-    stamp = localtime.local(rep.result.data_as_of).strftime("%Y%m%d") if rep.result.data_as_of else "report"
-    return content, f"{report_id}-{stamp}.xlsx"
+    rep = await _run_for_export(session, principal, report_id, params)
+    return await build_workbook_async(rep), _file_name(rep, report_id, "xlsx")
 
 
 async def report_csv(
     session: AsyncSession, principal: Principal, report_id: str, params: ReportParams, *, delimiter: str = ","
 ) -> tuple[str, str]:
     """Run the report (all rows) and render it as CSV text (the router adds the BOM)."""
+    rep = await _run_for_export(session, principal, report_id, params)
+    return render_csv(rep, delimiter), _file_name(rep, report_id, "csv")
+
+
+async def _run_for_export(
+    session: AsyncSession, principal: Principal, report_id: str, params: ReportParams
+) -> RenderedReport:
+    """Run the report with all its rows for a file; 422 beyond MAX_EXPORT_ROWS."""
     rep = await run_report(session, principal, registry.get(report_id), params, unpaged=True)
     if len(rep.result.rows) > MAX_EXPORT_ROWS:
-        from api.errors import InvalidInput
-
         raise InvalidInput("filters", f"more than {MAX_EXPORT_ROWS} rows: narrow the filters to export")
-    text = render_csv(rep, delimiter)
+    return rep
+
+
+def _file_name(rep: RenderedReport, report_id: str, extension: str) -> str:
+    """`<report id>-<yyyymmdd of the data>.<extension>` («report» for the date when the data has none)."""
     stamp = localtime.local(rep.result.data_as_of).strftime("%Y%m%d") if rep.result.data_as_of else "report"
-    return text, f"{report_id}-{stamp}.csv"
+    return f"{report_id}-{stamp}.{extension}"
 
 
 async def report_html(session: AsyncSession, principal: Principal, report_id: str, params: ReportParams) -> str:

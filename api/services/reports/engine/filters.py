@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Executable, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.errors import InvalidInput, NotFound
@@ -54,9 +54,6 @@ async def resolve_filters(
     root = principal.organization_id
     in_scope = Organization.path.contains([root])
 
-    def label(name: str) -> str:
-        return FILTER_LABELS[name].get(lang) or FILTER_LABELS[name]["ru"]
-
     def unsupported(name: str) -> None:
         if getattr(params, name) is not None and name not in allowed:
             raise InvalidInput(name, f"the report {definition.id} has no such filter")
@@ -71,92 +68,45 @@ async def resolve_filters(
             return str(en)
         return str(ru)
 
+    stmt: Executable
     if params.body_id is not None:
-        row = (
-            await session.execute(
-                select(Organization.name_ru, Organization.name_kk).where(
-                    Organization.id == params.body_id, in_scope, Organization.kind != "school"
-                )
-            )
-        ).first()
-        if row is None:
-            raise NotFound(f"body_id: managing organization {params.body_id} not found", details=_d("body_id"))
-        f.body_id = params.body_id
-        f.names.append({"id": "body_id", "label": label("body_id"), "value": f.body_id, "name": lname(*row)})
+        stmt = select(Organization.name_ru, Organization.name_kk).where(
+            Organization.id == params.body_id, in_scope, Organization.kind != "school"
+        )
+        row = await _found(session, stmt, "body_id", f"managing organization {params.body_id}")
+        _take(f, params, "body_id", lname(*row), lang)
+
+    def has_school(*where: Any) -> Any:
+        return select(Organization.id).where(in_scope, *where, Organization.kind == "school").exists()
 
     if params.region_id is not None:
-        row = (
-            await session.execute(
-                select(Region.name_ru, Region.name_kk).where(
-                    Region.id == params.region_id,
-                    select(Organization.id)
-                    .where(in_scope, Organization.region_id == Region.id, Organization.kind == "school")
-                    .exists(),
-                )
-            )
-        ).first()
-        if row is None:
-            raise NotFound(f"region_id: region {params.region_id} not found", details=_d("region_id"))
-        f.region_id = params.region_id
-        f.names.append({"id": "region_id", "label": label("region_id"), "value": f.region_id, "name": lname(*row)})
+        stmt = select(Region.name_ru, Region.name_kk).where(
+            Region.id == params.region_id, has_school(Organization.region_id == Region.id)
+        )
+        row = await _found(session, stmt, "region_id", f"region {params.region_id}")
+        _take(f, params, "region_id", lname(*row), lang)
 
     if params.district_id is not None:
-        drow = (
-            await session.execute(
-                select(District.name_ru, District.name_kk, District.region_id).where(
-                    District.id == params.district_id,
-                    select(Organization.id)
-                    .where(in_scope, Organization.district_id == District.id, Organization.kind == "school")
-                    .exists(),
-                )
-            )
-        ).first()
-        if drow is None:
-            raise NotFound(f"district_id: district {params.district_id} not found", details=_d("district_id"))
+        stmt = select(District.name_ru, District.name_kk, District.region_id).where(
+            District.id == params.district_id, has_school(Organization.district_id == District.id)
+        )
+        drow = await _found(session, stmt, "district_id", f"district {params.district_id}")
         if f.region_id is not None and drow.region_id != f.region_id:
             raise InvalidInput("district_id", f"district {params.district_id} is not in region {f.region_id}")
-        f.district_id = params.district_id
-        f.names.append(
-            {
-                "id": "district_id",
-                "label": label("district_id"),
-                "value": f.district_id,
-                "name": lname(drow[0], drow[1]),
-            }
-        )
+        _take(f, params, "district_id", lname(drow[0], drow[1]), lang)
 
     if params.org_type_id is not None:
-        trow = (
-            await session.execute(
-                select(OrganizationType.name_ru, OrganizationType.name_kk, OrganizationType.name_en).where(
-                    OrganizationType.id == params.org_type_id
-                )
-            )
-        ).first()
-        if trow is None:
-            raise NotFound(f"org_type_id: organization type {params.org_type_id} not found", details=_d("org_type_id"))
-        f.org_type_id = params.org_type_id
-        f.names.append(
-            {"id": "org_type_id", "label": label("org_type_id"), "value": f.org_type_id, "name": lname(*trow)}
-        )
+        t_ = OrganizationType
+        stmt = select(t_.name_ru, t_.name_kk, t_.name_en).where(t_.id == params.org_type_id)
+        trow = await _found(session, stmt, "org_type_id", f"organization type {params.org_type_id}")
+        _take(f, params, "org_type_id", lname(*trow), lang)
 
     if params.organization_id is not None:
-        orow = (
-            await session.execute(
-                select(
-                    Organization.name_ru,
-                    Organization.name_kk,
-                    Organization.region_id,
-                    Organization.district_id,
-                    Organization.type_id,
-                    Organization.path,
-                ).where(Organization.id == params.organization_id, in_scope, Organization.kind == "school")
-            )
-        ).first()
-        if orow is None:
-            raise NotFound(
-                f"organization_id: organization {params.organization_id} not found", details=_d("organization_id")
-            )
+        o = Organization
+        stmt = select(o.name_ru, o.name_kk, o.region_id, o.district_id, o.type_id, o.path).where(
+            o.id == params.organization_id, in_scope, o.kind == "school"
+        )
+        orow = await _found(session, stmt, "organization_id", f"organization {params.organization_id}")
         for fname, have, want in (
             ("region_id", orow.region_id, f.region_id),
             ("district_id", orow.district_id, f.district_id),
@@ -166,40 +116,21 @@ async def resolve_filters(
                 raise InvalidInput("organization_id", f"organization {params.organization_id} does not match {fname}")
         if f.body_id is not None and f.body_id not in orow.path:
             raise InvalidInput("organization_id", f"organization {params.organization_id} is not under body_id")
-        f.organization_id = params.organization_id
-        f.names.append(
-            {
-                "id": "organization_id",
-                "label": label("organization_id"),
-                "value": f.organization_id,
-                "name": lname(orow[0], orow[1]),
-            }
-        )
+        _take(f, params, "organization_id", lname(orow[0], orow[1]), lang)
     elif definition.requires_organization and require_organization:
         raise InvalidInput("organization_id", "the report is about one organization: choose it")
 
     if params.period_id is not None:
-        prow = (
-            await session.execute(
-                select(
-                    Period.id,
-                    Period.name_ru,
-                    Period.name_kk,
-                    Period.name_en,
-                    Period.kind,
-                    Period.starts_on,
-                    Period.ends_on,
-                    AcademicYear.name,
-                )
-                .join(AcademicYear, AcademicYear.id == Period.academic_year_id)
-                .where(Period.id == params.period_id)
-            )
-        ).first()
-        if prow is None:
-            raise NotFound(f"period_id: period {params.period_id} not found", details=_d("period_id"))
+        p = Period
+        stmt = (
+            select(p.id, p.name_ru, p.name_kk, p.name_en, p.kind, p.starts_on, p.ends_on, AcademicYear.name)
+            .join(AcademicYear, AcademicYear.id == p.academic_year_id)
+            .where(p.id == params.period_id)
+        )
+        prow = await _found(session, stmt, "period_id", f"period {params.period_id}")
         pname = f"{lname(prow.name_ru, prow.name_kk, prow.name_en)} {prow.name}"
         f.period = PeriodInfo(prow.id, pname, prow.kind, prow.starts_on, prow.ends_on)
-        f.names.append({"id": "period_id", "label": label("period_id"), "value": prow.id, "name": pname})
+        f.names.append(applied("period_id", prow.id, pname, lang))
 
     for name in ("date", "date_from", "date_to"):
         value = getattr(params, name)
@@ -208,18 +139,16 @@ async def resolve_filters(
     if params.date is not None:
         f.report_date = params.date
     if "date" in allowed:
-        f.names.append(
-            {"id": "date", "label": label("date"), "value": f.report_date.isoformat(), "name": fmt_date(f.report_date)}
-        )
+        f.names.append(applied("date", f.report_date.isoformat(), fmt_date(f.report_date), lang))
     if params.date_from is not None and params.date_to is not None and params.date_from > params.date_to:
         raise InvalidInput("date_from", "the date range is upside down: date_from is after date_to")
     for name in ("date_from", "date_to"):
         value = getattr(params, name)
         if value is not None:
             setattr(f, name, value)
-            f.names.append({"id": name, "label": label(name), "value": value.isoformat(), "name": fmt_date(value)})
+            f.names.append(applied(name, value.isoformat(), fmt_date(value), lang))
 
-    await _resolve_school_filters(session, principal, f, params, label, lname)
+    await _resolve_school_filters(session, principal, f, params, lang, lname)
     return f
 
 
@@ -228,62 +157,57 @@ async def _resolve_school_filters(
     principal: Principal,
     f: AppliedFilters,
     params: ReportParams,
-    label: Callable[[str], str],
+    lang: str,
     lname: Callable[..., str],
 ) -> None:
     """class_id / teacher_id / subject_id: they must belong to the chosen organization (in scope)."""
     in_scope = Organization.id.in_(
         select(Organization.id).where(Organization.path.contains([principal.organization_id]))
     )
+    for name in ("class_id", "teacher_id"):
+        if getattr(params, name) is not None and f.organization_id is None:
+            raise InvalidInput(name, "choose organization_id first")
+    stmt: Executable
     if params.class_id is not None:
-        if f.organization_id is None:
-            raise InvalidInput("class_id", "choose organization_id first")
-        crow = (
-            await session.execute(
-                select(SchoolClass.grade, SchoolClass.letter).where(
-                    SchoolClass.id == params.class_id,
-                    SchoolClass.organization_id == f.organization_id,
-                    SchoolClass.organization_id.in_(select(Organization.id).where(in_scope)),
-                )
-            )
-        ).first()
-        if crow is None:
-            raise NotFound(f"class_id: class {params.class_id} not found", details=_d("class_id"))
-        f.class_id = params.class_id
-        f.names.append(
-            {"id": "class_id", "label": label("class_id"), "value": f.class_id, "name": f"{crow[0]}{crow[1]}"}
+        c = SchoolClass
+        stmt = select(c.grade, c.letter).where(
+            c.id == params.class_id,
+            c.organization_id == f.organization_id,
+            c.organization_id.in_(select(Organization.id).where(in_scope)),
         )
+        crow = await _found(session, stmt, "class_id", f"class {params.class_id}")
+        _take(f, params, "class_id", f"{crow[0]}{crow[1]}", lang)
     if params.teacher_id is not None:
-        if f.organization_id is None:
-            raise InvalidInput("teacher_id", "choose organization_id first")
-        prow = (
-            await session.execute(
-                select(Person.surname, Person.first_name, Person.patronymic).where(
-                    Person.id == params.teacher_id,
-                    select(StaffPost.id)
-                    .where(StaffPost.person_id == Person.id, StaffPost.organization_id == f.organization_id)
-                    .exists(),
-                )
-            )
-        ).first()
-        if prow is None:
-            raise NotFound(f"teacher_id: teacher {params.teacher_id} not found", details=_d("teacher_id"))
-        f.teacher_id = params.teacher_id
-        name = " ".join(p for p in prow if p)
-        f.names.append({"id": "teacher_id", "label": label("teacher_id"), "value": f.teacher_id, "name": name})
+        stmt = select(Person.surname, Person.first_name, Person.patronymic).where(
+            Person.id == params.teacher_id,
+            select(StaffPost.id)
+            .where(StaffPost.person_id == Person.id, StaffPost.organization_id == f.organization_id)
+            .exists(),
+        )
+        prow = await _found(session, stmt, "teacher_id", f"teacher {params.teacher_id}")
+        _take(f, params, "teacher_id", " ".join(p for p in prow if p), lang)
     if params.subject_id is not None:
-        srow = (
-            await session.execute(
-                select(Subject.name_ru, Subject.name_kk, Subject.name_en).where(
-                    Subject.id == params.subject_id,
-                    (Subject.organization_id.is_(None)) | (Subject.organization_id == f.organization_id),
-                )
-            )
-        ).first()
-        if srow is None:
-            raise NotFound(f"subject_id: subject {params.subject_id} not found", details=_d("subject_id"))
-        f.subject_id = params.subject_id
-        f.names.append({"id": "subject_id", "label": label("subject_id"), "value": f.subject_id, "name": lname(*srow)})
+        s = Subject
+        stmt = select(s.name_ru, s.name_kk, s.name_en).where(
+            s.id == params.subject_id, (s.organization_id.is_(None)) | (s.organization_id == f.organization_id)
+        )
+        srow = await _found(session, stmt, "subject_id", f"subject {params.subject_id}")
+        _take(f, params, "subject_id", lname(*srow), lang)
+
+
+async def _found(session: AsyncSession, stmt: Executable, name: str, what: str) -> Any:
+    """The first row of `stmt`; 404 naming the filter `name` when there is none (unknown, or outside the scope)."""
+    row = (await session.execute(stmt)).first()
+    if row is None:
+        raise NotFound(f"{name}: {what} not found", details=_d(name))
+    return row
+
+
+def _take(f: AppliedFilters, params: ReportParams, name: str, display: str, lang: str) -> None:
+    """Keep the checked value of the filter `name`, and its display name among the applied filters."""
+    value = getattr(params, name)
+    setattr(f, name, value)
+    f.names.append(applied(name, value, display, lang))
 
 
 def _d(field_name: str) -> list[dict[str, str]]:

@@ -11,7 +11,7 @@ from sqlalchemy import Date, and_, bindparam, func, literal, select, tuple_
 from api.models.aggregates import ReportMultiVisitor, ReportOrgVisitWindow, ReportVisitDay
 from api.services.membership import REPORT_DATE_TEXT, RULE_TEXT
 from api.services.reports.engine import Col, ReportContext, ReportResult, Text, percent
-from api.services.reports.kit import T, methodology
+from api.services.reports.kit import T, methodology, visit_columns
 from api.services.reports.management import grouped
 
 WEEK_START = bindparam("week_start", type_=Date)
@@ -42,15 +42,7 @@ def activity_columns(ctx: ReportContext) -> list[Col]:
                 _role("parents", T("Родители", "Ата-аналар", "Parents"), "parent_users"),
             ),
         ),
-        Col(
-            "visits",
-            T("Визиты", "Кірулер", "Visits"),
-            children=(
-                Col("visits_day", T("День", "Күн", "Day"), "int"),
-                Col("visits_week", T("Неделя", "Апта", "Week"), "int"),
-                Col("visits_month", T("Месяц", "Ай", "Month"), "int"),
-            ),
-        ),
+        visit_columns("visits_day", "visits_week", "visits_month"),
     ]
 
 

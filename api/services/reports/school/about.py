@@ -27,7 +27,7 @@ from api.services.reports.engine import (
     percent,
     t,
 )
-from api.services.reports.kit import T, full_name
+from api.services.reports.kit import T, full_name, methodology
 from api.services.reports.org_registry import valid_until
 from api.services.reports.school.common import (
     ORG,
@@ -155,34 +155,7 @@ ABOUT = school_report(
         Col("indicator", T("Показатель", "Көрсеткіш", "Indicator")),
         Col("value", T("Значение", "Мәні", "Value")),
     ),
-    methodology={
-        "ru": "Карточка организации из реестра и количества на сегодня. "
-        + RULE_TEXT["ru"]
-        + " "
-        + TODAY_TEXT["ru"]
-        + " Классы — те, где есть такие ученики; уровни: 1–4 (вместе с предшкольными), 5–9, 10–11(12) классы. "
-        "По ролям и категориям сотрудник с несколькими должностями учитывается в каждой своей роли, категория — "
-        "высшая. Всего персон — ученики, сотрудники и родители без повторов; зарегистрированные — из них "
-        "имеющие активную учётную запись, зарегистрированную не позже сегодняшнего дня; % = зарегистрированные / "
-        "персоны × 100, дробная часть отбрасывается.",
-        "kk": "Тізілімнен алынған ұйым карточкасы және бүгінгі сандар. "
-        + RULE_TEXT["kk"]
-        + " "
-        + TODAY_TEXT["kk"]
-        + " Сыныптар — осындай оқушылары барлар; деңгейлер: 1–4 (мектепалдымен бірге), 5–9, 10–11(12) "
-        "сыныптар. Рөлдер мен санаттар бойынша бірнеше лауазымы бар қызметкер әр рөлінде есептеледі, санаты — "
-        "ең жоғарысы. Барлық тұлғалар — қайталаусыз оқушылар, қызметкерлер және ата-аналар; тіркелгендер — "
-        "олардың ішінде бүгіннен кешіктірмей тіркелген белсенді есептік жазбасы барлар; % = тіркелгендер / "
-        "тұлғалар × 100, бөлшек бөлігі алынып тасталады.",
-        "en": "The organization's registry card and today's counts. "
-        + RULE_TEXT["en"]
-        + " "
-        + TODAY_TEXT["en"]
-        + " Classes: those with such students; levels: grades 1–4 (with pre-school), 5–9, 10–11(12). By role "
-        "and category an employee with several posts counts in each of their roles, their category is the "
-        "highest. Persons: students, staff and parents without repeats; registered: those with an active "
-        "account registered on or before today; % = registered / persons × 100, truncated.",
-    },
+    methodology=methodology(__file__, "methodology/about", rule=RULE_TEXT, today=TODAY_TEXT),
     query=about_query,
     numbered=False,
 )

@@ -22,7 +22,7 @@ from api.services.reports.engine import (
     percent,
     t,
 )
-from api.services.reports.kit import T
+from api.services.reports.kit import T, methodology, visit_columns
 from api.services.reports.school.common import (
     ORG,
     in_org,
@@ -151,44 +151,9 @@ ACTIVITY = school_report(
                 Col("pct", T("%", "%", "%"), "percent"),
             ),
         ),
-        Col(
-            "visits",
-            T("Визиты", "Кірулер", "Visits"),
-            children=(
-                Col("d1", T("День", "Күн", "Day"), "int"),
-                Col("d7", T("Неделя", "Апта", "Week"), "int"),
-                Col("d30", T("Месяц", "Ай", "Month"), "int"),
-            ),
-        ),
+        visit_columns("d1", "d7", "d30"),
     ),
-    methodology=T(
-        "Как отчёт «Активность» для одной организации, по ролям. "
-        + RULE_TEXT["ru"]
-        + " "
-        + REPORT_DATE_TEXT["ru"]
-        + " Всего — персоны роли; Польз. — из них зарегистрированные; % = "
-        "Польз. / Всего × 100, дробная часть отбрасывается. Визиты — различные пользователи, заходившие в "
-        "систему от имени организации хотя бы раз за день, 7 и 30 дней, заканчивающиеся датой отчёта "
-        "(календарные дни по времени Астаны). Человек с несколькими ролями учитывается в каждой роли, а в строке "
-        "«Всего» — один раз. Диаграмма — число различных посетителей по дням за 30 дней.",
-        "Бір ұйым үшін рөлдер бойынша «Белсенділік» есебі сияқты. "
-        + RULE_TEXT["kk"]
-        + " "
-        + REPORT_DATE_TEXT["kk"]
-        + " Барлығы — рөлдің тұлғалары; Пайд. — олардың ішінде тіркелгендер; % = Пайд. / Барлығы × 100, бөлшек "
-        "бөлігі алынып тасталады. Кірулер — есеп күнімен аяқталатын күн, 7 және 30 күн ішінде ұйым атынан кемінде "
-        "бір рет кірген әртүрлі пайдаланушылар (Астана уақыты бойынша күнтізбелік күндер). Бірнеше рөлі бар адам "
-        "әр рөлінде, ал «Барлығы» жолында бір рет есептеледі. Диаграмма — 30 күн бойы күн сайынғы әртүрлі "
-        "келушілер саны.",
-        "As the «Activity» report for one organization, by role. "
-        + RULE_TEXT["en"]
-        + " "
-        + REPORT_DATE_TEXT["en"]
-        + " Persons: the persons of the role; Users: those registered; % = users / persons × 100, truncated. "
-        "Visits: distinct users who visited for the organization at least once during the day, the 7 and the "
-        "30 days ending on the report date (calendar days in Astana time). A person with several roles counts "
-        "in each role and once in «Total». The chart gives distinct visitors per day over the 30 days.",
-    ),
+    methodology=methodology(__file__, "methodology/activity", rule=RULE_TEXT, report_date=REPORT_DATE_TEXT),
     query=activity_query,
     count_label=T("Всего {n} {роль|роли|ролей}", "Барлығы {n} рөл", "Total: {n} roles"),
     chart=ChartSpec(

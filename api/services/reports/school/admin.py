@@ -8,11 +8,12 @@ from sqlalchemy import Integer, String, func, literal, or_, select, union_all
 
 from api.models import EducationDocument, Lesson, Person, SchoolClass, Subject
 from api.services.reports.engine import TOTAL, Col, ReportContext, ReportResult, View, t
-from api.services.reports.kit import T, full_name, methodology
+from api.services.reports.kit import T, full_name
 from api.services.reports.school.common import (
     CLASS,
     DATE,
     ORG,
+    ROWS_COUNT,
     STUDENT,
     SUBJECT,
     TEACHER,
@@ -153,9 +154,8 @@ ADMIN_LESSON_CHANGES = school_report(
         View("teachers", T("По учителям", "Мұғалімдер бойынша", "By teacher")),
     ),
     columns=lesson_changes_columns,
-    methodology=methodology(__file__, "methodology/admin.lesson_changes"),
     query=lesson_changes_query,
-    count_label=T("Всего {n} {строка|строки|строк}", "Барлығы {n} жол", "Total: {n} rows"),
+    count_label=ROWS_COUNT,
 )
 
 
@@ -232,7 +232,6 @@ ADMIN_DOCUMENTS = school_report(
         Col("class", CLASS),
         Col("honours", T("С отличием", "Үздік", "With honours")),
     ),
-    methodology=methodology(__file__, "methodology/admin.documents"),
     query=documents_query,
     count_label=T("Всего {n} {документ|документа|документов}", "Барлығы {n} құжат", "Total: {n} documents"),
 )

@@ -22,9 +22,12 @@ from api.services.reports.engine import (
     fmt_date,
     t,
 )
-from api.services.reports.kit import T, absence_columns, attendance_rates, methodology
+from api.services.reports.kit import T, absence_columns, attendance_rates, joined, methodology
 from api.services.reports.school.common import (
     CLASS,
+    CLASS_SUBJECTS_COUNT,
+    CLASSES_COUNT,
+    ROWS_COUNT,
     SUBJECT,
     TIMED,
     class_name,
@@ -37,10 +40,6 @@ FIELDS = ("lessons", "student_lessons", "abs_illness", "abs_valid", "abs_unexcus
 
 
 RULES: Text = methodology(__file__, "methodology/attendance.rules")
-
-
-def attendance_methodology(prefix: Text) -> Text:
-    return {k: prefix[k] + " " + RULES[k] for k in ("ru", "kk", "en")}
 
 
 def finish(row: dict[str, Any]) -> dict[str, Any]:
@@ -144,15 +143,16 @@ ATTENDANCE_SUMMARY = school_report(
     title=T("Посещаемость: Сводка", "Қатысу: Жиынтық", "Attendance: Summary"),
     filters=(*TIMED, "class_id"),
     columns=(Col("class", CLASS), *absence_columns()),
-    methodology=attendance_methodology(
+    methodology=joined(
         T(
             "Строка на каждый класс с уроками или пропусками за период.",
             "Кезеңде сабақтары немесе жіберулері бар әр сыныпқа бір жол.",
             "A row per class with lessons or absences in the period.",
-        )
+        ),
+        RULES,
     ),
     query=summary_query,
-    count_label=T("Всего {n} {класс|класса|классов}", "Барлығы {n} сынып", "Total: {n} classes"),
+    count_label=CLASSES_COUNT,
 )
 
 
@@ -207,7 +207,7 @@ ATTENDANCE_SCHOOL = school_report(
         View("week", T("По неделям", "Апталар бойынша", "By week")),
     ),
     columns=(Col("day", T("Дата / неделя", "Күн / апта", "Day / week")), *absence_columns()),
-    methodology=attendance_methodology(
+    methodology=joined(
         T(
             "Строка на каждый учебный день (или неделю с понедельника, в пределах периода); график — % "
             "посещаемости по дням. Данные — ежедневный агрегат посещаемости организации, обновляемый с журналом.",
@@ -215,10 +215,11 @@ ATTENDANCE_SCHOOL = school_report(
             "бойынша қатысу %. Деректер — журналмен бірге жаңартылатын ұйымның күнделікті қатысу агрегаты.",
             "A row per school day (or per week from Monday, clipped to the period); the chart plots % attendance. "
             "Read from the organization's daily attendance aggregate, kept in step with the journal.",
-        )
+        ),
+        RULES,
     ),
     query=school_query,
-    count_label=T("Всего {n} {строка|строки|строк}", "Барлығы {n} жол", "Total: {n} rows"),
+    count_label=ROWS_COUNT,
     chart=ChartSpec("line", x="day", series=("pct_attendance",)),
 )
 
@@ -259,15 +260,14 @@ ATTENDANCE_CLASSES = school_report(
     title=T("Посещаемость: Классы", "Қатысу: Сыныптар", "Attendance: Classes"),
     filters=(*TIMED, "class_id", "subject_id"),
     columns=(Col("class", CLASS), Col("subject", SUBJECT), *absence_columns()),
-    methodology=attendance_methodology(
+    methodology=joined(
         T(
             "Строка на каждую пару класс–предмет: уроки предмета в классе и пропуски этих уроков.",
             "Әр сынып–пән жұбына бір жол: сыныптағы пән сабақтары және олардан жіберулер.",
             "A row per class and subject: the subject's lessons in the class and the absences from them.",
-        )
+        ),
+        RULES,
     ),
     query=classes_query,
-    count_label=T(
-        "Всего {n} {строка|строки|строк} класс–предмет", "Барлығы {n} сынып–пән", "Total: {n} class subjects"
-    ),
+    count_label=CLASS_SUBJECTS_COUNT,
 )

@@ -15,17 +15,18 @@ from api.services.reports.engine import (
     View,
     fmt_date,
 )
-from api.services.reports.kit import T, absence_columns, full_name
+from api.services.reports.kit import T, absence_columns, full_name, joined
 from api.services.reports.school.attendance import (
+    RULES,
     absence_counts,
     active_on,
-    attendance_methodology,
     finish,
     lesson_counts,
     sum_rows,
 )
 from api.services.reports.school.common import (
     DATE,
+    ROWS_COUNT,
     STUDENT,
     TIMED,
     in_org,
@@ -123,7 +124,7 @@ ATTENDANCE_CLASS_TEACHER = school_report(
         View("days", T("По дням", "Күндер бойынша", "By day")),
     ),
     columns=(Col("student", STUDENT), *absence_columns(with_lessons=False)),
-    methodology=attendance_methodology(
+    methodology=joined(
         T(
             "Один класс (обязательный фильтр «Класс»). «По ученикам» — строка на каждого ученика, состоявшего в "
             "классе в пределах периода; ученико-уроки — проведённые уроки класса в дни, когда ученик был зачислен. "
@@ -134,8 +135,9 @@ ATTENDANCE_CLASS_TEACHER = school_report(
             "One class (the class filter is required). «By student»: a row per student enrolled in the class at "
             "some time within the period; student-lessons are the class's held lessons on days the student was "
             "enrolled. «By day»: a row per day with lessons or absences, with a chart of absences by reason.",
-        )
+        ),
+        RULES,
     ),
     query=class_teacher_query,
-    count_label=T("Всего {n} {строка|строки|строк}", "Барлығы {n} жол", "Total: {n} rows"),
+    count_label=ROWS_COUNT,
 )

@@ -23,7 +23,7 @@ from api.services.reports.engine import (
     applied,
     t,
 )
-from api.services.reports.kit import T
+from api.services.reports.kit import T, methodology
 
 # Filters of a report about one organization over time.
 ORG = ("region_id", "district_id", "org_type_id", "organization_id")
@@ -76,6 +76,13 @@ SUBJECT = T("Предмет", "Пән", "Subject")
 STUDENT = T("Ученик", "Оқушы", "Student")
 TEACHER = T("Учитель", "Мұғалім", "Teacher")
 DATE = T("Дата", "Күні", "Date")
+# The count lines under the tables («Всего 5 классов»), shared by the reports that count the same things.
+ROWS_COUNT = T("Всего {n} {строка|строки|строк}", "Барлығы {n} жол", "Total: {n} rows")
+CLASSES_COUNT = T("Всего {n} {класс|класса|классов}", "Барлығы {n} сынып", "Total: {n} classes")
+STUDENTS_COUNT = T("Всего {n} {ученик|ученика|учеников}", "Барлығы {n} оқушы", "Total: {n} students")
+CLASS_SUBJECTS_COUNT = T(
+    "Всего {n} {строка|строки|строк} класс–предмет", "Барлығы {n} сынып–пән", "Total: {n} class subjects"
+)
 WEEKDAYS: tuple[Text, ...] = (
     T("Пн", "Дс", "Mon"),
     T("Вт", "Сс", "Tue"),
@@ -187,11 +194,14 @@ def school_report(*, not_taught: bool = False, **fields: Any) -> ReportDefinitio
     asyncpg prepares statements, and after a few runs PostgreSQL may switch to a generic plan that ignores
     the chosen organization and period; for one school's rows that plan can be a hundred times slower.
     `not_taught`: the report marks «не преподаётся» cells (`_na`); its methodology gets the line that says so.
+    Without `methodology`, it is read from the files `methodology/<id without "school.">.<lang>.txt`.
     """
+    if "methodology" not in fields:
+        fields["methodology"] = methodology(__file__, "methodology/" + fields["id"].removeprefix("school."))
     definition = ReportDefinition(section="school", requires_organization=True, **fields)
     if not_taught:
-        methodology = {k: f"{v} {NOT_TAUGHT_NOTE[k]}" for k, v in definition.methodology.items()}
-        definition = dataclasses.replace(definition, methodology=methodology)
+        noted = {k: f"{v} {NOT_TAUGHT_NOTE[k]}" for k, v in definition.methodology.items()}
+        definition = dataclasses.replace(definition, methodology=noted)
     inner = definition.query
 
     async def query(ctx: ReportContext) -> ReportResult:

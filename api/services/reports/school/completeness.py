@@ -23,7 +23,7 @@ from api.services.reports.engine import (
     percent,
     t,
 )
-from api.services.reports.kit import T, methodology
+from api.services.reports.kit import T
 from api.services.reports.school.common import (
     TIMED,
     in_org,
@@ -138,7 +138,6 @@ DATA_COMPLETENESS = school_report(
         Col("total", T("Всего", "Барлығы", "Total"), "int"),
         Col("pct", T("%", "%", "%"), "percent"),
     ),
-    methodology=methodology(__file__, "methodology/data_completeness"),
     query=completeness_query,
     count_label=T("Всего {n} {показатель|показателя|показателей}", "Барлығы {n} көрсеткіш", "Total: {n} indicators"),
 )

@@ -11,9 +11,10 @@ from sqlalchemy import func, literal, select
 from api.models import Homework, Lesson, SchoolClass, Subject
 from api.models.school import lesson_held
 from api.services.reports.engine import TOTAL, Col, ReportContext, ReportResult, Text, View, t
-from api.services.reports.kit import T, dec2
+from api.services.reports.kit import T, dec2, joined
 from api.services.reports.school.common import (
     CLASS,
+    ROWS_COUNT,
     SUBJECT,
     TIMED,
     WEEKDAYS,
@@ -68,10 +69,6 @@ def whole_minutes(num: int, den: int | None) -> int | None:
     """Minutes per day or per item in whole minutes, half up («18», not «18,00»); None when den is zero."""
     value = dec2(num, den)
     return None if value is None else int(value.quantize(Decimal(1), rounding=ROUND_HALF_UP))
-
-
-def _m(prefix: Text) -> Text:
-    return {k: prefix[k] + " " + RULES[k] for k in ("ru", "kk", "en")}
 
 
 def _homework_of(ls: Any) -> Any:
@@ -171,12 +168,13 @@ HOMEWORK_SCHOOL = school_report(
         Col("norm", NORM, "int"),
         Col("over", OVER, "int"),
     ),
-    methodology=_m(
+    methodology=joined(
         T(
             "Строка на каждую параллель: среднее по всем учебным дням всех её классов.",
             "Әр параллельге бір жол: оның барлық сыныптарының барлық оқу күндері бойынша орташа.",
             "A row per grade: the average over all school days of all its classes.",
-        )
+        ),
+        RULES,
     ),
     query=school_query,
     count_label=T("Всего {n} {параллель|параллели|параллелей}", "Барлығы {n} параллель", "Total: {n} grades"),
@@ -286,7 +284,7 @@ HOMEWORK_CLASSES = school_report(
         View("subjects", T("По предметам", "Пәндер бойынша", "By subject")),
     ),
     columns=classes_columns,
-    methodology=_m(
+    methodology=joined(
         T(
             "«По дням недели» — строка на класс: средняя нагрузка по учебным дням каждого дня недели, среднее за "
             "учебный день, норма параллели, дни сверх нормы. «По предметам» — строка на класс и предмет: число "
@@ -299,8 +297,9 @@ HOMEWORK_CLASSES = school_report(
             "average per school day, the grade's norm and days over it. «By subject»: a row per class and "
             "subject: homework items, minutes, minutes per item and the subject's share of the class's "
             "average load per school day.",
-        )
+        ),
+        RULES,
     ),
     query=classes_query,
-    count_label=T("Всего {n} {строка|строки|строк}", "Барлығы {n} жол", "Total: {n} rows"),
+    count_label=ROWS_COUNT,
 )

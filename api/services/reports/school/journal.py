@@ -11,7 +11,7 @@ from api.models import Homework, JournalChange, Lesson, Mark, Person, SchoolClas
 from api.models.school import LessonStatus, lesson_held
 from api.services.reports import localtime
 from api.services.reports.engine import TOTAL, Col, ReportContext, ReportResult, percent, t
-from api.services.reports.kit import T, full_name, methodology
+from api.services.reports.kit import T, full_name
 from api.services.reports.school.common import (
     CLASS,
     STUDENT,
@@ -127,7 +127,6 @@ JOURNAL_KEEPING = school_report(
         Col("pct_on_time", T("% оценок вовремя", "Уақытында қойылған %", "% marks on time"), "percent"),
         Col("late", T("Поздних записей", "Кеш жазбалар", "Late entries"), "int"),
     ),
-    methodology=methodology(__file__, "methodology/journal.keeping"),
     query=keeping_query,
     count_label=T("Всего {n} {учитель|учителя|учителей}", "Барлығы {n} мұғалім", "Total: {n} teachers"),
 )
@@ -225,7 +224,6 @@ JOURNAL_HISTORY = school_report(
         Col("change", T("Было → стало", "Болды → болды", "Old → new")),
         Col("action", T("Действие", "Әрекет", "Action")),
     ),
-    methodology=methodology(__file__, "methodology/journal.history"),
     query=history_query,
     count_label=T("Всего {n} {запись|записи|записей}", "Барлығы {n} жазба", "Total: {n} entries"),
     paginated=True,

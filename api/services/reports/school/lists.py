@@ -22,12 +22,13 @@ from api.models import (
 from api.models.aggregates import CATEGORY_RANKS
 from api.services.membership import member_on
 from api.services.reports.engine import Col, ReportContext, ReportResult, t
-from api.services.reports.kit import T, full_name, methodology
+from api.services.reports.kit import T, full_name
 from api.services.reports.localtime import fmt_local
 from api.services.reports.school.common import (
     CLASS,
     ORG,
     STUDENT,
+    STUDENTS_COUNT,
     class_name,
     in_org,
     school_report,
@@ -124,9 +125,8 @@ LISTS_STUDENTS = school_report(
         Col("last_visit", LAST_VISIT),
         Col("parents", T("Родители", "Ата-аналар", "Parents")),
     ),
-    methodology=methodology(__file__, "methodology/lists.students"),
     query=students_query,
-    count_label=T("Всего {n} {ученик|ученика|учеников}", "Барлығы {n} оқушы", "Total: {n} students"),
+    count_label=STUDENTS_COUNT,
     paginated=True,
 )
 
@@ -216,7 +216,6 @@ LISTS_STAFF = school_report(
         Col("registered", REGISTERED),
         Col("last_visit", LAST_VISIT),
     ),
-    methodology=methodology(__file__, "methodology/lists.staff"),
     query=staff_query,
     count_label=T("Всего {n} {сотрудник|сотрудника|сотрудников}", "Барлығы {n} қызметкер", "Total: {n} employees"),
     paginated=True,

@@ -8,10 +8,12 @@ from sqlalchemy import func, select, tuple_
 
 from api.models import Mark, SchoolClass, Subject
 from api.services.reports.engine import TOTAL, Col, ReportContext, ReportResult, View, percent, t
-from api.services.reports.kit import T, dec2, methodology
+from api.services.reports.kit import T, dec2
 from api.services.reports.school.common import (
     CLASS,
+    CLASSES_COUNT,
     ORG,
+    ROWS_COUNT,
     SUBJECT,
     TIMED,
     class_name,
@@ -136,9 +138,8 @@ MARKS_STATISTICS = school_report(
         View("classes", T("По классам и предметам", "Сыныптар мен пәндер бойынша", "By class and subject")),
     ),
     columns=statistics_columns,
-    methodology=methodology(__file__, "methodology/marks.statistics"),
     query=statistics_query,
-    count_label=T("Всего {n} {строка|строки|строк}", "Барлығы {n} жол", "Total: {n} rows"),
+    count_label=ROWS_COUNT,
 )
 
 
@@ -236,8 +237,7 @@ MARKS_AVERAGE = school_report(
         View("period", T("По итоговым оценкам", "Қорытынды бағалар бойынша", "By period marks")),
     ),
     columns=(Col("class", CLASS),),
-    methodology=methodology(__file__, "methodology/marks.average"),
     query=average_query,
-    count_label=T("Всего {n} {класс|класса|классов}", "Барлығы {n} сынып", "Total: {n} classes"),
+    count_label=CLASSES_COUNT,
     not_taught=True,
 )

@@ -16,9 +16,10 @@ from api.services.reports.engine import (
     ReportResult,
     t,
 )
-from api.services.reports.kit import T, full_name, methodology
+from api.services.reports.kit import T, full_name
 from api.services.reports.school.common import (
     CLASS,
+    CLASSES_COUNT,
     DATE,
     STUDENT,
     TIMED,
@@ -133,9 +134,8 @@ MOVEMENT_SUMMARY = school_report(
         Col("departed", T("Выбыло", "Кетті", "Departed"), "int"),
         Col("at_end", T("На конец периода", "Кезең соңында", "At period end"), "int"),
     ),
-    methodology=methodology(__file__, "methodology/movement.summary"),
     query=summary_query,
-    count_label=T("Всего {n} {класс|класса|классов}", "Барлығы {n} сынып", "Total: {n} classes"),
+    count_label=CLASSES_COUNT,
 )
 
 

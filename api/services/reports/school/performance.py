@@ -22,9 +22,10 @@ from api.services.reports.engine import (
     percent,
     t,
 )
-from api.services.reports.kit import T, dec2, methodology
+from api.services.reports.kit import T, dec2, joined, methodology
 from api.services.reports.school.common import (
     CLASS,
+    CLASSES_COUNT,
     ORG,
     class_name,
     in_org,
@@ -63,13 +64,6 @@ def graded(grade: Any) -> Any:
 
 
 RULES: Text = methodology(__file__, "methodology/performance.rules")
-
-
-def performance_methodology(prefix: Text, extra: Text | None = None) -> Text:
-    return {
-        k: prefix[k] + " " + RULES[k] + " " + UNGRADED[k] + ((" " + extra[k]) if extra else "")
-        for k in ("ru", "kk", "en")
-    }
 
 
 def ref_day(ctx: ReportContext, period: PeriodInfo) -> dt.date:
@@ -277,13 +271,15 @@ PERFORMANCE_SCHOOL = school_report(
     filters=(*ORG, "period_id"),
     views=VIEWS,
     columns=(Col("class", CLASS), *METRIC_COLUMNS),
-    methodology=performance_methodology(
+    methodology=joined(
         T(
             "Строка на каждый класс организации.",
             "Ұйымның әр сыныбына бір жол.",
             "A row per class of the organization.",
-        )
+        ),
+        RULES,
+        UNGRADED,
     ),
     query=school_query,
-    count_label=T("Всего {n} {класс|класса|классов}", "Барлығы {n} сынып", "Total: {n} classes"),
+    count_label=CLASSES_COUNT,
 )

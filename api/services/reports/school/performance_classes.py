@@ -8,9 +8,10 @@ from api.services.reports.engine import (
     ReportContext,
     ReportResult,
 )
-from api.services.reports.kit import T
+from api.services.reports.kit import T, joined
 from api.services.reports.school.common import (
     CLASS,
+    CLASS_SUBJECTS_COUNT,
     ORG,
     SUBJECT,
     resolve_period,
@@ -18,11 +19,12 @@ from api.services.reports.school.common import (
 )
 from api.services.reports.school.performance import (
     METRIC_COLUMNS,
+    RULES,
+    UNGRADED,
     VIEWS,
     class_subject_names,
     metric_values,
     metrics,
-    performance_methodology,
     student_subject_marks,
     totals_row,
 )
@@ -63,19 +65,19 @@ PERFORMANCE_CLASSES = school_report(
     filters=(*ORG, "period_id", "class_id", "subject_id"),
     views=VIEWS,
     columns=(Col("class", CLASS), Col("subject", SUBJECT), *METRIC_COLUMNS),
-    methodology=performance_methodology(
+    methodology=joined(
         T(
             "Строка на каждый предмет класса (выбранного или каждого); для предмета ученик классифицируется "
             "по своей оценке по этому предмету.",
             "Сыныптың әр пәніне бір жол.",
             "A row per subject of the class (the chosen one, or each); per subject a student is classified by "
             "their mark in that subject.",
-        )
+        ),
+        RULES,
+        UNGRADED,
     ),
     query=classes_query,
-    count_label=T(
-        "Всего {n} {строка|строки|строк} класс–предмет", "Барлығы {n} сынып–пән", "Total: {n} class subjects"
-    ),
+    count_label=CLASS_SUBJECTS_COUNT,
 )
 
 
@@ -99,15 +101,15 @@ PERFORMANCE_SUBJECT_TEACHER = school_report(
     filters=(*ORG, "period_id", "teacher_id", "class_id", "subject_id"),
     views=VIEWS,
     columns=(Col("class", CLASS), Col("subject", SUBJECT), *METRIC_COLUMNS),
-    methodology=performance_methodology(
+    methodology=joined(
         T(
             "Строка на каждую пару класс–предмет, где выбранный учитель назначен учителем предмета.",
             "Таңдалған мұғалім сабақ беретін әр сынып–пәнге бір жол.",
             "A row per class–subject the chosen teacher is assigned to.",
-        )
+        ),
+        RULES,
+        UNGRADED,
     ),
     query=subject_teacher_query,
-    count_label=T(
-        "Всего {n} {строка|строки|строк} класс–предмет", "Барлығы {n} сынып–пән", "Total: {n} class subjects"
-    ),
+    count_label=CLASS_SUBJECTS_COUNT,
 )

@@ -22,6 +22,7 @@ from api.services.reports.school.common import (
     CLASS,
     ORG,
     STUDENT,
+    STUDENTS_COUNT,
     class_name,
     in_org,
     resolve_period,
@@ -166,7 +167,7 @@ PERFORMANCE_STUDENTS = school_report(
         "holds every student. " + UNGRADED["en"],
     ),
     query=students_query,
-    count_label=T("Всего {n} {ученик|ученика|учеников}", "Барлығы {n} оқушы", "Total: {n} students"),
+    count_label=STUDENTS_COUNT,
     paginated=True,
     not_taught=True,
 )
@@ -293,5 +294,5 @@ PERFORMANCE_CLASS_TEACHER = school_report(
         + UNGRADED["en"],
     ),
     query=class_teacher_query,
-    count_label=T("Всего {n} {ученик|ученика|учеников}", "Барлығы {n} оқушы", "Total: {n} students"),
+    count_label=STUDENTS_COUNT,
 )
