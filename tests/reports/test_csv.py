@@ -137,3 +137,22 @@ def test_numbers_are_plain_with_a_dot_and_missing_is_empty() -> None:
         "2026-09-01",
         "true",
     ]
+
+
+async def test_a_file_over_the_export_row_limit_is_refused_naming_the_filters(
+    client: httpx.AsyncClient, db: AsyncSession, monkeypatch: Any
+) -> None:
+    from api.services.reports import service
+
+    w = await fx.world(db)
+    user = await fx.app_user(db, w.regional_body)
+    rows = len((await client.get("/api/v1/reports/registry", headers=fx.auth_headers(user))).json()["rows"])
+    assert rows >= 2
+    monkeypatch.setattr(service, "MAX_EXPORT_ROWS", rows - 1)
+    for fmt in ("csv", "xlsx"):
+        r = await client.get("/api/v1/reports/registry/export", params={"format": fmt}, headers=fx.auth_headers(user))
+        assert r.status_code == 422, (fmt, r.text)
+        assert r.json()["error"]["details"][0]["field"] == "filters"
+        assert f"more than {rows - 1} rows" in r.json()["error"]["message"]
+    monkeypatch.setattr(service, "MAX_EXPORT_ROWS", rows)
+    assert (await client.get("/api/v1/reports/registry/export", headers=fx.auth_headers(user))).status_code == 200
