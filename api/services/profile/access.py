@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -12,17 +12,32 @@ from api.models import Organization, Person, ProfileAdministrator, User
 from api.services.scope import Principal, get_org_in_scope
 
 
+class OwnedRow(Protocol):
+    """A row of one organization's profile (news, page, question, unit...)."""
+
+    organization_id: int
+
+
+Row = TypeVar("Row")
+Owned = TypeVar("Owned", bound=OwnedRow)
+
+
 def paging(page: int, page_size: int) -> tuple[int, int]:
     """(limit, offset) of a 1-based page."""
     return page_size, (page - 1) * page_size
 
 
+async def get_or_404(session: AsyncSession, model: type[Row], ident: int, what: str) -> Row:
+    """The row of `model` with this id; 404 "<what> <id> not found" when there is none."""
+    row = await session.get(model, ident)
+    if row is None:
+        raise NotFound(f"{what} {ident} not found")
+    return row
+
+
 async def get_public_org(session: AsyncSession, organization_id: int) -> Organization:
     """Any organization: profiles are public. 404 when it does not exist."""
-    org = await session.get(Organization, organization_id)
-    if org is None:
-        raise NotFound(f"organization {organization_id} not found")
-    return org
+    return await get_or_404(session, Organization, organization_id, "organization")
 
 
 def is_employee_of(principal: Principal | None, org: Organization) -> bool:
@@ -60,6 +75,24 @@ async def get_org_for_edit(session: AsyncSession, principal: Principal, organiza
             "only administrators of this organization's management body or its profile administrators may change it"
         )
     return org
+
+
+async def get_for_edit(
+    session: AsyncSession, principal: Principal, model: type[Owned], ident: int, what: str
+) -> tuple[Owned, Organization]:
+    """A row of a profile and its organization when the caller may edit that profile: 404 when the row does not
+    exist, then the answers of get_org_for_edit."""
+    row = await get_or_404(session, model, ident, what)
+    return row, await get_org_for_edit(session, principal, row.organization_id)
+
+
+async def delete_for_edit(
+    session: AsyncSession, principal: Principal, model: type[OwnedRow], ident: int, what: str
+) -> None:
+    """Delete a row of a profile the caller may edit (as get_for_edit)."""
+    row, _ = await get_for_edit(session, principal, model, ident, what)
+    await session.delete(row)
+    await session.flush()
 
 
 async def get_org_for_member(session: AsyncSession, principal: Principal, organization_id: int) -> Organization:

@@ -45,9 +45,8 @@ from api.schemas.profile.inform import (
 )
 from api.schemas.profile.inform import AnnouncementRead as AnnouncementSchema
 from api.services.profile.access import check_ids_unique, display_name, get_org_for_edit, paging
-from api.services.profile.files import file_read, store_upload
+from api.services.profile.files import delete_with_files, file_read, store_upload
 from api.services.scope import Principal, org_in_scope
-from api.services.storage import delete_after_commit, get_storage
 
 
 def and_subtree(sender_id: int) -> ColumnElement[bool]:
@@ -408,10 +407,7 @@ async def withdraw(
 async def delete(session: AsyncSession, settings: Settings, principal: Principal, announcement_id: int) -> None:
     """Delete an announcement with its recipients, reads and attachments."""
     a = await _sent_for_edit(session, principal, announcement_id)
-    keys = list(await session.scalars(select(StoredFile.storage_key).where(StoredFile.announcement_id == a.id)))
-    await session.delete(a)
-    await session.flush()
-    delete_after_commit(session, get_storage(settings), keys)
+    await delete_with_files(session, settings, a, StoredFile.announcement_id == a.id)
 
 
 async def attachment(session: AsyncSession, principal: Principal, file_id: int) -> StoredFile:
