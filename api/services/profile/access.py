@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, Protocol, TypeVar
 
 from sqlalchemy import func, select
@@ -119,12 +120,24 @@ def registered_sql() -> Any:
     return select(User.id).where(User.person_id == Person.id).exists()
 
 
+def _item_error(field: str, index: int, message: str, detail: str) -> InvalidInput:
+    """422 about one item of a list field, naming its index."""
+    return InvalidInput(field, message, details=[{"field": field, "index": index, "message": detail}])
+
+
 def check_ids_unique(ids: list[int], field: str) -> None:
     """422 when a list of ids repeats one."""
     seen: set[int] = set()
     for i, v in enumerate(ids):
         if v in seen:
-            raise InvalidInput(
-                field, f"id {v} is listed twice", details=[{"field": field, "index": i, "message": "repeated"}]
-            )
+            raise _item_error(field, i, f"id {v} is listed twice", "repeated")
         seen.add(v)
+
+
+def check_ids_allowed(
+    ids: list[int], allowed: set[int], field: str, message: Callable[[int], str], detail: str
+) -> None:
+    """422 naming the first id of the list (and its index) that is not among `allowed`."""
+    for i, v in enumerate(ids):
+        if v not in allowed:
+            raise _item_error(field, i, message(v), detail)

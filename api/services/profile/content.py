@@ -33,6 +33,7 @@ from api.services.membership import member_on
 from api.services.profile import admins
 from api.services.profile.access import (
     can_edit,
+    check_ids_allowed,
     check_ids_unique,
     delete_for_edit,
     display_name,
@@ -141,6 +142,13 @@ async def _images_by_news(session: AsyncSession, news_ids: list[int]) -> dict[in
     return out
 
 
+async def _insert(session: AsyncSession, row: object) -> None:
+    """Write a new row and read back what the database filled in (id, timestamps)."""
+    session.add(row)
+    await session.flush()
+    await session.refresh(row)
+
+
 def _news_read(n: NewsPost, images: list[StoredFile]) -> NewsRead:
     return NewsRead(
         id=n.id,
@@ -241,9 +249,7 @@ async def create_news(session: AsyncSession, principal: Principal, organization_
     )
     if data.published_at is not None:
         n.published_at = data.published_at
-    session.add(n)
-    await session.flush()
-    await session.refresh(n)
+    await _insert(session, n)
     return _news_read(n, [])
 
 
@@ -298,9 +304,7 @@ async def create_page(session: AsyncSession, principal: Principal, organization_
     p = ProfilePage(
         organization_id=org.id, title=data.title, body_html=clean_html(data.body_html), sort_order=(last or 0) + 1
     )
-    session.add(p)
-    await session.flush()
-    await session.refresh(p)
+    await _insert(session, p)
     return PageRead.model_validate(p)
 
 
@@ -328,13 +332,9 @@ async def order_pages(
     org = await get_org_for_edit(session, principal, organization_id)
     check_ids_unique(ids, "ids")
     existing = set(await session.scalars(select(ProfilePage.id).where(ProfilePage.organization_id == org.id)))
-    for i, page_id in enumerate(ids):
-        if page_id not in existing:
-            raise InvalidInput(
-                "ids",
-                f"page {page_id} is not a page of this organization",
-                details=[{"field": "ids", "index": i, "message": "unknown page"}],
-            )
+    check_ids_allowed(
+        ids, existing, "ids", lambda page_id: f"page {page_id} is not a page of this organization", "unknown page"
+    )
     if len(ids) != len(existing):
         raise InvalidInput("ids", f"list every page of the organization ({len(existing)}), not {len(ids)}")
     for pos, page_id in enumerate(ids):
@@ -370,9 +370,7 @@ async def post_wall(session: AsyncSession, principal: Principal, organization_id
         author_name=await display_name(session, principal),
         body_html=body,
     )
-    session.add(w)
-    await session.flush()
-    await session.refresh(w)
+    await _insert(session, w)
     return WallRead.model_validate(w)
 
 
