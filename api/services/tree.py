@@ -10,7 +10,7 @@ that closed keeps its history (`closed_on`) and leaves the current reports.
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar
 
 from fastapi import Request
 from sqlalchemy import func, select
@@ -334,10 +334,33 @@ async def list_districts(session: AsyncSession, region_id: int) -> list[District
     return [DistrictRead.model_validate(d, from_attributes=True) for d in rows]
 
 
-async def _geo_record(session: AsyncSession, request: Request, kind: str, target: int, change: str) -> None:
+Geo = TypeVar("Geo", Region, District)
+
+
+async def _save_geo(session: AsyncSession, request: Request, kind: str, row: Region | District, change: str) -> None:
+    """Write a created or changed region or district and audit it."""
+    session.add(row)
+    await session.flush()
     await audit.record(
-        session, request, action=GEOGRAPHY_CHANGE, target_kind=kind, target_id=target, details={"change": change}
+        session, request, action=GEOGRAPHY_CHANGE, target_kind=kind, target_id=row.id, details={"change": change}
     )
+
+
+async def _locked_geo(session: AsyncSession, model: type[Geo], ident: int, kind: str) -> Geo:
+    """A region or district locked for an update; 404 when there is none."""
+    row = await session.get(model, ident, with_for_update=True)
+    if row is None:
+        raise NotFound(f"{kind} {ident} not found")
+    return row
+
+
+def _apply_names(row: Region | District, data: RegionUpdate | DistrictUpdate) -> None:
+    """Set the fields the request gives; none of them may be emptied."""
+    for name in data.model_fields_set:
+        value = getattr(data, name)
+        if value is None:
+            raise InvalidInput(name, "must not be empty")
+        setattr(row, name, value)
 
 
 async def _unique_name(session: AsyncSession, model: Any, name_ru: str, own_id: int | None, **where: Any) -> None:
@@ -356,9 +379,7 @@ async def create_region(
     await _may_keep_region(session, principal, None)
     await _unique_name(session, Region, data.name_ru, None)
     region = Region(name_ru=data.name_ru, name_kk=data.name_kk, kind=data.kind)
-    session.add(region)
-    await session.flush()
-    await _geo_record(session, request, "region", region.id, "created")
+    await _save_geo(session, request, "region", region, "created")
     return RegionRead.model_validate(region, from_attributes=True)
 
 
@@ -366,18 +387,11 @@ async def update_region(
     session: AsyncSession, principal: Principal, request: Request, region_id: int, data: RegionUpdate
 ) -> RegionRead:
     await _may_keep_region(session, principal, None)
-    region = await session.get(Region, region_id, with_for_update=True)
-    if region is None:
-        raise NotFound(f"region {region_id} not found")
+    region = await _locked_geo(session, Region, region_id, "region")
     if data.name_ru is not None:
         await _unique_name(session, Region, data.name_ru, region.id)
-    for name in data.model_fields_set:
-        value = getattr(data, name)
-        if value is None:
-            raise InvalidInput(name, "must not be empty")
-        setattr(region, name, value)
-    await session.flush()
-    await _geo_record(session, request, "region", region.id, "updated")
+    _apply_names(region, data)
+    await _save_geo(session, request, "region", region, "updated")
     return RegionRead.model_validate(region, from_attributes=True)
 
 
@@ -389,28 +403,19 @@ async def create_district(
     await _may_keep_region(session, principal, data.region_id)
     await _unique_name(session, District, data.name_ru, None, region_id=data.region_id)
     district = District(region_id=data.region_id, name_ru=data.name_ru, name_kk=data.name_kk, kind=data.kind)
-    session.add(district)
-    await session.flush()
-    await _geo_record(session, request, "district", district.id, "created")
+    await _save_geo(session, request, "district", district, "created")
     return DistrictRead.model_validate(district, from_attributes=True)
 
 
 async def update_district(
     session: AsyncSession, principal: Principal, request: Request, district_id: int, data: DistrictUpdate
 ) -> DistrictRead:
-    district = await session.get(District, district_id, with_for_update=True)
-    if district is None:
-        raise NotFound(f"district {district_id} not found")
+    district = await _locked_geo(session, District, district_id, "district")
     await _may_keep_region(session, principal, district.region_id)
     if data.name_ru is not None:
         await _unique_name(session, District, data.name_ru, district.id, region_id=district.region_id)
-    for name in data.model_fields_set:
-        value = getattr(data, name)
-        if value is None:
-            raise InvalidInput(name, "must not be empty")
-        setattr(district, name, value)
-    await session.flush()
-    await _geo_record(session, request, "district", district.id, "updated")
+    _apply_names(district, data)
+    await _save_geo(session, request, "district", district, "updated")
     return DistrictRead.model_validate(district, from_attributes=True)
 
 

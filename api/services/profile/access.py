@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, Protocol, TypeVar
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -12,17 +13,32 @@ from api.models import Organization, Person, ProfileAdministrator, User
 from api.services.scope import Principal, get_org_in_scope
 
 
+class OwnedRow(Protocol):
+    """A row of one organization's profile (news, page, question, unit...)."""
+
+    organization_id: int
+
+
+Row = TypeVar("Row")
+Owned = TypeVar("Owned", bound=OwnedRow)
+
+
 def paging(page: int, page_size: int) -> tuple[int, int]:
     """(limit, offset) of a 1-based page."""
     return page_size, (page - 1) * page_size
 
 
+async def get_or_404(session: AsyncSession, model: type[Row], ident: int, what: str) -> Row:
+    """The row of `model` with this id; 404 "<what> <id> not found" when there is none."""
+    row = await session.get(model, ident)
+    if row is None:
+        raise NotFound(f"{what} {ident} not found")
+    return row
+
+
 async def get_public_org(session: AsyncSession, organization_id: int) -> Organization:
     """Any organization: profiles are public. 404 when it does not exist."""
-    org = await session.get(Organization, organization_id)
-    if org is None:
-        raise NotFound(f"organization {organization_id} not found")
-    return org
+    return await get_or_404(session, Organization, organization_id, "organization")
 
 
 def is_employee_of(principal: Principal | None, org: Organization) -> bool:
@@ -62,6 +78,24 @@ async def get_org_for_edit(session: AsyncSession, principal: Principal, organiza
     return org
 
 
+async def get_for_edit(
+    session: AsyncSession, principal: Principal, model: type[Owned], ident: int, what: str
+) -> tuple[Owned, Organization]:
+    """A row of a profile and its organization when the caller may edit that profile: 404 when the row does not
+    exist, then the answers of get_org_for_edit."""
+    row = await get_or_404(session, model, ident, what)
+    return row, await get_org_for_edit(session, principal, row.organization_id)
+
+
+async def delete_for_edit(
+    session: AsyncSession, principal: Principal, model: type[OwnedRow], ident: int, what: str
+) -> None:
+    """Delete a row of a profile the caller may edit (as get_for_edit)."""
+    row, _ = await get_for_edit(session, principal, model, ident, what)
+    await session.delete(row)
+    await session.flush()
+
+
 async def get_org_for_member(session: AsyncSession, principal: Principal, organization_id: int) -> Organization:
     """The organization when the caller is an employee of a body above (or at) it; 404 outside the subtree."""
     return await get_org_in_scope(session, principal, organization_id)
@@ -86,12 +120,24 @@ def registered_sql() -> Any:
     return select(User.id).where(User.person_id == Person.id).exists()
 
 
+def _item_error(field: str, index: int, message: str, detail: str) -> InvalidInput:
+    """422 about one item of a list field, naming its index."""
+    return InvalidInput(field, message, details=[{"field": field, "index": index, "message": detail}])
+
+
 def check_ids_unique(ids: list[int], field: str) -> None:
     """422 when a list of ids repeats one."""
     seen: set[int] = set()
     for i, v in enumerate(ids):
         if v in seen:
-            raise InvalidInput(
-                field, f"id {v} is listed twice", details=[{"field": field, "index": i, "message": "repeated"}]
-            )
+            raise _item_error(field, i, f"id {v} is listed twice", "repeated")
         seen.add(v)
+
+
+def check_ids_allowed(
+    ids: list[int], allowed: set[int], field: str, message: Callable[[int], str], detail: str
+) -> None:
+    """422 naming the first id of the list (and its index) that is not among `allowed`."""
+    for i, v in enumerate(ids):
+        if v not in allowed:
+            raise _item_error(field, i, message(v), detail)

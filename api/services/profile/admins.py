@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from api.errors import Forbidden, InvalidInput
 from api.models import Organization, Person, ProfileAdministrator, User
 from api.schemas.profile.page import AdminBrief, ProfileAdminsRead
-from api.services.profile.access import check_ids_unique, is_employee_of, person_name_sql
+from api.services.profile.access import check_ids_allowed, check_ids_unique, is_employee_of, person_name_sql
 from api.services.scope import Principal, get_org_in_scope
 
 MAX_PROFILE_ADMINS = 100
@@ -81,13 +81,13 @@ async def set_profile_admins(
             )
         )
     )
-    for i, uid in enumerate(user_ids):
-        if uid not in allowed:
-            raise InvalidInput(
-                "user_ids",
-                f"user {uid} is not an active employee of this body",
-                details=[{"field": "user_ids", "index": i, "message": "not an active employee of this body"}],
-            )
+    check_ids_allowed(
+        user_ids,
+        allowed,
+        "user_ids",
+        lambda uid: f"user {uid} is not an active employee of this body",
+        "not an active employee of this body",
+    )
     await session.execute(delete(ProfileAdministrator).where(ProfileAdministrator.organization_id == org.id))
     if user_ids:
         await session.execute(

@@ -10,7 +10,7 @@ from sqlalchemy.orm import InstrumentedAttribute
 
 from api.clock import today
 from api.config import Settings
-from api.errors import Forbidden, InvalidInput, NotFound
+from api.errors import Forbidden, InvalidInput
 from api.models import NewsPost, Organization, Person, ProfilePage, StaffPost, StoredFile, User, WallMessage
 from api.sanitize import clean_html, linkify_html
 from api.schemas.profile.base import LeaderBrief, OrgBrief
@@ -33,8 +33,12 @@ from api.services.membership import member_on
 from api.services.profile import admins
 from api.services.profile.access import (
     can_edit,
+    check_ids_allowed,
     check_ids_unique,
+    delete_for_edit,
     display_name,
+    get_for_edit,
+    get_or_404,
     get_org_for_edit,
     get_org_for_member,
     get_public_org,
@@ -43,9 +47,8 @@ from api.services.profile.access import (
     person_name_sql,
     registered_sql,
 )
-from api.services.profile.files import file_read
+from api.services.profile.files import delete_with_files, file_read
 from api.services.scope import Principal
-from api.services.storage import delete_after_commit, get_storage
 
 LEADER_ROLES = ("head", "deputy")
 
@@ -139,6 +142,13 @@ async def _images_by_news(session: AsyncSession, news_ids: list[int]) -> dict[in
     return out
 
 
+async def _insert(session: AsyncSession, row: object) -> None:
+    """Write a new row and read back what the database filled in (id, timestamps)."""
+    session.add(row)
+    await session.flush()
+    await session.refresh(row)
+
+
 def _news_read(n: NewsPost, images: list[StoredFile]) -> NewsRead:
     return NewsRead(
         id=n.id,
@@ -221,16 +231,9 @@ async def list_news(session: AsyncSession, organization_id: int, page: int, page
     return NewsList(items=[_news_read(n, images[n.id]) for n in rows], total=total, page=page, page_size=page_size)
 
 
-async def _news(session: AsyncSession, news_id: int) -> NewsPost:
-    n = await session.get(NewsPost, news_id)
-    if n is None:
-        raise NotFound(f"news {news_id} not found")
-    return n
-
-
 async def get_news(session: AsyncSession, news_id: int) -> NewsRead:
     """One news post with its images."""
-    n = await _news(session, news_id)
+    n = await get_or_404(session, NewsPost, news_id, "news")
     return _news_read(n, (await _images_by_news(session, [n.id]))[n.id])
 
 
@@ -246,16 +249,13 @@ async def create_news(session: AsyncSession, principal: Principal, organization_
     )
     if data.published_at is not None:
         n.published_at = data.published_at
-    session.add(n)
-    await session.flush()
-    await session.refresh(n)
+    await _insert(session, n)
     return _news_read(n, [])
 
 
 async def news_for_edit(session: AsyncSession, principal: Principal, news_id: int) -> NewsPost:
     """The news post when the caller may edit its organization."""
-    n = await _news(session, news_id)
-    await get_org_for_edit(session, principal, n.organization_id)
+    n, _ = await get_for_edit(session, principal, NewsPost, news_id, "news")
     return n
 
 
@@ -276,10 +276,7 @@ async def update_news(session: AsyncSession, principal: Principal, news_id: int,
 async def delete_news(session: AsyncSession, settings: Settings, principal: Principal, news_id: int) -> None:
     """Delete a news post and its images."""
     n = await news_for_edit(session, principal, news_id)
-    keys = list(await session.scalars(select(StoredFile.storage_key).where(StoredFile.news_id == n.id)))
-    await session.delete(n)
-    await session.flush()
-    delete_after_commit(session, get_storage(settings), keys)
+    await delete_with_files(session, settings, n, StoredFile.news_id == n.id)
 
 
 async def list_pages(session: AsyncSession, organization_id: int) -> list[PageBrief]:
@@ -293,16 +290,9 @@ async def list_pages(session: AsyncSession, organization_id: int) -> list[PageBr
     return [PageBrief.model_validate(p) for p in rows]
 
 
-async def _page(session: AsyncSession, page_id: int) -> ProfilePage:
-    p = await session.get(ProfilePage, page_id)
-    if p is None:
-        raise NotFound(f"page {page_id} not found")
-    return p
-
-
 async def get_page(session: AsyncSession, page_id: int) -> PageRead:
     """One interactive page."""
-    return PageRead.model_validate(await _page(session, page_id))
+    return PageRead.model_validate(await get_or_404(session, ProfilePage, page_id, "page"))
 
 
 async def create_page(session: AsyncSession, principal: Principal, organization_id: int, data: PageWrite) -> PageRead:
@@ -314,16 +304,13 @@ async def create_page(session: AsyncSession, principal: Principal, organization_
     p = ProfilePage(
         organization_id=org.id, title=data.title, body_html=clean_html(data.body_html), sort_order=(last or 0) + 1
     )
-    session.add(p)
-    await session.flush()
-    await session.refresh(p)
+    await _insert(session, p)
     return PageRead.model_validate(p)
 
 
 async def update_page(session: AsyncSession, principal: Principal, page_id: int, data: PageUpdate) -> PageRead:
     """Change an interactive page."""
-    p = await _page(session, page_id)
-    await get_org_for_edit(session, principal, p.organization_id)
+    p, _ = await get_for_edit(session, principal, ProfilePage, page_id, "page")
     if data.title is not None:
         p.title = data.title
     if data.body_html is not None:
@@ -335,10 +322,7 @@ async def update_page(session: AsyncSession, principal: Principal, page_id: int,
 
 async def delete_page(session: AsyncSession, principal: Principal, page_id: int) -> None:
     """Delete an interactive page."""
-    p = await _page(session, page_id)
-    await get_org_for_edit(session, principal, p.organization_id)
-    await session.delete(p)
-    await session.flush()
+    await delete_for_edit(session, principal, ProfilePage, page_id, "page")
 
 
 async def order_pages(
@@ -348,13 +332,9 @@ async def order_pages(
     org = await get_org_for_edit(session, principal, organization_id)
     check_ids_unique(ids, "ids")
     existing = set(await session.scalars(select(ProfilePage.id).where(ProfilePage.organization_id == org.id)))
-    for i, page_id in enumerate(ids):
-        if page_id not in existing:
-            raise InvalidInput(
-                "ids",
-                f"page {page_id} is not a page of this organization",
-                details=[{"field": "ids", "index": i, "message": "unknown page"}],
-            )
+    check_ids_allowed(
+        ids, existing, "ids", lambda page_id: f"page {page_id} is not a page of this organization", "unknown page"
+    )
     if len(ids) != len(existing):
         raise InvalidInput("ids", f"list every page of the organization ({len(existing)}), not {len(ids)}")
     for pos, page_id in enumerate(ids):
@@ -390,23 +370,13 @@ async def post_wall(session: AsyncSession, principal: Principal, organization_id
         author_name=await display_name(session, principal),
         body_html=body,
     )
-    session.add(w)
-    await session.flush()
-    await session.refresh(w)
+    await _insert(session, w)
     return WallRead.model_validate(w)
-
-
-async def _wall_message(session: AsyncSession, message_id: int) -> WallMessage:
-    w = await session.get(WallMessage, message_id)
-    if w is None:
-        raise NotFound(f"wall message {message_id} not found")
-    return w
 
 
 async def moderate_wall(session: AsyncSession, principal: Principal, message_id: int, hidden: bool) -> WallRead:
     """Hide or show a wall message (administrators)."""
-    w = await _wall_message(session, message_id)
-    await get_org_for_edit(session, principal, w.organization_id)
+    w, _ = await get_for_edit(session, principal, WallMessage, message_id, "wall message")
     w.hidden = hidden
     await session.flush()
     return WallRead.model_validate(w)
@@ -414,7 +384,7 @@ async def moderate_wall(session: AsyncSession, principal: Principal, message_id:
 
 async def delete_wall(session: AsyncSession, principal: Principal, message_id: int) -> None:
     """Delete a wall message: its author or an administrator of the organization."""
-    w = await _wall_message(session, message_id)
+    w = await get_or_404(session, WallMessage, message_id, "wall message")
     org = await get_org_for_member(session, principal, w.organization_id)
     if w.author_user_id != principal.user_id and not await can_edit(session, principal, org):
         raise Forbidden("only the author or an administrator may delete this message")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import Select, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.models import District, Organization, OrganizationType
@@ -11,17 +11,39 @@ from api.schemas.profile.structure import DirectoryRead, SubordinateRead
 BODY_KINDS = ("ministry", "regional_body", "district_body")
 
 
+def with_type_and_district() -> Select[Organization, str, str]:
+    """Organizations with the Russian names of their type and district (either may be missing)."""
+    return (
+        select(Organization, OrganizationType.name_ru, District.name_ru)
+        .outerjoin(OrganizationType, OrganizationType.id == Organization.type_id)
+        .outerjoin(District, District.id == Organization.district_id)
+    )
+
+
+def subordinate_read(
+    o: Organization, type_name: str | None, district_name: str | None, parent_id: int | None = None
+) -> SubordinateRead:
+    """An organization as a link to its profile (a row of with_type_and_district)."""
+    return SubordinateRead(
+        id=o.id,
+        name_ru=o.name_ru,
+        name_kk=o.name_kk,
+        short_name=o.short_name,
+        kind=o.kind,
+        type_name_ru=type_name,
+        district_name_ru=district_name,
+        profile_url=f"/o/{o.id}",
+        parent_id=parent_id,
+    )
+
+
 def _like(q: str) -> str:
     return "%" + q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
 
 
 async def directory(session: AsyncSession, q: str | None, limit: int) -> DirectoryRead:
     """Every management body, and the organizations whose name or district matches the query (public data)."""
-    base = (
-        select(Organization, OrganizationType.name_ru, District.name_ru)
-        .outerjoin(OrganizationType, OrganizationType.id == Organization.type_id)
-        .outerjoin(District, District.id == Organization.district_id)
-    )
+    base = with_type_and_district()
     bodies = (
         await session.execute(
             base.where(Organization.kind.in_(BODY_KINDS)).order_by(
@@ -56,19 +78,8 @@ async def directory(session: AsyncSession, q: str | None, limit: int) -> Directo
             )
         ]
 
-    def brief(o: Organization, type_name: str | None, district_name: str | None) -> SubordinateRead:
-        return SubordinateRead(
-            id=o.id,
-            name_ru=o.name_ru,
-            name_kk=o.name_kk,
-            short_name=o.short_name,
-            kind=o.kind,
-            type_name_ru=type_name,
-            district_name_ru=district_name,
-            profile_url=f"/o/{o.id}",
-            parent_id=o.parent_id,
-        )
-
     return DirectoryRead(
-        bodies=[brief(o, t, d) for o, t, d in bodies], items=[brief(o, t, d) for o, t, d in found], total=total
+        bodies=[subordinate_read(o, t, d, o.parent_id) for o, t, d in bodies],
+        items=[subordinate_read(o, t, d, o.parent_id) for o, t, d in found],
+        total=total,
     )

@@ -13,9 +13,8 @@ from api.schemas.profile.base import FileRead, OrgBrief
 from api.schemas.profile.documents import DocumentsRead, FileUpdate, FolderRead, FolderWrite
 from api.services.profile.access import can_edit, get_org_for_edit, get_public_org
 from api.services.profile.content import news_for_edit
-from api.services.profile.files import delete_file, file_read, store_upload
+from api.services.profile.files import delete_file, delete_with_bytes, file_read, store_upload
 from api.services.scope import Principal
-from api.services.storage import delete_after_commit, get_storage
 
 MAX_DEPTH = 10
 
@@ -117,10 +116,7 @@ async def delete_folder(session: AsyncSession, settings: Settings, principal: Pr
     """Delete a folder with everything in it."""
     f = await _folder(session, folder_id)
     await get_org_for_edit(session, principal, f.organization_id)
-    keys = await _subtree_keys(session, f)
-    await session.delete(f)
-    await session.flush()
-    delete_after_commit(session, get_storage(settings), keys)
+    await delete_with_bytes(session, settings, f, await _subtree_keys(session, f))
 
 
 async def upload_document(

@@ -10,7 +10,7 @@ from sqlalchemy import func, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.config import Settings
-from api.errors import InvalidInput, NotFound, TooManyRequests
+from api.errors import InvalidInput, TooManyRequests
 from api.models import Question
 from api.sanitize import clean_html
 from api.schemas.profile.base import OrgBrief
@@ -24,7 +24,14 @@ from api.schemas.profile.feedback import (
     QuestionWrite,
 )
 from api.schemas.profile.page import Contacts
-from api.services.profile.access import can_edit, get_org_for_edit, get_public_org, paging
+from api.services.profile.access import (
+    can_edit,
+    delete_for_edit,
+    get_for_edit,
+    get_org_for_edit,
+    get_public_org,
+    paging,
+)
 from api.services.profile.structure import list_reception
 from api.services.scope import Principal
 
@@ -106,17 +113,9 @@ async def list_questions(
     )
 
 
-async def _question(session: AsyncSession, question_id: int) -> Question:
-    q = await session.get(Question, question_id)
-    if q is None:
-        raise NotFound(f"question {question_id} not found")
-    return q
-
-
 async def answer(session: AsyncSession, principal: Principal, question_id: int, data: QuestionAnswer) -> QuestionRead:
     """Answer a question and/or publish it (a question is published only with an answer)."""
-    q = await _question(session, question_id)
-    await get_org_for_edit(session, principal, q.organization_id)
+    q, _ = await get_for_edit(session, principal, Question, question_id, "question")
     if data.answer_html is not None:
         cleaned = clean_html(data.answer_html)
         if not cleaned:
@@ -134,7 +133,4 @@ async def answer(session: AsyncSession, principal: Principal, question_id: int, 
 
 async def delete_question(session: AsyncSession, principal: Principal, question_id: int) -> None:
     """Delete a question (spam)."""
-    q = await _question(session, question_id)
-    await get_org_for_edit(session, principal, q.organization_id)
-    await session.delete(q)
-    await session.flush()
+    await delete_for_edit(session, principal, Question, question_id, "question")

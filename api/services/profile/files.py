@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import hashlib
+from typing import Any
 
 from fastapi import UploadFile
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.config import Settings
@@ -80,9 +82,20 @@ def read_bytes(settings: Settings, f: StoredFile) -> bytes:
     return get_storage(settings).get(f.storage_key)
 
 
-async def delete_file(session: AsyncSession, settings: Settings, f: StoredFile) -> None:
-    """Delete the row; the bytes go once the deletion has committed (a failed commit keeps both)."""
-    key = f.storage_key
-    await session.delete(f)
+async def delete_with_bytes(session: AsyncSession, settings: Settings, row: object, keys: list[str] | str) -> None:
+    """Delete the row (its files go with it); the stored bytes under `keys` go once the deletion has committed (a
+    failed commit keeps both)."""
+    await session.delete(row)
     await session.flush()
-    delete_after_commit(session, get_storage(settings), key)
+    delete_after_commit(session, get_storage(settings), keys)
+
+
+async def delete_with_files(session: AsyncSession, settings: Settings, row: object, *files_of_row: Any) -> None:
+    """Delete the row and, after the commit, the bytes of the stored files matching `files_of_row`."""
+    keys = list(await session.scalars(select(StoredFile.storage_key).where(*files_of_row)))
+    await delete_with_bytes(session, settings, row, keys)
+
+
+async def delete_file(session: AsyncSession, settings: Settings, f: StoredFile) -> None:
+    """Delete a stored file: the row, then its bytes once the deletion has committed."""
+    await delete_with_bytes(session, settings, f, f.storage_key)

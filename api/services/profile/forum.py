@@ -25,6 +25,8 @@ from api.schemas.profile.forum import (
 from api.services.profile.access import (
     can_edit,
     display_name,
+    get_for_edit,
+    get_or_404,
     get_org_for_edit,
     get_org_for_member,
     get_public_org,
@@ -103,9 +105,7 @@ async def create_section(
 
 
 async def _section(session: AsyncSession, section_id: int) -> tuple[ForumSection, Organization]:
-    s = await session.get(ForumSection, section_id)
-    if s is None:
-        raise NotFound(f"forum section {section_id} not found")
+    s = await get_or_404(session, ForumSection, section_id, "forum section")
     return s, await get_public_org(session, s.organization_id)
 
 
@@ -199,9 +199,7 @@ async def create_topic(session: AsyncSession, principal: Principal, section_id: 
 
 
 async def _topic(session: AsyncSession, topic_id: int) -> tuple[ForumTopic, Organization]:
-    t = await session.get(ForumTopic, topic_id)
-    if t is None:
-        raise NotFound(f"topic {topic_id} not found")
+    t = await get_or_404(session, ForumTopic, topic_id, "topic")
     return t, await get_public_org(session, t.organization_id)
 
 
@@ -267,9 +265,7 @@ async def _check_visible(session: AsyncSession, principal: Principal | None, p: 
 
 async def get_post(session: AsyncSession, principal: Principal | None, post_id: int) -> PostRead:
     """One post (its ETag is what an edit must send in If-Match)."""
-    p = await session.get(ForumPost, post_id)
-    if p is None:
-        raise NotFound(f"post {post_id} not found")
+    p = await get_or_404(session, ForumPost, post_id, "post")
     await _check_visible(session, principal, p)
     return post_read(p)
 
@@ -318,10 +314,7 @@ async def update_post(
 
 async def moderate_post(session: AsyncSession, principal: Principal, post_id: int, data: Moderation) -> PostRead:
     """Hide or show a post (administrators)."""
-    p = await session.get(ForumPost, post_id)
-    if p is None:
-        raise NotFound(f"post {post_id} not found")
-    await get_org_for_edit(session, principal, p.organization_id)
+    p, _ = await get_for_edit(session, principal, ForumPost, post_id, "post")
     if data.locked is not None:
         raise InvalidInput("locked", "posts are not locked; lock the topic")
     if data.hidden is not None:

@@ -44,10 +44,9 @@ from api.schemas.profile.inform import (
     TargetOrganization,
 )
 from api.schemas.profile.inform import AnnouncementRead as AnnouncementSchema
-from api.services.profile.access import check_ids_unique, display_name, get_org_for_edit, paging
-from api.services.profile.files import file_read, store_upload
+from api.services.profile.access import check_ids_allowed, check_ids_unique, display_name, get_org_for_edit, paging
+from api.services.profile.files import delete_with_files, file_read, store_upload
 from api.services.scope import Principal, org_in_scope
-from api.services.storage import delete_after_commit, get_storage
 
 
 def and_subtree(sender_id: int) -> ColumnElement[bool]:
@@ -55,36 +54,46 @@ def and_subtree(sender_id: int) -> ColumnElement[bool]:
     return Organization.path.contains([sender_id]) & (Organization.id != sender_id)
 
 
+async def _chosen(
+    session: AsyncSession,
+    model: type[District | OrganizationType],
+    ident: int | None,
+    field: str,
+    what: str,
+    a_what: str,
+) -> int:
+    """The id of the district or type a target names: 422 when it is missing or does not exist."""
+    if ident is None:
+        raise InvalidInput(field, f"choose {a_what}")
+    if await session.get(model, ident) is None:
+        raise InvalidInput(field, f"{what} {ident} does not exist")
+    return ident
+
+
 async def _recipient_ids(session: AsyncSession, sender: Organization, data: AnnouncementWrite) -> list[int]:
     t = data.target
     base = select(Organization.id).where(and_subtree(sender.id))
     if t.kind == "district":
-        if t.district_id is None:
-            raise InvalidInput("target.district_id", "choose a district")
-        if await session.get(District, t.district_id) is None:
-            raise InvalidInput("target.district_id", f"district {t.district_id} does not exist")
-        base = base.where(Organization.district_id == t.district_id)
+        district_id = await _chosen(session, District, t.district_id, "target.district_id", "district", "a district")
+        base = base.where(Organization.district_id == district_id)
     elif t.kind == "type":
-        if t.type_id is None:
-            raise InvalidInput("target.type_id", "choose an organization type")
-        if await session.get(OrganizationType, t.type_id) is None:
-            raise InvalidInput("target.type_id", f"organization type {t.type_id} does not exist")
-        base = base.where(Organization.type_id == t.type_id)
+        type_id = await _chosen(
+            session, OrganizationType, t.type_id, "target.type_id", "organization type", "an organization type"
+        )
+        base = base.where(Organization.type_id == type_id)
     elif t.kind == "list":
         ids = t.organization_ids or []
         if not ids:
             raise InvalidInput("target.organization_ids", "list at least one organization")
         check_ids_unique(ids, "target.organization_ids")
         found = set(await session.scalars(base.where(Organization.id.in_(ids))))
-        for i, oid in enumerate(ids):
-            if oid not in found:
-                raise InvalidInput(
-                    "target.organization_ids",
-                    f"organization {oid} is not subordinate to the sender",
-                    details=[
-                        {"field": "target.organization_ids", "index": i, "message": "not subordinate to the sender"}
-                    ],
-                )
+        check_ids_allowed(
+            ids,
+            found,
+            "target.organization_ids",
+            lambda oid: f"organization {oid} is not subordinate to the sender",
+            "not subordinate to the sender",
+        )
         return ids
     found_ids = list(await session.scalars(base.order_by(Organization.id)))
     if not found_ids:
@@ -408,10 +417,7 @@ async def withdraw(
 async def delete(session: AsyncSession, settings: Settings, principal: Principal, announcement_id: int) -> None:
     """Delete an announcement with its recipients, reads and attachments."""
     a = await _sent_for_edit(session, principal, announcement_id)
-    keys = list(await session.scalars(select(StoredFile.storage_key).where(StoredFile.announcement_id == a.id)))
-    await session.delete(a)
-    await session.flush()
-    delete_after_commit(session, get_storage(settings), keys)
+    await delete_with_files(session, settings, a, StoredFile.announcement_id == a.id)
 
 
 async def attachment(session: AsyncSession, principal: Principal, file_id: int) -> StoredFile:

@@ -6,7 +6,7 @@ from sqlalchemy import exists, literal, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.errors import InvalidInput, NotFound
-from api.models import District, Organization, OrganizationType, Person, ReceptionHour, StaffPost, StructuralUnit
+from api.models import Organization, Person, ReceptionHour, StaffPost, StructuralUnit
 from api.schemas.profile.base import OrgBrief
 from api.schemas.profile.structure import (
     LeaderPage,
@@ -14,12 +14,19 @@ from api.schemas.profile.structure import (
     ReceptionRead,
     ReceptionWrite,
     StructureRead,
-    SubordinateRead,
     UnitRead,
     UnitWrite,
 )
-from api.services.profile.access import get_org_for_edit, get_public_org, person_name_sql, registered_sql
+from api.services.profile.access import (
+    delete_for_edit,
+    get_for_edit,
+    get_org_for_edit,
+    get_public_org,
+    person_name_sql,
+    registered_sql,
+)
 from api.services.profile.content import current_post, holds_post_in, leaders
+from api.services.profile.directory import subordinate_read, with_type_and_district
 from api.services.scope import Principal
 
 
@@ -55,9 +62,7 @@ async def get_structure(session: AsyncSession, organization_id: int) -> Structur
     org = await get_public_org(session, organization_id)
     subs = (
         await session.execute(
-            select(Organization, OrganizationType.name_ru, District.name_ru)
-            .outerjoin(OrganizationType, OrganizationType.id == Organization.type_id)
-            .outerjoin(District, District.id == Organization.district_id)
+            with_type_and_district()
             .where(Organization.parent_id == org.id)
             .order_by(Organization.name_ru, Organization.id)
         )
@@ -65,19 +70,7 @@ async def get_structure(session: AsyncSession, organization_id: int) -> Structur
     return StructureRead(
         organization=OrgBrief.model_validate(org),
         units=await _unit_reads(session, org.id),
-        subordinates=[
-            SubordinateRead(
-                id=o.id,
-                name_ru=o.name_ru,
-                name_kk=o.name_kk,
-                short_name=o.short_name,
-                kind=o.kind,
-                type_name_ru=type_name,
-                district_name_ru=district_name,
-                profile_url=f"/o/{o.id}",
-            )
-            for o, type_name, district_name in subs
-        ],
+        subordinates=[subordinate_read(o, type_name, district_name) for o, type_name, district_name in subs],
         leaders=await leaders(session, org),
     )
 
@@ -119,17 +112,9 @@ async def create_unit(session: AsyncSession, principal: Principal, organization_
     return (await _unit_reads(session, org.id, unit.id))[0]
 
 
-async def _unit(session: AsyncSession, unit_id: int) -> StructuralUnit:
-    unit = await session.get(StructuralUnit, unit_id)
-    if unit is None:
-        raise NotFound(f"unit {unit_id} not found")
-    return unit
-
-
 async def update_unit(session: AsyncSession, principal: Principal, unit_id: int, data: UnitWrite) -> UnitRead:
     """Replace a structural unit's fields."""
-    unit = await _unit(session, unit_id)
-    org = await get_org_for_edit(session, principal, unit.organization_id)
+    unit, org = await get_for_edit(session, principal, StructuralUnit, unit_id, "unit")
     await _check_person(session, data.head_person_id, org, "head_person_id")
     await _check_parent_unit(session, data.parent_unit_id, org, unit.id)
     for k, v in data.model_dump().items():
@@ -140,10 +125,7 @@ async def update_unit(session: AsyncSession, principal: Principal, unit_id: int,
 
 async def delete_unit(session: AsyncSession, principal: Principal, unit_id: int) -> None:
     """Delete a structural unit (and the units inside it)."""
-    unit = await _unit(session, unit_id)
-    await get_org_for_edit(session, principal, unit.organization_id)
-    await session.delete(unit)
-    await session.flush()
+    await delete_for_edit(session, principal, StructuralUnit, unit_id, "unit")
 
 
 async def list_reception(session: AsyncSession, organization_id: int) -> list[ReceptionRead]:
@@ -211,19 +193,11 @@ async def create_reception(
     return ReceptionRead.model_validate(r)
 
 
-async def _reception(session: AsyncSession, reception_id: int) -> ReceptionHour:
-    r = await session.get(ReceptionHour, reception_id)
-    if r is None:
-        raise NotFound(f"reception entry {reception_id} not found")
-    return r
-
-
 async def update_reception(
     session: AsyncSession, principal: Principal, reception_id: int, data: ReceptionWrite
 ) -> ReceptionRead:
     """Replace a reception schedule entry."""
-    r = await _reception(session, reception_id)
-    org = await get_org_for_edit(session, principal, r.organization_id)
+    r, org = await get_for_edit(session, principal, ReceptionHour, reception_id, "reception entry")
     await _check_person(session, data.person_id, org, "person_id")
     for k, v in data.model_dump().items():
         setattr(r, k, v)
@@ -233,10 +207,7 @@ async def update_reception(
 
 async def delete_reception(session: AsyncSession, principal: Principal, reception_id: int) -> None:
     """Delete a reception schedule entry."""
-    r = await _reception(session, reception_id)
-    await get_org_for_edit(session, principal, r.organization_id)
-    await session.delete(r)
-    await session.flush()
+    await delete_for_edit(session, principal, ReceptionHour, reception_id, "reception entry")
 
 
 async def staff_for_edit(session: AsyncSession, principal: Principal, organization_id: int) -> list[PersonBrief]:
