@@ -133,10 +133,30 @@ async def create_token(
     session.add(row)
     await session.flush()
     await session.refresh(row, ["created_at"])
+    await _record_token_event(
+        session,
+        request,
+        TOKEN_CREATE,
+        row,
+        {"kinds": row.kinds},
+        actor=None if created_by is not None else COMMAND_LINE,
+    )
+    return row, token
+
+
+async def _record_token_event(
+    session: AsyncSession,
+    request: Request | None,
+    action: str,
+    row: ApiToken,
+    extra: dict[str, object] | None = None,
+    actor: audit.Actor | None = None,
+) -> None:
+    """Audit an event of a token, described by its name, system, scopes (and `extra`) and prefix, never the secret."""
     await audit.record(
         session,
         request,
-        action=TOKEN_CREATE,
+        action=action,
         target_kind="api_token",
         target_id=row.id,
         organization_id=row.organization_id,
@@ -144,12 +164,11 @@ async def create_token(
             "name": row.name,
             "external_system": row.external_system,
             "scopes": row.scopes,
-            "kinds": row.kinds,
+            **(extra or {}),
             "token_prefix": row.token_prefix,
         },
-        actor=None if created_by is not None else COMMAND_LINE,
+        actor=actor,
     )
-    return row, token
 
 
 async def list_tokens(session: AsyncSession, principal: Principal) -> list[ApiToken]:
@@ -185,20 +204,7 @@ async def revoke_token(
     if row.revoked_at is None:
         row.revoked_at = datetime.now(UTC)
         await session.flush()
-        await audit.record(
-            session,
-            request,
-            action=TOKEN_REVOKE,
-            target_kind="api_token",
-            target_id=row.id,
-            organization_id=row.organization_id,
-            details={
-                "name": row.name,
-                "external_system": row.external_system,
-                "scopes": row.scopes,
-                "token_prefix": row.token_prefix,
-            },
-        )
+        await _record_token_event(session, request, TOKEN_REVOKE, row)
     return row
 
 
