@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -70,32 +71,28 @@ def new_token() -> str:
 SCOPES = ("read", "write")
 
 
-def _check_scopes(scopes: list[str]) -> list[str]:
+def _known(field: str, values: list[str], allowed: Sequence[str], what: str, if_none: str) -> list[str]:
+    """The distinct values, sorted; 422 naming (by index) each one not `allowed`, or saying `if_none` for none."""
     details = [
-        {"field": f"scopes.{i}", "message": f"unknown scope {s!r}; one of {', '.join(SCOPES)}"}
-        for i, s in enumerate(scopes)
-        if s not in SCOPES
+        {"field": f"{field}.{i}", "message": f"unknown {what} {v!r}; one of {', '.join(allowed)}"}
+        for i, v in enumerate(values)
+        if v not in allowed
     ]
     if details:
-        raise InvalidInput("scopes", details[0]["message"], details=details)
-    if not scopes:
-        raise InvalidInput("scopes", "name at least one scope: read, write")
-    return sorted(set(scopes))
+        raise InvalidInput(field, details[0]["message"], details=details)
+    if not values:
+        raise InvalidInput(field, if_none)
+    return sorted(set(values))
+
+
+def _check_scopes(scopes: list[str]) -> list[str]:
+    return _known("scopes", scopes, SCOPES, "scope", "name at least one scope: read, write")
 
 
 def _check_kinds(kinds: list[str], scopes: list[str]) -> list[str]:
     if not kinds and "write" not in scopes:
         return []  # a read-only token writes nothing
-    details = [
-        {"field": f"kinds.{i}", "message": f"unknown entity kind {k!r}; one of {', '.join(KINDS)}"}
-        for i, k in enumerate(kinds)
-        if k not in KINDS
-    ]
-    if details:
-        raise InvalidInput("kinds", details[0]["message"], details=details)
-    if not kinds:
-        raise InvalidInput("kinds", "name at least one entity kind")
-    return sorted(set(kinds))
+    return _known("kinds", kinds, KINDS, "entity kind", "name at least one entity kind")
 
 
 async def create_token(
