@@ -144,6 +144,29 @@ async def record(session: AsyncSession, request: Request | None, **fields: Unpac
     return event
 
 
+async def _record_about(
+    session: AsyncSession,
+    request: Request | None,
+    action: str,
+    target: tuple[str, int],
+    organization_id: int,
+    details: dict[str, Any],
+    actor: Actor | None,
+) -> AuditEvent:
+    """An event about one target (kind, id) that counts for one organization."""
+    target_kind, target_id = target
+    return await record(
+        session,
+        request,
+        action=action,
+        target_kind=target_kind,
+        target_id=target_id,
+        organization_id=organization_id,
+        details=details,
+        actor=actor,
+    )
+
+
 async def record_account_change(
     session: AsyncSession,
     request: Request | None,
@@ -153,16 +176,20 @@ async def record_account_change(
     actor: Actor | None = None,
 ) -> AuditEvent:
     """An account.change event about one account; `details["change"]` says what (created, updated, password…)."""
-    return await record(
-        session,
-        request,
-        action=ACCOUNT_CHANGE,
-        target_kind="user",
-        target_id=user_id,
-        organization_id=organization_id,
-        details=details,
-        actor=actor,
-    )
+    return await _record_about(session, request, ACCOUNT_CHANGE, ("user", user_id), organization_id, details, actor)
+
+
+async def record_organization_event(
+    session: AsyncSession,
+    request: Request | None,
+    action: str,
+    organization_id: int,
+    details: dict[str, Any],
+    actor: Actor | None = None,
+) -> AuditEvent:
+    """An event about one organization, counted for that organization."""
+    target = ("organization", organization_id)
+    return await _record_about(session, request, action, target, organization_id, details, actor)
 
 
 async def record_now(request: Request, **fields: Unpack[EventFields]) -> bool:
