@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import importlib
 import sys
 from collections.abc import Callable
 
@@ -70,138 +71,66 @@ def _migrate(_: argparse.Namespace) -> int:
     return 0
 
 
-def _create_token_args(parser: argparse.ArgumentParser) -> None:
-    from api.cli.tokens import add_create_token_arguments
-
-    add_create_token_arguments(parser)
-
-
-def _create_token(args: argparse.Namespace) -> int:
-    from api.cli.tokens import run_create_token
-
-    return run_create_token(args)
-
-
 def _no_args(_: argparse.ArgumentParser) -> None:
     return None
 
 
-def _create_user_args(parser: argparse.ArgumentParser) -> None:
-    from api.cli.accounts import add_create_user_arguments
-
-    add_create_user_arguments(parser)
+AddArguments = Callable[[argparse.ArgumentParser], None]
+Run = Callable[[argparse.Namespace], int]
 
 
-def _create_user(args: argparse.Namespace) -> int:
-    from api.cli.accounts import run_create_user
+def _lazy(module: str, add_arguments: str, run: str) -> tuple[AddArguments, Run]:
+    """A command of `module`, imported when it is used (a command's imports stay out of the others' start-up)."""
 
-    return run_create_user(args)
+    def add(parser: argparse.ArgumentParser) -> None:
+        getattr(importlib.import_module(module), add_arguments)(parser)
 
+    def call(args: argparse.Namespace) -> int:
+        return int(getattr(importlib.import_module(module), run)(args))
 
-def _demo_args(parser: argparse.ArgumentParser) -> None:
-    from api.cli.demo import add_arguments
-
-    add_arguments(parser)
-
-
-def _demo(args: argparse.Namespace) -> int:
-    from api.cli.demo import run
-
-    return run(args)
-
-
-def _init_args(parser: argparse.ArgumentParser) -> None:
-    from api.services.setup import add_init_arguments
-
-    add_init_arguments(parser)
-
-
-def _init(args: argparse.Namespace) -> int:
-    from api.services.setup import run_init
-
-    return run_init(args)
-
-
-def _check_args(parser: argparse.ArgumentParser) -> None:
-    from api.services.settings_check import add_check_arguments
-
-    add_check_arguments(parser)
-
-
-def _check(args: argparse.Namespace) -> int:
-    from api.services.settings_check import run_check
-
-    return run_check(args)
-
-
-def _feed_prune_args(parser: argparse.ArgumentParser) -> None:
-    from api.services.feed import add_prune_arguments
-
-    add_prune_arguments(parser)
-
-
-def _feed_prune(args: argparse.Namespace) -> int:
-    from api.services.feed import run_prune
-
-    return run_prune(args)
-
-
-def _export_args(parser: argparse.ArgumentParser) -> None:
-    from api.cli.datapackage import add_export_arguments
-
-    add_export_arguments(parser)
-
-
-def _export(args: argparse.Namespace) -> int:
-    from api.cli.datapackage import run_export
-
-    return run_export(args)
-
-
-def _import_args(parser: argparse.ArgumentParser) -> None:
-    from api.cli.datapackage import add_import_arguments
-
-    add_import_arguments(parser)
-
-
-def _import(args: argparse.Namespace) -> int:
-    from api.cli.datapackage import run_import
-
-    return run_import(args)
+    return add, call
 
 
 # name -> (help, add_arguments(parser), run(args) -> exit code)
-COMMANDS: dict[str, tuple[str, Callable[[argparse.ArgumentParser], None], Callable[[argparse.Namespace], int]]] = {
+COMMANDS: dict[str, tuple[str, AddArguments, Run]] = {
     "serve": (
         "migrate once, then serve the app with --workers processes (embedded database unless DATABASE_URL is set)",
         _serve_args,
         _serve,
     ),
     "migrate": ("bring the database to the migration heads", _no_args, _migrate),
-    "feed-prune": ("prune the change feed's log to its retention (--days, default 90)", _feed_prune_args, _feed_prune),
-    "create-token": ("create an API token for a school system (printed once)", _create_token_args, _create_token),
+    "feed-prune": (
+        "prune the change feed's log to its retention (--days, default 90)",
+        *_lazy("api.cli.feed", "add_prune_arguments", "run_prune"),
+    ),
+    "create-token": (
+        "create an API token for a school system (printed once)",
+        *_lazy("api.cli.tokens", "add_create_token_arguments", "run_create_token"),
+    ),
     "create-user": (
         "create an account of a management body (the first administrator)",
-        _create_user_args,
-        _create_user,
+        *_lazy("api.cli.accounts", "add_create_user_arguments", "run_create_user"),
     ),
     "init": (
         "first run of a real install: the top body (ministry or regional body) and its first administrator",
-        _init_args,
-        _init,
+        *_lazy("api.cli.init", "add_init_arguments", "run_init"),
     ),
     "check": (
         "print what is unsafe or missing in the settings (non-zero exit in prod when unsafe)",
-        _check_args,
-        _check,
+        *_lazy("api.services.settings_check", "add_check_arguments", "run_check"),
     ),
-    "demo": ("load the deterministic demo region (seed, scale, --reset)", _demo_args, _demo),
+    "demo": (
+        "load the deterministic demo region (seed, scale, --reset)",
+        *_lazy("api.cli.demo", "add_arguments", "run"),
+    ),
     "export": (
         "write the data of an organization's subtree as a Frictionless data package (zip)",
-        _export_args,
-        _export,
+        *_lazy("api.cli.datapackage", "add_export_arguments", "run_export"),
     ),
-    "import": ("load a package written by export into an empty instance", _import_args, _import),
+    "import": (
+        "load a package written by export into an empty instance",
+        *_lazy("api.cli.datapackage", "add_import_arguments", "run_import"),
+    ),
 }
 
 

@@ -9,7 +9,7 @@ import os
 import sys
 
 from api.models.people import AppRole
-from api.schemas.auth import AccountCreate, AccountRead
+from api.schemas.auth import AccountCreate
 from api.services.accounts import create_account
 
 
@@ -29,7 +29,7 @@ def run_create_user(args: argparse.Namespace) -> int:
     """Create an account from the command line (the first administrator); no scope applies."""
     from pydantic import ValidationError
 
-    from api.db import make_engine, migrate, resolve_database_url, sessionmaker_for
+    from api.cli.session import in_migrated_session
     from api.errors import DomainError
 
     password = args.password or os.environ.get("BILIM_NEW_PASSWORD") or getpass.getpass("password: ")
@@ -52,20 +52,8 @@ def run_create_user(args: argparse.Namespace) -> int:
             print(f"error: {field}: {err['msg']}", file=sys.stderr)
         return 2
 
-    async def _run() -> AccountRead:
-        url = resolve_database_url()
-        await migrate(url)
-        engine = make_engine(url)
-        try:
-            async with sessionmaker_for(engine)() as session:
-                account = await create_account(session, None, None, data)
-                await session.commit()
-                return account
-        finally:
-            await engine.dispose()
-
     try:
-        account = asyncio.run(_run())
+        account = asyncio.run(in_migrated_session(lambda session: create_account(session, None, None, data)))
     except DomainError as exc:
         print(f"error: {exc.message}", file=sys.stderr)
         return 2

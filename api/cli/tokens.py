@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 import asyncio
 
+from sqlalchemy.ext.asyncio import AsyncSession
+
 from api.services.integration.tokens import KINDS
 
 
@@ -37,28 +39,24 @@ def _kinds(args: argparse.Namespace, scopes: list[str]) -> list[str]:
 
 
 async def _create(args: argparse.Namespace) -> str:
-    from api.db import make_engine, migrate, resolve_database_url, sessionmaker_for
+    from api.cli.session import in_migrated_session
     from api.services.integration.tokens import create_token
 
     scopes = _split(args.scopes)
-    url = resolve_database_url()
-    await migrate(url)
-    engine = make_engine(url)
-    try:
-        async with sessionmaker_for(engine)() as session:
-            _, token = await create_token(
-                session,
-                name=args.name,
-                organization_id=args.organization_id,
-                external_system=args.system,
-                kinds=_kinds(args, scopes),
-                scopes=scopes,
-                created_by=None,
-            )
-            await session.commit()
-            return token
-    finally:
-        await engine.dispose()
+
+    async def create(session: AsyncSession) -> str:
+        _, token = await create_token(
+            session,
+            name=args.name,
+            organization_id=args.organization_id,
+            external_system=args.system,
+            kinds=_kinds(args, scopes),
+            scopes=scopes,
+            created_by=None,
+        )
+        return token
+
+    return await in_migrated_session(create)
 
 
 def run_create_token(args: argparse.Namespace) -> int:

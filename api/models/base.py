@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import DateTime, MetaData, String, func
+from sqlalchemy import DateTime, ForeignKeyConstraint, MetaData, String, func
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 NAMING_CONVENTION = {
@@ -41,3 +41,33 @@ class ExternalIdMixin:
 
     external_system: Mapped[str | None] = mapped_column(String(64))
     external_id: Mapped[str | None] = mapped_column(String(128))
+
+
+class ReferenceItemMixin:
+    """An item of a reference list: a code and its names in the three languages."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(64), unique=True)
+    name_ru: Mapped[str] = mapped_column(String(255))
+    name_kk: Mapped[str] = mapped_column(String(255))
+    name_en: Mapped[str] = mapped_column(String(255))
+
+
+def class_in_school(table: str, ondelete: str = "CASCADE") -> ForeignKeyConstraint:
+    """(class_id, organization_id) → classes: the row's class is a class of the row's school."""
+    return ForeignKeyConstraint(
+        ["class_id", "organization_id"],
+        ["classes.id", "classes.organization_id"],
+        name=f"fk_{table}_class_organization",
+        ondelete=ondelete,
+    )
+
+
+def lesson_of_class(table: str) -> ForeignKeyConstraint:
+    """(lesson_id, class_id) → lessons: the row's lesson is a lesson of the row's class."""
+    return ForeignKeyConstraint(
+        ["lesson_id", "class_id"],
+        ["lessons.id", "lessons.class_id"],
+        name=f"fk_{table}_lesson_class",
+        ondelete="CASCADE",
+    )

@@ -12,7 +12,6 @@ from sqlalchemy import (
     Date,
     DateTime,
     ForeignKey,
-    ForeignKeyConstraint,
     Index,
     Integer,
     SmallInteger,
@@ -22,7 +21,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from api.models.base import Base, ExternalIdMixin, enum_check
+from api.models.base import Base, ExternalIdMixin, class_in_school, enum_check, lesson_of_class
 
 
 class MarkKind(enum.StrEnum):
@@ -84,18 +83,8 @@ class Mark(ExternalIdMixin, Base):
         CheckConstraint("kind NOT IN ('quarter', 'year') OR period_id IS NOT NULL", name="period_mark_has_period"),
         CheckConstraint("kind <> 'current' OR lesson_id IS NOT NULL", name="current_mark_has_lesson"),
         UniqueConstraint("external_system", "external_id"),
-        ForeignKeyConstraint(
-            ["class_id", "organization_id"],
-            ["classes.id", "classes.organization_id"],
-            name="fk_marks_class_organization",
-            ondelete="CASCADE",
-        ),
-        ForeignKeyConstraint(
-            ["lesson_id", "class_id"],
-            ["lessons.id", "lessons.class_id"],
-            name="fk_marks_lesson_class",
-            ondelete="CASCADE",
-        ),
+        class_in_school("marks"),
+        lesson_of_class("marks"),
         Index("ix_marks_class_subject_date", "class_id", "subject_id", "date"),
         Index("ix_marks_student_id", "student_person_id"),
         Index("ix_marks_lesson_id", "lesson_id"),
@@ -153,12 +142,7 @@ class Absence(ExternalIdMixin, Base):
         CheckConstraint(enum_check("reason", AbsenceReason), name="reason"),
         UniqueConstraint("student_person_id", "lesson_id"),
         UniqueConstraint("external_system", "external_id"),
-        ForeignKeyConstraint(
-            ["lesson_id", "class_id"],
-            ["lessons.id", "lessons.class_id"],
-            name="fk_absences_lesson_class",
-            ondelete="CASCADE",
-        ),
+        lesson_of_class("absences"),
         Index("ix_absences_class_date", "class_id", "date"),
         Index("ix_absences_organization_date", "organization_id", "date"),
     )
@@ -180,12 +164,7 @@ class Movement(ExternalIdMixin, Base):
     __table_args__ = (
         CheckConstraint(enum_check("kind", MovementKind), name="kind"),
         UniqueConstraint("external_system", "external_id"),
-        ForeignKeyConstraint(
-            ["class_id", "organization_id"],
-            ["classes.id", "classes.organization_id"],
-            name="fk_movements_class_organization",
-            ondelete="SET NULL (class_id)",
-        ),
+        class_in_school("movements", ondelete="SET NULL (class_id)"),
         Index("ix_movements_organization_date", "organization_id", "date"),
     )
 

@@ -19,7 +19,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Mapped, mapped_column
 
-from api.models.base import Base, ExternalIdMixin, TimestampMixin, enum_check
+from api.models.base import Base, ExternalIdMixin, ReferenceItemMixin, TimestampMixin, enum_check
 
 
 class OrganizationKind(enum.StrEnum):
@@ -34,29 +34,19 @@ class OrganizationKind(enum.StrEnum):
 MANAGEMENT_KINDS = (OrganizationKind.ministry, OrganizationKind.regional_body, OrganizationKind.district_body)
 
 
-class OrganizationType(Base):
+class OrganizationType(ReferenceItemMixin, Base):
     """Тип организации образования: общеобразовательная, дошкольная, колледж, … (reference table)."""
 
     __tablename__ = "organization_types"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    code: Mapped[str] = mapped_column(String(64), unique=True)
-    name_ru: Mapped[str] = mapped_column(String(255))
-    name_kk: Mapped[str] = mapped_column(String(255))
-    name_en: Mapped[str] = mapped_column(String(255))
-    sort_order: Mapped[int] = mapped_column(Integer, default=0)
+    # sort_order=1: the column stays after the mixin's ones, where the migration has it.
+    sort_order: Mapped[int] = mapped_column(Integer, default=0, sort_order=1)
 
 
-class OrganizationStructure(Base):
+class OrganizationStructure(ReferenceItemMixin, Base):
     """Организационная структура: самостоятельное учреждение, филиал, … (reference table)."""
 
     __tablename__ = "organization_structures"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    code: Mapped[str] = mapped_column(String(64), unique=True)
-    name_ru: Mapped[str] = mapped_column(String(255))
-    name_kk: Mapped[str] = mapped_column(String(255))
-    name_en: Mapped[str] = mapped_column(String(255))
 
 
 class Organization(ExternalIdMixin, TimestampMixin, Base):

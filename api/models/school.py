@@ -24,7 +24,14 @@ from sqlalchemy.dialects.postgresql import ExcludeConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 from sqlalchemy.sql.elements import ColumnElement
 
-from api.models.base import Base, ExternalIdMixin, TimestampMixin, enum_check
+from api.models.base import (
+    Base,
+    ExternalIdMixin,
+    TimestampMixin,
+    class_in_school,
+    enum_check,
+    lesson_of_class,
+)
 
 
 class PeriodKind(enum.StrEnum):
@@ -138,12 +145,7 @@ class Assignment(ExternalIdMixin, Base):
         UniqueConstraint("class_id", "subject_id", "teacher_person_id"),
         UniqueConstraint("external_system", "external_id"),
         UniqueConstraint("id", "class_id"),
-        ForeignKeyConstraint(
-            ["class_id", "organization_id"],
-            ["classes.id", "classes.organization_id"],
-            name="fk_assignments_class_organization",
-            ondelete="CASCADE",
-        ),
+        class_in_school("assignments"),
         Index("ix_assignments_teacher_person_id", "teacher_person_id"),
     )
 
@@ -167,12 +169,7 @@ class Enrolment(ExternalIdMixin, Base):
     __table_args__ = (
         CheckConstraint("ends_on IS NULL OR ends_on >= starts_on", name="dates"),
         UniqueConstraint("external_system", "external_id"),
-        ForeignKeyConstraint(
-            ["class_id", "organization_id"],
-            ["classes.id", "classes.organization_id"],
-            name="fk_enrolments_class_organization",
-            ondelete="CASCADE",
-        ),
+        class_in_school("enrolments"),
         ExcludeConstraint(
             ("student_person_id", "="),
             (text("daterange(starts_on, coalesce(ends_on, 'infinity'::date), '[]')"), "&&"),
@@ -202,12 +199,7 @@ class Lesson(ExternalIdMixin, Base):
         CheckConstraint("status <> 'replaced' OR substitute_person_id IS NOT NULL", name="replaced_has_substitute"),
         UniqueConstraint("external_system", "external_id"),
         UniqueConstraint("id", "class_id"),
-        ForeignKeyConstraint(
-            ["class_id", "organization_id"],
-            ["classes.id", "classes.organization_id"],
-            name="fk_lessons_class_organization",
-            ondelete="CASCADE",
-        ),
+        class_in_school("lessons"),
         ForeignKeyConstraint(
             ["assignment_id", "class_id"],
             ["assignments.id", "assignments.class_id"],
@@ -242,12 +234,7 @@ class Homework(ExternalIdMixin, Base):
     __table_args__ = (
         CheckConstraint("minutes IS NULL OR minutes BETWEEN 0 AND 600", name="minutes"),
         UniqueConstraint("external_system", "external_id"),
-        ForeignKeyConstraint(
-            ["lesson_id", "class_id"],
-            ["lessons.id", "lessons.class_id"],
-            name="fk_homework_lesson_class",
-            ondelete="CASCADE",
-        ),
+        lesson_of_class("homework"),
         Index("ix_homework_class_due", "class_id", "due_on"),
         Index("ix_homework_lesson_id", "lesson_id"),
     )

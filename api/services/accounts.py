@@ -175,6 +175,32 @@ async def _person_for_account(
     return None
 
 
+async def add_account(
+    session: AsyncSession,
+    org: Organization,
+    person_id: int | None,
+    username: str,
+    password_hash: str,
+    role: str,
+    *,
+    must_change_password: bool,
+) -> User:
+    """Add an active account of an employee of the management body `org` (flushed: it has its id)."""
+    user = User(
+        organization_id=org.id,
+        region_id=org.region_id,
+        person_id=person_id,
+        username=username,
+        password_hash=password_hash,
+        app_role=role,
+        status=AccountStatus.active,
+        must_change_password=must_change_password,
+    )
+    session.add(user)
+    await session.flush()
+    return user
+
+
 async def create_account(
     session: AsyncSession, principal: Principal | None, request: Request | None, data: AccountCreate
 ) -> AccountRead:
@@ -189,19 +215,10 @@ async def create_account(
         )
     person_id = await _person_for_account(session, principal, data, org)
     password_hash = await asyncio.to_thread(hash_password, data.password)
-    user = User(
-        organization_id=org.id,
-        region_id=org.region_id,
-        person_id=person_id,
-        username=data.username,
-        password_hash=password_hash,
-        app_role=data.role,
-        status=AccountStatus.active,
-        # Set by an administrator: a one-time password the owner must replace at the first login.
-        must_change_password=principal is not None,
+    # Set by an administrator: a one-time password the owner must replace at the first login.
+    user = await add_account(
+        session, org, person_id, data.username, password_hash, data.role, must_change_password=principal is not None
     )
-    session.add(user)
-    await session.flush()
     await session.refresh(user, ["created_at", "updated_at", "token_version"])
     await audit.record_account_change(
         session,

@@ -24,11 +24,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from api.errors import InvalidInput
 from api.models import Organization, Person, StaffPost, User
 from api.models.organizations import MANAGEMENT_KINDS
-from api.models.people import AccountStatus, AppRole, RoleKind
+from api.models.people import AppRole, RoleKind
 from api.schemas.accounts_bulk import BulkPreview, BulkProblem, BulkRow
 from api.schemas.auth import USERNAME_RE
 from api.services import audit
-from api.services.accounts import ROLE_RANK
+from api.services.accounts import ROLE_RANK, add_account
 from api.services.passwords import hash_password
 from api.services.scope import Principal, org_in_scope
 
@@ -322,18 +322,7 @@ async def create(session: AsyncSession, principal: Principal, request: Request, 
                     role_kind=RoleKind.specialist,
                 )
             )
-        user = User(
-            organization_id=body.id,
-            region_id=body.region_id,
-            person_id=person.id,
-            username=r.username,
-            password_hash=password_hash,
-            app_role=r.role,
-            status=AccountStatus.active,
-            must_change_password=True,
-        )
-        session.add(user)
-        await session.flush()
+        user = await add_account(session, body, person.id, r.username, password_hash, r.role, must_change_password=True)
         await audit.record_account_change(
             session,
             request,

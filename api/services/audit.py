@@ -6,7 +6,7 @@ import ipaddress
 import logging
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, Required, TypedDict, Unpack
 
 from fastapi import Request
 from sqlalchemy import Select, and_, exists, func, or_, select
@@ -104,23 +104,27 @@ def actor_of(request: Request | None) -> Actor:
     return Actor(ActorKind.anonymous)
 
 
-def _event(
-    request: Request | None,
-    *,
-    action: str,
-    target_kind: str | None,
-    target_id: str | int | None,
-    organization_id: int | None,
-    details: dict[str, Any] | None,
-    actor: Actor | None,
-) -> AuditEvent:
-    who = actor or actor_of(request)
+class EventFields(TypedDict, total=False):
+    """What an audit event says: action, target, organization, details and (when not the caller) the actor."""
+
+    action: Required[str]
+    target_kind: str | None
+    target_id: str | int | None
+    organization_id: int | None
+    details: dict[str, Any] | None
+    actor: Actor | None
+
+
+def _event(request: Request | None, **fields: Unpack[EventFields]) -> AuditEvent:
+    who = fields.get("actor") or actor_of(request)
+    target_kind, target_id = fields.get("target_kind"), fields.get("target_id")
+    organization_id = fields.get("organization_id")
     return AuditEvent(
         actor_kind=str(who.kind),
         actor_user_id=who.user_id,
         actor_token_id=who.token_id,
         actor_name=who.name[:255] if who.name else None,
-        action=action[:64],
+        action=fields["action"][:64],
         target_kind=target_kind[:64] if target_kind else None,
         target_id=str(target_id)[:128] if target_id is not None else None,
         organization_id=organization_id if organization_id is not None else who.organization_id,
@@ -128,23 +132,31 @@ def _event(
         method=request.method[:16] if request is not None else None,
         path=request.url.path[:500] if request is not None else None,
         user_agent=((request.headers.get("user-agent") or "")[:300] or None) if request is not None else None,
-        details=details or {},
+        details=fields.get("details") or {},
     )
 
 
-async def record(
+async def record(session: AsyncSession, request: Request | None, **fields: Unpack[EventFields]) -> AuditEvent:
+    """Add an audit event to the request's transaction (it commits or rolls back with the request's work)."""
+    event = _event(request, **fields)
+    session.add(event)
+    await session.flush()
+    return event
+
+
+async def _record_about(
     session: AsyncSession,
     request: Request | None,
-    *,
     action: str,
-    target_kind: str | None = None,
-    target_id: str | int | None = None,
-    organization_id: int | None = None,
-    details: dict[str, Any] | None = None,
-    actor: Actor | None = None,
+    target: tuple[str, int],
+    organization_id: int,
+    details: dict[str, Any],
+    actor: Actor | None,
 ) -> AuditEvent:
-    """Add an audit event to the request's transaction (it commits or rolls back with the request's work)."""
-    event = _event(
+    """An event about one target (kind, id) that counts for one organization."""
+    target_kind, target_id = target
+    return await record(
+        session,
         request,
         action=action,
         target_kind=target_kind,
@@ -153,9 +165,6 @@ async def record(
         details=details,
         actor=actor,
     )
-    session.add(event)
-    await session.flush()
-    return event
 
 
 async def record_account_change(
@@ -167,28 +176,23 @@ async def record_account_change(
     actor: Actor | None = None,
 ) -> AuditEvent:
     """An account.change event about one account; `details["change"]` says what (created, updated, password…)."""
-    return await record(
-        session,
-        request,
-        action=ACCOUNT_CHANGE,
-        target_kind="user",
-        target_id=user_id,
-        organization_id=organization_id,
-        details=details,
-        actor=actor,
-    )
+    return await _record_about(session, request, ACCOUNT_CHANGE, ("user", user_id), organization_id, details, actor)
 
 
-async def record_now(
-    request: Request,
-    *,
+async def record_organization_event(
+    session: AsyncSession,
+    request: Request | None,
     action: str,
-    target_kind: str | None = None,
-    target_id: str | int | None = None,
-    organization_id: int | None = None,
-    details: dict[str, Any] | None = None,
+    organization_id: int,
+    details: dict[str, Any],
     actor: Actor | None = None,
-) -> bool:
+) -> AuditEvent:
+    """An event about one organization, counted for that organization."""
+    target = ("organization", organization_id)
+    return await _record_about(session, request, action, target, organization_id, details, actor)
+
+
+async def record_now(request: Request, **fields: Unpack[EventFields]) -> bool:
     """Write an audit event in its own short transaction (for failures whose request transaction is rolled back).
 
     Never raises: an unavailable database must not turn the original answer into a 500. Returns whether it was written.
@@ -196,22 +200,14 @@ async def record_now(
     maker = getattr(request.app.state, "sessionmaker", None)
     if maker is None:
         return False
-    event = _event(
-        request,
-        action=action,
-        target_kind=target_kind,
-        target_id=target_id,
-        organization_id=organization_id,
-        details=details,
-        actor=actor,
-    )
+    event = _event(request, **fields)
     try:
         async with maker() as session:
             session.add(event)
             await session.commit()
         return True
     except Exception as exc:  # the log must not break the answer; the reason goes to the server log
-        log.warning("audit event %s not written: %s", action, exc.__class__.__name__)
+        log.warning("audit event %s not written: %s", fields["action"], exc.__class__.__name__)
         return False
 
 

@@ -247,14 +247,8 @@ async def start(
             updated_at=now,
         )
         _save(root, state)
-        await audit.record(
-            session,
-            request,
-            action=EXPORT_START,
-            target_kind="organization",
-            target_id=org.id,
-            organization_id=org.id,
-            details={"job_id": job_id, "format": "frictionless data package"},
+        await audit.record_organization_event(
+            session, request, EXPORT_START, org.id, {"job_id": job_id, "format": "frictionless data package"}
         )
     except BaseException:
         _release(root, principal.user_id, job_id)
@@ -323,14 +317,8 @@ async def download(
     if state.status != "done" or not path.is_file():
         message = "the export is not finished" if state.read().status == "running" else "the export has no file"
         raise Conflict(f"export: {message}", details=[{"field": "export", "message": message}])
-    await audit.record(
-        session,
-        request,
-        action=EXPORT_DOWNLOAD,
-        target_kind="organization",
-        target_id=state.organization_id,
-        organization_id=state.organization_id,
-        details={"job_id": job_id, "bytes": state.size},
+    await audit.record_organization_event(
+        session, request, EXPORT_DOWNLOAD, state.organization_id, {"job_id": job_id, "bytes": state.size}
     )
     return path, state.filename
 

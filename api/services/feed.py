@@ -15,8 +15,6 @@ state, and a row that is gone, or no longer in the token's subtree, is answered 
 
 from __future__ import annotations
 
-import argparse
-import asyncio
 import json
 import re
 from dataclasses import dataclass
@@ -110,8 +108,17 @@ FEED_KINDS: dict[str, FeedKind] = {
 }
 
 
-def _simple(table: str, refs: list[tuple[str, str, str]], cols: str, org: bool = True) -> FeedKind:
-    """A kind with an organization column: refs are (field prefix, column, referenced table)."""
+def _simple(
+    table: str,
+    refs: list[tuple[str, str, str]],
+    cols: str,
+    org: bool = True,
+    *,
+    extra: tuple[tuple[str, str], str] | None = None,
+    in_scope: str = IN_ORG,
+) -> FeedKind:
+    """A kind with an organization column: refs are (field prefix, column, referenced table); `extra` is a field
+    read through a join of its own (field, SQL expression), and that join."""
     fields = _common()
     joins = []
     if org:
@@ -124,27 +131,24 @@ def _simple(table: str, refs: list[tuple[str, str, str]], cols: str, org: bool =
         fields += [(column, f"t.{column}"), (f"{name}_external_id", f"x_{column}.external_id")]
         joins.append(_ext(f"x_{column}", ref_table, column))
     fields += [(c, f"t.{c}") for c in cols.split()]
-    return FeedKind(table, fields, joins)
+    if extra is not None:
+        fields.append(extra[0])
+        joins.append(extra[1])
+    return FeedKind(table, fields, joins, in_scope)
 
 
 FEED_KINDS |= {
     "staff-posts": _simple(
         "staff_posts", [("person", "person_id", "persons")], "position role_kind category started_on ended_on"
     ),
-    "classes": FeedKind(
+    "classes": _simple(
         "classes",
-        _simple(
-            "classes", [("class_teacher", "class_teacher_person_id", "persons")], "academic_year_id grade letter"
-        ).fields
-        + [("academic_year", "y.name")],
-        _simple("classes", [("class_teacher", "class_teacher_person_id", "persons")], "").joins
-        + ["LEFT JOIN academic_years y ON y.id = t.academic_year_id"],
+        [("class_teacher", "class_teacher_person_id", "persons")],
+        "academic_year_id grade letter",
+        extra=(("academic_year", "y.name"), "LEFT JOIN academic_years y ON y.id = t.academic_year_id"),
     ),
-    "subjects": FeedKind(
-        "subjects",
-        _simple("subjects", [], "name_ru name_kk name_en short_name").fields,
-        _simple("subjects", [], "").joins,
-        "(t.organization_id IS NULL OR " + IN_ORG + ")",
+    "subjects": _simple(
+        "subjects", [], "name_ru name_kk name_en short_name", in_scope="(t.organization_id IS NULL OR " + IN_ORG + ")"
     ),
     "assignments": _simple(
         "assignments",
@@ -160,21 +164,12 @@ FEED_KINDS |= {
         [("class", "class_id", "classes"), ("student", "student_person_id", "persons")],
         "starts_on ends_on",
     ),
-    "parent-links": FeedKind(
+    "parent-links": _simple(
         "parent_links",
-        _simple(
-            "parent_links",
-            [("parent", "parent_person_id", "persons"), ("child", "child_person_id", "persons")],
-            "relation",
-            org=False,
-        ).fields,
-        _simple(
-            "parent_links",
-            [("parent", "parent_person_id", "persons"), ("child", "child_person_id", "persons")],
-            "",
-            org=False,
-        ).joins,
-        "EXISTS (SELECT 1 FROM enrolments e JOIN organizations o ON o.id = e.organization_id"
+        [("parent", "parent_person_id", "persons"), ("child", "child_person_id", "persons")],
+        "relation",
+        org=False,
+        in_scope="EXISTS (SELECT 1 FROM enrolments e JOIN organizations o ON o.id = e.organization_id"
         " WHERE e.student_person_id = t.child_person_id AND o.path @> ARRAY[CAST(:root AS integer)])",
     ),
     "users": _simple("users", [("person", "person_id", "persons")], "status registered_at last_seen_at"),
@@ -338,28 +333,3 @@ async def prune(session: AsyncSession, days: int) -> int:
         sql = text(PRUNE_SQL.format(table=kind.table))
         n += int((await session.execute(sql, {"kind": kind_name, "days": days})).scalar_one())
     return n
-
-
-def add_prune_arguments(parser: argparse.ArgumentParser) -> None:
-    """--days: how long change-log entries are kept (default 90)."""
-    parser.add_argument("--days", type=int, default=90, help="keep the entries of the last N days (default 90)")
-
-
-def run_prune(args: argparse.Namespace) -> int:
-    """python -m api feed-prune: prune the change log to its retention."""
-    from api.db import make_engine, migrate, resolve_database_url, sessionmaker_for
-
-    async def go() -> int:
-        url = resolve_database_url()
-        await migrate(url)
-        engine = make_engine(url)
-        try:
-            async with sessionmaker_for(engine)() as session:
-                n = await prune(session, args.days)
-                await session.commit()
-                return n
-        finally:
-            await engine.dispose()
-
-    print(f"{asyncio.run(go())} change-log entries pruned")  # noqa: T201
-    return 0

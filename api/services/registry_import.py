@@ -433,14 +433,12 @@ async def run(
         for k, v in changes.items():
             setattr(org, k, v)
     await session.flush()
-    await audit.record(
+    await audit.record_organization_event(
         session,
         request,
-        action=IMPORT_ACTION,
-        target_kind="organization",
-        target_id=principal.organization_id,
-        organization_id=principal.organization_id,
-        details={
+        IMPORT_ACTION,
+        principal.organization_id,
+        {
             "file_hash": preview.file_hash,
             "created": created,
             "changed": [o.id for o, _ in result.updates],

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Awaitable, Sequence
 from typing import Any
 
 import asyncpg
@@ -107,22 +107,25 @@ async def _audit(
 REFUSAL_PROBLEMS = 20  # problems named in the audit event of a refused batch
 
 
-def _audit_refusal(request: Request | None, kind_name: str, action: str, exc: InvalidInput) -> None:
-    """A refused batch writes nothing, but the attempt is logged (after the request, in its own transaction)."""
-    if request is not None:
-        details = {"problems": len(exc.details), "first": exc.details[:REFUSAL_PROBLEMS]}
-        audit.record_after(request, action=action, target_kind=kind_name, details=details)
+async def _refusal_audited(
+    request: Request | None, kind_name: str, action: str, batch: Awaitable[BatchResult]
+) -> BatchResult:
+    """Run the batch; a refused one writes nothing, but the attempt is logged (after the request, on its own)."""
+    try:
+        return await batch
+    except InvalidInput as exc:
+        if request is not None:
+            details = {"problems": len(exc.details), "first": exc.details[:REFUSAL_PROBLEMS]}
+            audit.record_after(request, action=action, target_kind=kind_name, details=details)
+        raise
 
 
 async def upsert(
     session: AsyncSession, token: TokenPrincipal, kind_name: str, items: Sequence[Any], request: Request | None = None
 ) -> BatchResult:
     """Create or update the batch's rows by external id; nothing is written unless every item is valid."""
-    try:
-        return await _upsert(session, token, kind_name, items, request)
-    except InvalidInput as exc:
-        _audit_refusal(request, kind_name, "integration.upsert.refused", exc)
-        raise
+    batch = _upsert(session, token, kind_name, items, request)
+    return await _refusal_audited(request, kind_name, "integration.upsert.refused", batch)
 
 
 async def _upsert(
@@ -291,11 +294,8 @@ async def delete(
     session: AsyncSession, token: TokenPrincipal, kind_name: str, ext_ids: list[str], request: Request | None = None
 ) -> BatchResult:
     """Delete rows by external id (unknown ids count as unchanged); a deleted mark is journaled."""
-    try:
-        return await _delete(session, token, kind_name, ext_ids, request)
-    except InvalidInput as exc:
-        _audit_refusal(request, kind_name, "integration.delete.refused", exc)
-        raise
+    batch = _delete(session, token, kind_name, ext_ids, request)
+    return await _refusal_audited(request, kind_name, "integration.delete.refused", batch)
 
 
 async def _delete(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -70,32 +71,28 @@ def new_token() -> str:
 SCOPES = ("read", "write")
 
 
-def _check_scopes(scopes: list[str]) -> list[str]:
+def _known(field: str, values: list[str], allowed: Sequence[str], what: str, if_none: str) -> list[str]:
+    """The distinct values, sorted; 422 naming (by index) each one not `allowed`, or saying `if_none` for none."""
     details = [
-        {"field": f"scopes.{i}", "message": f"unknown scope {s!r}; one of {', '.join(SCOPES)}"}
-        for i, s in enumerate(scopes)
-        if s not in SCOPES
+        {"field": f"{field}.{i}", "message": f"unknown {what} {v!r}; one of {', '.join(allowed)}"}
+        for i, v in enumerate(values)
+        if v not in allowed
     ]
     if details:
-        raise InvalidInput("scopes", details[0]["message"], details=details)
-    if not scopes:
-        raise InvalidInput("scopes", "name at least one scope: read, write")
-    return sorted(set(scopes))
+        raise InvalidInput(field, details[0]["message"], details=details)
+    if not values:
+        raise InvalidInput(field, if_none)
+    return sorted(set(values))
+
+
+def _check_scopes(scopes: list[str]) -> list[str]:
+    return _known("scopes", scopes, SCOPES, "scope", "name at least one scope: read, write")
 
 
 def _check_kinds(kinds: list[str], scopes: list[str]) -> list[str]:
     if not kinds and "write" not in scopes:
         return []  # a read-only token writes nothing
-    details = [
-        {"field": f"kinds.{i}", "message": f"unknown entity kind {k!r}; one of {', '.join(KINDS)}"}
-        for i, k in enumerate(kinds)
-        if k not in KINDS
-    ]
-    if details:
-        raise InvalidInput("kinds", details[0]["message"], details=details)
-    if not kinds:
-        raise InvalidInput("kinds", "name at least one entity kind")
-    return sorted(set(kinds))
+    return _known("kinds", kinds, KINDS, "entity kind", "name at least one entity kind")
 
 
 async def create_token(
@@ -133,10 +130,30 @@ async def create_token(
     session.add(row)
     await session.flush()
     await session.refresh(row, ["created_at"])
+    await _record_token_event(
+        session,
+        request,
+        TOKEN_CREATE,
+        row,
+        {"kinds": row.kinds},
+        actor=None if created_by is not None else COMMAND_LINE,
+    )
+    return row, token
+
+
+async def _record_token_event(
+    session: AsyncSession,
+    request: Request | None,
+    action: str,
+    row: ApiToken,
+    extra: dict[str, object] | None = None,
+    actor: audit.Actor | None = None,
+) -> None:
+    """Audit an event of a token, described by its name, system, scopes (and `extra`) and prefix, never the secret."""
     await audit.record(
         session,
         request,
-        action=TOKEN_CREATE,
+        action=action,
         target_kind="api_token",
         target_id=row.id,
         organization_id=row.organization_id,
@@ -144,12 +161,11 @@ async def create_token(
             "name": row.name,
             "external_system": row.external_system,
             "scopes": row.scopes,
-            "kinds": row.kinds,
+            **(extra or {}),
             "token_prefix": row.token_prefix,
         },
-        actor=None if created_by is not None else COMMAND_LINE,
+        actor=actor,
     )
-    return row, token
 
 
 async def list_tokens(session: AsyncSession, principal: Principal) -> list[ApiToken]:
@@ -185,20 +201,7 @@ async def revoke_token(
     if row.revoked_at is None:
         row.revoked_at = datetime.now(UTC)
         await session.flush()
-        await audit.record(
-            session,
-            request,
-            action=TOKEN_REVOKE,
-            target_kind="api_token",
-            target_id=row.id,
-            organization_id=row.organization_id,
-            details={
-                "name": row.name,
-                "external_system": row.external_system,
-                "scopes": row.scopes,
-                "token_prefix": row.token_prefix,
-            },
-        )
+        await _record_token_event(session, request, TOKEN_REVOKE, row)
     return row
 
 
