@@ -46,11 +46,11 @@ describe("feature boundaries", () => {
       "src/features/tree/components/Probe.tsx",
       [
         'import { useAuth } from "../../../lib/auth/AuthProvider";',
-        'import { request } from "../../../api/http";',
+        'import { downloadWithToken } from "../../../api/http";',
         'import { RichText } from "../../../components/RichText";',
         'import { LANGUAGES } from "../../../i18n";',
         'import { useChildren } from "../api/tree";',
-        "export const probe = [useAuth, request, RichText, LANGUAGES, useChildren];",
+        "export const probe = [useAuth, downloadWithToken, RichText, LANGUAGES, useChildren];",
       ].join("\n"),
     );
     expect(feature).toEqual([]);
