@@ -15,7 +15,9 @@ async function boundaryErrors(path: string, code: string): Promise<string[]> {
 }
 
 beforeAll(() => {
-  eslint = new ESLint({ cwd: frontend });
+  // import/no-cycle reads the linted file from disk and fails on code that is only placed there; it is not what
+  // these tests check, so it is off for them (the real tree is linted with it by `npx eslint .`).
+  eslint = new ESLint({ cwd: frontend, overrideConfig: { rules: { "import/no-cycle": "off" } } });
 });
 
 describe("feature boundaries", () => {
