@@ -1,7 +1,7 @@
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useAuth } from "../../../lib/auth/AuthProvider";
 import { api, multipart, unwrap } from "../../../api/client";
-import type { components } from "../../../api/schema";
+import type { components, operations } from "../../../api/schema";
 
 type S = components["schemas"];
 export type OrgBrief = S["OrgBrief"];
@@ -33,7 +33,8 @@ export type TopicDetail = S["TopicDetail"];
 export type FaqRead = S["FaqRead"];
 export type QuestionRead = S["QuestionRead"];
 export type FeedbackRead = S["FeedbackRead"];
-export type PeopleCategory = "all" | "leaders" | "administration" | "school_staff" | "students" | "parents";
+type PeopleParams = NonNullable<operations["list_people_api_v1_organizations__organization_id__people_get"]["parameters"]["query"]>;
+export type PeopleCategory = NonNullable<PeopleParams["category"]>;
 
 
 const org = (id: number) => ({ params: { path: { organization_id: id } } });
