@@ -15,7 +15,9 @@ async function boundaryErrors(path: string, code: string): Promise<string[]> {
 }
 
 beforeAll(() => {
-  eslint = new ESLint({ cwd: frontend });
+  // import/no-cycle reads the linted file from disk and fails on code that is only placed there; it is not what
+  // these tests check, so it is off for them (the real tree is linted with it by `npx eslint .`).
+  eslint = new ESLint({ cwd: frontend, overrideConfig: { rules: { "import/no-cycle": "off" } } });
 });
 
 describe("feature boundaries", () => {
@@ -46,11 +48,11 @@ describe("feature boundaries", () => {
       "src/features/tree/components/Probe.tsx",
       [
         'import { useAuth } from "../../../lib/auth/AuthProvider";',
-        'import { request } from "../../../api/http";',
+        'import { downloadWithToken } from "../../../api/http";',
         'import { RichText } from "../../../components/RichText";',
         'import { LANGUAGES } from "../../../i18n";',
         'import { useChildren } from "../api/tree";',
-        "export const probe = [useAuth, request, RichText, LANGUAGES, useChildren];",
+        "export const probe = [useAuth, downloadWithToken, RichText, LANGUAGES, useChildren];",
       ].join("\n"),
     );
     expect(feature).toEqual([]);

@@ -38,3 +38,16 @@ export function unwrap<T>(result: { data?: T; error?: unknown; response: Respons
   const message = [envelope?.error?.message, details].filter(Boolean).join(" — ") || result.response.statusText;
   throw new ApiError(result.response.status, message, result.error);
 }
+
+/**
+ * openapi-fetch's body serializer for multipart uploads: the schema types a file field as a string (binary), so
+ * callers pass the File there (`file as unknown as string`) and this builds the FormData; null/undefined are left out.
+ */
+export function multipart(body: unknown): FormData {
+  const form = new FormData();
+  for (const [name, value] of Object.entries(body as Record<string, unknown>)) {
+    if (value === undefined || value === null) continue;
+    form.append(name, value instanceof Blob ? value : String(value));
+  }
+  return form;
+}

@@ -2,6 +2,7 @@ import i18n from "i18next";
 import { initReactI18next } from "react-i18next";
 import { en } from "./en";
 import { kk } from "./kk";
+import { profileEn, profileKk, profileRu } from "./profile";
 import { ru } from "./ru";
 
 export const LANGUAGES = [
@@ -19,8 +20,15 @@ export function initialLanguage(): Language {
   return LANGUAGES.some((l) => l.code === stored) ? (stored as Language) : "ru";
 }
 
+/** Every namespace in every language: `translation` (the default) and the features' own (`profile`). */
+export const resources = {
+  ru: { translation: ru, profile: profileRu },
+  kk: { translation: kk, profile: profileKk },
+  en: { translation: en, profile: profileEn },
+} as const;
+
 void i18n.use(initReactI18next).init({
-  resources: { ru: { translation: ru }, kk: { translation: kk }, en: { translation: en } },
+  resources,
   lng: initialLanguage(),
   fallbackLng: "ru",
   interpolation: { escapeValue: false },

@@ -1,5 +1,4 @@
 import type { RouteObject } from "react-router";
-import "../../i18n/profile";
 import { AnnouncementPage, InformPage } from "./components/InformPage";
 
 /** Информирование (signed-in users): /inform and /inform/:announcementId. */

@@ -1,5 +1,4 @@
 import type { RouteObject } from "react-router";
-import "../../i18n/profile";
 import { DirectoryPage, MyOrganizationRoute } from "./components/DirectoryPage";
 import { DocumentsTab } from "./components/DocumentsTab";
 import { FeedbackTab } from "./components/FeedbackTab";

@@ -1,52 +1,15 @@
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { api, unwrap } from "../../../api/client";
-import { qs, request } from "../../../api/http";
+import { api, multipart, unwrap } from "../../../api/client";
 import type { components } from "../../../api/schema";
 import { useAuth } from "../../../lib/auth/AuthProvider";
 
-type FileRead = components["schemas"]["FileRead"];
-type OrgBrief = components["schemas"]["OrgBrief"];
-
-export interface Announcement {
-  id: number;
-  sender: OrgBrief;
-  author_name: string;
-  title: string;
-  body_html: string;
-  importance: "normal" | "high" | "urgent";
-  deadline: string | null;
-  target_kind: string;
-  created_at: string;
-  attachments: FileRead[];
-  recipients_count: number;
-  read_at: string | null;
-  withdrawn_at?: string | null;
-}
-export interface AnnouncementList {
-  items: Announcement[];
-  total: number;
-  page: number;
-  page_size: number;
-}
-export interface Readers {
-  announcement_id: number;
-  read_count: number;
-  users_count: number;
-  recipients: {
-    organization: OrgBrief;
-    readers: { user_id: number; full_name: string; read_at: string | null }[];
-    read_count: number;
-    users_count: number;
-  }[];
-}
-export interface AnnouncementDraft {
-  title: string;
-  body_html: string;
-  importance: Announcement["importance"];
-  deadline?: string | null;
-  target: { kind: TargetKind; district_id?: number; type_id?: number; organization_ids?: number[] };
-}
-export type TargetKind = "all" | "district" | "type" | "list";
+type S = components["schemas"];
+export type Announcement = S["AnnouncementRead"];
+export type AnnouncementList = S["AnnouncementList"];
+export type Readers = S["AnnouncementReads"];
+export type AnnouncementDraft = S["AnnouncementWrite"];
+export type Importance = AnnouncementDraft["importance"];
+export type TargetKind = AnnouncementDraft["target"]["kind"];
 export const TARGET_KINDS: TargetKind[] = ["all", "district", "type", "list"];
 
 /** What the send form holds for each way of choosing recipients (Mantine selects keep ids as strings). */
@@ -96,29 +59,37 @@ export function choiceName(choice: { name_ru: string; name_kk?: string | null; n
 export type InformTargets = components["schemas"]["InformTargets"];
 export type TargetChoice = components["schemas"]["TargetChoice"];
 
-const base = "/api/v1/inform";
+const one = (id: number) => ({ params: { path: { announcement_id: id } } });
 
 export function useTargets(enabled: boolean) {
-  return useQuery({ queryKey: ["inform", "targets"], enabled, queryFn: () => request<InformTargets>(`${base}/targets`) });
+  return useQuery({ queryKey: ["inform", "targets"], enabled, queryFn: async () => unwrap(await api.GET("/api/v1/inform/targets")) });
 }
 
 export function useAnnouncements(box: "inbox" | "sent", page: number) {
   return useQuery({
     queryKey: ["inform", box, page],
     placeholderData: keepPreviousData,
-    queryFn: () => request<AnnouncementList>(`${base}/${box}${qs({ page })}`),
+    queryFn: async () =>
+      unwrap(
+        box === "inbox"
+          ? await api.GET("/api/v1/inform/inbox", { params: { query: { page } } })
+          : await api.GET("/api/v1/inform/sent", { params: { query: { page } } }),
+      ),
   });
 }
 
 export function useAnnouncement(id: number) {
-  return useQuery({ queryKey: ["inform", "one", id], queryFn: () => request<Announcement>(`${base}/announcements/${id}`) });
+  return useQuery({
+    queryKey: ["inform", "one", id],
+    queryFn: async () => unwrap(await api.GET("/api/v1/inform/announcements/{announcement_id}", one(id))),
+  });
 }
 
 export function useReaders(id: number, enabled: boolean) {
   return useQuery({
     queryKey: ["inform", "readers", id],
     enabled,
-    queryFn: () => request<Readers>(`${base}/announcements/${id}/readers`),
+    queryFn: async () => unwrap(await api.GET("/api/v1/inform/announcements/{announcement_id}/readers", one(id))),
   });
 }
 
@@ -129,13 +100,16 @@ export function useInformMutation<V, R>(fn: (vars: V) => Promise<R>) {
 }
 
 export const informApi = {
-  send: (draft: AnnouncementDraft) => request<Announcement>(`${base}/announcements`, { method: "POST", json: draft }),
-  attach: (id: number, file: File) => {
-    const form = new FormData();
-    form.append("file", file);
-    return request<FileRead>(`${base}/announcements/${id}/attachments`, { method: "POST", body: form });
-  },
-  markRead: (id: number) => request<Announcement>(`${base}/announcements/${id}/read`, { method: "POST" }),
+  send: async (draft: AnnouncementDraft) => unwrap(await api.POST("/api/v1/inform/announcements", { body: draft })),
+  attach: async (id: number, file: File) =>
+    unwrap(
+      await api.POST("/api/v1/inform/announcements/{announcement_id}/attachments", {
+        ...one(id),
+        body: { file: file as unknown as string },
+        bodySerializer: multipart,
+      }),
+    ),
+  markRead: async (id: number) => unwrap(await api.POST("/api/v1/inform/announcements/{announcement_id}/read", one(id))),
   withdraw: async (announcementId: number, withdrawn: boolean) =>
     unwrap(
       await api.PUT("/api/v1/inform/announcements/{announcement_id}/withdrawn", {

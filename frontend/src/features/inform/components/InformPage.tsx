@@ -10,14 +10,15 @@ import { MutationError } from "../../../components/MutationError";
 import { RichText } from "../../../components/RichText";
 import {
   choiceName, draftTarget, informApi, reach, TARGET_KINDS, useAnnouncement, useAnnouncements, useInformMutation, useOwnProfile, useReaders, useTargets,
-  type Announcement, type AnnouncementDraft, type TargetChoice, type TargetForm, type TargetKind,
+  type Announcement, type AnnouncementDraft, type Importance, type TargetChoice, type TargetForm, type TargetKind,
 } from "../api/inform";
 
 const COLORS = { normal: "gray", high: "orange", urgent: "red" } as const;
 
-function ImportanceBadge({ value }: { value: Announcement["importance"] }) {
+/** The API reads importance back as a plain string; it only ever writes one of the three kinds. */
+function ImportanceBadge({ value }: { value: string }) {
   const { t } = useTranslation("profile");
-  return <Badge color={COLORS[value]} variant="light">{t(`inform.${value}`)}</Badge>;
+  return <Badge color={COLORS[value as Importance]} variant="light">{t(`inform.${value}`)}</Badge>;
 }
 
 function Compose() {
@@ -26,7 +27,7 @@ function Compose() {
   const targets = useTargets(true);
   const [title, setTitle] = useState("");
   const [body, setBody] = useState("");
-  const [importance, setImportance] = useState<Announcement["importance"]>("normal");
+  const [importance, setImportance] = useState<Importance>("normal");
   const [deadline, setDeadline] = useState("");
   const [kind, setKind] = useState<TargetKind>("all");
   const [form, setForm] = useState<TargetForm>({ district: null, type: null, organizations: [] });
@@ -51,7 +52,7 @@ function Compose() {
         <TextInput label={t("forum.title")} value={title} onChange={(e) => setTitle(e.currentTarget.value)} required />
         <Textarea label={t("forum.text")} value={body} onChange={(e) => setBody(e.currentTarget.value)} required autosize minRows={3} />
         <Group grow>
-          <Select label={t("inform.importance")} value={importance} onChange={(v) => v && setImportance(v as Announcement["importance"])}
+          <Select label={t("inform.importance")} value={importance} onChange={(v) => v && setImportance(v as Importance)}
             data={(["normal", "high", "urgent"] as const).map((v) => ({ value: v, label: t(`inform.${v}`) }))} allowDeselect={false} />
           <TextInput label={t("inform.deadline")} type="date" value={deadline} onChange={(e) => setDeadline(e.currentTarget.value)} />
         </Group>

@@ -1,7 +1,6 @@
 import { useQuery } from "@tanstack/react-query";
-import { api, unwrap } from "../../../api/client";
+import { api, multipart, unwrap } from "../../../api/client";
 import type { components } from "../../../api/schema";
-import { request } from "../../../api/http";
 
 type S = components["schemas"];
 export type ProfileUpdate = S["ProfileUpdate"];
@@ -29,11 +28,14 @@ export const editApi = {
     unwrap(await api.PUT("/api/v1/organizations/{organization_id}/profile-administrators", { ...org(id), body: { user_ids: userIds } })),
   updateNews: async (newsId: number, body: { title: string; body_html: string }) =>
     unwrap(await api.PATCH("/api/v1/news/{news_id}", { params: { path: { news_id: newsId } }, body })),
-  addNewsImage: (newsId: number, file: File) => {
-    const form = new FormData();
-    form.append("file", file);
-    return request<unknown>(`/api/v1/news/${newsId}/images`, { method: "POST", body: form });
-  },
+  addNewsImage: async (newsId: number, file: File) =>
+    unwrap(
+      await api.POST("/api/v1/news/{news_id}/images", {
+        params: { path: { news_id: newsId } },
+        body: { file: file as unknown as string },
+        bodySerializer: multipart,
+      }),
+    ),
   createPage: async (id: number, body: { title: string; body_html: string }) =>
     unwrap(await api.POST("/api/v1/organizations/{organization_id}/pages", { ...org(id), body })),
   updatePage: async (pageId: number, body: { title: string; body_html: string }) =>

@@ -1,6 +1,5 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { api, unwrap } from "../../../api/client";
-import { request } from "../../../api/http";
+import { api, multipart, unwrap } from "../../../api/client";
 import type { components } from "../../../api/schema";
 
 type S = components["schemas"];
@@ -63,6 +62,8 @@ export const treeApi = {
   createDistrict: async (body: DistrictCreate) => unwrap(await api.POST("/api/v1/tree/districts", { body })),
 };
 
+// The registry-import route declares no response model (the schema says `{ [key: string]: unknown }`), so its
+// answer's shape is written here; the call itself goes through the generated client.
 export interface ImportProblem { row: number; column: string; code: string; message: string; value?: string | null }
 export interface ImportPreview {
   file_hash: string;
@@ -76,8 +77,6 @@ export interface ImportPreview {
 
 /** Preview (hash null: nothing is written) or apply the registry file. */
 export async function registryImport(file: File, confirmHash: string | null): Promise<ImportPreview> {
-  const form = new FormData();
-  form.append("file", file);
-  if (confirmHash) form.append("confirm_hash", confirmHash);
-  return request<ImportPreview>("/api/v1/tree/registry-import", { method: "POST", body: form });
+  const body = { file: file as unknown as string, confirm_hash: confirmHash || undefined };
+  return unwrap(await api.POST("/api/v1/tree/registry-import", { body, bodySerializer: multipart })) as unknown as ImportPreview;
 }
