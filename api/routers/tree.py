@@ -19,6 +19,7 @@ from api.schemas.tree import (
     RegionCreate,
     RegionRead,
     RegionUpdate,
+    RegistryImportResult,
     TreeOrganization,
 )
 from api.services import registry_import as importer
@@ -146,7 +147,7 @@ async def list_structures(_: AdminUser, session: SessionDep) -> list[ReferenceIt
     return await tree.list_structures(session)
 
 
-@router.post("/registry-import")
+@router.post("/registry-import", response_model=RegistryImportResult)
 async def registry_import(
     principal: AdminUser,
     session: SessionDep,
@@ -156,7 +157,10 @@ async def registry_import(
         str | None, Form(max_length=64, description="the preview's file_hash: apply the file (all or nothing)")
     ] = None,
 ) -> dict[str, Any]:
-    """Preview (no confirm_hash: nothing is written) or apply an import of the registry of schools."""
+    """Preview (no confirm_hash: nothing is written) or apply an import of the registry of schools.
+
+    The preview lists the schools created and changed, the unchanged count, and every problem with its row and
+    column; a file with problems is not applied. Applying answers the same with `applied` true."""
     data = await uploads.read_limited(file, importer.MAX_BYTES)
     return await importer.run(
         session, principal, request, data, file.filename or "registry.xlsx", confirm_hash=confirm_hash

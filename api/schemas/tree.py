@@ -115,3 +115,52 @@ class ReferenceItem(BaseModel):
     name_ru: str
     name_kk: str
     name_en: str
+
+
+class ImportProblem(BaseModel):
+    """A row the import refuses: its number, the column as headed in the file, a code and the reason."""
+
+    row: int
+    column: str
+    code: str
+    message: str
+    value: str | None = None
+
+
+class ImportCreate(BaseModel):
+    """A school the file creates: its row, name and parent body, and the fields it gets (by column name)."""
+
+    model_config = ConfigDict(extra="allow")
+
+    row: int
+    name: str
+    parent: str
+
+
+class ImportFieldChange(BaseModel):
+    """One changed field of a school; type, structure and district by name."""
+
+    field: str
+    old: str | int | float | bool | None = None
+    new: str | int | float | bool | None = None
+
+
+class ImportChange(BaseModel):
+    """A school the file changes, with the fields that differ."""
+
+    row: int
+    organization_id: int
+    name: str
+    fields: list[ImportFieldChange]
+
+
+class RegistryImportResult(BaseModel):
+    """The import's preview (applied false: nothing written) or its result (applied true: all written)."""
+
+    file_hash: str
+    rows: int
+    creates: list[ImportCreate]
+    changes: list[ImportChange]
+    unchanged: int
+    problems: list[ImportProblem]
+    applied: bool

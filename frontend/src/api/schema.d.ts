@@ -960,6 +960,9 @@ export interface paths {
         /**
          * Registry Import
          * @description Preview (no confirm_hash: nothing is written) or apply an import of the registry of schools.
+         *
+         *     The preview lists the schools created and changed, the unchanged count, and every problem with its row and
+         *     column; a file with problems is not applied. Applying answers the same with `applied` true.
          */
         post: operations["registry_import_api_v1_tree_registry_import_post"];
         delete?: never;
@@ -3140,6 +3143,62 @@ export interface components {
             due_on?: string | null;
         };
         /**
+         * ImportChange
+         * @description A school the file changes, with the fields that differ.
+         */
+        ImportChange: {
+            /** Row */
+            row: number;
+            /** Organization Id */
+            organization_id: number;
+            /** Name */
+            name: string;
+            /** Fields */
+            fields: components["schemas"]["ImportFieldChange"][];
+        };
+        /**
+         * ImportCreate
+         * @description A school the file creates: its row, name and parent body, and the fields it gets (by column name).
+         */
+        ImportCreate: {
+            /** Row */
+            row: number;
+            /** Name */
+            name: string;
+            /** Parent */
+            parent: string;
+        } & {
+            [key: string]: unknown;
+        };
+        /**
+         * ImportFieldChange
+         * @description One changed field of a school; type, structure and district by name.
+         */
+        ImportFieldChange: {
+            /** Field */
+            field: string;
+            /** Old */
+            old?: string | number | boolean | null;
+            /** New */
+            new?: string | number | boolean | null;
+        };
+        /**
+         * ImportProblem
+         * @description A row the import refuses: its number, the column as headed in the file, a code and the reason.
+         */
+        ImportProblem: {
+            /** Row */
+            row: number;
+            /** Column */
+            column: string;
+            /** Code */
+            code: string;
+            /** Message */
+            message: string;
+            /** Value */
+            value?: string | null;
+        };
+        /**
          * InformTargets
          * @description Whom the caller's body can address: its districts, organization types and organizations (its subtree).
          */
@@ -4192,6 +4251,26 @@ export interface components {
             name_kk?: string | null;
             /** Kind */
             kind?: ("oblast" | "city") | null;
+        };
+        /**
+         * RegistryImportResult
+         * @description The import's preview (applied false: nothing written) or its result (applied true: all written).
+         */
+        RegistryImportResult: {
+            /** File Hash */
+            file_hash: string;
+            /** Rows */
+            rows: number;
+            /** Creates */
+            creates: components["schemas"]["ImportCreate"][];
+            /** Changes */
+            changes: components["schemas"]["ImportChange"][];
+            /** Unchanged */
+            unchanged: number;
+            /** Problems */
+            problems: components["schemas"]["ImportProblem"][];
+            /** Applied */
+            applied: boolean;
         };
         /**
          * ReportBody
@@ -14390,9 +14469,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["RegistryImportResult"];
                 };
             };
             /** @description Not authenticated: no credentials, or an unknown, expired or revoked token. */

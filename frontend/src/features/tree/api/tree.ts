@@ -62,21 +62,10 @@ export const treeApi = {
   createDistrict: async (body: DistrictCreate) => unwrap(await api.POST("/api/v1/tree/districts", { body })),
 };
 
-// The registry-import route declares no response model (the schema says `{ [key: string]: unknown }`), so its
-// answer's shape is written here; the call itself goes through the generated client.
-export interface ImportProblem { row: number; column: string; code: string; message: string; value?: string | null }
-export interface ImportPreview {
-  file_hash: string;
-  rows: number;
-  creates: { row: number; name: string; parent: string }[];
-  changes: { row: number; organization_id: number; name: string; fields: { field: string; old: unknown; new: unknown }[] }[];
-  unchanged: number;
-  problems: ImportProblem[];
-  applied: boolean;
-}
+export type ImportPreview = S["RegistryImportResult"];
 
 /** Preview (hash null: nothing is written) or apply the registry file. */
 export async function registryImport(file: File, confirmHash: string | null): Promise<ImportPreview> {
   const body = { file: file as unknown as string, confirm_hash: confirmHash || undefined };
-  return unwrap(await api.POST("/api/v1/tree/registry-import", { body, bodySerializer: multipart })) as unknown as ImportPreview;
+  return unwrap(await api.POST("/api/v1/tree/registry-import", { body, bodySerializer: multipart }));
 }
