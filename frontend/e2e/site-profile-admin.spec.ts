@@ -99,6 +99,8 @@ test("the profile administrator edits every section", async ({ browser, request 
   await expect(page.getByRole("button", { name: `Выше: ${T.pageA}` })).toBeEnabled();
   await page.getByRole("link", { name: T.pageB }).click();
   await expect(page).toHaveURL(/\/pages\/\d+$/);
+  // The URL changes before the page replaces the profile (the router renders in a transition): wait for the page.
+  await expect(page.getByRole("heading", { name: T.pageB, level: 2 })).toBeVisible();
   await page.getByRole("button", { name: "Изменить" }).click();
   await page.getByLabel("Название страницы").fill(T.pageBEdited);
   await page.getByRole("button", { name: "Сохранить" }).click();
@@ -106,6 +108,7 @@ test("the profile administrator edits every section", async ({ browser, request 
   await page.goto(`${base()}/o/${orgId}`);
   await page.getByRole("link", { name: T.pageA }).click();
   await expect(page).toHaveURL(/\/pages\/\d+$/);
+  await expect(page.getByRole("heading", { name: T.pageA, level: 2 })).toBeVisible();
   await page.getByRole("button", { name: "Удалить" }).click();
   await page.getByRole("button", { name: "Точно удалить?" }).click();
   await expect(page).toHaveURL(new RegExp(`/o/${orgId}$`));
