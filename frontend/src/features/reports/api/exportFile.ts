@@ -1,6 +1,7 @@
 import { ApiError } from "../../../api/client";
 import { authFetch } from "../../../api/session";
 import { fileNameFrom } from "../../../lib/files";
+import { saveBlob } from "../../../api/http";
 
 export interface ExportProgress {
   received: number;
@@ -63,13 +64,6 @@ export async function downloadExport(
   const blob = new Blob(chunks, {
     type: response.headers.get("Content-Type") ?? "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
   });
-  const href = URL.createObjectURL(blob);
-  const a = document.createElement("a");
-  a.href = href;
-  a.download = name;
-  document.body.appendChild(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(href), 10_000);
+  saveBlob(blob, name);
   return name;
 }

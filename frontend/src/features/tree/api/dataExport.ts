@@ -2,6 +2,7 @@ import { api, ApiError, unwrap } from "../../../api/client";
 import type { components } from "../../../api/schema";
 import { authFetch } from "../../../api/session";
 import { fileNameFrom } from "../../../lib/files";
+import { saveBlob } from "../../../api/http";
 
 export type ExportJob = components["schemas"]["ExportJob"];
 
@@ -36,13 +37,6 @@ export async function downloadExportFile(job: ExportJob): Promise<string> {
   }
   const name = fileNameFrom(response.headers.get("Content-Disposition"), job.filename);
   const blob = await response.blob();
-  const href = URL.createObjectURL(blob);
-  const a = document.createElement("a");
-  a.href = href;
-  a.download = name;
-  document.body.appendChild(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(href), 10_000);
+  saveBlob(blob, name);
   return name;
 }
