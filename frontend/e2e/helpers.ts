@@ -136,9 +136,21 @@ export async function scrollsSideways(page: Page): Promise<{ scrollWidth: number
 }
 
 /** English words and untranslated i18n keys that must not show in the ru or kk UI. */
-export const ENGLISH_WORDS =
+const ENGLISH_WORDS =
   /\b(the|report|reports|error|not found|choose|organization|school|filters?|loading|export|print|total|invalid|input|should|valid|integer|date|visitors|page|download)\b/i;
-export const I18N_KEY = /\b(?:app|menu|auth|catalogue|report|filter|errors|profile|tabs|site)\.[a-zA-Z_]+(?:\.[a-zA-Z_]+)*\b/;
+const I18N_KEY = /\b(?:app|menu|auth|catalogue|report|filter|errors|profile|tabs|site)\.[a-zA-Z_]+(?:\.[a-zA-Z_]+)*\b/;
+
+/**
+ * The page shows no i18n key and, unless English is chosen, no English word. Retried: after a language switch the
+ * data fetched in the previous language stays on screen (placeholder data) until the new answer arrives.
+ */
+export async function expectTranslated(page: Page, lang: string, what: string = lang): Promise<void> {
+  await expect(async () => {
+    const text = await page.locator("body").innerText();
+    expect(text, what).not.toMatch(I18N_KEY);
+    if (lang !== "en") expect(text.match(ENGLISH_WORDS), what).toBeNull();
+  }).toPass({ timeout: 10_000 });
+}
 
 /** The visible text of the page's main content (not scripts, not hidden nodes). */
 export async function visibleText(page: Page): Promise<string> {
