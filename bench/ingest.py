@@ -340,7 +340,7 @@ async def naive(dsn: str, world: dict, marks: list[dict]) -> float:
 # One app process under cProfile (CPU time, not wall time): the profile is written when uvicorn stops on SIGTERM.
 _PROFILED = """
 import cProfile, signal, sys, time, uvicorn
-signal.signal(signal.SIGTERM, lambda *_: None)  # uvicorn re-raises the signal it stopped on; the profile is still written
+signal.signal(signal.SIGTERM, lambda *_: None)  # uvicorn re-raises the signal it stopped on: still dump
 config = uvicorn.Config("api.main:create_app", factory=True, host="127.0.0.1", port=int(sys.argv[1]),
                         log_level="warning", access_log=False)
 profile = cProfile.Profile(time.process_time)
