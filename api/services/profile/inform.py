@@ -160,20 +160,12 @@ async def _read_schema(session: AsyncSession, rows: Sequence[Any]) -> list[Annou
             assert f.announcement_id is not None
             files[f.announcement_id].append(file_read(f))
     return [
-        AnnouncementSchema(
-            id=a.id,
+        AnnouncementSchema.of(
+            a,
             sender=OrgBrief.model_validate(sender),
-            author_name=a.author_name,
-            title=a.title,
-            body_html=a.body_html,
-            importance=a.importance,
-            deadline=a.deadline,
-            target_kind=a.target_kind,
-            created_at=a.created_at,
             attachments=files[a.id],
             recipients_count=count,
             read_at=read_at,
-            withdrawn_at=a.withdrawn_at,
         )
         for a, sender, count, read_at in rows
     ]
