@@ -44,8 +44,10 @@ WITH t AS (
   SELECT c.oid, c.relname, c.reltuples FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
    WHERE n.nspname = 'public' AND c.relname = ANY($1::text[])
 ),
-parts AS (  -- a table and, when partitioned, every partition under it
-  SELECT t.relname, p.relid FROM t, pg_partition_tree(t.oid) p WHERE p.isleaf OR p.level = 0
+parts AS (  -- a partitioned table's partitions, or the plain table itself
+  SELECT t.relname, p.relid FROM t, pg_partition_tree(t.oid) p WHERE p.isleaf
+  UNION ALL
+  SELECT t.relname, t.oid FROM t WHERE NOT EXISTS (SELECT 1 FROM pg_partition_tree(t.oid))
 )
 SELECT parts.relname,
        sum(GREATEST(c.reltuples, 0))::bigint AS rows,
