@@ -254,6 +254,39 @@ class Table:
     # SQL used for a column when the item leaves it NULL (i.<column> is the given value).
     defaults: dict[str, str] = field(default_factory=dict)
     touch_updated_at: bool = False
+    # A table partitioned by school year has no unique key on (external_system, external_id) for ON CONFLICT
+    # (its key table `<name>_keys` holds it): its upsert is an UPDATE and an INSERT in one statement.
+    partitioned: bool = False
+
+    def upsert_ctes(self, returning: str) -> str:
+        """CTEs whose last, `up`, is the upsert RETURNING `returning` (`old.`/`new.` of each written row)."""
+        if not self.partitioned:
+            return f"up AS ({self.upsert_sql()} RETURNING {returning})"
+        names = [c for c, _ in self.columns]
+        arrays = ", ".join(f"${i + 3}::text::{typ}[]" for i, (_, typ) in enumerate(self.columns))
+        select = ", ".join(
+            f"coalesce(i.{c}, {self.defaults[c]}) AS {c}" if c in self.defaults else f"i.{c}" for c in names
+        )
+        sets = [f"{c} = s.{c}" for c in names if c not in self.insert_only]
+        if self.touch_updated_at:
+            sets.append("updated_at = now()")
+        compared = [c for c in names if c not in self.not_compared and c not in self.insert_only]
+        # One snapshot for the whole statement: the INSERT sees the rows as they were before the UPDATE, so
+        # a row is either updated (when it differs), left alone, or created. A key still taken by a row of
+        # an archived year is not found here and fails the INSERT on the key table (a conflict, as it should).
+        return (  # table and column names are ours; values are bound
+            f"s AS (SELECT i.external_id, {select}"  # noqa: S608
+            f" FROM unnest($2::text::text[], {arrays}) AS i(external_id, {', '.join(names)})),"
+            f" upd AS (UPDATE {self.name} AS t SET {', '.join(sets)} FROM s"
+            f" WHERE t.external_system = $1 AND t.external_id = s.external_id"
+            f" AND ({', '.join('t.' + c for c in compared)}) IS DISTINCT FROM ({', '.join('s.' + c for c in compared)})"
+            f" RETURNING {returning}),"
+            f" ins AS (INSERT INTO {self.name} AS t (external_system, external_id, {', '.join(names)})"
+            f" SELECT $1, s.external_id, {', '.join('s.' + c for c in names)} FROM s"
+            f" WHERE NOT EXISTS (SELECT 1 FROM {self.name} e WHERE e.external_system = $1"
+            f" AND e.external_id = s.external_id) RETURNING {returning}),"
+            " up AS (SELECT * FROM upd UNION ALL SELECT * FROM ins)"
+        )
 
     def upsert_sql(self) -> str:
         """INSERT … SELECT FROM unnest(…) ON CONFLICT (external_system, external_id) DO UPDATE only when changed."""

@@ -1,0 +1,94 @@
+"""Partitions by school year: making a year's partitions, and the key tables after a bulk load.
+
+The tables below are partitioned by range on their date (migration 0900_partitions): one partition per school
+year, 1 August to 1 August (for a timestamptz column the day is taken in Asia/Almaty), in the schema
+`partitions`, and a DEFAULT partition each that takes any row no year's partition covers."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import asyncpg
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from api.errors import InvalidInput
+from api.models.partition_keys import KEY_TABLES
+
+# table -> (partition column, whether the column is a timestamptz); lessons first (the others name lessons)
+PARTITIONED: dict[str, tuple[str, bool]] = {
+    "lessons": ("date", False),
+    "marks": ("date", False),
+    "absences": ("date", False),
+    "visits": ("visited_at", True),
+    "journal_changes": ("changed_at", True),
+}
+LIVE_SCHEMA = "partitions"
+ARCHIVE_SCHEMA = "archive"
+
+
+def school_year_of(day: dt.date) -> int:
+    """The school year of a day, by its first calendar year (1 August 2025 – 31 July 2026 → 2025)."""
+    return day.year if day.month >= 8 else day.year - 1
+
+
+def year_name(first_year: int) -> str:
+    return f"{first_year}-{first_year + 1}"
+
+
+def parse_year(name: str) -> int:
+    """`2025-2026` → 2025; anything else is refused with the expected form."""
+    m = re.fullmatch(r"\s*(\d{4})\s*[-/–]\s*(\d{4})\s*", name)
+    if m is None or int(m.group(2)) != int(m.group(1)) + 1:
+        raise InvalidInput("year", f"{name!r} is not a school year: expected e.g. 2025-2026")
+    return int(m.group(1))
+
+
+def partition_name(table: str, first_year: int) -> str:
+    return f"{table}_{first_year}_{first_year + 1}"
+
+
+async def create_year_partitions(session: AsyncSession, first_year: int) -> int:
+    """Make the partitions of a school year that don't exist yet (rows of that year in DEFAULT move in them)."""
+    made = await session.scalar(text("SELECT create_year_partitions(:y)"), {"y": first_year})
+    return int(made or 0)
+
+
+async def _where(session: AsyncSession, first_year: int) -> dict[str, str | None]:
+    """The schema each of the year's partitions is in (None: it doesn't exist)."""
+    rows = await session.execute(
+        text(
+            "SELECT c.relname, n.nspname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+            " WHERE n.nspname IN ('partitions', 'archive') AND c.relname = ANY(:names)"
+        ),
+        {"names": [partition_name(t, first_year) for t in PARTITIONED]},
+    )
+    found = {name: schema for name, schema in rows.all()}
+    return {t: found.get(partition_name(t, first_year)) for t in PARTITIONED}
+
+
+async def after_bulk_load(conn: asyncpg.Connection) -> list[str]:
+    """After a load with the triggers off: every academic year's partitions, and the key tables filled.
+
+    A key the loaded rows repeat (two rows with one external id) is a problem: answered in words, the load's
+    transaction then fails as a whole (the caller raises).
+    """
+    await conn.execute(
+        "SELECT create_year_partitions(y) FROM (SELECT DISTINCT school_year_of(starts_on) AS y FROM academic_years) a"
+    )
+    problems = []
+    for keys in KEY_TABLES:
+        table = keys.removesuffix("_keys")
+        try:
+            async with conn.transaction():
+                await conn.execute(
+                    f"INSERT INTO {keys} (external_system, external_id, id)"  # noqa: S608 - our table names
+                    f" SELECT t.external_system, t.external_id, t.id FROM {table} t"
+                    " WHERE t.external_system IS NOT NULL AND t.external_id IS NOT NULL"
+                    f" AND NOT EXISTS (SELECT 1 FROM {keys} k WHERE k.external_system = t.external_system"
+                    " AND k.external_id = t.external_id AND k.id = t.id)"
+                )
+        except asyncpg.UniqueViolationError as exc:
+            problems.append(f"unique key {exc.constraint_name}: an external id is repeated in {table}")
+    return problems
