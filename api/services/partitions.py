@@ -1,8 +1,11 @@
-"""Partitions by school year: making a year's partitions, and the key tables after a bulk load.
+"""Partitions by school year: making a year's partitions, archiving a closed year and restoring it.
 
 The tables below are partitioned by range on their date (migration 0900_partitions): one partition per school
 year, 1 August to 1 August (for a timestamptz column the day is taken in Asia/Almaty), in the schema
-`partitions`, and a DEFAULT partition each that takes any row no year's partition covers."""
+`partitions`, and a DEFAULT partition each that takes any row no year's partition covers. Archiving a year
+detaches its five partitions and moves them to the schema `archive`: the rows leave the live tables (and
+their indexes), the report aggregates stay as they are, so the reports of that year still show its figures.
+"""
 
 from __future__ import annotations
 
@@ -13,6 +16,7 @@ import asyncpg
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from api import clock
 from api.errors import InvalidInput
 from api.models.partition_keys import KEY_TABLES
 
@@ -66,6 +70,70 @@ async def _where(session: AsyncSession, first_year: int) -> dict[str, str | None
     )
     found = {name: schema for name, schema in rows.all()}
     return {t: found.get(partition_name(t, first_year)) for t in PARTITIONED}
+
+
+def _bounds(first_year: int, tz: bool) -> tuple[str, str]:
+    """The partition bounds as SQL expressions (constants; for a timestamptz, midnight in Asia/Almaty)."""
+    lo, hi = dt.date(first_year, 8, 1), dt.date(first_year + 1, 8, 1)
+    if tz:
+        return (
+            f"('{lo.isoformat()}'::timestamp AT TIME ZONE 'Asia/Almaty')",
+            f"('{hi.isoformat()}'::timestamp AT TIME ZONE 'Asia/Almaty')",
+        )
+    return f"'{lo.isoformat()}'", f"'{hi.isoformat()}'"
+
+
+async def archive_year(session: AsyncSession, name: str) -> str:
+    """Detach a closed school year's partitions into the schema `archive`; the caller commits."""
+    year = parse_year(name)
+    label = year_name(year)
+    current = school_year_of(clock.today())
+    if year >= current:
+        raise InvalidInput("year", f"{label} is not a closed school year (the current one is {year_name(current)})")
+    where = await _where(session, year)
+    if all(s == ARCHIVE_SCHEMA for s in where.values()):
+        raise InvalidInput("year", f"{label} is already archived")
+    if all(s is None for s in where.values()):
+        raise InvalidInput("year", f"no partitions of the school year {label}: nothing to archive")
+    missing = [t for t, s in where.items() if s != LIVE_SCHEMA]
+    if missing:
+        raise InvalidInput("year", f"{label} is only partly live (not: {', '.join(missing)}); restore it first")
+    for table in PARTITIONED:
+        part = partition_name(table, year)
+        await session.execute(text(f"ALTER TABLE {table} DETACH PARTITION {LIVE_SCHEMA}.{part}"))
+        await session.execute(text(f"ALTER TABLE {LIVE_SCHEMA}.{part} SET SCHEMA {ARCHIVE_SCHEMA}"))
+    return f"school year {label} archived: its partitions are in the schema {ARCHIVE_SCHEMA}"
+
+
+async def restore_year(session: AsyncSession, name: str) -> str:
+    """Attach an archived school year's partitions again; the caller commits."""
+    year = parse_year(name)
+    label = year_name(year)
+    where = await _where(session, year)
+    if all(s == LIVE_SCHEMA for s in where.values()):
+        raise InvalidInput("year", f"{label} is not archived")
+    not_archived = [t for t, s in where.items() if s != ARCHIVE_SCHEMA]
+    if not_archived:
+        raise InvalidInput("year", f"{label} is not archived (not: {', '.join(not_archived)})")
+    for table, (column, tz) in PARTITIONED.items():
+        lo, hi = _bounds(year, tz)
+        stray = await session.scalar(
+            text(f"SELECT count(*) FROM {LIVE_SCHEMA}.{table}_default WHERE {column} >= {lo} AND {column} < {hi}")  # noqa: S608
+        )
+        if stray:
+            raise InvalidInput(
+                "year",
+                f"{stray} rows of {table} dated in {label} arrived while it was archived (they are in"
+                f" {LIVE_SCHEMA}.{table}_default): move them out before restoring",
+            )
+    for table, (_, tz) in PARTITIONED.items():
+        part = partition_name(table, year)
+        lo, hi = _bounds(year, tz)
+        await session.execute(text(f"ALTER TABLE {ARCHIVE_SCHEMA}.{part} SET SCHEMA {LIVE_SCHEMA}"))
+        await session.execute(
+            text(f"ALTER TABLE {table} ATTACH PARTITION {LIVE_SCHEMA}.{part} FOR VALUES FROM ({lo}) TO ({hi})")
+        )
+    return f"school year {label} restored: its partitions are attached again"
 
 
 async def after_bulk_load(conn: asyncpg.Connection) -> list[str]:

@@ -13,7 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api import clock
-from api.errors import constraint_name
+from api.errors import InvalidInput, constraint_name
 from api.models import Mark, Visit
 from api.services import partitions
 from api.services.integration import tokens
@@ -318,3 +318,61 @@ async def test_refusals_in_words_are_unchanged(client: httpx.AsyncClient, db: As
     assert r.status_code == 422
     assert r.json()["error"]["details"][0]["message"] == "the student already has an absence on this lesson"
     assert await _scalar(db, "SELECT count(*) FROM marks WHERE external_id = 'm9'") == 0
+
+
+async def test_archiving_a_closed_year_keeps_its_reports_and_restores(
+    client: httpx.AsyncClient, db: AsyncSession
+) -> None:
+    s = await closed_year_school(client, db)
+    before = await attendance(client, s)
+    assert before == {"lessons": 2, "student_lessons": 8, "abs_total": 1, "pct_attendance": 87}
+    marks_before = await _scalar(db, "SELECT count(*) FROM marks WHERE external_system = :s", s=SYSTEM)
+
+    message = await partitions.archive_year(db, CLOSED)
+    assert "archived" in message
+    for table in TABLES:
+        assert await _scalar(db, f"SELECT to_regclass('archive.{table}_2025_2026')::text") is not None
+        assert await _scalar(db, f"SELECT to_regclass('partitions.{table}_2025_2026')") is None
+    assert await _scalar(db, "SELECT count(*) FROM marks WHERE external_system = :s", s=SYSTEM) == 0
+    assert (
+        await _scalar(db, "SELECT count(*) FROM archive.marks_2025_2026 WHERE external_system = :s", s=SYSTEM)
+        == marks_before
+    )
+    assert await attendance(client, s) == before  # the aggregates stay: the past year's figures too
+
+    # the external ids of the archived year stay taken: the same mark again is a conflict, in words, not a copy
+    r = await push(client, s["headers"], "visits", [visit_item("2026-10-15T06:00:00Z")])
+    assert r.status_code == 422, r.text
+    assert r.json()["error"]["message"].endswith(
+        "the batch conflicts with data already stored; nothing of the batch was written"
+    )
+
+    with pytest.raises(InvalidInput, match="already archived"):
+        await partitions.archive_year(db, CLOSED)
+    assert "restored" in await partitions.restore_year(db, CLOSED)
+    assert await _scalar(db, "SELECT count(*) FROM marks WHERE external_system = :s", s=SYSTEM) == marks_before
+    assert await attendance(client, s) == before
+    with pytest.raises(InvalidInput, match="not archived"):
+        await partitions.restore_year(db, CLOSED)
+    for table in AGGREGATE_TABLES:
+        assert await differences(db, table) == [], table
+
+
+async def test_archive_year_refuses_an_unknown_the_current_or_a_malformed_year(db: AsyncSession) -> None:
+    with pytest.raises(InvalidInput, match="not a closed school year"):
+        await partitions.archive_year(db, "2026-2027")
+    with pytest.raises(InvalidInput, match="not a closed school year"):
+        await partitions.archive_year(db, "2027-2028")
+    with pytest.raises(InvalidInput, match="no partitions of the school year 1990-1991"):
+        await partitions.archive_year(db, "1990-1991")
+    with pytest.raises(InvalidInput, match="not a school year"):
+        await partitions.archive_year(db, "2025-2027")
+    with pytest.raises(InvalidInput, match="not archived"):
+        await partitions.restore_year(db, "1990-1991")
+
+
+def test_archive_year_command_refuses_in_words(capsys: pytest.CaptureFixture[str]) -> None:
+    from api.__main__ import main
+
+    assert main(["archive-year", "2025/2027"]) == 2
+    assert "not a school year" in capsys.readouterr().err
