@@ -3,6 +3,7 @@ on partitioned tables, and archiving a closed year (`python -m api archive-year`
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -13,6 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api import clock
+from api.config import get_settings
 from api.errors import InvalidInput, constraint_name
 from api.models import Mark, Visit
 from api.services import partitions
@@ -28,9 +30,15 @@ CLOSED = "2025-2026"
 DAY = "2025-10-15"  # a school day of the closed year
 
 
-@pytest.fixture(autouse=True)
-def _today(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(clock, "today", lambda: TODAY)
+@pytest.fixture
+def today(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """«Today» fixed (BILIM_TODAY), so that the closed and the current school years don't move with the calendar."""
+    monkeypatch.setenv("BILIM_TODAY", TODAY.isoformat())
+    get_settings.cache_clear()
+    assert clock.today() == TODAY
+    yield
+    monkeypatch.delenv("BILIM_TODAY")
+    get_settings.cache_clear()
 
 
 async def _scalar(db: AsyncSession, sql: str, **params: Any) -> Any:
@@ -321,7 +329,7 @@ async def test_refusals_in_words_are_unchanged(client: httpx.AsyncClient, db: As
 
 
 async def test_archiving_a_closed_year_keeps_its_reports_and_restores(
-    client: httpx.AsyncClient, db: AsyncSession
+    client: httpx.AsyncClient, db: AsyncSession, today: None
 ) -> None:
     s = await closed_year_school(client, db)
     before = await attendance(client, s)
@@ -358,7 +366,7 @@ async def test_archiving_a_closed_year_keeps_its_reports_and_restores(
         assert await differences(db, table) == [], table
 
 
-async def test_archive_year_refuses_an_unknown_the_current_or_a_malformed_year(db: AsyncSession) -> None:
+async def test_archive_year_refuses_an_unknown_the_current_or_a_malformed_year(db: AsyncSession, today: None) -> None:
     with pytest.raises(InvalidInput, match="not a closed school year"):
         await partitions.archive_year(db, "2026-2027")
     with pytest.raises(InvalidInput, match="not a closed school year"):
