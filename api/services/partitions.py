@@ -83,6 +83,14 @@ def _bounds(first_year: int, tz: bool) -> tuple[str, str]:
     return f"'{lo.isoformat()}'", f"'{hi.isoformat()}'"
 
 
+async def _in_default(session: AsyncSession, table: str, first_year: int) -> int:
+    """Rows of the school year that the table's DEFAULT partition holds."""
+    column, tz = PARTITIONED[table]
+    lo, hi = _bounds(first_year, tz)
+    sql = f"SELECT count(*) FROM {LIVE_SCHEMA}.{table}_default WHERE {column} >= {lo} AND {column} < {hi}"  # noqa: S608
+    return int(await session.scalar(text(sql)) or 0)
+
+
 async def archive_year(session: AsyncSession, name: str) -> str:
     """Detach a closed school year's partitions into the schema `archive`; the caller commits."""
     year = parse_year(name)
@@ -94,7 +102,9 @@ async def archive_year(session: AsyncSession, name: str) -> str:
     if all(s == ARCHIVE_SCHEMA for s in where.values()):
         raise InvalidInput("year", f"{label} is already archived")
     if all(s is None for s in where.values()):
-        raise InvalidInput("year", f"no partitions of the school year {label}: nothing to archive")
+        caught = sum([await _in_default(session, table, year) for table in PARTITIONED])
+        hint = f" ({caught} rows of it are in the DEFAULT partitions: make its partitions first)" if caught else ""
+        raise InvalidInput("year", f"no partitions of the school year {label}: nothing to archive{hint}")
     missing = [t for t, s in where.items() if s != LIVE_SCHEMA]
     if missing:
         raise InvalidInput("year", f"{label} is only partly live (not: {', '.join(missing)}); restore it first")
@@ -115,11 +125,8 @@ async def restore_year(session: AsyncSession, name: str) -> str:
     not_archived = [t for t, s in where.items() if s != ARCHIVE_SCHEMA]
     if not_archived:
         raise InvalidInput("year", f"{label} is not archived (not: {', '.join(not_archived)})")
-    for table, (column, tz) in PARTITIONED.items():
-        lo, hi = _bounds(year, tz)
-        stray = await session.scalar(
-            text(f"SELECT count(*) FROM {LIVE_SCHEMA}.{table}_default WHERE {column} >= {lo} AND {column} < {hi}")  # noqa: S608
-        )
+    for table in PARTITIONED:
+        stray = await _in_default(session, table, year)
         if stray:
             raise InvalidInput(
                 "year",

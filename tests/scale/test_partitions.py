@@ -371,8 +371,14 @@ async def test_archive_year_refuses_an_unknown_the_current_or_a_malformed_year(d
         await partitions.archive_year(db, "2026-2027")
     with pytest.raises(InvalidInput, match="not a closed school year"):
         await partitions.archive_year(db, "2027-2028")
-    with pytest.raises(InvalidInput, match="no partitions of the school year 1990-1991"):
+    with pytest.raises(InvalidInput, match="no partitions of the school year 1990-1991: nothing to archive$"):
         await partitions.archive_year(db, "1990-1991")
+    # a year whose rows only the DEFAULT partition holds: refused, saying so
+    w = await fx.world(db)
+    user = await fx.app_user(db, w.school_a)
+    await fx.add(db, Visit(user_id=user.id, organization_id=w.school_a.id, visited_at=datetime(2001, 3, 1, tzinfo=UTC)))
+    with pytest.raises(InvalidInput, match="1 rows of it are in the DEFAULT partitions"):
+        await partitions.archive_year(db, "2000-2001")
     with pytest.raises(InvalidInput, match="not a school year"):
         await partitions.archive_year(db, "2025-2027")
     with pytest.raises(InvalidInput, match="not archived"):
