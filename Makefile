@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export HOST PORT
 
-.PHONY: bench spa dev api-client chromium pgbouncer frontend-test screenshots run test install lint typecheck pytest fuzz migrate clean backup restore bench-load bench-ingest bench-feed bench-school-reports bench-export
+.PHONY: bench spa dev api-client chromium pgbouncer frontend-test screenshots run test install lint typecheck pytest fuzz migrate clean backup restore bench-load bench-ingest bench-feed bench-school-reports bench-export bench-scale
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -119,6 +119,15 @@ bench-data: install
 bench: install
 	$(PY) bench/reports.py --database $(or $(BENCH_DB),bilim_bench) --only reports --no-freshness \
 		$(if $(BENCH_PAST),--past-date $(BENCH_PAST))
+
+# The national model's two measured points (docs/scale.md): 500 and 1,500 schools, each loaded once (~10 and
+# ~40 min), then at each size the management reports' p50/p95, the write cost of one more mark and the disk use.
+bench-scale: install
+	$(PY) -m api demo --database bilim_bench --schools 500 --if-empty
+	$(PY) -m api demo --database bilim_bench1500 --schools 1500 --if-empty
+	$(PY) bench/reports.py --database bilim_bench --only reports --no-freshness --write-sample 2000
+	$(PY) bench/reports.py --database bilim_bench1500 --only reports --no-freshness --write-sample 2000 --raw-runs 1
+	$(PY) bench/sizes.py bilim_bench bilim_bench1500
 
 # Export of the whole benchmark region as a data package and its import into a new database (dropped after):
 # rows/s, zip size, vs the naive fetch + csv.writer (bench/export.py). BENCH_DB=bilim_bench by default.

@@ -1,12 +1,15 @@
 """Ingest benchmark: marks pushed in batches through the integration HTTP API, against a naive per-row INSERT.
 
-    python bench/ingest.py [--marks 200000] [--batch 10000] [--concurrency 2] [--workers 1]
+    python bench/ingest.py [--runs 1x16:8000,10x16:60000,10000x2:200000] [--workers 2] [--profile FILE]
 
 Creates a fresh database on the embedded server (or on DATABASE_URL's server), migrates it, writes a small
 school world with external ids and an API token, starts the app with uvicorn on 127.0.0.1 (a free port),
-pushes the marks as pre-encoded JSON batches, re-sends one batch to show it is a no-op, and, in the same run,
-inserts marks the naive way (one INSERT per mark and per journal row, ids already resolved, no HTTP) in a
-transaction that is rolled back. Prints marks/s and p50/p95 per batch; drops the database at the end.
+pushes the marks as pre-encoded JSON batches in each run's shape (one mark per request with 16 in flight, as a
+school system that sends each mark when the teacher saves it; ten; batches of 10,000), prints marks/s, p50/p95
+per request, CPU per request split app/database and WAL bytes per mark against the targets; re-sends one batch
+to show it is a no-op; with --profile, runs one app process under cProfile and prints where its CPU goes; and,
+in the same run, inserts marks the naive way (one INSERT per mark and per journal row, ids already resolved, no
+HTTP) in a transaction that is rolled back. Drops the database at the end.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ import subprocess
 import sys
 import time
 import uuid
+from dataclasses import dataclass
 from pathlib import Path
 
 import asyncpg
@@ -333,9 +337,25 @@ async def naive(dsn: str, world: dict, marks: list[dict]) -> float:
         await conn.close()
 
 
-def start_app(url: str, port: int, workers: int) -> subprocess.Popen[bytes]:
-    """uvicorn serving the app on 127.0.0.1:port against the benchmark database."""
+# One app process under cProfile (CPU time, not wall time): the profile is written when uvicorn stops on SIGTERM.
+_PROFILED = """
+import cProfile, signal, sys, time, uvicorn
+signal.signal(signal.SIGTERM, lambda *_: None)  # uvicorn re-raises the signal it stopped on: still dump
+config = uvicorn.Config("api.main:create_app", factory=True, host="127.0.0.1", port=int(sys.argv[1]),
+                        log_level="warning", access_log=False)
+profile = cProfile.Profile(time.process_time)
+profile.enable()
+uvicorn.Server(config).run()
+profile.disable()
+profile.dump_stats(sys.argv[2])
+"""
+
+
+def start_app(url: str, port: int, workers: int, profile: Path | None = None) -> subprocess.Popen[bytes]:
+    """uvicorn serving the app on 127.0.0.1:port against the benchmark database (one profiled process if asked)."""
     env = {**os.environ, "DATABASE_URL": url, "BILIM_ENVIRONMENT": "dev", "PYTHONPATH": str(ROOT)}
+    if profile is not None:
+        return subprocess.Popen([sys.executable, "-c", _PROFILED, str(port), str(profile)], cwd=ROOT, env=env)
     return subprocess.Popen(
         [
             sys.executable,
@@ -406,6 +426,148 @@ def _pct(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
 
 
+# marks/s asked of each request size (issue #18): one mark per request, ten, and the bulk batches.
+TARGETS = {1: 1_000, 10: 8_000, 10_000: 33_000}
+DEFAULT_RUNS = "1x16:8000,10x16:60000,10000x2:200000"
+
+
+@dataclass
+class Run:
+    """marks per request × requests in flight : marks in the run."""
+
+    batch: int
+    concurrency: int
+    marks: int
+
+    @property
+    def label(self) -> str:
+        return f"{self.batch:,}/request × {self.concurrency} in flight"
+
+
+def parse_runs(text: str) -> list[Run]:
+    """'1x16:8000,10x16:60000' → runs; raises ValueError on a malformed or out-of-range entry."""
+    runs = []
+    for part in text.split(","):
+        shape, _, total = part.strip().partition(":")
+        batch, _, concurrency = shape.partition("x")
+        run = Run(int(batch), int(concurrency or 1), int(total or 0) or int(batch) * 100)
+        if not 1 <= run.batch <= 10_000 or not 1 <= run.concurrency <= 64 or not 1 <= run.marks <= 2_000_000:
+            raise ValueError(f"{part!r}: marks per request 1–10,000, in flight 1–64, marks 1–2,000,000")
+        runs.append(run)
+    return runs
+
+
+async def _healthy(base: str, proc: subprocess.Popen[bytes]) -> bool:
+    deadline = time.monotonic() + 60
+    async with httpx.AsyncClient(base_url=base, timeout=5) as probe:
+        while True:
+            try:
+                if (await probe.get("/api/v1/health")).status_code == 200:
+                    return True
+            except httpx.TransportError:
+                pass
+            if time.monotonic() > deadline or proc.poll() is not None:
+                return False
+            await asyncio.sleep(0.3)
+
+
+async def _wal_lsn(dsn: str) -> str:
+    conn = await asyncpg.connect(dsn)
+    try:
+        return str(await conn.fetchval("SELECT pg_current_wal_lsn()::text"))
+    finally:
+        await conn.close()
+
+
+async def _wal_bytes(dsn: str, since: str) -> int:
+    conn = await asyncpg.connect(dsn)
+    try:
+        return int(await conn.fetchval("SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), $1::text::pg_lsn)", since))
+    finally:
+        await conn.close()
+
+
+def _spent(before: dict[str, dict[int, float]], after: dict[str, dict[int, float]], side: str) -> float:
+    return sum(after[side].values()) - sum(before[side].get(p, 0.0) for p in after[side])
+
+
+async def measure(base: str, dsn: str, database: str, app_pid: int, world: dict, run: Run, prefix: str) -> dict:
+    """Push one run's marks; print and return marks/s, latency, CPU per request (app/database) and WAL per mark."""
+    marks = make_marks(world, run.marks, prefix=prefix)
+    bodies = [json.dumps({"items": marks[i : i + run.batch]}).encode() for i in range(0, len(marks), run.batch)]
+    cpu_before = await cpu_seconds(dsn, database, app_pid)
+    lsn = await _wal_lsn(dsn)
+    elapsed, latencies, answers = await push(base, world["token"], bodies, run.concurrency)
+    wal = await _wal_bytes(dsn, lsn)
+    cpu_after = await cpu_seconds(dsn, database, app_pid)
+    app, db = _spent(cpu_before, cpu_after, "app"), _spent(cpu_before, cpu_after, "db")
+    rate, requests = len(marks) / elapsed, len(bodies)
+    target = TARGETS.get(run.batch)
+    verdict = f"target {target:,}/s {'met' if rate >= target else 'NOT met'} ({rate / target:.0%})" if target else ""
+    print(
+        f"{run.label}: {len(marks):,} marks in {requests:,} requests, {elapsed:.1f} s → {rate:,.0f} marks/s"
+        f" ({requests / elapsed:,.0f} requests/s); per request p50 {_pct(latencies, 0.5) * 1000:.1f} ms,"
+        f" p95 {_pct(latencies, 0.95) * 1000:.1f} ms\n"
+        f"    CPU per request: app {app / requests * 1000:.2f} ms + database {db / requests * 1000:.2f} ms"
+        f" (per mark {app / len(marks) * 1e6:,.0f} + {db / len(marks) * 1e6:,.0f} µs); WAL {wal / len(marks):,.0f} B"
+        f" per mark; created {sum(a['created'] for a in answers):,}; {verdict}",
+        flush=True,
+    )
+    return {"run": run, "rate": rate, "bodies": bodies, "prefix": prefix, "app": app, "db": db}
+
+
+def _area(filename: str) -> str:
+    """Which part of the stack a profiled function belongs to."""
+    if filename == "~":
+        return "C builtins"
+    if "site-packages/" in filename:
+        return filename.split("site-packages/", 1)[1].split("/", 1)[0].removesuffix(".py")
+    if filename.startswith(str(ROOT / "api" / "services" / "integration")):
+        return "api: integration"
+    if filename.startswith(str(ROOT / "api")):
+        return "api: rest"
+    return "stdlib"
+
+
+def print_profile(path: Path, requests: int) -> None:
+    """CPU of the profiled app by part of the stack, and the functions that take most of it themselves."""
+    import pstats
+
+    stats = pstats.Stats(str(path)).stats  # type: ignore[attr-defined]
+    by_area: dict[str, float] = {}
+    for (filename, _line, _name), (_cc, _nc, own, _cum, _callers) in stats.items():
+        by_area[_area(filename)] = by_area.get(_area(filename), 0.0) + own
+    total = sum(by_area.values()) or 1.0
+    print(f"profile of one app process ({path}): {total / requests * 1000:.2f} ms of CPU per request (profiled)")
+    for area, own in sorted(by_area.items(), key=lambda kv: -kv[1]):
+        if own / total >= 0.01:
+            print(f"    {area:<18} {own / total:6.1%}  {own / requests * 1000:6.2f} ms/request")
+    print("  functions with most own CPU:")
+    top = sorted(stats.items(), key=lambda kv: -kv[1][2])[:12]
+    for (filename, line, name), (_cc, calls, own, _cum, _callers) in top:
+        where = f"{Path(filename).name}:{line}" if filename != "~" else ""
+        print(f"    {own / total:6.1%}  {calls / requests:5.1f} calls/request  {name} {where} [{_area(filename)}]")
+
+
+async def profile_small(args: argparse.Namespace, url: str, world: dict) -> None:
+    """One app process under cProfile for `--profile-marks` one-mark requests, 16 in flight; prints the profile."""
+    port = _free_port()
+    proc = start_app(url, port, 1, profile=args.profile)
+    try:
+        if not await _healthy(f"http://127.0.0.1:{port}", proc):
+            print("the profiled app did not start", file=sys.stderr)
+            return
+        base = f"http://127.0.0.1:{port}"
+        warm = make_marks(world, 200, prefix="pwarm")
+        await push(base, world["token"], [json.dumps({"items": [m]}).encode() for m in warm], 16)
+        marks = make_marks(world, args.profile_marks, prefix="prof")
+        await push(base, world["token"], [json.dumps({"items": [m]}).encode() for m in marks], 16)
+    finally:
+        proc.terminate()
+        proc.wait(timeout=60)
+    print_profile(args.profile, len(warm) + len(marks))
+
+
 async def main_async(args: argparse.Namespace) -> int:
     server = resolve_database_url(Settings())
     name = f"bilim_bench_{os.getpid()}_{uuid.uuid4().hex[:6]}"
@@ -418,80 +580,67 @@ async def main_async(args: argparse.Namespace) -> int:
     )
     await ensure_database(url)
     await asyncio.to_thread(run_migrations, url)
+    dsn = _libpq(url)
     proc: subprocess.Popen[bytes] | None = None
     try:
         t0 = time.perf_counter()
-        world = await build_world(_libpq(url), args.students, args.subjects, args.lessons)
+        world = await build_world(dsn, args.students, args.subjects, args.lessons)
         print(
             f"world: {len(world['classes'])} classes × {args.students} students, {args.subjects} subjects,"
             f" {args.lessons} lessons per class and subject ({time.perf_counter() - t0:.1f} s)",
             flush=True,
         )
-        marks = make_marks(world, args.marks)
-        bodies = [json.dumps({"items": marks[i : i + args.batch]}).encode() for i in range(0, len(marks), args.batch)]
         port = _free_port()
         proc = start_app(url, port, args.workers)
         base = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + 60
-        async with httpx.AsyncClient(base_url=base, timeout=5) as probe:
-            while True:
-                try:
-                    if (await probe.get("/api/v1/health")).status_code == 200:
-                        break
-                except httpx.TransportError:
-                    pass
-                if time.monotonic() > deadline or proc.poll() is not None:
-                    print("the app did not start", file=sys.stderr)
-                    return 1
-                await asyncio.sleep(0.3)
-        # Warm-up (prepared statements, imports): a small batch of its own, not counted.
-        warm = make_marks(world, 500, prefix="warm")
-        await push(base, world["token"], [json.dumps({"items": warm}).encode()], 1)
-
-        cpu_before = await cpu_seconds(_libpq(url), name, proc.pid)
-        elapsed, latencies, answers = await push(base, world["token"], bodies, args.concurrency)
-        cpu_after = await cpu_seconds(_libpq(url), name, proc.pid)
-        created = sum(a["created"] for a in answers)
-        rate = len(marks) / elapsed
+        if not await _healthy(base, proc):
+            print("the app did not start", file=sys.stderr)
+            return 1
+        # Warm-up (prepared statements, imports) in every worker: small and large requests, not counted.
+        warm = make_marks(world, 1_000, prefix="warm")
+        await push(
+            base, world["token"], [json.dumps({"items": warm[i : i + 10]}).encode() for i in range(0, 500, 10)], 8
+        )
+        await push(base, world["token"], [json.dumps({"items": warm[500:]}).encode()], 1)
         print(
-            f"HTTP bulk upsert: {len(marks):,} marks in {len(bodies)} batches of {args.batch:,}"
-            f" (concurrency {args.concurrency}, {args.workers} worker(s)): {elapsed:.2f} s → {rate:,.0f} marks/s;"
-            f" per batch p50 {_pct(latencies, 0.5) * 1000:.0f} ms, p95 {_pct(latencies, 0.95) * 1000:.0f} ms;"
-            f" created {created:,}",
+            f"{args.workers} uvicorn worker(s); CPU per request is summed over the app's processes and the"
+            " database backends serving it",
             flush=True,
         )
-        app_cpu = sum(cpu_after["app"].values()) - sum(cpu_before["app"].get(p, 0.0) for p in cpu_after["app"])
-        db_cpu = sum(cpu_after["db"].values()) - sum(cpu_before["db"].get(p, 0.0) for p in cpu_after["db"])
-        cores = os.cpu_count() or 1
-        per_mark = (app_cpu + db_cpu) / len(marks)
+        results = [await measure(base, dsn, name, proc.pid, world, run, f"r{i}") for i, run in enumerate(args.runs)]
+        biggest = max(results, key=lambda r: r["run"].batch)
+        again_elapsed, _, again = await push(base, world["token"], biggest["bodies"][:1], 1)
+        resent = min(biggest["run"].batch, biggest["run"].marks)
         print(
-            f"CPU spent: app {app_cpu:.1f} s + database {db_cpu:.1f} s = {per_mark * 1e6:.0f} µs per mark;"
-            f" with its {cores} cores to itself the machine would do ≈ {cores / per_mark:,.0f} marks/s"
-            f" (the wall-clock figure above shares the machine: load {os.getloadavg()[0]:.1f})",
+            f"same batch again ({resent:,} marks): {again[0]} in {again_elapsed * 1000:.0f} ms"
+            f" ({resent / again_elapsed:,.0f} marks/s checked, nothing written)",
             flush=True,
         )
-        again_elapsed, _, again = await push(base, world["token"], bodies[:1], 1)
-        print(
-            f"same batch again: {again[0]} in {again_elapsed * 1000:.0f} ms"
-            f" ({len(marks[: args.batch]) / again_elapsed:,.0f} marks/s checked, nothing written)",
-            flush=True,
-        )
+        proc.terminate()
+        proc.wait(timeout=30)
+        proc = None
         naive_marks = make_marks(world, args.naive, prefix="naive")
-        naive_rate = await naive(_libpq(url), world, naive_marks)
+        naive_rate = await naive(dsn, world, naive_marks)
         print(
             f"naive per-row INSERT (mark + journal row, ids known, no HTTP, {args.naive:,} marks): "
-            f"{naive_rate:,.0f} marks/s → bulk HTTP is {rate / naive_rate:.1f}× faster",
+            f"{naive_rate:,.0f} marks/s → bulk HTTP ({biggest['run'].label}) is {biggest['rate'] / naive_rate:.1f}×"
+            " faster",
             flush=True,
         )
-        conn = await asyncpg.connect(_libpq(url))
+        conn = await asyncpg.connect(dsn)
         try:
-            n_marks = await conn.fetchval("SELECT count(*) FROM marks WHERE external_id LIKE 'm-%'")
-            n_journal = await conn.fetchval("SELECT count(*) FROM journal_changes")
+            counts = {
+                r["prefix"]: await conn.fetchval(
+                    "SELECT count(*) FROM marks WHERE external_id LIKE $1", r["prefix"] + "-%"
+                )
+                for r in results
+            }
         finally:
             await conn.close()
-        print(f"check: {n_marks:,} marks in the database, {n_journal:,} journal rows (incl. {len(warm)} warm-up)")
-        ok = n_marks == len(marks) and again[0]["unchanged"] == len(marks[: args.batch])
-        print(f"target 20,000 marks/s: {'met' if rate >= 20_000 else 'NOT met'}")
+        ok = all(counts[r["prefix"]] == r["run"].marks for r in results) and again[0]["unchanged"] == resent
+        print(f"check: every run's marks are in the database once ({'yes' if ok else 'NO'}: {counts})")
+        if args.profile:
+            await profile_small(args, url, world)
         return 0 if ok else 1
     finally:
         if proc is not None:
@@ -510,19 +659,30 @@ async def main_async(args: argparse.Namespace) -> int:
 def main() -> int:
     """Parse the arguments and run the benchmark."""
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--marks", type=int, default=200_000, help="marks to push (default 200,000)")
-    parser.add_argument("--batch", type=int, default=10_000, help="marks per request (5,000–10,000)")
-    parser.add_argument("--concurrency", type=int, default=2, help="requests in flight")
-    parser.add_argument("--workers", type=int, default=1, help="uvicorn worker processes")
+    parser.add_argument(
+        "--runs",
+        default=DEFAULT_RUNS,
+        help=f"runs as MARKS_PER_REQUEST x IN_FLIGHT : MARKS, comma-separated (default {DEFAULT_RUNS})",
+    )
+    parser.add_argument("--workers", type=int, default=2, help="uvicorn worker processes (default 2)")
     parser.add_argument("--students", type=int, default=25, help="students per class")
     parser.add_argument("--subjects", type=int, default=8, help="subjects (each taught in every class)")
     parser.add_argument("--lessons", type=int, default=30, help="lessons per class and subject")
     parser.add_argument("--naive", type=int, default=3_000, help="marks for the naive per-row comparison")
+    parser.add_argument(
+        "--profile",
+        type=Path,
+        help="after the runs, profile one app process (cProfile, CPU time) under one-mark requests and print"
+        " where its time goes; the stats are written to this file (open with python -m pstats)",
+    )
+    parser.add_argument("--profile-marks", type=int, default=2_000, help="one-mark requests under the profiler")
     args = parser.parse_args()
-    if not 1 <= args.batch <= 10_000:
-        parser.error("--batch must be between 1 and 10,000")
-    if args.marks > 2_000_000:
-        parser.error("--marks is capped at 2,000,000 to keep the run bounded")
+    try:
+        args.runs = parse_runs(args.runs)
+    except ValueError as exc:
+        parser.error(f"--runs: {exc}")
+    if not 1 <= args.workers <= 8:
+        parser.error("--workers must be between 1 and 8")
     return asyncio.run(main_async(args))
 
 

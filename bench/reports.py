@@ -467,8 +467,24 @@ async def main(args: argparse.Namespace) -> None:
             finally:
                 server.terminate()
                 server.wait(timeout=10)
+        if args.write_sample:
+            await _write_cost(engine, args.write_sample, c["marks"])
     finally:
         await engine.dispose()
+
+
+async def _write_cost(engine: AsyncEngine, sample: int, marks: int) -> None:
+    """What one more mark costs at this size: `sample` marks inserted one statement each with every aggregate
+    trigger on, in a transaction rolled back (the same as `python -m api demo --compare-naive`)."""
+    from api.demo.loader import naive_insert_rate
+
+    async with engine.connect() as conn:
+        rate = await naive_insert_rate(conn, sample)
+        await conn.rollback()
+    print(
+        f"write cost per mark at ~{marks:,} marks: {1e6 / rate:,.0f} µs ({rate:,.0f} marks/s, {sample:,} marks one"
+        " INSERT each with every aggregate trigger on, rolled back)"
+    )
 
 
 def _first_october(today: dt.date) -> dt.date:
@@ -573,6 +589,9 @@ if __name__ == "__main__":
     )
     parser.add_argument(
         "--no-freshness", action="store_true", help="skip the freshness probe (it writes a mark): read-only run"
+    )
+    parser.add_argument(
+        "--write-sample", type=int, default=0, help="also time this many single-mark INSERTs (rolled back): write cost"
     )
     parser.add_argument("--export-rows", type=int, default=100_000, help="rows of the exported workbook")
     parser.add_argument(

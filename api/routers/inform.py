@@ -7,7 +7,8 @@ from typing import Annotated
 from fastapi import APIRouter, File, Query, Request, Response, UploadFile, status
 
 from api.deps import AdminUser, CurrentUser, SessionDep
-from api.routers.profile import Page, PageSize, settings_of
+from api.routers.owned import RowRoutes, settings_of
+from api.routers.profile import Page, PageSize
 from api.routers.profile_documents import file_response
 from api.schemas.profile.base import FileRead
 from api.schemas.profile.inform import (
@@ -84,13 +85,12 @@ async def withdraw_announcement(
     return await inform.withdraw(session, principal, announcement_id, data.withdrawn)
 
 
-@router.delete("/announcements/{announcement_id}", status_code=status.HTTP_204_NO_CONTENT)
-async def delete_announcement(
-    announcement_id: int, request: Request, session: SessionDep, principal: CurrentUser
-) -> Response:
-    """Delete a sent announcement with its attachments and reads."""
-    await inform.delete(session, settings_of(request), principal, announcement_id)
-    return Response(status_code=status.HTTP_204_NO_CONTENT)
+RowRoutes(router, "/announcements/{announcement_id}").delete(
+    "delete_announcement",
+    inform.delete,
+    "Delete a sent announcement with its attachments and reads.",
+    with_settings=True,
+)
 
 
 @router.post("/announcements/{announcement_id}/read", response_model=AnnouncementRead)

@@ -162,38 +162,51 @@ async def revoke_token(token_id: int, session: SessionDep, admin: AdminUser, req
     return _read(await tokens.revoke_token(session, admin, token_id, request))
 
 
+def _add_route(
+    target: APIRouter, kind_name: str, endpoint: Any, method: str, verb: str, summary: str, description: str
+) -> None:
+    """One route of a kind at /{kind_name}, named `{verb}_{kind}` (its operation id); its response model is the
+    endpoint's return annotation."""
+    target.add_api_route(
+        f"/{kind_name}",
+        endpoint,
+        methods=[method],
+        name=f"{verb}_{kind_name.replace('-', '_')}",
+        summary=summary,
+        description=description,
+    )
+
+
 def _add_kind(kind: Kind) -> None:
     body_type = Batch[kind.item]  # type: ignore[name-defined]
 
     async def upsert(batch: body_type, request: Request, session: SessionDep, token: TokenDep) -> BatchResult:
         return await batches.upsert(session, token, kind.name, batch.items, request)
 
-    bulk.add_api_route(
-        f"/{kind.name}",
+    _add_route(
+        bulk,
+        kind.name,
         upsert,
-        methods=["POST"],
-        response_model=BatchResult,
-        name=f"upsert_{kind.name.replace('-', '_')}",
-        summary=f"Create or update {kind.name} by external id",
-        description=(
-            f"Bulk upsert of up to 10,000 {kind.name}, keyed by the source system's external ids; all-or-nothing, "
-            "idempotent. Problems: 422 with every one listed as {index, field, message}. "
-            f"Item: {(kind.item.__doc__ or '').strip()}"
-        ),
+        "POST",
+        "upsert",
+        f"Create or update {kind.name} by external id",
+        f"Bulk upsert of up to 10,000 {kind.name}, keyed by the source system's external ids; all-or-nothing, "
+        "idempotent. Problems: 422 with every one listed as {index, field, message}. "
+        f"Item: {(kind.item.__doc__ or '').strip()}",
     )
     if kind.deletable:
 
         async def delete(body: DeleteBatch, request: Request, session: SessionDep, token: TokenDep) -> BatchResult:
             return await batches.delete(session, token, kind.name, body.external_ids, request)
 
-        bulk.add_api_route(
-            f"/{kind.name}",
+        _add_route(
+            bulk,
+            kind.name,
             delete,
-            methods=["DELETE"],
-            response_model=BatchResult,
-            name=f"delete_{kind.name.replace('-', '_')}",
-            summary=f"Delete {kind.name} by external id",
-            description="Delete up to 10,000 rows by external id, all-or-nothing; unknown ids count as unchanged.",
+            "DELETE",
+            "delete",
+            f"Delete {kind.name} by external id",
+            "Delete up to 10,000 rows by external id, all-or-nothing; unknown ids count as unchanged.",
         )
 
 
@@ -206,18 +219,16 @@ def _add_feed(kind_name: str) -> None:
     ) -> FeedPage:
         return FeedPage.model_validate(await feed.page(session, token, kind_name, cursor, limit))
 
-    router.add_api_route(
-        f"/{kind_name}",
+    _add_route(
+        router,
+        kind_name,
         follow,
-        methods=["GET"],
-        response_model=FeedPage,
-        name=f"feed_{kind_name.replace('-', '_')}",
-        summary=f"Follow the changes of {kind_name}",
-        description=(
-            f"The change feed of {kind_name} in the read token's subtree, in commit-safe order: rows changed after "
-            "`cursor` as they are now, deletions as tombstones, and `next_cursor`. An empty page means up to date. "
-            "See docs/integrators.md."
-        ),
+        "GET",
+        "feed",
+        f"Follow the changes of {kind_name}",
+        f"The change feed of {kind_name} in the read token's subtree, in commit-safe order: rows changed after "
+        "`cursor` as they are now, deletions as tombstones, and `next_cursor`. An empty page means up to date. "
+        "See docs/integrators.md.",
     )
 
 

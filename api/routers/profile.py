@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, File, Query, Request, Response, UploadFile, status
+from fastapi import APIRouter, File, Query, Request, UploadFile, status
 
-from api.config import Settings
 from api.deps import CurrentUser, OptionalUser, SessionDep
 from api.replicas import PublicReadSession, ReplicaRoute
+from api.routers.owned import RowRoutes, settings_of
 from api.schemas.profile.base import FileRead
 from api.schemas.profile.forum import Moderation
 from api.schemas.profile.page import (
@@ -37,12 +37,6 @@ router = APIRouter(tags=["profile"], route_class=ReplicaRoute)
 
 Page = Annotated[int, Query(ge=1, le=100_000, description="1-based page number")]
 PageSize = Annotated[int, Query(ge=1, le=100, description="rows per page")]
-
-
-def settings_of(request: Request) -> Settings:
-    """The app's settings."""
-    settings: Settings = request.app.state.settings
-    return settings
 
 
 @router.get("/directory", response_model=DirectoryRead)
@@ -104,17 +98,9 @@ async def get_news(news_id: int, session: PublicReadSession) -> NewsRead:
     return await content.get_news(session, news_id)
 
 
-@router.patch("/news/{news_id}", response_model=NewsRead)
-async def update_news(news_id: int, data: NewsUpdate, session: SessionDep, principal: CurrentUser) -> NewsRead:
-    """Change a news post."""
-    return await content.update_news(session, principal, news_id, data)
-
-
-@router.delete("/news/{news_id}", status_code=status.HTTP_204_NO_CONTENT)
-async def delete_news(news_id: int, request: Request, session: SessionDep, principal: CurrentUser) -> Response:
-    """Delete a news post with its images."""
-    await content.delete_news(session, settings_of(request), principal, news_id)
-    return Response(status_code=status.HTTP_204_NO_CONTENT)
+news_row = RowRoutes(router, "/news/{news_id}", NewsRead)
+news_row.write("patch", "update_news", content.update_news, NewsUpdate, "Change a news post.")
+news_row.delete("delete_news", content.delete_news, "Delete a news post with its images.", with_settings=True)
 
 
 @router.post("/news/{news_id}/images", response_model=FileRead, status_code=status.HTTP_201_CREATED)
@@ -155,17 +141,9 @@ async def get_page(page_id: int, session: PublicReadSession) -> PageRead:
     return await content.get_page(session, page_id)
 
 
-@router.patch("/pages/{page_id}", response_model=PageRead)
-async def update_page(page_id: int, data: PageUpdate, session: SessionDep, principal: CurrentUser) -> PageRead:
-    """Change an interactive page."""
-    return await content.update_page(session, principal, page_id, data)
-
-
-@router.delete("/pages/{page_id}", status_code=status.HTTP_204_NO_CONTENT)
-async def delete_page(page_id: int, session: SessionDep, principal: CurrentUser) -> Response:
-    """Delete an interactive page."""
-    await content.delete_page(session, principal, page_id)
-    return Response(status_code=status.HTTP_204_NO_CONTENT)
+page_row = RowRoutes(router, "/pages/{page_id}", PageRead)
+page_row.write("patch", "update_page", content.update_page, PageUpdate, "Change an interactive page.")
+page_row.delete("delete_page", content.delete_page, "Delete an interactive page.")
 
 
 @router.get("/organizations/{organization_id}/wall", response_model=list[WallRead])
@@ -188,8 +166,6 @@ async def moderate_wall(message_id: int, data: Moderation, session: SessionDep, 
     return await content.moderate_wall(session, principal, message_id, bool(data.hidden))
 
 
-@router.delete("/wall/{message_id}", status_code=status.HTTP_204_NO_CONTENT)
-async def delete_wall(message_id: int, session: SessionDep, principal: CurrentUser) -> Response:
-    """Delete a wall message (its author or an administrator)."""
-    await content.delete_wall(session, principal, message_id)
-    return Response(status_code=status.HTTP_204_NO_CONTENT)
+RowRoutes(router, "/wall/{message_id}").delete(
+    "delete_wall", content.delete_wall, "Delete a wall message (its author or an administrator)."
+)

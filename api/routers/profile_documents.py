@@ -9,7 +9,7 @@ from fastapi import APIRouter, File, Form, Query, Request, Response, UploadFile,
 from api.deps import CurrentUser, OptionalUser, SessionDep
 from api.models import StoredFile
 from api.replicas import PublicReadSession, ReplicaRoute
-from api.routers.profile import settings_of
+from api.routers.owned import RowRoutes, settings_of
 from api.schemas.profile.base import FileRead
 from api.schemas.profile.documents import DocumentsRead, FileUpdate, FolderRead, FolderWrite
 from api.services.profile import documents, files, uploads
@@ -36,17 +36,11 @@ async def create_folder(
     return await documents.create_folder(session, principal, organization_id, data)
 
 
-@router.patch("/folders/{folder_id}", response_model=FolderRead)
-async def update_folder(folder_id: int, data: FolderWrite, session: SessionDep, principal: CurrentUser) -> FolderRead:
-    """Rename or move a folder."""
-    return await documents.rename_folder(session, principal, folder_id, data)
-
-
-@router.delete("/folders/{folder_id}", status_code=status.HTTP_204_NO_CONTENT)
-async def delete_folder(folder_id: int, request: Request, session: SessionDep, principal: CurrentUser) -> Response:
-    """Delete a folder with everything in it."""
-    await documents.delete_folder(session, settings_of(request), principal, folder_id)
-    return Response(status_code=status.HTTP_204_NO_CONTENT)
+folder_row = RowRoutes(router, "/folders/{folder_id}", FolderRead)
+folder_row.write("patch", "update_folder", documents.rename_folder, FolderWrite, "Rename or move a folder.")
+folder_row.delete(
+    "delete_folder", documents.delete_folder, "Delete a folder with everything in it.", with_settings=True
+)
 
 
 @router.post("/organizations/{organization_id}/documents", response_model=FileRead, status_code=status.HTTP_201_CREATED)
@@ -83,14 +77,8 @@ def file_response(request: Request, f: StoredFile) -> Response:
     )
 
 
-@router.patch("/files/{file_id}", response_model=FileRead)
-async def update_file(file_id: int, data: FileUpdate, session: SessionDep, principal: CurrentUser) -> FileRead:
-    """Rename a document or move it to another folder."""
-    return await documents.update_document(session, principal, file_id, data)
-
-
-@router.delete("/files/{file_id}", status_code=status.HTTP_204_NO_CONTENT)
-async def delete_file(file_id: int, request: Request, session: SessionDep, principal: CurrentUser) -> Response:
-    """Delete a document or a news image."""
-    await documents.delete_document(session, settings_of(request), principal, file_id)
-    return Response(status_code=status.HTTP_204_NO_CONTENT)
+file_row = RowRoutes(router, "/files/{file_id}", FileRead)
+file_row.write(
+    "patch", "update_file", documents.update_document, FileUpdate, "Rename a document or move it to another folder."
+)
+file_row.delete("delete_file", documents.delete_document, "Delete a document or a news image.", with_settings=True)

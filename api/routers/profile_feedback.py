@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request, Response, status
+from fastapi import APIRouter, Query, Request, status
 
 from api.deps import CurrentUser, OptionalUser, SessionDep
 from api.replicas import PublicReadSession, ReplicaRoute
-from api.routers.profile import Page, PageSize, settings_of
+from api.routers.owned import RowRoutes, settings_of
+from api.routers.profile import Page, PageSize
 from api.schemas.profile.feedback import (
     FeedbackRead,
     QuestionAccepted,
@@ -55,16 +56,8 @@ async def list_questions(
     return await feedback.list_questions(session, principal, organization_id, unanswered, page, page_size)
 
 
-@router.patch("/questions/{question_id}", response_model=QuestionRead)
-async def answer_question(
-    question_id: int, data: QuestionAnswer, session: SessionDep, principal: CurrentUser
-) -> QuestionRead:
-    """Answer and/or publish a question (administrators)."""
-    return await feedback.answer(session, principal, question_id, data)
-
-
-@router.delete("/questions/{question_id}", status_code=status.HTTP_204_NO_CONTENT)
-async def delete_question(question_id: int, session: SessionDep, principal: CurrentUser) -> Response:
-    """Delete a question (administrators)."""
-    await feedback.delete_question(session, principal, question_id)
-    return Response(status_code=status.HTTP_204_NO_CONTENT)
+question_row = RowRoutes(router, "/questions/{question_id}", QuestionRead)
+question_row.write(
+    "patch", "answer_question", feedback.answer, QuestionAnswer, "Answer and/or publish a question (administrators)."
+)
+question_row.delete("delete_question", feedback.delete_question, "Delete a question (administrators).")

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Header, Response, status
 
 from api.deps import CurrentUser, OptionalUser, SessionDep
 from api.replicas import PublicReadSession, ReplicaRoute
+from api.routers.owned import RowRoutes
 from api.routers.profile import Page, PageSize
 from api.schemas.profile.forum import (
     ForumRead,
@@ -44,19 +45,9 @@ async def create_section(
     return await forum.create_section(session, principal, organization_id, data)
 
 
-@router.put("/forum/sections/{section_id}", response_model=SectionRead)
-async def update_section(
-    section_id: int, data: SectionWrite, session: SessionDep, principal: CurrentUser
-) -> SectionRead:
-    """Change a section (administrators)."""
-    return await forum.update_section(session, principal, section_id, data)
-
-
-@router.delete("/forum/sections/{section_id}", status_code=status.HTTP_204_NO_CONTENT)
-async def delete_section(section_id: int, session: SessionDep, principal: CurrentUser) -> Response:
-    """Delete a section with its topics (administrators)."""
-    await forum.delete_section(session, principal, section_id)
-    return Response(status_code=status.HTTP_204_NO_CONTENT)
+section_row = RowRoutes(router, "/forum/sections/{section_id}", SectionRead)
+section_row.write("put", "update_section", forum.update_section, SectionWrite, "Change a section (administrators).")
+section_row.delete("delete_section", forum.delete_section, "Delete a section with its topics (administrators).")
 
 
 @router.get("/forum/sections/{section_id}/topics", response_model=TopicList)
@@ -79,17 +70,9 @@ async def get_topic(topic_id: int, session: PublicReadSession, principal: Option
     return await forum.get_topic(session, principal, topic_id)
 
 
-@router.patch("/forum/topics/{topic_id}", response_model=TopicDetail)
-async def moderate_topic(topic_id: int, data: Moderation, session: SessionDep, principal: CurrentUser) -> TopicDetail:
-    """Lock or hide a topic (administrators)."""
-    return await forum.moderate_topic(session, principal, topic_id, data)
-
-
-@router.delete("/forum/topics/{topic_id}", status_code=status.HTTP_204_NO_CONTENT)
-async def delete_topic(topic_id: int, session: SessionDep, principal: CurrentUser) -> Response:
-    """Delete a topic with its posts (administrators)."""
-    await forum.delete_topic(session, principal, topic_id)
-    return Response(status_code=status.HTTP_204_NO_CONTENT)
+topic_row = RowRoutes(router, "/forum/topics/{topic_id}", TopicDetail)
+topic_row.write("patch", "moderate_topic", forum.moderate_topic, Moderation, "Lock or hide a topic (administrators).")
+topic_row.delete("delete_topic", forum.delete_topic, "Delete a topic with its posts (administrators).")
 
 
 @router.post("/forum/topics/{topic_id}/posts", response_model=PostRead, status_code=status.HTTP_201_CREATED)
@@ -129,10 +112,9 @@ async def update_post(
     return post
 
 
-@router.post("/forum/posts/{post_id}/moderation", response_model=PostRead)
-async def moderate_post(post_id: int, data: Moderation, session: SessionDep, principal: CurrentUser) -> PostRead:
-    """Hide or show a post (administrators)."""
-    return await forum.moderate_post(session, principal, post_id, data)
+RowRoutes(router, "/forum/posts/{post_id}/moderation", PostRead).write(
+    "post", "moderate_post", forum.moderate_post, Moderation, "Hide or show a post (administrators)."
+)
 
 
 @router.delete(

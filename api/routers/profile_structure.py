@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Response, status
+from fastapi import APIRouter, status
 
 from api.deps import CurrentUser, SessionDep
 from api.replicas import PublicReadSession, ReplicaRoute
+from api.routers.owned import RowRoutes
 from api.schemas.profile.structure import (
     LeaderPage,
     PersonBrief,
@@ -44,17 +45,9 @@ async def create_unit(organization_id: int, data: UnitWrite, session: SessionDep
     return await structure.create_unit(session, principal, organization_id, data)
 
 
-@router.put("/units/{unit_id}", response_model=UnitRead)
-async def update_unit(unit_id: int, data: UnitWrite, session: SessionDep, principal: CurrentUser) -> UnitRead:
-    """Replace a structural unit."""
-    return await structure.update_unit(session, principal, unit_id, data)
-
-
-@router.delete("/units/{unit_id}", status_code=status.HTTP_204_NO_CONTENT)
-async def delete_unit(unit_id: int, session: SessionDep, principal: CurrentUser) -> Response:
-    """Delete a structural unit with the units inside it."""
-    await structure.delete_unit(session, principal, unit_id)
-    return Response(status_code=status.HTTP_204_NO_CONTENT)
+unit_row = RowRoutes(router, "/units/{unit_id}", UnitRead)
+unit_row.write("put", "update_unit", structure.update_unit, UnitWrite, "Replace a structural unit.")
+unit_row.delete("delete_unit", structure.delete_unit, "Delete a structural unit with the units inside it.")
 
 
 @router.get("/organizations/{organization_id}/reception", response_model=list[ReceptionRead])
@@ -73,16 +66,8 @@ async def create_reception(
     return await structure.create_reception(session, principal, organization_id, data)
 
 
-@router.put("/reception/{reception_id}", response_model=ReceptionRead)
-async def update_reception(
-    reception_id: int, data: ReceptionWrite, session: SessionDep, principal: CurrentUser
-) -> ReceptionRead:
-    """Replace a reception schedule entry."""
-    return await structure.update_reception(session, principal, reception_id, data)
-
-
-@router.delete("/reception/{reception_id}", status_code=status.HTTP_204_NO_CONTENT)
-async def delete_reception(reception_id: int, session: SessionDep, principal: CurrentUser) -> Response:
-    """Delete a reception schedule entry."""
-    await structure.delete_reception(session, principal, reception_id)
-    return Response(status_code=status.HTTP_204_NO_CONTENT)
+reception_row = RowRoutes(router, "/reception/{reception_id}", ReceptionRead)
+reception_row.write(
+    "put", "update_reception", structure.update_reception, ReceptionWrite, "Replace a reception schedule entry."
+)
+reception_row.delete("delete_reception", structure.delete_reception, "Delete a reception schedule entry.")

@@ -201,6 +201,19 @@ async def add_account(
     return user
 
 
+async def record_created(
+    session: AsyncSession,
+    request: Request | None,
+    user: User,
+    organization_id: int,
+    actor: audit.Actor | None = None,
+    **how: str,
+) -> None:
+    """The audit event of a new account: its name and role, and how it was made (`via`, `by`) when not by hand."""
+    details = {"change": "created", "username": user.username, "role": user.app_role, **how}
+    await audit.record_account_change(session, request, user.id, organization_id, details, actor)
+
+
 async def create_account(
     session: AsyncSession, principal: Principal | None, request: Request | None, data: AccountCreate
 ) -> AccountRead:
@@ -220,14 +233,8 @@ async def create_account(
         session, org, person_id, data.username, password_hash, data.role, must_change_password=principal is not None
     )
     await session.refresh(user, ["created_at", "updated_at", "token_version"])
-    await audit.record_account_change(
-        session,
-        request,
-        user.id,
-        org.id,
-        {"change": "created", "username": user.username, "role": user.app_role},
-        None if principal is not None else audit.Actor(audit.ActorKind.anonymous, name="cli"),
-    )
+    by_cli = audit.Actor(audit.ActorKind.anonymous, name="cli")
+    await record_created(session, request, user, org.id, None if principal is not None else by_cli)
     person = await session.scalar(select(Person).where(Person.id == person_id)) if person_id else None
     return _read(user, org, person)
 

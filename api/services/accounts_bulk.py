@@ -27,8 +27,7 @@ from api.models.organizations import MANAGEMENT_KINDS
 from api.models.people import AppRole, RoleKind
 from api.schemas.accounts_bulk import BulkPreview, BulkProblem, BulkRow
 from api.schemas.auth import USERNAME_RE
-from api.services import audit
-from api.services.accounts import ROLE_RANK, add_account
+from api.services.accounts import ROLE_RANK, add_account, record_created
 from api.services.passwords import hash_password
 from api.services.scope import Principal, org_in_scope
 
@@ -323,13 +322,7 @@ async def create(session: AsyncSession, principal: Principal, request: Request, 
                 )
             )
         user = await add_account(session, body, person.id, r.username, password_hash, r.role, must_change_password=True)
-        await audit.record_account_change(
-            session,
-            request,
-            user.id,
-            body.id,
-            {"change": "created", "username": user.username, "role": user.app_role, "via": "bulk"},
-        )
+        await record_created(session, request, user, body.id, via="bulk")
     return _passwords_xlsx(parsed.rows, passwords)
 
 

@@ -137,10 +137,16 @@ def _simple(
     return FeedKind(table, fields, joins, in_scope)
 
 
+# The references of the kinds below: (field prefix, column, referenced table).
+CLASS = ("class", "class_id", "classes")
+STUDENT = ("student", "student_person_id", "persons")
+SUBJECT = ("subject", "subject_id", "subjects")
+LESSON = ("lesson", "lesson_id", "lessons")
+TEACHER = ("teacher", "teacher_person_id", "persons")
+PERSON = ("person", "person_id", "persons")
+
 FEED_KINDS |= {
-    "staff-posts": _simple(
-        "staff_posts", [("person", "person_id", "persons")], "position role_kind category started_on ended_on"
-    ),
+    "staff-posts": _simple("staff_posts", [PERSON], "position role_kind category started_on ended_on"),
     "classes": _simple(
         "classes",
         [("class_teacher", "class_teacher_person_id", "persons")],
@@ -150,20 +156,8 @@ FEED_KINDS |= {
     "subjects": _simple(
         "subjects", [], "name_ru name_kk name_en short_name", in_scope="(t.organization_id IS NULL OR " + IN_ORG + ")"
     ),
-    "assignments": _simple(
-        "assignments",
-        [
-            ("class", "class_id", "classes"),
-            ("subject", "subject_id", "subjects"),
-            ("teacher", "teacher_person_id", "persons"),
-        ],
-        "hours_per_week",
-    ),
-    "enrolments": _simple(
-        "enrolments",
-        [("class", "class_id", "classes"), ("student", "student_person_id", "persons")],
-        "starts_on ends_on",
-    ),
+    "assignments": _simple("assignments", [CLASS, SUBJECT, TEACHER], "hours_per_week"),
+    "enrolments": _simple("enrolments", [CLASS, STUDENT], "starts_on ends_on"),
     "parent-links": _simple(
         "parent_links",
         [("parent", "parent_person_id", "persons"), ("child", "child_person_id", "persons")],
@@ -172,51 +166,27 @@ FEED_KINDS |= {
         in_scope="EXISTS (SELECT 1 FROM enrolments e JOIN organizations o ON o.id = e.organization_id"
         " WHERE e.student_person_id = t.child_person_id AND o.path @> ARRAY[CAST(:root AS integer)])",
     ),
-    "users": _simple("users", [("person", "person_id", "persons")], "status registered_at last_seen_at"),
+    "users": _simple("users", [PERSON], "status registered_at last_seen_at"),
     "lessons": _simple(
         "lessons",
         [
-            ("class", "class_id", "classes"),
+            CLASS,
             ("assignment", "assignment_id", "assignments"),
-            ("subject", "subject_id", "subjects"),
-            ("teacher", "teacher_person_id", "persons"),
+            SUBJECT,
+            TEACHER,
             ("substitute", "substitute_person_id", "persons"),
         ],
         "date number topic status change_reason from_timetable",
     ),
-    "homework": _simple(
-        "homework", [("class", "class_id", "classes"), ("lesson", "lesson_id", "lessons")], "text minutes due_on"
-    ),
+    "homework": _simple("homework", [CLASS, LESSON], "text minutes due_on"),
     "marks": _simple(
         "marks",
-        [
-            ("class", "class_id", "classes"),
-            ("subject", "subject_id", "subjects"),
-            ("student", "student_person_id", "persons"),
-            ("lesson", "lesson_id", "lessons"),
-            ("entered_by", "entered_by_person_id", "persons"),
-        ],
+        [CLASS, SUBJECT, STUDENT, LESSON, ("entered_by", "entered_by_person_id", "persons")],
         "period_id kind value not_attested date entered_at",
     ),
-    "absences": _simple(
-        "absences",
-        [
-            ("class", "class_id", "classes"),
-            ("lesson", "lesson_id", "lessons"),
-            ("student", "student_person_id", "persons"),
-        ],
-        "date reason",
-    ),
-    "movements": _simple(
-        "movements",
-        [("class", "class_id", "classes"), ("student", "student_person_id", "persons")],
-        "kind date counterpart reason order_number",
-    ),
-    "documents": _simple(
-        "education_documents",
-        [("class", "class_id", "classes"), ("student", "student_person_id", "persons")],
-        "doc_type series number issued_on with_honours",
-    ),
+    "absences": _simple("absences", [CLASS, LESSON, STUDENT], "date reason"),
+    "movements": _simple("movements", [CLASS, STUDENT], "kind date counterpart reason order_number"),
+    "documents": _simple("education_documents", [CLASS, STUDENT], "doc_type series number issued_on with_honours"),
     "visits": _simple("visits", [("user", "user_id", "users")], "visited_at"),
 }
 

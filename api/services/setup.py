@@ -24,7 +24,7 @@ from api.models.organizations import OrganizationKind
 from api.models.people import AppRole
 from api.schemas.auth import NewPassword, Username
 from api.services import audit, reference, school_calendar
-from api.services.accounts import add_account
+from api.services.accounts import add_account, record_created
 from api.services.passwords import hash_password
 
 ROOT_KINDS = {"ministry": OrganizationKind.ministry, "region_body": OrganizationKind.regional_body}
@@ -130,14 +130,7 @@ async def initialize(session: AsyncSession, data: InitRequest) -> InitResult:
     await audit.record_organization_event(
         session, None, "organization.change", org.id, {"change": "created", "by": "init", "kind": org.kind}, _CLI
     )
-    await audit.record_account_change(
-        session,
-        None,
-        user.id,
-        org.id,
-        {"change": "created", "username": user.username, "role": user.app_role, "by": "init"},
-        _CLI,
-    )
+    await record_created(session, None, user, org.id, _CLI, by="init")
     return InitResult(
         organization_id=org.id, organization_kind=org.kind, region_id=region_id, user_id=user.id, username=data.username
     )

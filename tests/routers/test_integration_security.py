@@ -372,7 +372,7 @@ async def test_the_person_guard_applies_to_the_statement_that_writes(
 ) -> None:
     """The in-write guard (PERSON_GUARD) refuses on its own: what a race past the check before the write meets."""
     principal = await authenticate(db, xw.token)
-    ctx = Ctx(await driver_connection(db), principal, "persons")
+    ctx = Ctx(await driver_connection(db, 1), principal, "persons")
     sb1 = await db.scalar(select(Person).where(Person.external_system == SYSTEM, Person.external_id == "sb1"))
     assert sb1 is not None
     row = ("HIJACKED", sb1.first_name, None, sb1.sex, sb1.birth_date, sb1.iin, None, None, sb1.region_id, None)

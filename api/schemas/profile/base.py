@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any, Self
 
 from pydantic import BaseModel, ConfigDict
 
@@ -11,6 +12,11 @@ HTML_MAX = 100_000
 
 class ReadModel(BaseModel):
     model_config = ConfigDict(from_attributes=True)
+
+    @classmethod
+    def of(cls, row: object, **computed: Any) -> Self:
+        """The model from the same-named attributes of `row`; the fields that are not its attributes given by name."""
+        return cls(**{name: getattr(row, name) for name in cls.model_fields if name not in computed}, **computed)
 
 
 class WriteModel(BaseModel):

@@ -31,7 +31,7 @@ class TargetChoice(BaseModel):
     organizations_count: int
 
 
-class TargetOrganization(BaseModel):
+class TargetOrganization(ReadModel):
     """A subordinate organization that an announcement can be sent to."""
 
     id: int

@@ -92,7 +92,6 @@ AUDITED_IDS = 1000  # external ids named in a batch's audit event; the total is 
 
 
 async def _audit(
-    session: AsyncSession,
     request: Request | None,
     ctx: Ctx,
     action: str,
@@ -107,7 +106,7 @@ async def _audit(
     for key in ("iin_withheld",):
         if key in ctx.notes:
             details[key] = list(ctx.notes[key][:AUDITED_IDS])
-    await audit.record(session, request, action=action, target_kind=ctx.kind, details=details)
+    await audit.record_on(ctx.conn, request, action=action, target_kind=ctx.kind, details=details)
 
 
 REFUSAL_PROBLEMS = 20  # problems named in the audit event of a refused batch
@@ -138,9 +137,9 @@ async def _upsert(
     session: AsyncSession, token: TokenPrincipal, kind_name: str, items: Sequence[Any], request: Request | None
 ) -> BatchResult:
     kind = _kind(kind_name)
-    ctx = Ctx(await driver_connection(session), token, kind_name)
-    _check_allowed(ctx)
     item_list = list(items)
+    ctx = Ctx(await driver_connection(session, len(item_list)), token, kind_name)
+    _check_allowed(ctx)
     ext_ids = [it["external_id"] if isinstance(it, dict) else it.external_id for it in item_list]
     duplicates(ctx, ext_ids, "external_id")
     rows = await kind.prepare(ctx, item_list)
@@ -165,7 +164,7 @@ async def _upsert(
     written = created + updated
     updated += int(ctx.notes.get("extra_updated", 0))
     result = BatchResult(kind=kind_name, created=created, updated=updated, unchanged=len(item_list) - created - updated)
-    await _audit(session, request, ctx, "integration.upsert", result, changed, written)
+    await _audit(request, ctx, "integration.upsert", result, changed, written)
     return result
 
 
@@ -305,7 +304,7 @@ async def _delete(
     kind = _kind(kind_name)
     if not kind.deletable:
         raise InvalidInput("kind", f"{kind_name} cannot be deleted through the integration API")
-    ctx = Ctx(await driver_connection(session), token, kind_name)
+    ctx = Ctx(await driver_connection(session, len(ext_ids)), token, kind_name)
     _check_allowed(ctx)
     duplicates(ctx, ext_ids, "external_ids")
     outside = await out_of_scope(ctx, kind.table, ext_ids)
@@ -342,7 +341,7 @@ async def _delete(
     except (asyncpg.IntegrityConstraintViolationError, asyncpg.DataError) as exc:
         raise _refused(exc) from exc
     result = BatchResult(kind=kind_name, deleted=len(deleted_ids), unchanged=len(ext_ids) - len(deleted_ids))
-    await _audit(session, request, ctx, "integration.delete", result, deleted_ids, len(deleted_ids))
+    await _audit(request, ctx, "integration.delete", result, deleted_ids, len(deleted_ids))
     return result
 
 

@@ -26,16 +26,24 @@ from api.services.integration.tokens import TokenPrincipal
 BATCH_STATEMENT_TIMEOUT = "60s"
 
 
-async def driver_connection(session: AsyncSession) -> asyncpg.Connection:
+LONG_BATCH = 100  # items from which a batch gets BATCH_STATEMENT_TIMEOUT instead of the app's default
+
+
+async def driver_connection(session: AsyncSession, items: int) -> asyncpg.Connection:
     """The asyncpg connection under the session, inside the session's transaction."""
     conn = await session.connection()
-    # The adapter opens its transaction lazily on the first statement: this opens it. A 10,000-row batch
-    # may wait for a concurrent batch's commit (report aggregates lock per student): give it more than
-    # the app's default statement timeout, which is sized for reads.
-    await conn.execute(text(f"SET LOCAL statement_timeout = '{BATCH_STATEMENT_TIMEOUT}'"))
     raw = await conn.get_raw_connection()
     driver = raw.driver_connection
     assert isinstance(driver, asyncpg.Connection)
+    if items >= LONG_BATCH:
+        # A 10,000-row batch may wait for a concurrent batch's commit (report aggregates lock per student):
+        # give it more than the app's default statement timeout, which is sized for reads. This also opens
+        # the adapter's transaction, which it begins lazily on the first statement.
+        await conn.execute(text(f"SET LOCAL statement_timeout = '{BATCH_STATEMENT_TIMEOUT}'"))
+    elif not driver.is_in_transaction():
+        # A small batch keeps the default timeout and saves the round trip: the token's lookup has usually
+        # opened the transaction already; when not, one statement opens it.
+        await conn.execute(text("SELECT 1"))
     return driver
 
 

@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.errors import Forbidden, InvalidInput, NotFound
 from api.models import Organization, Person, ProfileAdministrator, User
+from api.sanitize import clean_html
 from api.services.scope import Principal, get_org_in_scope
 
 
@@ -108,6 +109,19 @@ async def display_name(session: AsyncSession, principal: Principal) -> str:
         if person is not None:
             return person.full_name
     return principal.username or f"user {principal.user_id}"
+
+
+async def byline(session: AsyncSession, principal: Principal) -> dict[str, Any]:
+    """The author columns of what the caller writes: their user id and display name."""
+    return {"author_user_id": principal.user_id, "author_name": await display_name(session, principal)}
+
+
+def sanitised(html: str, field: str, clean: Callable[[str], str] = clean_html) -> str:
+    """The cleaned text of a required HTML field; 422 on `field` when nothing is left of it."""
+    cleaned = clean(html)
+    if not cleaned:
+        raise InvalidInput(field, "nothing is left after removing unsafe markup")
+    return cleaned
 
 
 def person_name_sql() -> Any:

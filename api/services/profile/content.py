@@ -32,11 +32,11 @@ from api.schemas.profile.page import (
 from api.services.membership import member_on
 from api.services.profile import admins
 from api.services.profile.access import (
+    byline,
     can_edit,
     check_ids_allowed,
     check_ids_unique,
     delete_for_edit,
-    display_name,
     get_for_edit,
     get_or_404,
     get_org_for_edit,
@@ -46,6 +46,7 @@ from api.services.profile.access import (
     paging,
     person_name_sql,
     registered_sql,
+    sanitised,
 )
 from api.services.profile.files import delete_with_files, file_read
 from api.services.scope import Principal
@@ -150,15 +151,7 @@ async def _insert(session: AsyncSession, row: object) -> None:
 
 
 def _news_read(n: NewsPost, images: list[StoredFile]) -> NewsRead:
-    return NewsRead(
-        id=n.id,
-        organization_id=n.organization_id,
-        title=n.title,
-        body_html=n.body_html,
-        author_name=n.author_name,
-        published_at=n.published_at,
-        images=[file_read(f) for f in images],
-    )
+    return NewsRead.of(n, images=[file_read(f) for f in images])
 
 
 async def get_profile(session: AsyncSession, principal: Principal | None, organization_id: int) -> ProfileRead:
@@ -242,8 +235,7 @@ async def create_news(session: AsyncSession, principal: Principal, organization_
     org = await get_org_for_edit(session, principal, organization_id)
     n = NewsPost(
         organization_id=org.id,
-        author_user_id=principal.user_id,
-        author_name=await display_name(session, principal),
+        **await byline(session, principal),
         title=data.title,
         body_html=clean_html(data.body_html),
     )
@@ -361,15 +353,8 @@ async def list_wall(
 async def post_wall(session: AsyncSession, principal: Principal, organization_id: int, body_html: str) -> WallRead:
     """Write on the wall (employees of the bodies above the organization); the text is sanitised."""
     org = await get_org_for_member(session, principal, organization_id)
-    body = linkify_html(body_html)
-    if not body:
-        raise InvalidInput("body_html", "nothing is left after removing unsafe markup")
-    w = WallMessage(
-        organization_id=org.id,
-        author_user_id=principal.user_id,
-        author_name=await display_name(session, principal),
-        body_html=body,
-    )
+    body = sanitised(body_html, "body_html", linkify_html)
+    w = WallMessage(organization_id=org.id, **await byline(session, principal), body_html=body)
     await _insert(session, w)
     return WallRead.model_validate(w)
 

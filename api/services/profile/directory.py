@@ -24,16 +24,8 @@ def subordinate_read(
     o: Organization, type_name: str | None, district_name: str | None, parent_id: int | None = None
 ) -> SubordinateRead:
     """An organization as a link to its profile (a row of with_type_and_district)."""
-    return SubordinateRead(
-        id=o.id,
-        name_ru=o.name_ru,
-        name_kk=o.name_kk,
-        short_name=o.short_name,
-        kind=o.kind,
-        type_name_ru=type_name,
-        district_name_ru=district_name,
-        profile_url=f"/o/{o.id}",
-        parent_id=parent_id,
+    return SubordinateRead.of(
+        o, type_name_ru=type_name, district_name_ru=district_name, profile_url=f"/o/{o.id}", parent_id=parent_id
     )
 
 

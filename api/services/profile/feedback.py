@@ -12,7 +12,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from api.config import Settings
 from api.errors import InvalidInput, TooManyRequests
 from api.models import Question
-from api.sanitize import clean_html
 from api.schemas.profile.base import OrgBrief
 from api.schemas.profile.feedback import (
     FaqRead,
@@ -31,6 +30,7 @@ from api.services.profile.access import (
     get_org_for_edit,
     get_public_org,
     paging,
+    sanitised,
 )
 from api.services.profile.structure import list_reception
 from api.services.scope import Principal
@@ -117,10 +117,7 @@ async def answer(session: AsyncSession, principal: Principal, question_id: int, 
     """Answer a question and/or publish it (a question is published only with an answer)."""
     q, _ = await get_for_edit(session, principal, Question, question_id, "question")
     if data.answer_html is not None:
-        cleaned = clean_html(data.answer_html)
-        if not cleaned:
-            raise InvalidInput("answer_html", "nothing is left after removing unsafe markup")
-        q.answer_html = cleaned
+        q.answer_html = sanitised(data.answer_html, "answer_html")
         q.answered_by_user_id = principal.user_id
         q.answered_at = datetime.now(UTC)
     if data.published is not None:

@@ -26,15 +26,7 @@ def file_url(f: StoredFile) -> str:
 
 def file_read(f: StoredFile) -> FileRead:
     """The schema of a stored file."""
-    return FileRead(
-        id=f.id,
-        name=f.name,
-        content_type=f.content_type,
-        size_bytes=f.size_bytes,
-        created_at=f.created_at,
-        folder_id=f.folder_id,
-        url=file_url(f),
-    )
+    return FileRead.of(f, url=file_url(f))
 
 
 async def store_upload(

@@ -23,8 +23,8 @@ from api.schemas.profile.forum import (
     TopicWrite,
 )
 from api.services.profile.access import (
+    byline,
     can_edit,
-    display_name,
     get_for_edit,
     get_or_404,
     get_org_for_edit,
@@ -32,6 +32,7 @@ from api.services.profile.access import (
     get_public_org,
     is_employee_of,
     paging,
+    sanitised,
 )
 from api.services.scope import Principal
 
@@ -43,26 +44,11 @@ def etag(post: ForumPost) -> str:
 
 def post_read(p: ForumPost) -> PostRead:
     """The schema of a post with its ETag."""
-    return PostRead(
-        id=p.id,
-        topic_id=p.topic_id,
-        parent_post_id=p.parent_post_id,
-        author_name=p.author_name,
-        author_user_id=p.author_user_id,
-        body_html=p.body_html,
-        hidden=p.hidden,
-        version=p.version,
-        etag=etag(p),
-        created_at=p.created_at,
-        updated_at=p.updated_at,
-    )
+    return PostRead.of(p, etag=etag(p))
 
 
 def _clean_body(body_html: str) -> str:
-    body = linkify_html(body_html)
-    if not body:
-        raise InvalidInput("body_html", "nothing is left after removing unsafe markup")
-    return body
+    return sanitised(body_html, "body_html", linkify_html)
 
 
 async def _section_reads(
@@ -130,17 +116,7 @@ async def delete_section(session: AsyncSession, principal: Principal, section_id
 
 
 def _topic_read(t: ForumTopic, post_count: int) -> TopicRead:
-    return TopicRead(
-        id=t.id,
-        section_id=t.section_id,
-        title=t.title,
-        author_name=t.author_name,
-        locked=t.locked,
-        hidden=t.hidden,
-        created_at=t.created_at,
-        updated_at=t.updated_at,
-        post_count=post_count,
-    )
+    return TopicRead.of(t, post_count=post_count)
 
 
 async def list_topics(
@@ -179,21 +155,11 @@ async def create_topic(session: AsyncSession, principal: Principal, section_id: 
     """Open a topic with its first post (employees of the organization's management body)."""
     s, org = await _section(session, section_id)
     await get_org_for_member(session, principal, org.id)
-    name = await display_name(session, principal)
-    t = ForumTopic(
-        section_id=s.id, organization_id=org.id, author_user_id=principal.user_id, author_name=name, title=data.title
-    )
+    author = await byline(session, principal)
+    t = ForumTopic(section_id=s.id, organization_id=org.id, **author, title=data.title)
     session.add(t)
     await session.flush()
-    session.add(
-        ForumPost(
-            topic_id=t.id,
-            organization_id=org.id,
-            author_user_id=principal.user_id,
-            author_name=name,
-            body_html=_clean_body(data.body_html),
-        )
-    )
+    session.add(ForumPost(topic_id=t.id, organization_id=org.id, **author, body_html=_clean_body(data.body_html)))
     await session.flush()
     return await get_topic(session, principal, t.id)
 
@@ -240,8 +206,7 @@ async def create_post(session: AsyncSession, principal: Principal, topic_id: int
         topic_id=t.id,
         organization_id=org.id,
         parent_post_id=data.parent_post_id,
-        author_user_id=principal.user_id,
-        author_name=await display_name(session, principal),
+        **await byline(session, principal),
         body_html=_clean_body(data.body_html),
     )
     session.add(p)

@@ -31,7 +31,6 @@ from api.models import (
     StoredFile,
     User,
 )
-from api.sanitize import clean_html
 from api.schemas.profile.base import FileRead, OrgBrief
 from api.schemas.profile.inform import (
     AnnouncementList,
@@ -44,7 +43,7 @@ from api.schemas.profile.inform import (
     TargetOrganization,
 )
 from api.schemas.profile.inform import AnnouncementRead as AnnouncementSchema
-from api.services.profile.access import check_ids_allowed, check_ids_unique, display_name, get_org_for_edit, paging
+from api.services.profile.access import byline, check_ids_allowed, check_ids_unique, get_org_for_edit, paging, sanitised
 from api.services.profile.files import delete_with_files, file_read, store_upload
 from api.services.scope import Principal, org_in_scope
 
@@ -147,17 +146,7 @@ async def targets(session: AsyncSession, principal: Principal) -> InformTargets:
             )
             for t in type_rows
         ],
-        organizations=[
-            TargetOrganization(
-                id=o.id,
-                name_ru=o.name_ru,
-                name_kk=o.name_kk,
-                kind=o.kind,
-                district_id=o.district_id,
-                type_id=o.type_id,
-            )
-            for o in orgs
-        ],
+        organizations=[TargetOrganization.of(o) for o in orgs],
     )
 
 
@@ -171,20 +160,12 @@ async def _read_schema(session: AsyncSession, rows: Sequence[Any]) -> list[Annou
             assert f.announcement_id is not None
             files[f.announcement_id].append(file_read(f))
     return [
-        AnnouncementSchema(
-            id=a.id,
+        AnnouncementSchema.of(
+            a,
             sender=OrgBrief.model_validate(sender),
-            author_name=a.author_name,
-            title=a.title,
-            body_html=a.body_html,
-            importance=a.importance,
-            deadline=a.deadline,
-            target_kind=a.target_kind,
-            created_at=a.created_at,
             attachments=files[a.id],
             recipients_count=count,
             read_at=read_at,
-            withdrawn_at=a.withdrawn_at,
         )
         for a, sender, count, read_at in rows
     ]
@@ -218,15 +199,11 @@ async def send(session: AsyncSession, principal: Principal, data: AnnouncementWr
     """Send an announcement from the caller's management body to the chosen subordinate organizations."""
     sender = await get_org_for_edit(session, principal, principal.organization_id)
     recipients = await _recipient_ids(session, sender, data)
-    body = clean_html(data.body_html)
-    if not body:
-        raise InvalidInput("body_html", "nothing is left after removing unsafe markup")
     a = Announcement(
         sender_organization_id=sender.id,
-        author_user_id=principal.user_id,
-        author_name=await display_name(session, principal),
+        **await byline(session, principal),
         title=data.title,
-        body_html=body,
+        body_html=sanitised(data.body_html, "body_html"),
         importance=data.importance,
         deadline=data.deadline,
         target_kind=data.target.kind,

@@ -42,18 +42,7 @@ async def _unit_reads(session: AsyncSession, organization_id: int, unit_id: int 
     out = []
     for unit, pid, name, phone, email in (await session.execute(q)).all():
         head = PersonBrief(person_id=pid, full_name=name, phone=phone, email=email) if pid is not None else None
-        out.append(
-            UnitRead(
-                id=unit.id,
-                parent_unit_id=unit.parent_unit_id,
-                name_ru=unit.name_ru,
-                name_kk=unit.name_kk,
-                phone=unit.phone,
-                email=unit.email,
-                sort_order=unit.sort_order,
-                head=head,
-            )
-        )
+        out.append(UnitRead.of(unit, head=head))
     return out
 
 
