@@ -127,6 +127,14 @@ COMMANDS: dict[str, tuple[str, AddArguments, Run]] = {
         "write the data of an organization's subtree as a Frictionless data package (zip)",
         *_lazy("api.cli.datapackage", "add_export_arguments", "run_export"),
     ),
+    "archive-year": (
+        "detach a closed school year's partitions into the schema archive (--restore attaches them again)",
+        *_lazy("api.cli.partitions", "add_archive_arguments", "run_archive"),
+    ),
+    "year-partitions": (
+        "make the partitions of a school year (e.g. 2027-2028) for the partitioned school-data tables",
+        *_lazy("api.cli.partitions", "add_year_arguments", "run_year_partitions"),
+    ),
     "import": (
         "load a package written by export into an empty instance",
         *_lazy("api.cli.datapackage", "add_import_arguments", "run_import"),

@@ -314,4 +314,5 @@ async def drop_secondary_indexes(raw: asyncpg.Connection, tables: list[str]) -> 
     )
     for row in rows:
         await raw.execute(f"DROP INDEX {row['name']}")
-    return [row["sql"] for row in rows]
+    # An index of a partitioned table reads back as `ON ONLY`: made again, it must cover the partitions too.
+    return [row["sql"].replace(" ON ONLY ", " ON ", 1) for row in rows]

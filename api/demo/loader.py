@@ -17,6 +17,7 @@ from api.demo.generator import Generator
 from api.demo.params import DemoParams, Refs
 from api.demo.school import school_rows
 from api.demo.tables import COLUMNS, EXPLICIT_ID_TABLES, WRITE_ORDER, Rows
+from api.models.partition_keys import KEY_TABLES
 from api.services import bulk_checks as checks
 from api.services import reference, school_calendar
 from api.services.passwords import hash_password
@@ -61,7 +62,7 @@ async def reset(conn: AsyncConnection) -> None:
     """Empty the school-data tables the demo writes (and, by CASCADE, the tables that point at them)."""
     raw = await raw_connection(conn)
     # The change feed's log goes too: ids restart, so a follower must follow again from the start.
-    tables = [*COLUMNS, "academic_years", "periods", "change_log", "change_log_horizon"]
+    tables = [*COLUMNS, *KEY_TABLES, "academic_years", "periods", "change_log", "change_log_horizon"]
     await raw.execute(f"TRUNCATE {', '.join(_quote(t) for t in tables)} RESTART IDENTITY CASCADE")
 
 

@@ -1,6 +1,7 @@
 """SQLAlchemy models, one module per domain; importing this package registers them all."""
 
 from api.models import aggregates as aggregates  # the report aggregate tables (rpt_*)
+from api.models import partition_keys as partition_keys  # the unique keys of the partitioned tables
 from api.models import school_reports as school_reports  # indexes of the school reports
 from api.models.audit import AuditEvent
 from api.models.auth import LoginThrottle, RefreshToken

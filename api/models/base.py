@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import enum
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import DateTime, ForeignKeyConstraint, MetaData, String, func
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -63,11 +64,11 @@ def class_in_school(table: str, ondelete: str = "CASCADE") -> ForeignKeyConstrai
     )
 
 
-def lesson_of_class(table: str) -> ForeignKeyConstraint:
-    """(lesson_id, class_id) → lessons: the row's lesson is a lesson of the row's class."""
-    return ForeignKeyConstraint(
-        ["lesson_id", "class_id"],
-        ["lessons.id", "lessons.class_id"],
-        name=f"fk_{table}_lesson_class",
-        ondelete="CASCADE",
-    )
+def partitioned_by(column: str) -> dict[str, Any]:
+    """Table options of a table partitioned by school year on `column` (migration 0900_partitions).
+
+    Its primary key is (id, column): PostgreSQL wants the partition key in every unique constraint. The
+    unique keys without it live in key tables (api.models.partition_keys); the foreign keys
+    fk_<table>_lesson_class of marks, absences and homework are triggers (lessons is partitioned).
+    """
+    return {"postgresql_partition_by": f"RANGE ({column})"}

@@ -21,7 +21,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from api.models.base import Base, ExternalIdMixin, class_in_school, enum_check, lesson_of_class
+from api.models.base import Base, ExternalIdMixin, class_in_school, enum_check, partitioned_by
 
 
 class MarkKind(enum.StrEnum):
@@ -82,16 +82,16 @@ class Mark(ExternalIdMixin, Base):
         CheckConstraint("NOT not_attested OR kind IN ('quarter', 'year', 'exam')", name="not_attested_period_only"),
         CheckConstraint("kind NOT IN ('quarter', 'year') OR period_id IS NOT NULL", name="period_mark_has_period"),
         CheckConstraint("kind <> 'current' OR lesson_id IS NOT NULL", name="current_mark_has_lesson"),
-        UniqueConstraint("external_system", "external_id"),
         class_in_school("marks"),
-        lesson_of_class("marks"),
         Index("ix_marks_class_subject_date", "class_id", "subject_id", "date"),
         Index("ix_marks_student_id", "student_person_id"),
         Index("ix_marks_lesson_id", "lesson_id"),
         Index("ix_marks_organization_date", "organization_id", "date"),
+        Index("ix_marks_external_system_external_id", "external_system", "external_id"),
+        partitioned_by("date"),
     )
 
-    id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=True)
     organization_id: Mapped[int] = mapped_column(Integer)
     region_id: Mapped[int] = mapped_column(Integer)
     class_id: Mapped[int] = mapped_column(Integer)
@@ -102,7 +102,7 @@ class Mark(ExternalIdMixin, Base):
     kind: Mapped[str] = mapped_column(String(16))
     value: Mapped[int | None] = mapped_column(SmallInteger)
     not_attested: Mapped[bool] = mapped_column(Boolean, default=False, server_default="false")
-    date: Mapped[dt.date] = mapped_column(Date)
+    date: Mapped[dt.date] = mapped_column(Date, primary_key=True)  # the partition key is in the primary key
     entered_by_person_id: Mapped[int | None] = mapped_column(ForeignKey("persons.id", ondelete="SET NULL"))
     entered_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
 
@@ -115,9 +115,10 @@ class JournalChange(Base):
         CheckConstraint(enum_check("action", JournalAction), name="action"),
         Index("ix_journal_changes_organization_changed_at", "organization_id", "changed_at"),
         Index("ix_journal_changes_mark_id", "mark_id"),
+        partitioned_by("changed_at"),
     )
 
-    id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=True)
     organization_id: Mapped[int] = mapped_column(ForeignKey("organizations.id", ondelete="CASCADE"))
     region_id: Mapped[int] = mapped_column(Integer)
     mark_id: Mapped[int] = mapped_column(BigInteger)  # no FK: the history outlives a deleted mark
@@ -131,7 +132,9 @@ class JournalChange(Base):
     new_value: Mapped[str | None] = mapped_column(String(8))
     changed_by_person_id: Mapped[int | None] = mapped_column(Integer)
     changed_by: Mapped[str | None] = mapped_column(String(255))  # the source system or user who sent it
-    changed_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    changed_at: Mapped[dt.datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now(), primary_key=True
+    )
 
 
 class Absence(ExternalIdMixin, Base):
@@ -140,20 +143,21 @@ class Absence(ExternalIdMixin, Base):
     __tablename__ = "absences"
     __table_args__ = (
         CheckConstraint(enum_check("reason", AbsenceReason), name="reason"),
-        UniqueConstraint("student_person_id", "lesson_id"),
-        UniqueConstraint("external_system", "external_id"),
-        lesson_of_class("absences"),
+        # One absence per student and lesson (a lesson has one date; the date is the partition key).
+        UniqueConstraint("student_person_id", "lesson_id", "date", name="uq_absences_student_person_id_lesson_id"),
         Index("ix_absences_class_date", "class_id", "date"),
         Index("ix_absences_organization_date", "organization_id", "date"),
+        Index("ix_absences_external_system_external_id", "external_system", "external_id"),
+        partitioned_by("date"),
     )
 
-    id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=True)
     organization_id: Mapped[int] = mapped_column(ForeignKey("organizations.id", ondelete="CASCADE"))
     region_id: Mapped[int] = mapped_column(Integer)
     class_id: Mapped[int] = mapped_column(Integer)
     lesson_id: Mapped[int] = mapped_column(Integer)
     student_person_id: Mapped[int] = mapped_column(ForeignKey("persons.id", ondelete="CASCADE"))
-    date: Mapped[dt.date] = mapped_column(Date)
+    date: Mapped[dt.date] = mapped_column(Date, primary_key=True)
     reason: Mapped[str] = mapped_column(String(16))
 
 

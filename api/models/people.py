@@ -22,7 +22,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from api.models.base import Base, ExternalIdMixin, TimestampMixin, enum_check
+from api.models.base import Base, ExternalIdMixin, TimestampMixin, enum_check, partitioned_by
 
 
 class Sex(enum.StrEnum):
@@ -224,11 +224,12 @@ class Visit(ExternalIdMixin, Base):
         Index("ix_visits_organization_visited_at", "organization_id", "visited_at"),
         Index("ix_visits_user_visited_at", "user_id", "visited_at"),
         Index("ix_visits_region_id", "region_id"),
-        UniqueConstraint("external_system", "external_id"),
+        Index("ix_visits_external_system_external_id", "external_system", "external_id"),
+        partitioned_by("visited_at"),
     )
 
-    id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     organization_id: Mapped[int] = mapped_column(ForeignKey("organizations.id", ondelete="CASCADE"))
     region_id: Mapped[int | None] = mapped_column(Integer)
-    visited_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    visited_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now(), primary_key=True)

@@ -30,7 +30,7 @@ from api.models.base import (
     TimestampMixin,
     class_in_school,
     enum_check,
-    lesson_of_class,
+    partitioned_by,
 )
 
 
@@ -197,8 +197,6 @@ class Lesson(ExternalIdMixin, Base):
         CheckConstraint(enum_check("status", LessonStatus), name="status"),
         CheckConstraint("number BETWEEN 0 AND 12", name="number"),
         CheckConstraint("status <> 'replaced' OR substitute_person_id IS NOT NULL", name="replaced_has_substitute"),
-        UniqueConstraint("external_system", "external_id"),
-        UniqueConstraint("id", "class_id"),
         class_in_school("lessons"),
         ForeignKeyConstraint(
             ["assignment_id", "class_id"],
@@ -209,16 +207,18 @@ class Lesson(ExternalIdMixin, Base):
         Index("ix_lessons_organization_date", "organization_id", "date"),
         Index("ix_lessons_class_date", "class_id", "date"),
         Index("ix_lessons_teacher_date", "teacher_person_id", "date"),
+        Index("ix_lessons_external_system_external_id", "external_system", "external_id"),
+        partitioned_by("date"),
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
     organization_id: Mapped[int] = mapped_column(Integer)
     region_id: Mapped[int] = mapped_column(Integer)
     class_id: Mapped[int] = mapped_column(Integer)
     assignment_id: Mapped[int] = mapped_column(Integer)
     subject_id: Mapped[int] = mapped_column(ForeignKey("subjects.id", ondelete="RESTRICT"))
     teacher_person_id: Mapped[int | None] = mapped_column(ForeignKey("persons.id", ondelete="SET NULL"))
-    date: Mapped[dt.date] = mapped_column(Date)
+    date: Mapped[dt.date] = mapped_column(Date, primary_key=True)
     number: Mapped[int] = mapped_column(SmallInteger, default=1)
     topic: Mapped[str | None] = mapped_column(String(1000))
     status: Mapped[str] = mapped_column(String(16), default=LessonStatus.held)
@@ -234,7 +234,7 @@ class Homework(ExternalIdMixin, Base):
     __table_args__ = (
         CheckConstraint("minutes IS NULL OR minutes BETWEEN 0 AND 600", name="minutes"),
         UniqueConstraint("external_system", "external_id"),
-        lesson_of_class("homework"),
+        # (lesson_id, class_id) → lessons is the trigger-kept rule fk_homework_lesson_class (lessons is partitioned)
         Index("ix_homework_class_due", "class_id", "due_on"),
         Index("ix_homework_lesson_id", "lesson_id"),
     )

@@ -11,6 +11,8 @@ from dataclasses import dataclass
 
 import asyncpg
 
+from api.services import partitions
+
 # Row and statement triggers on the bulk-loaded tables whose rules `RULES` below re-check as set-based SQL.
 CHECKED_TRIGGERS = frozenset(
     {
@@ -25,6 +27,14 @@ CHECKED_TRIGGERS = frozenset(
         "trg_marks_check_upd",
         "trg_absences_check_ins",
         "trg_absences_check_upd",
+        # The partitioned tables' rules (migration 0900_partitions): the lesson-of-class keys are re-checked
+        # below; the key tables and a year's partitions are made by partitions.after_bulk_load; the lessons'
+        # cascade and update checks fire on DELETE and UPDATE only.
+        *(f"trg_{t}_lesson_{op}" for t in ("marks", "absences", "homework") for op in ("ins", "upd")),
+        *(f"trg_{t}_keys_{op}" for t in ("lessons", "marks", "absences", "visits") for op in ("ins", "upd", "del")),
+        "trg_lessons_cascade_delete",
+        "trg_lessons_referenced_upd",
+        "trg_academic_years_partitions",
     }
 )
 
@@ -41,6 +51,13 @@ RULES: tuple[str, ...] = (
     """SELECT count(*) FILTER (WHERE l.status = 'cancelled') AS "no absence on a cancelled lesson",
               count(*) FILTER (WHERE a.date <> l.date) AS "absence dated on its lesson's day"
          FROM absences a JOIN lessons l ON l.id = a.lesson_id""",
+    # The foreign keys (lesson_id, class_id) → lessons kept by triggers (lessons is partitioned).
+    *(
+        f"""SELECT count(*) AS "foreign key fk_{t}_lesson_class" FROM {t} r
+             WHERE r.lesson_id IS NOT NULL AND r.class_id IS NOT NULL
+               AND NOT EXISTS (SELECT 1 FROM lessons l WHERE l.id = r.lesson_id AND l.class_id = r.class_id)"""  # noqa: S608
+        for t in ("marks", "absences", "homework")
+    ),
     # Stricter than the trigger (any enrolment in the class): enrolled in the class on that date.
     """SELECT count(*) AS "mark of a student enrolled in the class on that date"
          FROM marks m
@@ -121,6 +138,8 @@ async def verify(conn: asyncpg.Connection, tables: list[str]) -> CheckReport:
     """Run every foreign-key and trigger-rule check over the tables; list the broken ones with their row counts."""
     report = CheckReport([], [])
     await conn.execute("SET LOCAL work_mem = '256MB'")  # hash joins over millions of rows stay in memory
+    report.checked.append("unique keys of the partitioned tables")
+    report.problems += await partitions.after_bulk_load(conn)
     for sql in [*await foreign_key_checks(conn, tables), *RULES]:
         row = await conn.fetchrow(sql)
         assert row is not None

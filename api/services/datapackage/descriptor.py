@@ -15,13 +15,23 @@ from typing import Any
 from sqlalchemy import Table
 
 from api.models import Base
+from api.models.partition_keys import KEY_TABLES
 
 PROFILE = "tabular-data-package"
 FORMAT_VERSION = 1
 # Not exported: derived (rebuilt on import), the server's own journal, and credentials of this server.
 # Operational tables: the audit trail, sessions, tokens and the change feed's log and horizon (its cursors are xids
 # of this instance; an integrator of the new instance reads its feed from the start).
-EXCLUDED = {"audit_log", "refresh_tokens", "login_throttles", "api_tokens", "change_log", "change_log_horizon"}
+# The key tables of the partitioned tables are made again from the rows on import (partitions.after_bulk_load).
+EXCLUDED = {
+    "audit_log",
+    "refresh_tokens",
+    "login_throttles",
+    "api_tokens",
+    "change_log",
+    "change_log_horizon",
+    *KEY_TABLES,
+}
 AGGREGATE_PREFIX = "rpt_"
 UPLOADS_TABLE = "profile_files"
 

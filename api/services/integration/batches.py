@@ -33,6 +33,12 @@ log = logging.getLogger("api.integration")
 
 # Journal rows for marks written by a statement whose CTE `up` returns old and new values of each mark.
 _MARK_VALUE = "CASE WHEN {p}not_attested THEN 'н/а' ELSE {p}value::text END"
+_MARK_RETURNING = (
+    "(old.id IS NULL) AS created, new.id, new.organization_id, new.region_id, new.class_id, new.subject_id,"
+    " new.student_person_id, new.date, new.kind, new.entered_by_person_id, old.value AS old_value,"
+    " old.not_attested AS old_not_attested, new.value AS new_value, new.not_attested AS new_not_attested,"
+    " new.external_id, old.organization_id AS old_organization_id"
+)
 _JOURNAL_INSERT = (
     "INSERT INTO journal_changes (organization_id, region_id, mark_id, class_id, subject_id, student_person_id,"
     " lesson_date, mark_kind, action, old_value, new_value, changed_by_person_id, changed_by)"
@@ -192,7 +198,7 @@ async def _write(ctx: Ctx, table: Table, ext_ids: list[str], rows: list[Row]) ->
         # IS NOT TRUE: a guard that comes out NULL (a missing organization's path) refuses.
         refused = f"array_agg(up.external_id) FILTER (WHERE NOT up.created AND ({guard}) IS NOT TRUE)"
     sql = (  # table and column names and the guard are ours; values are bound
-        f"WITH up AS ({table.upsert_sql()} RETURNING {returning})"  # noqa: S608
+        f"WITH {table.upsert_ctes(returning)}"  # noqa: S608
         f" SELECT count(*) FILTER (WHERE created), count(*) FILTER (WHERE NOT created), {refused},"
         f" (array_agg(up.external_id))[1:{AUDITED_IDS}] FROM up"
     )
@@ -213,12 +219,7 @@ async def _write_marks(ctx: Ctx, ext_ids: list[str], rows: list[Row]) -> tuple[i
         return 0, 0, set(), []
     n = len(MARK_TABLE.columns) + 3
     sql = (  # table and column names are ours; values are bound
-        f"WITH up AS ({MARK_TABLE.upsert_sql()} RETURNING (old.id IS NULL) AS created,"  # noqa: S608
-        " new.id, new.organization_id,"
-        " new.region_id, new.class_id, new.subject_id, new.student_person_id, new.date, new.kind,"
-        " new.entered_by_person_id, old.value AS old_value, old.not_attested AS old_not_attested,"
-        " new.value AS new_value, new.not_attested AS new_not_attested, new.external_id,"
-        " old.organization_id AS old_organization_id),"
+        f"WITH {MARK_TABLE.upsert_ctes(_MARK_RETURNING)},"  # noqa: S608
         f" journal AS ({_JOURNAL_INSERT} SELECT organization_id, region_id, id, class_id, subject_id,"
         " student_person_id, date, kind, CASE WHEN created THEN 'created' ELSE 'changed' END,"
         f" CASE WHEN created THEN NULL ELSE {_MARK_VALUE.format(p='old_')} END,"

@@ -3,7 +3,9 @@
 A batch runs in the request's one transaction on the session's asyncpg connection: every reference kind is
 looked up with one query (`external_id = ANY($2)`), every item is checked in Python against those lookups,
 and the rows go in with one `INSERT … SELECT FROM unnest(…) ON CONFLICT … DO UPDATE … WHERE … IS DISTINCT
-FROM …` so that an unchanged row is not written at all. Any problem → 422 listing all of them, nothing written.
+FROM …` so that an unchanged row is not written at all (on a table partitioned by school year, which has no
+such unique key, an UPDATE and an INSERT in one statement: `Table.upsert_ctes`). Any problem → 422 listing all
+of them, nothing written.
 """
 
 from __future__ import annotations
@@ -148,13 +150,17 @@ class Lookup:
     source: str  # FROM …, the table under `alias` first
     in_scope: str  # SQL; $3 is the token's organization
     alias: str
+    # Probe the key index once per external id (IN over unnest) instead of `= ANY(…)`, which the planner may
+    # turn into a scan of the whole table filtered by a linear search of the array.
+    probe: bool = False
 
     @property
     def sql(self) -> str:
         a = self.alias
+        ids = "IN (SELECT unnest($2::text::text[]))" if self.probe else "= ANY($2::text::text[])"
         return (  # our fragments; the system ($1) and the external ids ($2) are bound
             f"SELECT {a}.external_id, {self.columns}, {self.in_scope} AS in_scope FROM {self.source}"  # noqa: S608
-            f" WHERE {a}.external_system = $1 AND {a}.external_id = ANY($2::text::text[])"
+            f" WHERE {a}.external_system = $1 AND {a}.external_id {ids}"
         )
 
 
@@ -194,12 +200,15 @@ LOOKUPS = {
         _IN_SUBTREE,
         "a",
     ),
+    # Through the key table (lessons is partitioned by year): one unique probe per external id, then the lesson
+    # by id, whatever the partitions' statistics say.
     "lessons": Lookup(
         "lesson",
         "l.id, l.class_id, l.organization_id, l.region_id, l.subject_id, l.date, l.status",
-        f"lessons l {_BY_ORG.format('l')}",
+        f"lessons_keys lk JOIN lessons l ON l.id = lk.id {_BY_ORG.format('l')}",
         _IN_SUBTREE,
-        "l",
+        "lk",
+        probe=True,
     ),
     "users": Lookup("user", "u.id, u.organization_id, u.region_id", f"users u {_BY_ORG.format('u')}", _IN_SUBTREE, "u"),
 }
@@ -262,6 +271,45 @@ class Table:
     # SQL used for a column when the item leaves it NULL (i.<column> is the given value).
     defaults: dict[str, str] = field(default_factory=dict)
     touch_updated_at: bool = False
+    # A table partitioned by school year has no unique key on (external_system, external_id) for ON CONFLICT
+    # (its key table `<name>_keys` holds it): its upsert is an UPDATE and an INSERT in one statement.
+    partitioned: bool = False
+
+    def upsert_ctes(self, returning: str) -> str:
+        """CTEs whose last, `up`, is the upsert RETURNING `returning` (`old.`/`new.` of each written row)."""
+        if not self.partitioned:
+            return f"up AS ({self.upsert_sql()} RETURNING {returning})"
+        names = [c for c, _ in self.columns]
+        arrays = ", ".join(f"${i + 3}::text::{typ}[]" for i, (_, typ) in enumerate(self.columns))
+        select = ", ".join(
+            f"coalesce(i.{c}, {self.defaults[c]}) AS {c}" if c in self.defaults else f"i.{c}" for c in names
+        )
+        sets = [f"{c} = s.{c}" for c in names if c not in self.insert_only]
+        if self.touch_updated_at:
+            sets.append("updated_at = now()")
+        compared = [c for c in names if c not in self.not_compared and c not in self.insert_only]
+        keys = f"{self.name}_keys"
+        # Every row found by index probes, whatever the statistics say (a hash join over all the rows of the
+        # source system would read a whole table): the key table by external id, then the live row by id
+        # (LIMIT 1 keeps each LATERAL a parameterized probe). A row is updated when it differs, created when
+        # no live row has its key. A key still taken by a row of an archived year has no live row: its INSERT
+        # fails on the key table, a conflict, as it should (not a second row, not a silent «unchanged»).
+        return (  # table and column names are ours; values are bound
+            f"i AS (SELECT i.external_id, {select}"  # noqa: S608
+            f" FROM unnest($2::text::text[], {arrays}) AS i(external_id, {', '.join(names)})),"
+            f" s AS (SELECT i.*, l.id AS live_id,"
+            f" ({', '.join('l.' + c for c in compared)}) IS DISTINCT FROM ({', '.join('i.' + c for c in compared)})"
+            f" AS differs FROM i"
+            f" LEFT JOIN LATERAL (SELECT k.id FROM {keys} k WHERE k.external_system = $1"
+            f" AND k.external_id = i.external_id LIMIT 1) k ON true"
+            f" LEFT JOIN LATERAL (SELECT t.* FROM {self.name} t WHERE t.id = k.id LIMIT 1) l ON true),"
+            f" upd AS (UPDATE {self.name} AS t SET {', '.join(sets)} FROM s"
+            f" WHERE s.live_id IS NOT NULL AND s.differs AND t.id = s.live_id RETURNING {returning}),"
+            f" ins AS (INSERT INTO {self.name} AS t (external_system, external_id, {', '.join(names)})"
+            f" SELECT $1, s.external_id, {', '.join('s.' + c for c in names)} FROM s"
+            f" WHERE s.live_id IS NULL RETURNING {returning}),"
+            " up AS (SELECT * FROM upd UNION ALL SELECT * FROM ins)"
+        )
 
     def upsert_sql(self) -> str:
         """INSERT … SELECT FROM unnest(…) ON CONFLICT (external_system, external_id) DO UPDATE only when changed."""
@@ -291,9 +339,15 @@ async def out_of_scope(ctx: Ctx, table: Table, ext_ids: list[str]) -> set[str]:
         return {r[0] for r in rows}
     if table.scope_column is None:
         return set()
+    # A partitioned table's rows are found through its key table (see LOOKUPS["lessons"]).
+    source, k = (
+        (f"{table.name}_keys k JOIN {table.name} t ON t.id = k.id", "k")
+        if table.partitioned
+        else (table.name + " t", "t")
+    )
     rows = await ctx.conn.fetch(
-        f"SELECT t.external_id FROM {table.name} t"  # noqa: S608 - table and column names are ours, not input
-        f" WHERE t.external_system = $1 AND t.external_id = ANY($2::text::text[])"
+        f"SELECT {k}.external_id FROM {source}"  # noqa: S608 - table and column names are ours, not input
+        f" WHERE {k}.external_system = $1 AND {k}.external_id IN (SELECT unnest($2::text::text[]))"
         f" AND t.{table.scope_column} IS NOT NULL"
         f" AND NOT EXISTS (SELECT 1 FROM organizations o WHERE o.id = t.{table.scope_column}"
         f" AND o.path @> ARRAY[$3::int])",

@@ -48,7 +48,8 @@ def table_of(model: type[Base], *, omit: Iterable[str] = (), **options: Any) -> 
     t = Base.metadata.tables[model.__tablename__]
     left_out = _NOT_GIVEN | set(omit)
     columns = [(c.name, _unnest_type(c.type.python_type)) for c in t.columns if c.name not in left_out]
-    return Table(t.name, columns, touch_updated_at="updated_at" in t.columns, **options)
+    partitioned = t.dialect_options["postgresql"]["partition_by"] is not None
+    return Table(t.name, columns, touch_updated_at="updated_at" in t.columns, partitioned=partitioned, **options)
 
 
 def _unnest_type(python_type: type) -> str:
