@@ -141,6 +141,9 @@ class ReportStudentPeriod(Base):
     class by their period mark (value 1–5, «н/а») and those without a period mark (n_missing)."""
 
     __tablename__ = "rpt_student_period"
+    # A student's rows across organizations and periods (the refresh after a period mark): the primary key leads
+    # with the organization and would be skip-scanned over every organization and period.
+    __table_args__ = (Index("ix_rpt_student_period_student", "student_person_id"),)
 
     organization_id: Mapped[int] = mapped_column(Integer, primary_key=True)
     period_id: Mapped[int] = mapped_column(Integer, primary_key=True)

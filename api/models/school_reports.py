@@ -13,5 +13,13 @@ MARKS_BY_PERIOD = Index(
     Mark.__table__.c.organization_id,
     postgresql_where=text("kind IN ('quarter', 'year')"),
 )
+# Period marks of given students (the performance aggregates' triggers recompute a student's rows when a quarter
+# or year mark of theirs changes): without it that lookup read every period mark of the period (O(schools)).
+MARKS_BY_STUDENT_PERIOD = Index(
+    "ix_marks_student_period",
+    Mark.__table__.c.student_person_id,
+    Mark.__table__.c.period_id,
+    postgresql_where=text("kind IN ('quarter', 'year')"),
+)
 # The class–subject–teacher assignments of one school.
 ASSIGNMENTS_BY_ORGANIZATION = Index("ix_assignments_organization_id", Assignment.__table__.c.organization_id)
