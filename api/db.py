@@ -113,12 +113,15 @@ def make_engine(
         "statement_timeout": str(settings.db_statement_timeout_ms),
         "application_name": "bilim-ouo",
         "timezone": "UTC",
+        "plan_cache_mode": settings.db_plan_cache_mode,
     }
     pooled = settings.db_pooler == "pgbouncer"
     if pooled:
         # PgBouncer refuses startup parameters it does not track (statement_timeout is one; application_name and
-        # TimeZone it tracks and restores per client): the timeout is set in every transaction instead (below).
+        # TimeZone it tracks and restores per client): the timeout is set in every transaction instead (below). No
+        # statement is prepared for longer than its transaction there, so the plan cache mode does not apply.
         del server_settings["statement_timeout"]
+        del server_settings["plan_cache_mode"]
     opts: dict[str, Any] = {
         "pool_pre_ping": True,
         "pool_recycle": settings.db_pool_recycle_seconds,
