@@ -34,8 +34,9 @@ def upgrade() -> None:
         "marks",
         ["student_person_id", "period_id"],
         postgresql_where=sa.text("kind IN ('quarter', 'year')"),
+        if_not_exists=True,  # a database where it was made by hand to try it (docs/scale.md)
     )
-    op.create_index("ix_rpt_student_period_student", "rpt_student_period", ["student_person_id"])
+    op.create_index("ix_rpt_student_period_student", "rpt_student_period", ["student_person_id"], if_not_exists=True)
 
 
 def downgrade() -> None:
