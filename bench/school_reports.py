@@ -136,7 +136,13 @@ async def _context(engine: AsyncEngine) -> dict[str, Any]:
             text("SELECT count(*) FROM organizations WHERE kind = 'school' AND path @> ARRAY[CAST(:r AS int)]"),
             {"r": root},
         )
-        marks = await conn.scalar(text("SELECT reltuples::bigint FROM pg_class WHERE relname = 'marks'"))
+        # Estimated marks, summed over the partitions (reltuples is -1 on the partitioned parent).
+        marks = await conn.scalar(
+            text(
+                "SELECT sum(GREATEST(c.reltuples, 0))::bigint FROM pg_class c"
+                " WHERE c.oid IN (SELECT relid FROM pg_partition_tree('marks') UNION SELECT 'marks'::regclass)"
+            )
+        )
     return {
         "root": root,
         "user_id": user_id,
