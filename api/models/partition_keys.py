@@ -9,59 +9,58 @@ The keys of an archived school year stay: its external ids remain taken until th
 
 from __future__ import annotations
 
+from typing import Any, ClassVar
+
 from sqlalchemy import BigInteger, Integer, PrimaryKeyConstraint, String
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, declared_attr, mapped_column
 
 from api.models.base import Base
 
 
 class _ExternalKey:
+    """(source system, external id) → the row's id in the partitioned table `_of`, under the name of the unique
+    constraint that table had."""
+
+    _of: ClassVar[str]
     external_system: Mapped[str] = mapped_column(String(64))
     external_id: Mapped[str] = mapped_column(String(128))
 
+    @declared_attr.directive
+    def __tablename__(cls) -> str:
+        return f"{cls._of}_keys"
+
+    @declared_attr.directive
+    def __table_args__(cls) -> tuple[Any, ...]:
+        name = f"uq_{cls._of}_external_system_external_id"
+        return (PrimaryKeyConstraint("external_system", "external_id", name=name),)
+
 
 class LessonKey(_ExternalKey, Base):
-    """Ключ урока: (source system, external id) → lessons.id."""
+    """The key of a lesson."""
 
-    __tablename__ = "lessons_keys"
-    __table_args__ = (
-        PrimaryKeyConstraint("external_system", "external_id", name="uq_lessons_external_system_external_id"),
-    )
-
+    _of = "lessons"
     id: Mapped[int] = mapped_column(Integer)
 
 
 class MarkKey(_ExternalKey, Base):
-    """Ключ оценки: (source system, external id) → marks.id."""
+    """The key of a mark."""
 
-    __tablename__ = "marks_keys"
-    __table_args__ = (
-        PrimaryKeyConstraint("external_system", "external_id", name="uq_marks_external_system_external_id"),
-    )
-
+    _of = "marks"
     id: Mapped[int] = mapped_column(BigInteger)
 
 
 class AbsenceKey(_ExternalKey, Base):
-    """Ключ пропуска: (source system, external id) → absences.id."""
+    """The key of an absence."""
 
-    __tablename__ = "absences_keys"
-    __table_args__ = (
-        PrimaryKeyConstraint("external_system", "external_id", name="uq_absences_external_system_external_id"),
-    )
-
+    _of = "absences"
     id: Mapped[int] = mapped_column(BigInteger)
 
 
 class VisitKey(_ExternalKey, Base):
-    """Ключ визита: (source system, external id) → visits.id."""
+    """The key of a visit."""
 
-    __tablename__ = "visits_keys"
-    __table_args__ = (
-        PrimaryKeyConstraint("external_system", "external_id", name="uq_visits_external_system_external_id"),
-    )
-
+    _of = "visits"
     id: Mapped[int] = mapped_column(BigInteger)
 
 
-KEY_TABLES = ("lessons_keys", "marks_keys", "absences_keys", "visits_keys")
+KEY_TABLES = tuple(key.__tablename__ for key in (LessonKey, MarkKey, AbsenceKey, VisitKey))
