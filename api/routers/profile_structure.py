@@ -7,67 +7,65 @@ from fastapi import APIRouter, status
 from api.deps import CurrentUser, SessionDep
 from api.replicas import PublicReadSession, ReplicaRoute
 from api.routers.owned import RowRoutes
-from api.schemas.profile.structure import (
-    LeaderPage,
-    PersonBrief,
-    ReceptionRead,
-    ReceptionWrite,
-    StructureRead,
-    UnitRead,
-    UnitWrite,
-)
+from api.schemas.profile import structure as schemas
 from api.services.profile import structure
 
 router = APIRouter(tags=["profile: structure"], route_class=ReplicaRoute)
 
 
-@router.get("/organizations/{organization_id}/structure", response_model=StructureRead)
-async def get_structure(organization_id: int, session: PublicReadSession) -> StructureRead:
+@router.get("/organizations/{organization_id}/structure", response_model=schemas.StructureRead)
+async def get_structure(organization_id: int, session: PublicReadSession) -> schemas.StructureRead:
     """Units with their heads, subordinate organizations (with links to their profiles) and leaders."""
     return await structure.get_structure(session, organization_id)
 
 
-@router.get("/organizations/{organization_id}/leaders/{person_id}", response_model=LeaderPage)
-async def get_leader(organization_id: int, person_id: int, session: SessionDep) -> LeaderPage:
+@router.get("/organizations/{organization_id}/leaders/{person_id}", response_model=schemas.LeaderPage)
+async def get_leader(organization_id: int, person_id: int, session: SessionDep) -> schemas.LeaderPage:
     """A leader's personal page: positions, contacts, reception hours."""
     return await structure.get_leader_page(session, organization_id, person_id)
 
 
-@router.get("/organizations/{organization_id}/staff", response_model=list[PersonBrief])
-async def list_staff(organization_id: int, session: SessionDep, principal: CurrentUser) -> list[PersonBrief]:
+@router.get("/organizations/{organization_id}/staff", response_model=list[schemas.PersonBrief])
+async def list_staff(organization_id: int, session: SessionDep, principal: CurrentUser) -> list[schemas.PersonBrief]:
     """The organization's current staff, for editors naming the heads of units (at most 500)."""
     return await structure.staff_for_edit(session, principal, organization_id)
 
 
-@router.post("/organizations/{organization_id}/units", response_model=UnitRead, status_code=status.HTTP_201_CREATED)
-async def create_unit(organization_id: int, data: UnitWrite, session: SessionDep, principal: CurrentUser) -> UnitRead:
+@router.post(
+    "/organizations/{organization_id}/units", response_model=schemas.UnitRead, status_code=status.HTTP_201_CREATED
+)
+async def create_unit(
+    organization_id: int, data: schemas.UnitWrite, session: SessionDep, principal: CurrentUser
+) -> schemas.UnitRead:
     """Add a structural unit."""
     return await structure.create_unit(session, principal, organization_id, data)
 
 
-unit_row = RowRoutes(router, "/units/{unit_id}", UnitRead)
-unit_row.write("put", "update_unit", structure.update_unit, UnitWrite, "Replace a structural unit.")
+unit_row = RowRoutes(router, "/units/{unit_id}", schemas.UnitRead)
+unit_row.write("put", "update_unit", structure.update_unit, schemas.UnitWrite, "Replace a structural unit.")
 unit_row.delete("delete_unit", structure.delete_unit, "Delete a structural unit with the units inside it.")
 
 
-@router.get("/organizations/{organization_id}/reception", response_model=list[ReceptionRead])
-async def list_reception(organization_id: int, session: SessionDep) -> list[ReceptionRead]:
+@router.get("/organizations/{organization_id}/reception", response_model=list[schemas.ReceptionRead])
+async def list_reception(organization_id: int, session: SessionDep) -> list[schemas.ReceptionRead]:
     """The reception schedule of the leaders."""
     return await structure.public_reception(session, organization_id)
 
 
 @router.post(
-    "/organizations/{organization_id}/reception", response_model=ReceptionRead, status_code=status.HTTP_201_CREATED
+    "/organizations/{organization_id}/reception",
+    response_model=schemas.ReceptionRead,
+    status_code=status.HTTP_201_CREATED,
 )
 async def create_reception(
-    organization_id: int, data: ReceptionWrite, session: SessionDep, principal: CurrentUser
-) -> ReceptionRead:
+    organization_id: int, data: schemas.ReceptionWrite, session: SessionDep, principal: CurrentUser
+) -> schemas.ReceptionRead:
     """Add an entry to the reception schedule."""
     return await structure.create_reception(session, principal, organization_id, data)
 
 
-reception_row = RowRoutes(router, "/reception/{reception_id}", ReceptionRead)
+reception_row = RowRoutes(router, "/reception/{reception_id}", schemas.ReceptionRead)
 reception_row.write(
-    "put", "update_reception", structure.update_reception, ReceptionWrite, "Replace a reception schedule entry."
+    "put", "update_reception", structure.update_reception, schemas.ReceptionWrite, "Replace a reception schedule entry."
 )
 reception_row.delete("delete_reception", structure.delete_reception, "Delete a reception schedule entry.")

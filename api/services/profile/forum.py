@@ -22,18 +22,7 @@ from api.schemas.profile.forum import (
     TopicRead,
     TopicWrite,
 )
-from api.services.profile.access import (
-    byline,
-    can_edit,
-    get_for_edit,
-    get_or_404,
-    get_org_for_edit,
-    get_org_for_member,
-    get_public_org,
-    is_employee_of,
-    paging,
-    sanitised,
-)
+from api.services.profile import access
 from api.services.scope import Principal
 
 
@@ -48,7 +37,7 @@ def post_read(p: ForumPost) -> PostRead:
 
 
 def _clean_body(body_html: str) -> str:
-    return sanitised(body_html, "body_html", linkify_html)
+    return access.sanitised(body_html, "body_html", linkify_html)
 
 
 async def _section_reads(
@@ -69,13 +58,13 @@ async def _section_reads(
 
 async def get_forum(session: AsyncSession, principal: Principal | None, organization_id: int) -> ForumRead:
     """The forum's sections with their topic counts."""
-    org = await get_public_org(session, organization_id)
-    moderator = await can_edit(session, principal, org)
+    org = await access.get_public_org(session, organization_id)
+    moderator = await access.can_edit(session, principal, org)
     return ForumRead(
         organization=OrgBrief.model_validate(org),
         sections=await _section_reads(session, org.id, moderator),
         can_moderate=moderator,
-        can_post=is_employee_of(principal, org),
+        can_post=access.is_employee_of(principal, org),
     )
 
 
@@ -83,7 +72,7 @@ async def create_section(
     session: AsyncSession, principal: Principal, organization_id: int, data: SectionWrite
 ) -> SectionRead:
     """Add a forum section (administrators)."""
-    org = await get_org_for_edit(session, principal, organization_id)
+    org = await access.get_org_for_edit(session, principal, organization_id)
     s = ForumSection(organization_id=org.id, **data.model_dump())
     session.add(s)
     await session.flush()
@@ -91,8 +80,8 @@ async def create_section(
 
 
 async def _section(session: AsyncSession, section_id: int) -> tuple[ForumSection, Organization]:
-    s = await get_or_404(session, ForumSection, section_id, "forum section")
-    return s, await get_public_org(session, s.organization_id)
+    s = await access.get_or_404(session, ForumSection, section_id, "forum section")
+    return s, await access.get_public_org(session, s.organization_id)
 
 
 async def update_section(
@@ -100,7 +89,7 @@ async def update_section(
 ) -> SectionRead:
     """Change a forum section (administrators)."""
     s, org = await _section(session, section_id)
-    await get_org_for_edit(session, principal, org.id)
+    await access.get_org_for_edit(session, principal, org.id)
     for k, v in data.model_dump().items():
         setattr(s, k, v)
     await session.flush()
@@ -110,7 +99,7 @@ async def update_section(
 async def delete_section(session: AsyncSession, principal: Principal, section_id: int) -> None:
     """Delete a forum section with its topics (administrators)."""
     s, org = await _section(session, section_id)
-    await get_org_for_edit(session, principal, org.id)
+    await access.get_org_for_edit(session, principal, org.id)
     await session.delete(s)
     await session.flush()
 
@@ -124,11 +113,11 @@ async def list_topics(
 ) -> TopicList:
     """Topics of a section, most recently active first (hidden ones only for moderators)."""
     s, org = await _section(session, section_id)
-    moderator = await can_edit(session, principal, org)
+    moderator = await access.can_edit(session, principal, org)
     cond = [ForumTopic.section_id == s.id]
     if not moderator:
         cond.append(ForumTopic.hidden.is_(False))
-    limit, offset = paging(page, page_size)
+    limit, offset = access.paging(page, page_size)
     total = await session.scalar(select(func.count()).select_from(ForumTopic).where(*cond)) or 0
     count_q = select(func.count()).where(ForumPost.topic_id == ForumTopic.id)
     if not moderator:
@@ -154,8 +143,8 @@ async def list_topics(
 async def create_topic(session: AsyncSession, principal: Principal, section_id: int, data: TopicWrite) -> TopicDetail:
     """Open a topic with its first post (employees of the organization's management body)."""
     s, org = await _section(session, section_id)
-    await get_org_for_member(session, principal, org.id)
-    author = await byline(session, principal)
+    await access.get_org_for_member(session, principal, org.id)
+    author = await access.byline(session, principal)
     t = ForumTopic(section_id=s.id, organization_id=org.id, **author, title=data.title)
     session.add(t)
     await session.flush()
@@ -165,14 +154,14 @@ async def create_topic(session: AsyncSession, principal: Principal, section_id: 
 
 
 async def _topic(session: AsyncSession, topic_id: int) -> tuple[ForumTopic, Organization]:
-    t = await get_or_404(session, ForumTopic, topic_id, "topic")
-    return t, await get_public_org(session, t.organization_id)
+    t = await access.get_or_404(session, ForumTopic, topic_id, "topic")
+    return t, await access.get_public_org(session, t.organization_id)
 
 
 async def get_topic(session: AsyncSession, principal: Principal | None, topic_id: int) -> TopicDetail:
     """A topic with its posts (hidden topics and posts only for moderators)."""
     t, org = await _topic(session, topic_id)
-    moderator = await can_edit(session, principal, org)
+    moderator = await access.can_edit(session, principal, org)
     if t.hidden and not moderator:
         raise NotFound(f"topic {topic_id} not found")
     q = select(ForumPost).where(ForumPost.topic_id == t.id)
@@ -185,15 +174,15 @@ async def get_topic(session: AsyncSession, principal: Principal | None, topic_id
         section=(await _section_reads(session, org.id, moderator, t.section_id))[0],
         posts=[post_read(p) for p in posts],
         can_moderate=moderator,
-        can_post=is_employee_of(principal, org) and (not t.locked or moderator),
+        can_post=access.is_employee_of(principal, org) and (not t.locked or moderator),
     )
 
 
 async def create_post(session: AsyncSession, principal: Principal, topic_id: int, data: PostWrite) -> PostRead:
     """Post in a topic or reply to a post (employees; a locked topic takes posts from moderators only)."""
     t, org = await _topic(session, topic_id)
-    await get_org_for_member(session, principal, org.id)
-    moderator = await can_edit(session, principal, org)
+    await access.get_org_for_member(session, principal, org.id)
+    moderator = await access.can_edit(session, principal, org)
     if t.hidden and not moderator:
         raise NotFound(f"topic {topic_id} not found")
     if t.locked and not moderator:
@@ -206,7 +195,7 @@ async def create_post(session: AsyncSession, principal: Principal, topic_id: int
         topic_id=t.id,
         organization_id=org.id,
         parent_post_id=data.parent_post_id,
-        **await byline(session, principal),
+        **await access.byline(session, principal),
         body_html=_clean_body(data.body_html),
     )
     session.add(p)
@@ -219,8 +208,8 @@ async def create_post(session: AsyncSession, principal: Principal, topic_id: int
 async def _check_visible(session: AsyncSession, principal: Principal | None, p: ForumPost) -> Organization:
     """The post's organization; 404 (as for the topic itself) when the post or its topic is hidden and the caller
     does not moderate it: nothing under a hidden topic is readable or editable by others, its author included."""
-    org = await get_public_org(session, p.organization_id)
-    if await can_edit(session, principal, org):
+    org = await access.get_public_org(session, p.organization_id)
+    if await access.can_edit(session, principal, org):
         return org
     topic_hidden = await session.scalar(select(ForumTopic.hidden).where(ForumTopic.id == p.topic_id))
     if p.hidden or topic_hidden is not False:
@@ -230,7 +219,7 @@ async def _check_visible(session: AsyncSession, principal: Principal | None, p: 
 
 async def get_post(session: AsyncSession, principal: Principal | None, post_id: int) -> PostRead:
     """One post (its ETag is what an edit must send in If-Match)."""
-    p = await get_or_404(session, ForumPost, post_id, "post")
+    p = await access.get_or_404(session, ForumPost, post_id, "post")
     await _check_visible(session, principal, p)
     return post_read(p)
 
@@ -241,7 +230,7 @@ async def _locked_post(session: AsyncSession, principal: Principal, post_id: int
     org_id = await session.scalar(select(ForumPost.organization_id).where(ForumPost.id == post_id))
     if org_id is None:
         raise NotFound(f"post {post_id} not found")
-    await get_org_for_member(session, principal, org_id)
+    await access.get_org_for_member(session, principal, org_id)
     p = await session.scalar(
         select(ForumPost).where(ForumPost.id == post_id).with_for_update().execution_options(populate_existing=True)
     )
@@ -264,11 +253,11 @@ async def update_post(
 ) -> PostRead:
     """Edit a post: its author or an administrator; If-Match must carry the current ETag."""
     p = await _locked_post(session, principal, post_id, if_match)
-    org = await get_public_org(session, p.organization_id)
-    if p.author_user_id != principal.user_id and not await can_edit(session, principal, org):
+    org = await access.get_public_org(session, p.organization_id)
+    if p.author_user_id != principal.user_id and not await access.can_edit(session, principal, org):
         raise Forbidden("only the author or an administrator may edit this post")
     t = await session.get(ForumTopic, p.topic_id)
-    if t is not None and t.locked and not await can_edit(session, principal, org):
+    if t is not None and t.locked and not await access.can_edit(session, principal, org):
         raise Forbidden("the topic is locked")
     p.body_html = _clean_body(data.body_html)
     p.version = p.version + 1
@@ -279,7 +268,7 @@ async def update_post(
 
 async def moderate_post(session: AsyncSession, principal: Principal, post_id: int, data: Moderation) -> PostRead:
     """Hide or show a post (administrators)."""
-    p, _ = await get_for_edit(session, principal, ForumPost, post_id, "post")
+    p, _ = await access.get_for_edit(session, principal, ForumPost, post_id, "post")
     if data.locked is not None:
         raise InvalidInput("locked", "posts are not locked; lock the topic")
     if data.hidden is not None:
@@ -293,8 +282,8 @@ async def moderate_post(session: AsyncSession, principal: Principal, post_id: in
 async def delete_post(session: AsyncSession, principal: Principal, post_id: int, if_match: str | None) -> None:
     """Delete a post: its author or an administrator (If-Match required, as for edits)."""
     p = await _locked_post(session, principal, post_id, if_match)
-    org = await get_public_org(session, p.organization_id)
-    if p.author_user_id != principal.user_id and not await can_edit(session, principal, org):
+    org = await access.get_public_org(session, p.organization_id)
+    if p.author_user_id != principal.user_id and not await access.can_edit(session, principal, org):
         raise Forbidden("only the author or an administrator may delete this post")
     await session.delete(p)
     await session.flush()
@@ -303,7 +292,7 @@ async def delete_post(session: AsyncSession, principal: Principal, post_id: int,
 async def moderate_topic(session: AsyncSession, principal: Principal, topic_id: int, data: Moderation) -> TopicDetail:
     """Lock/unlock or hide/show a topic (administrators)."""
     t, org = await _topic(session, topic_id)
-    await get_org_for_edit(session, principal, org.id)
+    await access.get_org_for_edit(session, principal, org.id)
     if data.hidden is not None:
         t.hidden = data.hidden
     if data.locked is not None:
@@ -315,6 +304,6 @@ async def moderate_topic(session: AsyncSession, principal: Principal, topic_id: 
 async def delete_topic(session: AsyncSession, principal: Principal, topic_id: int) -> None:
     """Delete a topic with its posts (administrators)."""
     t, org = await _topic(session, topic_id)
-    await get_org_for_edit(session, principal, org.id)
+    await access.get_org_for_edit(session, principal, org.id)
     await session.delete(t)
     await session.flush()
