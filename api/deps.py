@@ -6,7 +6,7 @@ from collections.abc import AsyncIterator
 from typing import Annotated
 
 from fastapi import Depends, Request
-from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.db import session_scope
@@ -25,12 +25,39 @@ async def _session(request: Request) -> AsyncIterator[AsyncSession]:
 SessionDep = Annotated[AsyncSession, Depends(_session, scope="function")]
 
 
-_bearer = HTTPBearer(auto_error=False, description="Access token from POST /api/v1/auth/login")
+# The two ways a caller sends a credential, declared once (OpenAPI keeps one security scheme per class).
+BearerCredentials = Annotated[
+    HTTPAuthorizationCredentials | None,
+    Depends(
+        HTTPBearer(
+            auto_error=False,
+            description=f"Access token from POST /api/v1/auth/login, or an API token (`{TOKEN_PREFIX}…`) of a school "
+            "system",
+        )
+    ),
+]
+ApiTokenHeader = Annotated[
+    str | None,
+    Depends(
+        APIKeyHeader(
+            name="X-API-Token",
+            auto_error=False,
+            description="API token of a school system: the `write` scope for the integration API, `read` for reports",
+        )
+    ),
+]
 
 
-async def optional_principal(
-    request: Request, session: SessionDep, credentials: HTTPAuthorizationCredentials | None = Depends(_bearer)
-) -> Principal | None:
+def sent_api_token(api_key: str | None, bearer: HTTPAuthorizationCredentials | None) -> str | None:
+    """The API token sent in `X-API-Token`, or as `Authorization: Bearer` when it has the API token prefix."""
+    if api_key is not None:
+        return api_key
+    if bearer is not None and bearer.credentials.startswith(TOKEN_PREFIX):
+        return bearer.credentials
+    return None
+
+
+async def optional_principal(request: Request, session: SessionDep, credentials: BearerCredentials) -> Principal | None:
     """The caller when a valid bearer token is sent, else None (anonymous)."""
     if credentials is None:
         return None

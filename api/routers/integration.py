@@ -11,9 +11,8 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Query, Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.routing import APIRoute
-from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
 
-from api.deps import AdminUser, SessionDep
+from api.deps import AdminUser, ApiTokenHeader, BearerCredentials, SessionDep
 from api.errors import InvalidInput, Unauthorized, error_message
 from api.schemas.feed import FeedPage
 from api.schemas.integration import (
@@ -91,15 +90,8 @@ class BatchRoute(APIRoute):
         return handle
 
 
-_api_key = APIKeyHeader(name="X-API-Token", auto_error=False, description="API token of a school system")
-_bearer = HTTPBearer(auto_error=False, description="API token of a school system, as `Bearer <token>`")
-
-
 async def token_principal(
-    request: Request,
-    session: SessionDep,
-    api_key: Annotated[str | None, Depends(_api_key)],
-    bearer: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+    request: Request, session: SessionDep, api_key: ApiTokenHeader, bearer: BearerCredentials
 ) -> TokenPrincipal:
     """The school system calling: an API token from `X-API-Token` or `Authorization: Bearer`; never a JWT."""
     token = api_key or (bearer.credentials if bearer is not None else None)

@@ -12,10 +12,17 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
-from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
 
 import api.services.reports.service as service
-from api.deps import CurrentUser, SessionDep, current_principal, optional_principal
+from api.deps import (
+    ApiTokenHeader,
+    BearerCredentials,
+    CurrentUser,
+    SessionDep,
+    current_principal,
+    optional_principal,
+    sent_api_token,
+)
 from api.replicas import ReadSession, ReplicaRoute
 from api.schemas.dates import SaneDate
 from api.schemas.reports import ReportBody, ReportCatalog, ReportOptions
@@ -77,20 +84,11 @@ class Caller:
     limiter_key: str
 
 
-_api_key = APIKeyHeader(name="X-API-Token", auto_error=False, description="API token with the `read` scope")
-_bearer = HTTPBearer(auto_error=False, description="Access token of a user, or an API token with the `read` scope")
-
-
 async def report_caller(
-    request: Request,
-    session: SessionDep,
-    api_key: Annotated[str | None, Depends(_api_key)],
-    bearer: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+    request: Request, session: SessionDep, api_key: ApiTokenHeader, bearer: BearerCredentials
 ) -> Caller:
     """A read API token (403 without the `read` scope) or a signed-in user (401 when neither is sent)."""
-    token = api_key
-    if token is None and bearer is not None and bearer.credentials.startswith(tokens.TOKEN_PREFIX):
-        token = bearer.credentials
+    token = sent_api_token(api_key, bearer)
     if token is not None:
         reader = await tokens.authenticate(session, token)
         request.state.integration_token = reader  # the audit log names the token as the actor
