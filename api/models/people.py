@@ -4,16 +4,19 @@ from __future__ import annotations
 
 import enum
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import (
     BigInteger,
     Boolean,
     CheckConstraint,
+    ColumnElement,
     Computed,
     Date,
     DateTime,
     ForeignKey,
     ForeignKeyConstraint,
+    FromClause,
     Index,
     Integer,
     String,
@@ -128,6 +131,12 @@ class Person(ExternalIdMixin, TimestampMixin, Base):
     @property
     def full_name(self) -> str:
         return " ".join(p for p in (self.surname, self.first_name, self.patronymic) if p)
+
+
+def full_name(p: Any = Person) -> ColumnElement[str]:
+    """«Surname First Patronymic» in SQL: of `Person`, an alias of it, or a subquery or table with those columns."""
+    cols = p.c if isinstance(p, FromClause) else p
+    return func.concat_ws(" ", cols.surname, cols.first_name, cols.patronymic)
 
 
 class StaffPost(ExternalIdMixin, TimestampMixin, Base):

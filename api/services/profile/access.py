@@ -5,11 +5,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, Protocol, TypeVar
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.errors import Forbidden, InvalidInput, NotFound
 from api.models import Organization, Person, ProfileAdministrator, User
+from api.models.people import full_name
 from api.sanitize import clean_html
 from api.services.scope import Principal, get_org_in_scope
 
@@ -126,7 +127,7 @@ def sanitised(html: str, field: str, clean: Callable[[str], str] = clean_html) -
 
 def person_name_sql() -> Any:
     """SQL expression of a person's full name."""
-    return func.concat_ws(" ", Person.surname, Person.first_name, Person.patronymic)
+    return full_name()
 
 
 def registered_sql() -> Any:

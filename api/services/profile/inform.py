@@ -31,6 +31,7 @@ from api.models import (
     StoredFile,
     User,
 )
+from api.models.people import full_name
 from api.schemas.profile.base import FileRead, OrgBrief
 from api.schemas.profile.inform import (
     AnnouncementList,
@@ -320,7 +321,7 @@ async def readers(session: AsyncSession, principal: Principal, announcement_id: 
             select(
                 User.organization_id,
                 User.id,
-                func.coalesce(func.concat_ws(" ", Person.surname, Person.first_name, Person.patronymic), User.username),
+                func.coalesce(full_name(), User.username),
                 AnnouncementRead.read_at,
             )
             .join(AnnouncementRecipient, AnnouncementRecipient.organization_id == User.organization_id)

@@ -50,6 +50,7 @@ from sqlalchemy.orm import aliased
 from api.clock import today
 from api.errors import InvalidInput
 from api.models import Enrolment, Organization, ParentLink, Person, SchoolClass, StaffPost, User
+from api.models.people import full_name
 from api.schemas.profile.structure import PeopleCategory, PeopleList, PersonOrg, PersonRow
 from api.services.membership import member_on
 from api.services.profile.access import paging
@@ -357,7 +358,7 @@ async def _rows(session: AsyncSession, ids: list[int]) -> dict[int, tuple[str, i
     found = await session.execute(
         select(
             Person.id,
-            func.concat_ws(" ", Person.surname, Person.first_name, Person.patronymic),
+            full_name(),
             acc.id,
             func.coalesce(online, False),
         )

@@ -8,9 +8,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import ColumnElement, FromClause, func
-
-from api.models import Person
+from api.models.people import full_name as full_name  # the reports take it from the kit
 from api.services.reports.engine import LANGS, Col, Text, percent
 
 
@@ -44,13 +42,6 @@ def methodology(beside: str, name: str, **parts: Text) -> Text:
             raise ValueError(f"{name}.{lang}.txt has a placeholder without a part: {text[text.index('{') :][:40]}")
         texts[lang] = text
     return texts
-
-
-def full_name(p: Any = Person) -> ColumnElement[str]:
-    """Surname, first name and patronymic of a person: of `Person`, an alias of it, or a subquery or table with
-    those columns."""
-    cols = p.c if isinstance(p, FromClause) else p
-    return func.concat_ws(" ", cols.surname, cols.first_name, cols.patronymic)
 
 
 def dec2(num: int | Decimal | None, den: int | None) -> Decimal | None:

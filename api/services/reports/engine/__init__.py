@@ -1,5 +1,6 @@
 """The report engine, split by job: `types` (definitions, context, results), `filters` (checking a request's
-filter values in the caller's scope), `run` (`run_report`) and `render` (JSON and row helpers).
+filter values in the caller's scope, and the options each filter offers), `run` (`run_report`) and `render` (JSON
+and row helpers).
 
 Reports import what they need from here; the catalogue of reports is `api.services.reports.catalogue`.
 """
