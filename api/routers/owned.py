@@ -1,7 +1,8 @@
-"""The routes that change and delete one row of an organization's profile (or an announcement) by its id.
+"""The routes that create, change and delete one row of an organization's profile (or an announcement).
 
-Each is a single service call with the caller's session and principal and the id in the path: a write answers the
-row's read schema, a delete answers 204. What differs from route to route (path, schemas, service, name,
+Each is a single service call with the caller's session and principal and an id in the path (the parent's for a
+create, the row's own for a write or delete): a create answers 201 with the row's read schema, a write the read
+schema, a delete 204. What differs from route to route (path, schemas, service, name,
 description) is declared where the row's other routes are; the endpoint itself is written once here, and the
 OpenAPI operation (its id, summary, description, parameters) is the one the hand-written endpoint had.
 """
@@ -37,6 +38,19 @@ class RowRoutes:
         self.path = path
         self.read = read
         self.id_name = re.findall(r"\{(\w+)\}", path)[-1]
+
+    def create(
+        self, parent_path: str, name: str, service: Callable[..., Awaitable[Any]], write: Any, description: str
+    ) -> None:
+        """POST a `write` body to `parent_path` (its last path parameter is the parent's id), answered by
+        `service(session, principal, parent_id, data)`: 201 with the new row."""
+        parent_id = re.findall(r"\{(\w+)\}", parent_path)[-1]
+
+        async def endpoint(**kw: Any) -> Any:
+            return await service(kw["session"], kw["principal"], kw[parent_id], kw["data"])
+
+        params = [_param(parent_id, int), _param("data", write), *_caller()]
+        self._add(endpoint, params, self.read, parent_path, "post", name, description, status.HTTP_201_CREATED)
 
     def write(
         self,

@@ -71,14 +71,14 @@ async def list_news(
     return await content.list_news(session, organization_id, page, page_size)
 
 
-@router.post(
-    "/organizations/{organization_id}/news", response_model=schemas.NewsRead, status_code=status.HTTP_201_CREATED
+news_row = RowRoutes(router, "/news/{news_id}", schemas.NewsRead)
+news_row.create(
+    "/organizations/{organization_id}/news",
+    "create_news",
+    content.create_news,
+    schemas.NewsWrite,
+    "Publish a news post (the text is sanitised).",
 )
-async def create_news(
-    organization_id: int, data: schemas.NewsWrite, session: SessionDep, principal: CurrentUser
-) -> schemas.NewsRead:
-    """Publish a news post (the text is sanitised)."""
-    return await content.create_news(session, principal, organization_id, data)
 
 
 @router.get("/news/{news_id}", response_model=schemas.NewsRead)
@@ -87,7 +87,6 @@ async def get_news(news_id: int, session: PublicReadSession) -> schemas.NewsRead
     return await content.get_news(session, news_id)
 
 
-news_row = RowRoutes(router, "/news/{news_id}", schemas.NewsRead)
 news_row.write("patch", "update_news", content.update_news, schemas.NewsUpdate, "Change a news post.")
 news_row.delete("delete_news", content.delete_news, "Delete a news post with its images.", with_settings=True)
 
@@ -110,14 +109,14 @@ async def list_pages(organization_id: int, session: PublicReadSession) -> list[s
     return await content.list_pages(session, organization_id)
 
 
-@router.post(
-    "/organizations/{organization_id}/pages", response_model=schemas.PageRead, status_code=status.HTTP_201_CREATED
+page_row = RowRoutes(router, "/pages/{page_id}", schemas.PageRead)
+page_row.create(
+    "/organizations/{organization_id}/pages",
+    "create_page",
+    content.create_page,
+    schemas.PageWrite,
+    "Create an interactive page (added at the end).",
 )
-async def create_page(
-    organization_id: int, data: schemas.PageWrite, session: SessionDep, principal: CurrentUser
-) -> schemas.PageRead:
-    """Create an interactive page (added at the end)."""
-    return await content.create_page(session, principal, organization_id, data)
 
 
 @router.put("/organizations/{organization_id}/pages/order", response_model=list[schemas.PageBrief])
@@ -134,7 +133,6 @@ async def get_page(page_id: int, session: PublicReadSession) -> schemas.PageRead
     return await content.get_page(session, page_id)
 
 
-page_row = RowRoutes(router, "/pages/{page_id}", schemas.PageRead)
 page_row.write("patch", "update_page", content.update_page, schemas.PageUpdate, "Change an interactive page.")
 page_row.delete("delete_page", content.delete_page, "Delete an interactive page.")
 

@@ -28,15 +28,14 @@ async def list_documents(
     return await documents.list_documents(session, principal, organization_id, folder_id)
 
 
-@router.post("/organizations/{organization_id}/folders", response_model=FolderRead, status_code=status.HTTP_201_CREATED)
-async def create_folder(
-    organization_id: int, data: FolderWrite, session: SessionDep, principal: CurrentUser
-) -> FolderRead:
-    """Create a folder."""
-    return await documents.create_folder(session, principal, organization_id, data)
-
-
 folder_row = RowRoutes(router, "/folders/{folder_id}", FolderRead)
+folder_row.create(
+    "/organizations/{organization_id}/folders",
+    "create_folder",
+    documents.create_folder,
+    FolderWrite,
+    "Create a folder.",
+)
 folder_row.write("patch", "update_folder", documents.rename_folder, FolderWrite, "Rename or move a folder.")
 folder_row.delete(
     "delete_folder", documents.delete_folder, "Delete a folder with everything in it.", with_settings=True

@@ -24,19 +24,14 @@ async def get_forum(organization_id: int, session: PublicReadSession, principal:
     return await forum.get_forum(session, principal, organization_id)
 
 
-@router.post(
-    "/organizations/{organization_id}/forum/sections",
-    response_model=schemas.SectionRead,
-    status_code=status.HTTP_201_CREATED,
-)
-async def create_section(
-    organization_id: int, data: schemas.SectionWrite, session: SessionDep, principal: CurrentUser
-) -> schemas.SectionRead:
-    """Add a section (administrators)."""
-    return await forum.create_section(session, principal, organization_id, data)
-
-
 section_row = RowRoutes(router, "/forum/sections/{section_id}", schemas.SectionRead)
+section_row.create(
+    "/organizations/{organization_id}/forum/sections",
+    "create_section",
+    forum.create_section,
+    schemas.SectionWrite,
+    "Add a section (administrators).",
+)
 section_row.write(
     "put", "update_section", forum.update_section, schemas.SectionWrite, "Change a section (administrators)."
 )
@@ -51,14 +46,14 @@ async def list_topics(
     return await forum.list_topics(session, principal, section_id, page, page_size)
 
 
-@router.post(
-    "/forum/sections/{section_id}/topics", response_model=schemas.TopicDetail, status_code=status.HTTP_201_CREATED
+topic_row = RowRoutes(router, "/forum/topics/{topic_id}", schemas.TopicDetail)
+topic_row.create(
+    "/forum/sections/{section_id}/topics",
+    "create_topic",
+    forum.create_topic,
+    schemas.TopicWrite,
+    "Open a topic with its first post (employees of the organization's body).",
 )
-async def create_topic(
-    section_id: int, data: schemas.TopicWrite, session: SessionDep, principal: CurrentUser
-) -> schemas.TopicDetail:
-    """Open a topic with its first post (employees of the organization's body)."""
-    return await forum.create_topic(session, principal, section_id, data)
 
 
 @router.get("/forum/topics/{topic_id}", response_model=schemas.TopicDetail)
@@ -67,7 +62,6 @@ async def get_topic(topic_id: int, session: PublicReadSession, principal: Option
     return await forum.get_topic(session, principal, topic_id)
 
 
-topic_row = RowRoutes(router, "/forum/topics/{topic_id}", schemas.TopicDetail)
 topic_row.write(
     "patch", "moderate_topic", forum.moderate_topic, schemas.Moderation, "Lock or hide a topic (administrators)."
 )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, status
+from fastapi import APIRouter
 
 from api.deps import CurrentUser, SessionDep
 from api.replicas import PublicReadSession, ReplicaRoute
@@ -31,17 +31,14 @@ async def list_staff(organization_id: int, session: SessionDep, principal: Curre
     return await structure.staff_for_edit(session, principal, organization_id)
 
 
-@router.post(
-    "/organizations/{organization_id}/units", response_model=schemas.UnitRead, status_code=status.HTTP_201_CREATED
-)
-async def create_unit(
-    organization_id: int, data: schemas.UnitWrite, session: SessionDep, principal: CurrentUser
-) -> schemas.UnitRead:
-    """Add a structural unit."""
-    return await structure.create_unit(session, principal, organization_id, data)
-
-
 unit_row = RowRoutes(router, "/units/{unit_id}", schemas.UnitRead)
+unit_row.create(
+    "/organizations/{organization_id}/units",
+    "create_unit",
+    structure.create_unit,
+    schemas.UnitWrite,
+    "Add a structural unit.",
+)
 unit_row.write("put", "update_unit", structure.update_unit, schemas.UnitWrite, "Replace a structural unit.")
 unit_row.delete("delete_unit", structure.delete_unit, "Delete a structural unit with the units inside it.")
 
@@ -52,19 +49,14 @@ async def list_reception(organization_id: int, session: SessionDep) -> list[sche
     return await structure.public_reception(session, organization_id)
 
 
-@router.post(
-    "/organizations/{organization_id}/reception",
-    response_model=schemas.ReceptionRead,
-    status_code=status.HTTP_201_CREATED,
-)
-async def create_reception(
-    organization_id: int, data: schemas.ReceptionWrite, session: SessionDep, principal: CurrentUser
-) -> schemas.ReceptionRead:
-    """Add an entry to the reception schedule."""
-    return await structure.create_reception(session, principal, organization_id, data)
-
-
 reception_row = RowRoutes(router, "/reception/{reception_id}", schemas.ReceptionRead)
+reception_row.create(
+    "/organizations/{organization_id}/reception",
+    "create_reception",
+    structure.create_reception,
+    schemas.ReceptionWrite,
+    "Add an entry to the reception schedule.",
+)
 reception_row.write(
     "put", "update_reception", structure.update_reception, schemas.ReceptionWrite, "Replace a reception schedule entry."
 )

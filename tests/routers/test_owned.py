@@ -1,4 +1,4 @@
-"""RowRoutes: a declared edit or delete route documents itself exactly like the hand-written endpoint it replaces."""
+"""RowRoutes: a declared create, edit or delete route documents itself exactly like the hand-written endpoint it replaces."""
 
 from __future__ import annotations
 
@@ -20,6 +20,10 @@ class ThingRead(BaseModel):
     name: str
 
 
+async def _create(*args: Any) -> ThingRead:
+    return ThingRead(id=2, name="y")
+
+
 async def _update(*args: Any) -> ThingRead:
     return ThingRead(id=1, name="x")
 
@@ -30,6 +34,11 @@ async def _delete(*args: Any) -> None:
 
 def _hand_written() -> APIRouter:
     router = APIRouter()
+
+    @router.post("/boxes/{box_id}/things", response_model=ThingRead, status_code=status.HTTP_201_CREATED)
+    async def create_thing(box_id: int, data: ThingWrite, session: SessionDep, principal: CurrentUser) -> ThingRead:
+        """Put a thing in a box."""
+        return await _create(session, principal, box_id, data)
 
     @router.patch("/things/{thing_id}", response_model=ThingRead)
     async def update_thing(thing_id: int, data: ThingWrite, session: SessionDep, principal: CurrentUser) -> ThingRead:
@@ -48,6 +57,7 @@ def _hand_written() -> APIRouter:
 def _declared() -> APIRouter:
     router = APIRouter()
     thing = RowRoutes(router, "/things/{thing_id}", ThingRead)
+    thing.create("/boxes/{box_id}/things", "create_thing", _create, ThingWrite, "Put a thing in a box.")
     thing.write("patch", "update_thing", _update, ThingWrite, "Change a thing.")
     thing.delete("delete_thing", _delete, "Delete a thing with its files.", with_settings=True)
     return router
