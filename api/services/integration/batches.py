@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import functools
 import logging
-from collections.abc import Awaitable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
 import asyncpg
@@ -112,30 +113,36 @@ async def _audit(
 REFUSAL_PROBLEMS = 20  # problems named in the audit event of a refused batch
 
 
-async def _refusal_audited(
-    request: Request | None, kind_name: str, action: str, batch: Awaitable[BatchResult]
-) -> BatchResult:
-    """Run the batch; a refused one writes nothing, but the attempt is logged (after the request, on its own)."""
-    try:
-        return await batch
-    except InvalidInput as exc:
-        if request is not None:
-            details = {"problems": len(exc.details), "first": exc.details[:REFUSAL_PROBLEMS]}
-            audit.record_after(request, action=action, target_kind=kind_name, details=details)
-        raise
+Batch = Callable[[AsyncSession, TokenPrincipal, str, Any, Request | None], Awaitable[BatchResult]]
 
 
+def refusal_audited(action: str) -> Callable[[Batch], Batch]:
+    """Run the batch; a refused one writes nothing, but the attempt is logged as `action` (after the request, on its
+    own)."""
+
+    def wrap(batch: Batch) -> Batch:
+        @functools.wraps(batch)
+        async def run(
+            session: AsyncSession, token: TokenPrincipal, kind_name: str, payload: Any, request: Request | None = None
+        ) -> BatchResult:
+            try:
+                return await batch(session, token, kind_name, payload, request)
+            except InvalidInput as exc:
+                if request is not None:
+                    details = {"problems": len(exc.details), "first": exc.details[:REFUSAL_PROBLEMS]}
+                    audit.record_after(request, action=action, target_kind=kind_name, details=details)
+                raise
+
+        return run
+
+    return wrap
+
+
+@refusal_audited("integration.upsert.refused")
 async def upsert(
     session: AsyncSession, token: TokenPrincipal, kind_name: str, items: Sequence[Any], request: Request | None = None
 ) -> BatchResult:
     """Create or update the batch's rows by external id; nothing is written unless every item is valid."""
-    batch = _upsert(session, token, kind_name, items, request)
-    return await _refusal_audited(request, kind_name, "integration.upsert.refused", batch)
-
-
-async def _upsert(
-    session: AsyncSession, token: TokenPrincipal, kind_name: str, items: Sequence[Any], request: Request | None
-) -> BatchResult:
     kind = _kind(kind_name)
     item_list = list(items)
     ctx = Ctx(await driver_connection(session, len(item_list)), token, kind_name)
@@ -290,17 +297,11 @@ async def _write_organizations(ctx: Ctx, items: list[Any], rows: list[Row]) -> t
     return created, updated, changed
 
 
+@refusal_audited("integration.delete.refused")
 async def delete(
     session: AsyncSession, token: TokenPrincipal, kind_name: str, ext_ids: list[str], request: Request | None = None
 ) -> BatchResult:
     """Delete rows by external id (unknown ids count as unchanged); a deleted mark is journaled."""
-    batch = _delete(session, token, kind_name, ext_ids, request)
-    return await _refusal_audited(request, kind_name, "integration.delete.refused", batch)
-
-
-async def _delete(
-    session: AsyncSession, token: TokenPrincipal, kind_name: str, ext_ids: list[str], request: Request | None
-) -> BatchResult:
     kind = _kind(kind_name)
     if not kind.deletable:
         raise InvalidInput("kind", f"{kind_name} cannot be deleted through the integration API")

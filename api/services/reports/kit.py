@@ -17,6 +17,11 @@ def T(ru: str, kk: str, en: str) -> Text:  # noqa: N802
     return {"ru": ru, "kk": kk, "en": en}
 
 
+def same(text: str) -> Text:
+    """A name that reads the same in every language (a subject's or a mark's own name)."""
+    return {lang: text for lang in LANGS}
+
+
 def joined(*texts: Text) -> Text:
     """Texts one after another in each language, a space between them (a report's own lead, then shared rules)."""
     return {lang: " ".join(text[lang] for text in texts) for lang in LANGS}

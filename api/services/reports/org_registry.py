@@ -10,35 +10,35 @@ from sqlalchemy import select
 from api.models import Organization, OrganizationStructure, OrganizationType, Person
 from api.services.reports import localtime
 from api.services.reports.engine import NO_DATA, Col, ReportContext, ReportDefinition, ReportResult, View, t
-from api.services.reports.kit import full_name
+from api.services.reports.kit import T, full_name
 
 COLUMNS = (
-    Col("name", {"ru": "Наименование ОУ", "kk": "БҰ атауы", "en": "Organization"}),
-    Col("type", {"ru": "Тип ОУ", "kk": "БҰ түрі", "en": "Type"}),
-    Col("structure", {"ru": "Орг. структура", "kk": "Ұйымдық құрылым", "en": "Structure"}),
-    Col("address", {"ru": "Адрес", "kk": "Мекенжай", "en": "Address"}, "lines"),
-    Col("head", {"ru": "Начальник", "kk": "Басшы", "en": "Head"}),
-    Col("contacts", {"ru": "Контакты", "kk": "Байланыс", "en": "Contacts"}, "lines"),
-    Col("license", {"ru": "Информация о лицензии", "kk": "Лицензия туралы ақпарат", "en": "License"}, "lines"),
+    Col("name", T("Наименование ОУ", "БҰ атауы", "Organization")),
+    Col("type", T("Тип ОУ", "БҰ түрі", "Type")),
+    Col("structure", T("Орг. структура", "Ұйымдық құрылым", "Structure")),
+    Col("address", T("Адрес", "Мекенжай", "Address"), "lines"),
+    Col("head", T("Начальник", "Басшы", "Head")),
+    Col("contacts", T("Контакты", "Байланыс", "Contacts"), "lines"),
+    Col("license", T("Информация о лицензии", "Лицензия туралы ақпарат", "License"), "lines"),
     Col(
         "accreditation",
-        {"ru": "Свидетельство о гос. аккредитации", "kk": "Мемлекеттік аккредиттеу куәлігі", "en": "Accreditation"},
+        T("Свидетельство о гос. аккредитации", "Мемлекеттік аккредиттеу куәлігі", "Accreditation"),
         "lines",
     ),
 )
 
 L: dict[str, dict[str, str]] = {
-    "postal": {"ru": "Почтовый адрес", "kk": "Пошталық мекенжай", "en": "Postal address"},
-    "building": {"ru": "Основное здание", "kk": "Негізгі ғимарат", "en": "Main building"},
-    "phone": {"ru": "Телефон", "kk": "Телефон", "en": "Phone"},
-    "email": {"ru": "E-mail", "kk": "E-mail", "en": "E-mail"},
-    "number": {"ru": "Номер", "kk": "Нөмірі", "en": "Number"},
-    "date": {"ru": "Дата", "kk": "Күні", "en": "Date"},
-    "issuer": {"ru": "Кем выдана", "kk": "Берген орган", "en": "Issued by"},
-    "valid_until": {"ru": "Действительно до", "kk": "Жарамды", "en": "Valid until"},
-    "subtotal": {"ru": "Итого по типу «{name}»: {n} ОУ", "kk": "«{name}» түрі бойынша: {n} БҰ", "en": "{name}: {n}"},
-    "no_type": {"ru": "Тип не указан", "kk": "Түрі көрсетілмеген", "en": "No type"},
-    "expired": {"ru": "истекло", "kk": "мерзімі өткен", "en": "expired"},
+    "postal": T("Почтовый адрес", "Пошталық мекенжай", "Postal address"),
+    "building": T("Основное здание", "Негізгі ғимарат", "Main building"),
+    "phone": T("Телефон", "Телефон", "Phone"),
+    "email": T("E-mail", "E-mail", "E-mail"),
+    "number": T("Номер", "Нөмірі", "Number"),
+    "date": T("Дата", "Күні", "Date"),
+    "issuer": T("Кем выдана", "Берген орган", "Issued by"),
+    "valid_until": T("Действительно до", "Жарамды", "Valid until"),
+    "subtotal": T("Итого по типу «{name}»: {n} ОУ", "«{name}» түрі бойынша: {n} БҰ", "{name}: {n}"),
+    "no_type": T("Тип не указан", "Түрі көрсетілмеген", "No type"),
+    "expired": T("истекло", "мерзімі өткен", "expired"),
 }
 
 METHODOLOGY = {
@@ -211,11 +211,11 @@ DEFINITION = ReportDefinition(
     section="management",
     filters=("body_id", "region_id", "district_id", "org_type_id", "organization_id"),
     views=(
-        View("all", {"ru": "По всем ОУ", "kk": "Барлық БҰ бойынша", "en": "All organizations"}),
-        View("by_type", {"ru": "ОУ по типам", "kk": "БҰ түрлері бойынша", "en": "By type"}),
+        View("all", T("По всем ОУ", "Барлық БҰ бойынша", "All organizations")),
+        View("by_type", T("ОУ по типам", "БҰ түрлері бойынша", "By type")),
     ),
     columns=COLUMNS,
     methodology=METHODOLOGY,
     query=query,
-    count_label={"ru": "Всего {n} ОУ", "kk": "Барлығы {n} БҰ", "en": "Total: {n} organizations"},
+    count_label=T("Всего {n} ОУ", "Барлығы {n} БҰ", "Total: {n} organizations"),
 )

@@ -27,27 +27,24 @@ from api.services.reports.engine import (
     View,
     t,
 )
+from api.services.reports.kit import T
 
 CASCADE_FILTERS = ("body_id", "region_id", "district_id", "org_type_id", "organization_id")
 VIEWS = (
-    View("districts", {"ru": "По ОУО", "kk": "БББ бойынша", "en": "By district"}),
-    View("all", {"ru": "По всем ОУ", "kk": "Барлық БҰ бойынша", "en": "All organizations"}),
+    View("districts", T("По ОУО", "БББ бойынша", "By district")),
+    View("all", T("По всем ОУ", "Барлық БҰ бойынша", "All organizations")),
 )
 COUNT_LABELS: dict[str, Text] = {
-    "districts": {
-        "ru": "Всего {n} {муниципалитет|муниципалитета|муниципалитетов}",
-        "kk": "Барлығы {n} муниципалитет",
-        "en": "Total: {n} districts",
-    },
-    "all": {"ru": "Всего {n} ОУ", "kk": "Барлығы {n} БҰ", "en": "Total: {n} organizations"},
+    "districts": T(
+        "Всего {n} {муниципалитет|муниципалитета|муниципалитетов}", "Барлығы {n} муниципалитет", "Total: {n} districts"
+    ),
+    "all": T("Всего {n} ОУ", "Барлығы {n} БҰ", "Total: {n} organizations"),
 }
 NAME_TITLES: dict[str, Text] = {
-    "districts": {
-        "ru": "Район/город областного значения",
-        "kk": "Аудан/облыстық маңызы бар қала",
-        "en": "District / city of regional significance",
-    },
-    "all": {"ru": "Образовательная организация", "kk": "Білім беру ұйымы", "en": "Organization"},
+    "districts": T(
+        "Район/город областного значения", "Аудан/облыстық маңызы бар қала", "District / city of regional significance"
+    ),
+    "all": T("Образовательная организация", "Білім беру ұйымы", "Organization"),
 }
 
 

@@ -8,7 +8,7 @@ from sqlalchemy import func, select, tuple_
 
 from api.models import Mark, SchoolClass, Subject
 from api.services.reports.engine import TOTAL, Col, ReportContext, ReportResult, View, percent, t
-from api.services.reports.kit import T, dec2
+from api.services.reports.kit import T, dec2, same
 from api.services.reports.school.common import (
     CLASS,
     CLASSES_COUNT,
@@ -37,13 +37,13 @@ def statistics_columns(ctx: ReportContext) -> list[Col]:
         Col(
             "counts",
             T("Количество оценок", "Бағалар саны", "Number of marks"),
-            children=tuple(Col(f"n{v}", {"ru": f"«{v}»", "kk": f"«{v}»", "en": f"«{v}»"}, "int") for v in VALUES),
+            children=tuple(Col(f"n{v}", same(f"«{v}»"), "int") for v in VALUES),
         ),
         Col("total", T("Всего оценок", "Барлық бағалар", "Marks in all"), "int"),
         Col(
             "shares",
             T("Доля, %", "Үлесі, %", "Share, %"),
-            children=tuple(Col(f"p{v}", {"ru": f"«{v}»", "kk": f"«{v}»", "en": f"«{v}»"}, "percent") for v in VALUES),
+            children=tuple(Col(f"p{v}", same(f"«{v}»"), "percent") for v in VALUES),
         ),
         Col("students", T("Учеников с оценками", "Бағасы бар оқушылар", "Students with marks"), "int"),
         Col("per_student", T("Оценок на ученика", "Оқушыға бағалар", "Marks per student"), "decimal"),
@@ -219,7 +219,7 @@ async def average_query(ctx: ReportContext) -> ReportResult:
         Col(
             "subjects",
             T("Предметы", "Пәндер", "Subjects"),
-            children=tuple(Col(f"s{s.id}", {"ru": s.name, "kk": s.name, "en": s.name}, "decimal") for s in subjects),
+            children=tuple(Col(f"s{s.id}", same(s.name), "decimal") for s in subjects),
         )
         if subjects
         else Col("subjects", T("Предметы", "Пәндер", "Subjects")),

@@ -17,7 +17,7 @@ from api.services.reports.engine import (
     ReportResult,
     t,
 )
-from api.services.reports.kit import T, dec2, full_name, q2
+from api.services.reports.kit import T, dec2, full_name, q2, same
 from api.services.reports.school.common import (
     CLASS,
     ORG,
@@ -135,7 +135,7 @@ async def students_query(ctx: ReportContext) -> ReportResult:
         *[
             Col(
                 f"s{sid}",
-                {"ru": name, "kk": name, "en": name},
+                same(name),
                 children=(
                     Col(f"s{sid}_avg", avg_t, "decimal"),
                     Col(f"s{sid}_mark", mark_t, "int"),
@@ -249,7 +249,7 @@ async def class_teacher_query(ctx: ReportContext) -> ReportResult:
         Col(
             "subjects",
             T("Предметы", "Пәндер", "Subjects"),
-            children=tuple(Col(f"s{sid}", {"ru": name, "kk": name, "en": name}, kind) for sid, name in subjects),
+            children=tuple(Col(f"s{sid}", same(name), kind) for sid, name in subjects),
         )
         if subjects
         else Col("subjects", T("Предметы", "Пәндер", "Subjects")),
