@@ -21,7 +21,7 @@ from api.models.organizations import MANAGEMENT_KINDS, OrganizationKind
 from api.models.people import AccountStatus
 from api.schemas.auth import MeOrganization, MePerson, MeResponse, MeScope
 from api.services import audit, passwords, throttle
-from api.services.scope import Principal
+from api.services.scope import Principal, in_subtree
 from api.services.sessions import IssuedTokens, issue_tokens, record_presence, replace_password
 
 WRONG_CREDENTIALS = "wrong username or password"
@@ -201,7 +201,7 @@ async def me(session: AsyncSession, principal: Principal) -> MeResponse:
                 func.count(),
                 func.count().filter(Organization.kind == OrganizationKind.school),
                 func.count().filter(Organization.kind.in_([str(k) for k in MANAGEMENT_KINDS])),
-            ).where(Organization.path.contains([org.id]))
+            ).where(in_subtree(org.id))
         )
     ).one()
     return MeResponse(

@@ -25,12 +25,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.errors import InvalidInput, NotFound
 from api.services.integration.tokens import TokenPrincipal, require_scope
+from api.services.scope import org_subtree_sql, subtree_sql
 
 MAX_LIMIT = 1000
 DEFAULT_LIMIT = 500
 ROUNDS = 10  # pages of entries scanned at most per request when every entry is outside the subtree
 
-IN_ORG = "(SELECT o.path FROM organizations o WHERE o.id = t.organization_id) @> ARRAY[CAST(:root AS integer)]"
+IN_ORG = org_subtree_sql("t.organization_id", ":root")
+O_IN_SCOPE = subtree_sql("o.path", ":root")
 
 
 def _ext(alias: str, table: str, column: str) -> str:
@@ -56,12 +58,12 @@ def _ref(field: str, column: str) -> tuple[str, str]:
 
 
 PERSON_IN_SCOPE = (
-    "(EXISTS (SELECT 1 FROM enrolments e JOIN organizations o ON o.id = e.organization_id"
-    " WHERE e.student_person_id = t.id AND o.path @> ARRAY[CAST(:root AS integer)])"
+    "(EXISTS (SELECT 1 FROM enrolments e JOIN organizations o ON o.id = e.organization_id"  # noqa: S608 - our fragments
+    f" WHERE e.student_person_id = t.id AND {O_IN_SCOPE})"
     " OR EXISTS (SELECT 1 FROM staff_posts x JOIN organizations o ON o.id = x.organization_id"
-    " WHERE x.person_id = t.id AND o.path @> ARRAY[CAST(:root AS integer)])"
+    f" WHERE x.person_id = t.id AND {O_IN_SCOPE})"
     " OR EXISTS (SELECT 1 FROM users u JOIN organizations o ON o.id = u.organization_id"
-    " WHERE u.person_id = t.id AND o.path @> ARRAY[CAST(:root AS integer)]))"
+    f" WHERE u.person_id = t.id AND {O_IN_SCOPE}))"
 )
 
 FEED_KINDS: dict[str, FeedKind] = {
@@ -95,7 +97,7 @@ FEED_KINDS: dict[str, FeedKind] = {
             "LEFT JOIN organization_types ty ON ty.id = t.type_id",
             "LEFT JOIN organization_structures st ON st.id = t.structure_id",
         ],
-        "t.path @> ARRAY[CAST(:root AS integer)]",
+        subtree_sql("t.path", ":root"),
     ),
     "persons": FeedKind(
         "persons",
@@ -163,8 +165,8 @@ FEED_KINDS |= {
         [("parent", "parent_person_id", "persons"), ("child", "child_person_id", "persons")],
         "relation",
         org=False,
-        in_scope="EXISTS (SELECT 1 FROM enrolments e JOIN organizations o ON o.id = e.organization_id"
-        " WHERE e.student_person_id = t.child_person_id AND o.path @> ARRAY[CAST(:root AS integer)])",
+        in_scope="EXISTS (SELECT 1 FROM enrolments e JOIN organizations o ON o.id = e.organization_id"  # noqa: S608 - our fragments
+        f" WHERE e.student_person_id = t.child_person_id AND {O_IN_SCOPE})",
     ),
     "users": _simple("users", [PERSON], "status registered_at last_seen_at"),
     "lessons": _simple(
@@ -212,7 +214,7 @@ def _page_sql(kind: FeedKind) -> str:
         "WITH e AS (SELECT c.xid, c.seq, c.row_id, c.path FROM change_log c"  # noqa: S608 - our names only
         " WHERE c.kind = :kind AND (c.xid, c.seq) > (CAST(:xid AS text)::xid8, :seq)"
         " AND c.xid < pg_snapshot_xmin(pg_current_snapshot())"
-        " AND (c.path IS NULL OR c.path @> ARRAY[CAST(:root AS integer)])"
+        f" AND (c.path IS NULL OR {subtree_sql('c.path', ':root')})"
         " ORDER BY c.xid, c.seq LIMIT :limit)"
         " SELECT e.xid::text AS xid, e.seq, e.row_id, e.path IS NOT NULL AS placed,"
         f" (SELECT jsonb_build_object({data}) FROM {kind.table} t {' '.join(kind.joins)}"

@@ -31,6 +31,7 @@ from api.services.datapackage.descriptor import (
     stored_columns,
     table_schema,
 )
+from api.services.scope import subtree_sql
 
 
 @dataclass
@@ -49,7 +50,7 @@ class _Scope:
         if table.name == "organizations":
             # The ancestors come as bare rows (no head, no data) so that the subtree keeps its place in the tree.
             exprs = [
-                f"CASE WHEN path @> ARRAY[{n}] THEN head_person_id END AS head_person_id"
+                f"CASE WHEN {subtree_sql('path', str(n))} THEN head_person_id END AS head_person_id"
                 if c == "head_person_id"
                 else quote(c)
                 for c in cols
@@ -117,14 +118,13 @@ async def _prepare_scope(raw: asyncpg.Connection, organization_id: int) -> _Scop
     exists = await raw.fetchval("SELECT EXISTS (SELECT 1 FROM organizations WHERE id = $1)", organization_id)
     if not exists:
         raise ExportError(f"organization {organization_id} does not exist")
-    outside = await raw.fetchval(
-        "SELECT EXISTS (SELECT 1 FROM organizations WHERE NOT path @> ARRAY[$1::int])", organization_id
-    )
+    outside_sql = f"SELECT EXISTS (SELECT 1 FROM organizations WHERE NOT {subtree_sql('path', '$1')})"  # noqa: S608
+    outside = await raw.fetchval(outside_sql, organization_id)
     if not outside:
         return _Scope(organization_id, whole=True)
     await raw.execute(
         "CREATE TEMP TABLE export_orgs ON COMMIT DROP AS SELECT id FROM organizations"  # noqa: S608
-        f" WHERE path @> ARRAY[{int(organization_id)}]"
+        f" WHERE {subtree_sql('path', str(int(organization_id)))}"
     )
     await raw.execute(
         "CREATE TEMP TABLE export_package_orgs ON COMMIT DROP AS SELECT id FROM export_orgs"  # noqa: S608

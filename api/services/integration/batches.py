@@ -29,6 +29,7 @@ from api.services.integration.kinds.journal import MARK_TABLE
 from api.services.integration.kinds.organizations import ORG_TABLE
 from api.services.integration.kinds.spec import Kind, Row
 from api.services.integration.tokens import TokenPrincipal
+from api.services.scope import subtree_sql
 
 log = logging.getLogger("api.integration")
 
@@ -233,7 +234,7 @@ async def _write_marks(ctx: Ctx, ext_ids: list[str], rows: list[Row]) -> tuple[i
         f" {_MARK_VALUE.format(p='new_')}, entered_by_person_id, ${n} FROM up)"
         " SELECT count(*) FILTER (WHERE created), count(*) FILTER (WHERE NOT created),"
         " array_agg(external_id) FILTER (WHERE NOT created AND NOT EXISTS (SELECT 1 FROM organizations o"
-        f" WHERE o.id = old_organization_id AND o.path @> ARRAY[${n + 1}::int])),"
+        f" WHERE o.id = old_organization_id AND {subtree_sql('o.path', f'${n + 1}')})),"
         f" (array_agg(external_id))[1:{AUDITED_IDS}] FROM up"
     )
     rec = await ctx.conn.fetchrow(

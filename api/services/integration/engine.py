@@ -22,6 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.errors import InvalidInput
 from api.services.integration.tokens import TokenPrincipal
+from api.services.scope import org_subtree_sql, subtree_sql
 
 BATCH_STATEMENT_TIMEOUT = "60s"
 
@@ -119,8 +120,8 @@ class Ctx:
             return set()
         rows = await self.conn.fetch(
             # The path by a scalar subquery: the plan stays led by the students (see PERSON_GUARD).
-            "SELECT DISTINCT e.student_person_id FROM enrolments e WHERE e.student_person_id = ANY($1::int[])"
-            " AND (SELECT o.path FROM organizations o WHERE o.id = e.organization_id) @> ARRAY[$2::int]",
+            "SELECT DISTINCT e.student_person_id FROM enrolments e WHERE e.student_person_id = ANY($1::int[])"  # noqa: S608 - our fragments
+            f" AND {org_subtree_sql('e.organization_id', '$2')}",
             ids,
             self.root,
         )
@@ -164,7 +165,7 @@ class Lookup:
         )
 
 
-_IN_SUBTREE = "o.path @> ARRAY[$3::int]"
+_IN_SUBTREE = subtree_sql("o.path", "$3")
 _BY_ORG = "JOIN organizations o ON o.id = {}.organization_id"
 
 LOOKUPS = {
@@ -350,7 +351,7 @@ async def out_of_scope(ctx: Ctx, table: Table, ext_ids: list[str]) -> set[str]:
         f" WHERE {k}.external_system = $1 AND {k}.external_id IN (SELECT unnest($2::text::text[]))"
         f" AND t.{table.scope_column} IS NOT NULL"
         f" AND NOT EXISTS (SELECT 1 FROM organizations o WHERE o.id = t.{table.scope_column}"
-        f" AND o.path @> ARRAY[$3::int])",
+        f" AND {_IN_SUBTREE})",
         ctx.system,
         pg_array(ext_ids, "text"),
         ctx.root,

@@ -46,12 +46,12 @@ from api.schemas.profile.inform import (
 from api.schemas.profile.inform import AnnouncementRead as AnnouncementSchema
 from api.services.profile.access import byline, check_ids_allowed, check_ids_unique, get_org_for_edit, paging, sanitised
 from api.services.profile.files import delete_with_files, file_read, store_upload
-from api.services.scope import Principal, org_in_scope
+from api.services.scope import Principal, in_subtree, org_in_scope
 
 
 def and_subtree(sender_id: int) -> ColumnElement[bool]:
     """Organizations strictly below the sender."""
-    return Organization.path.contains([sender_id]) & (Organization.id != sender_id)
+    return in_subtree(sender_id) & (Organization.id != sender_id)
 
 
 async def _chosen(

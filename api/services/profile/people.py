@@ -65,7 +65,7 @@ from api.services.profile.people_search import (
     search_condition,
     starts,
 )
-from api.services.scope import Principal, get_org_in_scope
+from api.services.scope import Principal, get_org_in_scope, in_subtree
 
 ONLINE_MINUTES = 5
 LEADER_ROLES = ("head", "deputy")
@@ -80,9 +80,7 @@ STAFF_CATEGORIES = ("leaders", "administration", "school_staff")
 
 def subtree(org: Organization, principal: Principal) -> Select[Any]:
     """Ids of the organization's subtree inside the caller's scope."""
-    return select(Organization.id).where(
-        Organization.path.contains([org.id]), Organization.path.contains([principal.organization_id])
-    )
+    return select(Organization.id).where(in_subtree(org.id), in_subtree(principal.organization_id))
 
 
 class _Scope:

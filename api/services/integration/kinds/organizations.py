@@ -10,6 +10,7 @@ from api.schemas import integration as s
 from api.services.integration.engine import Ctx, check_dates
 from api.services.integration.kinds.persons import OPEN_POST
 from api.services.integration.kinds.spec import Row, item_row, not_future, table_of
+from api.services.scope import subtree_sql
 
 ORG_TABLE = table_of(
     Organization,
@@ -54,8 +55,8 @@ async def prepare_organizations(ctx: Ctx, items: list[s.OrganizationItem]) -> li
     by_id = {
         r["id"]: r
         for r in await ctx.conn.fetch(
-            "SELECT o.id, o.kind, o.region_id, o.district_id, o.external_system, o.external_id, o.path,"
-            " o.path @> ARRAY[$2::int] AS in_scope FROM organizations o WHERE o.id = ANY($1::int[])",
+            "SELECT o.id, o.kind, o.region_id, o.district_id, o.external_system, o.external_id, o.path,"  # noqa: S608 - our fragments
+            f" {subtree_sql('o.path', '$2')} AS in_scope FROM organizations o WHERE o.id = ANY($1::int[])",
             own_ids + parent_ids,
             ctx.root,
         )

@@ -11,6 +11,7 @@ from api.schemas import integration as s
 from api.services import iin as iin_rules
 from api.services.integration.engine import Ctx, Table
 from api.services.integration.kinds.spec import IN_ORGANIZATION, Key, Refs, Row, Spec, ref, root_region, table_of
+from api.services.scope import org_subtree_sql
 
 # ---- persons ---------------------------------------------------------------------------------------------
 
@@ -39,7 +40,7 @@ IDENTITY_FIELDS = ("surname", "first_name", "patronymic", "sex", "birth_date", "
 
 
 def _in_subtree(org: str) -> str:
-    return f"(SELECT o.path FROM organizations o WHERE o.id = {org}) @> ARRAY[{{root}}::int]"  # noqa: S608
+    return org_subtree_sql(org, "{root}")
 
 
 # who belongs on a day: the one rule, is_member_on (migration 0311_reports, api.services.membership)
@@ -294,10 +295,10 @@ PARENT_LINK_TABLE = table_of(
     ParentLink,
     scope_column=None,
     outside_sql=(
-        "SELECT t.external_id FROM parent_links t"
+        "SELECT t.external_id FROM parent_links t"  # noqa: S608 - our fragments
         " WHERE t.external_system = $1 AND t.external_id = ANY($2::text::text[])"
         " AND NOT EXISTS (SELECT 1 FROM enrolments e WHERE e.student_person_id = t.child_person_id"
-        " AND (SELECT o.path FROM organizations o WHERE o.id = e.organization_id) @> ARRAY[$3::int])"
+        f" AND {org_subtree_sql('e.organization_id', '$3')})"
     ),
     outside_message="the existing link's child is not enrolled in a class of the token's subtree",
 )

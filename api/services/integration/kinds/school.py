@@ -24,6 +24,7 @@ from api.services.integration.kinds.spec import (
     ref,
     table_of,
 )
+from api.services.scope import subtree_sql
 
 # ---- staff posts -----------------------------------------------------------------------------------------
 
@@ -95,9 +96,9 @@ CLASSES = Spec(
 SUBJECT_TABLE = table_of(
     Subject,
     change_guard=(
-        "up.old_organization_id IS NOT NULL OR NOT EXISTS (SELECT 1 FROM assignments a"
+        "up.old_organization_id IS NOT NULL OR NOT EXISTS (SELECT 1 FROM assignments a"  # noqa: S608 - our fragments
         " JOIN organizations o ON o.id = a.organization_id"
-        " WHERE a.subject_id = up.id AND NOT o.path @> ARRAY[{root}::int])"
+        f" WHERE a.subject_id = up.id AND NOT {subtree_sql('o.path', '{root}')})"
     ),
     guard_returning="new.id, old.organization_id AS old_organization_id",
     guard_message="a subject of the common list taught outside the token's subtree may not be changed from here",

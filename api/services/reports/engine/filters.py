@@ -36,7 +36,7 @@ from api.services.reports.engine.types import (
     Text,
     t,
 )
-from api.services.scope import Principal
+from api.services.scope import Principal, in_subtree, scope_org_ids
 
 
 async def resolve_filters(
@@ -56,7 +56,7 @@ async def resolve_filters(
     allowed = set(definition.filters)
     f = AppliedFilters()
     root = principal.organization_id
-    in_scope = Organization.path.contains([root])
+    in_scope = in_subtree(root)
 
     def unsupported(name: str) -> None:
         if getattr(params, name) is not None and name not in allowed:
@@ -165,9 +165,7 @@ async def _resolve_school_filters(
     lname: Callable[..., str],
 ) -> None:
     """class_id / teacher_id / subject_id: they must belong to the chosen organization (in scope)."""
-    in_scope = Organization.id.in_(
-        select(Organization.id).where(Organization.path.contains([principal.organization_id]))
-    )
+    in_scope = Organization.id.in_(scope_org_ids(principal.organization_id))
     for name in ("class_id", "teacher_id"):
         if getattr(params, name) is not None and f.organization_id is None:
             raise InvalidInput(name, "choose organization_id first")
@@ -274,9 +272,9 @@ async def filter_options(
 
     def school_conds(level: int) -> list[ColumnElement[bool]]:
         """Conditions on schools from the cascade filters above `level` (0 body, 1 region, 2 district, 3 type)."""
-        conds: list[ColumnElement[bool]] = [o.path.contains([root]), o.kind == "school", o.closed_on.is_(None)]
+        conds: list[ColumnElement[bool]] = [in_subtree(root), o.kind == "school", o.closed_on.is_(None)]
         if level > 0 and f.body_id is not None:
-            conds.append(o.path.contains([f.body_id]))
+            conds.append(in_subtree(f.body_id))
         if level > 1 and f.region_id is not None:
             conds.append(o.region_id == f.region_id)
         if level > 2 and f.district_id is not None:
@@ -290,9 +288,7 @@ async def filter_options(
             {"id": r[0], "name": r[1], "parent_id": r[2] if len(r) > 2 else None} for r in await session.execute(stmt)
         ]
 
-    bodies = await items(
-        select(o.id, nm(o), o.parent_id).where(o.path.contains([root]), o.kind != "school").order_by(o.path)
-    )
+    bodies = await items(select(o.id, nm(o), o.parent_id).where(in_subtree(root), o.kind != "school").order_by(o.path))
     regions = await items(
         select(Region.id, nm(Region))
         .where(select(o.id).where(and_(*school_conds(1)), o.region_id == Region.id).exists())

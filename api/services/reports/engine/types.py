@@ -37,12 +37,12 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from sqlalchemy import ARRAY, ColumnElement, Integer, and_, bindparam, func, select
+from sqlalchemy import ColumnElement, Integer, and_, bindparam, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.models import Organization
 from api.services.reports import localtime
-from api.services.scope import Principal
+from api.services.scope import Principal, in_subtree
 
 Lang = Literal["ru", "kk", "en"]
 LANGS: tuple[str, ...] = ("ru", "kk", "en")
@@ -269,12 +269,12 @@ class ReportContext:
         o = Organization
         values = self.bind_values()
         conds: list[ColumnElement[bool]] = [
-            o.path.contains(bindparam("scope_root", values["scope_root"], type_=ARRAY(Integer))),
+            in_subtree(self.principal.organization_id, bind_as="scope_root"),
             o.kind == "school",
             o.closed_on.is_(None),  # a closed school keeps its history but leaves the current reports
         ]
         if "f_body" in values:
-            conds.append(o.path.contains(bindparam("f_body", values["f_body"], type_=ARRAY(Integer))))
+            conds.append(in_subtree(values["f_body"][0], bind_as="f_body"))
         for key, column in (
             ("f_region", o.region_id),
             ("f_district", o.district_id),
