@@ -53,7 +53,7 @@ class Organization(ExternalIdMixin, TimestampMixin, Base):
     """Организация: a management body (ОУО) or an educational organization (ОО).
 
     `path` lists the ids from the root of the tree down to this organization (kept by a
-    trigger); the scope of a user is `path @> ARRAY[their body's id]`.
+    trigger); the scope of a user is the subtree under their body (api/services/scope.py says it in SQL).
     """
 
     __tablename__ = "organizations"
