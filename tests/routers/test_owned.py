@@ -1,4 +1,4 @@
-"""RowRoutes: a declared create, edit or delete route documents itself exactly like the hand-written endpoint it replaces."""
+"""RowRoutes: a declared create, edit or delete route documents itself like the hand-written endpoint it replaces."""
 
 from __future__ import annotations
 

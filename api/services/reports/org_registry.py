@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from api.models import Organization, OrganizationStructure, OrganizationType, Person
 from api.services.reports import localtime
-from api.services.reports.engine import NO_DATA, Col, ReportContext, ReportDefinition, ReportResult, View, t
+from api.services.reports.engine import CASCADE, NO_DATA, Col, ReportContext, ReportDefinition, ReportResult, View, t
 from api.services.reports.kit import T, full_name
 
 COLUMNS = (
@@ -209,7 +209,7 @@ DEFINITION = ReportDefinition(
         "en": "Registry of educational organizations",
     },
     section="management",
-    filters=("body_id", "region_id", "district_id", "org_type_id", "organization_id"),
+    filters=CASCADE,
     views=(
         View("all", T("По всем ОУ", "Барлық БҰ бойынша", "All organizations")),
         View("by_type", T("ОУ по типам", "БҰ түрлері бойынша", "By type")),

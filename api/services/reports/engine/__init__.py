@@ -5,7 +5,15 @@ and row helpers).
 Reports import what they need from here; the catalogue of reports is `api.services.reports.catalogue`.
 """
 
-from api.services.reports.engine.filters import FILTER_LABELS, applied, fmt_date, resolve_filters
+from api.services.reports.engine.filters import (
+    FILTER_LABELS,
+    applied,
+    find_period,
+    fmt_date,
+    localized,
+    resolve_filters,
+    use_period,
+)
 from api.services.reports.engine.render import (
     RenderedReport,
     column_json,
@@ -82,4 +90,7 @@ __all__ = [
     "series_labels",
     "t",
     "total_label_row",
+    "find_period",
+    "localized",
+    "use_period",
 ]

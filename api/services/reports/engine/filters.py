@@ -4,7 +4,8 @@ cascade filter offers (`filter_options`), narrowed by the values chosen above it
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import ColumnElement, Date, Executable, and_, case, func, select
@@ -39,6 +40,118 @@ from api.services.reports.engine.types import (
 from api.services.scope import Principal, in_subtree, scope_org_ids
 
 
+@dataclass(frozen=True)
+class IdFilter:
+    """A filter that names a row by id: the statement that finds it in the caller's subtree (given the filters above
+    it in the cascade), how it is named, and what it must agree with.
+
+    The statement's first `names` columns are the row's names (ru, kk[, en]) unless `display` names it otherwise;
+    `agrees` raises 422 when the row contradicts a filter chosen above it; `needs_organization`: 422 unless
+    organization_id is chosen."""
+
+    name: str
+    what: str  # for the 404: "region_id: region 7 not found"
+    find: Callable[[int, int, AppliedFilters], Executable]  # (value, root, applied so far) -> statement
+    names: int = 2
+    display: Callable[[Any, str], str] | None = None
+    agrees: Callable[[Any, AppliedFilters, int], None] | None = None
+    needs_organization: bool = False
+
+
+def _has_school(root: int, *where: ColumnElement[bool]) -> Any:
+    o = Organization
+    return select(o.id).where(in_subtree(root), *where, o.kind == "school").exists()
+
+
+def _district_agrees(row: Any, f: AppliedFilters, value: int) -> None:
+    if f.region_id is not None and row.region_id != f.region_id:
+        raise InvalidInput("district_id", f"district {value} is not in region {f.region_id}")
+
+
+def _organization_agrees(row: Any, f: AppliedFilters, value: int) -> None:
+    for name, have, want in (
+        ("region_id", row.region_id, f.region_id),
+        ("district_id", row.district_id, f.district_id),
+        ("org_type_id", row.type_id, f.org_type_id),
+    ):
+        if want is not None and have != want:
+            raise InvalidInput("organization_id", f"organization {value} does not match {name}")
+    if f.body_id is not None and f.body_id not in row.path:
+        raise InvalidInput("organization_id", f"organization {value} is not under body_id")
+
+
+o, ot, c, s = Organization, OrganizationType, SchoolClass, Subject
+# The cascade, in its order: each value is checked against the caller's subtree and the values above it.
+CASCADE_LOOKUPS = (
+    IdFilter(
+        "body_id",
+        "managing organization",
+        lambda v, root, f: select(o.name_ru, o.name_kk).where(o.id == v, in_subtree(root), o.kind != "school"),
+    ),
+    IdFilter(
+        "region_id",
+        "region",
+        lambda v, root, f: select(Region.name_ru, Region.name_kk).where(
+            Region.id == v, _has_school(root, o.region_id == Region.id)
+        ),
+    ),
+    IdFilter(
+        "district_id",
+        "district",
+        lambda v, root, f: select(District.name_ru, District.name_kk, District.region_id).where(
+            District.id == v, _has_school(root, o.district_id == District.id)
+        ),
+        agrees=_district_agrees,
+    ),
+    IdFilter(
+        "org_type_id",
+        "organization type",
+        lambda v, root, f: select(ot.name_ru, ot.name_kk, ot.name_en).where(ot.id == v),
+        names=3,
+    ),
+    IdFilter(
+        "organization_id",
+        "organization",
+        lambda v, root, f: select(o.name_ru, o.name_kk, o.region_id, o.district_id, o.type_id, o.path).where(
+            o.id == v, in_subtree(root), o.kind == "school"
+        ),
+        agrees=_organization_agrees,
+    ),
+)
+# Within the chosen organization.
+SCHOOL_LOOKUPS = (
+    IdFilter(
+        "class_id",
+        "class",
+        lambda v, root, f: select(c.grade, c.letter).where(
+            c.id == v, c.organization_id == f.organization_id, c.organization_id.in_(scope_org_ids(root))
+        ),
+        display=lambda row, lang: f"{row[0]}{row[1]}",
+        needs_organization=True,
+    ),
+    IdFilter(
+        "teacher_id",
+        "teacher",
+        lambda v, root, f: select(Person.surname, Person.first_name, Person.patronymic).where(
+            Person.id == v,
+            select(StaffPost.id)
+            .where(StaffPost.person_id == Person.id, StaffPost.organization_id == f.organization_id)
+            .exists(),
+        ),
+        display=lambda row, lang: " ".join(p for p in row if p),
+        needs_organization=True,
+    ),
+    IdFilter(
+        "subject_id",
+        "subject",
+        lambda v, root, f: select(s.name_ru, s.name_kk, s.name_en).where(
+            s.id == v, (s.organization_id.is_(None)) | (s.organization_id == f.organization_id)
+        ),
+        names=3,
+    ),
+)
+
+
 async def resolve_filters(
     session: AsyncSession,
     principal: Principal,
@@ -53,88 +166,20 @@ async def resolve_filters(
     `require_organization=False` (the filter options): a report about one organization answers without one, so
     that the organization can be chosen through the cascade.
     """
-    allowed = set(definition.filters)
-    f = AppliedFilters()
-    root = principal.organization_id
-    in_scope = in_subtree(root)
-
-    def unsupported(name: str) -> None:
-        if getattr(params, name) is not None and name not in allowed:
-            raise InvalidInput(name, f"the report {definition.id} has no such filter")
-
     for name in FILTERS:
-        unsupported(name)
-
-    def lname(ru: Any, kk: Any, en: Any = None) -> str:
-        if lang == "kk" and kk:
-            return str(kk)
-        if lang == "en" and en:
-            return str(en)
-        return str(ru)
-
-    stmt: Executable
-    if params.body_id is not None:
-        stmt = select(Organization.name_ru, Organization.name_kk).where(
-            Organization.id == params.body_id, in_scope, Organization.kind != "school"
-        )
-        row = await _found(session, stmt, "body_id", f"managing organization {params.body_id}")
-        _take(f, params, "body_id", lname(*row), lang)
-
-    def has_school(*where: Any) -> Any:
-        return select(Organization.id).where(in_scope, *where, Organization.kind == "school").exists()
-
-    if params.region_id is not None:
-        stmt = select(Region.name_ru, Region.name_kk).where(
-            Region.id == params.region_id, has_school(Organization.region_id == Region.id)
-        )
-        row = await _found(session, stmt, "region_id", f"region {params.region_id}")
-        _take(f, params, "region_id", lname(*row), lang)
-
-    if params.district_id is not None:
-        stmt = select(District.name_ru, District.name_kk, District.region_id).where(
-            District.id == params.district_id, has_school(Organization.district_id == District.id)
-        )
-        drow = await _found(session, stmt, "district_id", f"district {params.district_id}")
-        if f.region_id is not None and drow.region_id != f.region_id:
-            raise InvalidInput("district_id", f"district {params.district_id} is not in region {f.region_id}")
-        _take(f, params, "district_id", lname(drow[0], drow[1]), lang)
-
-    if params.org_type_id is not None:
-        t_ = OrganizationType
-        stmt = select(t_.name_ru, t_.name_kk, t_.name_en).where(t_.id == params.org_type_id)
-        trow = await _found(session, stmt, "org_type_id", f"organization type {params.org_type_id}")
-        _take(f, params, "org_type_id", lname(*trow), lang)
-
-    if params.organization_id is not None:
-        o = Organization
-        stmt = select(o.name_ru, o.name_kk, o.region_id, o.district_id, o.type_id, o.path).where(
-            o.id == params.organization_id, in_scope, o.kind == "school"
-        )
-        orow = await _found(session, stmt, "organization_id", f"organization {params.organization_id}")
-        for fname, have, want in (
-            ("region_id", orow.region_id, f.region_id),
-            ("district_id", orow.district_id, f.district_id),
-            ("org_type_id", orow.type_id, f.org_type_id),
-        ):
-            if want is not None and have != want:
-                raise InvalidInput("organization_id", f"organization {params.organization_id} does not match {fname}")
-        if f.body_id is not None and f.body_id not in orow.path:
-            raise InvalidInput("organization_id", f"organization {params.organization_id} is not under body_id")
-        _take(f, params, "organization_id", lname(orow[0], orow[1]), lang)
-    elif definition.requires_organization and require_organization:
+        if getattr(params, name) is not None and name not in definition.filters:
+            raise InvalidInput(name, f"the report {definition.id} has no such filter")
+    f = AppliedFilters()
+    for spec in CASCADE_LOOKUPS:
+        await _apply(session, principal, spec, params, f, lang)
+    if f.organization_id is None and definition.requires_organization and require_organization:
         raise InvalidInput("organization_id", "the report is about one organization: choose it")
 
     if params.period_id is not None:
-        p = Period
-        stmt = (
-            select(p.id, p.name_ru, p.name_kk, p.name_en, p.kind, p.starts_on, p.ends_on, AcademicYear.name)
-            .join(AcademicYear, AcademicYear.id == p.academic_year_id)
-            .where(p.id == params.period_id)
-        )
-        prow = await _found(session, stmt, "period_id", f"period {params.period_id}")
-        pname = f"{lname(prow.name_ru, prow.name_kk, prow.name_en)} {prow.name}"
-        f.period = PeriodInfo(prow.id, pname, prow.kind, prow.starts_on, prow.ends_on)
-        f.names.append(applied("period_id", prow.id, pname, lang))
+        period = await find_period(session, lang, Period.id == params.period_id)
+        if period is None:
+            raise NotFound(f"period_id: period {params.period_id} not found", details=_d("period_id"))
+        use_period(f, period, lang)
 
     for name in ("date", "date_from", "date_to"):
         value = getattr(params, name)
@@ -142,7 +187,7 @@ async def resolve_filters(
             raise InvalidInput(name, f"must be between {FIRST_DATE.isoformat()} and {LAST_DATE.isoformat()}")
     if params.date is not None:
         f.report_date = params.date
-    if "date" in allowed:
+    if "date" in definition.filters:
         f.names.append(applied("date", f.report_date.isoformat(), fmt_date(f.report_date), lang))
     if params.date_from is not None and params.date_to is not None and params.date_from > params.date_to:
         raise InvalidInput("date_from", "the date range is upside down: date_from is after date_to")
@@ -152,49 +197,25 @@ async def resolve_filters(
             setattr(f, name, value)
             f.names.append(applied(name, value.isoformat(), fmt_date(value), lang))
 
-    await _resolve_school_filters(session, principal, f, params, lang, lname)
+    for spec in SCHOOL_LOOKUPS:
+        await _apply(session, principal, spec, params, f, lang)
     return f
 
 
-async def _resolve_school_filters(
-    session: AsyncSession,
-    principal: Principal,
-    f: AppliedFilters,
-    params: ReportParams,
-    lang: str,
-    lname: Callable[..., str],
+async def _apply(
+    session: AsyncSession, principal: Principal, spec: IdFilter, params: ReportParams, f: AppliedFilters, lang: str
 ) -> None:
-    """class_id / teacher_id / subject_id: they must belong to the chosen organization (in scope)."""
-    in_scope = Organization.id.in_(scope_org_ids(principal.organization_id))
-    for name in ("class_id", "teacher_id"):
-        if getattr(params, name) is not None and f.organization_id is None:
-            raise InvalidInput(name, "choose organization_id first")
-    stmt: Executable
-    if params.class_id is not None:
-        c = SchoolClass
-        stmt = select(c.grade, c.letter).where(
-            c.id == params.class_id,
-            c.organization_id == f.organization_id,
-            c.organization_id.in_(select(Organization.id).where(in_scope)),
-        )
-        crow = await _found(session, stmt, "class_id", f"class {params.class_id}")
-        _take(f, params, "class_id", f"{crow[0]}{crow[1]}", lang)
-    if params.teacher_id is not None:
-        stmt = select(Person.surname, Person.first_name, Person.patronymic).where(
-            Person.id == params.teacher_id,
-            select(StaffPost.id)
-            .where(StaffPost.person_id == Person.id, StaffPost.organization_id == f.organization_id)
-            .exists(),
-        )
-        prow = await _found(session, stmt, "teacher_id", f"teacher {params.teacher_id}")
-        _take(f, params, "teacher_id", " ".join(p for p in prow if p), lang)
-    if params.subject_id is not None:
-        s = Subject
-        stmt = select(s.name_ru, s.name_kk, s.name_en).where(
-            s.id == params.subject_id, (s.organization_id.is_(None)) | (s.organization_id == f.organization_id)
-        )
-        srow = await _found(session, stmt, "subject_id", f"subject {params.subject_id}")
-        _take(f, params, "subject_id", lname(*srow), lang)
+    """Check the value of `spec`'s filter when one is sent, keep it and show its name among the applied filters."""
+    value = getattr(params, spec.name)
+    if value is None:
+        return
+    if spec.needs_organization and f.organization_id is None:
+        raise InvalidInput(spec.name, "choose organization_id first")
+    row = await _found(session, spec.find(value, principal.organization_id, f), spec.name, f"{spec.what} {value}")
+    if spec.agrees is not None:
+        spec.agrees(row, f, value)
+    display = spec.display(row, lang) if spec.display else localized(lang, *row[: spec.names])
+    _take(f, params, spec.name, display, lang)
 
 
 async def _found(session: AsyncSession, stmt: Executable, name: str, what: str) -> Any:
@@ -214,6 +235,42 @@ def _take(f: AppliedFilters, params: ReportParams, name: str, display: str, lang
 
 def _d(field_name: str) -> list[dict[str, str]]:
     return [{"field": field_name, "message": "not found in your organizations"}]
+
+
+def localized(lang: str, ru: Any, kk: Any, en: Any = None) -> str:
+    """A name in the asked language: the Kazakh or English one when there is one, else the Russian."""
+    if lang == "kk" and kk:
+        return str(kk)
+    if lang == "en" and en:
+        return str(en)
+    return str(ru)
+
+
+async def find_period(
+    session: AsyncSession, lang: str, *where: ColumnElement[bool], order_by: Sequence[Any] = ()
+) -> PeriodInfo | None:
+    """The first period matching `where` in the order `order_by`, named the one way every report shows a period:
+    its name in the asked language and the academic year («1 четверть 2026-2027»)."""
+    p = Period
+    stmt = (
+        select(p.id, p.name_ru, p.name_kk, p.name_en, p.kind, p.starts_on, p.ends_on, AcademicYear.name.label("year"))
+        .join(AcademicYear, AcademicYear.id == p.academic_year_id)
+        .where(*where)
+        .order_by(*order_by)
+        .limit(1)
+    )
+    row = (await session.execute(stmt)).first()
+    if row is None:
+        return None
+    name = f"{localized(lang, row.name_ru, row.name_kk, row.name_en)} {row.year}"
+    return PeriodInfo(row.id, name, row.kind, row.starts_on, row.ends_on)
+
+
+def use_period(f: AppliedFilters, period: PeriodInfo, lang: str) -> PeriodInfo:
+    """The period of the report, chosen or a report's default, kept and shown among the applied filters."""
+    f.period = period
+    f.names.append(applied("period_id", period.id, period.name, lang))
+    return period
 
 
 def applied(name: str, value: Any, display: str, lang: str) -> dict[str, Any]:

@@ -17,6 +17,7 @@ from sqlalchemy import ColumnElement, Date, and_, bindparam, func, literal, sele
 from api.models import District
 from api.models.aggregates import CATEGORY_RANKS, ROLE_BITS, ReportOrgPeople, ReportPersonOrg
 from api.services.reports.engine import (
+    CASCADE,
     TOTAL,
     Col,
     QueryFn,
@@ -29,7 +30,6 @@ from api.services.reports.engine import (
 )
 from api.services.reports.kit import T
 
-CASCADE_FILTERS = ("body_id", "region_id", "district_id", "org_type_id", "organization_id")
 VIEWS = (
     View("districts", T("По ОУО", "БББ бойынша", "By district")),
     View("all", T("По всем ОУ", "Барлық БҰ бойынша", "All organizations")),
@@ -213,7 +213,7 @@ def definition(
         id=id,
         title=title,
         section="management",
-        filters=CASCADE_FILTERS + filters,
+        filters=CASCADE + filters,
         views=VIEWS,
         columns=columns,
         methodology=methodology,

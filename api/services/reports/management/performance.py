@@ -6,14 +6,14 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import Boolean, Integer, and_, bindparam, case, select
+from sqlalchemy import Boolean, Integer, and_, bindparam, case
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.errors import InvalidInput
 from api.models import Period
 from api.models.aggregates import ReportOrgPeriodPerformance
 from api.services.reports.aggregates import period_has_marks
-from api.services.reports.engine import Col, PeriodInfo, ReportContext, ReportResult, applied, percent
+from api.services.reports.engine import Col, PeriodInfo, ReportContext, ReportResult, find_period, percent, use_period
 from api.services.reports.kit import T, dec2, methodology
 from api.services.reports.management import grouped
 
@@ -38,32 +38,25 @@ def performance_columns(ctx: ReportContext) -> list[Col]:
     ]
 
 
-async def default_period(session: AsyncSession, today: dt.date) -> PeriodInfo:
+async def default_period(session: AsyncSession, today: dt.date, lang: str) -> PeriodInfo:
     """The latest period that has started by `today` and has period marks, else the latest started (else the
     earliest one): in the first weeks of a quarter, before any quarter mark is given, the inspector sees the
     quarter just ended rather than a table of zeros."""
     p = Period
     marked = period_has_marks()
     started = p.starts_on <= today
-    row = (
-        await session.execute(
-            select(p.id, p.name_ru, p.kind, p.starts_on, p.ends_on)
-            .order_by(started.desc(), and_(started, marked).desc(), p.starts_on.desc(), p.kind.desc())
-            .limit(1)
-        )
-    ).first()
-    if row is None:
+    order = (started.desc(), and_(started, marked).desc(), p.starts_on.desc(), p.kind.desc())
+    period = await find_period(session, lang, order_by=order)
+    if period is None:
         raise InvalidInput("period_id", "no academic periods are defined yet")
-    return PeriodInfo(row.id, row.name_ru, row.kind, row.starts_on, row.ends_on)
+    return period
 
 
 async def performance_query(ctx: ReportContext) -> ReportResult:
     """Students by result and performance indicators per district (or organization) for a period."""
-    period = ctx.filters.period
-    if period is None:
-        period = await default_period(ctx.session, ctx.filters.report_date)
-        ctx.filters.period = period
-        ctx.filters.names.append(applied("period_id", period.id, period.name, ctx.lang))
+    period = ctx.filters.period or use_period(
+        ctx.filters, await default_period(ctx.session, ctx.filters.report_date, ctx.lang), ctx.lang
+    )
     pp = ReportOrgPeriodPerformance
     # Once the period has ended (by the report date) a subject without a period mark makes a student not
     # attested: the aggregate keeps both classifications, the `*_ended` columns are the second.

@@ -20,8 +20,9 @@ from api.services.reports.engine import (
     ReportDefinition,
     ReportResult,
     Text,
-    applied,
+    find_period,
     t,
+    use_period,
 )
 from api.services.reports.kit import T, methodology
 
@@ -129,25 +130,17 @@ async def default_period(ctx: ReportContext, prefer_marked: bool = False) -> Per
     if prefer_marked and ctx.filters.organization_id is not None:
         order.append(and_(started, period_has_marks(ctx.filters.organization_id)).desc())
     order += [(p.kind == "quarter").desc(), p.starts_on.desc(), p.id.desc()]
-    row = (
-        await ctx.session.execute(
-            select(p.id, p.name_ru, p.name_kk, p.name_en, p.kind, p.starts_on, p.ends_on).order_by(*order).limit(1)
-        )
-    ).first()
-    if row is None:
+    period = await find_period(ctx.session, ctx.lang, order_by=order)
+    if period is None:
         raise InvalidInput("period_id", "no academic periods are defined yet")
-    name = {"ru": row.name_ru, "kk": row.name_kk, "en": row.name_en}.get(ctx.lang) or row.name_ru
-    return PeriodInfo(row.id, name, row.kind, row.starts_on, row.ends_on)
+    return period
 
 
 async def resolve_period(ctx: ReportContext, prefer_marked: bool = False) -> PeriodInfo:
     """The chosen period, or the default one (shown among the applied filters); see `default_period`."""
     if ctx.filters.period is not None:
         return ctx.filters.period
-    period = await default_period(ctx, prefer_marked)
-    ctx.filters.period = period
-    ctx.filters.names.append(applied("period_id", period.id, period.name, ctx.lang))
-    return period
+    return use_period(ctx.filters, await default_period(ctx, prefer_marked), ctx.lang)
 
 
 async def resolve_range(ctx: ReportContext) -> tuple[dt.date, dt.date]:
