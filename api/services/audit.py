@@ -161,7 +161,7 @@ async def record_on(conn: asyncpg.Connection, request: Request | None, **fields:
     await conn.execute(_INSERT, *(json.dumps(v) if isinstance(v, dict) else v for v in values))
 
 
-async def _record_about(
+async def record_about(
     session: AsyncSession,
     request: Request | None,
     action: str,
@@ -193,7 +193,7 @@ async def record_account_change(
     actor: Actor | None = None,
 ) -> AuditEvent:
     """An account.change event about one account; `details["change"]` says what (created, updated, password…)."""
-    return await _record_about(session, request, ACCOUNT_CHANGE, ("user", user_id), organization_id, details, actor)
+    return await record_about(session, request, ACCOUNT_CHANGE, ("user", user_id), organization_id, details, actor)
 
 
 async def record_organization_event(
@@ -206,7 +206,7 @@ async def record_organization_event(
 ) -> AuditEvent:
     """An event about one organization, counted for that organization."""
     target = ("organization", organization_id)
-    return await _record_about(session, request, action, target, organization_id, details, actor)
+    return await record_about(session, request, action, target, organization_id, details, actor)
 
 
 async def record_now(request: Request, **fields: Unpack[EventFields]) -> bool:

@@ -72,14 +72,8 @@ def read(org: Organization) -> TreeOrganization:
 
 
 async def _record(session: AsyncSession, request: Request, org: Organization, change: str, **details: Any) -> None:
-    await audit.record(
-        session,
-        request,
-        action=ORGANIZATION_CHANGE,
-        target_kind="organization",
-        target_id=org.id,
-        organization_id=org.id,
-        details={"change": change, "kind": org.kind, **details},
+    await audit.record_organization_event(
+        session, request, ORGANIZATION_CHANGE, org.id, {"change": change, "kind": org.kind, **details}
     )
 
 

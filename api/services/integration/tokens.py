@@ -150,22 +150,14 @@ async def _record_token_event(
     actor: audit.Actor | None = None,
 ) -> None:
     """Audit an event of a token, described by its name, system, scopes (and `extra`) and prefix, never the secret."""
-    await audit.record(
-        session,
-        request,
-        action=action,
-        target_kind="api_token",
-        target_id=row.id,
-        organization_id=row.organization_id,
-        details={
-            "name": row.name,
-            "external_system": row.external_system,
-            "scopes": row.scopes,
-            **(extra or {}),
-            "token_prefix": row.token_prefix,
-        },
-        actor=actor,
-    )
+    details = {
+        "name": row.name,
+        "external_system": row.external_system,
+        "scopes": row.scopes,
+        **(extra or {}),
+        "token_prefix": row.token_prefix,
+    }
+    await audit.record_about(session, request, action, ("api_token", row.id), row.organization_id, details, actor)
 
 
 async def list_tokens(session: AsyncSession, principal: Principal) -> list[ApiToken]:
