@@ -58,6 +58,11 @@ class Settings(BaseSettings):
     db_plan_cache_mode: Literal["auto", "force_generic_plan", "force_custom_plan"] = "force_generic_plan"
     # Reports get a stricter limit: a report that needs longer should read aggregates instead.
     db_report_statement_timeout_ms: int = 8000
+    # School reports: the homework norm in minutes per school day by grade (JSON {grade: minutes}; a grade not named
+    # keeps the recommended norm, api.services.reports.school.common.DEFAULT_HOMEWORK_NORMS), and how many days after
+    # its lesson a mark still counts as entered on time.
+    homework_norms: dict[Annotated[int, Field(ge=0, le=12)], Annotated[int, Field(ge=0, le=600)]] = {}
+    journal_on_time_days: int = Field(default=3, ge=0, le=60)
     # Fixes «today» (the region's calendar day, api.clock.today) for a demo shown as of a day, and for tests.
     today: date | None = None
     # Reports and exports at once, per worker process (api/services/limits.py): per user (over it: 429) and in

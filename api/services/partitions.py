@@ -73,12 +73,12 @@ async def _where(session: AsyncSession, first_year: int) -> dict[str, str | None
 
 
 def _bounds(first_year: int, tz: bool) -> tuple[str, str]:
-    """The partition bounds as SQL expressions (constants; for a timestamptz, midnight in Asia/Almaty)."""
+    """The partition bounds as SQL expressions (constants; for a timestamptz, midnight in the region's zone)."""
     lo, hi = dt.date(first_year, 8, 1), dt.date(first_year + 1, 8, 1)
     if tz:
         return (
-            f"('{lo.isoformat()}'::timestamp AT TIME ZONE 'Asia/Almaty')",
-            f"('{hi.isoformat()}'::timestamp AT TIME ZONE 'Asia/Almaty')",
+            f"('{lo.isoformat()}'::timestamp AT TIME ZONE '{clock.REGION_TZ.key}')",
+            f"('{hi.isoformat()}'::timestamp AT TIME ZONE '{clock.REGION_TZ.key}')",
         )
     return f"'{lo.isoformat()}'", f"'{hi.isoformat()}'"
 

@@ -9,12 +9,11 @@ are in `TIME_ZONE`, the same zone the day counts use.
 from __future__ import annotations
 
 import datetime as dt
-from zoneinfo import ZoneInfo
 
 from api import clock
 
-TIME_ZONE = "Asia/Almaty"
-TZ = ZoneInfo(TIME_ZONE)
+TZ = clock.REGION_TZ  # the region's zone, declared once in api.clock
+TIME_ZONE = TZ.key
 
 
 def local(value: dt.datetime) -> dt.datetime:

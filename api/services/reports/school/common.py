@@ -4,13 +4,11 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from functools import lru_cache
 from typing import Any
 
-from pydantic import Field
-from pydantic_settings import BaseSettings, SettingsConfigDict
 from sqlalchemy import ColumnElement, and_, func, select, text
 
+from api.config import get_settings
 from api.errors import InvalidInput
 from api.models import Assignment, Period, SchoolClass
 from api.services.reports.aggregates import period_has_marks
@@ -51,23 +49,15 @@ DEFAULT_HOMEWORK_NORMS: dict[int, int] = {
 }
 
 
-class SchoolReportSettings(BaseSettings):
-    """School report configuration: `BILIM_HOMEWORK_NORMS` (JSON {grade: minutes}), `BILIM_JOURNAL_ON_TIME_DAYS`."""
-
-    model_config = SettingsConfigDict(env_prefix="BILIM_", extra="ignore")
-
-    homework_norms: dict[int, int] = Field(default_factory=lambda: dict(DEFAULT_HOMEWORK_NORMS))
-    journal_on_time_days: int = Field(default=3, ge=0, le=60)
-
-    def norm(self, grade: int) -> int:
-        """The homework norm (minutes per school day) of a grade."""
-        return self.homework_norms.get(grade, DEFAULT_HOMEWORK_NORMS.get(grade, 0))
+def homework_norm(grade: int) -> int:
+    """The homework norm (minutes per school day) of a grade: `BILIM_HOMEWORK_NORMS` where it names the grade, else
+    the recommended one."""
+    return get_settings().homework_norms.get(grade, DEFAULT_HOMEWORK_NORMS.get(grade, 0))
 
 
-@lru_cache
-def settings() -> SchoolReportSettings:
-    """The process-wide school report settings."""
-    return SchoolReportSettings()
+def on_time_days() -> int:
+    """How many days after its lesson a mark still counts as entered on time (`BILIM_JOURNAL_ON_TIME_DAYS`)."""
+    return get_settings().journal_on_time_days
 
 
 YES = T("да", "иә", "yes")

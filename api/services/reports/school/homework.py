@@ -19,10 +19,10 @@ from api.services.reports.school.common import (
     TIMED,
     WEEKDAYS,
     class_name,
+    homework_norm,
     in_org,
     resolve_range,
     school_report,
-    settings,
 )
 
 RULES: Text = {
@@ -119,12 +119,11 @@ OVER = T("Дней сверх нормы", "Нормадан тыс күндер
 async def school_query(ctx: ReportContext) -> ReportResult:
     """A row per grade: classes, school days, average homework minutes per school day, the norm, days over it."""
     classes, load = await class_days(ctx)
-    cfg = settings()
     by_grade: dict[int, dict[str, Any]] = {}
     for c in classes:
         g = by_grade.setdefault(c.grade, {"classes": 0, "days": 0, "minutes": 0, "over": 0})
         g["classes"] += 1
-        norm = cfg.norm(c.grade)
+        norm = homework_norm(c.grade)
         for (cid, _), minutes in load.items():
             if cid == c.id:
                 g["days"] += 1
@@ -137,7 +136,7 @@ async def school_query(ctx: ReportContext) -> ReportResult:
             "classes": g["classes"],
             "days": g["days"],
             "avg": whole_minutes(g["minutes"], g["days"]),
-            "norm": cfg.norm(grade),
+            "norm": homework_norm(grade),
             "over": g["over"],
         }
         for grade, g in sorted(by_grade.items())
@@ -208,7 +207,6 @@ def classes_columns(ctx: ReportContext) -> list[Col]:
 async def classes_query(ctx: ReportContext) -> ReportResult:
     """A row per class (minutes by weekday, average, norm, days over) or per class and subject."""
     classes, load = await class_days(ctx)
-    cfg = settings()
     if ctx.view == "subjects":
         return await _subjects(ctx, classes, load)
     rows = []
@@ -218,7 +216,7 @@ async def classes_query(ctx: ReportContext) -> ReportResult:
             if cid == c.id:
                 per_wd[day.weekday()].append(minutes)
         all_days = [m for v in per_wd.values() for m in v]
-        norm = cfg.norm(c.grade)
+        norm = homework_norm(c.grade)
         row: dict[str, Any] = {"_id": c.id, "class": c.name}
         for i in range(6):
             v = per_wd.get(i, [])

@@ -20,9 +20,9 @@ from api.services.reports.school.common import (
     TIMED,
     class_name,
     in_org,
+    on_time_days,
     resolve_range,
     school_report,
-    settings,
 )
 
 TZ = localtime.TIME_ZONE
@@ -31,7 +31,7 @@ TZ = localtime.TIME_ZONE
 async def keeping_query(ctx: ReportContext) -> ReportResult:
     """Per teacher: lessons held, % with topic / homework / marks, % of marks entered on time, late entries."""
     start, end = await resolve_range(ctx)
-    days = settings().journal_on_time_days
+    days = on_time_days()
     ls, h, m, p = Lesson, Homework, Mark, Person
     # the teacher who taught the lesson and kept its journal page: the substitute of a replaced lesson
     taught_by = case((ls.status == LessonStatus.replaced, ls.substitute_person_id), else_=ls.teacher_person_id)
