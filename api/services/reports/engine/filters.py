@@ -80,40 +80,40 @@ def _organization_agrees(row: Any, f: AppliedFilters, value: int) -> None:
         raise InvalidInput("organization_id", f"organization {value} is not under body_id")
 
 
-o, ot, c, s = Organization, OrganizationType, SchoolClass, Subject
+_o, _ot, _c, _s = Organization, OrganizationType, SchoolClass, Subject
 # The cascade, in its order: each value is checked against the caller's subtree and the values above it.
 CASCADE_LOOKUPS = (
     IdFilter(
         "body_id",
         "managing organization",
-        lambda v, root, f: select(o.name_ru, o.name_kk).where(o.id == v, in_subtree(root), o.kind != "school"),
+        lambda v, root, f: select(_o.name_ru, _o.name_kk).where(_o.id == v, in_subtree(root), _o.kind != "school"),
     ),
     IdFilter(
         "region_id",
         "region",
         lambda v, root, f: select(Region.name_ru, Region.name_kk).where(
-            Region.id == v, _has_school(root, o.region_id == Region.id)
+            Region.id == v, _has_school(root, _o.region_id == Region.id)
         ),
     ),
     IdFilter(
         "district_id",
         "district",
         lambda v, root, f: select(District.name_ru, District.name_kk, District.region_id).where(
-            District.id == v, _has_school(root, o.district_id == District.id)
+            District.id == v, _has_school(root, _o.district_id == District.id)
         ),
         agrees=_district_agrees,
     ),
     IdFilter(
         "org_type_id",
         "organization type",
-        lambda v, root, f: select(ot.name_ru, ot.name_kk, ot.name_en).where(ot.id == v),
+        lambda v, root, f: select(_ot.name_ru, _ot.name_kk, _ot.name_en).where(_ot.id == v),
         names=3,
     ),
     IdFilter(
         "organization_id",
         "organization",
-        lambda v, root, f: select(o.name_ru, o.name_kk, o.region_id, o.district_id, o.type_id, o.path).where(
-            o.id == v, in_subtree(root), o.kind == "school"
+        lambda v, root, f: select(_o.name_ru, _o.name_kk, _o.region_id, _o.district_id, _o.type_id, _o.path).where(
+            _o.id == v, in_subtree(root), _o.kind == "school"
         ),
         agrees=_organization_agrees,
     ),
@@ -123,8 +123,8 @@ SCHOOL_LOOKUPS = (
     IdFilter(
         "class_id",
         "class",
-        lambda v, root, f: select(c.grade, c.letter).where(
-            c.id == v, c.organization_id == f.organization_id, c.organization_id.in_(scope_org_ids(root))
+        lambda v, root, f: select(_c.grade, _c.letter).where(
+            _c.id == v, _c.organization_id == f.organization_id, _c.organization_id.in_(scope_org_ids(root))
         ),
         display=lambda row, lang: f"{row[0]}{row[1]}",
         needs_organization=True,
@@ -144,8 +144,8 @@ SCHOOL_LOOKUPS = (
     IdFilter(
         "subject_id",
         "subject",
-        lambda v, root, f: select(s.name_ru, s.name_kk, s.name_en).where(
-            s.id == v, (s.organization_id.is_(None)) | (s.organization_id == f.organization_id)
+        lambda v, root, f: select(_s.name_ru, _s.name_kk, _s.name_en).where(
+            _s.id == v, (_s.organization_id.is_(None)) | (_s.organization_id == f.organization_id)
         ),
         names=3,
     ),
