@@ -17,6 +17,7 @@ from api.models import (
     District,
     Enrolment,
     Lesson,
+    Mark,
     Organization,
     OrganizationStructure,
     OrganizationType,
@@ -257,6 +258,23 @@ async def enrol(
             starts_on=starts_on,
             ends_on=ends_on,
         ),
+    )
+
+
+def mark_of(
+    cls: SchoolClass, subj: Subject, student: Person, on: date, kind: str = "sor", value: int = 4, **kw: Any
+) -> Mark:
+    """A mark (not yet added) of a student of the class in the subject, on a day."""
+    return Mark(
+        organization_id=cls.organization_id,
+        region_id=cls.region_id,
+        class_id=cls.id,
+        subject_id=subj.id,
+        student_person_id=student.id,
+        kind=kind,
+        value=value,
+        date=on,
+        **kw,
     )
 
 

@@ -89,19 +89,7 @@ async def test_rows_land_in_their_school_years_partition(db: AsyncSession) -> No
     await fx.enrol(db, cls, student, starts_on=date(2026, 7, 1))
     ids = {}
     for day in (date(2026, 7, 31), date(2026, 8, 1)):
-        m = await fx.add(
-            db,
-            Mark(
-                organization_id=w.school_a.id,
-                region_id=w.school_a.region_id,
-                class_id=cls.id,
-                subject_id=subj.id,
-                student_person_id=student.id,
-                kind="sor",
-                value=4,
-                date=day,
-            ),
-        )
+        m = await fx.add(db, fx.mark_of(cls, subj, student, day))
         ids[day] = m.id
     assert await _where_is(db, "marks", ids[date(2026, 7, 31)]) == "partitions.marks_2025_2026"
     assert await _where_is(db, "marks", ids[date(2026, 8, 1)]) == "partitions.marks_2026_2027"
@@ -135,18 +123,7 @@ async def test_the_key_table_keeps_one_row_per_external_id_across_partitions(db:
     await fx.enrol(db, cls, student)
 
     def mark(day: date) -> Mark:
-        return Mark(
-            organization_id=w.school_a.id,
-            region_id=w.school_a.region_id,
-            class_id=cls.id,
-            subject_id=subj.id,
-            student_person_id=student.id,
-            kind="sor",
-            value=4,
-            date=day,
-            external_system=SYSTEM,
-            external_id="same",
-        )
+        return fx.mark_of(cls, subj, student, day, external_system=SYSTEM, external_id="same")
 
     await fx.add(db, mark(date(2026, 9, 10)))
     with pytest.raises(IntegrityError) as exc:

@@ -304,20 +304,7 @@ async def build(db: AsyncSession) -> Crafted:
     await fx.enrol(db, cb, sb, start)
     ab = await fx.assignment(db, cb, math, None)
     lb = await fx.lesson(db, ab, D(2025, 9, 1), 1)
-    await fx.add(
-        db,
-        Mark(
-            organization_id=w.school_b.id,
-            region_id=w.school_b.region_id,
-            class_id=cb.id,
-            subject_id=math.id,
-            student_person_id=sb.id,
-            lesson_id=lb.id,
-            kind="current",
-            value=1,
-            date=lb.date,
-        ),
-    )
+    await fx.add(db, fx.mark_of(cb, math, sb, lb.date, kind="current", value=1, lesson_id=lb.id))
 
     user_a = await fx.app_user(db, w.body_a)
     user_b = await fx.app_user(db, w.body_b)
