@@ -30,6 +30,7 @@ from api.models import District, Organization, OrganizationStructure, Organizati
 from api.models.organizations import OrganizationKind
 from api.services import audit
 from api.services.profile import uploads
+from api.services.reports.engine import fmt_date
 from api.services.reports.org_registry import COLUMNS, L, document_number
 from api.services.scope import Principal, org_in_scope
 
@@ -122,7 +123,7 @@ def _cell(value: Any) -> str | None:
     if isinstance(value, dt.datetime):
         value = value.date()
     if isinstance(value, dt.date):
-        return value.strftime("%d.%m.%Y")
+        return fmt_date(value)
     text = str(value).strip()
     return None if not text or norm(text) in NO_DATA_WORDS else text
 

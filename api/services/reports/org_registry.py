@@ -9,7 +9,17 @@ from sqlalchemy import select
 
 from api.models import Organization, OrganizationStructure, OrganizationType, Person
 from api.services.reports import localtime
-from api.services.reports.engine import CASCADE, NO_DATA, Col, ReportContext, ReportDefinition, ReportResult, View, t
+from api.services.reports.engine import (
+    CASCADE,
+    NO_DATA,
+    Col,
+    ReportContext,
+    ReportDefinition,
+    ReportResult,
+    View,
+    fmt_date,
+    t,
+)
 from api.services.reports.kit import T, full_name
 
 COLUMNS = (
@@ -81,7 +91,7 @@ def _lines(parts: list[tuple[str, str | None]], lang: str) -> str | None:
 
 
 def _d(value: dt.date | None) -> str | None:
-    return value.strftime("%d.%m.%Y") if value else None
+    return fmt_date(value) if value else None
 
 
 def document_number(value: str | None) -> str | None:
