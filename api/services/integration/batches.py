@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import functools
+import inspect
 import logging
 from collections.abc import Awaitable, Callable, Sequence
-from typing import Any
+from typing import Any, ParamSpec
 
 import asyncpg
 from fastapi import Request
@@ -114,24 +115,28 @@ async def _audit(
 REFUSAL_PROBLEMS = 20  # problems named in the audit event of a refused batch
 
 
-Batch = Callable[[AsyncSession, TokenPrincipal, str, Any, Request | None], Awaitable[BatchResult]]
+P = ParamSpec("P")
 
 
-def refusal_audited(action: str) -> Callable[[Batch], Batch]:
+def refusal_audited(
+    action: str,
+) -> Callable[[Callable[P, Awaitable[BatchResult]]], Callable[P, Awaitable[BatchResult]]]:
     """Run the batch; a refused one writes nothing, but the attempt is logged as `action` (after the request, on its
-    own)."""
+    own). The batch function takes `kind_name` and `request` among its parameters, by position or by name."""
 
-    def wrap(batch: Batch) -> Batch:
+    def wrap(batch: Callable[P, Awaitable[BatchResult]]) -> Callable[P, Awaitable[BatchResult]]:
+        signature = inspect.signature(batch)
+
         @functools.wraps(batch)
-        async def run(
-            session: AsyncSession, token: TokenPrincipal, kind_name: str, payload: Any, request: Request | None = None
-        ) -> BatchResult:
+        async def run(*args: P.args, **kwargs: P.kwargs) -> BatchResult:
             try:
-                return await batch(session, token, kind_name, payload, request)
+                return await batch(*args, **kwargs)
             except InvalidInput as exc:
+                call = signature.bind(*args, **kwargs)
+                request = call.arguments.get("request")
                 if request is not None:
                     details = {"problems": len(exc.details), "first": exc.details[:REFUSAL_PROBLEMS]}
-                    audit.record_after(request, action=action, target_kind=kind_name, details=details)
+                    audit.record_after(request, action=action, target_kind=call.arguments["kind_name"], details=details)
                 raise
 
         return run
