@@ -262,7 +262,7 @@ async def enrol(
 
 
 def mark_of(
-    cls: SchoolClass, subj: Subject, student: Person, on: date, kind: str = "sor", value: int = 4, **kw: Any
+    cls: SchoolClass, subj: Subject, student: Person, on: date, kind: str = "sor", value: int | None = 4, **kw: Any
 ) -> Mark:
     """A mark (not yet added) of a student of the class in the subject, on a day."""
     return Mark(

@@ -12,7 +12,7 @@ import openpyxl
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from api.models import Absence, AcademicYear, Mark, Organization, Person, User, Visit
+from api.models import Absence, AcademicYear, Organization, Person, User, Visit
 from api.schemas.reports import ReportBody
 from api.services.reports.aggregates import differences
 from tests import factories as fx
@@ -109,21 +109,9 @@ async def crafted(db: AsyncSession) -> Crafted:
         await fx.assignment(db, cls, lang, teacher)
 
     async def mark(cls: Any, student: Person, subj: Any, value: int | None, kind: str = "quarter", **kw: Any) -> None:
+        on = date(2026, 10, 25)
         await fx.add(
-            db,
-            Mark(
-                organization_id=cls.organization_id,
-                region_id=cls.region_id,
-                class_id=cls.id,
-                subject_id=subj.id,
-                student_person_id=student.id,
-                period_id=q1,
-                kind=kind,
-                value=value,
-                not_attested=value is None,
-                date=date(2026, 10, 25),
-                **kw,
-            ),
+            db, fx.mark_of(cls, subj, student, on, kind, value, period_id=q1, not_attested=value is None, **kw)
         )
 
     await mark(c_a1, s1, math, 5)
@@ -346,20 +334,8 @@ async def test_performance_missing_period_mark(client: httpx.AsyncClient, db: As
     await fx.enrol(db, c.classes["a1"], s5)
     await fx.enrol(db, c.classes["a2"], s6)
     cls = c.classes["a1"]
-    await fx.add(  # S5: math 5, no language mark; S6: no period mark at all
-        db,
-        Mark(
-            organization_id=cls.organization_id,
-            region_id=cls.region_id,
-            class_id=cls.id,
-            subject_id=c.subjects["math"].id,
-            student_person_id=s5.id,
-            period_id=c.period_q1,
-            kind="quarter",
-            value=5,
-            date=date(2026, 10, 25),
-        ),
-    )
+    # S5: math 5, no language mark; S6: no period mark at all
+    await fx.add(db, fx.mark_of(cls, c.subjects["math"], s5, date(2026, 10, 25), "quarter", 5, period_id=c.period_q1))
     url = f"/api/v1/reports/performance.organizations?view=all&period_id={c.period_q1}"
 
     # Q1 (1.09–26.10) has ended by 1.11: S5 (language missing) and S6 (both missing) are not attested.

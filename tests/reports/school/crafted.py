@@ -31,7 +31,6 @@ from api.models import (
     EducationDocument,
     Homework,
     JournalChange,
-    Mark,
     Movement,
     ParentLink,
     Period,
@@ -141,20 +140,19 @@ async def build(db: AsyncSession) -> Crafted:
     async def mark(st: Any, cls: Any, subj: Any, value: int | None, kind: str = "current", **kw: Any) -> None:
         lesson = kw.pop("lesson", None)
         on = kw.pop("on", lesson.date if lesson is not None else D(2025, 10, 26))
+        entered_at = kw.pop("entered_at", at(on))
         await fx.add(
             db,
-            Mark(
-                organization_id=school.id,
-                region_id=school.region_id,
-                class_id=cls.id,
-                subject_id=subj.id,
-                student_person_id=st.id,
-                lesson_id=lesson.id if lesson is not None else None,
+            fx.mark_of(
+                cls,
+                subj,
+                st,
+                on,
                 kind=kind,
                 value=value,
+                lesson_id=lesson.id if lesson is not None else None,
                 not_attested=value is None,
-                date=on,
-                entered_at=kw.pop("entered_at", at(on)),
+                entered_at=entered_at,
                 entered_by_person_id=lesson.teacher_person_id if lesson is not None else None,
                 **kw,
             ),
